@@ -1,0 +1,1 @@
+//! Shared log-line generator (filled in by the relay issue).
