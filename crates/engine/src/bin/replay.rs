@@ -1,0 +1,63 @@
+//! `replay`: runs a scenario file through the engine and prints what PySpark
+//! would print (`--format pprint`) or every emitted record (`--format json`).
+//!
+//! Exit codes: 0 done, 1 Spark would refuse the configuration, 2 the scenario
+//! (or the command line) is malformed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use dstream_engine::scenario::{Scenario, ScenarioError};
+
+/// Replays a DStream Lab scenario exactly as PySpark's DStreams would run it.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The scenario file (JSON: batch_interval_s, batches, pipelines, ...).
+    scenario: PathBuf,
+    /// `pprint`: PySpark's console text; `json`: every record of every emitted batch.
+    #[arg(long, value_enum, default_value_t = Format::Pprint)]
+    format: Format,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Exactly what `pprint()` prints, batch by batch, pipeline by pipeline.
+    Pprint,
+    /// `{"pipelines": [{"spec", "batches": [{"batch", "time", "records"}]}]}`.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let text = match std::fs::read_to_string(&cli.scenario) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("replay: cannot read {}: {e}", cli.scenario.display());
+            return ExitCode::from(2);
+        }
+    };
+    let result = Scenario::parse(&text).and_then(|s| s.run());
+    match result {
+        Ok(replay) => {
+            match cli.format {
+                Format::Pprint => print!("{}", replay.pprint),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&replay.json).unwrap_or_default()
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ ScenarioError::Malformed(_)) => {
+            eprintln!("replay: {}: {e}", cli.scenario.display());
+            ExitCode::from(2)
+        }
+        Err(e @ ScenarioError::Spark(_)) => {
+            eprintln!("replay: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

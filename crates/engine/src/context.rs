@@ -1,0 +1,344 @@
+//! `StreamingContext`: the clock, the inputs, and running batches.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use crate::checkpoint::{Checkpoint, StreamState, CHECKPOINT_FORMAT};
+use crate::dstream::{add_node, DStream};
+use crate::duration::Duration;
+use crate::error::{positive, EngineError};
+use crate::graph::{Clock, Graph, Record};
+use crate::rdd::Rdd;
+
+/// The entry point, like PySpark's `StreamingContext(sc, batchDuration)`, with a
+/// manual clock: nothing happens until the caller runs a batch.
+pub struct StreamingContext {
+    graph: Rc<Graph>,
+    /// Inputs, drained every batch even when no output reads them.
+    inputs: RefCell<Vec<Rc<dyn Fn(i64)>>>,
+}
+
+/// The handle a live source pushes records into (our `socketTextStream`):
+/// everything pushed before a batch closes belongs to that batch.
+pub struct LiveInput<T> {
+    buffer: Rc<RefCell<Vec<T>>>,
+}
+
+impl<T> Clone for LiveInput<T> {
+    fn clone(&self) -> Self {
+        LiveInput {
+            buffer: self.buffer.clone(),
+        }
+    }
+}
+
+impl<T> LiveInput<T> {
+    /// Adds one record to the open batch.
+    pub fn push(&self, record: T) {
+        self.buffer.borrow_mut().push(record);
+    }
+
+    /// Adds many records to the open batch.
+    pub fn extend(&self, records: impl IntoIterator<Item = T>) {
+        self.buffer.borrow_mut().extend(records);
+    }
+
+    /// How many records wait in the open batch.
+    pub fn pending(&self) -> usize {
+        self.buffer.borrow().len()
+    }
+}
+
+impl StreamingContext {
+    /// A context whose batches are `batch_interval` apart, with PySpark's
+    /// `defaultParallelism` of 2 (a two-core `local[*]`).
+    pub fn new(batch_interval: Duration) -> Result<Self, EngineError> {
+        let batch_ms = positive("batch interval", batch_interval.as_millis())?;
+        Ok(StreamingContext {
+            graph: Rc::new(Graph {
+                batch_ms,
+                parallelism: std::cell::Cell::new(2),
+                clock: Rc::new(Clock::default()),
+                checkpoint_dir: RefCell::new(None),
+                nodes: RefCell::new(Vec::new()),
+                outputs: RefCell::new(Vec::new()),
+                console: RefCell::new(String::new()),
+            }),
+            inputs: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Sets `spark.default.parallelism`: the number of partitions keyed
+    /// operations shuffle into, which decides the order `pprint()` shows keys in.
+    pub fn set_default_parallelism(&self, partitions: usize) -> Result<(), EngineError> {
+        if partitions == 0 {
+            return Err(EngineError::InvalidArgument(
+                "The default parallelism must be at least 1 partition.".to_string(),
+            ));
+        }
+        self.graph.parallelism.set(partitions);
+        Ok(())
+    }
+
+    /// `sc.defaultParallelism`.
+    pub fn default_parallelism(&self) -> usize {
+        self.graph.parallelism.get()
+    }
+
+    /// The batch interval.
+    pub fn batch_interval(&self) -> Duration {
+        Duration::from_millis(self.graph.batch_ms)
+    }
+
+    /// `ssc.checkpoint(directory)`: allows stateful streams. The state itself is
+    /// taken with [`StreamingContext::checkpoint_state`].
+    pub fn checkpoint(&self, directory: impl Into<String>) {
+        *self.graph.checkpoint_dir.borrow_mut() = Some(directory.into());
+    }
+
+    /// `queueStream(rdds, oneAtATime=True)`: one queued batch per batch interval.
+    /// Each is parallelized into `defaultParallelism` partitions; once the queue
+    /// is drained, batches are empty RDDs with no partitions, as in Spark.
+    pub fn queue_stream<T: Record>(&self, batches: Vec<Vec<T>>) -> DStream<T> {
+        let queue = Rc::new(RefCell::new(VecDeque::from(batches)));
+        let graph = self.graph.clone();
+        let clock = self.graph.clock.clone();
+        let stream = add_node(
+            &self.graph,
+            "queueStream".to_string(),
+            self.graph.batch_ms,
+            vec![],
+            0,
+            false,
+            Box::new(move |_, t| {
+                if t != clock.now_ms.get() {
+                    return None;
+                }
+                Some(Rc::new(match queue.borrow_mut().pop_front() {
+                    Some(records) => Rdd::new(records, graph.parallelism.get()),
+                    None => Rdd::new(Vec::new(), 0),
+                }))
+            }),
+        );
+        self.register_input(&stream);
+        stream
+    }
+
+    /// A live input, like `socketTextStream`: records pushed through the returned
+    /// [`LiveInput`] form the next batch. An idle batch has no partitions.
+    pub fn live_stream<T: Record>(&self) -> (DStream<T>, LiveInput<T>) {
+        let buffer: Rc<RefCell<Vec<T>>> = Rc::new(RefCell::new(Vec::new()));
+        let input = LiveInput {
+            buffer: buffer.clone(),
+        };
+        let clock = self.graph.clock.clone();
+        let stream = add_node(
+            &self.graph,
+            "socketTextStream".to_string(),
+            self.graph.batch_ms,
+            vec![],
+            0,
+            false,
+            Box::new(move |_, t| {
+                if t != clock.now_ms.get() {
+                    return None;
+                }
+                let records = std::mem::take(&mut *buffer.borrow_mut());
+                let partitions = usize::from(!records.is_empty());
+                Some(Rc::new(Rdd::new(records, partitions)))
+            }),
+        );
+        self.register_input(&stream);
+        (stream, input)
+    }
+
+    fn register_input<T: Record>(&self, stream: &DStream<T>) {
+        let node = stream.node.clone();
+        self.inputs.borrow_mut().push(Rc::new(move |t| {
+            node.get_or_compute(t);
+        }));
+    }
+
+    /// Spark's `DStreamGraph.validate`, run by `start()`.
+    fn validate(&self) -> Result<(), EngineError> {
+        if self.graph.outputs.borrow().is_empty() {
+            return Err(EngineError::NoOutputOperations);
+        }
+        let needs_checkpoint = self.graph.nodes.borrow().iter().any(|n| n.must_checkpoint);
+        if needs_checkpoint && self.graph.checkpoint_dir.borrow().is_none() {
+            return Err(EngineError::CheckpointNotSet);
+        }
+        Ok(())
+    }
+
+    /// `ssc.start()`, with the zero time given: batch k will have time
+    /// `zero_time_ms + k * batch interval` (Spark takes the next multiple of the
+    /// interval on the wall clock as batch 1, so zero is one interval before).
+    pub fn start(&self, zero_time_ms: i64) -> Result<(), EngineError> {
+        if self.graph.clock.started.get() {
+            return Err(EngineError::IllegalState(
+                "The StreamingContext has already been started; build a new one to start again."
+                    .to_string(),
+            ));
+        }
+        self.validate()?;
+        self.graph.clock.zero_ms.set(zero_time_ms);
+        self.graph.clock.now_ms.set(zero_time_ms);
+        self.graph.clock.started.set(true);
+        self.graph.plan_memory();
+        Ok(())
+    }
+
+    /// Whether the context has been started (or restored).
+    pub fn is_started(&self) -> bool {
+        self.graph.clock.started.get()
+    }
+
+    /// The time of batch `k` (1-based).
+    pub fn batch_time(&self, k: u64) -> i64 {
+        self.graph.clock.zero_ms.get() + k as i64 * self.graph.batch_ms
+    }
+
+    /// The time of the next batch to run.
+    pub fn next_batch_time(&self) -> i64 {
+        self.graph.clock.now_ms.get() + self.graph.batch_ms
+    }
+
+    /// How many batches have run since the zero time.
+    pub fn batches_run(&self) -> u64 {
+        ((self.graph.clock.now_ms.get() - self.graph.clock.zero_ms.get()) / self.graph.batch_ms)
+            as u64
+    }
+
+    /// Runs the next batch: closes the inputs' open batch, runs every output
+    /// operation in registration order, and forgets what no stream needs any
+    /// more. Returns the batch's time.
+    pub fn advance(&self) -> Result<i64, EngineError> {
+        if !self.graph.clock.started.get() {
+            return Err(EngineError::IllegalState(
+                "The StreamingContext has not been started yet; call start() first.".to_string(),
+            ));
+        }
+        // Streams may have been added since the last batch.
+        self.graph.plan_memory();
+        let t = self.next_batch_time();
+        self.graph.clock.now_ms.set(t);
+        let outputs: Vec<_> = self.graph.outputs.borrow().clone();
+        for output in outputs {
+            output(t);
+        }
+        let inputs: Vec<_> = self.inputs.borrow().clone();
+        for input in inputs {
+            input(t);
+        }
+        for n in self.graph.nodes.borrow().iter() {
+            n.node.forget_before(t);
+        }
+        Ok(t)
+    }
+
+    /// Runs `n` batches.
+    pub fn run_batches(&self, n: u64) -> Result<(), EngineError> {
+        for _ in 0..n {
+            self.advance()?;
+        }
+        Ok(())
+    }
+
+    /// Takes what `pprint()` printed since the last call.
+    pub fn take_console(&self) -> String {
+        std::mem::take(&mut *self.graph.console.borrow_mut())
+    }
+
+    /// How many results all streams remember right now (for memory tests).
+    pub fn remembered_rdds(&self) -> usize {
+        self.graph
+            .nodes
+            .borrow()
+            .iter()
+            .map(|n| n.node.remembered())
+            .sum()
+    }
+
+    fn describe_graph(&self) -> Vec<String> {
+        self.graph
+            .nodes
+            .borrow()
+            .iter()
+            .map(|n| n.describe.clone())
+            .collect()
+    }
+
+    /// The state a restart needs: the clock and every remembered result a
+    /// later batch will ask for (only streams that keep results past a batch).
+    pub fn checkpoint_state(&self) -> Result<Checkpoint, EngineError> {
+        let Some(dir) = self.graph.checkpoint_dir.borrow().clone() else {
+            return Err(EngineError::CheckpointNotSet);
+        };
+        let mut streams = Vec::new();
+        for n in self.graph.nodes.borrow().iter() {
+            if n.node.keep_ms() > 0 {
+                streams.push(StreamState {
+                    id: n.node.id(),
+                    entries: n.node.snapshot()?,
+                });
+            }
+        }
+        Ok(Checkpoint {
+            format: CHECKPOINT_FORMAT,
+            checkpoint_dir: dir,
+            batch_interval_ms: self.graph.batch_ms,
+            zero_ms: self.graph.clock.zero_ms.get(),
+            last_batch_ms: self.graph.clock.now_ms.get(),
+            graph: self.describe_graph(),
+            streams,
+        })
+    }
+
+    /// Starts from a checkpoint instead of `start()`: the same graph must have
+    /// been built first. The next batch follows the checkpoint's last one.
+    pub fn restore(&self, checkpoint: &Checkpoint) -> Result<(), EngineError> {
+        if checkpoint.format != CHECKPOINT_FORMAT {
+            return Err(EngineError::Checkpoint(format!(
+                "it was written in format {} and this version reads format {CHECKPOINT_FORMAT}",
+                checkpoint.format
+            )));
+        }
+        if checkpoint.batch_interval_ms != self.graph.batch_ms {
+            return Err(EngineError::Checkpoint(format!(
+                "it was taken with a batch interval of {} ms, not {} ms",
+                checkpoint.batch_interval_ms, self.graph.batch_ms
+            )));
+        }
+        if checkpoint.graph != self.describe_graph() {
+            return Err(EngineError::Checkpoint(
+                "it was taken from a different pipeline (other operations or window settings)"
+                    .to_string(),
+            ));
+        }
+        let steps = checkpoint.last_batch_ms - checkpoint.zero_ms;
+        if steps < 0 || steps % self.graph.batch_ms != 0 {
+            return Err(EngineError::Checkpoint(
+                "its clock is not on a batch boundary".to_string(),
+            ));
+        }
+        self.validate()?;
+        let nodes = self.graph.nodes.borrow();
+        for stream in &checkpoint.streams {
+            let Some(entry) = nodes.get(stream.id) else {
+                return Err(EngineError::Checkpoint(format!(
+                    "it names an unknown stream #{}",
+                    stream.id
+                )));
+            };
+            entry.node.restore(&stream.entries)?;
+        }
+        drop(nodes);
+        self.graph.clock.zero_ms.set(checkpoint.zero_ms);
+        self.graph.clock.now_ms.set(checkpoint.last_batch_ms);
+        self.graph.clock.started.set(true);
+        self.graph.plan_memory();
+        Ok(())
+    }
+}

@@ -1,0 +1,546 @@
+//! `DStream<T>`: Spark's discretized stream and its operations, with PySpark's
+//! semantics (including where PySpark differs from the Scala API).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::duration::Duration;
+use crate::error::{positive, EngineError};
+use crate::graph::{ComputeFn, Graph, Key, Node, NodeEntry, Record};
+use crate::pprint::pprint_block;
+use crate::rdd::{Combiner, Rdd};
+
+/// A shared reduce function `(a, b) -> c` on values.
+type ReduceFn<V> = Rc<dyn Fn(&V, &V) -> V>;
+
+/// A discretized stream: one RDD of `T` per batch (per slide for windows).
+pub struct DStream<T> {
+    pub(crate) graph: Rc<Graph>,
+    pub(crate) node: Rc<Node<T>>,
+}
+
+impl<T> Clone for DStream<T> {
+    fn clone(&self) -> Self {
+        DStream {
+            graph: self.graph.clone(),
+            node: self.node.clone(),
+        }
+    }
+}
+
+/// The records an output saw, batch by batch: filled by [`DStream::collect`].
+pub struct Collected<T> {
+    batches: Rc<RefCell<Vec<(i64, Vec<T>)>>>,
+}
+
+impl<T> Collected<T> {
+    /// Takes what was collected so far: `(batch time in ms, records)` per emitted batch.
+    pub fn take(&self) -> Vec<(i64, Vec<T>)> {
+        std::mem::take(&mut *self.batches.borrow_mut())
+    }
+}
+
+/// Adds a node to the graph and returns its stream.
+pub(crate) fn add_node<T: Record>(
+    graph: &Rc<Graph>,
+    describe: String,
+    slide_ms: i64,
+    parents: Vec<(usize, i64)>,
+    self_lookback_ms: i64,
+    must_checkpoint: bool,
+    compute: ComputeFn<T>,
+) -> DStream<T> {
+    let mut nodes = graph.nodes.borrow_mut();
+    let node = Rc::new(Node {
+        id: nodes.len(),
+        clock: graph.clock.clone(),
+        slide_ms,
+        self_lookback_ms,
+        keep_ms: std::cell::Cell::new(0),
+        cache: RefCell::new(Default::default()),
+        compute,
+    });
+    nodes.push(NodeEntry {
+        node: node.clone(),
+        describe,
+        parents,
+        must_checkpoint,
+    });
+    DStream {
+        graph: graph.clone(),
+        node,
+    }
+}
+
+/// Concatenates RDDs as `sc.union` does: records in order, partitions added.
+fn union_all<T: Clone>(rdds: &[Rc<Rdd<T>>]) -> Rdd<T> {
+    let len = rdds.iter().map(|r| r.records.len()).sum();
+    let mut records = Vec::with_capacity(len);
+    for r in rdds {
+        records.extend_from_slice(&r.records);
+    }
+    Rdd::new(records, rdds.iter().map(|r| r.partitions).sum())
+}
+
+/// PySpark's `reduceByKey(func, partitions)` over the given RDDs in order.
+fn reduce_pairs<'a, K: Key, V: Record>(
+    rdds: impl IntoIterator<Item = &'a [(K, V)]>,
+    func: &dyn Fn(&V, &V) -> V,
+    partitions: usize,
+) -> Vec<(K, V)> {
+    let mut combiner: Combiner<K, V> = Combiner::new();
+    for records in rdds {
+        for (k, v) in records {
+            combiner.add(k, v, |v| v.clone(), |acc, v| *acc = func(acc, v));
+        }
+    }
+    combiner.finish(partitions)
+}
+
+impl<T: Record> DStream<T> {
+    /// How often this stream produces an RDD (Spark's `slideDuration`).
+    pub fn slide_duration(&self) -> Duration {
+        Duration::from_millis(self.node.slide_ms)
+    }
+
+    /// A stream derived one-to-one from this one, batch by batch.
+    fn derive<U: Record>(
+        &self,
+        describe: &str,
+        f: impl Fn(&Rdd<T>) -> Rdd<U> + 'static,
+    ) -> DStream<U> {
+        let parent = self.node.clone();
+        add_node(
+            &self.graph,
+            describe.to_string(),
+            self.node.slide_ms,
+            vec![(self.node.id, 0)],
+            0,
+            false,
+            Box::new(move |_, t| parent.get_or_compute(t).map(|r| Rc::new(f(&r)))),
+        )
+    }
+
+    /// `map(f)`: each record to one new record.
+    pub fn map<U: Record>(&self, f: impl Fn(&T) -> U + 'static) -> DStream<U> {
+        self.derive("map", move |r| {
+            Rdd::new(r.records.iter().map(&f).collect(), r.partitions)
+        })
+    }
+
+    /// `flatMap(f)`: each record to any number of records.
+    pub fn flat_map<U: Record, I: IntoIterator<Item = U>>(
+        &self,
+        f: impl Fn(&T) -> I + 'static,
+    ) -> DStream<U> {
+        self.derive("flatMap", move |r| {
+            Rdd::new(r.records.iter().flat_map(&f).collect(), r.partitions)
+        })
+    }
+
+    /// `filter(f)`: keeps the records for which `f` is true.
+    pub fn filter(&self, f: impl Fn(&T) -> bool + 'static) -> DStream<T> {
+        self.derive("filter", move |r| {
+            Rdd::new(
+                r.records.iter().filter(|x| f(x)).cloned().collect(),
+                r.partitions,
+            )
+        })
+    }
+
+    /// `transform(func)`: any function of the batch time (ms) and its records.
+    pub fn transform<U: Record>(&self, f: impl Fn(i64, &[T]) -> Vec<U> + 'static) -> DStream<U> {
+        let parent = self.node.clone();
+        add_node(
+            &self.graph,
+            "transform".to_string(),
+            self.node.slide_ms,
+            vec![(self.node.id, 0)],
+            0,
+            false,
+            Box::new(move |_, t| {
+                parent
+                    .get_or_compute(t)
+                    .map(|r| Rc::new(Rdd::new(f(t, &r.records), r.partitions)))
+            }),
+        )
+    }
+
+    /// `reduce(f)`: one record per batch, the reduction of all (none if empty).
+    /// PySpark does `map(lambda x: (None, x)).reduceByKey(f, 1).map(lambda x: x[1])`.
+    pub fn reduce(&self, f: impl Fn(&T, &T) -> T + 'static) -> DStream<T> {
+        self.derive("reduce", move |r| {
+            let mut it = r.records.iter();
+            let records = match it.next() {
+                Some(first) => vec![it.fold(first.clone(), |acc, x| f(&acc, x))],
+                None => vec![],
+            };
+            Rdd::new(records, 1)
+        })
+    }
+
+    /// `count()`: the number of records per batch. PySpark counts per partition
+    /// and then reduces, so a batch with no partitions at all (an idle receiver,
+    /// or a drained queue) prints no record, while an empty queued batch prints 0.
+    pub fn count(&self) -> DStream<i64> {
+        self.derive("count", |r| {
+            let records = if r.partitions == 0 {
+                vec![]
+            } else {
+                vec![r.records.len() as i64]
+            };
+            Rdd::new(records, 1)
+        })
+    }
+
+    /// `union(other)`: both streams' records per batch. Both must slide alike.
+    pub fn union(&self, other: &DStream<T>) -> Result<DStream<T>, EngineError> {
+        if !Rc::ptr_eq(&self.graph, &other.graph) {
+            return Err(EngineError::ForeignStream);
+        }
+        if self.node.slide_ms != other.node.slide_ms {
+            return Err(EngineError::DifferentSlideDurations);
+        }
+        let (a, b) = (self.node.clone(), other.node.clone());
+        Ok(add_node(
+            &self.graph,
+            "union".to_string(),
+            self.node.slide_ms,
+            vec![(a.id, 0), (b.id, 0)],
+            0,
+            false,
+            Box::new(move |_, t| {
+                let parts: Vec<_> = [a.get_or_compute(t), b.get_or_compute(t)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                (!parts.is_empty()).then(|| Rc::new(union_all(&parts)))
+            }),
+        ))
+    }
+
+    /// Checks a window and slide as PySpark's `_validate_window_param` does.
+    fn validate_window(
+        &self,
+        window: Duration,
+        slide: Duration,
+    ) -> Result<(i64, i64), EngineError> {
+        let parent = self.node.slide_ms;
+        let w = positive("window duration", window.as_millis())?;
+        let s = positive("slide duration", slide.as_millis())?;
+        if w % parent != 0 {
+            return Err(EngineError::WindowNotMultiple {
+                window_ms: w,
+                parent_ms: parent,
+            });
+        }
+        if s % parent != 0 {
+            return Err(EngineError::SlideNotMultiple {
+                slide_ms: s,
+                parent_ms: parent,
+            });
+        }
+        Ok((w, s))
+    }
+
+    /// `window(windowDuration, slideDuration)`: every slide, the records of the
+    /// batches in `(t - window, t]`.
+    pub fn window(&self, window: Duration, slide: Duration) -> Result<DStream<T>, EngineError> {
+        let (w, s) = self.validate_window(window, slide)?;
+        let ps = self.node.slide_ms;
+        let parent = self.node.clone();
+        Ok(add_node(
+            &self.graph,
+            format!("window({window}, {slide})"),
+            s,
+            vec![(self.node.id, w - ps)],
+            0,
+            false,
+            Box::new(move |_, t| Some(Rc::new(union_all(&parent.slice(t - w + ps, t))))),
+        ))
+    }
+
+    /// `reduceByWindow(f, invF, window, slide)`, as PySpark builds it: keyed by
+    /// 1, `reduceByKeyAndWindow` on one partition, then the values.
+    pub fn reduce_by_window(
+        &self,
+        func: impl Fn(&T, &T) -> T + 'static,
+        inv_func: Option<Box<dyn Fn(&T, &T) -> T>>,
+        window: Duration,
+        slide: Duration,
+    ) -> Result<DStream<T>, EngineError> {
+        let keyed = self.map(|x| (1i64, x.clone()));
+        let reduced =
+            keyed.reduce_by_key_and_window(func, inv_func, window, slide, Some(1), None)?;
+        Ok(reduced.map(|kv| kv.1.clone()))
+    }
+
+    /// `countByWindow(window, slide)`: PySpark's `map(1).reduceByWindow(add, sub)`.
+    pub fn count_by_window(
+        &self,
+        window: Duration,
+        slide: Duration,
+    ) -> Result<DStream<i64>, EngineError> {
+        self.map(|_| 1i64).reduce_by_window(
+            |a, b| a + b,
+            Some(Box::new(|a: &i64, b: &i64| a - b)),
+            window,
+            slide,
+        )
+    }
+
+    /// `foreachRDD(func)`: calls `f(batch time in ms, records)` for every RDD
+    /// this stream produces, in batch order.
+    pub fn foreach_rdd(&self, f: impl FnMut(i64, &[T]) + 'static) {
+        let node = self.node.clone();
+        let f = RefCell::new(f);
+        self.graph.outputs.borrow_mut().push(Rc::new(move |t| {
+            if let Some(rdd) = node.get_or_compute(t) {
+                (f.borrow_mut())(t, &rdd.records);
+            }
+        }));
+    }
+
+    /// `pprint(num)`: prints each RDD's first `num` records as PySpark does, into
+    /// the context's console (see `StreamingContext::take_console`).
+    pub fn pprint(&self, num: usize) {
+        let graph = Rc::downgrade(&self.graph);
+        self.foreach_rdd(move |t, records| {
+            if let Some(g) = graph.upgrade() {
+                g.console
+                    .borrow_mut()
+                    .push_str(&pprint_block(t, records, num));
+            }
+        });
+    }
+
+    /// A collecting sink, for tests: every emitted RDD's records with its time.
+    pub fn collect(&self) -> Collected<T> {
+        let batches = Rc::new(RefCell::new(Vec::new()));
+        let sink = batches.clone();
+        self.foreach_rdd(move |t, records| sink.borrow_mut().push((t, records.to_vec())));
+        Collected { batches }
+    }
+}
+
+impl<T: Key> DStream<T> {
+    /// `countByValue()`: `(value, count)` per batch, PySpark's `map((x, 1)).reduceByKey(add)`.
+    pub fn count_by_value(&self) -> DStream<(T, i64)> {
+        self.map(|x| (x.clone(), 1i64))
+            .reduce_by_key(|a, b| a + b, None)
+    }
+
+    /// `countByValueAndWindow(window, slide)`: counts over the window, keeping
+    /// only positive counts (PySpark filters `kv[1] > 0`).
+    pub fn count_by_value_and_window(
+        &self,
+        window: Duration,
+        slide: Duration,
+        num_partitions: Option<usize>,
+    ) -> Result<DStream<(T, i64)>, EngineError> {
+        let counted = self.map(|x| (x.clone(), 1i64)).reduce_by_key_and_window(
+            |a, b| a + b,
+            Some(Box::new(|a: &i64, b: &i64| a - b)),
+            window,
+            slide,
+            num_partitions,
+            None,
+        )?;
+        Ok(counted.filter(|kv| kv.1 > 0))
+    }
+}
+
+impl<K: Key, V: Record> DStream<(K, V)> {
+    /// The number of reduce partitions: the given one or `defaultParallelism`.
+    fn partitions(&self, num_partitions: Option<usize>) -> usize {
+        num_partitions
+            .unwrap_or_else(|| self.graph.parallelism.get())
+            .max(1)
+    }
+
+    /// `mapValues(f)`.
+    pub fn map_values<U: Record>(&self, f: impl Fn(&V) -> U + 'static) -> DStream<(K, U)> {
+        self.map(move |(k, v)| (k.clone(), f(v)))
+    }
+
+    /// `flatMapValues(f)`.
+    pub fn flat_map_values<U: Record, I: IntoIterator<Item = U>>(
+        &self,
+        f: impl Fn(&V) -> I + 'static,
+    ) -> DStream<(K, U)> {
+        self.flat_map(move |(k, v)| {
+            let k = k.clone();
+            f(v).into_iter()
+                .map(move |u| (k.clone(), u))
+                .collect::<Vec<_>>()
+        })
+    }
+
+    /// `reduceByKey(func, numPartitions)`: one record per key per batch, in the
+    /// order PySpark's hash partitioning prints them.
+    pub fn reduce_by_key(
+        &self,
+        func: impl Fn(&V, &V) -> V + 'static,
+        num_partitions: Option<usize>,
+    ) -> DStream<(K, V)> {
+        let p = self.partitions(num_partitions);
+        self.derive(&format!("reduceByKey(partitions={p})"), move |r| {
+            Rdd::new(reduce_pairs([r.records.as_slice()], &func, p), p)
+        })
+    }
+
+    /// `reduceByKeyAndWindow(func, invFunc, window, slide, numPartitions, filterFunc)`
+    /// with PySpark's semantics:
+    /// - without `inv_func` it is `reduceByKey(func).window(w, s).reduceByKey(func)`,
+    ///   and PySpark ignores `filter_func`;
+    /// - with `inv_func` it subtracts the batches leaving the window only when
+    ///   `window >= 5 * slide` and the previous window's result exists; otherwise
+    ///   it reduces the whole window afresh. On the subtracting path keys whose
+    ///   value falls to zero stay unless `filter_func` removes them.
+    pub fn reduce_by_key_and_window(
+        &self,
+        func: impl Fn(&V, &V) -> V + 'static,
+        inv_func: Option<Box<dyn Fn(&V, &V) -> V>>,
+        window: Duration,
+        slide: Duration,
+        num_partitions: Option<usize>,
+        filter_func: Option<Box<dyn Fn(&(K, V)) -> bool>>,
+    ) -> Result<DStream<(K, V)>, EngineError> {
+        let (w, s) = self.validate_window(window, slide)?;
+        let p = self.partitions(num_partitions);
+        let func: ReduceFn<V> = Rc::new(func);
+        let f = func.clone();
+        let reduced = self.reduce_by_key(move |a, b| f(a, b), Some(p));
+        let Some(inv) = inv_func else {
+            let f = func.clone();
+            return Ok(reduced
+                .window(window, slide)?
+                .reduce_by_key(move |a, b| f(a, b), Some(p)));
+        };
+        let ps = self.node.slide_ms;
+        let parent = reduced.node.clone();
+        let describe = format!("reduceByKeyAndWindow({window}, {slide}, partitions={p}, inverse)");
+        let compute: ComputeFn<(K, V)> = Box::new(move |me, t| {
+            let finish = |rows: Vec<(K, V)>| {
+                let rows = match &filter_func {
+                    Some(keep) => rows.into_iter().filter(|kv| keep(kv)).collect(),
+                    None => rows,
+                };
+                Some(Rc::new(Rdd::new(rows, p)))
+            };
+            let previous = me.get_or_compute(t - s);
+            match previous {
+                Some(prev) if w >= 5 * s => {
+                    // Subtract the batches that left: (t - s - w, t - w].
+                    let old = parent.slice(t - s - w + ps, t - w);
+                    let subtracted: Rc<Rdd<(K, V)>> = if old.is_empty() {
+                        prev
+                    } else {
+                        let leaving =
+                            reduce_pairs(old.iter().map(|r| r.records.as_slice()), &*func, p);
+                        let mut leaving_by_key: Combiner<K, V> = Combiner::new();
+                        for (k, v) in leaving {
+                            leaving_by_key.add(&k, v, |v| v, |_, _| {});
+                        }
+                        let rows = prev
+                            .records
+                            .iter()
+                            .map(|(k, v)| match leaving_by_key.get_mut(k) {
+                                Some(gone) => (k.clone(), inv(v, gone)),
+                                None => (k.clone(), v.clone()),
+                            })
+                            .collect();
+                        Rc::new(Rdd::new(rows, p))
+                    };
+                    // Add the batches that came: (t - s, t].
+                    let new = parent.slice(t - s + ps, t);
+                    if new.is_empty() {
+                        return Some(subtracted);
+                    }
+                    // PySpark reduces the new batches first, then merges them into the
+                    // subtracted window: func(old, func(new1, new2)).
+                    let arriving =
+                        reduce_pairs(new.iter().map(|r| r.records.as_slice()), &*func, p);
+                    finish(reduce_pairs(
+                        [subtracted.records.as_slice(), arriving.as_slice()],
+                        &*func,
+                        p,
+                    ))
+                }
+                _ => {
+                    let current = parent.slice(t - w + ps, t);
+                    if current.is_empty() {
+                        return None;
+                    }
+                    finish(reduce_pairs(
+                        current.iter().map(|r| r.records.as_slice()),
+                        &*func,
+                        p,
+                    ))
+                }
+            }
+        });
+        Ok(add_node(
+            &self.graph,
+            describe,
+            s,
+            vec![(reduced.node.id, w + s - ps)],
+            s,
+            true,
+            compute,
+        ))
+    }
+
+    /// `updateStateByKey(updateFunc, numPartitions, initialRDD)` as PySpark runs
+    /// it: every batch (empty ones too) the update is called for every key in the
+    /// state or in the batch with `(new values, old state)`; `None` drops the key.
+    /// Keys already in the state keep their places; new keys follow in arrival
+    /// order, grouped by hash partition.
+    pub fn update_state_by_key<S: Record>(
+        &self,
+        update: impl Fn(&[V], Option<&S>) -> Option<S> + 'static,
+        initial: Option<Vec<(K, S)>>,
+        num_partitions: Option<usize>,
+    ) -> DStream<(K, S)> {
+        let p = self.partitions(num_partitions);
+        let s = self.node.slide_ms;
+        let parent = self.node.clone();
+        let initial = initial.map(|rows| Rc::new(Rdd::new(rows, p)));
+        let compute: ComputeFn<(K, S)> = Box::new(move |me, t| {
+            let last = me.get_or_compute(t - s).or_else(|| initial.clone());
+            let Some(batch) = parent.get_or_compute(t) else {
+                return last;
+            };
+            type Slot<V, S> = (Vec<V>, Option<S>);
+            let mut groups: Combiner<K, Slot<V, S>> = Combiner::new();
+            if let Some(state) = &last {
+                for (k, st) in &state.records {
+                    groups.add(k, st, |st| (Vec::new(), Some(st.clone())), |_, _| {});
+                }
+            }
+            for (k, v) in &batch.records {
+                groups.add(
+                    k,
+                    v,
+                    |v| (vec![v.clone()], None),
+                    |slot, v| slot.0.push(v.clone()),
+                );
+            }
+            let rows = groups
+                .finish(p)
+                .into_iter()
+                .filter_map(|(k, (values, old))| update(&values, old.as_ref()).map(|new| (k, new)))
+                .collect();
+            Some(Rc::new(Rdd::new(rows, p)))
+        });
+        add_node(
+            &self.graph,
+            format!("updateStateByKey(partitions={p})"),
+            s,
+            vec![(self.node.id, 0)],
+            s,
+            true,
+            compute,
+        )
+    }
+}

@@ -1,0 +1,210 @@
+//! The DStream graph: nodes that compute one RDD per valid batch time, remember
+//! as many as their children will ask for again, and can be checkpointed.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::python::{PyHash, PyRepr};
+use crate::rdd::Rdd;
+
+/// What a DStream may carry: cloneable, printable as Python prints it, and
+/// serializable so that stateful streams can be checkpointed.
+pub trait Record: Clone + PyRepr + Serialize + DeserializeOwned + 'static {}
+impl<T: Clone + PyRepr + Serialize + DeserializeOwned + 'static> Record for T {}
+
+/// What may be a key of a pair DStream: a record that hashes as PySpark hashes it.
+pub trait Key: Record + Eq + std::hash::Hash + PyHash {}
+impl<T: Record + Eq + std::hash::Hash + PyHash> Key for T {}
+
+/// The streaming clock shared by every node of one context.
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    /// Spark's `zeroTime`: one interval before the first batch; set at start.
+    pub zero_ms: Cell<i64>,
+    /// The batch being computed, or the last one computed.
+    pub now_ms: Cell<i64>,
+    /// Whether `start()` (or a restore) has happened.
+    pub started: Cell<bool>,
+}
+
+/// A computed result for one time: `None` when Spark's `compute` returns None.
+pub(crate) type Computed<T> = Option<Rc<Rdd<T>>>;
+
+/// The function that computes a node's RDD for a valid time.
+pub(crate) type ComputeFn<T> = Box<dyn Fn(&Node<T>, i64) -> Computed<T>>;
+
+/// One DStream of the graph.
+pub(crate) struct Node<T> {
+    pub id: usize,
+    pub clock: Rc<Clock>,
+    pub slide_ms: i64,
+    /// How far back, before the time being computed, this node asks itself.
+    pub self_lookback_ms: i64,
+    /// How long computed results are kept (set from the children's needs).
+    pub keep_ms: Cell<i64>,
+    pub cache: RefCell<BTreeMap<i64, Computed<T>>>,
+    pub compute: ComputeFn<T>,
+}
+
+impl<T: Record> Node<T> {
+    /// Spark's `isTimeValid`: after the zero time and on a multiple of the slide.
+    pub fn is_time_valid(&self, t: i64) -> bool {
+        let zero = self.clock.zero_ms.get();
+        t > zero && (t - zero) % self.slide_ms == 0
+    }
+
+    /// Spark's `getOrCompute`: the remembered RDD, or a freshly computed one.
+    pub fn get_or_compute(&self, t: i64) -> Computed<T> {
+        if let Some(hit) = self.cache.borrow().get(&t) {
+            return hit.clone();
+        }
+        if !self.is_time_valid(t) {
+            return None;
+        }
+        let result = (self.compute)(self, t);
+        self.cache.borrow_mut().insert(t, result.clone());
+        result
+    }
+
+    /// Spark's `slice`: the RDDs of the valid times in `[from, to]`, oldest first.
+    pub fn slice(&self, from: i64, to: i64) -> Vec<Rc<Rdd<T>>> {
+        let zero = self.clock.zero_ms.get();
+        let s = self.slide_ms;
+        let align = |t: i64| zero + (t - zero).div_euclid(s) * s;
+        let (from, to) = (align(from + s - 1), align(to));
+        let mut out = Vec::new();
+        let mut t = from;
+        while t <= to {
+            if t > zero {
+                if let Some(rdd) = self.get_or_compute(t) {
+                    out.push(rdd);
+                }
+            }
+            t += s;
+        }
+        out
+    }
+}
+
+/// A node seen without its record type: what the graph needs for memory
+/// management and checkpoints.
+pub(crate) trait AnyNode {
+    fn id(&self) -> usize;
+    fn self_lookback_ms(&self) -> i64;
+    fn set_keep_ms(&self, ms: i64);
+    fn keep_ms(&self) -> i64;
+    /// Forgets results older than `now - keep`.
+    fn forget_before(&self, now: i64);
+    /// The remembered results, serialized, for a checkpoint.
+    fn snapshot(&self) -> Result<Vec<(i64, Option<serde_json::Value>)>, EngineError>;
+    /// Puts remembered results back from a checkpoint.
+    fn restore(&self, entries: &[(i64, Option<serde_json::Value>)]) -> Result<(), EngineError>;
+    fn remembered(&self) -> usize;
+}
+
+impl<T: Record> AnyNode for Node<T> {
+    fn id(&self) -> usize {
+        self.id
+    }
+    fn self_lookback_ms(&self) -> i64 {
+        self.self_lookback_ms
+    }
+    fn set_keep_ms(&self, ms: i64) {
+        self.keep_ms.set(ms)
+    }
+    fn keep_ms(&self) -> i64 {
+        self.keep_ms.get()
+    }
+    fn forget_before(&self, now: i64) {
+        let limit = now - self.keep_ms.get();
+        let mut cache = self.cache.borrow_mut();
+        let keep = cache.split_off(&limit);
+        *cache = keep;
+    }
+    fn snapshot(&self) -> Result<Vec<(i64, Option<serde_json::Value>)>, EngineError> {
+        self.cache
+            .borrow()
+            .iter()
+            .map(|(t, rdd)| {
+                let value = match rdd {
+                    Some(rdd) => Some(serde_json::to_value(&**rdd).map_err(|e| {
+                        EngineError::Checkpoint(format!("a record could not be saved ({e})"))
+                    })?),
+                    None => None,
+                };
+                Ok((*t, value))
+            })
+            .collect()
+    }
+    fn restore(&self, entries: &[(i64, Option<serde_json::Value>)]) -> Result<(), EngineError> {
+        let mut cache = BTreeMap::new();
+        for (t, value) in entries {
+            let rdd = match value {
+                Some(v) => Some(Rc::new(
+                    serde_json::from_value::<Rdd<T>>(v.clone()).map_err(|e| {
+                        EngineError::Checkpoint(format!(
+                            "the saved records of stream #{} do not fit it ({e})",
+                            self.id
+                        ))
+                    })?,
+                )),
+                None => None,
+            };
+            cache.insert(*t, rdd);
+        }
+        *self.cache.borrow_mut() = cache;
+        Ok(())
+    }
+    fn remembered(&self) -> usize {
+        self.cache.borrow().len()
+    }
+}
+
+/// Everything known about one node, kept by the graph.
+pub(crate) struct NodeEntry {
+    pub node: Rc<dyn AnyNode>,
+    /// What the node is, e.g. `reduceByKeyAndWindow(20000 ms, 10000 ms, inverse)`:
+    /// a checkpoint only fits a graph with the same descriptions.
+    pub describe: String,
+    /// Parents, each with how far back before a time this node asks it.
+    pub parents: Vec<(usize, i64)>,
+    /// Spark's `mustCheckpoint`.
+    pub must_checkpoint: bool,
+}
+
+/// The graph of one streaming context.
+pub(crate) struct Graph {
+    pub batch_ms: i64,
+    pub parallelism: Cell<usize>,
+    pub clock: Rc<Clock>,
+    pub checkpoint_dir: RefCell<Option<String>>,
+    pub nodes: RefCell<Vec<NodeEntry>>,
+    /// Output operations in registration order; each runs for every batch time.
+    pub outputs: RefCell<Vec<Rc<dyn Fn(i64)>>>,
+    /// What `pprint()` printed and nobody has taken yet.
+    pub console: RefCell<String>,
+}
+
+impl Graph {
+    /// Sets how long each node remembers: as far back as any child (or the
+    /// node itself) asks it. Spark remembers every ancestor of a window for the
+    /// whole window; here each node keeps its own results, so a child only
+    /// ever computes the current time and asks its parents that far back.
+    pub fn plan_memory(&self) {
+        let nodes = self.nodes.borrow();
+        let mut keep: Vec<i64> = nodes.iter().map(|n| n.node.self_lookback_ms()).collect();
+        for child in nodes.iter() {
+            for &(parent, lookback) in &child.parents {
+                keep[parent] = keep[parent].max(lookback);
+            }
+        }
+        for (n, k) in nodes.iter().zip(keep) {
+            n.node.set_keep_ms(k);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Scenario files: the notebook's pipelines over fixed batches, run the way
+//! `replay` runs them and the way `tests/pyspark/oracle.py` runs real PySpark.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::context::StreamingContext;
+use crate::duration::Duration;
+use crate::error::EngineError;
+use crate::python::PyRepr;
+use crate::seed::{codes, cumulative, stateless, windowed, MessageType, WindowSpec};
+use crate::time::{format_batch_time, parse_naive_time};
+
+/// The zero time used when a scenario names none.
+pub const DEFAULT_START: &str = "2026-11-24T10:00:00";
+
+/// A scenario file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The batch interval in seconds (fractions allowed, as in PySpark).
+    pub batch_interval_s: f64,
+    /// The zero time, `YYYY-MM-DDTHH:MM:SS`; batch k has time start + k * interval.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Whether `ssc.checkpoint("checkpoint")` is called (default true).
+    #[serde(default = "yes")]
+    pub checkpoint: bool,
+    /// `spark.default.parallelism` (default 2).
+    #[serde(default = "two")]
+    pub parallelism: usize,
+    /// The lines of each batch.
+    pub batches: Vec<Vec<String>>,
+    /// Empty batches run after the input (default 0).
+    #[serde(default)]
+    pub extra_batches: u64,
+    /// The pipelines, as given (echoed into the JSON output).
+    pub pipelines: Vec<Value>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two() -> usize {
+    2
+}
+
+/// One pipeline of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(tag = "mode", rename_all = "lowercase", deny_unknown_fields)]
+pub enum PipelineSpec {
+    /// `reduceByKey` per batch.
+    Stateless,
+    /// `updateStateByKey` running totals.
+    Cumulative,
+    /// `reduceByKeyAndWindow`.
+    Window {
+        /// Window length in seconds (default 20).
+        #[serde(default = "twenty")]
+        window_s: f64,
+        /// Slide in seconds (default 10).
+        #[serde(default = "ten")]
+        slide_s: f64,
+        /// Whether the inverse function is given (default true).
+        #[serde(default = "yes")]
+        inverse: bool,
+        /// Whether zero counts are filtered out (default false).
+        #[serde(default)]
+        filter_zero: bool,
+    },
+}
+
+fn twenty() -> f64 {
+    20.0
+}
+
+fn ten() -> f64 {
+    10.0
+}
+
+/// Why a scenario could not be replayed.
+#[derive(Debug)]
+pub enum ScenarioError {
+    /// The file is not a valid scenario; the message names the bad field.
+    Malformed(String),
+    /// Spark would refuse the configuration; the message is Spark's.
+    Spark(EngineError),
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScenarioError::Malformed(m) => write!(f, "malformed scenario: {m}"),
+            ScenarioError::Spark(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl From<EngineError> for ScenarioError {
+    fn from(e: EngineError) -> Self {
+        ScenarioError::Spark(e)
+    }
+}
+
+/// What a replay produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// Everything `pprint()` printed: batch by batch, pipeline by pipeline.
+    pub pprint: String,
+    /// `{"pipelines": [{"spec", "batches": [{"batch", "time", "records"}]}]}` with
+    /// every record of every emitted batch, records sorted.
+    pub json: Value,
+}
+
+impl Scenario {
+    /// Reads a scenario from JSON text.
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let s: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
+        if let Some(start) = &s.start {
+            if parse_naive_time(start).is_none() {
+                return Err(ScenarioError::Malformed(format!(
+                    "field `start`: {start:?} is not a time like \"2026-11-24T10:00:00\""
+                )));
+            }
+        }
+        if !s.batch_interval_s.is_finite() {
+            return Err(ScenarioError::Malformed(
+                "field `batch_interval_s` must be a number".into(),
+            ));
+        }
+        s.specs()?;
+        Ok(s)
+    }
+
+    /// The pipelines, parsed.
+    pub fn specs(&self) -> Result<Vec<PipelineSpec>, ScenarioError> {
+        self.pipelines
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value::<PipelineSpec>(v.clone())
+                    .map_err(|e| ScenarioError::Malformed(format!("field `pipelines[{i}]`: {e}")))
+            })
+            .collect()
+    }
+
+    /// The zero time in naive epoch milliseconds.
+    pub fn start_ms(&self) -> i64 {
+        self.start
+            .as_deref()
+            .and_then(parse_naive_time)
+            .or_else(|| parse_naive_time(DEFAULT_START))
+            .unwrap_or(0)
+    }
+
+    /// Runs the scenario through the engine, as PySpark would run it with
+    /// `queueStream(batches, oneAtATime=True)`.
+    pub fn run(&self) -> Result<Replay, ScenarioError> {
+        let specs = self.specs()?;
+        let ssc = StreamingContext::new(Duration::from_secs_f64(self.batch_interval_s))?;
+        ssc.set_default_parallelism(self.parallelism)?;
+        if self.checkpoint {
+            ssc.checkpoint("checkpoint");
+        }
+        let lines = ssc.queue_stream(self.batches.clone());
+        let codes = codes(&lines);
+        let mut sinks = Vec::new();
+        for spec in &specs {
+            let stream = match *spec {
+                PipelineSpec::Stateless => stateless(&codes),
+                PipelineSpec::Cumulative => cumulative(&stateless(&codes)),
+                PipelineSpec::Window {
+                    window_s,
+                    slide_s,
+                    inverse,
+                    filter_zero,
+                } => windowed(
+                    &codes,
+                    WindowSpec {
+                        window_ms: Duration::from_secs_f64(window_s).as_millis(),
+                        slide_ms: Duration::from_secs_f64(slide_s).as_millis(),
+                        inverse,
+                        filter_zero,
+                    },
+                )?,
+            };
+            stream.pprint(10);
+            sinks.push(stream.collect());
+        }
+        ssc.start(self.start_ms())?;
+        ssc.run_batches(self.batches.len() as u64 + self.extra_batches)?;
+        let zero = self.start_ms();
+        let interval = ssc.batch_interval().as_millis();
+        let pipelines: Vec<Value> = self
+            .pipelines
+            .iter()
+            .zip(sinks)
+            .map(|(spec, sink)| {
+                let batches: Vec<Value> = sink
+                    .take()
+                    .into_iter()
+                    .map(|(t, records)| batch_json((t - zero) / interval, t, &records))
+                    .collect();
+                json!({"spec": spec, "batches": batches})
+            })
+            .collect();
+        Ok(Replay {
+            pprint: ssc.take_console(),
+            json: json!({ "pipelines": pipelines }),
+        })
+    }
+}
+
+fn batch_json(batch: i64, t: i64, records: &[(MessageType, i64)]) -> Value {
+    let mut shown: Vec<String> = records.iter().map(|r| r.str_string()).collect();
+    shown.sort();
+    json!({"batch": batch, "time": format_batch_time(t), "records": shown})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_scenarios_name_the_bad_field() {
+        let err = Scenario::parse(r#"{"batch_interval_s": 10, "pipelines": []}"#).unwrap_err();
+        assert!(err.to_string().contains("batches"), "{err}");
+        let err = Scenario::parse(
+            r#"{"batch_interval_s": 10, "batches": [], "pipelines": [{"mode": "sliding"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("pipelines[0]"), "{err}");
+        let err = Scenario::parse(
+            r#"{"batch_interval_s": 10, "batches": [], "pipelines": [], "colour": 1}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+        let err = Scenario::parse(
+            r#"{"batch_interval_s": 10, "start": "noon", "batches": [], "pipelines": []}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("start"), "{err}");
+    }
+
+    #[test]
+    fn spark_config_errors_are_reported_as_spark_errors() {
+        let s = Scenario::parse(
+            r#"{"batch_interval_s": 10, "checkpoint": false, "batches": [["[info] a"]], "pipelines": [{"mode": "cumulative"}]}"#,
+        )
+        .unwrap();
+        match s.run() {
+            Err(ScenarioError::Spark(EngineError::CheckpointNotSet)) => {}
+            other => panic!("expected the checkpoint error, got {other:?}"),
+        }
+        let s = Scenario::parse(
+            r#"{"batch_interval_s": 10, "batches": [], "pipelines": [{"mode": "window", "window_s": 15}]}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            s.run(),
+            Err(ScenarioError::Spark(EngineError::WindowNotMultiple { .. }))
+        ));
+    }
+}
