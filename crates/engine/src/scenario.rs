@@ -118,8 +118,15 @@ pub struct Replay {
 impl Scenario {
     /// Reads a scenario from JSON text.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let s: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                ScenarioError::Malformed(e.inner().to_string())
+            } else {
+                ScenarioError::Malformed(format!("field `{path}`: {}", e.inner()))
+            }
+        })?;
         if let Some(start) = &s.start {
             if parse_naive_time(start).is_none() {
                 return Err(ScenarioError::Malformed(format!(
