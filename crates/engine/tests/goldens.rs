@@ -39,7 +39,11 @@ fn there_are_enough_goldens() {
     let all = scenarios();
     assert!(all.len() >= 8, "only {} scenarios", all.len());
     for s in &all {
-        assert!(with_suffix(s, ".golden.json").exists(), "{} has no golden", s.display());
+        assert!(
+            with_suffix(s, ".golden.json").exists(),
+            "{} has no golden",
+            s.display()
+        );
     }
 }
 
@@ -48,7 +52,8 @@ fn replay_json_equals_pyspark_for_every_scenario() {
     let mut failures = Vec::new();
     for scenario in scenarios() {
         let golden: Value = serde_json::from_str(
-            &std::fs::read_to_string(with_suffix(&scenario, ".golden.json")).expect("golden readable"),
+            &std::fs::read_to_string(with_suffix(&scenario, ".golden.json"))
+                .expect("golden readable"),
         )
         .expect("golden is JSON");
         let out = replay(&scenario, "json");
@@ -63,7 +68,12 @@ fn replay_json_equals_pyspark_for_every_scenario() {
             }
             continue;
         }
-        assert!(out.status.success(), "{}: {}", scenario.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            scenario.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let ours: Value = serde_json::from_slice(&out.stdout).expect("replay prints JSON");
         if ours != golden {
             failures.push(format!(
@@ -99,8 +109,17 @@ fn replay_pprint_equals_pyspark_console_for_every_scenario() {
                 "{}: console differs from line {} on\n--- pyspark\n{}\n--- replay\n{}",
                 scenario.display(),
                 first + 1,
-                expected.lines().skip(first.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n"),
-                ours.lines().skip(first.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n"),
+                expected
+                    .lines()
+                    .skip(first.saturating_sub(3))
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                ours.lines()
+                    .skip(first.saturating_sub(3))
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ));
         }
     }
@@ -113,7 +132,11 @@ fn malformed_scenario_exits_2_naming_the_field() {
     let dir = std::env::temp_dir().join(format!("dstream-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.json");
-    std::fs::write(&bad, r#"{"batch_interval_s": "ten", "batches": [], "pipelines": []}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"batch_interval_s": "ten", "batches": [], "pipelines": []}"#,
+    )
+    .unwrap();
     let out = replay(&bad, "pprint");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("batch_interval_s"));
