@@ -44,6 +44,16 @@ impl<T> LiveInput<T> {
         self.buffer.borrow_mut().extend(records);
     }
 
+    /// Adds a whole vector to the open batch, without copying when it is empty.
+    pub fn extend_vec(&self, mut records: Vec<T>) {
+        let mut buffer = self.buffer.borrow_mut();
+        if buffer.is_empty() {
+            std::mem::swap(&mut *buffer, &mut records);
+        } else {
+            buffer.append(&mut records);
+        }
+    }
+
     /// How many records wait in the open batch.
     pub fn pending(&self) -> usize {
         self.buffer.borrow().len()

@@ -1,0 +1,95 @@
+//! The three seed pipelines on 1 M realistic log lines per batch.
+//!
+//! `cargo bench -p dstream-engine --bench pipelines`. Each iteration moves a
+//! fresh 1 M-line batch (made outside the timing) into the live input and runs
+//! one batch. `window_600s` keeps 60 batches (60 M lines) in its window: its cost
+//! per batch stays that of `window_20s`, because windows hold per-batch reduced
+//! counts, not lines.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use dstream_engine::generator::LogGenerator;
+use dstream_engine::seed::{codes, cumulative, stateless, windowed, WindowSpec};
+use dstream_engine::{DStream, Duration, LiveInput, StreamingContext};
+
+const LINES: usize = 1_000_000;
+
+fn lines() -> Vec<String> {
+    let mut g = LogGenerator::new(42);
+    (0..LINES).map(|_| g.next_line()).collect()
+}
+
+/// A started context with one pipeline built by `build` on the live lines.
+fn pipeline(
+    build: impl FnOnce(&DStream<String>) -> DStream<(dstream_engine::seed::MessageType, i64)>,
+) -> (StreamingContext, LiveInput<String>) {
+    let ssc = StreamingContext::new(Duration::from_secs(10)).unwrap();
+    ssc.checkpoint("checkpoint");
+    let (lines, input) = ssc.live_stream::<String>();
+    build(&lines).foreach_rdd(|_, records| {
+        std::hint::black_box(records);
+    });
+    ssc.start(0).unwrap();
+    (ssc, input)
+}
+
+fn bench(c: &mut Criterion) {
+    let batch = lines();
+    let mut group = c.benchmark_group("seed_pipelines_1M_lines");
+    group.throughput(Throughput::Elements(LINES as u64));
+    group.sample_size(20);
+
+    let cases: Vec<(&str, Box<dyn Fn(&DStream<String>) -> DStream<_>>)> = vec![
+        ("stateless", Box::new(|l| stateless(&codes(l)))),
+        ("cumulative", Box::new(|l| cumulative(&stateless(&codes(l))))),
+        (
+            "window_20s_10s",
+            Box::new(|l| {
+                windowed(
+                    &codes(l),
+                    WindowSpec { window_ms: 20_000, slide_ms: 10_000, inverse: true, filter_zero: false },
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "window_600s_10s_subtracting",
+            Box::new(|l| {
+                windowed(
+                    &codes(l),
+                    WindowSpec { window_ms: 600_000, slide_ms: 10_000, inverse: true, filter_zero: false },
+                )
+                .unwrap()
+            }),
+        ),
+    ];
+    for (name, build) in cases {
+        let (ssc, input) = pipeline(build);
+        // Fill the window first so the timed batches see a full one.
+        for _ in 0..60 {
+            input.extend_vec(batch.clone());
+            ssc.advance().unwrap();
+        }
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || batch.clone(),
+                |lines| {
+                    input.extend_vec(lines);
+                    ssc.advance().unwrap()
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+
+    let mut classify = c.benchmark_group("get_message_type_1M_lines");
+    classify.throughput(Throughput::Elements(LINES as u64));
+    classify.sample_size(20);
+    classify.bench_function("classify", |b| {
+        b.iter(|| batch.iter().map(|l| dstream_engine::seed::get_message_type(l) as usize).sum::<usize>())
+    });
+    classify.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
