@@ -40,13 +40,21 @@ fn bench(c: &mut Criterion) {
 
     let cases: Vec<(&str, Box<dyn Fn(&DStream<String>) -> DStream<_>>)> = vec![
         ("stateless", Box::new(|l| stateless(&codes(l)))),
-        ("cumulative", Box::new(|l| cumulative(&stateless(&codes(l))))),
+        (
+            "cumulative",
+            Box::new(|l| cumulative(&stateless(&codes(l)))),
+        ),
         (
             "window_20s_10s",
             Box::new(|l| {
                 windowed(
                     &codes(l),
-                    WindowSpec { window_ms: 20_000, slide_ms: 10_000, inverse: true, filter_zero: false },
+                    WindowSpec {
+                        window_ms: 20_000,
+                        slide_ms: 10_000,
+                        inverse: true,
+                        filter_zero: false,
+                    },
                 )
                 .unwrap()
             }),
@@ -56,7 +64,12 @@ fn bench(c: &mut Criterion) {
             Box::new(|l| {
                 windowed(
                     &codes(l),
-                    WindowSpec { window_ms: 600_000, slide_ms: 10_000, inverse: true, filter_zero: false },
+                    WindowSpec {
+                        window_ms: 600_000,
+                        slide_ms: 10_000,
+                        inverse: true,
+                        filter_zero: false,
+                    },
                 )
                 .unwrap()
             }),
@@ -86,7 +99,12 @@ fn bench(c: &mut Criterion) {
     classify.throughput(Throughput::Elements(LINES as u64));
     classify.sample_size(20);
     classify.bench_function("classify", |b| {
-        b.iter(|| batch.iter().map(|l| dstream_engine::seed::get_message_type(l) as usize).sum::<usize>())
+        b.iter(|| {
+            batch
+                .iter()
+                .map(|l| dstream_engine::seed::get_message_type(l) as usize)
+                .sum::<usize>()
+        })
     });
     classify.finish();
 }

@@ -109,7 +109,7 @@ impl StreamingContext {
 
     /// `queueStream(rdds, oneAtATime=True)`: one queued batch per batch interval.
     /// Each is parallelized into `defaultParallelism` partitions; once the queue
-    /// is drained, batches are empty RDDs with no partitions, as in Spark.
+    /// is drained, batches are Spark's default: an empty RDD of one partition.
     pub fn queue_stream<T: Record>(&self, batches: Vec<Vec<T>>) -> DStream<T> {
         let queue = Rc::new(RefCell::new(VecDeque::from(batches)));
         let graph = self.graph.clone();
@@ -127,7 +127,8 @@ impl StreamingContext {
                 }
                 Some(Rc::new(match queue.borrow_mut().pop_front() {
                     Some(records) => Rdd::new(records, graph.parallelism.get()),
-                    None => Rdd::new(Vec::new(), 0),
+                    // Spark's default RDD for a drained queue: `sc.makeRDD(Seq.empty, 1)`.
+                    None => Rdd::new(Vec::new(), 1),
                 }))
             }),
         );

@@ -180,8 +180,8 @@ impl<T: Record> DStream<T> {
     }
 
     /// `count()`: the number of records per batch. PySpark counts per partition
-    /// and then reduces, so a batch with no partitions at all (an idle receiver,
-    /// or a drained queue) prints no record, while an empty queued batch prints 0.
+    /// and then reduces, so a batch with no partitions at all (an idle receiver)
+    /// prints no record, while an empty queued batch prints 0.
     pub fn count(&self) -> DStream<i64> {
         self.derive("count", |r| {
             let records = if r.partitions == 0 {

@@ -13,9 +13,18 @@ fn remembered_rdds_stay_bounded_over_many_batches() {
     let counts = stateless(&codes);
     cumulative(&counts).foreach_rdd(|_, _| {});
     counts.foreach_rdd(|_, _| {});
-    let spec = |w, inverse| WindowSpec { window_ms: w, slide_ms: 10_000, inverse, filter_zero: false };
-    windowed(&codes, spec(50_000, true)).unwrap().foreach_rdd(|_, _| {});
-    windowed(&codes, spec(20_000, false)).unwrap().foreach_rdd(|_, _| {});
+    let spec = |w, inverse| WindowSpec {
+        window_ms: w,
+        slide_ms: 10_000,
+        inverse,
+        filter_zero: false,
+    };
+    windowed(&codes, spec(50_000, true))
+        .unwrap()
+        .foreach_rdd(|_, _| {});
+    windowed(&codes, spec(20_000, false))
+        .unwrap()
+        .foreach_rdd(|_, _| {});
     ssc.start(0).unwrap();
     let mut after = Vec::new();
     for batch in 1..=300 {
@@ -38,7 +47,12 @@ fn checkpoint_holds_no_lines_only_reduced_state() {
     let (lines, input) = ssc.live_stream::<String>();
     let codes = codes(&lines);
     cumulative(&stateless(&codes)).foreach_rdd(|_, _| {});
-    let spec = WindowSpec { window_ms: 20_000, slide_ms: 10_000, inverse: true, filter_zero: false };
+    let spec = WindowSpec {
+        window_ms: 20_000,
+        slide_ms: 10_000,
+        inverse: true,
+        filter_zero: false,
+    };
     windowed(&codes, spec).unwrap().foreach_rdd(|_, _| {});
     ssc.start(0).unwrap();
     for _ in 0..5 {

@@ -46,7 +46,10 @@ struct Case {
 }
 
 /// Runs one case: `build` makes the output stream from the context.
-fn run<O: Record>(case: Case, build: impl FnOnce(&StreamingContext) -> DStream<O>) -> (Vec<Vec<String>>, String) {
+fn run<O: Record>(
+    case: Case,
+    build: impl FnOnce(&StreamingContext) -> DStream<O>,
+) -> (Vec<Vec<String>>, String) {
     let ssc = StreamingContext::new(Duration::from_secs(case.batch_s)).unwrap();
     ssc.set_default_parallelism(case.parallelism).unwrap();
     ssc.checkpoint("checkpoint");
@@ -64,15 +67,26 @@ fn run<O: Record>(case: Case, build: impl FnOnce(&StreamingContext) -> DStream<O
 }
 
 fn c(batch_s: i64, parallelism: usize, n: u64) -> Case {
-    Case { batch_s, parallelism, n, num: 10 }
+    Case {
+        batch_s,
+        parallelism,
+        n,
+        num: 10,
+    }
 }
 
 fn pairs(batches: &[&[(&str, i64)]]) -> Vec<Vec<(String, i64)>> {
-    batches.iter().map(|b| b.iter().map(|(k, v)| (k.to_string(), *v)).collect()).collect()
+    batches
+        .iter()
+        .map(|b| b.iter().map(|(k, v)| (k.to_string(), *v)).collect())
+        .collect()
 }
 
 fn strs(batches: &[&[&str]]) -> Vec<Vec<String>> {
-    batches.iter().map(|b| b.iter().map(|s| s.to_string()).collect()).collect()
+    batches
+        .iter()
+        .map(|b| b.iter().map(|s| s.to_string()).collect())
+        .collect()
 }
 
 fn add(a: &i64, b: &i64) -> i64 {
@@ -98,10 +112,15 @@ fn secs(s: i64) -> Duration {
 /// Our run of the named case.
 fn ours(name: &str) -> (Vec<Vec<String>>, String) {
     match name {
-        "count_empty_batches" => run(c(1, 2, 5), |ssc| ssc.queue_stream(vec![vec![1i64, 2], vec![], vec![3]]).count()),
+        "count_empty_batches" => run(c(1, 2, 5), |ssc| {
+            ssc.queue_stream(vec![vec![1i64, 2], vec![], vec![3]])
+                .count()
+        }),
         "count_by_window_empty" => run(c(1, 1, 6), |ssc| {
             let input: Vec<Vec<i64>> = vec![vec![1], vec![1], vec![1, 2], vec![0], vec![], vec![]];
-            ssc.queue_stream(input).count_by_window(secs(2), secs(1)).unwrap()
+            ssc.queue_stream(input)
+                .count_by_window(secs(2), secs(1))
+                .unwrap()
         }),
         "rbkaw_subtract_zero" => run(c(1, 1, 8), |ssc| {
             ssc.queue_stream(rbkaw_input())
@@ -121,12 +140,28 @@ fn ours(name: &str) -> (Vec<Vec<String>>, String) {
         "order_strings_p2" | "order_strings_p3" => {
             let p = if name.ends_with("p2") { 2 } else { 3 };
             run(c(1, p, 1), |ssc| {
-                let b = pairs(&[&[("info", 1), ("error", 1), ("notice", 1), ("x", 1), ("unknown", 1), ("a", 1), ("error", 1)]]);
+                let b = pairs(&[&[
+                    ("info", 1),
+                    ("error", 1),
+                    ("notice", 1),
+                    ("x", 1),
+                    ("unknown", 1),
+                    ("a", 1),
+                    ("error", 1),
+                ]]);
                 ssc.queue_stream(b).reduce_by_key(add, None)
             })
         }
         "order_ints_p2" => run(c(1, 2, 1), |ssc| {
-            let b: Vec<Vec<(i64, i64)>> = vec![vec![(5, 1), (2, 1), (3, 1), (4, 1), (1, 1), (2, 1), (-7, 1)]];
+            let b: Vec<Vec<(i64, i64)>> = vec![vec![
+                (5, 1),
+                (2, 1),
+                (3, 1),
+                (4, 1),
+                (1, 1),
+                (2, 1),
+                (-7, 1),
+            ]];
             ssc.queue_stream(b).reduce_by_key(add, None)
         }),
         "order_tuples_p2" => run(c(1, 2, 1), |ssc| {
@@ -151,26 +186,55 @@ fn ours(name: &str) -> (Vec<Vec<String>>, String) {
             )
         }),
         "state_order_new_keys" => run(c(1, 2, 4), |ssc| {
-            let b = pairs(&[&[("notice", 1)], &[("info", 1), ("error", 1)], &[("unknown", 1), ("notice", 1)]]);
-            ssc.queue_stream(b).reduce_by_key(add, None).update_state_by_key(
-                |vs: &[i64], st: Option<&i64>| Some(vs.iter().sum::<i64>() + st.copied().unwrap_or(0)),
-                None,
-                None,
-            )
+            let b = pairs(&[
+                &[("notice", 1)],
+                &[("info", 1), ("error", 1)],
+                &[("unknown", 1), ("notice", 1)],
+            ]);
+            ssc.queue_stream(b)
+                .reduce_by_key(add, None)
+                .update_state_by_key(
+                    |vs: &[i64], st: Option<&i64>| {
+                        Some(vs.iter().sum::<i64>() + st.copied().unwrap_or(0))
+                    },
+                    None,
+                    None,
+                )
         }),
         "pprint_strings" => run(c(1, 2, 1), |ssc| {
-            ssc.queue_stream(strs(&[&["plain", "it's", "say \"hi\"", "tab\there", "é日😀", "both ' and \"", ""]]))
+            ssc.queue_stream(strs(&[&[
+                "plain",
+                "it's",
+                "say \"hi\"",
+                "tab\there",
+                "é日😀",
+                "both ' and \"",
+                "",
+            ]]))
         }),
-        "pprint_num3" => run(Case { num: 3, ..c(1, 1, 1) }, |ssc| ssc.queue_stream(vec![vec![1i64, 2, 3, 4, 5]])),
+        "pprint_num3" => run(
+            Case {
+                num: 3,
+                ..c(1, 1, 1)
+            },
+            |ssc| ssc.queue_stream(vec![vec![1i64, 2, 3, 4, 5]]),
+        ),
         "union_order" => run(c(1, 2, 2), |ssc| {
             let a = ssc.queue_stream(vec![vec![1i64, 2], vec![3]]);
             let b = ssc.queue_stream(vec![vec![10i64], vec![20, 30]]);
             a.union(&b).unwrap()
         }),
         "window_30_20" => run(c(10, 2, 6), |ssc| {
-            ssc.queue_stream(pairs(&[&[("a", 1)], &[("b", 1)], &[("a", 1)], &[("c", 1)], &[("a", 1)], &[]]))
-                .reduce_by_key_and_window(add, sub_box(), secs(30), secs(20), None, None)
-                .unwrap()
+            ssc.queue_stream(pairs(&[
+                &[("a", 1)],
+                &[("b", 1)],
+                &[("a", 1)],
+                &[("c", 1)],
+                &[("a", 1)],
+                &[],
+            ]))
+            .reduce_by_key_and_window(add, sub_box(), secs(30), secs(20), None, None)
+            .unwrap()
         }),
         "window_plain_60_10_inverse_order" => run(c(10, 2, 9), |ssc| {
             let b = pairs(&[
@@ -189,9 +253,18 @@ fn ours(name: &str) -> (Vec<Vec<String>>, String) {
                 .unwrap()
         }),
         "count_by_value_and_window_p2" => run(c(1, 2, 8), |ssc| {
-            ssc.queue_stream(strs(&[&["a"], &["b", "b"], &["a", "b"], &[], &[], &[], &[], &[]]))
-                .count_by_value_and_window(secs(5), secs(1), None)
-                .unwrap()
+            ssc.queue_stream(strs(&[
+                &["a"],
+                &["b", "b"],
+                &["a", "b"],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+            ]))
+            .count_by_value_and_window(secs(5), secs(1), None)
+            .unwrap()
         }),
         other => panic!("no Rust side for PySpark vector {other}"),
     }
@@ -214,10 +287,15 @@ fn every_pyspark_vector_matches() {
         let expected: Vec<Vec<String>> = serde_json::from_value(golden["records"].clone()).unwrap();
         let (records, console) = ours(&name);
         if records != expected {
-            failures.push(format!("{name}: records\n  pyspark {expected:?}\n  ours    {records:?}"));
+            failures.push(format!(
+                "{name}: records\n  pyspark {expected:?}\n  ours    {records:?}"
+            ));
         }
         if golden["pprint"].as_str() != Some(console.as_str()) {
-            failures.push(format!("{name}: pprint\n--- pyspark\n{}\n--- ours\n{console}", golden["pprint"].as_str().unwrap_or("")));
+            failures.push(format!(
+                "{name}: pprint\n--- pyspark\n{}\n--- ours\n{console}",
+                golden["pprint"].as_str().unwrap_or("")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
