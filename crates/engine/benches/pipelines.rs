@@ -32,13 +32,16 @@ fn pipeline(
     (ssc, input)
 }
 
+/// Builds one pipeline's output stream from the lines.
+type Build = Box<dyn Fn(&DStream<String>) -> DStream<(dstream_engine::seed::MessageType, i64)>>;
+
 fn bench(c: &mut Criterion) {
     let batch = lines();
     let mut group = c.benchmark_group("seed_pipelines_1M_lines");
     group.throughput(Throughput::Elements(LINES as u64));
     group.sample_size(20);
 
-    let cases: Vec<(&str, Box<dyn Fn(&DStream<String>) -> DStream<_>>)> = vec![
+    let cases: Vec<(&str, Build)> = vec![
         ("stateless", Box::new(|l| stateless(&codes(l)))),
         (
             "cumulative",

@@ -8,7 +8,7 @@ use crate::checkpoint::{Checkpoint, StreamState, CHECKPOINT_FORMAT};
 use crate::dstream::{add_node, DStream};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
-use crate::graph::{Clock, Graph, Record};
+use crate::graph::{BatchHook, Clock, Graph, Record};
 use crate::rdd::Rdd;
 
 /// The entry point, like PySpark's `StreamingContext(sc, batchDuration)`, with a
@@ -16,7 +16,7 @@ use crate::rdd::Rdd;
 pub struct StreamingContext {
     graph: Rc<Graph>,
     /// Inputs, drained every batch even when no output reads them.
-    inputs: RefCell<Vec<Rc<dyn Fn(i64)>>>,
+    inputs: RefCell<Vec<BatchHook>>,
 }
 
 /// The handle a live source pushes records into (our `socketTextStream`):

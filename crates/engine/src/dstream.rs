@@ -13,6 +13,15 @@ use crate::rdd::{Combiner, Rdd};
 /// A shared reduce function `(a, b) -> c` on values.
 type ReduceFn<V> = Rc<dyn Fn(&V, &V) -> V>;
 
+/// An inverse reduce function `(window, leaving) -> rest` (PySpark's `invFunc`).
+pub type InvFn<V> = Box<dyn Fn(&V, &V) -> V>;
+
+/// A record filter (PySpark's `filterFunc`).
+pub type FilterFn<T> = Box<dyn Fn(&T) -> bool>;
+
+/// Emitted batches with their times, shared with a sink.
+type Batches<T> = Rc<RefCell<Vec<(i64, Vec<T>)>>>;
+
 /// A discretized stream: one RDD of `T` per batch (per slide for windows).
 pub struct DStream<T> {
     pub(crate) graph: Rc<Graph>,
@@ -30,7 +39,7 @@ impl<T> Clone for DStream<T> {
 
 /// The records an output saw, batch by batch: filled by [`DStream::collect`].
 pub struct Collected<T> {
-    batches: Rc<RefCell<Vec<(i64, Vec<T>)>>>,
+    batches: Batches<T>,
 }
 
 impl<T> Collected<T> {
@@ -265,7 +274,7 @@ impl<T: Record> DStream<T> {
     pub fn reduce_by_window(
         &self,
         func: impl Fn(&T, &T) -> T + 'static,
-        inv_func: Option<Box<dyn Fn(&T, &T) -> T>>,
+        inv_func: Option<InvFn<T>>,
         window: Duration,
         slide: Duration,
     ) -> Result<DStream<T>, EngineError> {
@@ -400,11 +409,11 @@ impl<K: Key, V: Record> DStream<(K, V)> {
     pub fn reduce_by_key_and_window(
         &self,
         func: impl Fn(&V, &V) -> V + 'static,
-        inv_func: Option<Box<dyn Fn(&V, &V) -> V>>,
+        inv_func: Option<InvFn<V>>,
         window: Duration,
         slide: Duration,
         num_partitions: Option<usize>,
-        filter_func: Option<Box<dyn Fn(&(K, V)) -> bool>>,
+        filter_func: Option<FilterFn<(K, V)>>,
     ) -> Result<DStream<(K, V)>, EngineError> {
         let (w, s) = self.validate_window(window, slide)?;
         let p = self.partitions(num_partitions);

@@ -35,6 +35,9 @@ pub(crate) struct Clock {
 /// A computed result for one time: `None` when Spark's `compute` returns None.
 pub(crate) type Computed<T> = Option<Rc<Rdd<T>>>;
 
+/// Something run once per batch time (an output operation, an input drain).
+pub(crate) type BatchHook = Rc<dyn Fn(i64)>;
+
 /// The function that computes a node's RDD for a valid time.
 pub(crate) type ComputeFn<T> = Box<dyn Fn(&Node<T>, i64) -> Computed<T>>;
 
@@ -75,8 +78,9 @@ impl<T: Record> Node<T> {
     pub fn slice(&self, from: i64, to: i64) -> Vec<Rc<Rdd<T>>> {
         let zero = self.clock.zero_ms.get();
         let s = self.slide_ms;
+        // Spark floors both ends onto the stream's slide grid.
         let align = |t: i64| zero + (t - zero).div_euclid(s) * s;
-        let (from, to) = (align(from + s - 1), align(to));
+        let (from, to) = (align(from), align(to));
         let mut out = Vec::new();
         let mut t = from;
         while t <= to {
@@ -185,7 +189,7 @@ pub(crate) struct Graph {
     pub checkpoint_dir: RefCell<Option<String>>,
     pub nodes: RefCell<Vec<NodeEntry>>,
     /// Output operations in registration order; each runs for every batch time.
-    pub outputs: RefCell<Vec<Rc<dyn Fn(i64)>>>,
+    pub outputs: RefCell<Vec<BatchHook>>,
     /// What `pprint()` printed and nobody has taken yet.
     pub console: RefCell<String>,
 }

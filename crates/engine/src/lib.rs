@@ -35,7 +35,7 @@ pub mod time;
 
 pub use checkpoint::Checkpoint;
 pub use context::{LiveInput, StreamingContext};
-pub use dstream::{Collected, DStream};
+pub use dstream::{Collected, DStream, FilterFn, InvFn};
 pub use duration::Duration;
 pub use error::EngineError;
 pub use graph::{Key, Record};

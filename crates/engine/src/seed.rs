@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::context::{LiveInput, StreamingContext};
-use crate::dstream::{Collected, DStream};
+use crate::dstream::{Collected, DStream, FilterFn, InvFn};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
 use crate::pprint::pprint_block;
@@ -126,12 +126,12 @@ pub fn windowed(
     codes: &DStream<(MessageType, i64)>,
     spec: WindowSpec,
 ) -> Result<DStream<(MessageType, i64)>, EngineError> {
-    let inv: Option<Box<dyn Fn(&i64, &i64) -> i64>> = if spec.inverse {
+    let inv: Option<InvFn<i64>> = if spec.inverse {
         Some(Box::new(|a, b| a - b))
     } else {
         None
     };
-    let filter: Option<Box<dyn Fn(&(MessageType, i64)) -> bool>> = if spec.filter_zero {
+    let filter: Option<FilterFn<(MessageType, i64)>> = if spec.filter_zero {
         Some(Box::new(|kv| kv.1 != 0))
     } else {
         None

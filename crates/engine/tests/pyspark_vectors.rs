@@ -8,7 +8,9 @@
 //! PySpark's results (checked against PySpark's code path) and a 5 x variant shows
 //! the zero keys.
 
-use dstream_engine::{DStream, Duration, EngineError, Key, Record, StreamingContext};
+use dstream_engine::{
+    DStream, Duration, EngineError, FilterFn, InvFn, Key, Record, StreamingContext,
+};
 
 /// Runs `build` over queued batches and returns every emitted RDD's records.
 fn run<I: Record, O: Record>(
@@ -435,12 +437,12 @@ fn rbkaw(
     batches: u64,
 ) -> Pairs {
     let got = run(1000, input, batches, |d| {
-        let inv: Option<Box<dyn Fn(&i64, &i64) -> i64>> = if inverse {
+        let inv: Option<InvFn<i64>> = if inverse {
             Some(Box::new(|a, b| a - b))
         } else {
             None
         };
-        let keep: Option<Box<dyn Fn(&(String, i64)) -> bool>> = if filter {
+        let keep: Option<FilterFn<(String, i64)>> = if filter {
             Some(Box::new(|kv| kv.1 != 0))
         } else {
             None

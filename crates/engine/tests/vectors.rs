@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use dstream_engine::python::{int_hash, str_hash, PyHash, PyRepr};
-use dstream_engine::{DStream, Duration, Record, StreamingContext};
+use dstream_engine::{DStream, Duration, FilterFn, InvFn, Record, StreamingContext};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -93,7 +93,7 @@ fn add(a: &i64, b: &i64) -> i64 {
     a + b
 }
 
-fn sub_box() -> Option<Box<dyn Fn(&i64, &i64) -> i64>> {
+fn sub_box() -> Option<InvFn<i64>> {
     Some(Box::new(|a, b| a - b))
 }
 
@@ -101,7 +101,7 @@ fn rbkaw_input() -> Vec<Vec<(String, i64)>> {
     pairs(&[&[("a", 1)], &[("b", 1)], &[], &[], &[], &[], &[], &[]])
 }
 
-fn nonzero() -> Option<Box<dyn Fn(&(String, i64)) -> bool>> {
+fn nonzero() -> Option<FilterFn<(String, i64)>> {
     Some(Box::new(|kv| kv.1 != 0))
 }
 
