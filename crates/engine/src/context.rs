@@ -239,6 +239,20 @@ impl StreamingContext {
         for output in outputs {
             output(t);
         }
+        // A stream that a window will look back into must exist for every one of
+        // its times, even when no output asked for it now: Spark keeps the
+        // lineage of those batches; we keep their results.
+        let looked_back: Vec<_> = self
+            .graph
+            .nodes
+            .borrow()
+            .iter()
+            .filter(|n| n.node.keep_ms() > 0)
+            .map(|n| n.node.clone())
+            .collect();
+        for node in looked_back {
+            node.touch(t);
+        }
         let inputs: Vec<_> = self.inputs.borrow().clone();
         for input in inputs {
             input(t);

@@ -102,6 +102,8 @@ pub(crate) trait AnyNode {
     fn self_lookback_ms(&self) -> i64;
     fn set_keep_ms(&self, ms: i64);
     fn keep_ms(&self) -> i64;
+    /// Computes the node's RDD for `t` if `t` is one of its times.
+    fn touch(&self, t: i64);
     /// Forgets results older than `now - keep`.
     fn forget_before(&self, now: i64);
     /// The remembered results, serialized, for a checkpoint.
@@ -123,6 +125,9 @@ impl<T: Record> AnyNode for Node<T> {
     }
     fn keep_ms(&self) -> i64 {
         self.keep_ms.get()
+    }
+    fn touch(&self, t: i64) {
+        self.get_or_compute(t);
     }
     fn forget_before(&self, now: i64) {
         let limit = now - self.keep_ms.get();

@@ -24,6 +24,7 @@ pub mod context;
 pub mod dstream;
 pub mod duration;
 pub mod error;
+pub mod explain;
 pub mod generator;
 mod graph;
 pub mod pprint;

@@ -8,6 +8,7 @@ use crate::context::{LiveInput, StreamingContext};
 use crate::dstream::{Collected, DStream, FilterFn, InvFn};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
+use crate::explain::{BatchCounts, ExplainMemory, UpdateCall, WindowExplain};
 use crate::pprint::pprint_block;
 use crate::python::{repr_str, str_hash, PyHash, PyRepr};
 use crate::time::format_batch_time;
@@ -264,6 +265,10 @@ pub struct BatchReport {
     /// The modes that emitted at this batch, in [`Mode::ALL`] order (the window
     /// emits only every slide).
     pub outputs: Vec<ModeOutput>,
+    /// The calls of `updateFunction` that made this batch's running totals.
+    pub state_calls: Vec<UpdateCall>,
+    /// How the window was formed, when the window emitted at this batch.
+    pub window_explain: Option<WindowExplain>,
 }
 
 /// What `SeedLab::checkpoint_json` saves.
@@ -271,6 +276,8 @@ pub struct BatchReport {
 struct SeedCheckpoint {
     config: SeedConfig,
     engine: crate::checkpoint::Checkpoint,
+    #[serde(default)]
+    explain: ExplainMemory,
 }
 
 /// The three modes on one live stream of lines: what the page runs.
@@ -279,6 +286,8 @@ pub struct SeedLab {
     ssc: StreamingContext,
     input: LiveInput<String>,
     sinks: Vec<(Mode, Collected<(MessageType, i64)>)>,
+    zero_ms: i64,
+    memory: ExplainMemory,
 }
 
 impl SeedLab {
@@ -303,6 +312,8 @@ impl SeedLab {
             ssc,
             input,
             sinks,
+            zero_ms: 0,
+            memory: ExplainMemory::default(),
         })
     }
 
@@ -310,8 +321,9 @@ impl SeedLab {
     /// `zero_time_ms` is a naive local time (UTC milliseconds plus the local
     /// offset) so that batch times print as local time, as PySpark prints them.
     pub fn new(config: SeedConfig, zero_time_ms: i64) -> Result<SeedLab, EngineError> {
-        let lab = SeedLab::build(config)?;
+        let mut lab = SeedLab::build(config)?;
         lab.ssc.start(zero_time_ms)?;
+        lab.zero_ms = zero_time_ms;
         Ok(lab)
     }
 
@@ -344,7 +356,7 @@ impl SeedLab {
             // empty batch rather than stop the page.
             Err(_) => self.ssc.next_batch_time(),
         };
-        let outputs = self
+        let outputs: Vec<ModeOutput> = self
             .sinks
             .iter()
             .flat_map(|(mode, sink)| {
@@ -355,13 +367,47 @@ impl SeedLab {
                 })
             })
             .collect();
+        let (state_calls, window_explain) = self.explain(time_ms, &outputs);
         BatchReport {
             batch: self.ssc.batches_run(),
             time_ms,
             time_label: format_batch_time(time_ms),
             lines,
             outputs,
+            state_calls,
+            window_explain,
         }
+    }
+
+    /// Works out the teaching views' explanations from this batch's outputs.
+    fn explain(
+        &mut self,
+        t: i64,
+        outputs: &[ModeOutput],
+    ) -> (Vec<UpdateCall>, Option<WindowExplain>) {
+        let records = |mode: Mode| {
+            outputs
+                .iter()
+                .find(|o| o.mode == mode)
+                .map(|o| o.records.clone())
+        };
+        let batch = BatchCounts {
+            time_ms: t,
+            counts: records(Mode::Stateless).unwrap_or_default(),
+        };
+        let calls = self.memory.state_calls(&batch, self.config.parallelism);
+        self.memory.remember(&self.config, batch);
+        let window = records(Mode::Window);
+        let explain = window
+            .as_ref()
+            .map(|_| self.memory.window_explain(&self.config, self.zero_ms, t));
+        if let Some(totals) = records(Mode::Cumulative) {
+            self.memory.totals = totals;
+        }
+        if let Some(window) = window {
+            self.memory.window = window;
+        }
+        (calls, explain)
     }
 
     /// The state a restart needs (running totals, window state, clock), as JSON.
@@ -370,6 +416,7 @@ impl SeedLab {
             Ok(engine) => serde_json::to_string(&SeedCheckpoint {
                 config: self.config.clone(),
                 engine,
+                explain: self.memory.clone(),
             })
             .unwrap_or_default(),
             Err(_) => String::new(),
@@ -396,8 +443,10 @@ impl SeedLab {
                     .to_string(),
             ));
         }
-        let lab = SeedLab::build(config)?;
+        let mut lab = SeedLab::build(config)?;
         lab.ssc.restore(&saved.engine)?;
+        lab.zero_ms = saved.engine.zero_ms;
+        lab.memory = saved.explain;
         Ok(lab)
     }
 }

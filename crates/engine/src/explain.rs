@@ -1,0 +1,223 @@
+//! What happened inside the notebook's stateful modes at one batch, for the
+//! teaching views: the update function's calls, and how the window was formed
+//! (PySpark's subtracting path or a fresh reduce of the whole window).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::python::partition_of;
+use crate::seed::{MessageType, SeedConfig};
+
+/// The per-type counts of one batch (the stateless result).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCounts {
+    /// The batch time.
+    pub time_ms: i64,
+    /// `(type, count)` in PySpark's printed order.
+    pub counts: Vec<(MessageType, i64)>,
+}
+
+impl BatchCounts {
+    /// The count for `key` (0 when absent).
+    pub fn get(&self, key: MessageType) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, v)| *v)
+    }
+}
+
+/// One call of the notebook's `updateFunction(newValues, runningCount)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCall {
+    /// The key the call was for.
+    pub key: MessageType,
+    /// `newValues`: this batch's reduced count for the key, or empty.
+    pub new_values: Vec<i64>,
+    /// `runningCount`: the state before, `None` for a new key.
+    pub running_count: Option<i64>,
+    /// What the function returned.
+    pub result: Option<i64>,
+}
+
+impl UpdateCall {
+    /// The call as the notebook writes it:
+    /// `updateFunction(newValues=[3], runningCount=5) -> 8`.
+    pub fn notebook_text(&self) -> String {
+        let values: Vec<String> = self.new_values.iter().map(i64::to_string).collect();
+        let running = self
+            .running_count
+            .map_or_else(|| "None".to_string(), |c| c.to_string());
+        let result = self
+            .result
+            .map_or_else(|| "None".to_string(), |c| c.to_string());
+        format!(
+            "updateFunction(newValues=[{}], runningCount={running}) -> {result}",
+            values.join(", ")
+        )
+    }
+}
+
+/// One key's arithmetic on PySpark's subtracting path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyStep {
+    /// The key.
+    pub key: MessageType,
+    /// Its value in the previous window (absent keys count as 0 and are new).
+    pub old: Option<i64>,
+    /// The counts of the batches that left the window.
+    pub leaving: i64,
+    /// The counts of the batches that entered the window.
+    pub arriving: i64,
+    /// `old - leaving + arriving`; `None` when the filter removed the key.
+    pub result: Option<i64>,
+}
+
+/// How PySpark formed the window emitted at one batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WindowExplain {
+    /// The whole window was reduced again (no inverse function, window < 5 x
+    /// slide, or no previous window yet).
+    Recompute {
+        /// Why PySpark did not subtract, in one sentence.
+        reason: String,
+        /// The batches reduced, oldest first.
+        batches: Vec<BatchCounts>,
+    },
+    /// Previous window − leaving batches + arriving batches.
+    Subtract {
+        /// The batches subtracted, oldest first.
+        leaving: Vec<BatchCounts>,
+        /// The batches added, oldest first.
+        arriving: Vec<BatchCounts>,
+        /// Per key, the arithmetic, in the order of the result.
+        keys: Vec<KeyStep>,
+    },
+}
+
+/// What the explanations remember between batches (saved with the checkpoint).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExplainMemory {
+    /// Recent per-batch counts, as long as the window and a slide reach back.
+    pub history: VecDeque<BatchCounts>,
+    /// The running totals after the last batch.
+    pub totals: Vec<(MessageType, i64)>,
+    /// The last window result.
+    pub window: Vec<(MessageType, i64)>,
+}
+
+impl ExplainMemory {
+    /// The update calls of one batch: every key in the state or in the batch,
+    /// state keys first, as PySpark's cogroup visits them.
+    pub fn state_calls(&self, batch: &BatchCounts, parallelism: usize) -> Vec<UpdateCall> {
+        let mut keys: Vec<MessageType> = self.totals.iter().map(|(k, _)| *k).collect();
+        for (k, _) in &batch.counts {
+            if !keys.contains(k) {
+                keys.push(*k);
+            }
+        }
+        let mut calls: Vec<UpdateCall> = keys
+            .into_iter()
+            .map(|key| {
+                let new_values: Vec<i64> = batch
+                    .counts
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, v)| *v)
+                    .collect();
+                let running_count = self.totals.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                let result = crate::seed::update_function(&new_values, running_count.as_ref());
+                UpdateCall {
+                    key,
+                    new_values,
+                    running_count,
+                    result,
+                }
+            })
+            .collect();
+        calls.sort_by_key(|c| partition_of(&c.key, parallelism));
+        calls
+    }
+
+    fn batches_in(&self, from_excl: i64, to_incl: i64) -> Vec<BatchCounts> {
+        self.history
+            .iter()
+            .filter(|b| b.time_ms > from_excl && b.time_ms <= to_incl)
+            .cloned()
+            .collect()
+    }
+
+    /// How the window at `t` was formed, given PySpark's rule: subtract only
+    /// with an inverse function, `window >= 5 x slide`, and a previous window.
+    pub fn window_explain(&self, config: &SeedConfig, zero_ms: i64, t: i64) -> WindowExplain {
+        let (w, s) = (config.window_ms, config.slide_ms);
+        let has_previous = t - s > zero_ms;
+        if config.inverse && w >= 5 * s && has_previous {
+            let leaving = self.batches_in(t - s - w, t - w);
+            let arriving = self.batches_in(t - s, t);
+            let mut keys: Vec<MessageType> = self.window.iter().map(|(k, _)| *k).collect();
+            for b in &arriving {
+                for (k, _) in &b.counts {
+                    if !keys.contains(k) {
+                        keys.push(*k);
+                    }
+                }
+            }
+            let steps: Vec<KeyStep> = keys
+                .into_iter()
+                .map(|key| {
+                    let old = self.window.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                    let leaving_sum = if old.is_some() {
+                        leaving.iter().map(|b| b.get(key)).sum()
+                    } else {
+                        0
+                    };
+                    let arriving_sum: i64 = arriving.iter().map(|b| b.get(key)).sum();
+                    let value = old.unwrap_or(0) - leaving_sum + arriving_sum;
+                    KeyStep {
+                        key,
+                        old,
+                        leaving: leaving_sum,
+                        arriving: arriving_sum,
+                        result: (!config.filter_zero || value != 0).then_some(value),
+                    }
+                })
+                .collect();
+            // The result lists old keys, then new ones, grouped by hash partition.
+            let mut steps: Vec<KeyStep> = steps;
+            steps.sort_by_key(|s| partition_of(&s.key, config.parallelism));
+            WindowExplain::Subtract {
+                leaving,
+                arriving,
+                keys: steps,
+            }
+        } else {
+            let reason = if !config.inverse {
+                "No inverse function was given, so PySpark reduces every batch of the window again."
+                    .to_string()
+            } else if w < 5 * s {
+                format!(
+                    "The window ({} s) is shorter than 5 x the slide ({} s), so PySpark reduces the whole window again instead of subtracting.",
+                    w as f64 / 1000.0,
+                    s as f64 / 1000.0
+                )
+            } else {
+                "This is the first window, so there is no previous one to subtract from: PySpark reduces the whole window.".to_string()
+            };
+            WindowExplain::Recompute {
+                reason,
+                batches: self.batches_in(t - w, t),
+            }
+        }
+    }
+
+    /// Records one batch's counts, forgetting what no window needs any more.
+    pub fn remember(&mut self, config: &SeedConfig, batch: BatchCounts) {
+        let horizon = batch.time_ms - config.window_ms - config.slide_ms;
+        self.history.push_back(batch);
+        while self.history.front().is_some_and(|b| b.time_ms <= horizon) {
+            self.history.pop_front();
+        }
+    }
+}
