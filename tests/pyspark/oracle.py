@@ -121,9 +121,11 @@ _sc_cache = {"sc": None, "par": None}
 
 
 def get_spark_context(par):
+    # A fresh SparkContext per scenario (the JVM stays up, so this costs ~1 s). Reusing one
+    # is NOT safe: ssc.checkpoint(dir) also sets the SparkContext's checkpoint dir, and a
+    # later StreamingContext without ssc.checkpoint() on the same SparkContext then passes
+    # Spark's "checkpoint directory has not been set" validation and runs.
     sc = _sc_cache["sc"]
-    if sc is not None and _sc_cache["par"] == par:
-        return sc
     if sc is not None:
         sc.stop()
         _sc_cache["sc"] = None

@@ -1,0 +1,152 @@
+//! `relay`: reads lines from a TCP source and serves them to browsers over WebSocket.
+//! See the crate README for the protocol.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use dstream_relay::relay::{RelayConfig, DEFAULT_ORIGINS};
+use dstream_relay::{logging, shutdown, Relay};
+
+/// Relay a TCP line stream (like Spark's socketTextStream reads it) to browsers over WebSocket.
+///
+/// Connects to --source as a TCP client, retrying every 2 s when it is down, and serves every line to every
+/// WebSocket client on ws://LISTEN/ws: data in binary frames of complete \n-terminated UTF-8 lines, status in JSON
+/// text frames. Stop it with Ctrl-C. Logs go to stderr (RUST_LOG=debug for more).
+#[derive(Debug, Parser)]
+#[command(version, after_help = after_help())]
+struct Args {
+    /// TCP source to read lines from (host:port), e.g. send-messages or `nc -lk 9999`.
+    #[arg(long, default_value = "127.0.0.1:9999", value_name = "ADDR")]
+    source: String,
+
+    /// Address to serve WebSocket on (the path is /ws). Loopback only by default; use 0.0.0.0:9998 to let other
+    /// machines connect.
+    #[arg(long, default_value = "127.0.0.1:9998", value_name = "ADDR")]
+    listen: String,
+
+    /// Also allow WebSocket handshakes from this Origin (repeatable; '*' allows every origin). Always allowed:
+    /// http://127.0.0.1:8080 and http://localhost:8080 (trunk serve). Clients that send no Origin (non-browsers)
+    /// are always allowed.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
+
+    /// The most WebSocket clients at once; more are refused with HTTP 503.
+    #[arg(long, default_value_t = 64, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_clients: u32,
+
+    /// Also re-serve every line as plain TCP on this address (host:port), for a real PySpark socketTextStream.
+    #[arg(long, value_name = "ADDR")]
+    tee: Option<String>,
+
+    /// If nothing listens on --source, start the built-in line generator there, so one command gives a live stream.
+    #[arg(long)]
+    demo: bool,
+
+    /// Lines per second of the --demo generator (with jitter).
+    #[arg(long, default_value_t = 5.0, value_name = "RATE")]
+    demo_rate: f64,
+
+    /// Lines longer than this many bytes are cut to it (and counted in lines_cut).
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 30)))]
+    max_line_bytes: u64,
+
+    /// A data frame is sent once it holds this many bytes (frames hold complete lines only).
+    #[arg(long, default_value_t = 64 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 30)))]
+    frame_bytes: u64,
+
+    /// Let a line wait up to this many milliseconds for more lines to share its data frame. 0 (the default): send
+    /// as soon as the relay has read everything the source has sent so far (lines that arrive together still
+    /// share a frame).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    max_delay_ms: u64,
+
+    /// A client whose unsent data grows past this many bytes is closed (code 1008) so memory stays bounded.
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 40)))]
+    client_queue_bytes: u64,
+
+    /// Milliseconds between two attempts to connect to the source (Spark's receiver restart delay is 2000).
+    #[arg(long, default_value_t = 2000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    retry_ms: u64,
+
+    /// Milliseconds between two periodic status messages (event "tick").
+    #[arg(long, default_value_t = 1000, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..))]
+    status_interval_ms: u64,
+}
+
+fn after_help() -> String {
+    format!(
+        "Default allowed origins: {}.\nProtocol and PySpark --tee snippet: crates/relay/README.md.",
+        DEFAULT_ORIGINS.join(", ")
+    )
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    logging::init();
+    if !(args.demo_rate.is_finite() && args.demo_rate >= 0.0) {
+        eprintln!(
+            "error: --demo-rate must be 0 or more lines per second, not {}",
+            args.demo_rate
+        );
+        return ExitCode::from(2);
+    }
+    let config = RelayConfig {
+        source: args.source,
+        listen: args.listen,
+        tee: args.tee,
+        allow_origins: args.allow_origin,
+        max_clients: args.max_clients as usize,
+        max_line_bytes: usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX),
+        frame_bytes: usize::try_from(args.frame_bytes).unwrap_or(usize::MAX),
+        max_delay: Duration::from_millis(args.max_delay_ms),
+        client_queue_bytes: usize::try_from(args.client_queue_bytes).unwrap_or(usize::MAX),
+        retry_delay: Duration::from_millis(args.retry_ms),
+        status_interval: Duration::from_millis(args.status_interval_ms),
+        demo: args.demo,
+        demo_rate: args.demo_rate,
+    };
+    let (trigger, shutdown) = shutdown::channel();
+    let relay = match Relay::start(config.clone(), shutdown).await {
+        Ok(relay) => relay,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "relay: reading lines from {}{}; serving ws://{}/ws{}",
+        config.source,
+        if relay.demo_started {
+            " (built-in demo generator)"
+        } else {
+            ""
+        },
+        relay.ws_addr,
+        relay
+            .tee_addr
+            .map(|a| format!(" and plain TCP on {a} (--tee)"))
+            .unwrap_or_default()
+    );
+    shutdown::signal().await;
+    tracing::info!("shutting down (Ctrl-C)");
+    trigger.trigger();
+    let hub = relay.hub().clone();
+    if tokio::time::timeout(Duration::from_secs(3), relay.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not close within 3 s; exiting anyway");
+    }
+    let c = hub.counters();
+    use std::sync::atomic::Ordering::Relaxed;
+    println!(
+        "relay: stopped; {} lines forwarded, {} dropped, {} cut, {} with invalid UTF-8",
+        c.lines_forwarded.load(Relaxed),
+        c.lines_dropped.load(Relaxed),
+        c.lines_cut.load(Relaxed),
+        c.invalid_utf8.load(Relaxed)
+    );
+    ExitCode::SUCCESS
+}

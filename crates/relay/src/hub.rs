@@ -1,0 +1,478 @@
+//! The hub: who is connected, what each client still has to receive, and the relay-wide counters.
+//!
+//! The source task hands every data frame to [`Hub::broadcast_data`], which puts it (a cheap, shared [`Bytes`]) on
+//! the queue of every client. Each client's queue is bounded in bytes: a client whose queue would grow past the
+//! limit is removed and told to close with a reason, its queued lines are counted as dropped, and the other
+//! clients are not affected. Status messages go through the same queues, so they are ordered with the data.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::status::{SourceState, Status, StatusEvent};
+
+/// Something a client task has to send, in order.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    /// A data frame: complete `\n`-terminated UTF-8 lines.
+    Data {
+        /// The frame's bytes, shared between all clients.
+        frame: Bytes,
+        /// How many lines the frame holds.
+        lines: u64,
+    },
+    /// A status message (JSON), for WebSocket clients only.
+    Status(String),
+}
+
+impl Outgoing {
+    fn size(&self) -> usize {
+        match self {
+            Outgoing::Data { frame, .. } => frame.len(),
+            Outgoing::Status(json) => json.len(),
+        }
+    }
+
+    fn lines(&self) -> u64 {
+        match self {
+            Outgoing::Data { lines, .. } => *lines,
+            Outgoing::Status(_) => 0,
+        }
+    }
+}
+
+/// The kind of a client: it decides whether it gets status messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// A WebSocket client: data and status.
+    WebSocket,
+    /// A plain TCP client of `--tee`: data only.
+    Tee,
+}
+
+/// Relay-wide counters, reported in every status message.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Lines received from the source.
+    pub lines_forwarded: AtomicU64,
+    /// Lines lost by clients closed for being too slow.
+    pub lines_dropped: AtomicU64,
+    /// Lines cut to the length cap.
+    pub lines_cut: AtomicU64,
+    /// Lines whose invalid UTF-8 was repaired.
+    pub invalid_utf8: AtomicU64,
+    /// Clients closed for being too slow.
+    pub slow_clients_closed: AtomicU64,
+}
+
+/// Per-client numbers shared between the hub and the client's task.
+#[derive(Debug, Default)]
+struct ClientShared {
+    queued_bytes: AtomicUsize,
+    queued_lines: AtomicU64,
+    lines_sent: AtomicU64,
+}
+
+#[derive(Debug)]
+struct Client {
+    id: u64,
+    kind: ClientKind,
+    peer: SocketAddr,
+    tx: mpsc::UnboundedSender<Outgoing>,
+    shared: Arc<ClientShared>,
+    kick: Option<oneshot::Sender<String>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    clients: Vec<Client>,
+    next_id: u64,
+    source: SourceState,
+    reason: Option<String>,
+    demo: bool,
+}
+
+/// The shared state of one relay. See the module docs.
+#[derive(Debug)]
+pub struct Hub {
+    inner: Mutex<Inner>,
+    counters: Counters,
+    address: String,
+    queue_limit: usize,
+    max_line_bytes: usize,
+}
+
+/// The hub refused a new client because `--max-clients` are already connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyClients {
+    /// The cap.
+    pub max: usize,
+}
+
+impl Hub {
+    /// A hub for a relay reading from `address`, with per-client queues of at most `queue_limit` bytes.
+    pub fn new(address: String, queue_limit: usize, max_line_bytes: usize) -> Hub {
+        Hub {
+            inner: Mutex::new(Inner {
+                clients: Vec::new(),
+                next_id: 1,
+                source: SourceState::Disconnected,
+                reason: Some(format!("connecting to {address}")),
+                demo: false,
+            }),
+            counters: Counters::default(),
+            address,
+            queue_limit,
+            max_line_bytes,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the client list inconsistent in a way that matters here.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The relay-wide counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Adds the line counts of the source (cut and repaired lines).
+    pub fn count_repairs(&self, cut: u64, invalid_utf8: u64) {
+        if cut > 0 {
+            self.counters.lines_cut.fetch_add(cut, Ordering::Relaxed);
+        }
+        if invalid_utf8 > 0 {
+            self.counters
+                .invalid_utf8
+                .fetch_add(invalid_utf8, Ordering::Relaxed);
+        }
+    }
+
+    /// Number of connected WebSocket clients.
+    pub fn websocket_clients(&self) -> usize {
+        self.lock()
+            .clients
+            .iter()
+            .filter(|c| c.kind == ClientKind::WebSocket)
+            .count()
+    }
+
+    /// Number of connected clients of every kind (WebSocket and tee).
+    pub fn clients(&self) -> usize {
+        self.lock().clients.len()
+    }
+
+    /// Registers a client. WebSocket clients are refused when `max` of them are connected already; their queue
+    /// starts with a `hello` status message.
+    pub fn register(
+        self: &Arc<Self>,
+        kind: ClientKind,
+        peer: SocketAddr,
+        max: usize,
+    ) -> Result<ClientQueue, TooManyClients> {
+        let mut inner = self.lock();
+        if kind == ClientKind::WebSocket
+            && inner.clients.iter().filter(|c| c.kind == kind).count() >= max
+        {
+            return Err(TooManyClients { max });
+        }
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (kick_tx, kick_rx) = oneshot::channel();
+        let shared = Arc::new(ClientShared::default());
+        inner.clients.push(Client {
+            id,
+            kind,
+            peer,
+            tx,
+            shared: shared.clone(),
+            kick: Some(kick_tx),
+        });
+        if kind == ClientKind::WebSocket {
+            let hello = self.status_for(&inner, StatusEvent::Hello, 0);
+            if let Some(client) = inner.clients.last_mut() {
+                push(client, Outgoing::Status(hello), usize::MAX, &self.counters);
+            }
+        }
+        Ok(ClientQueue {
+            id,
+            hub: self.clone(),
+            rx,
+            kicked: Some(kick_rx),
+            shared,
+        })
+    }
+
+    fn unregister(&self, id: u64) {
+        self.lock().clients.retain(|c| c.id != id);
+    }
+
+    /// Sends a data frame holding `lines` lines to every client (and counts the lines as forwarded).
+    pub fn broadcast_data(&self, frame: Bytes, lines: u64) {
+        self.counters
+            .lines_forwarded
+            .fetch_add(lines, Ordering::Relaxed);
+        let mut inner = self.lock();
+        let limit = self.queue_limit;
+        let counters = &self.counters;
+        inner.clients.retain_mut(|client| {
+            let message = Outgoing::Data {
+                frame: frame.clone(),
+                lines,
+            };
+            push(client, message, limit, counters)
+        });
+    }
+
+    /// Sends a status message for `event` to every WebSocket client.
+    pub fn broadcast_status(&self, event: StatusEvent) {
+        let mut inner = self.lock();
+        let limit = self.queue_limit;
+        let mut index = 0;
+        while index < inner.clients.len() {
+            let client = &inner.clients[index];
+            if client.kind != ClientKind::WebSocket {
+                index += 1;
+                continue;
+            }
+            let sent = client.shared.lines_sent.load(Ordering::Relaxed);
+            let json = self.status_for(&inner, event, sent);
+            if push(
+                &mut inner.clients[index],
+                Outgoing::Status(json),
+                limit,
+                &self.counters,
+            ) {
+                index += 1;
+            } else {
+                inner.clients.remove(index);
+            }
+        }
+    }
+
+    /// Records that the source is connected and tells the clients.
+    pub fn source_connected(&self) {
+        {
+            let mut inner = self.lock();
+            inner.source = SourceState::Connected;
+            inner.reason = None;
+        }
+        self.broadcast_status(StatusEvent::SourceConnected);
+    }
+
+    /// Records that the source is not connected, and why; tells the clients if the state or reason changed.
+    /// Returns whether it changed.
+    pub fn source_disconnected(&self, reason: String) -> bool {
+        {
+            let mut inner = self.lock();
+            if inner.source == SourceState::Disconnected && inner.reason.as_deref() == Some(&reason)
+            {
+                return false;
+            }
+            inner.source = SourceState::Disconnected;
+            inner.reason = Some(reason);
+        }
+        self.broadcast_status(StatusEvent::SourceDisconnected);
+        true
+    }
+
+    /// Records that the relay runs its built-in generator (`--demo`).
+    pub fn set_demo(&self, demo: bool) {
+        self.lock().demo = demo;
+    }
+
+    /// The status a client would get now (with `client_lines` 0).
+    pub fn status(&self, event: StatusEvent) -> Status {
+        let inner = self.lock();
+        self.status_struct(&inner, event, 0)
+    }
+
+    fn status_for(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> String {
+        self.status_struct(inner, event, client_lines).to_json()
+    }
+
+    fn status_struct(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> Status {
+        let c = &self.counters;
+        Status {
+            kind: "status".to_string(),
+            event,
+            source: inner.source,
+            address: self.address.clone(),
+            reason: inner.reason.clone(),
+            demo: inner.demo,
+            lines_forwarded: c.lines_forwarded.load(Ordering::Relaxed),
+            lines_dropped: c.lines_dropped.load(Ordering::Relaxed),
+            lines_cut: c.lines_cut.load(Ordering::Relaxed),
+            invalid_utf8: c.invalid_utf8.load(Ordering::Relaxed),
+            clients: inner
+                .clients
+                .iter()
+                .filter(|c| c.kind == ClientKind::WebSocket)
+                .count(),
+            client_lines,
+            max_line_bytes: self.max_line_bytes,
+        }
+    }
+}
+
+/// Queues `message` for `client`; returns `false` when the client must be removed (too slow, or gone).
+fn push(client: &mut Client, message: Outgoing, limit: usize, counters: &Counters) -> bool {
+    let size = message.size();
+    let lines = message.lines();
+    let queued = client.shared.queued_bytes.load(Ordering::Acquire);
+    if queued > 0 && queued.saturating_add(size) > limit {
+        let dropped = client.shared.queued_lines.load(Ordering::Acquire) + lines;
+        counters.lines_dropped.fetch_add(dropped, Ordering::Relaxed);
+        counters.slow_clients_closed.fetch_add(1, Ordering::Relaxed);
+        let reason = format!(
+            "too slow: {queued} bytes were waiting for you (limit {limit}); {dropped} lines dropped"
+        );
+        tracing::warn!(
+            client = client.id,
+            peer = %client.peer,
+            kind = ?client.kind,
+            "closing a client that fell behind: {reason}"
+        );
+        if let Some(kick) = client.kick.take() {
+            let _ = kick.send(reason);
+        }
+        return false;
+    }
+    client.shared.queued_bytes.fetch_add(size, Ordering::AcqRel);
+    client
+        .shared
+        .queued_lines
+        .fetch_add(lines, Ordering::AcqRel);
+    client.shared.lines_sent.fetch_add(lines, Ordering::Relaxed);
+    client.tx.send(message).is_ok()
+}
+
+/// A client's end of its queue. Dropping it unregisters the client.
+#[derive(Debug)]
+pub struct ClientQueue {
+    id: u64,
+    hub: Arc<Hub>,
+    rx: mpsc::UnboundedReceiver<Outgoing>,
+    kicked: Option<oneshot::Receiver<String>>,
+    shared: Arc<ClientShared>,
+}
+
+/// Completes when the hub closes its client for being too slow (see [`ClientQueue::take_kicked`]).
+#[derive(Debug)]
+pub struct Kicked {
+    rx: Option<oneshot::Receiver<String>>,
+}
+
+impl Kicked {
+    /// Completes with the reason when the hub closed the client for being too slow; never completes otherwise.
+    pub async fn wait(&mut self) -> String {
+        match &mut self.rx {
+            Some(rx) => match rx.await {
+                Ok(reason) => reason,
+                Err(_) => {
+                    // The hub dropped the client without a reason (it left or the relay stops).
+                    self.rx = None;
+                    std::future::pending().await
+                }
+            },
+            None => std::future::pending().await,
+        }
+    }
+}
+
+impl ClientQueue {
+    /// The client's number, for logs.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The next message, waiting for one; `None` once the hub removed this client.
+    pub async fn recv(&mut self) -> Option<Outgoing> {
+        let message = self.rx.recv().await?;
+        self.taken(&message);
+        Some(message)
+    }
+
+    /// The next message if one is queued already.
+    pub fn try_recv(&mut self) -> Option<Outgoing> {
+        let message = self.rx.try_recv().ok()?;
+        self.taken(&message);
+        Some(message)
+    }
+
+    fn taken(&self, message: &Outgoing) {
+        self.shared
+            .queued_bytes
+            .fetch_sub(message.size(), Ordering::AcqRel);
+        self.shared
+            .queued_lines
+            .fetch_sub(message.lines(), Ordering::AcqRel);
+    }
+
+    /// The signal that the hub closed this client for being too slow, to select on next to [`ClientQueue::recv`].
+    /// The first call takes it; later calls get a signal that never fires.
+    pub fn take_kicked(&mut self) -> Kicked {
+        Kicked {
+            rx: self.kicked.take(),
+        }
+    }
+}
+
+impl Drop for ClientQueue {
+    fn drop(&mut self) {
+        self.hub.unregister(self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer() -> SocketAddr {
+        "127.0.0.1:1".parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_gets_its_client_kicked_and_counts_dropped_lines() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 100, 1000));
+        let mut slow = hub.register(ClientKind::Tee, peer(), 10).unwrap();
+        let mut fast = hub.register(ClientKind::Tee, peer(), 10).unwrap();
+        for _ in 0..5 {
+            hub.broadcast_data(Bytes::from_static(&[b'x'; 30]), 3);
+            while fast.try_recv().is_some() {}
+        }
+        let mut kicked = slow.take_kicked();
+        let reason = tokio::time::timeout(std::time::Duration::from_secs(1), kicked.wait())
+            .await
+            .expect("slow client kicked");
+        assert!(reason.starts_with("too slow"), "{reason}");
+        assert_eq!(hub.counters().lines_dropped.load(Ordering::Relaxed), 3 * 4);
+        assert_eq!(hub.counters().lines_forwarded.load(Ordering::Relaxed), 15);
+        drop(slow);
+        drop(fast);
+        assert_eq!(hub.websocket_clients(), 0);
+    }
+
+    #[test]
+    fn websocket_clients_are_capped_and_greeted() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 1 << 20, 1000));
+        let mut a = hub.register(ClientKind::WebSocket, peer(), 1).unwrap();
+        assert_eq!(
+            hub.register(ClientKind::WebSocket, peer(), 1).unwrap_err(),
+            TooManyClients { max: 1 }
+        );
+        match a.try_recv() {
+            Some(Outgoing::Status(json)) => assert!(json.contains("\"event\":\"hello\"")),
+            other => panic!("expected hello, got {other:?}"),
+        }
+        drop(a);
+        assert!(hub.register(ClientKind::WebSocket, peer(), 1).is_ok());
+    }
+}

@@ -1,0 +1,316 @@
+//! The TCP source: connect like Spark's `socketTextStream`, read lines, hand frames to the hub; retry forever.
+//!
+//! When the source cannot be reached or closes, the relay logs it, tells the clients (a `source_disconnected`
+//! status) and tries again after the retry delay (2 s, Spark's receiver restart delay), until shutdown.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use crate::hub::Hub;
+use crate::lines::{LineSink, LineSplitter};
+use crate::shutdown::Shutdown;
+use memchr::{memchr, memchr_iter, memrchr};
+
+/// How the source task reads and packs lines.
+#[derive(Debug, Clone)]
+pub struct SourceConfig {
+    /// The address to connect to, e.g. `127.0.0.1:9999`.
+    pub address: String,
+    /// Lines longer than this many bytes are cut.
+    pub max_line_bytes: usize,
+    /// A data frame is sent once it holds this many bytes.
+    pub frame_bytes: usize,
+    /// A data frame is sent once its first line has waited this long (zero: as soon as the source has nothing
+    /// more to read right now).
+    pub max_delay: Duration,
+    /// The pause between two connection attempts.
+    pub retry_delay: Duration,
+}
+
+/// Packs lines into frames of complete `\n`-terminated lines, at most `frame_bytes` long (unless a single line is
+/// longer). Frames that are complete wait in [`FrameBuilder::finished`].
+#[derive(Debug)]
+pub struct FrameBuilder {
+    buf: BytesMut,
+    lines: u64,
+    frame_bytes: usize,
+    first_line_at: Option<Instant>,
+    finished: Vec<(Bytes, u64)>,
+}
+
+impl FrameBuilder {
+    /// A builder whose frames are at most `frame_bytes` long (unless a single line is longer).
+    pub fn new(frame_bytes: usize) -> FrameBuilder {
+        FrameBuilder {
+            buf: BytesMut::with_capacity(frame_bytes.max(1) + 1),
+            lines: 0,
+            frame_bytes: frame_bytes.max(1),
+            first_line_at: None,
+            finished: Vec::new(),
+        }
+    }
+
+    fn append(&mut self, bytes: &[u8], lines: u64) {
+        if self.lines == 0 {
+            self.first_line_at = Some(Instant::now());
+        }
+        self.buf.extend_from_slice(bytes);
+        self.lines += lines;
+    }
+
+    fn close_frame(&mut self) {
+        if let Some(frame) = self.take() {
+            self.finished.push(frame);
+        }
+    }
+
+    /// Whether the current frame has reached its size bound.
+    pub fn is_full(&self) -> bool {
+        self.buf.len() >= self.frame_bytes
+    }
+
+    /// When the first line of the current frame arrived (`None` when empty).
+    pub fn first_line_at(&self) -> Option<Instant> {
+        self.first_line_at
+    }
+
+    /// The frames completed so far (with their line counts), oldest first; the caller drains it.
+    pub fn finished(&mut self) -> &mut Vec<(Bytes, u64)> {
+        &mut self.finished
+    }
+
+    /// Takes the current frame and its line count, if it holds any line.
+    pub fn take(&mut self) -> Option<(Bytes, u64)> {
+        if self.lines == 0 {
+            return None;
+        }
+        let frame = self.buf.split().freeze();
+        let lines = std::mem::take(&mut self.lines);
+        self.first_line_at = None;
+        if self.buf.capacity() < self.frame_bytes {
+            self.buf.reserve(self.frame_bytes + 1);
+        }
+        Some((frame, lines))
+    }
+}
+
+impl LineSink for FrameBuilder {
+    fn line(&mut self, line: &[u8]) {
+        if self.lines > 0 && self.buf.len() + line.len() + 1 > self.frame_bytes {
+            self.close_frame();
+        }
+        if self.lines == 0 {
+            self.first_line_at = Some(Instant::now());
+        }
+        self.buf.extend_from_slice(line);
+        self.buf.extend_from_slice(b"\n");
+        self.lines += 1;
+    }
+
+    fn block(&mut self, mut block: &[u8], lines: u64) {
+        if self.buf.len() + block.len() <= self.frame_bytes {
+            self.append(block, lines);
+            return;
+        }
+        while !block.is_empty() {
+            let room = self.frame_bytes.saturating_sub(self.buf.len());
+            if block.len() <= room {
+                let n = memchr_iter(b'\n', block).count() as u64;
+                self.append(block, n);
+                return;
+            }
+            // The longest run of whole lines that fits.
+            match memrchr(b'\n', &block[..room]) {
+                Some(end) => {
+                    let part = &block[..=end];
+                    let n = memchr_iter(b'\n', part).count() as u64;
+                    self.append(part, n);
+                    self.close_frame();
+                    block = &block[end + 1..];
+                }
+                None if self.lines > 0 => self.close_frame(),
+                None => {
+                    // One line longer than a frame: it gets a frame of its own.
+                    let end = memchr(b'\n', block).unwrap_or(block.len() - 1);
+                    self.append(&block[..=end], 1);
+                    self.close_frame();
+                    block = &block[end + 1..];
+                }
+            }
+        }
+    }
+}
+
+/// Runs the source side of the relay until shutdown: connect, pump, retry.
+pub async fn run(config: SourceConfig, hub: Arc<Hub>, shutdown: Shutdown) {
+    let retry_secs = config.retry_delay.as_secs_f64();
+    loop {
+        let connected = tokio::select! {
+            _ = shutdown.wait() => return,
+            result = TcpStream::connect(&config.address) => result,
+        };
+        match connected {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                tracing::info!(source = %config.address, "connected to the source");
+                hub.source_connected();
+                let outcome = pump(&config, stream, &hub, &shutdown).await;
+                if shutdown.is_triggered() {
+                    return;
+                }
+                let reason = match outcome {
+                    Ok(()) => {
+                        format!("the source closed the connection; retrying every {retry_secs} s")
+                    }
+                    Err(e) => format!(
+                        "reading from the source failed ({e}); retrying every {retry_secs} s"
+                    ),
+                };
+                tracing::warn!(source = %config.address, "{reason}");
+                hub.source_disconnected(reason);
+            }
+            Err(e) => {
+                let reason = connect_error_reason(&config.address, &e, retry_secs);
+                if hub.source_disconnected(reason.clone()) {
+                    tracing::warn!(source = %config.address, "{reason}");
+                } else {
+                    tracing::debug!(source = %config.address, "{reason}");
+                }
+            }
+        }
+        tokio::select! {
+            _ = shutdown.wait() => return,
+            _ = tokio::time::sleep(config.retry_delay) => {}
+        }
+    }
+}
+
+/// A sentence saying why connecting failed, for students.
+pub fn connect_error_reason(address: &str, e: &io::Error, retry_secs: f64) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => format!(
+            "nothing listens on {address} (connection refused); start send-messages or your source there; retrying every {retry_secs} s"
+        ),
+        _ => format!("cannot connect to {address} ({e}); retrying every {retry_secs} s"),
+    }
+}
+
+/// Reads the connection until it ends (Ok) or fails (Err), or until shutdown (Ok).
+async fn pump(
+    config: &SourceConfig,
+    mut stream: TcpStream,
+    hub: &Hub,
+    shutdown: &Shutdown,
+) -> io::Result<()> {
+    let mut splitter = LineSplitter::new(config.max_line_bytes);
+    let mut builder = FrameBuilder::new(config.frame_bytes);
+    let mut buf = vec![0u8; 256 * 1024];
+    let result = loop {
+        let deadline = builder.first_line_at().map(|t| t + config.max_delay);
+        let read = tokio::select! {
+            biased;
+            _ = shutdown.wait() => break Ok(()),
+            _ = sleep_until_opt(deadline) => {
+                send(hub, builder.take());
+                continue;
+            }
+            read = stream.read(&mut buf) => read,
+        };
+        match read {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                splitter.feed(&buf[..n], &mut builder);
+                let counts = splitter.take_counts();
+                hub.count_repairs(counts.cut, counts.invalid_utf8);
+                for frame in builder.finished().drain(..) {
+                    send(hub, Some(frame));
+                }
+                if builder.is_full() || config.max_delay.is_zero() {
+                    send(hub, builder.take());
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => break Err(e),
+        }
+    };
+    // Like readLine(), the last line counts even without a terminator.
+    splitter.finish(&mut builder);
+    for frame in builder.finished().drain(..) {
+        send(hub, Some(frame));
+    }
+    send(hub, builder.take());
+    let counts = splitter.take_counts();
+    hub.count_repairs(counts.cut, counts.invalid_utf8);
+    result
+}
+
+fn send(hub: &Hub, frame: Option<(Bytes, u64)>) {
+    if let Some((frame, lines)) = frame {
+        hub.broadcast_data(frame, lines);
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(b: &mut FrameBuilder) -> Vec<(Vec<u8>, u64)> {
+        let mut out: Vec<(Vec<u8>, u64)> = b
+            .finished()
+            .drain(..)
+            .map(|(f, n)| (f.to_vec(), n))
+            .collect();
+        out.extend(b.take().map(|(f, n)| (f.to_vec(), n)));
+        out
+    }
+
+    #[test]
+    fn frames_hold_complete_lines_within_the_size_bound() {
+        let mut b = FrameBuilder::new(10);
+        b.line(b"abcd"); // "abcd\n" = 5
+        b.line(b"efg"); // 9
+        b.line(b"h"); // would make 11 > 10
+        assert_eq!(
+            frames(&mut b),
+            vec![(b"abcd\nefg\n".to_vec(), 2), (b"h\n".to_vec(), 1)]
+        );
+        assert!(b.take().is_none());
+        // A single line longer than the bound gets a frame of its own.
+        b.line(&[b'x'; 25]);
+        assert!(b.is_full());
+        assert_eq!(frames(&mut b)[0].0.len(), 26);
+    }
+
+    #[test]
+    fn blocks_are_split_at_line_boundaries() {
+        let mut b = FrameBuilder::new(10);
+        b.line(b"ab"); // 3 bytes
+        b.block(b"cdef\ngh\nijklmnopqrstu\nv\n", 4);
+        let got = frames(&mut b);
+        assert_eq!(
+            got,
+            vec![
+                (b"ab\ncdef\n".to_vec(), 2),
+                (b"gh\n".to_vec(), 1),
+                (b"ijklmnopqrstu\n".to_vec(), 1),
+                (b"v\n".to_vec(), 1),
+            ]
+        );
+        assert!(got
+            .iter()
+            .all(|(f, _)| f.len() <= 10 || memchr_iter(b'\n', f).count() == 1));
+    }
+}

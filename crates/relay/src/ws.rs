@@ -1,0 +1,276 @@
+//! The WebSocket side: accept browsers on `/ws`, check their `Origin`, stream their queue to them.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http::StatusCode;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+
+use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
+use crate::shutdown::Shutdown;
+
+/// The largest message a client may send (it has no reason to send any).
+pub const MAX_INCOMING_MESSAGE: usize = 64 * 1024;
+
+/// How long a handshake, or a polite close, may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Who may connect.
+#[derive(Debug, Clone)]
+pub struct WsConfig {
+    /// Origins allowed to connect (exact match, e.g. `http://127.0.0.1:8080`); `*` allows every origin.
+    pub allow_origins: Vec<String>,
+    /// The most WebSocket clients at once.
+    pub max_clients: usize,
+}
+
+/// Accepts WebSocket clients on `listener` until shutdown.
+pub async fn run(listener: TcpListener, config: Arc<WsConfig>, hub: Arc<Hub>, shutdown: Shutdown) {
+    let mut tasks = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.wait() => break,
+            accepted = listener.accept() => accepted,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let _ = stream.set_nodelay(true);
+                tasks.spawn(serve_client(
+                    stream,
+                    peer,
+                    config.clone(),
+                    hub.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            Err(e) => {
+                // Usually "too many open files": wait a little instead of spinning.
+                tracing::warn!("accepting a WebSocket connection failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    // Let the clients receive their close frame.
+    while tasks.join_next().await.is_some() {}
+}
+
+/// Why a handshake is refused: the HTTP status and a sentence for the person at the other end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The HTTP status of the refusal.
+    pub status: StatusCode,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl Refusal {
+    fn into_response(self) -> ErrorResponse {
+        let mut response = ErrorResponse::new(Some(self.message + "\n"));
+        *response.status_mut() = self.status;
+        response
+    }
+}
+
+/// Decides whether a handshake request may proceed (path `/ws`, allowed `Origin`).
+pub fn check_request(request: &Request, config: &WsConfig) -> Result<(), Refusal> {
+    if request.uri().path() != "/ws" {
+        return Err(Refusal {
+            status: StatusCode::NOT_FOUND,
+            message: format!(
+                "no WebSocket here: the relay serves ws://HOST:PORT/ws, not {}",
+                request.uri().path()
+            ),
+        });
+    }
+    if let Some(origin) = request.headers().get("origin") {
+        let origin = origin.to_str().unwrap_or("(not text)");
+        if !origin_allowed(origin, &config.allow_origins) {
+            return Err(Refusal {
+                status: StatusCode::FORBIDDEN,
+                message: format!(
+                    "origin {origin} is not allowed; start the relay with --allow-origin {origin} to allow it"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The handshake callback: checks the request and registers the client with the hub, storing its queue in `slot`.
+// The callback's signature, with its large error type, is fixed by tungstenite's `Callback` trait.
+#[allow(clippy::result_large_err)]
+fn handshake_callback(
+    peer: SocketAddr,
+    config: Arc<WsConfig>,
+    hub: Arc<Hub>,
+    slot: Arc<Mutex<Option<ClientQueue>>>,
+) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> + Unpin {
+    move |request: &Request, response: Response| {
+        if let Err(refusal) = check_request(request, &config) {
+            tracing::info!(%peer, "refused a WebSocket handshake: {}", refusal.message);
+            return Err(refusal.into_response());
+        }
+        match hub.register(ClientKind::WebSocket, peer, config.max_clients) {
+            Ok(queue) => {
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(queue);
+                Ok(response)
+            }
+            Err(full) => {
+                tracing::warn!(%peer, "refused a WebSocket client: {} clients already connected", full.max);
+                Err(Refusal {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: format!(
+                        "the relay already has {} clients (--max-clients); try again later",
+                        full.max
+                    ),
+                }
+                .into_response())
+            }
+        }
+    }
+}
+
+/// Whether `origin` is in the allow-list (`*` allows all; a trailing `/` is ignored).
+pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
+    let origin = origin.trim_end_matches('/');
+    allowed
+        .iter()
+        .any(|a| a == "*" || a.trim_end_matches('/').eq_ignore_ascii_case(origin))
+}
+
+async fn serve_client(
+    stream: TcpStream,
+    peer: SocketAddr,
+    config: Arc<WsConfig>,
+    hub: Arc<Hub>,
+    shutdown: Shutdown,
+) {
+    let slot: Arc<Mutex<Option<ClientQueue>>> = Arc::new(Mutex::new(None));
+    let callback = handshake_callback(peer, config, hub.clone(), slot.clone());
+    let ws_config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_INCOMING_MESSAGE))
+        .max_frame_size(Some(MAX_INCOMING_MESSAGE))
+        .write_buffer_size(64 * 1024);
+    let handshake =
+        tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config));
+    let ws = match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
+        Ok(Ok(ws)) => ws,
+        Ok(Err(e)) => {
+            tracing::debug!(%peer, "WebSocket handshake failed: {e}");
+            return;
+        }
+        Err(_) => {
+            tracing::info!(%peer, "WebSocket handshake timed out");
+            return;
+        }
+    };
+    let Some(queue) = slot.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+        return;
+    };
+    tracing::info!(%peer, client = queue.id(), clients = hub.websocket_clients(), "WebSocket client connected");
+    let end = stream_to_client(ws, queue, &shutdown).await;
+    tracing::info!(%peer, clients = hub.websocket_clients(), "WebSocket client gone: {end}");
+}
+
+/// Sends the queue to the client until it leaves, is kicked, or the relay stops; returns how it ended.
+async fn stream_to_client(
+    ws: WebSocketStream<TcpStream>,
+    mut queue: ClientQueue,
+    shutdown: &Shutdown,
+) -> String {
+    let (mut sink, mut incoming) = ws.split();
+    let mut kicked = queue.take_kicked();
+    let close = loop {
+        let first = tokio::select! {
+            biased;
+            reason = kicked.wait() => break Some((CloseCode::Policy, reason)),
+            _ = shutdown.wait() => break Some((CloseCode::Away, "relay shutting down".to_string())),
+            message = incoming.next() => match message {
+                Some(Ok(Message::Close(_))) | None => break None,
+                Some(Ok(Message::Text(_) | Message::Binary(_))) => {
+                    tracing::debug!(client = queue.id(), "ignoring a message from a client");
+                    continue;
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(WsError::Capacity(e))) => {
+                    tracing::info!(client = queue.id(), "closing a client that sent too much: {e}");
+                    break Some((
+                        CloseCode::Size,
+                        format!("message too big: the relay accepts at most {MAX_INCOMING_MESSAGE} bytes from a client"),
+                    ));
+                }
+                Some(Err(e)) => return format!("connection error ({e})"),
+            },
+            outgoing = queue.recv() => match outgoing {
+                Some(outgoing) => outgoing,
+                None => break None,
+            },
+        };
+        // Send what is queued in one go, but stay ready to be kicked or stopped while the client is slow.
+        let write = async {
+            sink.feed(to_message(first)).await?;
+            let mut batch = 1;
+            while batch < 64 {
+                let Some(next) = queue.try_recv() else { break };
+                sink.feed(to_message(next)).await?;
+                batch += 1;
+            }
+            sink.flush().await
+        };
+        let written = tokio::select! {
+            biased;
+            reason = kicked.wait() => break Some((CloseCode::Policy, reason)),
+            _ = shutdown.wait() => break Some((CloseCode::Away, "relay shutting down".to_string())),
+            written = write => written,
+        };
+        if let Err(e) = written {
+            return format!("sending failed ({e})");
+        }
+    };
+    match close {
+        Some((code, reason)) => {
+            let frame = CloseFrame {
+                code,
+                reason: reason.clone().into(),
+            };
+            let _ =
+                tokio::time::timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+            format!("closed by the relay ({reason})")
+        }
+        None => "the client closed the connection".to_string(),
+    }
+}
+
+fn to_message(outgoing: Outgoing) -> Message {
+    match outgoing {
+        Outgoing::Data { frame, .. } => Message::Binary(frame),
+        Outgoing::Status(json) => Message::Text(json.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_match_exactly_or_by_star() {
+        let allowed = vec![
+            "http://127.0.0.1:8080".to_string(),
+            "http://localhost:8080/".to_string(),
+        ];
+        assert!(origin_allowed("http://127.0.0.1:8080", &allowed));
+        assert!(origin_allowed("http://localhost:8080", &allowed));
+        assert!(!origin_allowed("http://evil.example", &allowed));
+        assert!(!origin_allowed("http://127.0.0.1:8081", &allowed));
+        assert!(origin_allowed("http://evil.example", &["*".to_string()]));
+    }
+}

@@ -1,0 +1,116 @@
+//! The notebook's PySpark code for each mode, written out with the parameters currently running, so students
+//! see exactly which program the panel reproduces.
+
+use crate::engine::{Mode, SeedConfig};
+use crate::timefmt::seconds_literal;
+
+/// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`.
+///
+/// The notebook's third example says `sc = StreamingContext(...)` and then uses `ssc`; the code shown here
+/// names it `ssc` throughout so it runs as written.
+pub fn pyspark_code(mode: Mode, c: &SeedConfig) -> String {
+    let interval = seconds_literal(c.batch_interval_ms);
+    let (app, extra_checkpoint) = match mode {
+        Mode::Stateless => ("Spark Streaming - Stateless", false),
+        Mode::Cumulative => ("Spark Streaming - Stateless", true),
+        Mode::Window => ("Spark Streaming - Statefull", true),
+    };
+    let mut s = String::new();
+    if mode == Mode::Cumulative {
+        s.push_str(
+            "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n",
+        );
+    }
+    s.push_str(&format!(
+        "spark = SparkSession.builder.appName(\"{app}\").master(\"local[{}]\").getOrCreate()\n",
+        c.parallelism
+    ));
+    s.push_str(&format!(
+        "ssc = StreamingContext(spark.sparkContext, {interval})\n"
+    ));
+    if extra_checkpoint {
+        s.push_str("ssc.checkpoint(\"checkpoint\")\n");
+    }
+    s.push_str("lines = ssc.socketTextStream(\"127.0.0.1\", 9999)\n");
+    s.push_str("codes = lines.map(get_message_type).map(lambda x: (x, 1))\n");
+    match mode {
+        Mode::Stateless => {
+            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
+            s.push_str("codes_count.pprint()\n");
+        }
+        Mode::Cumulative => {
+            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
+            s.push_str("codes_count_cumu = codes_count.updateStateByKey(updateFunction)\n");
+            s.push_str("codes_count_cumu.pprint()\n");
+        }
+        Mode::Window => {
+            let pad = "                                         ";
+            s.push_str("codes_count = codes.reduceByKeyAndWindow(func = lambda x, y: x + y,\n");
+            if c.inverse {
+                s.push_str(&format!("{pad}invFunc = lambda x, y: x - y,\n"));
+            } else {
+                s.push_str(&format!("{pad}invFunc = None,\n"));
+            }
+            s.push_str(&format!(
+                "{pad}windowDuration = {},\n",
+                seconds_literal(c.window_ms)
+            ));
+            if c.filter_zero {
+                s.push_str(&format!(
+                    "{pad}slideDuration = {},\n",
+                    seconds_literal(c.slide_ms)
+                ));
+                s.push_str(&format!("{pad}filterFunc = lambda kv: kv[1] != 0)\n"));
+            } else {
+                s.push_str(&format!(
+                    "{pad}slideDuration = {})\n",
+                    seconds_literal(c.slide_ms)
+                ));
+            }
+            s.push_str("codes_count.pprint()\n");
+        }
+    }
+    s.push_str("ssc.start()\nssc.awaitTermination()\n");
+    s
+}
+
+/// The notebook's `get_message_type`, shared by the three programs.
+pub const GET_MESSAGE_TYPE: &str = "def get_message_type(line):\n    if \"[info]\" in line:\n        message_type = \"info\"\n    elif \"[notice]\" in line:\n        message_type = \"notice\"\n    elif \"[error]\" in line:\n        message_type = \"error\"\n    else:\n        message_type = \"unknown\"\n    return message_type\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_notebook() {
+        let c = SeedConfig::default();
+        let w = pyspark_code(Mode::Window, &c);
+        assert!(w.contains("StreamingContext(spark.sparkContext, 10)"));
+        assert!(w.contains("invFunc = lambda x, y: x - y,"));
+        assert!(w.contains("windowDuration = 20,"));
+        assert!(w.contains("slideDuration = 10)"));
+        assert!(w.contains("ssc.checkpoint(\"checkpoint\")"));
+        let s = pyspark_code(Mode::Stateless, &c);
+        assert!(!s.contains("checkpoint"));
+        assert!(pyspark_code(Mode::Cumulative, &c).contains("updateStateByKey(updateFunction)"));
+    }
+
+    #[test]
+    fn parameters_follow_the_config() {
+        let c = SeedConfig {
+            batch_interval_ms: 1_000,
+            window_ms: 5_000,
+            slide_ms: 2_000,
+            inverse: false,
+            filter_zero: true,
+            parallelism: 4,
+        };
+        let w = pyspark_code(Mode::Window, &c);
+        assert!(w.contains("StreamingContext(spark.sparkContext, 1)"));
+        assert!(w.contains("invFunc = None,"));
+        assert!(w.contains("windowDuration = 5,"));
+        assert!(w.contains("slideDuration = 2,"));
+        assert!(w.contains("filterFunc = lambda kv: kv[1] != 0)"));
+        assert!(w.contains("local[4]"));
+    }
+}

@@ -1,0 +1,21 @@
+//! DStream Lab: Spark Streaming's DStreams live in the browser.
+//!
+//! Layers, from the wire to the screen:
+//! - [`protocol`] decodes the relay's WebSocket frames (plain Rust);
+//! - the engine ([`engine`], a re-export of `dstream_engine::seed`) turns lines into batches exactly as PySpark;
+//! - [`model`] is the view model and the app's one reducer: history, consoles, source status, checkpoints;
+//! - [`chart`] and [`code`] compute what the panels draw (plain Rust, so all of the above tests natively);
+//! - `web` (wasm32 only) holds the yew components, the sockets, timers and storage.
+#![warn(missing_docs)]
+
+pub mod chart;
+pub mod checkpoint;
+pub mod code;
+pub mod engine;
+pub mod model;
+pub mod protocol;
+pub mod teach;
+pub mod timefmt;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,33 @@
+//! The browser side (wasm32 only): yew components, the relay socket, the built-in source, the batch clock
+//! and localStorage. All state lives in [`crate::model::Lab`]; this layer only wires the outside world to it.
+
+pub mod app;
+pub mod chart;
+pub mod controls;
+pub mod panel;
+pub mod platform;
+pub mod relay;
+pub mod sim;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`, after installing a panic hook that puts the message on the page: a bug must
+/// never leave students looking at a blank page.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!(
+            "DStream Lab stopped on an internal error: {info}\nReload the page to start again \
+             (the running totals come back from the checkpoint)."
+        );
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) {
+                div.set_class_name("panic");
+                let _ = div.set_attribute("role", "alert");
+                div.set_text_content(Some(&msg));
+                let _ = body.prepend_with_node_1(&div);
+            }
+        }
+        web_sys::console::error_1(&msg.into());
+    }));
+    yew::Renderer::<App>::new().render();
+}

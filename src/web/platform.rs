@@ -1,0 +1,76 @@
+//! Thin wrappers over the browser APIs the app needs (clock, location, storage), each failing soft: a
+//! browser with storage disabled still runs the lab, it only cannot checkpoint.
+
+use wasm_bindgen::JsValue;
+
+/// The engine's clock: local naive epoch ms (UTC ms shifted by the browser's timezone offset), so batch
+/// times print as local time, like PySpark's pprint.
+pub fn now_local_ms() -> i64 {
+    let d = js_sys::Date::new_0();
+    d.get_time() as i64 - (d.get_timezone_offset() * 60_000.0) as i64
+}
+
+/// Milliseconds from a monotonic clock (`performance.now()`), for pacing and measuring.
+pub fn perf_now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// The relay URL on the page's own origin (`/ws`, proxied by `trunk serve` to the relay).
+pub fn same_origin_ws_url() -> String {
+    let loc = web_sys::window().map(|w| w.location());
+    let host = loc
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let secure = loc
+        .as_ref()
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "https:");
+    format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
+}
+
+/// The page's query string (`?source=relay&interval=1`), or empty.
+pub fn query_string() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+fn storage() -> Result<web_sys::Storage, String> {
+    web_sys::window()
+        .ok_or("no window")?
+        .local_storage()
+        .map_err(js_error)?
+        .ok_or_else(|| "localStorage is disabled in this browser".to_string())
+}
+
+/// Reads a stored string (`None` when absent or when storage is unavailable).
+pub fn storage_get(key: &str) -> Option<String> {
+    storage().ok()?.get_item(key).ok().flatten()
+}
+
+/// Stores a string; the error says why it could not be (quota, disabled storage).
+pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
+    storage()?.set_item(key, value).map_err(js_error)
+}
+
+/// Deletes a stored string.
+pub fn storage_remove(key: &str) -> Result<(), String> {
+    storage()?.remove_item(key).map_err(js_error)
+}
+
+/// A JavaScript exception as words.
+pub fn js_error(e: JsValue) -> String {
+    // DOMException and Error both carry `message`; anything else is shown as-is.
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                .ok()?
+                .as_string()
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}

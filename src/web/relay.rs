@@ -1,0 +1,77 @@
+//! The relay's WebSocket, opened and closed by the app as `Lab::source.link` says; every event becomes an
+//! [`Action`] tagged with the connection's sequence number, so late events of a replaced socket are ignored.
+
+use crate::model::Action;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
+use yew::Callback;
+
+/// An open (or opening) relay connection; dropping it closes the socket without reporting the close.
+pub struct RelaySocket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut(Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl RelaySocket {
+    /// Opens `url`; the result is `Err` (already reported through `dispatch`) when the URL is refused.
+    pub fn open(url: &str, seq: u64, dispatch: Callback<Action>) -> Option<RelaySocket> {
+        let ws = match WebSocket::new(url) {
+            Ok(ws) => ws,
+            Err(e) => {
+                dispatch.emit(Action::RelayClosed {
+                    seq,
+                    code: 1006,
+                    reason: format!("bad URL: {}", super::platform::js_error(e)),
+                });
+                return None;
+            }
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let d = dispatch.clone();
+        let on_open =
+            Closure::<dyn FnMut(Event)>::new(move |_| d.emit(Action::RelayOpened { seq }));
+        let d = dispatch.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            if let Some(text) = data.as_string() {
+                d.emit(Action::RelayText { seq, text });
+            } else if let Ok(buf) = data.dyn_into::<js_sys::ArrayBuffer>() {
+                d.emit(Action::RelayBinary {
+                    seq,
+                    data: js_sys::Uint8Array::new(&buf).to_vec(),
+                });
+            }
+        });
+        let d = dispatch;
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            d.emit(Action::RelayClosed {
+                seq,
+                code: e.code(),
+                reason: e.reason(),
+            })
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // A failed handshake fires `error` then `close`; `close` alone carries what we need.
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Some(RelaySocket {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+}
+
+impl Drop for RelaySocket {
+    fn drop(&mut self) {
+        // Detach first: this close is ours, not an outage to report.
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}

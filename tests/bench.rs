@@ -1,0 +1,92 @@
+//! Budget figure: time to process one 100 000-line batch through all three modes, both through the engine
+//! alone and through the page's reducer (lines in, batch closed, consoles and history updated, checkpoint).
+//! It prints the numbers; it asserts nothing about them (a measurement, not a timed test).
+//!
+//! Natively: `cargo test --release -p dstream-lab --test bench -- --nocapture`
+//! In the browser: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test bench`
+
+use dstream_lab::engine::{LogGenerator, SeedConfig, SeedLab};
+use dstream_lab::model::{Action, BootParams, Lab, SourceKind};
+
+const LINES: usize = 100_000;
+/// Release builds measure five rounds; debug builds (as in `cargo test --workspace`) one, to stay quick.
+const ROUNDS: usize = if cfg!(debug_assertions) { 1 } else { 5 };
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().unwrap().performance().unwrap().now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        use std::time::Instant;
+        static START: OnceLock<Instant> = OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+fn report(s: &str) {
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::console_log!("{}", s);
+    #[cfg(not(target_arch = "wasm32"))]
+    println!("{s}");
+}
+
+fn lines() -> Vec<String> {
+    let mut g = LogGenerator::new(42);
+    (0..LINES).map(|_| g.next_line()).collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn batch_of_100k_lines_through_all_three_modes() {
+    let input = lines();
+    // Engine alone: push + run_batch, window 20 s / slide 10 s (all three modes emit at every second batch).
+    let mut engine_ms = Vec::new();
+    let mut lab = SeedLab::new(SeedConfig::default(), 0).unwrap();
+    // Round 0 warms up (JIT tiers, memory growth) and is not counted.
+    for round in 0..=ROUNDS {
+        let t = now_ms();
+        for l in &input {
+            lab.push_line(l);
+        }
+        let r = lab.run_batch();
+        if round > 0 {
+            engine_ms.push(now_ms() - t);
+        }
+        assert_eq!(r.lines, LINES);
+    }
+    // The page's path: the Lines action, then the Tick that closes the batch (history, consoles, checkpoint).
+    let mut page_ms = Vec::new();
+    let mut lab = Lab::boot(None, 0, &BootParams::from_query("source=sim"), "ws://x/ws");
+    for k in 1..=ROUNDS as i64 + 1 {
+        let batch = input.clone();
+        let t = now_ms();
+        lab.apply(Action::Lines {
+            from: SourceKind::Simulated,
+            lines: batch,
+        });
+        lab.apply(Action::Tick { now_ms: k * 10_000 });
+        if k > 1 {
+            page_ms.push(now_ms() - t);
+        }
+        assert_eq!(lab.stats.last_batch_lines, LINES);
+    }
+    report(&format!(
+        "BENCH {} lines/batch, all three modes: engine median {:.1} ms (runs {:?}); page reducer median {:.1} ms (runs {:?})",
+        LINES,
+        median(engine_ms.clone()),
+        engine_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        median(page_ms.clone()),
+        page_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+    ));
+}

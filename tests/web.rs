@@ -1,0 +1,287 @@
+//! Component tests in a real browser (headless Chromium through chromedriver):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use dstream_lab::chart::ChartPoint;
+use dstream_lab::checkpoint::STORAGE_KEY;
+use dstream_lab::engine::{Mode, SeedConfig};
+use dstream_lab::web::app::{App, AppProps};
+use dstream_lab::web::chart::{Chart, ChartProps};
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn fresh_root() -> Element {
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn by_testid(root: &Element, id: &str) -> Vec<Element> {
+    let list = root
+        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
+        .unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn one(root: &Element, id: &str) -> Element {
+    let v = by_testid(root, id);
+    assert_eq!(v.len(), 1, "exactly one data-testid={id}");
+    v.into_iter().next().unwrap()
+}
+
+fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().unwrap().click();
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+async fn mount_app() -> Element {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn app_has_the_stable_test_hooks() {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    let root = mount_app().await;
+    for m in Mode::ALL {
+        let panel = one(&root, &format!("mode-{}", m.as_str()));
+        assert_eq!(
+            by_testid(&panel, "pprint").len(),
+            1,
+            "one console in {}",
+            m.as_str()
+        );
+        assert!(panel
+            .text_content()
+            .unwrap()
+            .contains("StreamingContext(spark.sparkContext, 10)"));
+    }
+    assert_eq!(by_testid(&root, "pprint").len(), 3);
+    let status = one(&root, "source-status");
+    assert!(status.text_content().unwrap().starts_with("Source:"));
+    assert_eq!(
+        status.get_attribute("data-link").as_deref(),
+        Some("connecting")
+    );
+    assert!(one(&root, "mode-window")
+        .text_content()
+        .unwrap()
+        .contains("invFunc = lambda x, y: x - y"));
+}
+
+#[wasm_bindgen_test]
+async fn a_setting_spark_rejects_shows_the_error_and_keeps_the_pipelines() {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    let root = mount_app().await;
+    let window = one(&root, "window").dyn_into::<HtmlInputElement>().unwrap();
+    window.set_value("25");
+    let ev = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    window.dispatch_event(&ev).unwrap();
+    settle().await;
+    let err = one(&root, "config-error").text_content().unwrap();
+    assert!(err.contains("multiple"), "{err}");
+    assert!(one(&root, "apply")
+        .dyn_into::<web_sys::HtmlButtonElement>()
+        .unwrap()
+        .disabled());
+    // The code shown is still the running one.
+    assert!(one(&root, "mode-window")
+        .text_content()
+        .unwrap()
+        .contains("windowDuration = 20,"));
+}
+
+#[wasm_bindgen_test]
+async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    let root = mount_app().await;
+    click(&one(&root, "pause"));
+    settle().await;
+    click(&one(&root, "step"));
+    settle().await;
+    let consoles = by_testid(&root, "pprint");
+    // Batch 1 is at 10 s with a 10 s slide: all three modes print a header, with no records (no lines).
+    for c in &consoles {
+        let t = c.text_content().unwrap();
+        assert!(
+            t.starts_with("-------------------------------------------\nTime: "),
+            "{t}"
+        );
+        assert!(
+            t.ends_with("-------------------------------------------\n\n"),
+            "{t:?}"
+        );
+    }
+    let saved = storage()
+        .get_item(STORAGE_KEY)
+        .unwrap()
+        .expect("checkpoint saved after the batch");
+    assert!(saved.contains("\"format\":1"));
+    assert!(one(&root, "run-status")
+        .text_content()
+        .unwrap()
+        .starts_with("1 batches"));
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_checkpoint_gives_a_message_and_a_working_page() {
+    storage()
+        .set_item(STORAGE_KEY, "{\"format\":1,\"config\":")
+        .unwrap();
+    let root = mount_app().await;
+    let notices = one(&root, "notices").text_content().unwrap();
+    assert!(notices.contains("Could not restore"), "{notices}");
+    assert!(notices.contains("Starting fresh"), "{notices}");
+    assert_eq!(by_testid(&root, "pprint").len(), 3);
+    storage().remove_item(STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_checkpoint_is_restored_and_can_be_cleared() {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    // Make a checkpoint by running one batch, then mount a second app as a reload would.
+    let first = mount_app().await;
+    click(&one(&first, "pause"));
+    settle().await;
+    click(&one(&first, "step"));
+    settle().await;
+    assert!(storage().get_item(STORAGE_KEY).unwrap().is_some());
+    let root = mount_app().await;
+    let notices = one(&root, "notices").text_content().unwrap();
+    assert!(
+        notices.contains("Restored from the checkpoint"),
+        "{notices}"
+    );
+    click(&one(&root, "clear-checkpoint"));
+    settle().await;
+    assert!(storage().get_item(STORAGE_KEY).unwrap().is_none());
+    assert!(one(&root, "notices")
+        .text_content()
+        .unwrap()
+        .contains("Checkpoint cleared"));
+}
+
+#[wasm_bindgen_test]
+async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
+    let root = fresh_root();
+    let points = Rc::new(vec![
+        ChartPoint {
+            time_ms: 10_000,
+            counts: [3, 1, 4, 1],
+        },
+        ChartPoint {
+            time_ms: 20_000,
+            counts: [5, 9, 2, 6],
+        },
+    ]);
+    yew::Renderer::<Chart>::with_root_and_props(
+        root.clone(),
+        ChartProps {
+            points,
+            title: "Stateless".into(),
+        },
+    )
+    .render();
+    settle().await;
+    assert_eq!(root.query_selector_all("path.series").unwrap().length(), 4);
+    let text = root.text_content().unwrap();
+    assert!(
+        text.contains("00:00:10") && text.contains("00:00:20"),
+        "{text}"
+    );
+    for t in ["info", "notice", "error", "unknown"] {
+        assert!(text.contains(t));
+    }
+    let svg = root.query_selector("svg").unwrap().unwrap();
+    assert_eq!(svg.get_attribute("tabindex").as_deref(), Some("0"));
+    svg.dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    settle().await;
+    let tip = one(&root, "chart-tooltip").text_content().unwrap();
+    assert!(tip.contains("00:00:20") && tip.contains('9'), "{tip}");
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowLeft");
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    svg.dispatch_event(&key).unwrap();
+    settle().await;
+    let tip = one(&root, "chart-tooltip").text_content().unwrap();
+    assert!(tip.contains("00:00:10"), "{tip}");
+}
+
+#[wasm_bindgen_test]
+fn default_config_is_the_notebooks() {
+    assert_eq!(SeedConfig::default().batch_interval_ms, 10_000);
+}
+
+#[wasm_bindgen_test]
+async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
+    use dstream_lab::model::{RelayLink, SourceChoice, SourceKind};
+    use dstream_lab::web::controls::{SourceBar, SourceBarProps};
+    let root = fresh_root();
+    yew::Renderer::<SourceBar>::with_root_and_props(
+        root.clone(),
+        SourceBarProps {
+            headline: "Source: built-in simulated source, 5 lines/s — relay ws://h/ws unreachable (no answer); retry 3 in 4 s".into(),
+            feeding: Some(SourceKind::Simulated),
+            link: RelayLink::Retrying {
+                attempt: 2,
+                delay_ms: 4_000,
+                reason: "no answer".into(),
+            },
+            choice: SourceChoice::Auto,
+            relay_url: "ws://h/ws".into(),
+            sim_rate: 5.0,
+            relay_lines: 0,
+            sim_lines: 12,
+            dispatch: yew::Callback::noop(),
+        },
+    )
+    .render();
+    settle().await;
+    let status = one(&root, "source-status");
+    assert_eq!(status.get_attribute("data-source").as_deref(), Some("sim"));
+    assert_eq!(
+        status.get_attribute("data-link").as_deref(),
+        Some("retrying")
+    );
+    assert!(status.text_content().unwrap().contains("retry 3 in 4 s"));
+    assert!(root.text_content().unwrap().contains("Retry now"));
+    assert_eq!(
+        one(&root, "relay-url")
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "ws://h/ws"
+    );
+}
