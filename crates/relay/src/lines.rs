@@ -69,6 +69,16 @@ impl LineSplitter {
         }
     }
 
+    /// Whether the splitter holds nothing of an unfinished line (so the next byte starts a new line).
+    pub fn is_idle(&self) -> bool {
+        self.partial.is_empty() && !self.cutting && !self.after_cr
+    }
+
+    /// The cap on line length, in bytes.
+    pub fn max_line_bytes(&self) -> usize {
+        self.max_line_bytes
+    }
+
     /// Returns the counts since the last call (or since the start) and resets them.
     pub fn take_counts(&mut self) -> LineCounts {
         std::mem::take(&mut self.counts)

@@ -70,6 +70,11 @@ impl FrameBuilder {
         }
     }
 
+    /// Whether the current frame holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.lines == 0
+    }
+
     /// Whether the current frame has reached its size bound.
     pub fn is_full(&self) -> bool {
         self.buf.len() >= self.frame_bytes
@@ -210,9 +215,10 @@ async fn pump(
 ) -> io::Result<()> {
     let mut splitter = LineSplitter::new(config.max_line_bytes);
     let mut builder = FrameBuilder::new(config.frame_bytes);
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = BytesMut::with_capacity(READ_BYTES);
     let result = loop {
         let deadline = builder.first_line_at().map(|t| t + config.max_delay);
+        buf.reserve(READ_BYTES);
         let read = tokio::select! {
             biased;
             _ = shutdown.wait() => break Ok(()),
@@ -220,12 +226,17 @@ async fn pump(
                 send(hub, builder.take());
                 continue;
             }
-            read = stream.read(&mut buf) => read,
+            read = stream.read_buf(&mut buf) => read,
         };
         match read {
             Ok(0) => break Ok(()),
-            Ok(n) => {
-                splitter.feed(&buf[..n], &mut builder);
+            Ok(_) => {
+                process(
+                    &mut buf,
+                    &mut splitter,
+                    &mut builder,
+                    config.max_delay.is_zero(),
+                );
                 let counts = splitter.take_counts();
                 hub.count_repairs(counts.cut, counts.invalid_utf8);
                 for frame in builder.finished().drain(..) {
@@ -240,6 +251,10 @@ async fn pump(
         }
     };
     // Like readLine(), the last line counts even without a terminator.
+    if !buf.is_empty() {
+        splitter.feed(&buf, &mut builder);
+        buf.clear();
+    }
     splitter.finish(&mut builder);
     for frame in builder.finished().drain(..) {
         send(hub, Some(frame));
@@ -248,6 +263,61 @@ async fn pump(
     let counts = splitter.take_counts();
     hub.count_repairs(counts.cut, counts.invalid_utf8);
     result
+}
+
+/// How much the source task reads at once.
+const READ_BYTES: usize = 256 * 1024;
+
+/// Turns the bytes read so far into frames.
+///
+/// Zero-copy fast path (when no frame is being filled, nothing of a line is pending, and `immediate`): the complete
+/// lines at the start of `buf`, if they need no repair, become frames that share `buf`'s memory, and an incomplete
+/// last line simply stays in `buf` until more bytes arrive. Everything else goes through the [`LineSplitter`].
+fn process(
+    buf: &mut BytesMut,
+    splitter: &mut LineSplitter,
+    builder: &mut FrameBuilder,
+    immediate: bool,
+) {
+    let max_line = splitter.max_line_bytes();
+    if immediate && splitter.is_idle() && builder.is_empty() {
+        match memrchr(b'\n', buf) {
+            Some(last) => {
+                let block = &buf[..=last];
+                if block.len() <= max_line
+                    && memchr(b'\r', block).is_none()
+                    && std::str::from_utf8(block).is_ok()
+                {
+                    let mut block = buf.split_to(last + 1);
+                    let frame_bytes = builder.frame_bytes;
+                    while !block.is_empty() {
+                        let cut = if block.len() <= frame_bytes {
+                            block.len()
+                        } else {
+                            match memrchr(b'\n', &block[..frame_bytes]) {
+                                Some(k) => k + 1,
+                                None => memchr(b'\n', &block).map_or(block.len(), |k| k + 1),
+                            }
+                        };
+                        let frame = block.split_to(cut).freeze();
+                        let lines = memchr_iter(b'\n', &frame).count() as u64;
+                        builder.finished().push((frame, lines));
+                    }
+                    if buf.len() <= max_line && memchr(b'\r', buf).is_none() {
+                        return;
+                    }
+                }
+            }
+            None => {
+                if buf.len() <= max_line && memchr(b'\r', buf).is_none() {
+                    // Part of a line: wait for the rest.
+                    return;
+                }
+            }
+        }
+    }
+    splitter.feed(buf, builder);
+    buf.clear();
 }
 
 fn send(hub: &Hub, frame: Option<(Bytes, u64)>) {
@@ -312,5 +382,49 @@ mod tests {
         assert!(got
             .iter()
             .all(|(f, _)| f.len() <= 10 || memchr_iter(b'\n', f).count() == 1));
+    }
+
+    #[test]
+    fn the_zero_copy_path_gives_the_same_lines_as_the_splitter() {
+        let mut data = Vec::new();
+        for i in 0..3000 {
+            data.extend_from_slice(format!("line {i} \u{e9}\n").as_bytes());
+            match i % 500 {
+                7 => data.extend_from_slice(b"cr\rcrlf\r\n\xff bad\n"),
+                8 => data.extend_from_slice(&[b'y'; 300]),
+                _ => {}
+            }
+        }
+        data.extend_from_slice(b"tail");
+        // Reference: the splitter alone, one chunk.
+        let mut reference = Vec::new();
+        let mut s = LineSplitter::new(200);
+        let mut sink = |l: &[u8]| reference.push(l.to_vec());
+        s.feed(&data, &mut sink);
+        s.finish(&mut sink);
+        for chunk in [1usize, 7, 100, 4096, 70_000] {
+            let mut splitter = LineSplitter::new(200);
+            let mut builder = FrameBuilder::new(1024);
+            let mut buf = BytesMut::new();
+            let mut got = Vec::new();
+            let collect = |b: &mut FrameBuilder, got: &mut Vec<Vec<u8>>| {
+                let mut frames: Vec<Bytes> = b.finished().drain(..).map(|(f, _)| f).collect();
+                frames.extend(b.take().map(|(f, _)| f));
+                for f in frames {
+                    assert!(f.len() <= 1024 && f.ends_with(b"\n"));
+                    got.extend(f[..f.len() - 1].split(|&c| c == b'\n').map(<[u8]>::to_vec));
+                }
+            };
+            for piece in data.chunks(chunk) {
+                buf.extend_from_slice(piece);
+                process(&mut buf, &mut splitter, &mut builder, true);
+                collect(&mut builder, &mut got);
+            }
+            splitter.feed(&buf, &mut builder);
+            splitter.finish(&mut builder);
+            collect(&mut builder, &mut got);
+            assert_eq!(got.len(), reference.len(), "chunk size {chunk}");
+            assert!(got == reference, "chunk size {chunk}");
+        }
     }
 }

@@ -81,7 +81,7 @@ fn after_help() -> String {
     )
 }
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     logging::init();
