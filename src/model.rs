@@ -9,6 +9,7 @@ use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
 use crate::code::pyspark_code;
 use crate::engine::{BatchReport, MessageType, Mode, SeedConfig, SeedLab};
 use crate::protocol::{LineDecoder, RelayStatus};
+use crate::teach::memory::{TeachMemory, Timing};
 use crate::timefmt::{clock_label, parse_seconds, seconds_literal};
 use std::collections::VecDeque;
 
@@ -544,6 +545,10 @@ pub struct Lab {
     checkpoint: Option<String>,
     /// Bumped whenever [`Lab::checkpoint_to_save`] changes: the web layer saves on each bump.
     pub checkpoint_seq: u64,
+    teach: TeachMemory,
+    /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
+    /// statistics; `None` natively (no processing time is shown then).
+    pub perf_clock: Option<fn() -> f64>,
 }
 
 fn aligned_zero(now_ms: i64, interval_ms: i64) -> i64 {
@@ -653,6 +658,8 @@ impl Lab {
             stats: Stats::default(),
             checkpoint: None,
             checkpoint_seq: 0,
+            teach: TeachMemory::default(),
+            perf_clock: None,
         };
         for (level, text) in notices {
             lab.notify(level, text);
@@ -845,8 +852,13 @@ impl Lab {
             Action::Resume => self.paused = false,
             Action::Step => {
                 if self.paused {
+                    let start = self.perf_clock.map(|c| c());
                     let r = self.engine.run_batch();
-                    self.record(r);
+                    let timing = Timing {
+                        processing_ms: self.elapsed_since(start),
+                        delay_ms: None,
+                    };
+                    self.record(r, timing);
                     self.save_checkpoint();
                 }
             }
@@ -877,6 +889,7 @@ impl Lab {
         self.draft = Draft::from_config(&config);
         self.history.clear();
         self.consoles = Default::default();
+        self.teach.clear();
         self.generation += 1;
         self.checkpoint = None;
         self.stats.behind = 0;
@@ -902,9 +915,18 @@ impl Lab {
             return;
         }
         let mut ran = 0;
+        let tick_start = self.perf_clock.map(|c| c());
         while self.engine.next_batch_time_ms() <= now_ms && ran < MAX_BATCHES_PER_TICK {
+            let start = self.perf_clock.map(|c| c());
             let r = self.engine.run_batch();
-            self.record(r);
+            // Spark's scheduling delay: from the batch time to the start of its processing (the timer fires
+            // late, and a batch waits for the ones before it in this tick).
+            let waited = start.zip(tick_start).map_or(0.0, |(s, t)| s - t);
+            let timing = Timing {
+                processing_ms: self.elapsed_since(start),
+                delay_ms: Some((now_ms - r.time_ms) as f64 + waited),
+            };
+            self.record(r, timing);
             ran += 1;
         }
         let next = self.engine.next_batch_time_ms();
@@ -927,7 +949,12 @@ impl Lab {
         }
     }
 
-    fn record(&mut self, r: BatchReport) {
+    fn elapsed_since(&self, start: Option<f64>) -> Option<f64> {
+        start.zip(self.perf_clock).map(|(s, clock)| clock() - s)
+    }
+
+    fn record(&mut self, r: BatchReport, timing: Timing) {
+        self.teach.observe(&r, timing);
         let mut outputs = [None; 3];
         for o in r.outputs {
             let i = mode_index(o.mode);
@@ -980,6 +1007,11 @@ impl Lab {
     /// The batches remembered for the charts, oldest first (at most [`HISTORY_BATCHES`]).
     pub fn history(&self) -> &VecDeque<BatchRecord> {
         &self.history
+    }
+
+    /// What the teaching views remember since this context started.
+    pub fn teach(&self) -> &TeachMemory {
+        &self.teach
     }
 
     /// The console of `mode`.

@@ -11,6 +11,8 @@ use super::sim::SimSource;
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::{LogGenerator, Mode};
 use crate::model::{Action, BootParams, Lab, RelayLink, SourceKind};
+use crate::teach::export::history_csv;
+use crate::teach::view::{perf_now, ModeExtras, TeachFooter};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,8 +26,9 @@ pub struct State {
 }
 
 impl State {
-    /// Wraps a booted view model.
-    pub fn new(lab: Lab) -> Self {
+    /// Wraps a booted view model (timing its batches with `performance.now()`).
+    pub fn new(mut lab: Lab) -> Self {
+        lab.perf_clock = Some(perf_now);
         State {
             lab: Rc::new(RefCell::new(lab)),
             rev: 0,
@@ -204,6 +207,12 @@ pub fn app(props: &AppProps) -> Html {
         dispatch: dispatch.clone(),
     };
     let notices: Vec<_> = lab.notices().cloned().collect();
+    // The teaching views and the CSV change only when a batch runs or the context is replaced.
+    let batch_key = (lab.generation, lab.stats.batches_run, lab.config().clone());
+    let teach = use_memo(batch_key.clone(), |(_, _, c)| {
+        crate::teach::views(lab.teach(), c)
+    });
+    let csv = use_memo(batch_key, |_| Rc::<str>::from(history_csv(lab.history())));
     // The panels change only when a batch completes (or the context is replaced), not with every frame of
     // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
     // consoles for each would waste the page's time.
@@ -220,12 +229,14 @@ pub fn app(props: &AppProps) -> Html {
                         console: Rc::from(console.text()),
                         console_dropped: console.dropped,
                         code: Rc::from(lab.code(mode)),
+                        extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
                         config: lab.config().clone(),
                     }
                 })
                 .collect::<Vec<_>>()
         },
     );
+    let running = lab.config().clone();
     drop(lab);
 
     html! {
@@ -244,6 +255,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
+                <TeachFooter views={teach.clone()} config={running} csv={(*csv).clone()} />
             </main>
             <footer class="foot">
                 <p>{"Batch times follow the wall clock in multiples of the batch interval, as Spark's RecurringTimer does. \

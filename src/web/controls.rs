@@ -70,11 +70,18 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
     }
     {
         let rate_draft = rate_draft.clone();
-        use_effect_with(p.sim_rate.to_string(), move |rate| rate_draft.set(rate.clone()));
+        use_effect_with(p.sim_rate.to_string(), move |rate| {
+            rate_draft.set(rate.clone())
+        });
     }
     let on_url_input = {
         let url_draft = url_draft.clone();
         Callback::from(move |e: InputEvent| url_draft.set(input_value(&e)))
+    };
+    // WebDriver's clear() and some autofill only fire `change`: follow it too.
+    let on_url_change = {
+        let url_draft = url_draft.clone();
+        Callback::from(move |e: Event| url_draft.set(input_value(&e)))
     };
     let on_rate_input = {
         let rate_draft = rate_draft.clone();
@@ -95,7 +102,9 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
         }
     });
     let d = p.dispatch.clone();
+    let rate_draft_on_change = rate_draft.clone();
     let on_rate = Callback::from(move |e: Event| {
+        rate_draft_on_change.set(input_value(&e));
         if let Ok(r) = input_value(&e).trim().parse::<f64>() {
             d.emit(Action::SetSimRate(r));
         }
@@ -130,7 +139,7 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
                 </label>
                 <form class="inline" onsubmit={on_url}>
                     <label>{"Relay URL "}
-                        <input ref={url_ref} type="url" value={(*url_draft).clone()} oninput={on_url_input} size="24"
+                        <input ref={url_ref} type="url" value={(*url_draft).clone()} oninput={on_url_input} onchange={on_url_change} size="24"
                             data-testid="relay-url" spellcheck="false" />
                     </label>
                     <button type="submit">{"Connect"}</button>

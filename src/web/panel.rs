@@ -22,6 +22,9 @@ pub struct ModePanelProps {
     pub code: Rc<str>,
     /// The running settings.
     pub config: SeedConfig,
+    /// What the teaching views add under the chart (lineage, update calls, window timeline).
+    #[prop_or_default]
+    pub extra: Html,
 }
 
 /// The panel's title and the one-line explanation of the mode.
@@ -88,6 +91,7 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
                     }
                 </div>
             </div>
+            { p.extra.clone() }
             <details class="code" open=true>
                 <summary>{"The notebook's PySpark code, with these settings"}</summary>
                 <pre><code>{&*p.code}</code></pre>

@@ -1,0 +1,128 @@
+//! Teaching views: make the invisible parts of the notebook visible and take the same job to a real Spark.
+//!
+//! - [`memory`] remembers what the views need from each batch (the engine's `BatchReport`s and their timing);
+//! - [`window`] lays out the window timeline (subtracting path or recompute, per-key arithmetic, zero keys);
+//! - [`state`] lists the update function's calls of the last batch as the notebook writes them;
+//! - [`lineage`] draws each mode's DStream chain with the records per step;
+//! - [`metrics`] computes Spark Streaming tab's input rate, processing time and scheduling delay;
+//! - [`export`] writes the runnable PySpark script and the CSV of the charted history;
+//! - `view` (wasm32 only) holds the yew components that draw all of the above.
+//!
+//! Everything but `view` is plain Rust, tested natively against the engine's own numbers.
+
+pub mod export;
+pub mod lineage;
+pub mod memory;
+pub mod metrics;
+pub mod state;
+pub mod window;
+
+#[cfg(target_arch = "wasm32")]
+pub mod view;
+
+use crate::engine::{Mode, SeedConfig};
+use std::rc::Rc;
+
+/// Every teaching view model of the page at one moment, computed once per render from the memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeachViews {
+    /// The window timeline, once the window has emitted.
+    pub timeline: Option<Rc<window::Timeline>>,
+    /// The last batch's update calls, once a batch ran.
+    pub state: Option<Rc<state::StateView>>,
+    /// Each mode's lineage, in [`Mode::ALL`] order.
+    pub lineage: [Rc<lineage::Lineage>; 3],
+    /// The streaming statistics.
+    pub metrics: Rc<metrics::MetricsView>,
+}
+
+impl TeachViews {
+    /// The lineage of `mode`.
+    pub fn lineage_of(&self, mode: Mode) -> Rc<lineage::Lineage> {
+        self.lineage[memory::mode_index(mode)].clone()
+    }
+}
+
+/// The teaching views of `mem`, for a context running with settings `c`.
+pub fn views(mem: &memory::TeachMemory, c: &SeedConfig) -> TeachViews {
+    TeachViews {
+        timeline: mem
+            .last_window()
+            .map(|w| Rc::new(window::timeline(c, mem.recent(), w))),
+        state: mem.last().map(|l| Rc::new(state::state_view(l))),
+        lineage: Mode::ALL.map(|m| Rc::new(lineage::lineage(m, c, mem.last()))),
+        metrics: Rc::new(metrics::metrics_view(mem.metrics(), c.batch_interval_ms)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::SeedLab;
+    use memory::{TeachMemory, Timing};
+
+    /// A fake `performance.now()`: every call is 2 ms after the previous one.
+    fn fake_clock() -> f64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NOW: AtomicU64 = AtomicU64::new(0);
+        NOW.fetch_add(2, Ordering::Relaxed) as f64
+    }
+
+    #[test]
+    fn the_view_model_feeds_the_teaching_views() {
+        use crate::model::{Action, BootParams, Lab, SourceKind};
+        const T0: i64 = 1_795_000_000_000;
+        let mut lab = Lab::boot(
+            None,
+            T0,
+            &BootParams::from_query("source=sim&interval=1&window=5&slide=1"),
+            "ws://x/ws",
+        );
+        lab.perf_clock = Some(fake_clock);
+        for k in 1..=7 {
+            lab.apply(Action::Lines {
+                from: SourceKind::Simulated,
+                lines: vec!["[info] a".into(), "[error] b".into()],
+            });
+            lab.apply(Action::Tick {
+                now_ms: T0 + k * 1_000 + 40,
+            });
+        }
+        let v = views(lab.teach(), lab.config());
+        let tl = v.timeline.as_ref().unwrap();
+        assert_eq!(tl.time_ms, T0 + 7_000);
+        assert!(matches!(tl.path, window::PathView::Subtract { .. }));
+        let newest = &v.metrics.rows[0];
+        assert_eq!(newest.batch, 7);
+        assert_eq!(newest.records, 2);
+        // Each batch is timed between two clock readings (2 ms apart); it waited 40 ms for the timer plus the
+        // 2 ms between the tick's first clock reading and its own start.
+        assert_eq!(newest.processing, "2 ms");
+        assert_eq!(newest.delay, "42 ms");
+        assert_eq!(v.state.as_ref().unwrap().rows.len(), 2);
+        // A new context (new settings) starts the views over.
+        lab.apply(Action::Reset { now_ms: T0 + 7_500 });
+        let v = views(lab.teach(), lab.config());
+        assert!(v.timeline.is_none() && v.metrics.rows.is_empty());
+    }
+
+    #[test]
+    fn views_follow_the_memory() {
+        let c = SeedConfig::default();
+        let mut mem = TeachMemory::default();
+        let v = views(&mem, &c);
+        assert!(v.timeline.is_none() && v.state.is_none());
+        assert_eq!(v.lineage_of(Mode::Window).batch, None);
+        let mut lab = SeedLab::new(c.clone(), 0).unwrap();
+        lab.push_line("[info] a");
+        mem.observe(&lab.run_batch(), Timing::default());
+        let v = views(&mem, &c);
+        assert_eq!(v.timeline.as_ref().unwrap().time_ms, 10_000);
+        assert_eq!(v.state.as_ref().unwrap().rows.len(), 1);
+        assert_eq!(
+            v.lineage_of(Mode::Cumulative).chain,
+            "socketTextStream -> map -> map -> reduceByKey -> updateStateByKey"
+        );
+        assert_eq!(v.metrics.rows.len(), 1);
+    }
+}

@@ -1,0 +1,214 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Screenshots of the teaching views for the README, taken from the built page in headless Chromium, and an
+//! end-to-end check that the window timeline on the live page agrees with the window's own console.
+//!
+//! ```text
+//! trunk build --release            # dist/ (or E2E_DIST=/some/dist)
+//! cargo test -p dstream-lab --test teach_screenshots -- --ignored --nocapture
+//! ```
+//!
+//! `scripts/screenshots.sh` does both. PNGs go to `docs/screenshots/` (or `SCREENSHOT_DIR`), logs to
+//! `target/teach-screenshot-logs/`. Environment: `E2E_DIST`, `CHROMIUM`, `CHROMEDRIVER`, `SCREENSHOT_DIR`.
+
+#[allow(dead_code)]
+#[path = "e2e/support.rs"]
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::{free_port, wait_listening, workspace, Proc, StaticServer};
+
+type Res<T> = Result<T, String>;
+
+async fn browser(logs: &Path, profile: &Path) -> Res<(Client, Proc)> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let chromedriver =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
+    let port = free_port();
+    let driver = Proc::spawn(
+        "chromedriver",
+        Path::new(&chromedriver),
+        &[format!("--port={port}")],
+        logs,
+        true,
+    )?;
+    wait_listening(port, Duration::from_secs(20), "chromedriver")?;
+    let args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        "--window-size=1400,4000",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_string(),
+        serde_json::json!({ "binary": chromium, "args": args }),
+    );
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await
+    .map_err(|_| "no WebDriver session within 60 s".to_string())?
+    .map_err(|e| format!("WebDriver session: {e}"))?;
+    Ok((client, driver))
+}
+
+/// Polls `js` (a function body returning a boolean) until it is true.
+async fn wait_js(c: &Client, js: &str, timeout: Duration, what: &str) -> Res<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let v = c
+            .execute(js, vec![])
+            .await
+            .map_err(|e| format!("{what}: {e}"))?;
+        if v.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out after {timeout:?} waiting for {what}"));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn shot(c: &Client, css: &str, out: &Path, name: &str) -> Res<()> {
+    let el = c
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?;
+    let png = el
+        .screenshot()
+        .await
+        .map_err(|e| format!("screenshot {css}: {e}"))?;
+    let path = out.join(format!("{name}.png"));
+    std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("[screenshots] {}", path.display());
+    Ok(())
+}
+
+/// Starts the page with `query` on a clean localStorage.
+async fn open(c: &Client, origin: &str, query: &str) -> Res<()> {
+    c.goto(&format!("{origin}/__e2e_blank"))
+        .await
+        .map_err(|e| e.to_string())?;
+    c.execute("localStorage.clear(); return true;", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    c.goto(&format!("{origin}/?{query}"))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The window's arithmetic rows that print (key, value), and the records of the last block of the window
+/// console, read in one go so they come from the same render.
+const WINDOW_VS_CONSOLE: &str = r#"
+const rows = [...document.querySelectorAll('[data-testid=window-arithmetic] li[data-key]:not(.filtered)')]
+  .map(li => [li.dataset.key, Number(li.dataset.value)]);
+const text = document.querySelector('[data-testid=mode-window] [data-testid=pprint]').textContent;
+const blocks = text.split('-------------------------------------------\nTime: ');
+const last = blocks[blocks.length - 1];
+const recs = [...last.matchAll(/^\('(\w+)', (-?\d+)\)$/gm)].map(m => [m[1], Number(m[2])]);
+return { rows, recs, time: last.split('\n')[0] };
+"#;
+
+async fn check_window_matches_console(c: &Client) -> Res<()> {
+    let v = c
+        .execute(WINDOW_VS_CONSOLE, vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    if v["rows"] != v["recs"] {
+        return Err(format!(
+            "the window timeline shows {} but the window console's last block ({}) prints {}",
+            v["rows"], v["time"], v["recs"]
+        ));
+    }
+    eprintln!(
+        "[screenshots] window timeline agrees with the console at {}: {}",
+        v["time"], v["recs"]
+    );
+    Ok(())
+}
+
+async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
+    // Subtracting path: 5 s window, 1 s slide, 1 s batches, inverse on.
+    open(c, origin, "source=sim&interval=1&window=5&slide=1&rate=8").await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
+         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 7;",
+        Duration::from_secs(90),
+        "the subtracting window timeline with 7 batches",
+    )
+    .await?;
+    check_window_matches_console(c).await?;
+    shot(c, "[data-testid=window-timeline]", out, "window-subtract").await?;
+    shot(c, "[data-testid=state-calls]", out, "state-calls").await?;
+    shot(
+        c,
+        "[data-testid=lineage-cumulative]",
+        out,
+        "lineage-cumulative",
+    )
+    .await?;
+    shot(c, "[data-testid=batch-metrics]", out, "batch-metrics").await?;
+    shot(c, "[data-testid=export]", out, "export").await?;
+    shot(c, "[data-testid=mode-window]", out, "panel-window").await?;
+
+    // Recompute path: 2 s window, 1 s slide (window < 5 x slide).
+    open(c, origin, "source=sim&interval=1&window=2&slide=1&rate=8").await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-path=recompute]').length == 1 && \
+         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 4;",
+        Duration::from_secs(60),
+        "the recomputing window timeline with 4 batches",
+    )
+    .await?;
+    check_window_matches_console(c).await?;
+    shot(c, "[data-testid=window-timeline]", out, "window-recompute").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs `trunk build --release` (dist/), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
+async fn teaching_views_screenshots() {
+    let root = workspace();
+    let dist = std::env::var("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `trunk build --release` first",
+        dist.display()
+    );
+    let out = std::env::var("SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("docs/screenshots"));
+    std::fs::create_dir_all(&out).unwrap();
+    let logs = root.join("target/teach-screenshot-logs");
+    let server = StaticServer::start(dist).await.unwrap();
+    let profile = std::env::temp_dir().join(format!("dstream-shots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let (client, _driver) = browser(&logs, &profile).await.unwrap();
+    let result = run(&client, &server.origin, &out).await;
+    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
+    let _ = std::fs::remove_dir_all(&profile);
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

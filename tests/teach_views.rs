@@ -1,0 +1,597 @@
+//! The teaching views rendered in a real browser (headless Chromium) from real `BatchReport`s of a real
+//! `SeedLab`, checking what they show against the engine's numbers:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown --test teach_views`.
+#![cfg(target_arch = "wasm32")]
+
+use dstream_engine::explain::WindowExplain;
+use dstream_lab::engine::{BatchReport, MessageType, Mode, SeedConfig, SeedLab};
+use dstream_lab::model::BatchRecord;
+use dstream_lab::teach::export::history_csv;
+use dstream_lab::teach::lineage::lineage;
+use dstream_lab::teach::memory::{TeachMemory, Timing};
+use dstream_lab::teach::metrics::metrics_view;
+use dstream_lab::teach::state::state_view;
+use dstream_lab::teach::view::{
+    ExportBar, ExportProps, LineageProps, LineageView, MetricsPanel, MetricsProps, StateCallsProps,
+    StateCallsView, WindowTimelineProps, WindowTimelineView,
+};
+use dstream_lab::teach::window::timeline;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn fresh_root() -> Element {
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    let v = all(root, selector);
+    assert_eq!(v.len(), 1, "exactly one {selector}");
+    v.into_iter().next().unwrap()
+}
+
+fn text(e: &Element) -> String {
+    e.text_content().unwrap_or_default()
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_default()
+}
+
+/// Runs `batches` of lines through a lab with `config`, feeding a `TeachMemory`.
+fn run(config: &SeedConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
+    let mut lab = SeedLab::new(config.clone(), 0).unwrap();
+    let mut mem = TeachMemory::default();
+    let mut reports = Vec::new();
+    for (i, lines) in batches.iter().enumerate() {
+        for l in *lines {
+            lab.push_line(l);
+        }
+        let r = lab.run_batch();
+        mem.observe(
+            &r,
+            Timing {
+                processing_ms: Some(0.25 * (i + 1) as f64),
+                delay_ms: Some(i as f64),
+            },
+        );
+        reports.push(r);
+    }
+    (mem, reports)
+}
+
+fn records(r: &BatchReport, mode: Mode) -> Vec<(MessageType, i64)> {
+    r.outputs
+        .iter()
+        .find(|o| o.mode == mode)
+        .map(|o| o.records.clone())
+        .unwrap_or_default()
+}
+
+async fn render_timeline(config: &SeedConfig, mem: &TeachMemory) -> Element {
+    let root = fresh_root();
+    let tl = mem
+        .last_window()
+        .map(|w| Rc::new(timeline(config, mem.recent(), w)));
+    yew::Renderer::<WindowTimelineView>::with_root_and_props(
+        root.clone(),
+        WindowTimelineProps {
+            timeline: tl,
+            config: config.clone(),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+fn arithmetic(root: &Element) -> Vec<(String, i64)> {
+    all(root, "[data-testid=window-arithmetic] li[data-key]")
+        .iter()
+        .map(|li| {
+            (
+                attr(li, "data-key"),
+                attr(li, "data-value").parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn printed(recs: &[(MessageType, i64)]) -> Vec<(String, i64)> {
+    recs.iter()
+        .map(|(k, v)| (k.as_str().to_string(), *v))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn window_timeline_shows_the_subtracting_path() {
+    let config = SeedConfig {
+        window_ms: 50_000,
+        ..SeedConfig::default()
+    };
+    let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z", "[notice] n"]];
+    batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
+    let (mem, reports) = run(&config, &batches);
+    let last = reports.last().unwrap();
+    let root = render_timeline(&config, &mem).await;
+    let section = one(&root, "[data-testid=window-timeline]");
+    assert_eq!(attr(&section, "data-batch"), last.batch.to_string());
+    one(&root, "[data-path=subtract]");
+    // The per-key results are the window the engine printed, in its order.
+    assert_eq!(arithmetic(&root), printed(&records(last, Mode::Window)));
+    let Some(WindowExplain::Subtract {
+        leaving,
+        arriving,
+        keys,
+    }) = &last.window_explain
+    else {
+        panic!("50 s / 10 s subtracts")
+    };
+    let rows = all(&root, "[data-testid=window-arithmetic] li[data-key]");
+    for (row, k) in rows.iter().zip(keys) {
+        let old = k
+            .old
+            .map_or_else(|| "new in the window, 0".to_string(), |o| o.to_string());
+        assert!(
+            text(row).contains(&format!("{old} + {} − {}", k.arriving, k.leaving)),
+            "{}",
+            text(row)
+        );
+    }
+    let added: Vec<String> = all(&root, "[data-testid=window-added] li[data-time]")
+        .iter()
+        .map(|e| attr(e, "data-time"))
+        .collect();
+    assert_eq!(
+        added,
+        arriving
+            .iter()
+            .map(|b| b.time_ms.to_string())
+            .collect::<Vec<_>>()
+    );
+    let subtracted: Vec<String> = all(&root, "[data-testid=window-subtracted] li[data-time]")
+        .iter()
+        .map(|e| attr(e, "data-time"))
+        .collect();
+    assert_eq!(
+        subtracted,
+        leaving
+            .iter()
+            .map(|b| b.time_ms.to_string())
+            .collect::<Vec<_>>()
+    );
+    // The strip marks the same batches, and each cell shows the batch's line count.
+    let arriving_cells = all(&root, "[data-testid=window-strip] li[data-role=arriving]");
+    assert_eq!(arriving_cells.len(), 1);
+    assert_eq!(
+        attr(&arriving_cells[0], "data-time"),
+        last.time_ms.to_string()
+    );
+    assert_eq!(
+        text(&one(&arriving_cells[0], ".cell-total")),
+        last.lines.to_string()
+    );
+    assert_eq!(
+        all(&root, "[data-testid=window-strip] li[data-role=leaving]").len(),
+        1
+    );
+    assert_eq!(all(&root, "[data-testid=window-strip] .in-window").len(), 5);
+    // Error and notice left with the first two batches and still print with 0: explained.
+    assert!(records(last, Mode::Window).contains(&(MessageType::Error, 0)));
+    assert!(records(last, Mode::Window).contains(&(MessageType::Notice, 0)));
+    let note = text(&one(&root, "[data-testid=zero-note]"));
+    assert!(
+        note.contains("('error', 0)") && note.contains("('notice', 0)"),
+        "{note}"
+    );
+    assert!(note.contains("still print:"), "{note}");
+}
+
+#[wasm_bindgen_test]
+async fn window_timeline_says_why_it_recomputes() {
+    let config = SeedConfig::default();
+    let (mem, reports) = run(
+        &config,
+        &[
+            &["[info] a", "[error] b"],
+            &["[info] c"],
+            &["[notice] d", "[info] e"],
+        ],
+    );
+    let last = reports.last().unwrap();
+    let root = render_timeline(&config, &mem).await;
+    one(&root, "[data-path=recompute]");
+    let Some(WindowExplain::Recompute { reason, batches }) = &last.window_explain else {
+        panic!("20 s / 10 s recomputes")
+    };
+    assert_eq!(text(&one(&root, "[data-testid=window-reason]")), *reason);
+    let reduced: Vec<String> = all(&root, "[data-testid=window-reduced] li[data-time]")
+        .iter()
+        .map(|e| attr(e, "data-time"))
+        .collect();
+    assert_eq!(
+        reduced,
+        batches
+            .iter()
+            .map(|b| b.time_ms.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(arithmetic(&root), printed(&records(last, Mode::Window)));
+    assert_eq!(
+        all(&root, "[data-testid=window-strip] li[data-role=reduced]").len(),
+        2
+    );
+    assert!(all(&root, "[data-testid=zero-note]").is_empty());
+
+    // Before the first window: a sentence, no strip.
+    let empty = render_timeline(&config, &TeachMemory::default()).await;
+    assert!(text(&empty).contains("every 10 s"));
+    assert!(all(&empty, "[data-testid=window-strip]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn state_view_shows_the_update_calls() {
+    let config = SeedConfig::default();
+    let (mem, reports) = run(
+        &config,
+        &[
+            &["[info] a", "[error] b", "[error] c"],
+            &["[notice] n", "[info] d"],
+        ],
+    );
+    let last = reports.last().unwrap();
+    let root = fresh_root();
+    yew::Renderer::<StateCallsView>::with_root_and_props(
+        root.clone(),
+        StateCallsProps {
+            view: mem.last().map(|l| Rc::new(state_view(l))),
+        },
+    )
+    .render();
+    settle().await;
+    let calls: Vec<String> = all(&root, "[data-testid=state-calls] li.call code")
+        .iter()
+        .map(text)
+        .collect();
+    let expected: Vec<String> = last.state_calls.iter().map(|c| c.notebook_text()).collect();
+    assert_eq!(calls, expected);
+    assert!(calls.contains(&"updateFunction(newValues=[1], runningCount=1) -> 2".to_string()));
+    assert!(calls.contains(&"updateFunction(newValues=[], runningCount=2) -> 2".to_string()));
+    assert!(calls.contains(&"updateFunction(newValues=[1], runningCount=None) -> 1".to_string()));
+    // The results are the running totals the engine printed.
+    let mut from_calls: Vec<(MessageType, i64)> = last
+        .state_calls
+        .iter()
+        .map(|c| (c.key, c.result.unwrap()))
+        .collect();
+    let mut totals = records(last, Mode::Cumulative);
+    from_calls.sort();
+    totals.sort();
+    assert_eq!(from_calls, totals);
+}
+
+#[wasm_bindgen_test]
+async fn lineage_counts_the_records_of_each_step() {
+    let config = SeedConfig::default();
+    let (mem, reports) = run(&config, &[&["[info] a", "[info] b", "[error] c", "x", "y"]]);
+    let last = reports.last().unwrap();
+    for mode in Mode::ALL {
+        let root = fresh_root();
+        yew::Renderer::<LineageView>::with_root_and_props(
+            root.clone(),
+            LineageProps {
+                lineage: Rc::new(lineage(mode, &config, mem.last())),
+            },
+        )
+        .render();
+        settle().await;
+        let fig = one(&root, &format!("[data-testid=lineage-{}]", mode.as_str()));
+        let steps: Vec<(String, String)> = all(&fig, "[data-testid=lineage-step]")
+            .iter()
+            .map(|g| (attr(g, "data-op"), attr(g, "data-records")))
+            .collect();
+        let lines = last.lines.to_string();
+        let len = |m: Mode| records(last, m).len().to_string();
+        let mut expected = vec![
+            ("socketTextStream".to_string(), lines.clone()),
+            ("map".to_string(), lines.clone()),
+            ("map".to_string(), lines),
+        ];
+        match mode {
+            Mode::Stateless => expected.push(("reduceByKey".into(), len(Mode::Stateless))),
+            Mode::Cumulative => {
+                expected.push(("reduceByKey".into(), len(Mode::Stateless)));
+                expected.push(("updateStateByKey".into(), len(Mode::Cumulative)));
+            }
+            Mode::Window => expected.push(("reduceByKeyAndWindow".into(), len(Mode::Window))),
+        }
+        assert_eq!(steps, expected, "{}", mode.as_str());
+        assert!(text(&fig).contains("5 lines"));
+        assert!(text(&fig).contains("3 keys"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn metrics_table_lists_the_recent_batches() {
+    let config = SeedConfig {
+        batch_interval_ms: 1_000,
+        window_ms: 2_000,
+        slide_ms: 1_000,
+        ..SeedConfig::default()
+    };
+    let lines: Vec<Vec<&str>> = (0..12).map(|i| vec!["[info] x"; i]).collect();
+    let refs: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
+    let (mem, reports) = run(&config, &refs);
+    let root = fresh_root();
+    yew::Renderer::<MetricsPanel>::with_root_and_props(
+        root.clone(),
+        MetricsProps {
+            view: Rc::new(metrics_view(mem.metrics(), config.batch_interval_ms)),
+        },
+    )
+    .render();
+    settle().await;
+    let rows = all(&root, "[data-testid=batch-table] tbody tr[data-batch]");
+    assert_eq!(rows.len(), 10);
+    for (row, r) in rows.iter().zip(reports.iter().rev()) {
+        let cells: Vec<String> = all(row, "td").iter().map(text).collect();
+        assert_eq!(cells[0], r.batch.to_string());
+        assert_eq!(cells[2], r.lines.to_string());
+        // 1 s batches: the input rate is the line count.
+        assert_eq!(cells[3], r.lines.to_string());
+    }
+    let newest: Vec<String> = all(&rows[0], "td").iter().map(text).collect();
+    assert_eq!(newest[4], "11 ms");
+    assert_eq!(newest[5], "3 ms");
+    assert_eq!(newest[6], "14 ms");
+    for id in ["metric-input-rate", "metric-processing", "metric-delay"] {
+        let fig = one(&root, &format!("[data-testid={id}]"));
+        assert!(!attr(&one(&fig, "path.spark-line"), "d").is_empty(), "{id}");
+    }
+    assert!(text(&one(&root, "[data-testid=metric-input-rate]")).contains("max 11 records/s"));
+}
+
+fn decoded_href(a: &Element, prefix: &str) -> String {
+    let href = attr(a, "href");
+    let body = href
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("{href} starts with {prefix}"));
+    js_sys::decode_uri_component(body)
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn export_links_carry_the_script_and_the_csv() {
+    let config = SeedConfig {
+        batch_interval_ms: 2_000,
+        window_ms: 10_000,
+        slide_ms: 2_000,
+        filter_zero: true,
+        ..SeedConfig::default()
+    };
+    let (_, reports) = run(&config, &[&["[info] a"], &["[error] b", "[error] c"]]);
+    let history: Vec<BatchRecord> = reports
+        .iter()
+        .map(|r| {
+            let mut outputs = [None; 3];
+            for o in &r.outputs {
+                let mut counts = [0i64; 4];
+                for (k, v) in &o.records {
+                    counts[MessageType::ALL.iter().position(|t| t == k).unwrap()] += v;
+                }
+                outputs[Mode::ALL.iter().position(|m| *m == o.mode).unwrap()] = Some(counts);
+            }
+            BatchRecord {
+                batch: r.batch,
+                time_ms: r.time_ms,
+                time_label: r.time_label.clone(),
+                lines: r.lines,
+                outputs,
+            }
+        })
+        .collect();
+    let csv = history_csv(&history);
+    let root = fresh_root();
+    yew::Renderer::<ExportBar>::with_root_and_props(
+        root.clone(),
+        ExportProps {
+            config: config.clone(),
+            csv: Rc::from(csv.as_str()),
+        },
+    )
+    .render();
+    settle().await;
+    let script_link = one(&root, "[data-testid=export-script]");
+    assert_eq!(attr(&script_link, "download"), "dstream_lab_job.py");
+    let script = decoded_href(&script_link, "data:text/x-python;charset=utf-8,");
+    assert!(script.contains("ssc = StreamingContext(spark.sparkContext, 2)\n"));
+    assert!(script.contains("windowDuration=10,"));
+    assert!(script.contains("filterFunc=lambda kv: kv[1] != 0)"));
+    assert!(script.contains("PORT = 9999\n"));
+    assert_eq!(text(&one(&root, "[data-testid=export-preview]")), script);
+    let csv_link = one(&root, "[data-testid=export-csv]");
+    assert_eq!(decoded_href(&csv_link, "data:text/csv;charset=utf-8,"), csv);
+    assert!(
+        csv.contains("2,1970-01-01 00:00:04,2,0,0,2,0,1,0,2,0,1,0,2,0\n"),
+        "{csv}"
+    );
+
+    // Switching to the relay's --tee port rewrites the script.
+    let select: HtmlSelectElement = one(&root, "[data-testid=export-feed]").dyn_into().unwrap();
+    select.set_value("tee");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    one(&root, "[data-testid=export-tee-port]");
+    let script = decoded_href(
+        &one(&root, "[data-testid=export-script]"),
+        "data:text/x-python;charset=utf-8,",
+    );
+    assert!(script.contains("PORT = 9997\n"));
+    assert!(script.contains("--tee"));
+}
+
+#[wasm_bindgen_test]
+async fn panel_extras_and_footer_hold_the_views() {
+    use dstream_lab::teach::view::{ModeExtras, ModeExtrasProps, TeachFooter, TeachFooterProps};
+    let config = SeedConfig::default();
+    let (mem, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
+    let last = reports.last().unwrap();
+    let views = Rc::new(dstream_lab::teach::views(&mem, &config));
+    let expect = [
+        (Mode::Stateless, "state-calls", false),
+        (Mode::Cumulative, "state-calls", true),
+        (Mode::Window, "window-timeline", true),
+    ];
+    for (mode, testid, present) in expect {
+        let root = fresh_root();
+        yew::Renderer::<ModeExtras>::with_root_and_props(
+            root.clone(),
+            ModeExtrasProps {
+                mode,
+                views: views.clone(),
+                config: config.clone(),
+            },
+        )
+        .render();
+        settle().await;
+        one(&root, &format!("[data-testid=lineage-{}]", mode.as_str()));
+        assert_eq!(
+            all(&root, &format!("[data-testid={testid}]")).len(),
+            usize::from(present),
+            "{} in the {} panel",
+            testid,
+            mode.as_str()
+        );
+    }
+    let root = fresh_root();
+    yew::Renderer::<TeachFooter>::with_root_and_props(
+        root.clone(),
+        TeachFooterProps {
+            views,
+            config,
+            csv: Rc::from(""),
+        },
+    )
+    .render();
+    settle().await;
+    let rows = all(&root, "[data-testid=batch-table] tbody tr[data-batch]");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(attr(&rows[0], "data-batch"), last.batch.to_string());
+    one(&root, "[data-testid=export-script]");
+}
+
+/// The integrated page: after pausing and stepping two (empty) batches, each panel holds its lineage, the
+/// running totals panel the update calls, the window panel the timeline, and the footer the statistics (with
+/// measured processing times) and the export.
+#[wasm_bindgen_test]
+async fn the_app_shows_the_teaching_views() {
+    use dstream_lab::checkpoint::STORAGE_KEY;
+    use dstream_lab::web::app::{App, AppProps};
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item(STORAGE_KEY)
+        .unwrap();
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
+    settle().await;
+    let click = |id: &str| {
+        one(&root, &format!("[data-testid={id}]"))
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .click()
+    };
+    for m in Mode::ALL {
+        let panel = one(&root, &format!("[data-testid=mode-{}]", m.as_str()));
+        one(&panel, &format!("[data-testid=lineage-{}]", m.as_str()));
+    }
+    click("pause");
+    settle().await;
+    click("step");
+    settle().await;
+    click("step");
+    settle().await;
+    let cumulative = one(&root, "[data-testid=mode-cumulative]");
+    let state = one(&cumulative, "[data-testid=state-calls]");
+    assert_eq!(attr(&state, "data-batch"), "2");
+    let window = one(&root, "[data-testid=mode-window]");
+    let tl = one(&window, "[data-testid=window-timeline]");
+    assert_eq!(attr(&tl, "data-batch"), "2");
+    one(&tl, "[data-path=recompute]");
+    assert_eq!(
+        all(&tl, "[data-testid=window-strip] li[data-role=reduced]").len(),
+        2
+    );
+    let steps = all(&window, "[data-testid=lineage-step]");
+    assert_eq!(attr(&steps[0], "data-records"), "0");
+    let rows = all(&root, "[data-testid=batch-table] tbody tr[data-batch]");
+    assert_eq!(rows.len(), 2);
+    let processing = text(&all(&rows[0], "td")[5]);
+    assert!(processing.ends_with(" ms"), "measured: {processing}");
+    let csv = decoded_href(
+        &one(&root, "[data-testid=export-csv]"),
+        "data:text/csv;charset=utf-8,",
+    );
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(decoded_href(
+        &one(&root, "[data-testid=export-script]"),
+        "data:text/x-python;charset=utf-8,"
+    )
+    .contains("StreamingContext(spark.sparkContext, 10)"));
+
+    // A 50 s window (≥ 5 × the 10 s slide) restarts the context: the views start over, and from the second
+    // window on PySpark subtracts.
+    let input = one(&root, "[data-testid=window]")
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    input.set_value("50");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    settle().await;
+    click("apply");
+    settle().await;
+    assert!(all(&root, "[data-testid=window-strip]").is_empty());
+    assert!(all(&root, "[data-testid=batch-table] tbody tr[data-batch]").is_empty());
+    click("step");
+    settle().await;
+    click("step");
+    settle().await;
+    let tl = one(&root, "[data-testid=window-timeline]");
+    one(&tl, "[data-path=subtract]");
+    assert!(text(&tl).contains("50 s window"), "{}", text(&tl));
+    assert!(decoded_href(
+        &one(&root, "[data-testid=export-script]"),
+        "data:text/x-python;charset=utf-8,"
+    )
+    .contains("windowDuration=50,"));
+}
