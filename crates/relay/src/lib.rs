@@ -11,6 +11,7 @@
 //! - [`serve`]: the `send-messages` line server (also used by `relay --demo`).
 //! - [`relay`]: wiring it all together; [`shutdown`]: graceful Ctrl-C; [`error`]: the error type.
 
+pub mod accept;
 pub mod error;
 pub mod hub;
 pub mod lines;

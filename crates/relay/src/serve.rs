@@ -14,6 +14,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
+use crate::accept::accept_until_shutdown;
 use crate::error::Error;
 use crate::shutdown::Shutdown;
 
@@ -99,24 +100,11 @@ pub fn random_seed() -> u64 {
 
 /// Serves clients on `listener` until shutdown. Prints one line per client event on stdout.
 pub async fn run(listener: TcpListener, config: Arc<ServeConfig>, shutdown: Shutdown) {
-    let mut tasks = tokio::task::JoinSet::new();
-    loop {
-        let accepted = tokio::select! {
-            _ = shutdown.wait() => break,
-            accepted = listener.accept() => accepted,
-            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                tasks.spawn(serve_client(stream, peer, config.clone(), shutdown.clone()));
-            }
-            Err(e) => {
-                tracing::warn!("accepting a connection failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    while tasks.join_next().await.is_some() {}
+    let stop = shutdown.clone();
+    accept_until_shutdown(listener, "client", shutdown, move |stream, peer| {
+        Some(serve_client(stream, peer, config.clone(), stop.clone()))
+    })
+    .await
 }
 
 /// Where a client's lines come from.

@@ -7,37 +7,21 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::accept::accept_until_shutdown;
 use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
 use crate::shutdown::Shutdown;
 
 /// Accepts plain TCP clients on `listener` until shutdown; each gets every line from the moment it connects.
 pub async fn run(listener: TcpListener, hub: Arc<Hub>, shutdown: Shutdown) {
-    let mut tasks = tokio::task::JoinSet::new();
-    loop {
-        let accepted = tokio::select! {
-            _ = shutdown.wait() => break,
-            accepted = listener.accept() => accepted,
-            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                let _ = stream.set_nodelay(true);
-                // Tee clients are not capped by --max-clients (that is for browsers); each is bounded in memory.
-                match hub.register(ClientKind::Tee, peer, usize::MAX) {
-                    Ok(queue) => {
-                        tracing::info!(%peer, "tee client connected");
-                        tasks.spawn(serve_client(stream, peer, queue, shutdown.clone()));
-                    }
-                    Err(_) => drop(stream),
-                }
-            }
-            Err(e) => {
-                tracing::warn!("accepting a tee connection failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    while tasks.join_next().await.is_some() {}
+    let stop = shutdown.clone();
+    accept_until_shutdown(listener, "tee", shutdown, move |stream, peer| {
+        let _ = stream.set_nodelay(true);
+        // Tee clients are not capped by --max-clients (that is for browsers); each is bounded in memory.
+        let queue = hub.register(ClientKind::Tee, peer, usize::MAX).ok()?;
+        tracing::info!(%peer, "tee client connected");
+        Some(serve_client(stream, peer, queue, stop.clone()))
+    })
+    .await
 }
 
 async fn serve_client(

@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
+use crate::accept::accept_until_shutdown;
 use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
 use crate::shutdown::Shutdown;
 
@@ -34,33 +35,18 @@ pub struct WsConfig {
 
 /// Accepts WebSocket clients on `listener` until shutdown.
 pub async fn run(listener: TcpListener, config: Arc<WsConfig>, hub: Arc<Hub>, shutdown: Shutdown) {
-    let mut tasks = tokio::task::JoinSet::new();
-    loop {
-        let accepted = tokio::select! {
-            _ = shutdown.wait() => break,
-            accepted = listener.accept() => accepted,
-            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                let _ = stream.set_nodelay(true);
-                tasks.spawn(serve_client(
-                    stream,
-                    peer,
-                    config.clone(),
-                    hub.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            Err(e) => {
-                // Usually "too many open files": wait a little instead of spinning.
-                tracing::warn!("accepting a WebSocket connection failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    // Let the clients receive their close frame.
-    while tasks.join_next().await.is_some() {}
+    let stop = shutdown.clone();
+    accept_until_shutdown(listener, "WebSocket", shutdown, move |stream, peer| {
+        let _ = stream.set_nodelay(true);
+        Some(serve_client(
+            stream,
+            peer,
+            config.clone(),
+            hub.clone(),
+            stop.clone(),
+        ))
+    })
+    .await
 }
 
 /// Why a handshake is refused: the HTTP status and a sentence for the person at the other end.
