@@ -17,33 +17,14 @@ use dstream_lab::teach::view::{
 };
 use dstream_lab::teach::window::timeline;
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn fresh_root() -> Element {
-    let div = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
+mod browser;
+use browser::{all, fresh_root, settle};
 
 fn one(root: &Element, selector: &str) -> Element {
     let v = all(root, selector);

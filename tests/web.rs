@@ -8,35 +8,14 @@ use dstream_lab::engine::{Mode, SeedConfig};
 use dstream_lab::web::app::{App, AppProps};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn fresh_root() -> Element {
-    let div = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-fn by_testid(root: &Element, id: &str) -> Vec<Element> {
-    let list = root
-        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
-        .unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
+mod browser;
+use browser::{by_testid, fresh_root, settle};
 
 fn one(root: &Element, id: &str) -> Element {
     let v = by_testid(root, id);

@@ -111,29 +111,19 @@ impl StreamingContext {
     /// Each is parallelized into `defaultParallelism` partitions; once the queue
     /// is drained, batches are Spark's default: an empty RDD of one partition.
     pub fn queue_stream<T: Record>(&self, batches: Vec<Vec<T>>) -> DStream<T> {
-        let queue = Rc::new(RefCell::new(VecDeque::from(batches)));
-        let graph = self.graph.clone();
-        let clock = self.graph.clock.clone();
-        let stream = add_node(
-            &self.graph,
-            "queueStream".to_string(),
-            self.graph.batch_ms,
-            vec![],
-            0,
-            false,
-            Box::new(move |_, t| {
-                if t != clock.now_ms.get() {
-                    return None;
+        let queue = RefCell::new(VecDeque::from(batches));
+        // Weak: the graph owns this closure, so a strong handle would be a cycle.
+        let graph = Rc::downgrade(&self.graph);
+        self.add_input("queueStream", move || {
+            match queue.borrow_mut().pop_front() {
+                Some(records) => {
+                    let partitions = graph.upgrade().map_or(1, |g| g.parallelism.get());
+                    Rdd::new(records, partitions)
                 }
-                Some(Rc::new(match queue.borrow_mut().pop_front() {
-                    Some(records) => Rdd::new(records, graph.parallelism.get()),
-                    // Spark's default RDD for a drained queue: `sc.makeRDD(Seq.empty, 1)`.
-                    None => Rdd::new(Vec::new(), 1),
-                }))
-            }),
-        );
-        self.register_input(&stream);
-        stream
+                // Spark's default RDD for a drained queue: `sc.makeRDD(Seq.empty, 1)`.
+                None => Rdd::new(Vec::new(), 1),
+            }
+        })
     }
 
     /// A live input, like `socketTextStream`: records pushed through the returned
@@ -143,32 +133,33 @@ impl StreamingContext {
         let input = LiveInput {
             buffer: buffer.clone(),
         };
+        let stream = self.add_input("socketTextStream", move || {
+            let records = std::mem::take(&mut *buffer.borrow_mut());
+            let partitions = usize::from(!records.is_empty());
+            Rdd::new(records, partitions)
+        });
+        (stream, input)
+    }
+
+    /// An input stream whose batch at the current time is whatever `take`
+    /// returns; it is drained every batch, even when no output reads it.
+    fn add_input<T: Record>(&self, name: &str, take: impl Fn() -> Rdd<T> + 'static) -> DStream<T> {
         let clock = self.graph.clock.clone();
         let stream = add_node(
             &self.graph,
-            "socketTextStream".to_string(),
+            name.to_string(),
             self.graph.batch_ms,
             vec![],
             0,
             false,
-            Box::new(move |_, t| {
-                if t != clock.now_ms.get() {
-                    return None;
-                }
-                let records = std::mem::take(&mut *buffer.borrow_mut());
-                let partitions = usize::from(!records.is_empty());
-                Some(Rc::new(Rdd::new(records, partitions)))
-            }),
+            // Inputs only exist for the batch being formed: older times are gone.
+            Box::new(move |_, t| (t == clock.now_ms.get()).then(|| Rc::new(take()))),
         );
-        self.register_input(&stream);
-        (stream, input)
-    }
-
-    fn register_input<T: Record>(&self, stream: &DStream<T>) {
         let node = stream.node.clone();
         self.inputs.borrow_mut().push(Rc::new(move |t| {
             node.get_or_compute(t);
         }));
+        stream
     }
 
     /// Spark's `DStreamGraph.validate`, run by `start()`.
