@@ -9,6 +9,7 @@ use crate::dstream::{add_node, DStream};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
 use crate::graph::{BatchHook, Clock, Graph, Record};
+use crate::line::{Line, LineBuffer};
 use crate::rdd::Rdd;
 
 /// The entry point, like PySpark's `StreamingContext(sc, batchDuration)`, with a
@@ -55,6 +56,25 @@ impl<T> LiveInput<T> {
     }
 
     /// How many records wait in the open batch.
+    pub fn pending(&self) -> usize {
+        self.buffer.borrow().len()
+    }
+}
+
+/// The handle a live source pushes text lines into (see
+/// [`StreamingContext::live_lines`]).
+#[derive(Clone)]
+pub struct LineInput {
+    buffer: Rc<RefCell<LineBuffer>>,
+}
+
+impl LineInput {
+    /// Adds one line to the open batch.
+    pub fn push(&self, line: &str) {
+        self.buffer.borrow_mut().push(line);
+    }
+
+    /// How many lines wait in the open batch.
     pub fn pending(&self) -> usize {
         self.buffer.borrow().len()
     }
@@ -137,6 +157,22 @@ impl StreamingContext {
             let records = std::mem::take(&mut *buffer.borrow_mut());
             let partitions = usize::from(!records.is_empty());
             Rdd::new(records, partitions)
+        });
+        (stream, input)
+    }
+
+    /// A live input of text lines (our `socketTextStream` for the notebook):
+    /// lines pushed through the returned [`LineInput`] form the next batch,
+    /// all in one shared buffer. An idle batch has no partitions.
+    pub fn live_lines(&self) -> (DStream<Line>, LineInput) {
+        let buffer = Rc::new(RefCell::new(LineBuffer::default()));
+        let input = LineInput {
+            buffer: buffer.clone(),
+        };
+        let stream = self.add_input("socketTextStream", move || {
+            let lines = buffer.borrow_mut().take();
+            let partitions = usize::from(!lines.is_empty());
+            Rdd::new(lines, partitions)
         });
         (stream, input)
     }

@@ -27,6 +27,7 @@ pub mod error;
 pub mod explain;
 pub mod generator;
 mod graph;
+pub mod line;
 pub mod pprint;
 pub mod python;
 pub mod rdd;
@@ -35,8 +36,9 @@ pub mod seed;
 pub mod time;
 
 pub use checkpoint::Checkpoint;
-pub use context::{LiveInput, StreamingContext};
+pub use context::{LineInput, LiveInput, StreamingContext};
 pub use dstream::{Collected, DStream, FilterFn, InvFn};
 pub use duration::Duration;
 pub use error::EngineError;
 pub use graph::{Key, Record};
+pub use line::Line;

@@ -4,11 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::context::{LiveInput, StreamingContext};
+use crate::context::{LineInput, StreamingContext};
 use crate::dstream::{Collected, DStream, FilterFn, InvFn};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
 use crate::explain::{BatchCounts, ExplainMemory, UpdateCall, WindowExplain};
+use crate::graph::Record;
 use crate::pprint::pprint_block;
 use crate::python::{repr_str, str_hash, PyHash, PyRepr};
 use crate::time::format_batch_time;
@@ -95,8 +96,10 @@ pub fn update_function(new_values: &[i64], running_count: Option<&i64>) -> Optio
 }
 
 /// `lines.map(get_message_type).map(lambda x: (x, 1))`.
-pub fn codes(lines: &DStream<String>) -> DStream<(MessageType, i64)> {
-    lines.map(|l| get_message_type(l)).map(|t| (*t, 1i64))
+pub fn codes<L: Record + AsRef<str>>(lines: &DStream<L>) -> DStream<(MessageType, i64)> {
+    lines
+        .map(|l| get_message_type(l.as_ref()))
+        .map(|t| (*t, 1i64))
 }
 
 /// Mode 1: `codes.reduceByKey(lambda x, y: x + y)`.
@@ -284,7 +287,7 @@ struct SeedCheckpoint {
 pub struct SeedLab {
     config: SeedConfig,
     ssc: StreamingContext,
-    input: LiveInput<String>,
+    input: LineInput,
     sinks: Vec<(Mode, Collected<(MessageType, i64)>)>,
     zero_ms: i64,
     memory: ExplainMemory,
@@ -297,7 +300,7 @@ impl SeedLab {
         let ssc = StreamingContext::new(Duration::from_millis(config.batch_interval_ms))?;
         ssc.set_default_parallelism(config.parallelism)?;
         ssc.checkpoint("checkpoint");
-        let (lines, input) = ssc.live_stream::<String>();
+        let (lines, input) = ssc.live_lines();
         let codes = codes(&lines);
         let counts = stateless(&codes);
         let totals = cumulative(&counts);
@@ -329,7 +332,7 @@ impl SeedLab {
 
     /// Adds a line to the open batch.
     pub fn push_line(&mut self, line: &str) {
-        self.input.push(line.to_string());
+        self.input.push(line);
     }
 
     /// How many lines the open batch holds.
