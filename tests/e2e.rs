@@ -45,14 +45,14 @@ mod pprint;
 #[path = "e2e/support.rs"]
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use pprint::{blocks, count_types, generated_lines, lines_for, sum_counts, Block, Counts};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{free_port, wait_listening, workspace, Proc, StaticServer, Tap};
+use support::{free_port, wait_listening, webdriver_session, workspace, Proc, StaticServer, Tap};
 
 /// The whole test, however it goes.
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(420);
@@ -242,24 +242,6 @@ struct Browser {
 
 impl Browser {
     async fn start(logs: &Path) -> Res<Browser> {
-        let chromium =
-            std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
-        let chromedriver =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
-        for p in [&chromium, &chromedriver] {
-            if !Path::new(p).is_file() {
-                return Err(format!("{p} not found: install Debian's chromium and chromium-driver (scripts/setup.sh test)"));
-            }
-        }
-        let port = free_port();
-        let driver = Proc::spawn(
-            "chromedriver",
-            Path::new(&chromedriver),
-            &[format!("--port={port}")],
-            logs,
-            true,
-        )?;
-        wait_listening(port, Duration::from_secs(20), "chromedriver")?;
         let profile = std::env::temp_dir().join(format!(
             "dstream-e2e-profile-{}-{}",
             std::process::id(),
@@ -269,39 +251,8 @@ impl Browser {
                 .unwrap_or(0)
         ));
         let _ = std::fs::remove_dir_all(&profile);
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--disable-background-timer-throttling",
-            "--disable-renderer-backgrounding",
-            "--disable-backgrounding-occluded-windows",
-            "--window-size=1400,3000",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("--user-data-dir={}", profile.display())])
-        .collect::<Vec<_>>();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".to_string(),
-            serde_json::json!({ "binary": chromium, "args": args }),
-        );
-        let client = tokio::time::timeout(
-            Duration::from_secs(60),
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{port}")),
-        )
-        .await
-        .map_err(|_| "no WebDriver session within 60 s".to_string())?
-        .map_err(|e| format!("WebDriver session: {e}"))?;
+        let (client, driver) =
+            webdriver_session(logs, &profile, &["--window-size=1400,3000"]).await?;
         Ok(Browser {
             client,
             _driver: driver,

@@ -14,58 +14,21 @@
 #[path = "e2e/support.rs"]
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{free_port, wait_listening, workspace, Proc, StaticServer};
+use support::{webdriver_session, workspace, Proc, StaticServer};
 
 type Res<T> = Result<T, String>;
 
 async fn browser(logs: &Path, profile: &Path) -> Res<(Client, Proc)> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
-    let chromedriver =
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
-    let port = free_port();
-    let driver = Proc::spawn(
-        "chromedriver",
-        Path::new(&chromedriver),
-        &[format!("--port={port}")],
-        logs,
-        true,
-    )?;
-    wait_listening(port, Duration::from_secs(20), "chromedriver")?;
-    let args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--disable-background-timer-throttling",
-        "--disable-renderer-backgrounding",
+    // No scrollbars and a fixed scale, so screenshots look the same everywhere.
+    let extra = [
         "--hide-scrollbars",
         "--force-device-scale-factor=1",
         "--window-size=1400,4000",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_string(),
-        serde_json::json!({ "binary": chromium, "args": args }),
-    );
-    let client = tokio::time::timeout(
-        Duration::from_secs(60),
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}")),
-    )
-    .await
-    .map_err(|_| "no WebDriver session within 60 s".to_string())?
-    .map_err(|e| format!("WebDriver session: {e}"))?;
-    Ok((client, driver))
+    ];
+    webdriver_session(logs, profile, &extra).await
 }
 
 /// Polls `js` (a function body returning a boolean) until it is true.

@@ -416,3 +416,72 @@ impl Drop for Tap {
 fn lock(m: &Mutex<TapState>) -> MutexGuard<'_, TapState> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// The flags every headless Chromium of the tests gets: the machine's closed
+/// network refuses Chromium's background connections, and timers must not be
+/// throttled while the page is driven.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+];
+
+/// Starts chromedriver on a free port (its logs under `logs`) and opens one
+/// headless Chromium session with a fresh profile at `profile`, plus `extra`
+/// flags (window size, scale). `CHROMIUM` and `CHROMEDRIVER` override the
+/// Debian paths. The returned `Proc` kills chromedriver and its browser on drop.
+pub async fn webdriver_session(
+    logs: &Path,
+    profile: &Path,
+    extra: &[&str],
+) -> Result<(fantoccini::Client, Proc), String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let chromedriver =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
+    for p in [&chromium, &chromedriver] {
+        if !Path::new(p).is_file() {
+            return Err(format!(
+                "{p} not found: install Debian's chromium and chromium-driver (scripts/setup.sh test)"
+            ));
+        }
+    }
+    let port = free_port();
+    let driver = Proc::spawn(
+        "chromedriver",
+        Path::new(&chromedriver),
+        &[format!("--port={port}")],
+        logs,
+        true,
+    )?;
+    wait_listening(port, Duration::from_secs(20), "chromedriver")?;
+    let args: Vec<String> = CHROMIUM_FLAGS
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .chain([format!("--user-data-dir={}", profile.display())])
+        .collect();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_string(),
+        serde_json::json!({ "binary": chromium, "args": args }),
+    );
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await
+    .map_err(|_| "no WebDriver session within 60 s".to_string())?
+    .map_err(|e| format!("WebDriver session: {e}"))?;
+    Ok((client, driver))
+}
