@@ -44,34 +44,35 @@ pub fn pyspark_code(mode: Mode, c: &SeedConfig) -> String {
             s.push_str("codes_count_cumu.pprint()\n");
         }
         Mode::Window => {
-            let pad = "                                         ";
-            s.push_str("codes_count = codes.reduceByKeyAndWindow(func = lambda x, y: x + y,\n");
-            if c.inverse {
-                s.push_str(&format!("{pad}invFunc = lambda x, y: x - y,\n"));
-            } else {
-                s.push_str(&format!("{pad}invFunc = None,\n"));
-            }
-            s.push_str(&format!(
-                "{pad}windowDuration = {},\n",
-                seconds_literal(c.window_ms)
-            ));
-            if c.filter_zero {
-                s.push_str(&format!(
-                    "{pad}slideDuration = {},\n",
-                    seconds_literal(c.slide_ms)
-                ));
-                s.push_str(&format!("{pad}filterFunc = lambda kv: kv[1] != 0)\n"));
-            } else {
-                s.push_str(&format!(
-                    "{pad}slideDuration = {})\n",
-                    seconds_literal(c.slide_ms)
-                ));
-            }
+            s.push_str(&window_call("codes_count", " = ", c));
             s.push_str("codes_count.pprint()\n");
         }
     }
     s.push_str("ssc.start()\nssc.awaitTermination()\n");
     s
+}
+
+/// `target = codes.reduceByKeyAndWindow(...)` for `c`, one keyword argument a
+/// line, aligned under the first. `eq` joins keywords and values: `" = "` as the
+/// notebook writes them, `"="` for PEP 8 in the exported script.
+pub fn window_call(target: &str, eq: &str, c: &SeedConfig) -> String {
+    let head = format!("{target} = codes.reduceByKeyAndWindow(");
+    let pad = " ".repeat(head.len());
+    let inv = if c.inverse {
+        "lambda x, y: x - y"
+    } else {
+        "None"
+    };
+    let mut args = vec![
+        format!("func{eq}lambda x, y: x + y"),
+        format!("invFunc{eq}{inv}"),
+        format!("windowDuration{eq}{}", seconds_literal(c.window_ms)),
+        format!("slideDuration{eq}{}", seconds_literal(c.slide_ms)),
+    ];
+    if c.filter_zero {
+        args.push(format!("filterFunc{eq}lambda kv: kv[1] != 0"));
+    }
+    format!("{head}{})\n", args.join(&format!(",\n{pad}")))
 }
 
 /// The notebook's `get_message_type`, shared by the three programs.

@@ -1,7 +1,7 @@
 //! "Take it to real Spark": a runnable PySpark script reproducing the page's configuration, a CSV of the charted
 //! history, and the `data:` URLs the download links use (no server, works offline).
 
-use crate::code::GET_MESSAGE_TYPE;
+use crate::code::{window_call, GET_MESSAGE_TYPE};
 use crate::engine::{Mode, SeedConfig};
 use crate::model::BatchRecord;
 use crate::timefmt::seconds_literal;
@@ -180,35 +180,12 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
                 );
             }
             Mode::Window => {
-                let pad = " ".repeat("codes_count_window = codes.reduceByKeyAndWindow(".len());
                 s.push_str(&format!(
                     "\n# Window: counts over the last {} s, every {} s.\n",
                     seconds_literal(c.window_ms),
                     seconds_literal(c.slide_ms)
                 ));
-                s.push_str(
-                    "codes_count_window = codes.reduceByKeyAndWindow(func=lambda x, y: x + y,\n",
-                );
-                if c.inverse {
-                    s.push_str(&format!("{pad}invFunc=lambda x, y: x - y,\n"));
-                } else {
-                    s.push_str(&format!("{pad}invFunc=None,\n"));
-                }
-                s.push_str(&format!(
-                    "{pad}windowDuration={},\n",
-                    seconds_literal(c.window_ms)
-                ));
-                if c.filter_zero {
-                    s.push_str(&format!(
-                        "{pad}slideDuration={},\n{pad}filterFunc=lambda kv: kv[1] != 0)\n",
-                        seconds_literal(c.slide_ms)
-                    ));
-                } else {
-                    s.push_str(&format!(
-                        "{pad}slideDuration={})\n",
-                        seconds_literal(c.slide_ms)
-                    ));
-                }
+                s.push_str(&window_call("codes_count_window", "=", c));
                 s.push_str("codes_count_window.pprint()\n");
             }
         }
