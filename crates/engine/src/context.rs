@@ -5,19 +5,57 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::checkpoint::{Checkpoint, StreamState, CHECKPOINT_FORMAT};
-use crate::dstream::{add_node, DStream};
+use crate::dstream::{add_node, DStream, NodeSpec};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
 use crate::graph::{BatchHook, Clock, Graph, Record};
-use crate::line::{Line, LineBuffer};
+use crate::line::{Line, LineBatch, LineBuffer};
 use crate::rdd::Rdd;
 
 /// The entry point, like PySpark's `StreamingContext(sc, batchDuration)`, with a
 /// manual clock: nothing happens until the caller runs a batch.
 pub struct StreamingContext {
     graph: Rc<Graph>,
-    /// Inputs, drained every batch even when no output reads them.
-    inputs: RefCell<Vec<BatchHook>>,
+    /// Inputs, closed at the start of every batch even when no output reads them.
+    inputs: RefCell<Vec<InputHooks>>,
+}
+
+/// What the context does with an input around each batch.
+struct InputHooks {
+    /// Closes the open batch as the batch of time `t`.
+    close: BatchHook,
+    /// Drops a closed batch that no stream built into an RDD (it was piped, or
+    /// nobody read it): the batch is over, so nobody will.
+    release: Rc<dyn Fn()>,
+}
+
+/// A batch an input has closed, waiting to be read at its time.
+trait ClosedBatch<T> {
+    /// Feeds the records to `sink` in order; returns the partition count.
+    fn for_each(&self, sink: &mut dyn FnMut(&T)) -> usize;
+    /// The records as an RDD.
+    fn into_rdd(self) -> Rdd<T>;
+}
+
+impl<T> ClosedBatch<T> for Rdd<T> {
+    fn for_each(&self, sink: &mut dyn FnMut(&T)) -> usize {
+        self.records.iter().for_each(sink);
+        self.partitions
+    }
+    fn into_rdd(self) -> Rdd<T> {
+        self
+    }
+}
+
+impl ClosedBatch<Line> for LineBatch {
+    fn for_each(&self, sink: &mut dyn FnMut(&Line)) -> usize {
+        LineBatch::for_each(self, sink);
+        usize::from(self.len() > 0)
+    }
+    fn into_rdd(self) -> Rdd<Line> {
+        let partitions = usize::from(self.len() > 0);
+        Rdd::new(self.into_lines(), partitions)
+    }
 }
 
 /// The handle a live source pushes records into (our `socketTextStream`):
@@ -70,6 +108,7 @@ pub struct LineInput {
 
 impl LineInput {
     /// Adds one line to the open batch.
+    #[inline]
     pub fn push(&self, line: &str) {
         self.buffer.borrow_mut().push(line);
     }
@@ -169,32 +208,52 @@ impl StreamingContext {
         let input = LineInput {
             buffer: buffer.clone(),
         };
-        let stream = self.add_input("socketTextStream", move || {
-            let lines = buffer.borrow_mut().take();
-            let partitions = usize::from(!lines.is_empty());
-            Rdd::new(lines, partitions)
-        });
+        let stream = self.add_input("socketTextStream", move || buffer.borrow_mut().take());
         (stream, input)
     }
 
-    /// An input stream whose batch at the current time is whatever `take`
-    /// returns; it is drained every batch, even when no output reads it.
-    fn add_input<T: Record>(&self, name: &str, take: impl Fn() -> Rdd<T> + 'static) -> DStream<T> {
-        let clock = self.graph.clock.clone();
+    /// An input stream whose batch of time `t` is what `close` returns when
+    /// batch `t` starts; it is closed every batch, even when nobody reads it.
+    fn add_input<T: Record, C: ClosedBatch<T> + 'static>(
+        &self,
+        name: &str,
+        close: impl Fn() -> C + 'static,
+    ) -> DStream<T> {
+        // The closed batch and its time. Reading it by reference (the pipe)
+        // leaves it there; building the RDD moves it out, into the node's cache,
+        // which is where every later read then finds it.
+        let slot: Rc<RefCell<Option<(i64, C)>>> = Rc::new(RefCell::new(None));
+        let (built, piped) = (slot.clone(), slot.clone());
         let stream = add_node(
             &self.graph,
-            name.to_string(),
-            self.graph.batch_ms,
-            vec![],
-            0,
-            false,
+            NodeSpec {
+                describe: name.to_string(),
+                slide_ms: self.graph.batch_ms,
+                parents: vec![],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
             // Inputs only exist for the batch being formed: older times are gone.
-            Box::new(move |_, t| (t == clock.now_ms.get()).then(|| Rc::new(take()))),
+            Box::new(move |_, t| {
+                let mut slot = built.borrow_mut();
+                match slot.take() {
+                    Some((at, batch)) if at == t => Some(Rc::new(batch.into_rdd())),
+                    other => {
+                        *slot = other;
+                        None
+                    }
+                }
+            }),
+            Some(Box::new(move |t, sink| match &*piped.borrow() {
+                Some((at, batch)) if *at == t => Some(batch.for_each(sink)),
+                _ => None,
+            })),
         );
-        let node = stream.node.clone();
-        self.inputs.borrow_mut().push(Rc::new(move |t| {
-            node.get_or_compute(t);
-        }));
+        let released = slot.clone();
+        self.inputs.borrow_mut().push(InputHooks {
+            close: Rc::new(move |t| *slot.borrow_mut() = Some((t, close()))),
+            release: Rc::new(move || *released.borrow_mut() = None),
+        });
         stream
     }
 
@@ -262,6 +321,16 @@ impl StreamingContext {
         self.graph.plan_memory();
         let t = self.next_batch_time();
         self.graph.clock.now_ms.set(t);
+        // Everything pushed before this call belongs to batch t.
+        let inputs: Vec<(BatchHook, Rc<dyn Fn()>)> = self
+            .inputs
+            .borrow()
+            .iter()
+            .map(|i| (i.close.clone(), i.release.clone()))
+            .collect();
+        for (close, _) in &inputs {
+            close(t);
+        }
         let outputs: Vec<_> = self.graph.outputs.borrow().clone();
         for output in outputs {
             output(t);
@@ -280,9 +349,8 @@ impl StreamingContext {
         for node in looked_back {
             node.touch(t);
         }
-        let inputs: Vec<_> = self.inputs.borrow().clone();
-        for input in inputs {
-            input(t);
+        for (_, release) in &inputs {
+            release();
         }
         for n in self.graph.nodes.borrow().iter() {
             n.node.forget_before(t);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
-use crate::graph::{ComputeFn, Graph, Key, Node, NodeEntry, Record};
+use crate::graph::{ComputeFn, Graph, Key, Node, NodeEntry, PipeFn, Record};
 use crate::pprint::pprint_block;
 use crate::rdd::{Combiner, Rdd};
 
@@ -49,17 +49,38 @@ impl<T> Collected<T> {
     }
 }
 
+/// What a new node is, apart from how it computes.
+pub(crate) struct NodeSpec {
+    /// What the node is, e.g. `map` (a checkpoint only fits the same graph).
+    pub describe: String,
+    /// How often it produces an RDD.
+    pub slide_ms: i64,
+    /// Parents, each with how far back before a time this node asks it.
+    pub parents: Vec<(usize, i64)>,
+    /// How far back, before the time being computed, it asks itself.
+    pub self_lookback_ms: i64,
+    /// Spark's `mustCheckpoint`: it carries state from batch to batch.
+    pub must_checkpoint: bool,
+}
+
 /// Adds a node to the graph and returns its stream.
 pub(crate) fn add_node<T: Record>(
     graph: &Rc<Graph>,
-    describe: String,
-    slide_ms: i64,
-    parents: Vec<(usize, i64)>,
-    self_lookback_ms: i64,
-    must_checkpoint: bool,
+    spec: NodeSpec,
     compute: ComputeFn<T>,
+    pipe: Option<PipeFn<T>>,
 ) -> DStream<T> {
+    let NodeSpec {
+        describe,
+        slide_ms,
+        parents,
+        self_lookback_ms,
+        must_checkpoint,
+    } = spec;
     let mut nodes = graph.nodes.borrow_mut();
+    for &(parent, _) in &parents {
+        nodes[parent].node.add_consumer();
+    }
     let node = Rc::new(Node {
         id: nodes.len(),
         clock: graph.clock.clone(),
@@ -68,6 +89,8 @@ pub(crate) fn add_node<T: Record>(
         keep_ms: std::cell::Cell::new(0),
         cache: RefCell::new(Default::default()),
         compute,
+        pipe,
+        consumers: std::cell::Cell::new(0),
     });
     nodes.push(NodeEntry {
         node: node.clone(),
@@ -112,29 +135,62 @@ impl<T: Record> DStream<T> {
         Duration::from_millis(self.node.slide_ms)
     }
 
-    /// A stream derived one-to-one from this one, batch by batch.
-    fn derive<U: Record>(
+    /// A stream derived record by record (Spark's narrow dependency):
+    /// `each(x, emit)` emits any number of records for `x`, keeping the
+    /// partitions. It can be piped into its reader (see `Node::for_each`).
+    fn narrow<U: Record>(
         &self,
         describe: &str,
-        f: impl Fn(&Rdd<T>) -> Rdd<U> + 'static,
+        each: impl Fn(&T, &mut dyn FnMut(U)) + 'static,
+    ) -> DStream<U> {
+        let each = Rc::new(each);
+        let (parent, piped) = (self.node.clone(), self.node.clone());
+        let each_piped = each.clone();
+        add_node(
+            &self.graph,
+            NodeSpec {
+                describe: describe.to_string(),
+                slide_ms: self.node.slide_ms,
+                parents: vec![(self.node.id, 0)],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
+            Box::new(move |_, t| {
+                let mut records = Vec::new();
+                let partitions = parent.for_each(t, &mut |x| each(x, &mut |u| records.push(u)))?;
+                Some(Rc::new(Rdd::new(records, partitions)))
+            }),
+            Some(Box::new(move |t, sink| {
+                piped.for_each(t, &mut |x| each_piped(x, &mut |u| sink(&u)))
+            })),
+        )
+    }
+
+    /// A stream computed at each time from this one's records at that time,
+    /// read with `Node::for_each` (so a narrow parent is piped, not built).
+    fn gather<U: Record>(
+        &self,
+        describe: &str,
+        f: impl Fn(&Node<T>, i64) -> Option<Rdd<U>> + 'static,
     ) -> DStream<U> {
         let parent = self.node.clone();
         add_node(
             &self.graph,
-            describe.to_string(),
-            self.node.slide_ms,
-            vec![(self.node.id, 0)],
-            0,
-            false,
-            Box::new(move |_, t| parent.get_or_compute(t).map(|r| Rc::new(f(&r)))),
+            NodeSpec {
+                describe: describe.to_string(),
+                slide_ms: self.node.slide_ms,
+                parents: vec![(self.node.id, 0)],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
+            Box::new(move |_, t| f(&parent, t).map(Rc::new)),
+            None,
         )
     }
 
     /// `map(f)`: each record to one new record.
     pub fn map<U: Record>(&self, f: impl Fn(&T) -> U + 'static) -> DStream<U> {
-        self.derive("map", move |r| {
-            Rdd::new(r.records.iter().map(&f).collect(), r.partitions)
-        })
+        self.narrow("map", move |x, emit| emit(f(x)))
     }
 
     /// `flatMap(f)`: each record to any number of records.
@@ -142,18 +198,15 @@ impl<T: Record> DStream<T> {
         &self,
         f: impl Fn(&T) -> I + 'static,
     ) -> DStream<U> {
-        self.derive("flatMap", move |r| {
-            Rdd::new(r.records.iter().flat_map(&f).collect(), r.partitions)
-        })
+        self.narrow("flatMap", move |x, emit| f(x).into_iter().for_each(emit))
     }
 
     /// `filter(f)`: keeps the records for which `f` is true.
     pub fn filter(&self, f: impl Fn(&T) -> bool + 'static) -> DStream<T> {
-        self.derive("filter", move |r| {
-            Rdd::new(
-                r.records.iter().filter(|x| f(x)).cloned().collect(),
-                r.partitions,
-            )
+        self.narrow("filter", move |x, emit| {
+            if f(x) {
+                emit(x.clone())
+            }
         })
     }
 
@@ -162,29 +215,34 @@ impl<T: Record> DStream<T> {
         let parent = self.node.clone();
         add_node(
             &self.graph,
-            "transform".to_string(),
-            self.node.slide_ms,
-            vec![(self.node.id, 0)],
-            0,
-            false,
+            NodeSpec {
+                describe: "transform".to_string(),
+                slide_ms: self.node.slide_ms,
+                parents: vec![(self.node.id, 0)],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
             Box::new(move |_, t| {
                 parent
                     .get_or_compute(t)
                     .map(|r| Rc::new(Rdd::new(f(t, &r.records), r.partitions)))
             }),
+            None,
         )
     }
 
     /// `reduce(f)`: one record per batch, the reduction of all (none if empty).
     /// PySpark does `map(lambda x: (None, x)).reduceByKey(f, 1).map(lambda x: x[1])`.
     pub fn reduce(&self, f: impl Fn(&T, &T) -> T + 'static) -> DStream<T> {
-        self.derive("reduce", move |r| {
-            let mut it = r.records.iter();
-            let records = match it.next() {
-                Some(first) => vec![it.fold(first.clone(), |acc, x| f(&acc, x))],
-                None => vec![],
-            };
-            Rdd::new(records, 1)
+        self.gather("reduce", move |parent, t| {
+            let mut acc: Option<T> = None;
+            parent.for_each(t, &mut |x| {
+                acc = Some(match acc.take() {
+                    Some(a) => f(&a, x),
+                    None => x.clone(),
+                })
+            })?;
+            Some(Rdd::new(acc.into_iter().collect(), 1))
         })
     }
 
@@ -192,13 +250,11 @@ impl<T: Record> DStream<T> {
     /// and then reduces, so a batch with no partitions at all (an idle receiver)
     /// prints no record, while an empty queued batch prints 0.
     pub fn count(&self) -> DStream<i64> {
-        self.derive("count", |r| {
-            let records = if r.partitions == 0 {
-                vec![]
-            } else {
-                vec![r.records.len() as i64]
-            };
-            Rdd::new(records, 1)
+        self.gather("count", |parent, t| {
+            let mut n = 0i64;
+            let partitions = parent.for_each(t, &mut |_| n += 1)?;
+            let records = if partitions == 0 { vec![] } else { vec![n] };
+            Some(Rdd::new(records, 1))
         })
     }
 
@@ -213,11 +269,13 @@ impl<T: Record> DStream<T> {
         let (a, b) = (self.node.clone(), other.node.clone());
         Ok(add_node(
             &self.graph,
-            "union".to_string(),
-            self.node.slide_ms,
-            vec![(a.id, 0), (b.id, 0)],
-            0,
-            false,
+            NodeSpec {
+                describe: "union".to_string(),
+                slide_ms: self.node.slide_ms,
+                parents: vec![(a.id, 0), (b.id, 0)],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
             Box::new(move |_, t| {
                 let parts: Vec<_> = [a.get_or_compute(t), b.get_or_compute(t)]
                     .into_iter()
@@ -225,6 +283,7 @@ impl<T: Record> DStream<T> {
                     .collect();
                 (!parts.is_empty()).then(|| Rc::new(union_all(&parts)))
             }),
+            None,
         ))
     }
 
@@ -260,12 +319,15 @@ impl<T: Record> DStream<T> {
         let parent = self.node.clone();
         Ok(add_node(
             &self.graph,
-            format!("window({window}, {slide})"),
-            s,
-            vec![(self.node.id, w - ps)],
-            0,
-            false,
+            NodeSpec {
+                describe: format!("window({window}, {slide})"),
+                slide_ms: s,
+                parents: vec![(self.node.id, w - ps)],
+                self_lookback_ms: 0,
+                must_checkpoint: false,
+            },
             Box::new(move |_, t| Some(Rc::new(union_all(&parent.slice(t - w + ps, t))))),
+            None,
         ))
     }
 
@@ -301,6 +363,8 @@ impl<T: Record> DStream<T> {
     /// `foreachRDD(func)`: calls `f(batch time in ms, records)` for every RDD
     /// this stream produces, in batch order.
     pub fn foreach_rdd(&self, f: impl FnMut(i64, &[T]) + 'static) {
+        // An output reads the stream too, so it is no longer piped to one reader.
+        self.node.consumers.set(self.node.consumers.get() + 1);
         let node = self.node.clone();
         let f = RefCell::new(f);
         self.graph.outputs.borrow_mut().push(Rc::new(move |t| {
@@ -393,8 +457,12 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         num_partitions: Option<usize>,
     ) -> DStream<(K, V)> {
         let p = self.partitions(num_partitions);
-        self.derive(&format!("reduceByKey(partitions={p})"), move |r| {
-            Rdd::new(reduce_pairs([r.records.as_slice()], &func, p), p)
+        self.gather(&format!("reduceByKey(partitions={p})"), move |parent, t| {
+            let mut combiner: Combiner<K, V> = Combiner::new();
+            parent.for_each(t, &mut |(k, v)| {
+                combiner.add(k, v, |v| v.clone(), |acc, v| *acc = func(acc, v))
+            })?;
+            Some(Rdd::new(combiner.finish(p), p))
         })
     }
 
@@ -491,12 +559,15 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         });
         Ok(add_node(
             &self.graph,
-            describe,
-            s,
-            vec![(reduced.node.id, w + s - ps)],
-            s,
-            true,
+            NodeSpec {
+                describe,
+                slide_ms: s,
+                parents: vec![(reduced.node.id, w + s - ps)],
+                self_lookback_ms: s,
+                must_checkpoint: true,
+            },
             compute,
+            None,
         ))
     }
 
@@ -517,9 +588,6 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         let initial = initial.map(|rows| Rc::new(Rdd::new(rows, p)));
         let compute: ComputeFn<(K, S)> = Box::new(move |me, t| {
             let last = me.get_or_compute(t - s).or_else(|| initial.clone());
-            let Some(batch) = parent.get_or_compute(t) else {
-                return last;
-            };
             type Slot<V, S> = (Vec<V>, Option<S>);
             let mut groups: Combiner<K, Slot<V, S>> = Combiner::new();
             if let Some(state) = &last {
@@ -527,13 +595,16 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                     groups.add(k, st, |st| (Vec::new(), Some(st.clone())), |_, _| {});
                 }
             }
-            for (k, v) in &batch.records {
+            let batch = parent.for_each(t, &mut |(k, v)| {
                 groups.add(
                     k,
                     v,
                     |v| (vec![v.clone()], None),
                     |slot, v| slot.0.push(v.clone()),
-                );
+                )
+            });
+            if batch.is_none() {
+                return last;
             }
             let rows = groups
                 .finish(p)
@@ -544,12 +615,15 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         });
         add_node(
             &self.graph,
-            format!("updateStateByKey(partitions={p})"),
-            s,
-            vec![(self.node.id, 0)],
-            s,
-            true,
+            NodeSpec {
+                describe: format!("updateStateByKey(partitions={p})"),
+                slide_ms: s,
+                parents: vec![(self.node.id, 0)],
+                self_lookback_ms: s,
+                must_checkpoint: true,
+            },
             compute,
+            None,
         )
     }
 }

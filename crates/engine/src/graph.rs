@@ -41,6 +41,15 @@ pub(crate) type BatchHook = Rc<dyn Fn(i64)>;
 /// The function that computes a node's RDD for a valid time.
 pub(crate) type ComputeFn<T> = Box<dyn Fn(&Node<T>, i64) -> Computed<T>>;
 
+/// The function that feeds a node's records for a valid time to a sink, one by
+/// one, without building the RDD; it returns the partition count, or `None`
+/// where `compute` would return `None`.
+///
+/// Spark pipelines narrow transformations (`map`, `filter`, `flatMap`) through
+/// iterators within a stage: `lines.map(f).map(g).reduceByKey(h)` never holds
+/// the mapped records of a batch. Piping does the same here.
+pub(crate) type PipeFn<T> = Box<dyn Fn(i64, &mut dyn FnMut(&T)) -> Option<usize>>;
+
 /// One DStream of the graph.
 pub(crate) struct Node<T> {
     pub id: usize,
@@ -52,6 +61,11 @@ pub(crate) struct Node<T> {
     pub keep_ms: Cell<i64>,
     pub cache: RefCell<BTreeMap<i64, Computed<T>>>,
     pub compute: ComputeFn<T>,
+    /// How to stream the records instead of computing the RDD, for narrow
+    /// transformations and inputs.
+    pub pipe: Option<PipeFn<T>>,
+    /// How many streams and outputs read this one.
+    pub consumers: Cell<usize>,
 }
 
 impl<T: Record> Node<T> {
@@ -72,6 +86,31 @@ impl<T: Record> Node<T> {
         let result = (self.compute)(self, t);
         self.cache.borrow_mut().insert(t, result.clone());
         result
+    }
+
+    /// Feeds the records for `t` to `sink` in RDD order; returns the partition
+    /// count, or `None` if there is no RDD for `t`. A node that nobody else
+    /// reads and that keeps nothing streams its records through its pipe
+    /// (nothing is built or remembered); otherwise the RDD is computed once,
+    /// remembered for the batch, and read from there.
+    pub fn for_each(&self, t: i64, sink: &mut dyn FnMut(&T)) -> Option<usize> {
+        let hit = self.cache.borrow().get(&t).cloned();
+        let rdd = match hit {
+            Some(hit) => hit,
+            None => {
+                if !self.is_time_valid(t) {
+                    return None;
+                }
+                if let Some(pipe) = &self.pipe {
+                    if self.keep_ms.get() == 0 && self.consumers.get() <= 1 {
+                        return pipe(t, sink);
+                    }
+                }
+                self.get_or_compute(t)
+            }
+        }?;
+        rdd.records.iter().for_each(sink);
+        Some(rdd.partitions)
     }
 
     /// Spark's `slice`: the RDDs of the valid times in `[from, to]`, oldest first.
@@ -99,6 +138,8 @@ impl<T: Record> Node<T> {
 /// management and checkpoints.
 pub(crate) trait AnyNode {
     fn id(&self) -> usize;
+    /// Counts one more stream or output reading this one.
+    fn add_consumer(&self);
     fn self_lookback_ms(&self) -> i64;
     fn set_keep_ms(&self, ms: i64);
     fn keep_ms(&self) -> i64;
@@ -116,6 +157,9 @@ pub(crate) trait AnyNode {
 impl<T: Record> AnyNode for Node<T> {
     fn id(&self) -> usize {
         self.id
+    }
+    fn add_consumer(&self) {
+        self.consumers.set(self.consumers.get() + 1)
     }
     fn self_lookback_ms(&self) -> i64 {
         self.self_lookback_ms

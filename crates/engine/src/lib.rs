@@ -20,6 +20,7 @@
 //! ```
 
 pub mod checkpoint;
+mod classify;
 pub mod context;
 pub mod dstream;
 pub mod duration;

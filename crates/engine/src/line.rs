@@ -112,10 +112,13 @@ impl<'de> Deserialize<'de> for Line {
 pub(crate) struct LineBuffer {
     text: String,
     ends: Vec<usize>,
+    /// The last closed batch's buffers, to be reused once nobody reads them.
+    last: Option<(Rc<String>, Rc<Vec<usize>>)>,
 }
 
 impl LineBuffer {
     /// Appends one line.
+    #[inline]
     pub(crate) fn push(&mut self, line: &str) {
         self.text.push_str(line);
         self.ends.push(self.text.len());
@@ -126,15 +129,77 @@ impl LineBuffer {
         self.ends.len()
     }
 
-    /// Closes the batch: the lines, sharing one buffer; the buffer starts anew.
-    pub(crate) fn take(&mut self) -> Vec<Line> {
-        let ends = std::mem::take(&mut self.ends);
-        let buf = Rc::new(std::mem::take(&mut self.text));
+    /// Closes the batch: its lines, sharing one buffer.
+    ///
+    /// The next batch reuses the buffers of the batch before this one when no
+    /// line of it is alive any more (the usual case: a batch is read, reduced
+    /// and dropped), else it starts with room for as much as this one held.
+    /// Rates change slowly; growing by doubling would copy the text again and
+    /// again, and fresh large buffers cost the system a page fault per 4 KiB.
+    pub(crate) fn take(&mut self) -> LineBatch {
+        let (len, count) = (self.text.len(), self.ends.len());
+        let (mut text, mut ends) = match self.last.take() {
+            Some((text, ends)) => match (Rc::try_unwrap(text), Rc::try_unwrap(ends)) {
+                (Ok(text), Ok(ends)) => (text, ends),
+                _ => (String::new(), Vec::new()),
+            },
+            None => (String::new(), Vec::new()),
+        };
+        // Keep the old room only while it is not far more than batches need now.
+        if text.capacity() > 4 * len + (1 << 16) {
+            text = String::new();
+        }
+        if ends.capacity() > 4 * count + (1 << 13) {
+            ends = Vec::new();
+        }
+        text.clear();
+        ends.clear();
+        text.reserve(len);
+        ends.reserve(count);
+        let batch = LineBatch {
+            buf: Rc::new(std::mem::replace(&mut self.text, text)),
+            ends: Rc::new(std::mem::replace(&mut self.ends, ends)),
+        };
+        self.last = Some((batch.buf.clone(), batch.ends.clone()));
+        batch
+    }
+}
+
+/// A closed batch of lines: the shared text and where each line ends.
+pub(crate) struct LineBatch {
+    buf: Rc<String>,
+    ends: Rc<Vec<usize>>,
+}
+
+impl LineBatch {
+    /// How many lines the batch holds.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Feeds each line to `sink` in order. One [`Line`] view is moved along the
+    /// buffer, so reading a line costs neither an allocation nor a count.
+    pub(crate) fn for_each(&self, sink: &mut dyn FnMut(&Line)) {
+        let mut line = Line {
+            buf: self.buf.clone(),
+            start: 0,
+            end: 0,
+        };
+        for &end in self.ends.iter() {
+            line.start = line.end;
+            line.end = end;
+            sink(&line);
+        }
+    }
+
+    /// The lines, each a view of the shared buffer.
+    pub(crate) fn into_lines(self) -> Vec<Line> {
         let mut start = 0;
-        ends.into_iter()
-            .map(|end| {
+        self.ends
+            .iter()
+            .map(|&end| {
                 let line = Line {
-                    buf: buf.clone(),
+                    buf: self.buf.clone(),
                     start,
                     end,
                 };
@@ -156,12 +221,38 @@ mod tests {
             b.push(l);
         }
         assert_eq!(b.len(), 4);
-        let lines = b.take();
+        let batch = b.take();
+        assert_eq!(batch.len(), 4);
+        let mut streamed = Vec::new();
+        batch.for_each(&mut |l| streamed.push(l.clone()));
+        let lines = batch.into_lines();
+        assert_eq!(streamed, lines);
         let texts: Vec<&str> = lines.iter().map(|l| l.as_str()).collect();
         assert_eq!(texts, ["[info] a", "", "日本 [error]", "x"]);
         assert!(Rc::ptr_eq(&lines[0].buf, &lines[3].buf));
         assert_eq!(b.len(), 0);
-        assert!(b.take().is_empty());
+        assert_eq!(b.take().len(), 0);
+    }
+
+    #[test]
+    fn buffers_are_reused_once_no_line_needs_them() {
+        let mut b = LineBuffer::default();
+        b.push("one");
+        let one = b.take();
+        let one_text = one.buf.as_ptr();
+        drop(one);
+        b.push("two");
+        let two = b.take();
+        // Nobody holds batch one: its buffer is the one batch three fills.
+        assert_eq!(b.text.as_ptr(), one_text);
+        let two_text = two.buf.as_ptr();
+        let kept = two.into_lines();
+        b.push("three");
+        let three = b.take();
+        // A line of batch two is alive: its buffer is not reused.
+        assert_ne!(b.text.as_ptr(), two_text);
+        assert_eq!(kept[0].as_str(), "two");
+        assert_eq!(three.into_lines()[0].as_str(), "three");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use crate::pprint::pprint_block;
 use crate::python::{repr_str, str_hash, PyHash, PyRepr};
 use crate::time::format_batch_time;
 
+pub use crate::classify::get_message_type;
+
 /// The notebook's message types: the keys of every pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,31 +63,6 @@ impl PyHash for MessageType {
     /// The hash of the Python string, so keys land in PySpark's partitions.
     fn py_hash(&self) -> i64 {
         str_hash(self.as_str())
-    }
-}
-
-/// The notebook's `get_message_type(line)`: `"[info]" in line` first, then
-/// `[notice]`, then `[error]`, else unknown (case-sensitive substrings).
-pub fn get_message_type(line: &str) -> MessageType {
-    // One pass over the '[' of the line instead of three substring searches.
-    let bytes = line.as_bytes();
-    let (mut notice, mut error) = (false, false);
-    for i in memchr::memchr_iter(b'[', bytes) {
-        let rest = &bytes[i + 1..];
-        if rest.starts_with(b"info]") {
-            return MessageType::Info;
-        } else if rest.starts_with(b"notice]") {
-            notice = true;
-        } else if rest.starts_with(b"error]") {
-            error = true;
-        }
-    }
-    if notice {
-        MessageType::Notice
-    } else if error {
-        MessageType::Error
-    } else {
-        MessageType::Unknown
     }
 }
 
@@ -457,24 +434,6 @@ impl SeedLab {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classification_follows_the_notebook_order() {
-        assert_eq!(
-            get_message_type("[Sun Dec 04 04:47:44 2005] [error] mod_jk"),
-            MessageType::Error
-        );
-        assert_eq!(get_message_type("[error] then [info]"), MessageType::Info);
-        assert_eq!(
-            get_message_type("[error] then [notice]"),
-            MessageType::Notice
-        );
-        assert_eq!(get_message_type("[INFO] shouting"), MessageType::Unknown);
-        assert_eq!(get_message_type("[info"), MessageType::Unknown);
-        assert_eq!(get_message_type(""), MessageType::Unknown);
-        assert_eq!(get_message_type("x[[notice]]"), MessageType::Notice);
-        assert_eq!(get_message_type("日本 [info] é"), MessageType::Info);
-    }
 
     #[test]
     fn update_function_sums_from_zero_or_the_running_count() {
