@@ -124,6 +124,8 @@ pub struct SourceState {
     pub choice: SourceChoice,
     /// The relay's WebSocket URL.
     pub relay_url: String,
+    /// A relay URL entered in the page, for the page to remember across reloads.
+    pub typed_url: Option<String>,
     /// The relay connection's state.
     pub link: RelayLink,
     /// Bumped for every connection attempt; events from an older socket are ignored.
@@ -344,7 +346,8 @@ impl Console {
 /// Counters of the pipeline side.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
-    /// Batches run since this context started (including restored ones, see `first_batch`).
+    /// The number of the last batch run by this context, counted from its start:
+    /// after a restore it goes on from the checkpoint's batch, as Spark's does.
     pub batches_run: u64,
     /// Lines put into the engine.
     pub lines_in: u64,
@@ -641,6 +644,7 @@ impl Lab {
                     .relay_url
                     .clone()
                     .unwrap_or_else(|| default_relay_url.to_string()),
+                typed_url: None,
                 link: RelayLink::Idle,
                 connect_seq: 0,
                 relay_failed: false,
@@ -810,7 +814,8 @@ impl Lab {
                     );
                     return;
                 }
-                self.source.relay_url = url;
+                self.source.relay_url = url.clone();
+                self.source.typed_url = Some(url);
                 if self.source.relay_wanted() {
                     self.source.link = RelayLink::Idle;
                     self.connect();
@@ -968,7 +973,7 @@ impl Lab {
         if self.history.len() == HISTORY_BATCHES {
             self.history.pop_front();
         }
-        self.stats.batches_run += 1;
+        self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
         self.history.push_back(BatchRecord {
             batch: r.batch,
@@ -1388,6 +1393,8 @@ mod tests {
             now_ms: T0 + 20_000,
         });
         assert_eq!(back.points(Mode::Cumulative)[0].counts, [7, 0, 0, 0]);
+        // The batch count goes on from the checkpoint's batch 1.
+        assert_eq!(back.stats.batches_run, 2);
 
         for bad in ["{not json", "{\"format\":99}", "{\"format\":1}", ""] {
             let lab = Lab::boot(Some(bad), T0, &BootParams::default(), "ws://x/ws");

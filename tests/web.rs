@@ -5,7 +5,7 @@
 use dstream_lab::chart::ChartPoint;
 use dstream_lab::checkpoint::STORAGE_KEY;
 use dstream_lab::engine::{Mode, SeedConfig};
-use dstream_lab::web::app::{App, AppProps};
+use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -138,6 +138,41 @@ async fn a_corrupt_checkpoint_gives_a_message_and_a_working_page() {
     assert!(notices.contains("Starting fresh"), "{notices}");
     assert_eq!(by_testid(&root, "pprint").len(), 3);
     storage().remove_item(STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_relay_url_entered_in_the_page_is_kept_across_reloads() {
+    storage().remove_item(RELAY_URL_KEY).unwrap();
+    let typed = "ws://127.0.0.1:9/ws";
+    let first = mount_app().await;
+    let input = one(&first, "relay-url")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    input.set_value(typed);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let form = input
+        .closest("form")
+        .unwrap()
+        .expect("the URL field is in a form");
+    form.dispatch_event(&web_sys::Event::new_with_event_init_dict("submit", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        storage().get_item(RELAY_URL_KEY).unwrap().as_deref(),
+        Some(typed)
+    );
+    // A reload: a second app boots with the remembered URL in the field and the status.
+    let second = mount_app().await;
+    assert_eq!(
+        one(&second, "relay-url")
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        typed
+    );
+    storage().remove_item(RELAY_URL_KEY).unwrap();
 }
 
 #[wasm_bindgen_test]

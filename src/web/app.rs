@@ -54,16 +54,16 @@ impl Reducible for State {
     }
 }
 
-/// Boots the view model from the URL and the saved checkpoint.
+/// The localStorage key of the relay URL last entered in the page.
+pub const RELAY_URL_KEY: &str = "dstream-lab/relay-url";
+
+/// Boots the view model from the URL, the saved checkpoint and the relay URL
+/// entered last time (a `?relay=` in the page URL wins over it).
 pub fn boot_lab() -> Lab {
     let saved = storage_get(STORAGE_KEY);
     let params = BootParams::from_query(&query_string());
-    Lab::boot(
-        saved.as_deref(),
-        now_local_ms(),
-        &params,
-        &same_origin_ws_url(),
-    )
+    let relay_url = storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url);
+    Lab::boot(saved.as_deref(), now_local_ms(), &params, &relay_url)
 }
 
 /// Props of [`App`].
@@ -166,6 +166,14 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+
+    // A relay URL entered in the page is kept for the next visit. Losing it (storage disabled or full) only
+    // means the next visit starts from the same-origin relay again.
+    use_effect_with(lab.source.typed_url.clone(), |url| {
+        if let Some(url) = url {
+            let _ = storage_set(RELAY_URL_KEY, url);
+        }
+    });
 
     // A replaced context (apply, reset) makes the saved checkpoint stale: forget it, so a reload before the
     // new context's first batch starts fresh instead of resurrecting the old state. Generation 0 is the boot,
