@@ -135,6 +135,17 @@ impl<T: Record> DStream<T> {
         Duration::from_millis(self.node.slide_ms)
     }
 
+    /// A stateless stream computed from this one at the same times.
+    fn child_spec(&self, describe: &str) -> NodeSpec {
+        NodeSpec {
+            describe: describe.to_string(),
+            slide_ms: self.node.slide_ms,
+            parents: vec![(self.node.id, 0)],
+            self_lookback_ms: 0,
+            must_checkpoint: false,
+        }
+    }
+
     /// A stream derived record by record (Spark's narrow dependency):
     /// `each(x, emit)` emits any number of records for `x`, keeping the
     /// partitions. It can be piped into its reader (see `Node::for_each`).
@@ -148,13 +159,7 @@ impl<T: Record> DStream<T> {
         let each_piped = each.clone();
         add_node(
             &self.graph,
-            NodeSpec {
-                describe: describe.to_string(),
-                slide_ms: self.node.slide_ms,
-                parents: vec![(self.node.id, 0)],
-                self_lookback_ms: 0,
-                must_checkpoint: false,
-            },
+            self.child_spec(describe),
             Box::new(move |_, t| {
                 let mut records = Vec::new();
                 let partitions = parent.for_each(t, &mut |x| each(x, &mut |u| records.push(u)))?;
@@ -176,13 +181,7 @@ impl<T: Record> DStream<T> {
         let parent = self.node.clone();
         add_node(
             &self.graph,
-            NodeSpec {
-                describe: describe.to_string(),
-                slide_ms: self.node.slide_ms,
-                parents: vec![(self.node.id, 0)],
-                self_lookback_ms: 0,
-                must_checkpoint: false,
-            },
+            self.child_spec(describe),
             Box::new(move |_, t| f(&parent, t).map(Rc::new)),
             None,
         )
@@ -215,13 +214,7 @@ impl<T: Record> DStream<T> {
         let parent = self.node.clone();
         add_node(
             &self.graph,
-            NodeSpec {
-                describe: "transform".to_string(),
-                slide_ms: self.node.slide_ms,
-                parents: vec![(self.node.id, 0)],
-                self_lookback_ms: 0,
-                must_checkpoint: false,
-            },
+            self.child_spec("transform"),
             Box::new(move |_, t| {
                 parent
                     .get_or_compute(t)
