@@ -8,8 +8,11 @@
 //! Measured:
 //! - throughput: a source writes `THROUGHPUT_LINES` generated log lines as fast as it can; lines/s until every
 //!   client has received all of them; median of `RUNS` runs; 1 client (relay and websocat) and 10 clients (relay).
+//!   Also the forwarder process's CPU time per million lines (user + system, from `/proc/PID/stat`), which depends
+//!   much less on the machine's background load than lines/s does. `BENCH_LINES` and `BENCH_RUNS` override the
+//!   line count and the number of runs.
 //! - latency: a source writes `LATENCY_RATE` lines/s for `LATENCY_SECONDS` s, each stamped with its send time;
-//!   the client computes receive time − send time per line; p50, p99 and max.
+//!   the client computes receive time − send time per line; p50, p99 and max, and the forwarder's CPU use.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -21,7 +24,10 @@ use futures_util::StreamExt;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
-const THROUGHPUT_LINES: usize = 500_000;
+/// Lines per throughput run (`BENCH_LINES` overrides): enough that a run lasts about half a second, so the
+/// forwarder's CPU time (counted in 10 ms clock ticks) is measured to a few per cent.
+const THROUGHPUT_LINES: usize = 2_000_000;
+/// Throughput runs per configuration (`BENCH_RUNS` overrides); the median is reported.
 const RUNS: usize = 7;
 const LATENCY_RATE: f64 = 10_000.0;
 const LATENCY_SECONDS: f64 = 5.0;
@@ -30,6 +36,43 @@ const LATENCY_SECONDS: f64 = 5.0;
 struct Forwarder {
     child: Child,
     url: String,
+}
+
+impl Forwarder {
+    /// CPU time (user + system, all threads) the process has used so far, in milliseconds.
+    ///
+    /// Read from `/proc/PID/stat` (fields 14 and 15, in clock ticks): unlike wall-clock lines/s this hardly depends
+    /// on what else the machine runs, so it compares the forwarders' cost per line even on a busy machine.
+    fn cpu_ms(&self) -> f64 {
+        cpu_ms(&format!("/proc/{}/stat", self.child.id()))
+    }
+}
+
+/// User + system CPU time from a `/proc/.../stat` file, in milliseconds (0 when it cannot be read).
+fn cpu_ms(path: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(path) else {
+        return 0.0;
+    };
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    ticks as f64 * 1000.0 / clock_ticks_per_second()
+}
+
+fn clock_ticks_per_second() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 {
+        ticks as f64
+    } else {
+        100.0
+    }
 }
 
 impl Drop for Forwarder {
@@ -154,8 +197,19 @@ enum Kind {
     Websocat,
 }
 
-/// One throughput run: returns lines/s.
-async fn throughput_once(kind: Kind, clients: usize, data: &[u8], lines: usize) -> f64 {
+/// What one throughput run measured.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Lines per second per client (every client received every line).
+    lines_per_s: f64,
+    /// CPU time of the forwarder process while it forwarded, in milliseconds.
+    forwarder_cpu_ms: f64,
+    /// CPU time of this process (the source and the clients) meanwhile, in milliseconds.
+    bench_cpu_ms: f64,
+}
+
+/// One throughput run.
+async fn throughput_once(kind: Kind, clients: usize, data: &[u8], lines: usize) -> Run {
     let source = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = source.local_addr().unwrap();
     let (forwarder, feed) = match kind {
@@ -185,6 +239,8 @@ async fn throughput_once(kind: Kind, clients: usize, data: &[u8], lines: usize) 
         .map(|ws| tokio::spawn(count_lines(ws, lines)))
         .collect();
     let data = data.to_vec();
+    let cpu_before = forwarder.cpu_ms();
+    let bench_before = cpu_ms("/proc/self/stat");
     let start = Instant::now();
     let writer = std::thread::spawn(move || {
         feed.write_all(&data).unwrap();
@@ -194,13 +250,31 @@ async fn throughput_once(kind: Kind, clients: usize, data: &[u8], lines: usize) 
     for r in readers {
         last = last.max(r.await.unwrap());
     }
+    let forwarder_cpu_ms = forwarder.cpu_ms() - cpu_before;
+    let bench_cpu_ms = cpu_ms("/proc/self/stat") - bench_before;
     let _feed = writer.join().unwrap();
     drop(forwarder);
-    lines as f64 / (last - start).as_secs_f64()
+    Run {
+        lines_per_s: lines as f64 / (last - start).as_secs_f64(),
+        forwarder_cpu_ms,
+        bench_cpu_ms,
+    }
 }
 
-/// Latency run: returns (p50, p99, max) in milliseconds and the number of lines measured.
-async fn latency(kind: Kind, extra: &[&str]) -> (f64, f64, f64, usize) {
+/// What one latency run measured.
+#[derive(Debug, Clone, Copy)]
+struct Latency {
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    /// Lines measured (after the warm-up).
+    lines: usize,
+    /// The forwarder's CPU time over the run, as a share of one core, in per cent.
+    forwarder_cpu_percent: f64,
+}
+
+/// One latency run.
+async fn latency(kind: Kind, extra: &[&str]) -> Latency {
     let source = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = source.local_addr().unwrap();
     let (forwarder, feed) = match kind {
@@ -218,7 +292,12 @@ async fn latency(kind: Kind, extra: &[&str]) -> (f64, f64, f64, usize) {
     };
     let mut feed = feed.into_std().unwrap();
     feed.set_nonblocking(false).unwrap();
+    // Like send-messages: without TCP_NODELAY, Nagle's algorithm holds a small write back until the forwarder
+    // acknowledges the previous one, which it may delay by 40 ms (delayed ACK), so now and then a few hundred lines
+    // wait 40 ms in this process, whichever forwarder is measured.
+    feed.set_nodelay(true).unwrap();
     let total = (LATENCY_RATE * LATENCY_SECONDS) as usize;
+    let cpu_before = forwarder.cpu_ms();
     let epoch = Instant::now();
     let reader = tokio::spawn(async move {
         let mut latencies = Vec::with_capacity(total);
@@ -267,6 +346,8 @@ async fn latency(kind: Kind, extra: &[&str]) -> (f64, f64, f64, usize) {
         feed
     });
     let mut latencies = reader.await.unwrap();
+    let forwarder_cpu_percent =
+        (forwarder.cpu_ms() - cpu_before) / (epoch.elapsed().as_secs_f64() * 1000.0) * 100.0;
     let _feed = writer.join().unwrap();
     drop(forwarder);
     // Skip the first 5 % (connection warm-up).
@@ -275,7 +356,38 @@ async fn latency(kind: Kind, extra: &[&str]) -> (f64, f64, f64, usize) {
     let pick = |q: f64| {
         measured[((measured.len() as f64 * q) as usize).min(measured.len() - 1)] as f64 / 1e6
     };
-    (pick(0.50), pick(0.99), pick(1.0), measured.len())
+    Latency {
+        p50_ms: pick(0.50),
+        p99_ms: pick(0.99),
+        max_ms: pick(1.0),
+        lines: measured.len(),
+        forwarder_cpu_percent,
+    }
+}
+
+/// An unsigned number from the environment, or `default`.
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn sorted(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    sorted[sorted.len() / 2]
 }
 
 fn main() {
@@ -298,47 +410,71 @@ fn main() {
             .unwrap_or_else(|_| "not installed".into());
         // BENCH_ONLY=throughput or BENCH_ONLY=latency runs one half.
         let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-        let data = payload(THROUGHPUT_LINES);
+        let lines = env_usize("BENCH_LINES", THROUGHPUT_LINES);
+        let runs = env_usize("BENCH_RUNS", RUNS).max(1);
+        let data = payload(lines);
         println!(
-            "machine: {} cores; payload {THROUGHPUT_LINES} lines, {} bytes; {version}",
+            "machine: {} cores; payload {lines} lines, {} bytes; {version}",
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
             data.len()
         );
-        println!("load average before: {}", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim());
+        println!("load average before: {}", load_average());
         // Runs alternate between the forwarders, so that both see the same background load.
-        let mut results: Vec<(&str, usize, Vec<f64>)> = vec![("relay", 1, vec![]), ("websocat -b", 1, vec![]), ("relay", 10, vec![])];
-        for _ in 0..if only == "latency" { 0 } else { RUNS } {
-            results[0].2.push(throughput_once(Kind::Relay, 1, &data, THROUGHPUT_LINES).await);
+        let mut results: Vec<(&str, usize, Vec<Run>)> = vec![("relay", 1, vec![]), ("websocat -b", 1, vec![]), ("relay", 10, vec![])];
+        for _ in 0..if only == "latency" { 0 } else { runs } {
+            results[0].2.push(throughput_once(Kind::Relay, 1, &data, lines).await);
             if have_websocat {
-                results[1].2.push(throughput_once(Kind::Websocat, 1, &data, THROUGHPUT_LINES).await);
+                results[1].2.push(throughput_once(Kind::Websocat, 1, &data, lines).await);
             }
-            results[2].2.push(throughput_once(Kind::Relay, 10, &data, THROUGHPUT_LINES).await);
+            results[2].2.push(throughput_once(Kind::Relay, 10, &data, lines).await);
         }
-        let mb = |lps: f64| lps * data.len() as f64 / THROUGHPUT_LINES as f64 / 1e6;
-        println!("| forwarder | clients | lines/s per client (median of {RUNS}) | MB/s per client | all runs (lines/s) |");
-        println!("| --- | --- | --- | --- | --- |");
-        for (name, clients, mut runs) in results {
+        if only != "latency" {
+            println!("load average after the throughput runs: {}", load_average());
+        }
+        let mb = |lps: f64| lps * data.len() as f64 / lines as f64 / 1e6;
+        let per_million = |ms: f64| ms * 1e6 / lines as f64;
+        if only != "latency" {
+            println!("| forwarder | clients | lines/s per client (median of {runs}) | MB/s per client | forwarder CPU ms per M lines (median) | source + clients CPU ms per M lines (median) | all runs (lines/s) | all runs (forwarder CPU ms per M lines) |");
+            println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        }
+        for (name, clients, runs) in results {
             if runs.is_empty() {
                 continue;
             }
-            runs.sort_by(f64::total_cmp);
-            let median = runs[runs.len() / 2];
-            let all: Vec<String> = runs.iter().map(|r| format!("{r:.0}")).collect();
-            println!("| {name} | {clients} | {median:.0} | {:.1} | {} |", mb(median), all.join(", "));
+            let rate = sorted(runs.iter().map(|r| r.lines_per_s));
+            let cpu = sorted(runs.iter().map(|r| per_million(r.forwarder_cpu_ms)));
+            let bench_cpu = sorted(runs.iter().map(|r| per_million(r.bench_cpu_ms)));
+            let all_rate: Vec<String> = rate.iter().map(|r| format!("{r:.0}")).collect();
+            let all_cpu: Vec<String> = cpu.iter().map(|c| format!("{c:.0}")).collect();
+            println!(
+                "| {name} | {clients} | {:.0} | {:.1} | {:.0} | {:.0} | {} | {} |",
+                median(&rate),
+                mb(median(&rate)),
+                median(&cpu),
+                median(&bench_cpu),
+                all_rate.join(", "),
+                all_cpu.join(", ")
+            );
         }
         if only == "throughput" {
             return;
         }
         println!();
-        println!("| forwarder | rate | lines measured | p50 ms | p99 ms | max ms |");
-        println!("| --- | --- | --- | --- | --- | --- |");
-        let (p50, p99, max, n) = latency(Kind::Relay, &[]).await;
-        println!("| relay (default --max-delay-ms 0) | {LATENCY_RATE} | {n} | {p50:.3} | {p99:.3} | {max:.3} |");
-        let (p50, p99, max, n) = latency(Kind::Relay, &["--max-delay-ms", "2"]).await;
-        println!("| relay --max-delay-ms 2 | {LATENCY_RATE} | {n} | {p50:.3} | {p99:.3} | {max:.3} |");
+        println!("| forwarder | rate (lines/s) | lines measured | p50 ms | p99 ms | max ms | forwarder CPU (% of a core) |");
+        println!("| --- | --- | --- | --- | --- | --- | --- |");
+        let mut rows = vec![
+            ("relay (default --max-delay-ms 0)", Kind::Relay, vec![]),
+            ("relay --max-delay-ms 2", Kind::Relay, vec!["--max-delay-ms", "2"]),
+        ];
         if have_websocat {
-            let (p50, p99, max, n) = latency(Kind::Websocat, &[]).await;
-            println!("| websocat -b | {LATENCY_RATE} | {n} | {p50:.3} | {p99:.3} | {max:.3} |");
+            rows.push(("websocat -b", Kind::Websocat, vec![]));
+        }
+        for (name, kind, extra) in rows {
+            let l = latency(kind, &extra).await;
+            println!(
+                "| {name} | {LATENCY_RATE} | {} | {:.3} | {:.3} | {:.3} | {:.1} |",
+                l.lines, l.p50_ms, l.p99_ms, l.max_ms, l.forwarder_cpu_percent
+            );
         }
     });
 }

@@ -102,7 +102,7 @@ impl LineSplitter {
                     let block = &input[..=last];
                     if block.len() <= self.max_line_bytes
                         && memchr(b'\r', block).is_none()
-                        && std::str::from_utf8(block).is_ok()
+                        && simdutf8::basic::from_utf8(block).is_ok()
                     {
                         let lines = memchr_iter(b'\n', block).count() as u64;
                         self.counts.lines += lines;

@@ -145,7 +145,14 @@ async fn serve_client(
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(MAX_INCOMING_MESSAGE))
         .max_frame_size(Some(MAX_INCOMING_MESSAGE))
-        .write_buffer_size(64 * 1024);
+        // Clients send (almost) nothing, and tungstenite zero-fills this many bytes of its read buffer on every
+        // read attempt, which the relay makes each time it waits for data or a message: with the default 128 KiB
+        // that memset was about 9 % of the relay's CPU at 10 k lines/s. Larger messages still arrive (in steps).
+        .read_buffer_size(4 * 1024)
+        // Frames are written to the socket once 256 KiB are buffered (or at the flush after each batch): up to
+        // four 64 KiB frames per write call when a client lags, fewer system calls and wake-ups per byte (in one
+        // profiled comparison, about 15 % less relay CPU per line than with 64 KiB). Costs up to 256 KiB per client.
+        .write_buffer_size(256 * 1024);
     let handshake =
         tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config));
     let ws = match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
