@@ -106,6 +106,8 @@ pub enum RelayLink {
         attempt: u32,
         /// Back-off before the next attempt.
         delay_ms: u32,
+        /// What is left of the back-off, counted down each second for the header.
+        left_ms: u32,
         /// Why, in words.
         reason: String,
     },
@@ -183,13 +185,14 @@ impl SourceState {
             RelayLink::Open => format!("{}: {}", self.relay_url, self.status.summary()),
             RelayLink::Retrying {
                 attempt,
-                delay_ms,
+                left_ms,
                 reason,
+                ..
             } => format!(
                 "relay {} unreachable ({reason}); retry {} in {} s",
                 self.relay_url,
                 attempt + 1,
-                seconds_literal(i64::from(*delay_ms))
+                seconds_literal(i64::from(*left_ms))
             ),
         };
         let feeding = match self.feeding() {
@@ -489,6 +492,11 @@ pub enum Action {
         /// Connection sequence number.
         seq: u64,
     },
+    /// One more second of the back-off of connection `seq` passed (the header counts down).
+    RelayRetrySecond {
+        /// Connection sequence number.
+        seq: u64,
+    },
     /// Reconnect now (user asked).
     Reconnect,
     /// Choose the source.
@@ -770,6 +778,7 @@ impl Lab {
                 self.source.link = RelayLink::Retrying {
                     attempt,
                     delay_ms: backoff_ms(attempt),
+                    left_ms: backoff_ms(attempt),
                     reason: why,
                 };
             }
@@ -778,12 +787,18 @@ impl Lab {
                     self.connect();
                 }
             }
+            Action::RelayRetrySecond { seq } if seq == self.source.connect_seq => {
+                if let RelayLink::Retrying { left_ms, .. } = &mut self.source.link {
+                    *left_ms = left_ms.saturating_sub(1000);
+                }
+            }
             // Events of an older socket (or stale timers): nothing to do.
             Action::RelayOpened { .. }
             | Action::RelayBinary { .. }
             | Action::RelayText { .. }
             | Action::RelayClosed { .. }
-            | Action::RelayRetryNow { .. } => {}
+            | Action::RelayRetryNow { .. }
+            | Action::RelayRetrySecond { .. } => {}
             Action::Reconnect => {
                 if self.source.relay_wanted() {
                     self.source.link = RelayLink::Idle;
@@ -1140,10 +1155,12 @@ mod tests {
                 RelayLink::Retrying {
                     attempt: a,
                     delay_ms,
+                    left_ms,
                     reason,
                 } => {
                     assert_eq!(*a, attempt);
                     assert_eq!(*delay_ms, backoff_ms(attempt));
+                    assert_eq!(left_ms, delay_ms);
                     assert!(reason.contains("behind the proxy"), "{reason}");
                 }
                 other => panic!("{other:?}"),
@@ -1200,6 +1217,26 @@ mod tests {
                 ..
             }
         ));
+        // The header counts the back-off down, second by second, to zero.
+        assert!(
+            lab.source.headline().ends_with("retry 3 in 2 s"),
+            "{}",
+            lab.source.headline()
+        );
+        lab.apply(Action::RelayRetrySecond { seq: seq2 });
+        assert!(
+            lab.source.headline().ends_with("retry 3 in 1 s"),
+            "{}",
+            lab.source.headline()
+        );
+        lab.apply(Action::RelayRetrySecond { seq }); // an older connection's timer: ignored
+        lab.apply(Action::RelayRetrySecond { seq: seq2 });
+        lab.apply(Action::RelayRetrySecond { seq: seq2 });
+        assert!(
+            lab.source.headline().ends_with("retry 3 in 0 s"),
+            "{}",
+            lab.source.headline()
+        );
         // A stale event from the first socket changes nothing.
         lab.apply(Action::RelayText {
             seq,

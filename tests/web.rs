@@ -271,6 +271,7 @@ async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
             link: RelayLink::Retrying {
                 attempt: 2,
                 delay_ms: 4_000,
+                left_ms: 4_000,
                 reason: "no answer".into(),
             },
             choice: SourceChoice::Auto,

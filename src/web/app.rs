@@ -13,7 +13,7 @@ use crate::engine::{LogGenerator, Mode};
 use crate::model::{Action, BootParams, Lab, RelayLink, SourceKind};
 use crate::teach::export::history_csv;
 use crate::teach::view::{perf_now, ModeExtras, TeachFooter};
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -111,10 +111,17 @@ pub fn app(props: &AppProps) -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with(retry, move |retry| {
-            let timer = retry.map(|(seq, delay)| {
-                Timeout::new(delay, move || dispatch.emit(Action::RelayRetryNow { seq }))
+            let timers = retry.map(|(seq, delay)| {
+                let countdown = dispatch.clone();
+                (
+                    Timeout::new(delay, move || dispatch.emit(Action::RelayRetryNow { seq })),
+                    // The header's "retry in N s" counts down while the page waits.
+                    Interval::new(1000, move || {
+                        countdown.emit(Action::RelayRetrySecond { seq })
+                    }),
+                )
             });
-            move || drop(timer)
+            move || drop(timers)
         });
     }
 
