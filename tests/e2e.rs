@@ -1324,6 +1324,39 @@ async fn builtin_phase(page: &mut Page, bins: &Bins, report: &mut Report) {
     .await;
     check(report, "no relay: the built-in source drives all three modes (consistent with each other and with `replay`)", r);
 
+    // The relay is still down: the header's "retry N in X s" counts down while the page waits.
+    let r = async {
+        // (attempt, seconds left) from "…; retry 7 in 10 s".
+        let parse = |text: &str| -> Option<(u32, f64)> {
+            let rest = &text[text.find("; retry ")? + "; retry ".len()..];
+            let mut words = rest.split_whitespace();
+            let n = words.next()?.parse().ok()?;
+            (words.next()? == "in").then_some(())?;
+            Some((n, words.next()?.parse().ok()?))
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut first_of_attempt: Option<(u32, f64)> = None;
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(s) = page.snapshot().await {
+                if let Some((n, x)) = s.status.as_deref().and_then(parse) {
+                    seen.push((n, x));
+                    match first_of_attempt {
+                        Some((n0, x0)) if n0 == n && x < x0 => return Ok(()),
+                        Some((n0, _)) if n0 == n => {}
+                        _ => first_of_attempt = Some((n, x)),
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        Err(format!(
+            "the back-off shown in source-status never went down within one attempt; (attempt, seconds) seen: {seen:?}"
+        ))
+    }
+    .await;
+    check(report, "the relay back-off in the header counts down", r);
+
     // The header's fields keep what the user types while the page runs (the built-in source updates the
     // header several times a second): the built-in rate (Enter applies it)...
     let r = async {
