@@ -22,19 +22,11 @@ import os
 import sys
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from notebook_code import get_message_type  # noqa: E402  (the same function oracle.py runs)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SCENARIO_DIR = os.path.join(ROOT, "crates", "engine", "tests", "scenarios")
-
-
-def get_message_type(line):
-    if "[info]" in line:
-        return "info"
-    elif "[notice]" in line:
-        return "notice"
-    elif "[error]" in line:
-        return "error"
-    else:
-        return "unknown"
 
 
 def ms(x):

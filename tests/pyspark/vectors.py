@@ -16,65 +16,29 @@ Usage:
   python3 tests/pyspark/vectors.py NAME ...   # only these cases
   python3 tests/pyspark/vectors.py --check    # run everything twice, fail if any differ
                                               # (determinism check; writes the first run)
+  python3 tests/pyspark/vectors.py --out DIR  # write the goldens into DIR instead
+
+The Spark set-up (SparkContext, ManualClock, marker, run loop) is in spark_harness.py.
 """
 import os
 import sys
-import time
 
-# Before the JVM and any datetime conversion: PySpark builds the batch time with
-# datetime.fromtimestamp (local time), so local time must be UTC.
-os.environ["TZ"] = "UTC"
-time.tzset()
-# Python workers hash keys with PYTHONHASHSEED (SparkContext passes the driver's value,
-# default "0"). Pin it so string/tuple partitioning is the seed-0 one.
-os.environ["PYTHONHASHSEED"] = "0"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spark_harness as harness  # noqa: E402
 
-import io  # noqa: E402
+# TZ=UTC before the JVM and any datetime conversion. PYTHONHASHSEED pinned to the value
+# PySpark gives workers when the driver has none, so string/tuple partitioning (and
+# therefore record order) is the seed-0 one.
+harness.prepare_driver(pythonhashseed=0)
+
+import argparse  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import traceback  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT_DIR = os.path.join(ROOT, "crates", "engine", "tests", "vectors")
 START_MS = 1_800_000_000_000  # a multiple of every batch interval used here
 BATCH_TIMEOUT_S = 120.0
-
-# --- foreachRDD callbacks ----------------------------------------------------------------
-# With checkpointing on, Spark pickles the DStream graph, including Python foreachRDD
-# functions. Functions of __main__ are pickled by value (with the globals they use, e.g. a
-# Condition, which fails); these are therefore used through `import vectors`, so that
-# cloudpickle pickles them by reference.
-
-COND = threading.Condition()
-STATE = {"records": [], "done": [], "failures": []}
-
-
-def reset():
-    with COND:
-        STATE["records"] = []
-        STATE["done"] = []
-        STATE["failures"] = []
-
-
-def collect(t, rdd):
-    try:
-        recs = [str(r) for r in rdd.collect()]
-        with COND:
-            STATE["records"].append((t, recs))
-    except BaseException:
-        with COND:
-            STATE["failures"].append(traceback.format_exc())
-        raise
-
-
-def marker(t, rdd):
-    """Registered last: runs after every other output of the batch (concurrentJobs=1)."""
-    with COND:
-        STATE["done"].append(t)
-        COND.notify_all()
 
 
 # --- the cases ----------------------------------------------------------------------------
@@ -130,148 +94,62 @@ CASES = [
 ]
 
 
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
 # --- running ------------------------------------------------------------------------------
 
-_sc = {"sc": None, "par": None}
+def run_case(case):
+    name, interval_s, par, inputs, n, build_out, num = case
 
-
-def spark_context(par):
-    from pyspark import SparkConf, SparkContext
-
-    if _sc["sc"] is not None and _sc["par"] == par:
-        return _sc["sc"]
-    stop_spark_context()
-    conf = (
-        SparkConf()
-        .setMaster("local[2]")
-        .setAppName("dstream-lab-vectors")
-        .set("spark.default.parallelism", str(par))
-        .set("spark.ui.enabled", "false")
-        .set("spark.ui.showConsoleProgress", "false")
-        .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
-        .set("spark.streaming.concurrentJobs", "1")
-        .set("spark.locality.wait", "0s")
-        .set("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-        .set("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
-    )
-    sc = SparkContext(conf=conf)
-    sc.setLogLevel("ERROR")
-    assert sc.defaultParallelism == par, (sc.defaultParallelism, par)
-    _sc["sc"], _sc["par"] = sc, par
-    return sc
-
-
-def stop_spark_context():
-    if _sc["sc"] is not None:
-        _sc["sc"].stop()
-        _sc["sc"], _sc["par"] = None, None
-
-
-def run_case(cbm, case):
-    """cbm: this file imported as a module (callbacks pickled by reference)."""
-    from pyspark.streaming import StreamingContext
-
-    name, interval_s, par, inputs, n, build, num = case
-    interval_ms = int(interval_s * 1000)
-    assert START_MS % interval_ms == 0
-    sc = spark_context(par)
-    ckdir = tempfile.mkdtemp(prefix="dstream-vectors-ckpt-")
-    cbm.reset()
-    ssc = StreamingContext(sc, interval_s)
-    buf = io.StringIO()
-    real_stdout = sys.stdout
-    started = False
-    try:
-        ssc.checkpoint(ckdir)
+    def build(ssc):
         streams = [ssc.queueStream(batches, oneAtATime=True) for batches in inputs]
-        out = build(*streams)
+        out = build_out(*streams)
         out.pprint(num)
-        out.foreachRDD(cbm.collect)
-        streams[0].foreachRDD(cbm.marker)  # registered last => runs last in each batch
+        out.foreachRDD(harness.collector(0, harness.strs))
+        return streams[0]  # carries the marker
 
-        clock = ssc._jssc.ssc().scheduler().clock()
-        assert clock.getClass().getName() == "org.apache.spark.util.ManualClock"
-        clock.setTime(START_MS)
-        sys.stdout = buf
-        ssc.start()
-        started = True
-        for k in range(1, n + 1):
-            clock.advance(interval_ms)
-            deadline = time.time() + BATCH_TIMEOUT_S
-            with cbm.COND:
-                while len(cbm.STATE["done"]) < k and not cbm.STATE["failures"]:
-                    left = deadline - time.time()
-                    if left <= 0:
-                        raise RuntimeError("%s: timeout waiting for batch %d" % (name, k))
-                    cbm.COND.wait(min(left, 1.0))
-            if cbm.STATE["failures"]:
-                raise RuntimeError("%s: output failed:\n%s" % (name, cbm.STATE["failures"][0]))
-        done = [int(round(t.timestamp() * 1000)) for t in cbm.STATE["done"]]
-        expect = [START_MS + k * interval_ms for k in range(1, n + 1)]
-        if done != expect:
-            raise RuntimeError("%s: batches ran at %s, expected %s" % (name, done, expect))
-        times = [t for t, _ in cbm.STATE["records"]]
-        if times != sorted(times):
-            raise RuntimeError("%s: outputs out of batch order: %s" % (name, times))
-    finally:
-        sys.stdout = real_stdout
-        if started:
-            ssc.stop(stopSparkContext=False, stopGraceFully=False)
-        shutil.rmtree(ckdir, ignore_errors=True)
+    # Every case checkpoints, so reusing the SparkContext per parallelism is safe.
+    sc = harness.spark_context(par, "dstream-lab-vectors", reuse=True)
+    pprint_text, outputs = harness.run_stream(
+        sc, interval_s, START_MS, n, build, 1, checkpoint=True,
+        batch_timeout_s=BATCH_TIMEOUT_S, label=name + ": ")
     return {
         "name": name,
-        "records": [recs for _, recs in cbm.STATE["records"]],
-        "pprint": buf.getvalue(),
+        "records": [recs for _, recs in outputs[0]],
+        "pprint": pprint_text,
     }
 
 
 def main():
-    args = sys.argv[1:]
-    check = "--check" in args
-    names = [a for a in args if a != "--check"]
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", metavar="NAME", help="only these cases (default: all)")
+    ap.add_argument("--check", action="store_true",
+                    help="run everything twice, fail if any differ (writes the first run)")
+    ap.add_argument("--out", metavar="DIR", default=OUT_DIR, help="where to write NAME.json (default: %(default)s)")
+    args = ap.parse_args()
     known = {c[0] for c in CASES}
-    unknown = [x for x in names if x not in known]
+    unknown = [x for x in args.names if x not in known]
     if unknown:
         sys.exit("unknown case(s): %s (known: %s)" % (", ".join(unknown), ", ".join(sorted(known))))
-    cases = [c for c in CASES if not names or c[0] in names]
+    cases = [c for c in CASES if not args.names or c[0] in args.names]
     # Group by parallelism (one SparkContext per parallelism), keeping the file order within.
     order = sorted(range(len(cases)), key=lambda i: (cases[i][2], i))
 
-    sys.path.insert(0, HERE)
-    import vectors as cbm  # noqa: E402  (this file, as an importable module)
-
-    os.makedirs(OUT_DIR, exist_ok=True)
-    t_all = time.time()
+    os.makedirs(args.out, exist_ok=True)
     results = {}
-    ok = True
-    try:
-        for rnd in range(2 if check else 1):
-            for i in order:
-                case = cases[i]
-                t0 = time.time()
-                try:
-                    res = run_case(cbm, case)
-                except Exception:
-                    ok = False
-                    log("%-36s FAILED\n%s" % (case[0], traceback.format_exc()))
-                    continue
-                log("%-36s %5.1fs  %s" % (case[0], time.time() - t0, res["records"]))
-                if rnd == 0:
-                    results[case[0]] = res
-                    with open(os.path.join(OUT_DIR, case[0] + ".json"), "w") as f:
-                        json.dump(res, f, indent=1, ensure_ascii=False)
-                        f.write("\n")
-                elif results.get(case[0]) != res:
-                    ok = False
-                    log("%s: NOT DETERMINISTIC\nfirst:  %r\nsecond: %r" % (case[0], results.get(case[0]), res))
-    finally:
-        stop_spark_context()
-    log("total %.1fs" % (time.time() - t_all))
-    sys.exit(0 if ok else 1)
+
+    def job(case, rnd):
+        res = run_case(case)
+        if rnd == 0:
+            results[case[0]] = res
+            with open(os.path.join(args.out, case[0] + ".json"), "w") as f:
+                json.dump(res, f, indent=1, ensure_ascii=False)
+                f.write("\n")
+        elif results.get(case[0]) != res:
+            raise RuntimeError("%s: NOT DETERMINISTIC\nfirst:  %r\nsecond: %r" % (case[0], results.get(case[0]), res))
+        return res["records"]
+
+    jobs = [(cases[i][0], lambda c=cases[i], r=rnd: job(c, r))
+            for rnd in range(2 if args.check else 1) for i in order]
+    sys.exit(0 if harness.run_jobs(jobs, 36) else 1)
 
 
 if __name__ == "__main__":
