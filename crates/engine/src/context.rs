@@ -8,7 +8,7 @@ use crate::checkpoint::{Checkpoint, StreamState, CHECKPOINT_FORMAT};
 use crate::dstream::{add_node, DStream, NodeSpec};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
-use crate::graph::{BatchHook, Clock, Graph, Record};
+use crate::graph::{Clock, Graph, Record};
 use crate::line::{Line, LineBatch, LineBuffer};
 use crate::rdd::Rdd;
 
@@ -17,16 +17,16 @@ use crate::rdd::Rdd;
 pub struct StreamingContext {
     graph: Rc<Graph>,
     /// Inputs, closed at the start of every batch even when no output reads them.
-    inputs: RefCell<Vec<InputHooks>>,
+    inputs: RefCell<Vec<Rc<InputHooks>>>,
 }
 
 /// What the context does with an input around each batch.
 struct InputHooks {
     /// Closes the open batch as the batch of time `t`.
-    close: BatchHook,
+    close: Box<dyn Fn(i64)>,
     /// Drops a closed batch that no stream built into an RDD (it was piped, or
     /// nobody read it): the batch is over, so nobody will.
-    release: Rc<dyn Fn()>,
+    release: Box<dyn Fn()>,
 }
 
 /// A batch an input has closed, waiting to be read at its time.
@@ -39,8 +39,7 @@ trait ClosedBatch<T> {
 
 impl<T> ClosedBatch<T> for Rdd<T> {
     fn for_each(&self, sink: &mut dyn FnMut(&T)) -> usize {
-        self.records.iter().for_each(sink);
-        self.partitions
+        Rdd::for_each(self, sink)
     }
     fn into_rdd(self) -> Rdd<T> {
         self
@@ -250,10 +249,10 @@ impl StreamingContext {
             })),
         );
         let released = slot.clone();
-        self.inputs.borrow_mut().push(InputHooks {
-            close: Rc::new(move |t| *slot.borrow_mut() = Some((t, close()))),
-            release: Rc::new(move || *released.borrow_mut() = None),
-        });
+        self.inputs.borrow_mut().push(Rc::new(InputHooks {
+            close: Box::new(move |t| *slot.borrow_mut() = Some((t, close()))),
+            release: Box::new(move || *released.borrow_mut() = None),
+        }));
         stream
     }
 
@@ -322,14 +321,9 @@ impl StreamingContext {
         let t = self.next_batch_time();
         self.graph.clock.now_ms.set(t);
         // Everything pushed before this call belongs to batch t.
-        let inputs: Vec<(BatchHook, Rc<dyn Fn()>)> = self
-            .inputs
-            .borrow()
-            .iter()
-            .map(|i| (i.close.clone(), i.release.clone()))
-            .collect();
-        for (close, _) in &inputs {
-            close(t);
+        let inputs: Vec<Rc<InputHooks>> = self.inputs.borrow().clone();
+        for input in &inputs {
+            (input.close)(t);
         }
         let outputs: Vec<_> = self.graph.outputs.borrow().clone();
         for output in outputs {
@@ -349,8 +343,8 @@ impl StreamingContext {
         for node in looked_back {
             node.touch(t);
         }
-        for (_, release) in &inputs {
-            release();
+        for input in &inputs {
+            (input.release)();
         }
         for n in self.graph.nodes.borrow().iter() {
             n.node.forget_before(t);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
-use crate::graph::{ComputeFn, Graph, Key, Node, NodeEntry, PipeFn, Record};
+use crate::graph::{AnyNode, ComputeFn, Graph, Key, Node, NodeEntry, PipeFn, Record};
 use crate::pprint::pprint_block;
 use crate::rdd::{Combiner, Rdd};
 
@@ -357,7 +357,7 @@ impl<T: Record> DStream<T> {
     /// this stream produces, in batch order.
     pub fn foreach_rdd(&self, f: impl FnMut(i64, &[T]) + 'static) {
         // An output reads the stream too, so it is no longer piped to one reader.
-        self.node.consumers.set(self.node.consumers.get() + 1);
+        self.node.add_consumer();
         let node = self.node.clone();
         let f = RefCell::new(f);
         self.graph.outputs.borrow_mut().push(Rc::new(move |t| {

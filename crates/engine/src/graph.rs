@@ -109,8 +109,7 @@ impl<T: Record> Node<T> {
                 self.get_or_compute(t)
             }
         }?;
-        rdd.records.iter().for_each(sink);
-        Some(rdd.partitions)
+        Some(rdd.for_each(sink))
     }
 
     /// Spark's `slice`: the RDDs of the valid times in `[from, to]`, oldest first.

@@ -25,6 +25,12 @@ impl<T> Rdd<T> {
             partitions,
         }
     }
+
+    /// Feeds the records to `sink` in order; returns the partition count.
+    pub(crate) fn for_each(&self, sink: &mut dyn FnMut(&T)) -> usize {
+        self.records.iter().for_each(sink);
+        self.partitions
+    }
 }
 
 /// Merges values by key the way PySpark's shuffles do, keeping Spark's order.
