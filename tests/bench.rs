@@ -6,7 +6,7 @@
 //! In the browser: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test bench`
 
 use dstream_lab::engine::{LogGenerator, SeedConfig, SeedLab};
-use dstream_lab::model::{Action, BootParams, Lab, SourceKind};
+use dstream_lab::model::{Action, BootParams, Lab};
 
 const LINES: usize = 100_000;
 /// Release builds measure five rounds; debug builds (as in `cargo test --workspace`) one, to stay quick.
@@ -65,16 +65,14 @@ fn batch_of_100k_lines_through_all_three_modes() {
         }
         assert_eq!(r.lines, LINES);
     }
-    // The page's path: the Lines action, then the Tick that closes the batch (history, consoles, checkpoint).
+    // The page's path: the SimLines action, then the Tick that closes the batch (history, consoles, checkpoint).
     let mut page_ms = Vec::new();
     let mut lab = Lab::boot(None, 0, &BootParams::from_query("source=sim"), "ws://x/ws");
+    lab.start();
     for k in 1..=ROUNDS as i64 + 1 {
         let batch = input.clone();
         let t = now_ms();
-        lab.apply(Action::Lines {
-            from: SourceKind::Simulated,
-            lines: batch,
-        });
+        lab.apply(Action::SimLines(batch));
         lab.apply(Action::Tick { now_ms: k * 10_000 });
         if k > 1 {
             page_ms.push(now_ms() - t);

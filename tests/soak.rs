@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dstream_lab::engine::{LogGenerator, Mode};
-use dstream_lab::model::{Action, BootParams, Lab, SourceKind, CONSOLE_BLOCKS, HISTORY_BATCHES};
+use dstream_lab::model::{Action, BootParams, Effect, Lab, CONSOLE_BLOCKS, HISTORY_BATCHES};
 
 #[test]
 fn an_hour_at_100_lines_per_second_stays_bounded() {
@@ -16,16 +16,18 @@ fn an_hour_at_100_lines_per_second_stays_bounded() {
         &BootParams::from_query("source=sim&interval=1"),
         "ws://x/ws",
     );
+    lab.start();
     let mut checkpoint_sizes = Vec::new();
     for s in 1..=3_600i64 {
         let lines: Vec<String> = (0..100).map(|_| g.next_line()).collect();
-        lab.apply(Action::Lines {
-            from: SourceKind::Simulated,
-            lines,
-        });
-        lab.apply(Action::Tick { now_ms: s * 1_000 });
+        lab.apply(Action::SimLines(lines));
+        let effects = lab.apply(Action::Tick { now_ms: s * 1_000 });
         if s % 600 == 0 {
-            checkpoint_sizes.push(lab.checkpoint_to_save().unwrap().1.len());
+            let saved = effects.iter().find_map(|e| match e {
+                Effect::SaveCheckpoint(json) => Some(json.len()),
+                _ => None,
+            });
+            checkpoint_sizes.push(saved.expect("a checkpoint after every batch"));
         }
     }
     assert_eq!(lab.stats.batches_run, 3_600);

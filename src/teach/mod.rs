@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_view_model_feeds_the_teaching_views() {
-        use crate::model::{Action, BootParams, Lab, SourceKind};
+        use crate::model::{Action, BootParams, Lab};
         const T0: i64 = 1_795_000_000_000;
         let mut lab = Lab::boot(
             None,
@@ -80,10 +80,10 @@ mod tests {
         );
         lab.perf_clock = Some(fake_clock);
         for k in 1..=7 {
-            lab.apply(Action::Lines {
-                from: SourceKind::Simulated,
-                lines: vec!["[info] a".into(), "[error] b".into()],
-            });
+            lab.apply(Action::SimLines(vec![
+                "[info] a".into(),
+                "[error] b".into(),
+            ]));
             lab.apply(Action::Tick {
                 now_ms: T0 + k * 1_000 + 40,
             });

@@ -1,0 +1,91 @@
+//! Everything that can change the page's state: the app's one reducer, [`crate::model::Lab::apply`], takes
+//! these.
+
+use super::settings::DraftField;
+use super::source::SourceChoice;
+
+/// Everything that can change the page's state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The batch timer fired at local naive time `now_ms`: run every batch that is due.
+    Tick {
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
+    /// Lines from the built-in source, without terminators (the relay's arrive as frames, in
+    /// [`Action::RelayBinary`]).
+    SimLines(Vec<String>),
+    /// The relay socket with this sequence number opened.
+    RelayOpened {
+        /// Connection sequence number.
+        seq: u64,
+    },
+    /// A binary (data) frame.
+    RelayBinary {
+        /// Connection sequence number.
+        seq: u64,
+        /// Frame payload.
+        data: Vec<u8>,
+    },
+    /// A text (status) frame.
+    RelayText {
+        /// Connection sequence number.
+        seq: u64,
+        /// Frame payload.
+        text: String,
+    },
+    /// The relay socket closed or failed to open.
+    RelayClosed {
+        /// Connection sequence number.
+        seq: u64,
+        /// WebSocket close code (1006 when the connection just failed).
+        code: u16,
+        /// Close reason sent by the relay, if any.
+        reason: String,
+    },
+    /// The back-off of connection `seq` elapsed: try again.
+    RelayRetryNow {
+        /// Connection sequence number.
+        seq: u64,
+    },
+    /// One more second of the back-off of connection `seq` passed (the header counts down).
+    RelayRetrySecond {
+        /// Connection sequence number.
+        seq: u64,
+    },
+    /// Reconnect now (user asked).
+    Reconnect,
+    /// Choose the source.
+    SetSource(SourceChoice),
+    /// Use this relay URL (and reconnect).
+    SetRelayUrl(String),
+    /// Rate of the built-in source.
+    SetSimRate(f64),
+    /// Edit the settings form.
+    Edit(DraftField),
+    /// Apply the settings form (restarts the context if valid).
+    Apply {
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
+    /// Stop the batch clock (lines keep collecting in the open batch).
+    Pause,
+    /// Restart the batch clock.
+    Resume,
+    /// While paused: close the open batch now.
+    Step,
+    /// Start the pipelines over with the current settings.
+    Reset {
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
+    /// The saved checkpoint was deleted: start over, as after `rm -r checkpoint`.
+    CheckpointCleared {
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
+    /// Saving the checkpoint failed (storage full or disabled).
+    CheckpointSaveFailed(String),
+    /// Hide a notice.
+    Dismiss(u64),
+}

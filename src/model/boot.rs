@@ -1,0 +1,131 @@
+//! Starting the page: the URL's settings, the checkpoint restored when it is usable (`getOrCreate`), and
+//! the first effects (connect to the relay, start the batch clock, the built-in source if it feeds).
+
+use super::effect::Effect;
+use super::notices::{Level, Notices};
+use super::pipeline::fresh_engine;
+use super::settings::Draft;
+use super::source::{SourceChoice, SourceState, DEFAULT_SIM_RATE};
+use super::stats::Stats;
+use super::url::BootParams;
+use super::{History, Lab};
+use crate::checkpoint::SavedCheckpoint;
+use crate::engine::{SeedConfig, SeedLab};
+use crate::teach::memory::TeachMemory;
+
+impl Lab {
+    /// The page as loaded: restores `saved` (the checkpoint text in storage) when it is usable, and says what
+    /// happened either way; otherwise starts fresh with the URL's settings (or the notebook's defaults).
+    /// Nothing outside runs until [`Lab::start`].
+    pub fn boot(
+        saved: Option<&str>,
+        now_ms: i64,
+        params: &BootParams,
+        default_relay_url: &str,
+    ) -> Self {
+        let mut notices = Notices::default();
+        for e in &params.errors {
+            notices.push(Level::Warn, format!("Ignored URL parameter: {e}"));
+        }
+        let config = url_config(params, &mut notices);
+        let engine = restore(saved, &config, params, now_ms, &mut notices);
+        Lab {
+            draft: Draft::from_config(engine.config()),
+            engine,
+            draft_error: None,
+            paused: false,
+            context: 0,
+            history: History::default(),
+            notices,
+            source: SourceState::new(
+                params.source.unwrap_or(SourceChoice::Auto),
+                params
+                    .relay_url
+                    .clone()
+                    .unwrap_or_else(|| default_relay_url.to_string()),
+                params.sim_rate.unwrap_or(DEFAULT_SIM_RATE),
+            ),
+            stats: Stats::default(),
+            teach: TeachMemory::default(),
+            perf_clock: None,
+        }
+    }
+
+    /// Starts what the booted page runs: the first relay attempt (unless only the built-in source is
+    /// wanted), the batch timer, and the built-in source when it feeds the engine. Call it once, after
+    /// [`Lab::boot`].
+    pub fn start(&mut self) -> Vec<Effect> {
+        let mut effects = if self.source.relay_wanted() {
+            self.source.connect(1)
+        } else {
+            Vec::new()
+        };
+        effects.extend(self.batch_timer());
+        // Nothing ran before: the built-in source starts if it feeds the engine now.
+        effects.extend(self.sim_effect(None));
+        effects
+    }
+}
+
+/// The URL's settings over the notebook's defaults; all of the defaults, with a notice, if Spark would
+/// refuse the result.
+fn url_config(params: &BootParams, notices: &mut Notices) -> SeedConfig {
+    let mut config = SeedConfig::default();
+    if let Some(i) = params.interval_ms {
+        config.batch_interval_ms = i;
+    }
+    if let Some(w) = params.window_ms {
+        config.window_ms = w;
+    }
+    if let Some(s) = params.slide_ms {
+        config.slide_ms = s;
+    }
+    if let Err(e) = config.validate() {
+        notices.push(
+            Level::Error,
+            format!("The URL's settings were refused ({e}); using the notebook's defaults."),
+        );
+        config = SeedConfig::default();
+    }
+    config
+}
+
+/// The engine restored from `saved` when it is usable (its settings win, as with
+/// `StreamingContext.getOrCreate`), else a fresh one with `config`; a notice says which and why.
+fn restore(
+    saved: Option<&str>,
+    config: &SeedConfig,
+    params: &BootParams,
+    now_ms: i64,
+    notices: &mut Notices,
+) -> SeedLab {
+    let restored = saved
+        .map(|text| SavedCheckpoint::parse(text).and_then(|cp| cp.restore().map(|lab| (cp, lab))));
+    match restored {
+        Some(Ok((cp, lab))) => {
+            notices.push(
+                Level::Info,
+                format!(
+                    "Restored from the checkpoint: running totals and window state as of batch {} ({}). \
+                     Batches missed while the page was closed run as empty batches, as Spark does on recovery.{}",
+                    cp.batch,
+                    cp.time_label,
+                    if &cp.config != config && params != &BootParams::default() {
+                        " The checkpoint's settings win over the URL's, as with StreamingContext.getOrCreate."
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            lab
+        }
+        Some(Err(e)) => {
+            notices.push(
+                Level::Error,
+                format!("Could not restore: {e}. Starting fresh; the bad checkpoint will be overwritten after the first batch."),
+            );
+            fresh_engine(config, now_ms)
+        }
+        None => fresh_engine(config, now_ms),
+    }
+}

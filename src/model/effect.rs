@@ -1,0 +1,47 @@
+//! What the reducer asks the outside world to do: [`crate::model::Lab::apply`] returns these, and the web
+//! layer's hooks carry them out (natively, tests read them).
+
+/// One side effect, in the order the reducer wants them carried out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open a relay socket to `url`; its events are dispatched tagged with `seq`.
+    OpenRelay {
+        /// The connection attempt's sequence number.
+        seq: u64,
+        /// The relay's WebSocket URL.
+        url: String,
+    },
+    /// Close the relay socket held, if any, without reporting the close (the model already moved on).
+    CloseRelay,
+    /// Wait `delay_ms`, then dispatch `RelayRetryNow { seq }`; meanwhile dispatch `RelayRetrySecond { seq }`
+    /// every second, for the header's countdown.
+    ArmRetry {
+        /// The failed attempt's sequence number.
+        seq: u64,
+        /// The back-off.
+        delay_ms: u32,
+    },
+    /// Stop the retry timer, if armed.
+    CancelRetry,
+    /// Dispatch a `Tick` with the clock's time when the local naive time reaches `at_ms` (the next batch
+    /// boundary), replacing any timer armed before.
+    ArmBatchTimer {
+        /// Local naive epoch ms.
+        at_ms: i64,
+    },
+    /// Stop the batch timer (paused).
+    CancelBatchTimer,
+    /// Run the built-in source at `rate` lines per second, replacing a running one.
+    StartSim {
+        /// Lines per second.
+        rate: f64,
+    },
+    /// Stop the built-in source.
+    StopSim,
+    /// Store this checkpoint text (the notebook's `ssc.checkpoint("checkpoint")`), replacing the last one.
+    SaveCheckpoint(String),
+    /// Delete the stored checkpoint: a new context makes it stale.
+    ClearCheckpoint,
+    /// Remember this relay URL for the next visit.
+    RememberRelayUrl(String),
+}

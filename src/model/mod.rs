@@ -1,0 +1,231 @@
+//! The view model: everything the page shows, changed only through [`Lab::apply`] (the app's one reducer).
+//!
+//! It owns the engine, the bounded history the charts draw, the bounded consoles, the source's state and the
+//! counters of anything dropped. It knows no web API: time comes in as numbers, frames as bytes, and every
+//! side effect (sockets, timers, the built-in source, storage) goes out as an [`Effect`] returned by
+//! [`Lab::apply`], which the web layer's hooks carry out; so all of it tests natively.
+//!
+//! One file per concern: [`action`] and [`effect`] (what goes in and out), [`source`] and [`link`] (the
+//! source side and the relay connection's state machine), [`url`] (start-up settings from the page URL),
+//! [`settings`] (the settings form), [`history`] and [`stats`] (what the panels and counters show),
+//! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore).
+
+pub mod action;
+pub mod boot;
+pub mod effect;
+pub mod history;
+pub mod link;
+pub mod notices;
+pub mod pipeline;
+pub mod settings;
+pub mod source;
+pub mod stats;
+pub mod url;
+
+#[cfg(test)]
+mod tests;
+
+pub use action::Action;
+pub use effect::Effect;
+pub use history::{BatchRecord, Console, History, CONSOLE_BLOCKS, HISTORY_BATCHES};
+pub use link::{backoff_ms, RelayLink};
+pub use notices::{Level, Notice, MAX_NOTICES};
+pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
+pub use settings::{Draft, DraftField, BATCH_INTERVALS_S};
+pub use source::{SourceChoice, SourceKind, SourceState, DEFAULT_SIM_RATE, MAX_SIM_RATE};
+pub use stats::Stats;
+pub use url::BootParams;
+
+use crate::chart::ChartPoint;
+use crate::code::pyspark_code;
+use crate::engine::{Mode, SeedConfig, SeedLab};
+use crate::teach::memory::TeachMemory;
+use crate::timefmt::clock_label;
+use notices::Notices;
+use std::collections::VecDeque;
+
+/// The page's whole state. See the module docs.
+pub struct Lab {
+    engine: SeedLab,
+    /// The settings form.
+    pub draft: Draft,
+    /// Why the form cannot be applied, in Spark's words where Spark has them.
+    pub draft_error: Option<String>,
+    /// Whether the batch clock is stopped.
+    pub paused: bool,
+    /// Which StreamingContext runs: 0 for the one booted, one more for each apply, reset or clear. A new
+    /// context starts its batch numbers over, so the page's cached views are keyed on it.
+    pub context: u64,
+    history: History,
+    notices: Notices,
+    /// The source side.
+    pub source: SourceState,
+    /// Counters.
+    pub stats: Stats,
+    teach: TeachMemory,
+    /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
+    /// statistics; `None` natively (no processing time is shown then).
+    pub perf_clock: Option<fn() -> f64>,
+}
+
+impl Lab {
+    /// The reducer: applies one action and returns the side effects it calls for, in order.
+    pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let sim_before = self.source.sim_running();
+        let mut effects = match action {
+            Action::Tick { now_ms } => self.tick(now_ms),
+            Action::SimLines(lines) => {
+                self.source.sim_lines += lines.len() as u64;
+                self.ingest(SourceKind::Simulated, &lines);
+                Vec::new()
+            }
+            Action::RelayOpened { seq } => {
+                self.source.opened(seq);
+                Vec::new()
+            }
+            Action::RelayBinary { seq, data } => {
+                if let Some(lines) = self.source.data_frame(seq, &data) {
+                    self.ingest(SourceKind::Relay, &lines);
+                }
+                Vec::new()
+            }
+            Action::RelayText { seq, text } => {
+                self.source.status_frame(seq, &text);
+                Vec::new()
+            }
+            Action::RelayClosed { seq, code, reason } => self.relay_closed(seq, code, &reason),
+            Action::RelayRetryNow { seq } => self.source.retry_now(seq),
+            Action::RelayRetrySecond { seq } => {
+                self.source.retry_second(seq);
+                Vec::new()
+            }
+            Action::Reconnect => self.source.reconnect(),
+            Action::SetSource(choice) => self.source.choose(choice),
+            Action::SetRelayUrl(url) => self.source.use_url(&url).unwrap_or_else(|e| {
+                self.notify(Level::Error, e);
+                Vec::new()
+            }),
+            Action::SetSimRate(rate) => {
+                self.source.set_sim_rate(rate);
+                Vec::new()
+            }
+            Action::Edit(field) => {
+                self.edit_settings(field);
+                Vec::new()
+            }
+            Action::Apply { now_ms } => self.apply_settings(now_ms),
+            Action::Pause => self.pause(),
+            Action::Resume => self.resume(),
+            Action::Step => self.step(),
+            Action::Reset { now_ms } => {
+                let effects = self.restart(self.config().clone(), now_ms);
+                self.notify(Level::Info, "Reset: the pipelines start over.".to_string());
+                effects
+            }
+            Action::CheckpointCleared { now_ms } => {
+                let effects = self.restart(self.config().clone(), now_ms);
+                self.notify(
+                    Level::Info,
+                    "Checkpoint cleared: running totals and window state start over.".to_string(),
+                );
+                effects
+            }
+            Action::CheckpointSaveFailed(e) => {
+                self.notify(
+                    Level::Error,
+                    format!("Could not save the checkpoint ({e}); a reload will start fresh."),
+                );
+                Vec::new()
+            }
+            Action::Dismiss(id) => {
+                self.notices.dismiss(id);
+                Vec::new()
+            }
+        };
+        effects.extend(self.sim_effect(sim_before));
+        effects
+    }
+
+    /// The built-in source runs exactly while it feeds the engine, at the rate asked: whatever the action,
+    /// start, restart or stop it when that changed.
+    fn sim_effect(&self, before: Option<u64>) -> Option<Effect> {
+        let now = self.source.sim_running();
+        (now != before).then(|| match now {
+            Some(bits) => Effect::StartSim {
+                rate: f64::from_bits(bits),
+            },
+            None => Effect::StopSim,
+        })
+    }
+
+    fn relay_closed(&mut self, seq: u64, code: u16, reason: &str) -> Vec<Effect> {
+        let (effects, lost) = self.source.closed(seq, code, reason);
+        // Failed attempts are not outages: only losing an open link gets a notice.
+        if let Some(why) = lost {
+            self.notify(
+                Level::Warn,
+                format!("Lost the relay ({why}); reconnecting with back-off."),
+            );
+        }
+        effects
+    }
+
+    fn notify(&mut self, level: Level, text: String) {
+        self.notices.push(level, text);
+    }
+
+    /// The running configuration.
+    pub fn config(&self) -> &SeedConfig {
+        self.engine.config()
+    }
+
+    /// Lines in the open batch.
+    pub fn pending_lines(&self) -> usize {
+        self.engine.pending_lines()
+    }
+
+    /// When the open batch closes (local naive ms).
+    pub fn next_batch_time_ms(&self) -> i64 {
+        self.engine.next_batch_time_ms()
+    }
+
+    /// `HH:MM:SS` of [`Lab::next_batch_time_ms`].
+    pub fn next_batch_label(&self) -> String {
+        clock_label(self.engine.next_batch_time_ms())
+    }
+
+    /// The batches remembered for the charts, oldest first (at most [`HISTORY_BATCHES`]).
+    pub fn history(&self) -> &VecDeque<BatchRecord> {
+        self.history.batches()
+    }
+
+    /// What the teaching views remember since this context started.
+    pub fn teach(&self) -> &TeachMemory {
+        &self.teach
+    }
+
+    /// The console of `mode`.
+    pub fn console(&self, mode: Mode) -> &Console {
+        self.history.console(mode)
+    }
+
+    /// Current notices, oldest first.
+    pub fn notices(&self) -> impl Iterator<Item = &Notice> {
+        self.notices.iter()
+    }
+
+    /// The chart points of `mode`: one per batch at which it emitted.
+    pub fn points(&self, mode: Mode) -> Vec<ChartPoint> {
+        self.history.points(mode)
+    }
+
+    /// The notebook's code for `mode` with the running settings.
+    pub fn code(&self, mode: Mode) -> String {
+        pyspark_code(mode, self.engine.config())
+    }
+
+    /// Everything lost or set aside so far, in words (empty when nothing was).
+    pub fn losses(&self) -> Vec<String> {
+        stats::losses(&self.stats, &self.source)
+    }
+}

@@ -1,0 +1,159 @@
+//! Running the pipelines: lines into the open batch, batches on the wall clock (or one step at a time while
+//! paused), a checkpoint after every batch, and a new context when the settings change or on reset.
+
+use super::effect::Effect;
+use super::settings::Draft;
+use super::source::SourceKind;
+use super::{History, Lab};
+use crate::checkpoint::SavedCheckpoint;
+use crate::engine::{SeedConfig, SeedLab};
+use crate::teach::memory::Timing;
+
+/// Lines the open batch may hold (it only grows this large while paused); further lines are counted as dropped.
+pub const MAX_PENDING_LINES: usize = 1_000_000;
+/// Batches run per timer tick when catching up (after a pause or a restore), so the page stays responsive.
+pub const MAX_BATCHES_PER_TICK: usize = 250;
+
+fn aligned_zero(now_ms: i64, interval_ms: i64) -> i64 {
+    // Spark's RecurringTimer starts at the next multiple of the interval; the graph's zero time is one
+    // interval before it, so batch 1 closes at the first interval boundary after start.
+    now_ms.div_euclid(interval_ms) * interval_ms
+}
+
+/// A new engine with `config`, its batches aligned to the wall clock from `now_ms`.
+pub(super) fn fresh_engine(config: &SeedConfig, now_ms: i64) -> SeedLab {
+    let zero = aligned_zero(now_ms, config.batch_interval_ms);
+    match SeedLab::new(config.clone(), zero) {
+        Ok(l) => l,
+        // `config` was validated by every caller; the defaults are the notebook's and always valid.
+        Err(_) => SeedLab::new(SeedConfig::default(), aligned_zero(now_ms, 10_000))
+            .expect("the notebook's default settings are valid"),
+    }
+}
+
+impl Lab {
+    /// Starts a new context with `config`: the open batch's lines, the history and the saved checkpoint
+    /// belong to the old one.
+    pub(super) fn restart(&mut self, config: SeedConfig, now_ms: i64) -> Vec<Effect> {
+        self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
+        self.engine = fresh_engine(&config, now_ms);
+        self.draft = Draft::from_config(&config);
+        self.history = History::default();
+        self.teach.clear();
+        self.context += 1;
+        self.stats.behind = 0;
+        // A reload before the new context's first batch must start fresh, not resurrect the old state.
+        let mut effects = vec![Effect::ClearCheckpoint];
+        effects.extend(self.batch_timer());
+        effects
+    }
+
+    /// The batch timer for the open batch, unless paused.
+    pub(super) fn batch_timer(&self) -> Option<Effect> {
+        (!self.paused).then(|| Effect::ArmBatchTimer {
+            at_ms: self.engine.next_batch_time_ms(),
+        })
+    }
+
+    /// Puts lines into the open batch when `from` feeds the engine; counts them as ignored otherwise, and as
+    /// dropped beyond [`MAX_PENDING_LINES`].
+    pub(super) fn ingest(&mut self, from: SourceKind, lines: &[String]) {
+        if self.source.feeding() != Some(from) {
+            self.source.ignored_lines += lines.len() as u64;
+            return;
+        }
+        let room = MAX_PENDING_LINES.saturating_sub(self.engine.pending_lines());
+        let take = lines.len().min(room);
+        for l in &lines[..take] {
+            self.engine.push_line(l);
+        }
+        self.stats.lines_in += take as u64;
+        self.stats.lines_dropped_full += (lines.len() - take) as u64;
+    }
+
+    /// The batch timer fired: runs every batch due by `now_ms` (at most [`MAX_BATCHES_PER_TICK`]), saves a
+    /// checkpoint if any ran, and arms the timer for the next one.
+    pub(super) fn tick(&mut self, now_ms: i64) -> Vec<Effect> {
+        if self.paused {
+            return Vec::new();
+        }
+        let mut ran = 0;
+        let tick_start = self.perf_clock.map(|c| c());
+        while self.engine.next_batch_time_ms() <= now_ms && ran < MAX_BATCHES_PER_TICK {
+            let start = self.perf_clock.map(|c| c());
+            let r = self.engine.run_batch();
+            // Spark's scheduling delay: from the batch time to the start of its processing (the timer fires
+            // late, and a batch waits for the ones before it in this tick).
+            let waited = start.zip(tick_start).map_or(0.0, |(s, t)| s - t);
+            let timing = Timing {
+                processing_ms: self.elapsed_since(start),
+                delay_ms: Some((now_ms - r.time_ms) as f64 + waited),
+            };
+            self.record(r, timing);
+            ran += 1;
+        }
+        let next = self.engine.next_batch_time_ms();
+        let interval = self.engine.config().batch_interval_ms;
+        self.stats.behind = if next <= now_ms {
+            ((now_ms - next) / interval + 1) as u64
+        } else {
+            0
+        };
+        let mut effects: Vec<Effect> = self.batch_timer().into_iter().collect();
+        if ran > 0 {
+            effects.extend(self.checkpoint());
+        }
+        effects
+    }
+
+    /// While paused: closes the open batch now, and checkpoints it.
+    pub(super) fn step(&mut self) -> Vec<Effect> {
+        if !self.paused {
+            return Vec::new();
+        }
+        let start = self.perf_clock.map(|c| c());
+        let r = self.engine.run_batch();
+        let timing = Timing {
+            processing_ms: self.elapsed_since(start),
+            delay_ms: None,
+        };
+        self.record(r, timing);
+        self.checkpoint().into_iter().collect()
+    }
+
+    /// Stops the batch clock (lines keep collecting in the open batch).
+    pub(super) fn pause(&mut self) -> Vec<Effect> {
+        if self.paused {
+            return Vec::new();
+        }
+        self.paused = true;
+        vec![Effect::CancelBatchTimer]
+    }
+
+    /// Restarts the batch clock; the batches missed meanwhile run at its first tick.
+    pub(super) fn resume(&mut self) -> Vec<Effect> {
+        if !self.paused {
+            return Vec::new();
+        }
+        self.paused = false;
+        self.batch_timer().into_iter().collect()
+    }
+
+    /// The checkpoint after the last batch recorded (the notebook's `ssc.checkpoint("checkpoint")`).
+    fn checkpoint(&self) -> Option<Effect> {
+        let last = self.history.batches().back()?;
+        let cp = SavedCheckpoint::capture(&self.engine, last.batch, &last.time_label);
+        Some(Effect::SaveCheckpoint(cp.to_json()))
+    }
+
+    fn elapsed_since(&self, start: Option<f64>) -> Option<f64> {
+        start.zip(self.perf_clock).map(|(s, clock)| clock() - s)
+    }
+
+    fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
+        self.teach.observe(&r, timing);
+        self.stats.batches_run = r.batch;
+        self.stats.last_batch_lines = r.lines;
+        self.history.record(r);
+    }
+}

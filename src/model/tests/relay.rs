@@ -1,0 +1,178 @@
+//! The relay link's state machine: attempts, back-off, stale events, outages.
+
+use super::*;
+
+/// What the relay sends a client that fell too far behind (`crates/relay`, hub.rs): close code 1008
+/// (policy violation) and this reason.
+const TOO_SLOW: &str =
+    "too slow: 300000 bytes were waiting for you (limit 262144); 1200 lines dropped";
+
+#[test]
+fn a_proxy_without_a_relay_is_not_an_open_relay() {
+    let mut lab = boot();
+    for attempt in 1..=3u32 {
+        let seq = lab.source.seq;
+        lab.apply(Action::RelayOpened { seq });
+        assert_ne!(lab.source.link, RelayLink::Open);
+        lab.apply(Action::RelayClosed {
+            seq,
+            code: 1006,
+            reason: String::new(),
+        });
+        match &lab.source.link {
+            RelayLink::Retrying {
+                attempt: a,
+                delay_ms,
+                left_ms,
+                reason,
+            } => {
+                assert_eq!(*a, attempt);
+                assert_eq!(*delay_ms, backoff_ms(attempt));
+                assert_eq!(left_ms, delay_ms);
+                assert!(reason.contains("behind the proxy"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        lab.apply(Action::RelayRetryNow { seq });
+    }
+    // Failed attempts are not outages: no "Lost the relay" notice.
+    assert!(lab.notices().all(|n| !n.text.contains("Lost")));
+    assert_eq!(lab.source.feeding(), Some(SourceKind::Simulated));
+}
+
+#[test]
+fn auto_waits_for_the_relay_then_falls_back() {
+    let mut lab = boot();
+    assert_eq!(lab.source.link, RelayLink::Connecting { attempt: 1 });
+    assert_eq!(lab.source.feeding(), None);
+    let seq = lab.source.seq;
+    lab.apply(Action::RelayClosed {
+        seq,
+        code: 1006,
+        reason: String::new(),
+    });
+    assert_eq!(lab.source.feeding(), Some(SourceKind::Simulated));
+    assert!(matches!(
+        lab.source.link,
+        RelayLink::Retrying {
+            attempt: 1,
+            delay_ms: 1000,
+            ..
+        }
+    ));
+    assert!(lab.source.headline().contains("built-in"));
+    lab.apply(Action::RelayRetryNow { seq });
+    assert_eq!(lab.source.link, RelayLink::Connecting { attempt: 2 });
+    assert!(lab.source.seq > seq);
+    let seq2 = lab.source.seq;
+    lab.apply(Action::RelayClosed {
+        seq: seq2,
+        code: 1006,
+        reason: String::new(),
+    });
+    assert!(matches!(
+        lab.source.link,
+        RelayLink::Retrying {
+            attempt: 2,
+            delay_ms: 2000,
+            ..
+        }
+    ));
+    // The header counts the back-off down, second by second, to zero.
+    assert!(
+        lab.source.headline().ends_with("retry 3 in 2 s"),
+        "{}",
+        lab.source.headline()
+    );
+    lab.apply(Action::RelayRetrySecond { seq: seq2 });
+    assert!(
+        lab.source.headline().ends_with("retry 3 in 1 s"),
+        "{}",
+        lab.source.headline()
+    );
+    lab.apply(Action::RelayRetrySecond { seq }); // an older connection's timer: ignored
+    lab.apply(Action::RelayRetrySecond { seq: seq2 });
+    lab.apply(Action::RelayRetrySecond { seq: seq2 });
+    assert!(
+        lab.source.headline().ends_with("retry 3 in 0 s"),
+        "{}",
+        lab.source.headline()
+    );
+    // A stale event from the first socket changes nothing.
+    let effects = lab.apply(Action::RelayText {
+        seq,
+        text: HELLO.to_string(),
+    });
+    assert_eq!(effects, vec![]);
+    assert_ne!(lab.source.link, RelayLink::Open);
+    lab.apply(Action::RelayRetryNow { seq: seq2 });
+    open_relay(&mut lab);
+    assert_eq!(lab.source.feeding(), Some(SourceKind::Relay));
+    assert!(lab.source.headline().starts_with("Source: relay"));
+}
+
+#[test]
+fn backoff_grows_and_caps() {
+    assert_eq!(
+        (1..=7).map(backoff_ms).collect::<Vec<_>>(),
+        vec![1000, 2000, 4000, 8000, 10000, 10000, 10000]
+    );
+}
+
+#[test]
+fn relay_drop_is_reported() {
+    let mut lab = boot_with("source=relay", T0);
+    open_relay(&mut lab);
+    let seq = lab.source.seq;
+    lab.apply(Action::RelayBinary {
+        seq,
+        data: b"half a li".to_vec(),
+    });
+    lab.apply(Action::RelayClosed {
+        seq,
+        code: 1008,
+        reason: TOO_SLOW.into(),
+    });
+    assert_eq!(lab.source.feeding(), None);
+    assert!(
+        lab.source
+            .headline()
+            .contains(&format!("unreachable (connection closed: {TOO_SLOW})")),
+        "{}",
+        lab.source.headline()
+    );
+    assert!(lab.notices().any(|n| n.text
+        == format!("Lost the relay (connection closed: {TOO_SLOW}); reconnecting with back-off.")));
+    assert_eq!(lab.source.lost_partial_bytes, 9);
+}
+
+#[test]
+fn a_relay_closing_without_a_reason_is_reported_with_its_code() {
+    let mut lab = boot_with("source=relay", T0);
+    open_relay(&mut lab);
+    let seq = lab.source.seq;
+    lab.apply(Action::RelayClosed {
+        seq,
+        code: 1001,
+        reason: String::new(),
+    });
+    assert!(lab.notices().any(|n| n
+        .text
+        .contains("Lost the relay (connection closed, code 1001)")));
+}
+
+#[test]
+fn an_unreadable_status_frame_is_counted_not_fatal() {
+    let mut lab = boot();
+    open_relay(&mut lab);
+    let seq = lab.source.seq;
+    lab.apply(Action::RelayText {
+        seq,
+        text: "not json".into(),
+    });
+    assert_eq!(lab.source.bad_status_frames, 1);
+    assert_eq!(lab.source.link, RelayLink::Open);
+    assert!(lab
+        .losses()
+        .contains(&"1 unreadable relay status frames".to_string()));
+}
