@@ -4,8 +4,10 @@
 //! - [`protocol`] decodes the relay's WebSocket frames (plain Rust);
 //! - the engine ([`engine`], a re-export of `dstream_engine::seed`) turns lines into batches exactly as PySpark;
 //! - [`model`] is the view model and the app's one reducer: history, consoles, source status, checkpoints;
+//!   each action returns the side effects (sockets, timers, storage) it calls for, as values;
 //! - [`chart`] and [`code`] compute what the panels draw (plain Rust, so all of the above tests natively);
-//! - `web` (wasm32 only) holds the yew components, the sockets, timers and storage.
+//! - `web` (wasm32 only) holds the yew components, and the hooks that carry out the effects (sockets, timers,
+//!   storage).
 #![warn(missing_docs)]
 
 pub mod chart;

@@ -117,19 +117,8 @@ impl Lab {
             Action::Pause => self.pause(),
             Action::Resume => self.resume(),
             Action::Step => self.step(),
-            Action::Reset { now_ms } => {
-                let effects = self.restart(self.config().clone(), now_ms);
-                self.notify(Level::Info, "Reset: the pipelines start over.".to_string());
-                effects
-            }
-            Action::CheckpointCleared { now_ms } => {
-                let effects = self.restart(self.config().clone(), now_ms);
-                self.notify(
-                    Level::Info,
-                    "Checkpoint cleared: running totals and window state start over.".to_string(),
-                );
-                effects
-            }
+            Action::Reset { now_ms } => self.reset(now_ms),
+            Action::CheckpointCleared { now_ms } => self.checkpoint_cleared(now_ms),
             Action::CheckpointSaveFailed(e) => {
                 self.notify(
                     Level::Error,

@@ -2,6 +2,7 @@
 //! paused), a checkpoint after every batch, and a new context when the settings change or on reset.
 
 use super::effect::Effect;
+use super::notices::Level;
 use super::settings::Draft;
 use super::source::SourceKind;
 use super::{History, Lab};
@@ -45,6 +46,23 @@ impl Lab {
         // A reload before the new context's first batch must start fresh, not resurrect the old state.
         let mut effects = vec![Effect::ClearCheckpoint];
         effects.extend(self.batch_timer());
+        effects
+    }
+
+    /// Starts the pipelines over with the running settings.
+    pub(super) fn reset(&mut self, now_ms: i64) -> Vec<Effect> {
+        let effects = self.restart(self.config().clone(), now_ms);
+        self.notify(Level::Info, "Reset: the pipelines start over.".to_string());
+        effects
+    }
+
+    /// The saved checkpoint was deleted: start over, as after `rm -r checkpoint`.
+    pub(super) fn checkpoint_cleared(&mut self, now_ms: i64) -> Vec<Effect> {
+        let effects = self.restart(self.config().clone(), now_ms);
+        self.notify(
+            Level::Info,
+            "Checkpoint cleared: running totals and window state start over.".to_string(),
+        );
         effects
     }
 

@@ -1,36 +1,37 @@
-//! The root component: holds the one reducer and drives the side effects (relay socket, built-in source,
-//! batch clock, checkpoint storage) from the state it holds.
+//! The root component: holds the one reducer, and hands the effects each action returns to the hooks that
+//! carry them out (`super::hooks`).
 
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
+use super::hooks::{use_effects, EffectQueue};
 use super::panel::{ModePanel, ModePanelProps};
-use super::platform::{
-    now_local_ms, query_string, same_origin_ws_url, storage_get, storage_remove, storage_set,
-};
-use super::relay::RelaySocket;
-use super::sim::SimSource;
+use super::platform::{now_local_ms, query_string, same_origin_ws_url, storage_get};
 use crate::checkpoint::STORAGE_KEY;
-use crate::engine::{LogGenerator, Mode};
-use crate::model::{Action, BootParams, Lab, RelayLink, SourceKind};
+use crate::engine::Mode;
+use crate::model::{Action, BootParams, Lab};
 use crate::teach::export::history_csv;
 use crate::teach::view::{perf_now, ModeExtras, TeachFooter};
-use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// The reducer's state: the view model behind a `RefCell` (the engine is not `Clone`, and copying an hour of
-/// history per action would be wasteful) plus a revision that tells yew something changed.
+/// history per action would be wasteful), the effects waiting to be carried out, and a revision that tells
+/// yew something changed.
 pub struct State {
     lab: Rc<RefCell<Lab>>,
+    effects: EffectQueue,
     rev: u64,
 }
 
 impl State {
-    /// Wraps a booted view model (timing its batches with `performance.now()`).
+    /// Wraps a booted view model (timing its batches with `performance.now()`) and starts it: its first
+    /// effects run after the first render.
     pub fn new(mut lab: Lab) -> Self {
         lab.perf_clock = Some(perf_now);
+        let effects = lab.start();
         State {
             lab: Rc::new(RefCell::new(lab)),
+            effects: Rc::new(RefCell::new(effects.into())),
             rev: 0,
         }
     }
@@ -46,9 +47,11 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.lab.borrow_mut().apply(action);
+        let effects = self.lab.borrow_mut().apply(action);
+        self.effects.borrow_mut().extend(effects);
         Rc::new(State {
             lab: self.lab.clone(),
+            effects: self.effects.clone(),
             rev: self.rev + 1,
         })
     }
@@ -80,121 +83,8 @@ pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(|| State::new(boot_lab()));
     let dispatcher = state.dispatcher();
     let dispatch: Callback<Action> = use_callback((), move |a: Action, _| dispatcher.dispatch(a));
-    let inert = props.inert;
+    use_effects(state.effects.clone(), dispatch.clone(), props.inert);
     let lab = state.lab.borrow();
-
-    // Relay socket: one per connection attempt, closed when the attempt is superseded or unwanted.
-    let holds_socket = matches!(
-        lab.source.link,
-        RelayLink::Connecting { .. } | RelayLink::Open
-    );
-    {
-        let dispatch = dispatch.clone();
-        let seq = lab.source.connect_seq;
-        let url = lab.source.relay_url.clone();
-        let want = holds_socket && !inert;
-        use_effect_with((seq, url, want), move |(seq, url, want)| {
-            let socket = if *want {
-                RelaySocket::open(url, *seq, dispatch)
-            } else {
-                None
-            };
-            move || drop(socket)
-        });
-    }
-
-    // Back-off timer before the next attempt.
-    let retry = match &lab.source.link {
-        RelayLink::Retrying { delay_ms, .. } if !inert => Some((lab.source.connect_seq, *delay_ms)),
-        _ => None,
-    };
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(retry, move |retry| {
-            let timers = retry.map(|(seq, delay)| {
-                let countdown = dispatch.clone();
-                (
-                    Timeout::new(delay, move || dispatch.emit(Action::RelayRetryNow { seq })),
-                    // The header's "retry in N s" counts down while the page waits.
-                    Interval::new(1000, move || {
-                        countdown.emit(Action::RelayRetrySecond { seq })
-                    }),
-                )
-            });
-            move || drop(timers)
-        });
-    }
-
-    // Built-in source, running only while it feeds the engine.
-    let generator = use_mut_ref(|| LogGenerator::new(js_sys::Date::now() as u64));
-    let sim = (lab.source.feeding() == Some(SourceKind::Simulated) && !inert)
-        .then(|| lab.source.sim_rate.to_bits());
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(sim, move |sim| {
-            let source =
-                sim.map(|bits| SimSource::start(generator, f64::from_bits(bits), dispatch));
-            move || drop(source)
-        });
-    }
-
-    // Batch clock: one timeout to the next batch boundary, re-armed after every tick.
-    let clock = (!lab.paused && !inert)
-        .then(|| (lab.generation, lab.stats.ticks, lab.next_batch_time_ms()));
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(clock, move |clock| {
-            let timer = clock.map(|(_, _, next)| {
-                let delay = (next - now_local_ms()).clamp(0, i64::from(i32::MAX)) as u32;
-                Timeout::new(delay, move || {
-                    dispatch.emit(Action::Tick {
-                        now_ms: now_local_ms(),
-                    })
-                })
-            });
-            move || drop(timer)
-        });
-    }
-
-    // Checkpoint after every batch (the notebook's `ssc.checkpoint("checkpoint")`). The text is read in the
-    // effect, not copied on every render.
-    {
-        let dispatch = dispatch.clone();
-        let shared = state.lab.clone();
-        use_effect_with(lab.checkpoint_seq, move |_| {
-            let result = {
-                let lab = shared.borrow();
-                lab.checkpoint_to_save()
-                    .map(|(key, value)| storage_set(key, value))
-            };
-            // The borrow is released before dispatching: the reducer needs it mutably.
-            if let Some(Err(e)) = result {
-                dispatch.emit(Action::CheckpointSaveFailed(e));
-            }
-        });
-    }
-
-    // A relay URL entered in the page is kept for the next visit. Losing it (storage disabled or full) only
-    // means the next visit starts from the same-origin relay again.
-    use_effect_with(lab.source.typed_url.clone(), |url| {
-        if let Some(url) = url {
-            let _ = storage_set(RELAY_URL_KEY, url);
-        }
-    });
-
-    // A replaced context (apply, reset) makes the saved checkpoint stale: forget it, so a reload before the
-    // new context's first batch starts fresh instead of resurrecting the old state. Generation 0 is the boot,
-    // whose checkpoint is the one just restored.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(lab.generation, move |generation| {
-            if *generation > 0 {
-                if let Err(e) = storage_remove(STORAGE_KEY) {
-                    dispatch.emit(Action::CheckpointSaveFailed(e));
-                }
-            }
-        });
-    }
 
     let source_props = SourceBarProps {
         headline: lab.source.headline(),
@@ -223,7 +113,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
-    let batch_key = (lab.generation, lab.stats.batches_run, lab.config().clone());
+    let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
     let teach = use_memo(batch_key.clone(), |(_, _, c)| {
         crate::teach::views(lab.teach(), c)
     });
@@ -232,7 +122,7 @@ pub fn app(props: &AppProps) -> Html {
     // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
     // consoles for each would waste the page's time.
     let panels = use_memo(
-        (lab.generation, lab.stats.batches_run, lab.config().clone()),
+        (lab.context, lab.stats.batches_run, lab.config().clone()),
         |_| {
             Mode::ALL
                 .into_iter()

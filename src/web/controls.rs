@@ -1,7 +1,6 @@
 //! The header's source picker and status, the settings form and run controls, notices, and the theme toggle.
 
-use super::platform::{now_local_ms, storage_get, storage_remove, storage_set};
-use crate::checkpoint::STORAGE_KEY;
+use super::platform::{now_local_ms, storage_get, storage_set};
 use crate::engine::SeedConfig;
 use crate::model::{
     Action, Draft, DraftField, Level, Notice, RelayLink, SourceChoice, SourceKind,
@@ -235,10 +234,8 @@ pub fn controls(p: &ControlsProps) -> Html {
         })
     });
     let d = p.dispatch.clone();
+    // The reducer's effects delete the stored checkpoint.
     let on_clear = Callback::from(move |_| {
-        if let Err(e) = storage_remove(STORAGE_KEY) {
-            d.emit(Action::CheckpointSaveFailed(e));
-        }
         d.emit(Action::CheckpointCleared {
             now_ms: now_local_ms(),
         })

@@ -1,9 +1,11 @@
 //! The browser side (wasm32 only): yew components, the relay socket, the built-in source, the batch clock
-//! and localStorage. All state lives in [`crate::model::Lab`]; this layer only wires the outside world to it.
+//! and localStorage. All state lives in [`crate::model::Lab`]; this layer only wires the outside world to it:
+//! actions in, and the effects the reducer returns carried out by the hooks in [`hooks`].
 
 pub mod app;
 pub mod chart;
 pub mod controls;
+pub mod hooks;
 pub mod panel;
 pub mod platform;
 pub mod relay;

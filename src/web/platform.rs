@@ -40,6 +40,9 @@ pub fn query_string() -> String {
         .unwrap_or_default()
 }
 
+// Plain web-sys rather than gloo-storage: gloo-storage stores every value JSON-encoded (a stored URL would
+// gain quotes, and existing saves would no longer read back), and its handle throws where localStorage is
+// disabled, which the page must survive.
 fn storage() -> Result<web_sys::Storage, String> {
     web_sys::window()
         .ok_or("no window")?

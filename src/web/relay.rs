@@ -1,5 +1,6 @@
-//! The relay's WebSocket, opened and closed by the app as `Lab::source.link` says; every event becomes an
-//! [`Action`] tagged with the connection's sequence number, so late events of a replaced socket are ignored.
+//! The relay's WebSocket, opened and closed as the reducer's effects say (see `hooks::use_relay`); every
+//! event becomes an [`Action`] tagged with the connection's sequence number, so late events of a replaced
+//! socket are ignored.
 
 use crate::model::Action;
 use wasm_bindgen::closure::Closure;
@@ -16,19 +17,10 @@ pub struct RelaySocket {
 }
 
 impl RelaySocket {
-    /// Opens `url`; the result is `Err` (already reported through `dispatch`) when the URL is refused.
-    pub fn open(url: &str, seq: u64, dispatch: Callback<Action>) -> Option<RelaySocket> {
-        let ws = match WebSocket::new(url) {
-            Ok(ws) => ws,
-            Err(e) => {
-                dispatch.emit(Action::RelayClosed {
-                    seq,
-                    code: 1006,
-                    reason: format!("bad URL: {}", super::platform::js_error(e)),
-                });
-                return None;
-            }
-        };
+    /// Opens `url`, reporting its events through `dispatch`; the result is `Err`, saying why, when the
+    /// browser refuses the URL (then no event will follow: the caller reports the failed attempt).
+    pub fn open(url: &str, seq: u64, dispatch: Callback<Action>) -> Result<RelaySocket, String> {
+        let ws = WebSocket::new(url).map_err(super::platform::js_error)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let d = dispatch.clone();
         let on_open =
@@ -57,7 +49,7 @@ impl RelaySocket {
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // A failed handshake fires `error` then `close`; `close` alone carries what we need.
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Some(RelaySocket {
+        Ok(RelaySocket {
             ws,
             _on_open: on_open,
             _on_message: on_message,

@@ -2,7 +2,7 @@
 //! with the generator's own jitter, so the page has a live stream with no relay at all.
 
 use crate::engine::LogGenerator;
-use crate::model::{Action, SourceKind};
+use crate::model::Action;
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -41,10 +41,7 @@ impl SimSource {
                 next_due += generator.next_delay_ms(rate);
             }
             if !lines.is_empty() {
-                dispatch.emit(Action::Lines {
-                    from: SourceKind::Simulated,
-                    lines,
-                });
+                dispatch.emit(Action::SimLines(lines));
             }
         });
         SimSource {

@@ -1,0 +1,42 @@
+//! localStorage effects: the checkpoint after every batch (the notebook's `ssc.checkpoint("checkpoint")`)
+//! and the relay URL entered in the page.
+
+use crate::checkpoint::STORAGE_KEY;
+use crate::model::Action;
+use crate::web::app::RELAY_URL_KEY;
+use crate::web::platform::{storage_remove, storage_set};
+use yew::prelude::*;
+
+/// The page's storage; a failure to keep the checkpoint is reported through the reducer.
+#[derive(Clone)]
+pub struct PageStorage {
+    dispatch: Callback<Action>,
+}
+
+impl PageStorage {
+    /// Stores the checkpoint text.
+    pub fn save_checkpoint(&self, json: &str) {
+        if let Err(e) = storage_set(STORAGE_KEY, json) {
+            self.dispatch.emit(Action::CheckpointSaveFailed(e));
+        }
+    }
+
+    /// Deletes the stored checkpoint.
+    pub fn clear_checkpoint(&self) {
+        if let Err(e) = storage_remove(STORAGE_KEY) {
+            self.dispatch.emit(Action::CheckpointSaveFailed(e));
+        }
+    }
+
+    /// Keeps a relay URL for the next visit. Losing it (storage disabled or full) only means the next visit
+    /// starts from the same-origin relay again.
+    pub fn remember_relay_url(&self, url: &str) {
+        let _ = storage_set(RELAY_URL_KEY, url);
+    }
+}
+
+/// The storage effects of this app.
+#[hook]
+pub fn use_storage(dispatch: Callback<Action>) -> PageStorage {
+    PageStorage { dispatch }
+}
