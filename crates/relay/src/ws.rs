@@ -245,7 +245,7 @@ async fn stream_to_client(
                 Ok(Ok(())) => format!("closed by the relay ({reason})"),
                 Ok(Err(e)) => format!("closed by the relay ({reason}); the close frame failed ({e})"),
                 Err(_) => format!(
-                    "closed by the relay ({reason}); the client read nothing for {} s, so it missed the close frame",
+                    "closed by the relay ({reason}); the client did not read up to the close frame within {} s",
                     wait.as_secs()
                 ),
             }
