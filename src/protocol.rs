@@ -1,25 +1,42 @@
 //! The relay's WebSocket protocol, decoded without any web API so it is tested natively.
 //!
 //! Data arrives in binary frames holding one or more complete lines, each ending in `\n`, UTF-8; status
-//! arrives in text frames holding JSON (see `crates/relay/README.md`).
+//! arrives in text frames holding JSON (see `crates/relay/README.md`). The message types and the rule for
+//! over-long lines are the `dstream-protocol` crate's, which the relay uses too.
 
-use serde::Deserialize;
+use dstream_protocol::{
+    DecodeError, PartialLine, SourceState, Status, TextMessage, DEFAULT_MAX_LINE_BYTES,
+};
 
-/// Lines longer than this are cut when a frame ends without a newline and the remainder keeps growing;
-/// the relay itself cuts at 1 MiB, so this only guards against a misbehaving server.
-pub const MAX_CARRY_BYTES: usize = 2 * 1024 * 1024;
+/// The cap on a line the page has to join across frames: past it, the line is cut and the rest of it is dropped
+/// and counted, by the protocol's one rule for over-long lines. The relay never splits a line across frames and
+/// cuts lines at its `--max-line-bytes` (1 MiB by default), so this only guards against a misbehaving server.
+pub const MAX_CARRY_BYTES: usize = 2 * DEFAULT_MAX_LINE_BYTES;
 
-/// Turns binary frames into lines. Frames should hold whole lines; if one does not, the tail is carried to
-/// the next frame instead of being dropped, and anything odd is counted so the page can show it.
-#[derive(Debug, Default, Clone)]
+/// Turns binary frames into lines. Frames should hold whole lines; if one does not, its unfinished line is
+/// carried to the next frame instead of being dropped (up to [`MAX_CARRY_BYTES`]), and anything odd is counted
+/// so the page can show it.
+#[derive(Debug, Clone)]
 pub struct LineDecoder {
-    carry: Vec<u8>,
+    /// The line a frame left unfinished, capped at [`MAX_CARRY_BYTES`].
+    carry: PartialLine,
     /// Lines that held invalid UTF-8 (decoded with U+FFFD replacement, as the relay does).
     pub invalid_utf8_lines: u64,
-    /// Lines cut because a frame sequence never ended them within [`MAX_CARRY_BYTES`].
+    /// Lines cut at [`MAX_CARRY_BYTES`] (the rest of each dropped) because frames kept them going past it.
     pub cut_lines: u64,
     /// Frames that ended in the middle of a line (a protocol slip, counted, never fatal).
     pub split_frames: u64,
+}
+
+impl Default for LineDecoder {
+    fn default() -> LineDecoder {
+        LineDecoder {
+            carry: PartialLine::new(MAX_CARRY_BYTES),
+            invalid_utf8_lines: 0,
+            cut_lines: 0,
+            split_frames: 0,
+        }
+    }
 }
 
 impl LineDecoder {
@@ -29,25 +46,31 @@ impl LineDecoder {
         let mut rest = frame;
         while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
             let (head, tail) = rest.split_at(pos);
-            if self.carry.is_empty() {
-                out.push(self.make_line(head));
+            if self.carry.is_idle() {
+                out.push(make_line(&mut self.invalid_utf8_lines, head));
             } else {
-                let mut joined = std::mem::take(&mut self.carry);
-                joined.extend_from_slice(head);
-                out.push(self.make_line(&joined));
+                self.carry_piece(head, &mut out);
+                let invalid = &mut self.invalid_utf8_lines;
+                self.carry.end(|line| out.push(make_line(invalid, line)));
             }
             rest = &tail[1..];
         }
         if !rest.is_empty() {
             self.split_frames += 1;
-            self.carry.extend_from_slice(rest);
-            if self.carry.len() > MAX_CARRY_BYTES {
-                let joined = std::mem::take(&mut self.carry);
-                self.cut_lines += 1;
-                out.push(self.make_line(&joined));
-            }
+            self.carry_piece(rest, &mut out);
         }
         out
+    }
+
+    /// Adds a piece of the carried line; a line that grows past the cap is handed out cut, once.
+    fn carry_piece(&mut self, piece: &[u8], out: &mut Vec<String>) {
+        let invalid = &mut self.invalid_utf8_lines;
+        if self
+            .carry
+            .extend(piece, |line| out.push(make_line(invalid, line)))
+        {
+            self.cut_lines += 1;
+        }
     }
 
     /// Bytes held back waiting for the end of their line.
@@ -56,123 +79,62 @@ impl LineDecoder {
     }
 
     /// Forgets a half line when the connection drops: the next connection starts at a line boundary.
+    /// Returns the bytes forgotten.
     pub fn reset_carry(&mut self) -> usize {
-        let n = self.carry.len();
-        self.carry.clear();
-        n
-    }
-
-    fn make_line(&mut self, bytes: &[u8]) -> String {
-        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(_) => {
-                self.invalid_utf8_lines += 1;
-                String::from_utf8_lossy(bytes).into_owned()
-            }
-        }
+        self.carry.clear()
     }
 }
 
-/// One status message as the relay sends it (protocol version 1); unknown fields are ignored, as the
-/// protocol asks, and every field is optional so a newer relay's message still reads.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-struct StatusFrame {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    event: Option<String>,
-    source: Option<String>,
-    address: Option<String>,
-    reason: Option<String>,
-    demo: Option<bool>,
-    lines_forwarded: Option<u64>,
-    lines_dropped: Option<u64>,
-    lines_cut: Option<u64>,
-    invalid_utf8: Option<u64>,
-    clients: Option<u64>,
+/// One line as text, without its CR; invalid UTF-8 is replaced and counted in `invalid_utf8_lines`.
+fn make_line(invalid_utf8_lines: &mut u64, bytes: &[u8]) -> String {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            *invalid_utf8_lines += 1;
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
 }
 
 /// What the relay last said about itself and its upstream (the TCP source) in its status messages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RelayStatus {
-    /// Whether the relay's TCP source is connected (`None` before the first status message).
-    pub source_connected: Option<bool>,
-    /// The source address the relay reads from.
-    pub source_addr: Option<String>,
-    /// Why the source is disconnected, in the relay's words.
-    pub reason: Option<String>,
-    /// Whether the relay runs its built-in generator (`--demo`).
-    pub demo: bool,
-    /// Lines the relay has forwarded since it started.
-    pub lines_forwarded: u64,
-    /// Lines some client lost for being too slow, since the relay started.
-    pub lines_dropped: u64,
-    /// Lines the relay cut at its length cap.
-    pub lines_cut: u64,
-    /// Lines whose invalid UTF-8 the relay repaired.
-    pub invalid_utf8: u64,
-    /// WebSocket clients connected to the relay, this page included.
-    pub clients: u64,
-    /// The last event name (`hello`, `source_connected`, `source_disconnected`, `tick`).
-    pub event: Option<String>,
-    /// Status messages of a type this page does not know (ignored, as the protocol asks).
-    pub unknown_messages: u64,
-}
-
-/// Error for a status frame that is not the JSON object the protocol promises.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusError(pub String);
-
-impl std::fmt::Display for StatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unreadable relay status message: {}", self.0)
-    }
+    /// The relay's latest status message; all defaults (its `source` `Unknown`) before the first one.
+    pub latest: Status,
 }
 
 impl RelayStatus {
-    /// Reads one text message and updates `self` with the fields it carries.
-    pub fn merge_frame(&mut self, text: &str) -> Result<(), StatusError> {
-        let f: StatusFrame = serde_json::from_str(text).map_err(|e| StatusError(e.to_string()))?;
-        if f.kind.as_deref() != Some("status") {
-            self.unknown_messages += 1;
-            return Ok(());
+    /// Reads one text message: a status message becomes [`RelayStatus::latest`] (a field it lacks reads as its
+    /// default); a message of a type this page does not know is ignored, as the protocol asks.
+    pub fn merge_frame(&mut self, text: &str) -> Result<(), DecodeError> {
+        match TextMessage::from_json(text)? {
+            TextMessage::Status(status) => self.latest = status,
+            TextMessage::Unknown => {}
         }
-        if let Some(e) = f.event {
-            self.event = Some(e);
-        }
-        match f.source.as_deref() {
-            Some("connected") => self.source_connected = Some(true),
-            Some("disconnected") => self.source_connected = Some(false),
-            _ => {}
-        }
-        if f.address.is_some() {
-            self.source_addr = f.address;
-        }
-        self.reason = f.reason;
-        self.demo = f.demo.unwrap_or(self.demo);
-        self.lines_forwarded = f.lines_forwarded.unwrap_or(self.lines_forwarded);
-        self.lines_dropped = f.lines_dropped.unwrap_or(self.lines_dropped);
-        self.lines_cut = f.lines_cut.unwrap_or(self.lines_cut);
-        self.invalid_utf8 = f.invalid_utf8.unwrap_or(self.invalid_utf8);
-        self.clients = f.clients.unwrap_or(self.clients);
         Ok(())
     }
 
     /// One line for the header: what the relay's upstream is doing.
     pub fn summary(&self) -> String {
-        let addr = self.source_addr.as_deref().unwrap_or("its TCP source");
-        let demo = if self.demo {
+        let s = &self.latest;
+        let addr = if s.address.is_empty() {
+            "its TCP source"
+        } else {
+            s.address.as_str()
+        };
+        let demo = if s.demo {
             " (relay's demo generator)"
         } else {
             ""
         };
-        match self.source_connected {
-            Some(true) => format!("relay reads {addr}{demo}"),
-            Some(false) => match &self.reason {
+        match s.source {
+            SourceState::Connected => format!("relay reads {addr}{demo}"),
+            SourceState::Disconnected => match &s.reason {
                 Some(r) => format!("relay's source is down: {r}"),
                 None => format!("relay waits for {addr}"),
             },
-            None => "relay connected".to_string(),
+            SourceState::Unknown => "relay connected".to_string(),
         }
     }
 }
@@ -213,26 +175,138 @@ mod tests {
     }
 
     #[test]
-    fn status_frames_merge() {
+    fn a_line_joined_past_the_cap_is_cut_once_and_its_rest_dropped() {
+        let mut d = LineDecoder::default();
+        let half = vec![b'x'; MAX_CARRY_BYTES / 2 + 1];
+        assert!(d.decode(&half).is_empty());
+        // The second half takes the line past the cap: it comes out cut, at the cap.
+        let lines = d.decode(&half);
+        assert_eq!(lines, vec!["x".repeat(MAX_CARRY_BYTES)]);
+        assert_eq!(d.cut_lines, 1);
+        // The rest of that line, up to its `\n`, is dropped (not passed on as a line of its own).
+        assert!(d.decode(b"tail of the long line").is_empty());
+        assert_eq!(d.carried_bytes(), 0);
+        assert_eq!(d.decode(b"more tail\nnext\n"), vec!["next"]);
+        assert_eq!((d.cut_lines, d.split_frames), (1, 3));
+        assert_eq!(d.decode(b"a\n"), vec!["a"]);
+    }
+
+    #[test]
+    fn messages_of_unknown_type_are_ignored_and_garbage_is_an_error() {
         let mut s = RelayStatus::default();
-        s.merge_frame(
-            r#"{"type":"status","event":"hello","source":"connected","address":"127.0.0.1:9999","reason":null,"demo":false,"lines_forwarded":12,"lines_dropped":0,"lines_cut":1,"invalid_utf8":2,"clients":1,"client_lines":0,"max_line_bytes":1048576,"future":true}"#,
-        )
-        .unwrap();
-        assert_eq!(s.source_connected, Some(true));
-        assert_eq!((s.lines_forwarded, s.lines_cut, s.invalid_utf8), (12, 1, 2));
-        assert!(s.summary().contains("127.0.0.1:9999"));
-        s.merge_frame(
-            r#"{"type":"status","event":"source_disconnected","source":"disconnected","reason":"the source closed the connection; retrying every 2 s"}"#,
-        )
-        .unwrap();
-        assert_eq!(s.source_connected, Some(false));
-        assert!(s.summary().contains("retrying every 2 s"));
-        s.merge_frame(r#"{"type":"other","source":"connected"}"#)
+        let connected = Status {
+            source: SourceState::Connected,
+            address: "127.0.0.1:9999".into(),
+            ..Status::default()
+        };
+        s.merge_frame(&TextMessage::Status(connected.clone()).to_json())
             .unwrap();
-        assert_eq!(s.unknown_messages, 1);
-        assert_eq!(s.source_connected, Some(false));
-        assert!(s.merge_frame("not json").is_err());
-        assert!(s.merge_frame("[1]").is_err());
+        s.merge_frame(r#"{"type":"other","source":"disconnected"}"#)
+            .unwrap();
+        assert_eq!(s.latest, connected);
+        for bad in ["not json", "[1]", r#"{"source":"connected"}"#] {
+            let e = s.merge_frame(bad).unwrap_err();
+            assert!(e.to_string().starts_with("unreadable relay status message"));
+        }
+        assert_eq!(s.latest, connected);
+    }
+
+    /// The relay's real status encoder (its hub, as a WebSocket client gets the frames) against this decoder.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod relay_round_trip {
+        use std::net::SocketAddr;
+        use std::sync::atomic::Ordering::Relaxed;
+        use std::sync::Arc;
+
+        use bytes::Bytes;
+        use dstream_protocol::StatusEvent;
+        use dstream_relay::hub::{ClientKind, ClientQueue, Hub, Outgoing};
+
+        use super::super::*;
+
+        fn peer() -> SocketAddr {
+            "127.0.0.1:1".parse().unwrap()
+        }
+
+        /// Takes everything queued for `client`; returns what the page read from each status frame.
+        fn read_statuses(client: &mut ClientQueue, page: &mut RelayStatus) -> Vec<Status> {
+            let mut read = Vec::new();
+            while let Some(outgoing) = client.try_recv() {
+                if let Outgoing::Status(json) = outgoing {
+                    page.merge_frame(&json).unwrap();
+                    read.push(page.latest.clone());
+                }
+            }
+            read
+        }
+
+        #[test]
+        fn every_status_the_relay_sends_reads_back_with_the_same_values() {
+            let hub = Arc::new(Hub::new("127.0.0.1:9999".into(), 100, 4096));
+            hub.set_demo(true);
+            let mut page = RelayStatus::default();
+            let mut client = hub.register(ClientKind::WebSocket, peer(), 8).unwrap();
+            let mut expected = vec![hub.status(StatusEvent::Hello)];
+            let mut read = read_statuses(&mut client, &mut page);
+
+            // A client that never reads, so the relay drops lines; repairs counted; lines sent to `client`.
+            let _slow = hub.register(ClientKind::Tee, peer(), 8).unwrap();
+            hub.count_repairs(2, 3);
+            let mut sent = 0;
+            while hub.counters().lines_dropped.load(Relaxed) == 0 {
+                hub.broadcast_data(Bytes::from_static(b"a\nb\nc\n"), 3);
+                sent += 3;
+                read.extend(read_statuses(&mut client, &mut page));
+            }
+            let events = [
+                StatusEvent::SourceConnected,
+                StatusEvent::Tick,
+                StatusEvent::SourceDisconnected,
+            ];
+            for event in events {
+                match event {
+                    StatusEvent::SourceConnected => hub.source_connected(),
+                    StatusEvent::SourceDisconnected => {
+                        assert!(hub.source_disconnected("the source closed the connection".into()))
+                    }
+                    _ => hub.broadcast_status(event),
+                }
+                expected.push(Status {
+                    client_lines: sent,
+                    ..hub.status(event)
+                });
+                read.extend(read_statuses(&mut client, &mut page));
+            }
+            assert_eq!(read, expected);
+            // Every field carried a value of its own, so a field lost or swapped on the way would show.
+            let last = read.last().unwrap();
+            assert!(last.demo && last.lines_dropped > 0 && last.client_lines > 0);
+            assert_eq!((last.lines_cut, last.invalid_utf8, last.clients), (2, 3, 1));
+            assert_eq!(last.max_line_bytes, 4096);
+            assert_eq!(
+                page.summary(),
+                "relay's source is down: the source closed the connection"
+            );
+        }
+
+        #[test]
+        fn the_summary_reads_the_relays_words() {
+            let hub = Arc::new(Hub::new("127.0.0.1:9999".into(), 1 << 20, 4096));
+            let mut page = RelayStatus::default();
+            assert_eq!(page.summary(), "relay connected");
+            let mut client = hub.register(ClientKind::WebSocket, peer(), 8).unwrap();
+            read_statuses(&mut client, &mut page);
+            assert_eq!(
+                page.summary(),
+                "relay's source is down: connecting to 127.0.0.1:9999"
+            );
+            hub.set_demo(true);
+            hub.source_connected();
+            read_statuses(&mut client, &mut page);
+            assert_eq!(
+                page.summary(),
+                "relay reads 127.0.0.1:9999 (relay's demo generator)"
+            );
+        }
     }
 }

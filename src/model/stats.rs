@@ -57,12 +57,12 @@ pub fn losses(s: &Stats, src: &SourceState) -> Vec<String> {
     );
     add(src.bad_status_frames, "unreadable relay status frames");
     add(
-        src.status.lines_dropped,
+        src.status.latest.lines_dropped,
         "lines the relay dropped for slow clients (all clients, since it started)",
     );
-    add(src.status.lines_cut, "over-long lines cut by the relay");
+    add(src.status.latest.lines_cut, "over-long lines cut by the relay");
     add(
-        src.status.invalid_utf8,
+        src.status.latest.invalid_utf8,
         "lines whose invalid UTF-8 the relay repaired",
     );
     v

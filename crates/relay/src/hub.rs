@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::status::{SourceState, Status, StatusEvent};
+use dstream_protocol::{CloseReason, SourceState, Status, StatusEvent, TextMessage};
 
 /// Something a client task has to send, in order.
 #[derive(Debug, Clone)]
@@ -83,7 +83,7 @@ struct Client {
     peer: SocketAddr,
     tx: mpsc::UnboundedSender<Outgoing>,
     shared: Arc<ClientShared>,
-    kick: Option<oneshot::Sender<String>>,
+    kick: Option<oneshot::Sender<CloseReason>>,
 }
 
 #[derive(Debug)]
@@ -294,14 +294,14 @@ impl Hub {
         self.status_struct(&inner, event, 0)
     }
 
+    /// The JSON text of a status message: the relay's one encoder of status frames.
     fn status_for(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> String {
-        self.status_struct(inner, event, client_lines).to_json()
+        TextMessage::Status(self.status_struct(inner, event, client_lines)).to_json()
     }
 
     fn status_struct(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> Status {
         let c = &self.counters;
         Status {
-            kind: "status".to_string(),
             event,
             source: inner.source,
             address: self.address.clone(),
@@ -315,9 +315,9 @@ impl Hub {
                 .clients
                 .iter()
                 .filter(|c| c.kind == ClientKind::WebSocket)
-                .count(),
+                .count() as u64,
             client_lines,
-            max_line_bytes: self.max_line_bytes,
+            max_line_bytes: self.max_line_bytes as u64,
         }
     }
 }
@@ -331,9 +331,11 @@ fn push(client: &mut Client, message: Outgoing, limit: usize, counters: &Counter
         let dropped = client.shared.queued_lines.load(Ordering::Acquire) + lines;
         counters.lines_dropped.fetch_add(dropped, Ordering::Relaxed);
         counters.slow_clients_closed.fetch_add(1, Ordering::Relaxed);
-        let reason = format!(
-            "too slow: {queued} bytes were waiting for you (limit {limit}); {dropped} lines dropped"
-        );
+        let reason = CloseReason::TooSlow {
+            queued,
+            limit,
+            dropped,
+        };
         tracing::warn!(
             client = client.id,
             peer = %client.peer,
@@ -360,19 +362,19 @@ pub struct ClientQueue {
     id: u64,
     hub: Arc<Hub>,
     rx: mpsc::UnboundedReceiver<Outgoing>,
-    kicked: Option<oneshot::Receiver<String>>,
+    kicked: Option<oneshot::Receiver<CloseReason>>,
     shared: Arc<ClientShared>,
 }
 
 /// Completes when the hub closes its client for being too slow (see [`ClientQueue::take_kicked`]).
 #[derive(Debug)]
 pub struct Kicked {
-    rx: Option<oneshot::Receiver<String>>,
+    rx: Option<oneshot::Receiver<CloseReason>>,
 }
 
 impl Kicked {
     /// Completes with the reason when the hub closed the client for being too slow; never completes otherwise.
-    pub async fn wait(&mut self) -> String {
+    pub async fn wait(&mut self) -> CloseReason {
         match &mut self.rx {
             Some(rx) => match rx.await {
                 Ok(reason) => reason,
@@ -405,6 +407,13 @@ impl ClientQueue {
         let message = self.rx.try_recv().ok()?;
         self.taken(&message);
         Some(message)
+    }
+
+    /// Throws away every message still queued (the client will not get them: it is being closed), freeing their
+    /// memory at once.
+    pub fn discard_queued(&mut self) {
+        self.rx.close();
+        while self.try_recv().is_some() {}
     }
 
     fn taken(&self, message: &Outgoing) {
@@ -452,7 +461,17 @@ mod tests {
         let reason = tokio::time::timeout(std::time::Duration::from_secs(1), kicked.wait())
             .await
             .expect("slow client kicked");
-        assert!(reason.starts_with("too slow"), "{reason}");
+        assert!(
+            matches!(
+                reason,
+                CloseReason::TooSlow {
+                    limit: 100,
+                    dropped: 12,
+                    ..
+                }
+            ),
+            "{reason:?}"
+        );
         assert_eq!(hub.counters().lines_dropped.load(Ordering::Relaxed), 3 * 4);
         assert_eq!(hub.counters().lines_forwarded.load(Ordering::Relaxed), 15);
         drop(slow);
@@ -469,7 +488,10 @@ mod tests {
             TooManyClients { max: 1 }
         );
         match a.try_recv() {
-            Some(Outgoing::Status(json)) => assert!(json.contains("\"event\":\"hello\"")),
+            Some(Outgoing::Status(json)) => match TextMessage::from_json(&json) {
+                Ok(TextMessage::Status(s)) => assert_eq!(s.event, StatusEvent::Hello),
+                other => panic!("expected a status message, got {other:?}"),
+            },
             other => panic!("expected hello, got {other:?}"),
         }
         drop(a);

@@ -1,13 +1,13 @@
 //! DStream Lab's relay: a TCP line source (`send-messages`) and a TCP → WebSocket relay (`relay`).
 //!
-//! The protocol between the relay and the browser is specified in the crate's `README.md`. Module by concern:
+//! The protocol between the relay and the browser is specified in the crate's `README.md`; its types, limits and
+//! close codes are the `dstream-protocol` crate's, shared with the page. Module by concern:
 //!
 //! - [`lines`]: splitting bytes into clean, capped UTF-8 lines (like Java's `readLine()`).
 //! - [`source`]: connecting to the TCP source, packing lines into frames, retrying forever.
 //! - [`hub`]: the clients, their bounded queues and the relay-wide counters.
 //! - [`ws`]: the WebSocket server (path, `Origin` and client-cap checks, per-client writer).
 //! - [`tee`]: the `--tee` plain TCP re-serve for PySpark.
-//! - [`status`]: the JSON status messages.
 //! - [`serve`]: the `send-messages` line server (also used by `relay --demo`).
 //! - [`relay`]: wiring it all together; [`shutdown`]: graceful Ctrl-C; [`error`]: the error type.
 
@@ -20,7 +20,6 @@ pub mod relay;
 pub mod serve;
 pub mod shutdown;
 pub mod source;
-pub mod status;
 pub mod tee;
 pub mod ws;
 

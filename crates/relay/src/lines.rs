@@ -3,8 +3,10 @@
 //! [`LineSplitter`] turns the bytes read from the TCP source into lines the way Java's
 //! `BufferedReader.readLine()` (and so Spark's `socketTextStream`) does: `\n`, `\r\n` and a lone `\r` each end a
 //! line, and a last line without a terminator still counts. On top of that it makes every line safe to forward:
-//! invalid UTF-8 is replaced with U+FFFD and lines longer than a cap are cut, and both are counted.
+//! invalid UTF-8 is replaced with U+FFFD and lines longer than a cap are cut (by the protocol's one rule for
+//! over-long lines, [`PartialLine`]), and both are counted.
 
+use dstream_protocol::PartialLine;
 use memchr::{memchr, memchr2, memchr_iter, memrchr};
 
 /// Where a [`LineSplitter`] puts its lines.
@@ -47,11 +49,8 @@ pub struct LineCounts {
 /// end of the stream call [`LineSplitter::finish`] to get the last, unterminated line.
 #[derive(Debug)]
 pub struct LineSplitter {
-    max_line_bytes: usize,
-    /// The beginning of the current line when it spans chunks (never longer than `max_line_bytes`).
-    partial: Vec<u8>,
-    /// The current line was too long and has already been handed out cut: skip up to its terminator.
-    cutting: bool,
+    /// The current line when it spans chunks, capped (it also remembers a cut line whose rest is skipped).
+    partial: PartialLine,
     /// The previous byte was a `\r` that ended a line: a `\n` right after it belongs to the same terminator.
     after_cr: bool,
     counts: LineCounts,
@@ -61,9 +60,7 @@ impl LineSplitter {
     /// A splitter that cuts lines longer than `max_line_bytes` bytes (a cap of 0 is taken as 1).
     pub fn new(max_line_bytes: usize) -> LineSplitter {
         LineSplitter {
-            max_line_bytes: max_line_bytes.max(1),
-            partial: Vec::new(),
-            cutting: false,
+            partial: PartialLine::new(max_line_bytes),
             after_cr: false,
             counts: LineCounts::default(),
         }
@@ -71,12 +68,12 @@ impl LineSplitter {
 
     /// Whether the splitter holds nothing of an unfinished line (so the next byte starts a new line).
     pub fn is_idle(&self) -> bool {
-        self.partial.is_empty() && !self.cutting && !self.after_cr
+        self.partial.is_idle() && !self.after_cr
     }
 
     /// The cap on line length, in bytes.
     pub fn max_line_bytes(&self) -> usize {
-        self.max_line_bytes
+        self.partial.max_line_bytes()
     }
 
     /// Returns the counts since the last call (or since the start) and resets them.
@@ -86,6 +83,7 @@ impl LineSplitter {
 
     /// Consumes `input`, handing every line it completes to `emit`.
     pub fn feed(&mut self, mut input: &[u8], emit: &mut impl LineSink) {
+        let max = self.partial.max_line_bytes();
         let mut tried_block = false;
         while !input.is_empty() {
             if self.after_cr {
@@ -95,12 +93,12 @@ impl LineSplitter {
                     continue;
                 }
             }
-            if !tried_block && self.partial.is_empty() && !self.cutting {
+            if !tried_block && self.partial.is_idle() {
                 // Fast path: all the complete lines of this chunk at once, when they need no repair.
                 tried_block = true;
                 if let Some(last) = memrchr(b'\n', input) {
                     let block = &input[..=last];
-                    if block.len() <= self.max_line_bytes
+                    if block.len() <= max
                         && memchr(b'\r', block).is_none()
                         && simdutf8::basic::from_utf8(block).is_ok()
                     {
@@ -115,10 +113,9 @@ impl LineSplitter {
             match memchr2(b'\n', b'\r', input) {
                 Some(i) => {
                     let body = &input[..i];
-                    if self.partial.is_empty() && !self.cutting && body.len() <= self.max_line_bytes
-                    {
+                    if self.partial.is_idle() && body.len() <= max {
                         // Fast path: the whole line is in this chunk.
-                        self.emit_line(body, false, emit);
+                        emit_line(&mut self.counts, max, body, false, emit);
                     } else {
                         self.absorb(body, emit);
                         self.end_line(emit);
@@ -136,78 +133,58 @@ impl LineSplitter {
 
     /// The stream has ended: hands out the last line if it had no terminator, and resets the splitter.
     pub fn finish(&mut self, emit: &mut impl LineSink) {
-        if !self.cutting && !self.partial.is_empty() {
+        if !self.partial.is_empty() {
             self.end_line(emit);
         }
         self.partial.clear();
-        self.cutting = false;
         self.after_cr = false;
     }
 
     /// Adds bytes of the current line, cutting it when it grows past the cap.
     fn absorb(&mut self, body: &[u8], emit: &mut impl LineSink) {
-        if self.cutting || body.is_empty() {
-            return;
-        }
-        let room = self.max_line_bytes - self.partial.len();
-        if body.len() <= room {
-            self.partial.extend_from_slice(body);
-            return;
-        }
-        self.partial.extend_from_slice(&body[..room]);
-        // Do not cut a UTF-8 character in two: back up over its start when the first byte left out continues it.
-        let mut end = self.partial.len();
-        let mut next = body[room];
-        let lowest = end.saturating_sub(3);
-        while end > lowest && is_continuation(next) {
-            end -= 1;
-            next = self.partial[end];
-        }
-        let line = std::mem::take(&mut self.partial);
-        self.emit_line(&line[..end], true, emit);
-        self.partial = line;
-        self.partial.clear();
-        self.cutting = true;
+        let max = self.partial.max_line_bytes();
+        let counts = &mut self.counts;
+        self.partial
+            .extend(body, |line| emit_line(counts, max, line, true, emit));
     }
 
     /// The current line has ended with a terminator.
     fn end_line(&mut self, emit: &mut impl LineSink) {
-        if self.cutting {
-            self.cutting = false;
-            return;
-        }
-        let line = std::mem::take(&mut self.partial);
-        self.emit_line(&line, false, emit);
-        self.partial = line;
-        self.partial.clear();
-    }
-
-    fn emit_line(&mut self, line: &[u8], cut: bool, emit: &mut impl LineSink) {
-        self.counts.lines += 1;
-        if cut {
-            self.counts.cut += 1;
-        }
-        match std::str::from_utf8(line) {
-            Ok(_) => emit.line(line),
-            Err(_) => {
-                let mut repaired = String::from_utf8_lossy(line).into_owned();
-                self.counts.invalid_utf8 += 1;
-                if repaired.len() > self.max_line_bytes {
-                    // Each bad byte became a 3-byte U+FFFD: keep the cap.
-                    let mut end = self.max_line_bytes;
-                    while !repaired.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    repaired.truncate(end);
-                }
-                emit.line(repaired.as_bytes());
-            }
-        }
+        let max = self.partial.max_line_bytes();
+        let counts = &mut self.counts;
+        self.partial
+            .end(|line| emit_line(counts, max, line, false, emit));
     }
 }
 
-fn is_continuation(byte: u8) -> bool {
-    byte & 0b1100_0000 == 0b1000_0000
+/// Counts one line and hands it to `emit`, repairing invalid UTF-8 without letting it grow past `max`.
+fn emit_line(
+    counts: &mut LineCounts,
+    max: usize,
+    line: &[u8],
+    cut: bool,
+    emit: &mut impl LineSink,
+) {
+    counts.lines += 1;
+    if cut {
+        counts.cut += 1;
+    }
+    match std::str::from_utf8(line) {
+        Ok(_) => emit.line(line),
+        Err(_) => {
+            let mut repaired = String::from_utf8_lossy(line).into_owned();
+            counts.invalid_utf8 += 1;
+            if repaired.len() > max {
+                // Each bad byte became a 3-byte U+FFFD: keep the cap.
+                let mut end = max;
+                while !repaired.is_char_boundary(end) {
+                    end -= 1;
+                }
+                repaired.truncate(end);
+            }
+            emit.line(repaired.as_bytes());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use dstream_protocol::{StatusEvent, DEFAULT_MAX_LINE_BYTES};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
@@ -12,7 +13,6 @@ use crate::hub::Hub;
 use crate::serve::{self, ServeConfig};
 use crate::shutdown::Shutdown;
 use crate::source::{self, SourceConfig};
-use crate::status::StatusEvent;
 use crate::tee;
 use crate::ws::{self, WsConfig};
 
@@ -58,7 +58,7 @@ impl Default for RelayConfig {
             tee: None,
             allow_origins: Vec::new(),
             max_clients: 64,
-            max_line_bytes: 1024 * 1024,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             frame_bytes: 64 * 1024,
             max_delay: Duration::ZERO,
             client_queue_bytes: 16 * 1024 * 1024,

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dstream_protocol::{CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
@@ -17,12 +18,12 @@ use crate::accept::accept_until_shutdown;
 use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
 use crate::shutdown::Shutdown;
 
-/// The largest message a client may send (it has no reason to send any).
-pub const MAX_INCOMING_MESSAGE: usize = 64 * 1024;
-
 /// How long a handshake, or a polite close, may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a client closed for being too slow has to read the data already on its way before its close frame.
+/// It is slow, not gone: with the 1 s of other closes it would miss the close and see its stream cut off mid-frame.
+const SLOW_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Who may connect.
 #[derive(Debug, Clone)]
@@ -68,11 +69,11 @@ impl Refusal {
 
 /// Decides whether a handshake request may proceed (path `/ws`, allowed `Origin`).
 pub fn check_request(request: &Request, config: &WsConfig) -> Result<(), Refusal> {
-    if request.uri().path() != "/ws" {
+    if request.uri().path() != WS_PATH {
         return Err(Refusal {
             status: StatusCode::NOT_FOUND,
             message: format!(
-                "no WebSocket here: the relay serves ws://HOST:PORT/ws, not {}",
+                "no WebSocket here: the relay serves ws://HOST:PORT{WS_PATH}, not {}",
                 request.uri().path()
             ),
         });
@@ -143,8 +144,8 @@ async fn serve_client(
     let slot: Arc<Mutex<Option<ClientQueue>>> = Arc::new(Mutex::new(None));
     let callback = handshake_callback(peer, config, hub.clone(), slot.clone());
     let ws_config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_INCOMING_MESSAGE))
-        .max_frame_size(Some(MAX_INCOMING_MESSAGE))
+        .max_message_size(Some(MAX_CLIENT_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_CLIENT_MESSAGE_BYTES))
         // Clients send (almost) nothing, and tungstenite zero-fills this many bytes of its read buffer on every
         // read attempt, which the relay makes each time it waits for data or a message: with the default 128 KiB
         // that memset was about 9 % of the relay's CPU at 10 k lines/s. Larger messages still arrive (in steps).
@@ -185,8 +186,8 @@ async fn stream_to_client(
     let close = loop {
         let first = tokio::select! {
             biased;
-            reason = kicked.wait() => break Some((CloseCode::Policy, reason)),
-            _ = shutdown.wait() => break Some((CloseCode::Away, "relay shutting down".to_string())),
+            reason = kicked.wait() => break Some(reason),
+            _ = shutdown.wait() => break Some(CloseReason::Shutdown),
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None => break None,
                 Some(Ok(Message::Text(_) | Message::Binary(_))) => {
@@ -196,10 +197,7 @@ async fn stream_to_client(
                 Some(Ok(_)) => continue,
                 Some(Err(WsError::Capacity(e))) => {
                     tracing::info!(client = queue.id(), "closing a client that sent too much: {e}");
-                    break Some((
-                        CloseCode::Size,
-                        format!("message too big: the relay accepts at most {MAX_INCOMING_MESSAGE} bytes from a client"),
-                    ));
+                    break Some(CloseReason::MessageTooBig);
                 }
                 Some(Err(e)) => return format!("connection error ({e})"),
             },
@@ -221,8 +219,8 @@ async fn stream_to_client(
         };
         let written = tokio::select! {
             biased;
-            reason = kicked.wait() => break Some((CloseCode::Policy, reason)),
-            _ = shutdown.wait() => break Some((CloseCode::Away, "relay shutting down".to_string())),
+            reason = kicked.wait() => break Some(reason),
+            _ = shutdown.wait() => break Some(CloseReason::Shutdown),
             written = write => written,
         };
         if let Err(e) = written {
@@ -230,14 +228,27 @@ async fn stream_to_client(
         }
     };
     match close {
-        Some((code, reason)) => {
-            let frame = CloseFrame {
-                code,
-                reason: reason.clone().into(),
+        Some(reason) => {
+            // What is still queued will never be sent: free it now, and send the close frame next. It follows only
+            // the bytes already on their way (the WebSocket write buffer and the socket's), which a slow client
+            // gets first, so give it time to read them.
+            queue.discard_queued();
+            let wait = match reason {
+                CloseReason::TooSlow { .. } => SLOW_CLOSE_TIMEOUT,
+                _ => CLOSE_TIMEOUT,
             };
-            let _ =
-                tokio::time::timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
-            format!("closed by the relay ({reason})")
+            let frame = CloseFrame {
+                code: CloseCode::from(reason.code()),
+                reason: reason.to_string().into(),
+            };
+            match tokio::time::timeout(wait, sink.send(Message::Close(Some(frame)))).await {
+                Ok(Ok(())) => format!("closed by the relay ({reason})"),
+                Ok(Err(e)) => format!("closed by the relay ({reason}); the close frame failed ({e})"),
+                Err(_) => format!(
+                    "closed by the relay ({reason}); the client did not read up to the close frame within {} s",
+                    wait.as_secs()
+                ),
+            }
         }
         None => "the client closed the connection".to_string(),
     }

@@ -6,14 +6,15 @@ use std::future::Future;
 use std::io::{BufRead, BufReader as StdBufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
 use dstream_engine::generator::LogGenerator;
+use dstream_protocol::{SourceState, Status, StatusEvent, TextMessage};
 use dstream_relay::relay::{Relay, RelayConfig};
 use dstream_relay::serve::{self, ServeConfig};
 use dstream_relay::shutdown::{self, ShutdownTrigger};
-use dstream_relay::status::{SourceState, Status, StatusEvent};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -129,11 +130,10 @@ impl Client {
                     lines.pop();
                     return Event::Lines(lines);
                 }
-                Some(Ok(Message::Text(json))) => {
-                    let status: Status = serde_json::from_str(json.as_str()).expect("status JSON");
-                    assert_eq!(status.kind, "status");
-                    return Event::Status(status);
-                }
+                Some(Ok(Message::Text(json))) => match TextMessage::from_json(json.as_str()) {
+                    Ok(TextMessage::Status(status)) => return Event::Status(status),
+                    other => panic!("expected a status message, got {other:?} from {json}"),
+                },
                 Some(Ok(Message::Close(frame))) => return Event::Closed(frame),
                 Some(Ok(_)) => continue,
             }
@@ -297,17 +297,18 @@ async fn source_killed_and_restarted_relay_reconnects_and_says_so() {
 }
 
 #[tokio::test]
-async fn a_client_that_never_reads_is_closed_while_another_gets_everything() {
+async fn a_client_that_stops_reading_gets_a_1008_close_while_another_gets_everything() {
     bounded(async {
         let source = Source::new().await;
+        let queue_limit = 1024 * 1024;
         let config = RelayConfig {
-            client_queue_bytes: 1024 * 1024,
+            client_queue_bytes: queue_limit,
             ..relay_config(source.addr())
         };
         let (relay, _stop) = start_relay(config).await;
         let mut feed = source.accept().await;
 
-        // The sleeper: a tiny receive buffer, and it never reads.
+        // The sleeper: a tiny receive buffer, and it reads nothing until a while after the relay closed it.
         let socket = TcpSocket::new_v4().unwrap();
         socket.set_recv_buffer_size(4096).unwrap();
         let stream = socket.connect(relay.ws_addr).await.unwrap();
@@ -325,6 +326,30 @@ async fn a_client_that_never_reads_is_closed_while_another_gets_everything() {
             let (lines, _) = good.lines(n).await;
             let (status, _) = good.until_status(|s| s.lines_dropped > 0).await;
             (lines, status)
+        });
+        let hub = relay.hub().clone();
+        let sleeper_task = tokio::spawn(async move {
+            step("the relay to close the sleeper", async {
+                while hub.counters().slow_clients_closed.load(Relaxed) == 0 {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            })
+            .await;
+            // Longer than a close normally waits (1 s): a slow client is still owed its close frame.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let mut got = 0usize;
+            let end = loop {
+                match step("the sleeper's stream to end", sleeper.next()).await {
+                    Some(Ok(Message::Binary(data))) => {
+                        got += data.iter().filter(|&&b| b == b'\n').count()
+                    }
+                    Some(Ok(Message::Close(frame))) => break Ok(frame),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => break Err(format!("error {e}")),
+                    None => break Err("end of stream without a close frame".to_string()),
+                }
+            };
+            (got, end)
         });
         let mut payload = Vec::new();
         for line in &expected {
@@ -346,29 +371,24 @@ async fn a_client_that_never_reads_is_closed_while_another_gets_everything() {
         );
         assert!(status.lines_dropped > 0);
 
-        // The sleeper was closed: reading now gives some data, then the end (close 1008 or a closed socket).
-        let mut got = 0usize;
-        let end = loop {
-            match step("the sleeper's stream to end", sleeper.next()).await {
-                Some(Ok(Message::Binary(data))) => {
-                    got += data.iter().filter(|&&b| b == b'\n').count()
-                }
-                Some(Ok(Message::Close(frame))) => break format!("close {frame:?}"),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => break format!("error {e}"),
-                None => break "end".to_string(),
-            }
-        };
+        // The sleeper got the data that was already on its way, then a real close frame: 1008 and the reason.
+        let (got, end) = step("the sleeper", sleeper_task).await.unwrap();
         assert!(
             got < n,
-            "the sleeper got everything ({got} lines), so it was not cut off; end: {end}"
+            "the sleeper got everything ({got} lines), so it was not cut off"
         );
-        if let Some(code) = end.strip_prefix("close ") {
-            assert!(
-                code.contains("Policy") && code.contains("too slow"),
-                "{end}"
-            );
-        }
+        let frame = end
+            .unwrap_or_else(|e| panic!("the sleeper got {got} lines, then no close frame: {e}"))
+            .expect("the close frame has a code");
+        assert_eq!(frame.code, CloseCode::Policy, "{frame:?}");
+        let reason = frame.reason.as_str();
+        let limit = format!("(limit {queue_limit}); ");
+        assert!(
+            reason.starts_with("too slow: ")
+                && reason.contains(&limit)
+                && reason.ends_with(" lines dropped"),
+            "{reason}"
+        );
     })
     .await;
 }

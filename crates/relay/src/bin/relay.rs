@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use dstream_protocol::DEFAULT_MAX_LINE_BYTES;
 use dstream_relay::relay::{RelayConfig, DEFAULT_ORIGINS};
 use dstream_relay::{logging, shutdown, Relay};
 
@@ -48,7 +49,7 @@ struct Args {
     demo_rate: f64,
 
     /// Lines longer than this many bytes are cut to it (and counted in lines_cut).
-    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 30)))]
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES as u64, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 30)))]
     max_line_bytes: u64,
 
     /// A data frame is sent once it holds this many bytes (frames hold complete lines only).
