@@ -7,7 +7,7 @@
 use crate::chart::ChartPoint;
 use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
 use crate::code::pyspark_code;
-use crate::engine::{BatchReport, MessageType, Mode, SeedConfig, SeedLab};
+use crate::engine::{BatchReport, MessageType, Mode, NotebookConfig, NotebookLab};
 use crate::protocol::{LineDecoder, RelayStatus};
 use crate::teach::memory::{TeachMemory, Timing};
 use crate::timefmt::{clock_label, parse_seconds, seconds_literal};
@@ -238,7 +238,7 @@ pub struct Draft {
 
 impl Draft {
     /// The form showing `c`.
-    pub fn from_config(c: &SeedConfig) -> Self {
+    pub fn from_config(c: &NotebookConfig) -> Self {
         Self {
             interval_ms: c.batch_interval_ms,
             window: seconds_literal(c.window_ms),
@@ -250,8 +250,8 @@ impl Draft {
     }
 
     /// The configuration the form describes, or the error Spark (or the form) would give.
-    pub fn to_config(&self) -> Result<SeedConfig, String> {
-        let c = SeedConfig {
+    pub fn to_config(&self) -> Result<NotebookConfig, String> {
+        let c = NotebookConfig {
             batch_interval_ms: self.interval_ms,
             window_ms: parse_seconds("window duration", &self.window)?,
             slide_ms: parse_seconds("slide duration", &self.slide)?,
@@ -536,7 +536,7 @@ pub enum Action {
 
 /// The page's whole state. See the module docs.
 pub struct Lab {
-    engine: SeedLab,
+    engine: NotebookLab,
     /// The settings form.
     pub draft: Draft,
     /// Why the form cannot be applied, in Spark's words where Spark has them.
@@ -589,7 +589,7 @@ impl Lab {
         for e in &params.errors {
             notices.push((Level::Warn, format!("Ignored URL parameter: {e}")));
         }
-        let mut config = SeedConfig::default();
+        let mut config = NotebookConfig::default();
         if let Some(i) = params.interval_ms {
             config.batch_interval_ms = i;
         }
@@ -604,7 +604,7 @@ impl Lab {
                 Level::Error,
                 format!("The URL's settings were refused ({e}); using the notebook's defaults."),
             ));
-            config = SeedConfig::default();
+            config = NotebookConfig::default();
         }
         let restored = saved.map(|text| {
             SavedCheckpoint::parse(text).and_then(|cp| cp.restore().map(|lab| (cp, lab)))
@@ -682,12 +682,12 @@ impl Lab {
         lab
     }
 
-    fn fresh_engine(config: &SeedConfig, now_ms: i64) -> SeedLab {
+    fn fresh_engine(config: &NotebookConfig, now_ms: i64) -> NotebookLab {
         let zero = aligned_zero(now_ms, config.batch_interval_ms);
-        match SeedLab::new(config.clone(), zero) {
+        match NotebookLab::new(config.clone(), zero) {
             Ok(l) => l,
             // `config` was validated by every caller; the defaults are the notebook's and always valid.
-            Err(_) => SeedLab::new(SeedConfig::default(), aligned_zero(now_ms, 10_000))
+            Err(_) => NotebookLab::new(NotebookConfig::default(), aligned_zero(now_ms, 10_000))
                 .expect("the notebook's default settings are valid"),
         }
     }
@@ -903,7 +903,7 @@ impl Lab {
         }
     }
 
-    fn restart(&mut self, config: SeedConfig, now_ms: i64) {
+    fn restart(&mut self, config: NotebookConfig, now_ms: i64) {
         self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
         self.engine = Self::fresh_engine(&config, now_ms);
         self.draft = Draft::from_config(&config);
@@ -1005,7 +1005,7 @@ impl Lab {
     }
 
     /// The running configuration.
-    pub fn config(&self) -> &SeedConfig {
+    pub fn config(&self) -> &NotebookConfig {
         self.engine.config()
     }
 
@@ -1176,7 +1176,7 @@ mod tests {
     fn batches_align_to_the_wall_clock() {
         let lab = boot();
         assert_eq!(lab.next_batch_time_ms(), T0 + 10_000);
-        assert_eq!(lab.config(), &SeedConfig::default());
+        assert_eq!(lab.config(), &NotebookConfig::default());
     }
 
     #[test]
@@ -1315,7 +1315,7 @@ mod tests {
         assert!(lab.draft_error.as_deref().unwrap().contains("multiple"));
         assert_eq!(lab.generation, 0);
         assert_eq!(lab.pending_lines(), 1);
-        assert_eq!(lab.config(), &SeedConfig::default());
+        assert_eq!(lab.config(), &NotebookConfig::default());
         lab.apply(Action::Edit(DraftField::Window("abc".into())));
         assert!(lab.draft_error.as_deref().unwrap().contains("number"));
         // A valid change restarts with the new settings.
@@ -1439,7 +1439,7 @@ mod tests {
             assert_eq!(n.len(), 1, "{bad}");
             assert_eq!(n[0].level, Level::Error);
             assert!(n[0].text.contains("Starting fresh"));
-            assert_eq!(lab.config(), &SeedConfig::default());
+            assert_eq!(lab.config(), &NotebookConfig::default());
         }
     }
 
@@ -1459,7 +1459,7 @@ mod tests {
         assert!(lab.notices().any(|n| n.text.contains("bogus")));
         // An interval the window cannot follow is refused with the engine's words, defaults used.
         let lab = Lab::boot(None, T0, &BootParams::from_query("interval=3"), "ws://x/ws");
-        assert_eq!(lab.config(), &SeedConfig::default());
+        assert_eq!(lab.config(), &NotebookConfig::default());
         assert!(lab.notices().any(|n| n.level == Level::Error));
     }
 

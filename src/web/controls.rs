@@ -2,7 +2,7 @@
 
 use super::platform::{now_local_ms, storage_get, storage_remove, storage_set};
 use crate::checkpoint::STORAGE_KEY;
-use crate::engine::SeedConfig;
+use crate::engine::NotebookConfig;
 use crate::model::{
     Action, Draft, DraftField, Level, Notice, RelayLink, SourceChoice, SourceKind,
     BATCH_INTERVALS_S, MAX_SIM_RATE,
@@ -166,7 +166,7 @@ pub struct ControlsProps {
     /// Why the form cannot be applied.
     pub draft_error: Option<String>,
     /// The running settings.
-    pub running: SeedConfig,
+    pub running: NotebookConfig,
     /// Whether the batch clock is stopped.
     pub paused: bool,
     /// Batches run.

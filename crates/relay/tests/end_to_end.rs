@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use dstream_engine::generator::LogGenerator;
+use dstream_notebook::generator::LogGenerator;
 use dstream_relay::relay::{Relay, RelayConfig};
 use dstream_relay::serve::{self, ServeConfig};
 use dstream_relay::shutdown::{self, ShutdownTrigger};
