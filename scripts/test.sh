@@ -18,8 +18,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32, the app)"
 cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "engine builds for wasm32"
-cargo build -p dstream-engine --target wasm32-unknown-unknown
+step "engine and notebook build for wasm32"
+cargo build -p dstream-engine -p dstream-notebook --no-default-features --target wasm32-unknown-unknown
 
 step "workspace tests"
 cargo test --workspace

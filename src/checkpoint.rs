@@ -1,7 +1,7 @@
 //! The browser's stand-in for `ssc.checkpoint("checkpoint")`: what is saved in localStorage after every batch,
 //! and how a saved value is read back, with a clear error for anything corrupt or from another version.
 
-use crate::engine::{EngineError, SeedConfig, SeedLab};
+use crate::engine::{EngineError, NotebookConfig, NotebookLab};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,12 +18,12 @@ pub struct SavedCheckpoint {
     /// [`FORMAT`] at save time.
     pub format: u32,
     /// The configuration the pipelines ran with.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
     /// The number of the last batch included.
     pub batch: u64,
     /// That batch's time label, to tell the student what was restored.
     pub time_label: String,
-    /// `SeedLab::checkpoint_json`.
+    /// `NotebookLab::checkpoint_json`.
     pub engine: String,
 }
 
@@ -55,7 +55,7 @@ impl std::error::Error for CheckpointError {}
 
 impl SavedCheckpoint {
     /// Captures `lab` after batch `batch` (labelled `time_label`).
-    pub fn capture(lab: &SeedLab, batch: u64, time_label: &str) -> Self {
+    pub fn capture(lab: &NotebookLab, batch: u64, time_label: &str) -> Self {
         Self {
             format: FORMAT,
             config: lab.config().clone(),
@@ -84,8 +84,8 @@ impl SavedCheckpoint {
     }
 
     /// Rebuilds the engine from this checkpoint.
-    pub fn restore(&self) -> Result<SeedLab, CheckpointError> {
-        SeedLab::restore(self.config.clone(), &self.engine)
+    pub fn restore(&self) -> Result<NotebookLab, CheckpointError> {
+        NotebookLab::restore(self.config.clone(), &self.engine)
             .map_err(|e: EngineError| CheckpointError::Engine(e.to_string()))
     }
 }

@@ -1,14 +1,14 @@
 //! The notebook's PySpark code for each mode, written out with the parameters currently running, so students
 //! see exactly which program the panel reproduces.
 
-use crate::engine::{Mode, SeedConfig};
+use crate::engine::{Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
 
 /// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`.
 ///
 /// The notebook's third example says `sc = StreamingContext(...)` and then uses `ssc`; the code shown here
 /// names it `ssc` throughout so it runs as written.
-pub fn pyspark_code(mode: Mode, c: &SeedConfig) -> String {
+pub fn pyspark_code(mode: Mode, c: &NotebookConfig) -> String {
     let interval = seconds_literal(c.batch_interval_ms);
     let (app, extra_checkpoint) = match mode {
         Mode::Stateless => ("Spark Streaming - Stateless", false),
@@ -55,7 +55,7 @@ pub fn pyspark_code(mode: Mode, c: &SeedConfig) -> String {
 /// `target = codes.reduceByKeyAndWindow(...)` for `c`, one keyword argument a
 /// line, aligned under the first. `eq` joins keywords and values: `" = "` as the
 /// notebook writes them, `"="` for PEP 8 in the exported script.
-pub fn window_call(target: &str, eq: &str, c: &SeedConfig) -> String {
+pub fn window_call(target: &str, eq: &str, c: &NotebookConfig) -> String {
     let head = format!("{target} = codes.reduceByKeyAndWindow(");
     let pad = " ".repeat(head.len());
     let inv = if c.inverse {
@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn defaults_match_the_notebook() {
-        let c = SeedConfig::default();
+        let c = NotebookConfig::default();
         let w = pyspark_code(Mode::Window, &c);
         assert!(w.contains("StreamingContext(spark.sparkContext, 10)"));
         assert!(w.contains("invFunc = lambda x, y: x - y,"));
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn parameters_follow_the_config() {
-        let c = SeedConfig {
+        let c = NotebookConfig {
             batch_interval_ms: 1_000,
             window_ms: 5_000,
             slide_ms: 2_000,

@@ -1,8 +1,10 @@
-//! The single door between the app and the engine's seed API: every other module imports from here, so the
-//! app depends on exactly the seed-level surface (`dstream_engine::seed`, `EngineError`, `LogGenerator`).
+//! The single door between the app and the engine: every module of the app imports the notebook's lab, its settings,
+//! reports and explanations, the shared `LogGenerator` and `EngineError` from here, so the app depends on exactly this
+//! surface of `dstream-notebook` (and of `dstream-engine`, only its error type).
 
-pub use dstream_engine::generator::LogGenerator;
-pub use dstream_engine::seed::{
-    get_message_type, BatchReport, MessageType, Mode, ModeOutput, SeedConfig, SeedLab,
-};
 pub use dstream_engine::EngineError;
+pub use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
+pub use dstream_notebook::generator::LogGenerator;
+pub use dstream_notebook::{
+    get_message_type, BatchReport, MessageType, Mode, ModeOutput, NotebookConfig, NotebookLab,
+};

@@ -2,7 +2,8 @@
 //!
 //! Layers, from the wire to the screen:
 //! - [`protocol`] decodes the relay's WebSocket frames (plain Rust);
-//! - the engine ([`engine`], a re-export of `dstream_engine::seed`) turns lines into batches exactly as PySpark;
+//! - the engine ([`engine`], re-exports of the `dstream-notebook` crate, the notebook's job on `dstream-engine`) turns
+//!   lines into batches exactly as PySpark;
 //! - [`model`] is the view model and the app's one reducer: history, consoles, source status, checkpoints;
 //!   each action returns the side effects (sockets, timers, storage) it calls for, as values;
 //! - [`chart`] and [`code`] compute what the panels draw (plain Rust, so all of the above tests natively);

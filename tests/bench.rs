@@ -5,7 +5,7 @@
 //! Natively: `cargo test --release -p dstream-lab --test bench -- --nocapture`
 //! In the browser: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test bench`
 
-use dstream_lab::engine::{LogGenerator, SeedConfig, SeedLab};
+use dstream_lab::engine::{LogGenerator, NotebookConfig, NotebookLab};
 use dstream_lab::model::{Action, BootParams, Lab};
 
 const LINES: usize = 100_000;
@@ -52,7 +52,7 @@ fn batch_of_100k_lines_through_all_three_modes() {
     let input = lines();
     // Engine alone: push + run_batch, window 20 s / slide 10 s (all three modes emit at every second batch).
     let mut engine_ms = Vec::new();
-    let mut lab = SeedLab::new(SeedConfig::default(), 0).unwrap();
+    let mut lab = NotebookLab::new(NotebookConfig::default(), 0).unwrap();
     // Round 0 warms up (JIT tiers, memory growth) and is not counted.
     for round in 0..=ROUNDS {
         let t = now_ms();

@@ -162,7 +162,7 @@ struct StreamCfg {
 }
 
 /// Where `send-messages`, `relay` and `replay` are: `E2E_BIN_DIR`, or built now into the test's own target
-/// directory (`cargo build -p dstream-relay -p dstream-engine --bins`).
+/// directory (`cargo build -p dstream-relay -p dstream-notebook --bins`).
 struct Bins {
     send_messages: PathBuf,
     relay: PathBuf,
@@ -196,7 +196,7 @@ async fn locate_bins() -> Res<Bins> {
                     "-p",
                     "dstream-relay",
                     "-p",
-                    "dstream-engine",
+                    "dstream-notebook",
                     "--bins",
                 ])
                 .env("CARGO_TARGET_DIR", &target)
@@ -214,7 +214,7 @@ async fn locate_bins() -> Res<Bins> {
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
             if !status.success() {
                 return Err(format!(
-                    "cargo build -p dstream-relay -p dstream-engine --bins failed: {status}"
+                    "cargo build -p dstream-relay -p dstream-notebook --bins failed: {status}"
                 ));
             }
             profile_dir

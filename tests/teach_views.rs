@@ -1,10 +1,11 @@
 //! The teaching views rendered in a real browser (headless Chromium) from real `BatchReport`s of a real
-//! `SeedLab`, checking what they show against the engine's numbers:
+//! `NotebookLab`, checking what they show against the engine's numbers:
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown --test teach_views`.
 #![cfg(target_arch = "wasm32")]
 
-use dstream_engine::explain::WindowExplain;
-use dstream_lab::engine::{BatchReport, MessageType, Mode, SeedConfig, SeedLab};
+use dstream_lab::engine::{
+    BatchReport, MessageType, Mode, NotebookConfig, NotebookLab, WindowExplain,
+};
 use dstream_lab::model::BatchRecord;
 use dstream_lab::teach::export::history_csv;
 use dstream_lab::teach::lineage::lineage;
@@ -41,8 +42,8 @@ fn attr(e: &Element, name: &str) -> String {
 }
 
 /// Runs `batches` of lines through a lab with `config`, feeding a `TeachMemory`.
-fn run(config: &SeedConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
-    let mut lab = SeedLab::new(config.clone(), 0).unwrap();
+fn run(config: &NotebookConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
+    let mut lab = NotebookLab::new(config.clone(), 0).unwrap();
     let mut mem = TeachMemory::default();
     let mut reports = Vec::new();
     for (i, lines) in batches.iter().enumerate() {
@@ -70,7 +71,7 @@ fn records(r: &BatchReport, mode: Mode) -> Vec<(MessageType, i64)> {
         .unwrap_or_default()
 }
 
-async fn render_timeline(config: &SeedConfig, mem: &TeachMemory) -> Element {
+async fn render_timeline(config: &NotebookConfig, mem: &TeachMemory) -> Element {
     let root = fresh_root();
     let tl = mem
         .last_window()
@@ -107,9 +108,9 @@ fn printed(recs: &[(MessageType, i64)]) -> Vec<(String, i64)> {
 
 #[wasm_bindgen_test]
 async fn window_timeline_shows_the_subtracting_path() {
-    let config = SeedConfig {
+    let config = NotebookConfig {
         window_ms: 50_000,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     };
     let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z", "[notice] n"]];
     batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
@@ -191,7 +192,7 @@ async fn window_timeline_shows_the_subtracting_path() {
 
 #[wasm_bindgen_test]
 async fn window_timeline_says_why_it_recomputes() {
-    let config = SeedConfig::default();
+    let config = NotebookConfig::default();
     let (mem, reports) = run(
         &config,
         &[
@@ -233,7 +234,7 @@ async fn window_timeline_says_why_it_recomputes() {
 
 #[wasm_bindgen_test]
 async fn state_view_shows_the_update_calls() {
-    let config = SeedConfig::default();
+    let config = NotebookConfig::default();
     let (mem, reports) = run(
         &config,
         &[
@@ -274,7 +275,7 @@ async fn state_view_shows_the_update_calls() {
 
 #[wasm_bindgen_test]
 async fn lineage_counts_the_records_of_each_step() {
-    let config = SeedConfig::default();
+    let config = NotebookConfig::default();
     let (mem, reports) = run(&config, &[&["[info] a", "[info] b", "[error] c", "x", "y"]]);
     let last = reports.last().unwrap();
     for mode in Mode::ALL {
@@ -315,11 +316,11 @@ async fn lineage_counts_the_records_of_each_step() {
 
 #[wasm_bindgen_test]
 async fn metrics_table_lists_the_recent_batches() {
-    let config = SeedConfig {
+    let config = NotebookConfig {
         batch_interval_ms: 1_000,
         window_ms: 2_000,
         slide_ms: 1_000,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     };
     let lines: Vec<Vec<&str>> = (0..12).map(|i| vec!["[info] x"; i]).collect();
     let refs: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
@@ -366,12 +367,12 @@ fn decoded_href(a: &Element, prefix: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn export_links_carry_the_script_and_the_csv() {
-    let config = SeedConfig {
+    let config = NotebookConfig {
         batch_interval_ms: 2_000,
         window_ms: 10_000,
         slide_ms: 2_000,
         filter_zero: true,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     };
     let (_, reports) = run(&config, &[&["[info] a"], &["[error] b", "[error] c"]]);
     let history: Vec<BatchRecord> = reports
@@ -439,7 +440,7 @@ async fn export_links_carry_the_script_and_the_csv() {
 #[wasm_bindgen_test]
 async fn panel_extras_and_footer_hold_the_views() {
     use dstream_lab::teach::view::{ModeExtras, ModeExtrasProps, TeachFooter, TeachFooterProps};
-    let config = SeedConfig::default();
+    let config = NotebookConfig::default();
     let (mem, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
     let last = reports.last().unwrap();
     let views = Rc::new(dstream_lab::teach::views(&mem, &config));

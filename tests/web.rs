@@ -4,7 +4,7 @@
 
 use dstream_lab::chart::ChartPoint;
 use dstream_lab::checkpoint::STORAGE_KEY;
-use dstream_lab::engine::{Mode, SeedConfig};
+use dstream_lab::engine::{Mode, NotebookConfig};
 use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use std::rc::Rc;
@@ -255,7 +255,7 @@ async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
 
 #[wasm_bindgen_test]
 fn default_config_is_the_notebooks() {
-    assert_eq!(SeedConfig::default().batch_interval_ms, 10_000);
+    assert_eq!(NotebookConfig::default().batch_interval_ms, 10_000);
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use super::stats::Stats;
 use super::url::BootParams;
 use super::{History, Lab};
 use crate::checkpoint::SavedCheckpoint;
-use crate::engine::{SeedConfig, SeedLab};
+use crate::engine::{NotebookConfig, NotebookLab};
 use crate::teach::memory::TeachMemory;
 
 impl Lab {
@@ -69,8 +69,8 @@ impl Lab {
 
 /// The URL's settings over the notebook's defaults; all of the defaults, with a notice, if Spark would
 /// refuse the result.
-fn url_config(params: &BootParams, notices: &mut Notices) -> SeedConfig {
-    let mut config = SeedConfig::default();
+fn url_config(params: &BootParams, notices: &mut Notices) -> NotebookConfig {
+    let mut config = NotebookConfig::default();
     if let Some(i) = params.interval_ms {
         config.batch_interval_ms = i;
     }
@@ -85,7 +85,7 @@ fn url_config(params: &BootParams, notices: &mut Notices) -> SeedConfig {
             Level::Error,
             format!("The URL's settings were refused ({e}); using the notebook's defaults."),
         );
-        config = SeedConfig::default();
+        config = NotebookConfig::default();
     }
     config
 }
@@ -94,11 +94,11 @@ fn url_config(params: &BootParams, notices: &mut Notices) -> SeedConfig {
 /// `StreamingContext.getOrCreate`), else a fresh one with `config`; a notice says which and why.
 fn restore(
     saved: Option<&str>,
-    config: &SeedConfig,
+    config: &NotebookConfig,
     params: &BootParams,
     now_ms: i64,
     notices: &mut Notices,
-) -> SeedLab {
+) -> NotebookLab {
     let restored = saved
         .map(|text| SavedCheckpoint::parse(text).and_then(|cp| cp.restore().map(|lab| (cp, lab))));
     match restored {

@@ -38,7 +38,7 @@ pub use url::BootParams;
 
 use crate::chart::ChartPoint;
 use crate::code::pyspark_code;
-use crate::engine::{Mode, SeedConfig, SeedLab};
+use crate::engine::{Mode, NotebookConfig, NotebookLab};
 use crate::teach::memory::TeachMemory;
 use crate::timefmt::clock_label;
 use notices::Notices;
@@ -46,7 +46,7 @@ use std::collections::VecDeque;
 
 /// The page's whole state. See the module docs.
 pub struct Lab {
-    engine: SeedLab,
+    engine: NotebookLab,
     /// The settings form.
     pub draft: Draft,
     /// Why the form cannot be applied, in Spark's words where Spark has them.
@@ -164,7 +164,7 @@ impl Lab {
     }
 
     /// The running configuration.
-    pub fn config(&self) -> &SeedConfig {
+    pub fn config(&self) -> &NotebookConfig {
         self.engine.config()
     }
 

@@ -7,7 +7,7 @@ use super::settings::Draft;
 use super::source::SourceKind;
 use super::{History, Lab};
 use crate::checkpoint::SavedCheckpoint;
-use crate::engine::{SeedConfig, SeedLab};
+use crate::engine::{NotebookConfig, NotebookLab};
 use crate::teach::memory::Timing;
 
 /// Lines the open batch may hold (it only grows this large while paused); further lines are counted as dropped.
@@ -22,12 +22,12 @@ fn aligned_zero(now_ms: i64, interval_ms: i64) -> i64 {
 }
 
 /// A new engine with `config`, its batches aligned to the wall clock from `now_ms`.
-pub(super) fn fresh_engine(config: &SeedConfig, now_ms: i64) -> SeedLab {
+pub(super) fn fresh_engine(config: &NotebookConfig, now_ms: i64) -> NotebookLab {
     let zero = aligned_zero(now_ms, config.batch_interval_ms);
-    match SeedLab::new(config.clone(), zero) {
+    match NotebookLab::new(config.clone(), zero) {
         Ok(l) => l,
         // `config` was validated by every caller; the defaults are the notebook's and always valid.
-        Err(_) => SeedLab::new(SeedConfig::default(), aligned_zero(now_ms, 10_000))
+        Err(_) => NotebookLab::new(NotebookConfig::default(), aligned_zero(now_ms, 10_000))
             .expect("the notebook's default settings are valid"),
     }
 }
@@ -35,7 +35,7 @@ pub(super) fn fresh_engine(config: &SeedConfig, now_ms: i64) -> SeedLab {
 impl Lab {
     /// Starts a new context with `config`: the open batch's lines, the history and the saved checkpoint
     /// belong to the old one.
-    pub(super) fn restart(&mut self, config: SeedConfig, now_ms: i64) -> Vec<Effect> {
+    pub(super) fn restart(&mut self, config: NotebookConfig, now_ms: i64) -> Vec<Effect> {
         self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
         self.engine = fresh_engine(&config, now_ms);
         self.draft = Draft::from_config(&config);

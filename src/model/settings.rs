@@ -1,6 +1,6 @@
 //! The settings form, as typed: applied only when valid, so a bad value never touches the running pipelines.
 
-use crate::engine::SeedConfig;
+use crate::engine::NotebookConfig;
 use crate::timefmt::{parse_seconds, seconds_literal};
 
 /// The batch intervals offered, in seconds: the notebook's 10 s, and shorter ones for class.
@@ -25,7 +25,7 @@ pub struct Draft {
 
 impl Draft {
     /// The form showing `c`.
-    pub fn from_config(c: &SeedConfig) -> Self {
+    pub fn from_config(c: &NotebookConfig) -> Self {
         Self {
             interval_ms: c.batch_interval_ms,
             window: seconds_literal(c.window_ms),
@@ -37,8 +37,8 @@ impl Draft {
     }
 
     /// The configuration the form describes, or the error Spark (or the form) would give.
-    pub fn to_config(&self) -> Result<SeedConfig, String> {
-        let c = SeedConfig {
+    pub fn to_config(&self) -> Result<NotebookConfig, String> {
+        let c = NotebookConfig {
             batch_interval_ms: self.interval_ms,
             window_ms: parse_seconds("window duration", &self.window)?,
             slide_ms: parse_seconds("slide duration", &self.slide)?,

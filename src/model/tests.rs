@@ -57,7 +57,7 @@ fn saved_checkpoint(effects: &[Effect]) -> Option<&str> {
 fn batches_align_to_the_wall_clock() {
     let lab = boot();
     assert_eq!(lab.next_batch_time_ms(), T0 + 10_000);
-    assert_eq!(lab.config(), &SeedConfig::default());
+    assert_eq!(lab.config(), &NotebookConfig::default());
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_rejected_setting_leaves_the_pipelines_alone() {
     assert_eq!(effects, vec![], "a refused setting clears no checkpoint");
     assert_eq!(lab.context, 0);
     assert_eq!(lab.pending_lines(), 1);
-    assert_eq!(lab.config(), &SeedConfig::default());
+    assert_eq!(lab.config(), &NotebookConfig::default());
     lab.apply(Action::Edit(DraftField::Window("abc".into())));
     assert!(lab.draft_error.as_deref().unwrap().contains("number"));
     // A valid change restarts with the new settings.
@@ -235,7 +235,7 @@ fn checkpoint_round_trip_and_corruption() {
         assert_eq!(n.len(), 1, "{bad}");
         assert_eq!(n[0].level, Level::Error);
         assert!(n[0].text.contains("Starting fresh"));
-        assert_eq!(lab.config(), &SeedConfig::default());
+        assert_eq!(lab.config(), &NotebookConfig::default());
     }
 }
 
@@ -258,7 +258,7 @@ fn boot_params_set_up_the_lab() {
     );
     // An interval the window cannot follow is refused with the engine's words, defaults used.
     let lab = Lab::boot(None, T0, &BootParams::from_query("interval=3"), "ws://x/ws");
-    assert_eq!(lab.config(), &SeedConfig::default());
+    assert_eq!(lab.config(), &NotebookConfig::default());
     assert!(lab.notices().any(|n| n.level == Level::Error));
 }
 

@@ -2,7 +2,7 @@
 //! history, and the `data:` URLs the download links use (no server, works offline).
 
 use crate::code::{window_call, GET_MESSAGE_TYPE};
-use crate::engine::{Mode, SeedConfig};
+use crate::engine::{Mode, NotebookConfig};
 use crate::model::BatchRecord;
 use crate::timefmt::seconds_literal;
 
@@ -38,7 +38,7 @@ impl Feed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportSpec {
     /// The page's running settings.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
     /// Where the job reads.
     pub feed: Feed,
     /// `ssc.checkpoint(...)`'s directory.
@@ -49,7 +49,7 @@ pub struct ExportSpec {
 
 impl ExportSpec {
     /// All three modes on `config`, reading `send-messages` on 9999, checkpointing to `checkpoint`.
-    pub fn new(config: SeedConfig) -> Self {
+    pub fn new(config: NotebookConfig) -> Self {
         ExportSpec {
             config,
             feed: Feed::Source,
@@ -248,7 +248,7 @@ pub fn data_url(mime: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{MessageType, SeedLab};
+    use crate::engine::{MessageType, NotebookLab};
     use std::io::Write;
     use std::process::{Command, Stdio};
 
@@ -274,9 +274,9 @@ mod tests {
     }
 
     fn configs() -> Vec<ExportSpec> {
-        let mut v = vec![ExportSpec::new(SeedConfig::default())];
+        let mut v = vec![ExportSpec::new(NotebookConfig::default())];
         v.push(ExportSpec {
-            config: SeedConfig {
+            config: NotebookConfig {
                 batch_interval_ms: 1_000,
                 window_ms: 5_000,
                 slide_ms: 1_000,
@@ -289,7 +289,7 @@ mod tests {
             modes: Mode::ALL.to_vec(),
         });
         v.push(ExportSpec {
-            config: SeedConfig {
+            config: NotebookConfig {
                 batch_interval_ms: 500,
                 window_ms: 3_000,
                 slide_ms: 1_500,
@@ -303,7 +303,7 @@ mod tests {
         });
         v.push(ExportSpec {
             modes: vec![Mode::Stateless],
-            ..ExportSpec::new(SeedConfig::default())
+            ..ExportSpec::new(NotebookConfig::default())
         });
         v
     }
@@ -362,10 +362,10 @@ mod tests {
 
     #[test]
     fn csv_has_one_row_per_batch_with_the_engine_counts() {
-        let mut lab = SeedLab::new(
-            SeedConfig {
+        let mut lab = NotebookLab::new(
+            NotebookConfig {
                 slide_ms: 20_000,
-                ..SeedConfig::default()
+                ..NotebookConfig::default()
             },
             0,
         )
@@ -430,11 +430,11 @@ mod tests {
         });
         let dir = std::env::temp_dir().join(format!("dstream-export-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let config = SeedConfig {
+        let config = NotebookConfig {
             batch_interval_ms: 2_000,
             window_ms: 4_000,
             slide_ms: 2_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
         let spec = ExportSpec {
             feed: Feed::Tee(port),
@@ -452,7 +452,7 @@ mod tests {
             .spawn()
             .expect("python3 starts");
         // The engine's running totals for the same lines.
-        let mut lab = SeedLab::new(config, 0).unwrap();
+        let mut lab = NotebookLab::new(config, 0).unwrap();
         for l in &lines {
             lab.push_line(l);
         }

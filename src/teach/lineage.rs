@@ -2,7 +2,7 @@
 //! the last batch, laid out as a small left-to-right graph.
 
 use super::memory::{mode_index, LastBatch};
-use crate::engine::{Mode, SeedConfig};
+use crate::engine::{Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
 
 /// The SVG viewBox width of the graph.
@@ -66,7 +66,7 @@ pub struct Lineage {
 }
 
 /// The chain of `mode`, counted from the last batch (`None` before the first).
-pub fn lineage(mode: Mode, c: &SeedConfig, last: Option<&LastBatch>) -> Lineage {
+pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&LastBatch>) -> Lineage {
     let lines = last.map(|l| l.lines);
     let out = |m: Mode| last.map(|l| l.outputs[mode_index(m)].as_ref().map(Vec::len));
     let mut raw: Vec<(&'static str, String, Option<usize>, &'static str)> = vec![
@@ -149,16 +149,16 @@ pub fn lineage(mode: Mode, c: &SeedConfig, last: Option<&LastBatch>) -> Lineage 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::SeedLab;
+    use crate::engine::NotebookLab;
     use crate::teach::memory::{TeachMemory, Timing};
 
     #[test]
     fn chains_and_counts_follow_the_engine() {
-        let c = SeedConfig {
+        let c = NotebookConfig {
             slide_ms: 20_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
-        let mut lab = SeedLab::new(c.clone(), 0).unwrap();
+        let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
         let mut mem = TeachMemory::default();
         let before = lineage(Mode::Cumulative, &c, mem.last());
         assert_eq!(before.batch, None);

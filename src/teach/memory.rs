@@ -1,8 +1,7 @@
 //! What the teaching views remember between batches: fed one [`BatchReport`] at a time (with how long it
 //! took), bounded so memory stays flat for hours.
 
-use crate::engine::{BatchReport, MessageType, Mode};
-use dstream_engine::explain::{BatchCounts, UpdateCall, WindowExplain};
+use crate::engine::{BatchCounts, BatchReport, MessageType, Mode, UpdateCall, WindowExplain};
 use std::collections::VecDeque;
 
 /// Batches kept for the window strip: enough for the window, one slide before it and a few after, up to a
@@ -11,7 +10,7 @@ pub const STRIP_BATCHES: usize = 64;
 /// Batches kept for the metrics timelines (as many as the charts keep).
 pub const METRIC_BATCHES: usize = 360;
 
-/// How one batch was scheduled and processed, measured by the page around `SeedLab::run_batch`.
+/// How one batch was scheduled and processed, measured by the page around `NotebookLab::run_batch`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timing {
     /// Milliseconds `run_batch` took (all three modes), when measured.
@@ -165,17 +164,17 @@ impl TeachMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{SeedConfig, SeedLab};
+    use crate::engine::{NotebookConfig, NotebookLab};
 
     #[test]
     fn keeps_the_last_window_and_stays_bounded() {
-        let config = SeedConfig {
+        let config = NotebookConfig {
             batch_interval_ms: 1_000,
             window_ms: 4_000,
             slide_ms: 2_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
-        let mut lab = SeedLab::new(config, 0).unwrap();
+        let mut lab = NotebookLab::new(config, 0).unwrap();
         let mut mem = TeachMemory::default();
         for i in 0..(STRIP_BATCHES + 10) {
             lab.push_line(if i % 2 == 0 { "[info] a" } else { "[error] b" });

@@ -169,7 +169,7 @@ pub fn metrics_view<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{SeedConfig, SeedLab};
+    use crate::engine::{NotebookConfig, NotebookLab};
     use crate::teach::memory::{TeachMemory, Timing};
 
     #[test]
@@ -184,13 +184,13 @@ mod tests {
 
     #[test]
     fn table_and_timelines_follow_the_batches() {
-        let c = SeedConfig {
+        let c = NotebookConfig {
             batch_interval_ms: 2_000,
             window_ms: 4_000,
             slide_ms: 2_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
-        let mut lab = SeedLab::new(c, 0).unwrap();
+        let mut lab = NotebookLab::new(c, 0).unwrap();
         let mut mem = TeachMemory::default();
         for i in 0..12usize {
             for _ in 0..i {

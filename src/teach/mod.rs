@@ -20,7 +20,7 @@ pub mod window;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 
-use crate::engine::{Mode, SeedConfig};
+use crate::engine::{Mode, NotebookConfig};
 use std::rc::Rc;
 
 /// Every teaching view model of the page at one moment, computed once per render from the memory.
@@ -44,7 +44,7 @@ impl TeachViews {
 }
 
 /// The teaching views of `mem`, for a context running with settings `c`.
-pub fn views(mem: &memory::TeachMemory, c: &SeedConfig) -> TeachViews {
+pub fn views(mem: &memory::TeachMemory, c: &NotebookConfig) -> TeachViews {
     TeachViews {
         timeline: mem
             .last_window()
@@ -58,7 +58,7 @@ pub fn views(mem: &memory::TeachMemory, c: &SeedConfig) -> TeachViews {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::SeedLab;
+    use crate::engine::NotebookLab;
     use memory::{TeachMemory, Timing};
 
     /// A fake `performance.now()`: every call is 2 ms after the previous one.
@@ -108,12 +108,12 @@ mod tests {
 
     #[test]
     fn views_follow_the_memory() {
-        let c = SeedConfig::default();
+        let c = NotebookConfig::default();
         let mut mem = TeachMemory::default();
         let v = views(&mem, &c);
         assert!(v.timeline.is_none() && v.state.is_none());
         assert_eq!(v.lineage_of(Mode::Window).batch, None);
-        let mut lab = SeedLab::new(c.clone(), 0).unwrap();
+        let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
         lab.push_line("[info] a");
         mem.observe(&lab.run_batch(), Timing::default());
         let v = views(&mem, &c);

@@ -73,12 +73,12 @@ pub fn state_view(last: &LastBatch) -> StateView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Mode, SeedConfig, SeedLab};
+    use crate::engine::{Mode, NotebookConfig, NotebookLab};
     use crate::teach::memory::{TeachMemory, Timing};
 
     #[test]
     fn calls_match_the_running_totals() {
-        let mut lab = SeedLab::new(SeedConfig::default(), 0).unwrap();
+        let mut lab = NotebookLab::new(NotebookConfig::default(), 0).unwrap();
         let mut mem = TeachMemory::default();
         let empty = state_view(&{
             let r = lab.run_batch();

@@ -9,7 +9,7 @@ use super::metrics::{fmt_num, MetricsView, Sparkline, SPARK_H, SPARK_W};
 use super::state::StateView;
 use super::window::{BatchChip, CellRole, PathView, Timeline};
 use super::TeachViews;
-use crate::engine::{MessageType, Mode, SeedConfig};
+use crate::engine::{MessageType, Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -47,7 +47,7 @@ pub struct WindowTimelineProps {
     /// The timeline of the last window, `None` before the window first emits.
     pub timeline: Option<Rc<Timeline>>,
     /// The running settings (for the text shown before the first window).
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
 }
 
 /// The window timeline: the recent batches with the window marked, and how PySpark formed it.
@@ -326,7 +326,7 @@ pub fn metrics_panel(p: &MetricsProps) -> Html {
 #[derive(Properties, PartialEq, Clone)]
 pub struct ExportProps {
     /// The running settings the script reproduces.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
     /// The charted history as CSV.
     pub csv: Rc<str>,
 }
@@ -421,7 +421,7 @@ pub struct ModeExtrasProps {
     /// The page's teaching view models.
     pub views: Rc<TeachViews>,
     /// The running settings.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
 }
 
 /// What a mode's panel adds under its chart: the lineage, and the state calls (running totals) or the window
@@ -449,7 +449,7 @@ pub struct TeachFooterProps {
     /// The page's teaching view models.
     pub views: Rc<TeachViews>,
     /// The running settings.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
     /// The charted history as CSV.
     pub csv: Rc<str>,
 }

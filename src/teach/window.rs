@@ -2,9 +2,8 @@
 //! subtracting the batches that left and adding the ones that arrived, or by reducing the whole window again.
 
 use super::memory::LastWindow;
-use crate::engine::{MessageType, SeedConfig};
+use crate::engine::{BatchCounts, MessageType, NotebookConfig, WindowExplain};
 use crate::timefmt::{clock_label, seconds_literal};
-use dstream_engine::explain::{BatchCounts, WindowExplain};
 
 /// The most per-batch terms a recompute row writes out before eliding the middle ones.
 const MAX_TERMS: usize = 8;
@@ -159,17 +158,23 @@ fn secs(ms: i64) -> String {
     format!("{} s", seconds_literal(ms))
 }
 
-fn role_of(explain: &WindowExplain, c: &SeedConfig, t: i64, time_ms: i64) -> CellRole {
-    let (w, s) = (c.window_ms, c.slide_ms);
+/// What the batch at `time_ms` was to the window emitted at `t`, read from the batches the engine recorded it
+/// reduced, subtracted or added (the batches between the last one that left and the first that arrived were kept).
+fn role_of(explain: &WindowExplain, t: i64, time_ms: i64) -> CellRole {
+    let has = |batches: &[BatchCounts]| batches.iter().any(|b| b.time_ms == time_ms);
     if time_ms > t {
         return CellRole::Later;
     }
     match explain {
-        WindowExplain::Recompute { .. } if time_ms > t - w => CellRole::Reduced,
+        WindowExplain::Recompute { batches, .. } if has(batches) => CellRole::Reduced,
         WindowExplain::Recompute { .. } => CellRole::Earlier,
-        WindowExplain::Subtract { .. } if time_ms > t - s => CellRole::Arriving,
-        WindowExplain::Subtract { .. } if time_ms > t - w => CellRole::Kept,
-        WindowExplain::Subtract { .. } if time_ms > t - w - s => CellRole::Leaving,
+        WindowExplain::Subtract { arriving, .. } if has(arriving) => CellRole::Arriving,
+        WindowExplain::Subtract { leaving, .. } if has(leaving) => CellRole::Leaving,
+        WindowExplain::Subtract { leaving, .. }
+            if leaving.last().is_none_or(|b| time_ms > b.time_ms) =>
+        {
+            CellRole::Kept
+        }
         WindowExplain::Subtract { .. } => CellRole::Earlier,
     }
 }
@@ -201,7 +206,7 @@ fn join_words(items: &[String]) -> String {
 
 /// Lays out the timeline of window `w`, emitted with settings `c`, over the recent batches (oldest first).
 pub fn timeline<'a>(
-    c: &SeedConfig,
+    c: &NotebookConfig,
     recent: impl IntoIterator<Item = &'a BatchCounts>,
     w: &LastWindow,
 ) -> Timeline {
@@ -217,12 +222,17 @@ pub fn timeline<'a>(
             label: clock_label(b.time_ms),
             total: b.counts.iter().map(|(_, v)| v).sum(),
             counts: b.counts.clone(),
-            role: role_of(&w.explain, c, t, b.time_ms),
+            role: role_of(&w.explain, t, b.time_ms),
         })
         .collect();
     let in_window = cells
         .iter()
-        .filter(|x| x.time_ms > t - win && x.time_ms <= t)
+        .filter(|x| {
+            matches!(
+                x.role,
+                CellRole::Reduced | CellRole::Kept | CellRole::Arriving
+            )
+        })
         .count();
     // Batches before the context started never existed: the window at batch n spans at most n batches.
     let expected = ((win / interval) as usize).min(usize::try_from(w.batch).unwrap_or(usize::MAX));
@@ -342,11 +352,11 @@ pub fn timeline<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{BatchReport, Mode, SeedLab};
+    use crate::engine::{BatchReport, Mode, NotebookLab};
     use crate::teach::memory::{TeachMemory, Timing};
 
-    fn run(config: SeedConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
-        let mut lab = SeedLab::new(config, 0).unwrap();
+    fn run(config: NotebookConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
+        let mut lab = NotebookLab::new(config, 0).unwrap();
         let mut mem = TeachMemory::default();
         let mut reports = Vec::new();
         for lines in batches {
@@ -371,7 +381,7 @@ mod tests {
     #[test]
     fn notebook_defaults_recompute_and_say_why() {
         let (mem, reports) = run(
-            SeedConfig::default(),
+            NotebookConfig::default(),
             &[
                 &["[info] a", "[error] b"],
                 &["[info] c"],
@@ -379,12 +389,12 @@ mod tests {
             ],
         );
         let w = mem.last_window().unwrap();
-        let tl = timeline(&SeedConfig::default(), mem.recent(), w);
+        let tl = timeline(&NotebookConfig::default(), mem.recent(), w);
         assert_eq!(tl.time_ms, 30_000);
         // The first window spans the only batch there is: nothing is hidden.
-        let (first, _) = run(SeedConfig::default(), &[&["[info] a"]]);
+        let (first, _) = run(NotebookConfig::default(), &[&["[info] a"]]);
         let first = timeline(
-            &SeedConfig::default(),
+            &NotebookConfig::default(),
             first.recent(),
             first.last_window().unwrap(),
         );
@@ -423,9 +433,9 @@ mod tests {
 
     #[test]
     fn subtracting_path_shows_arithmetic_and_zero_keys() {
-        let config = SeedConfig {
+        let config = NotebookConfig {
             window_ms: 50_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
@@ -473,10 +483,10 @@ mod tests {
 
     #[test]
     fn filtered_keys_are_explained() {
-        let config = SeedConfig {
+        let config = NotebookConfig {
             window_ms: 50_000,
             filter_zero: true,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
@@ -500,11 +510,11 @@ mod tests {
 
     #[test]
     fn long_windows_elide_terms_and_count_hidden_batches() {
-        let config = SeedConfig {
+        let config = NotebookConfig {
             batch_interval_ms: 1_000,
             window_ms: 100_000,
             slide_ms: 50_000,
-            ..SeedConfig::default()
+            ..NotebookConfig::default()
         };
         let lines: Vec<&[&str]> = vec![&["[info] a"]; 150];
         let (mem, reports) = run(config.clone(), &lines);

@@ -1,7 +1,7 @@
 //! The header's source picker and status, the settings form and run controls, notices, and the theme toggle.
 
 use super::platform::{now_local_ms, storage_get, storage_set};
-use crate::engine::SeedConfig;
+use crate::engine::NotebookConfig;
 use crate::model::{
     Action, Draft, DraftField, Level, Notice, RelayLink, SourceChoice, SourceKind,
     BATCH_INTERVALS_S, MAX_SIM_RATE,
@@ -165,7 +165,7 @@ pub struct ControlsProps {
     /// Why the form cannot be applied.
     pub draft_error: Option<String>,
     /// The running settings.
-    pub running: SeedConfig,
+    pub running: NotebookConfig,
     /// Whether the batch clock is stopped.
     pub paused: bool,
     /// Batches run.

@@ -2,7 +2,7 @@
 
 use super::chart::Chart;
 use crate::chart::ChartPoint;
-use crate::engine::{Mode, SeedConfig};
+use crate::engine::{Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -21,14 +21,14 @@ pub struct ModePanelProps {
     /// The notebook's code for this mode.
     pub code: Rc<str>,
     /// The running settings.
-    pub config: SeedConfig,
+    pub config: NotebookConfig,
     /// What the teaching views add under the chart (lineage, update calls, window timeline).
     #[prop_or_default]
     pub extra: Html,
 }
 
 /// The panel's title and the one-line explanation of the mode.
-pub fn describe(mode: Mode, c: &SeedConfig) -> (&'static str, &'static str, String) {
+pub fn describe(mode: Mode, c: &NotebookConfig) -> (&'static str, &'static str, String) {
     match mode {
         Mode::Stateless => (
             "Stateless",

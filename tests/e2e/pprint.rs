@@ -1,8 +1,8 @@
 //! Reading what the page's consoles show: PySpark `pprint()` blocks, their records, and per-type counts.
 
-use dstream_engine::generator::LogGenerator;
 use dstream_engine::pprint::RULE;
-use dstream_engine::seed::{get_message_type, MessageType};
+use dstream_notebook::generator::LogGenerator;
+use dstream_notebook::{get_message_type, MessageType};
 use std::collections::BTreeMap;
 
 /// Per message type counts (`info`, `notice`, `error`, `unknown`), types with no line left out, as pprint shows.

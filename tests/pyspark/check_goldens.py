@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from notebook_code import get_message_type  # noqa: E402  (the same function oracle.py runs)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SCENARIO_DIR = os.path.join(ROOT, "crates", "engine", "tests", "scenarios")
+SCENARIO_DIR = os.path.join(ROOT, "crates", "notebook", "tests", "scenarios")
 
 
 def ms(x):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the DStream Lab scenario files (deterministically) into crates/engine/tests/scenarios/.
+"""Write the DStream Lab scenario files (deterministically) into crates/notebook/tests/scenarios/.
 
     python3 tests/pyspark/make_scenarios.py          # (re)write all scenario .json files
     python3 tests/pyspark/oracle.py --all            # then (re)compute their goldens
@@ -11,7 +11,7 @@ import os
 import random
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-OUT = os.path.join(ROOT, "crates", "engine", "tests", "scenarios")
+OUT = os.path.join(ROOT, "crates", "notebook", "tests", "scenarios")
 
 STATELESS = {"mode": "stateless"}
 CUMULATIVE = {"mode": "cumulative"}

@@ -11,7 +11,7 @@ manual clock) and writes next to SCENARIO NAME.json:
 
 Usage:
   python3 tests/pyspark/oracle.py SCENARIO.json [...]
-  python3 tests/pyspark/oracle.py --all     # every crates/engine/tests/scenarios/*.json
+  python3 tests/pyspark/oracle.py --all     # every crates/notebook/tests/scenarios/*.json
   python3 tests/pyspark/oracle.py --all --out DIR   # write the goldens into DIR instead
 
 The Spark set-up (SparkContext, ManualClock, marker, run loop) is in spark_harness.py.
@@ -40,7 +40,7 @@ harness.ship_by_value(notebook_code)
 log = harness.log
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SCENARIO_DIR = os.path.join(ROOT, "crates", "engine", "tests", "scenarios")
+SCENARIO_DIR = os.path.join(ROOT, "crates", "notebook", "tests", "scenarios")
 DEFAULT_START = "2026-11-24T10:00:00"
 BATCH_TIMEOUT_S = 600.0
 

@@ -1,4 +1,4 @@
-//! What a restart needs, as a serde value: the notebook's `ssc.checkpoint(dir)`.
+//! What a restart needs, as a serde value: what Spark saves under `ssc.checkpoint(dir)`.
 
 use serde::{Deserialize, Serialize};
 

@@ -132,6 +132,7 @@ impl StreamingContext {
                 nodes: RefCell::new(Vec::new()),
                 outputs: RefCell::new(Vec::new()),
                 console: RefCell::new(String::new()),
+                window_paths: RefCell::new(Default::default()),
             }),
             inputs: RefCell::new(Vec::new()),
         })
@@ -199,7 +200,7 @@ impl StreamingContext {
         (stream, input)
     }
 
-    /// A live input of text lines (our `socketTextStream` for the notebook):
+    /// A live input of text lines (our `socketTextStream`):
     /// lines pushed through the returned [`LineInput`] form the next batch,
     /// all in one shared buffer. An idle batch has no partitions.
     pub fn live_lines(&self) -> (DStream<Line>, LineInput) {

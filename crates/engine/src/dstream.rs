@@ -9,6 +9,7 @@ use crate::error::{positive, EngineError};
 use crate::graph::{AnyNode, ComputeFn, Graph, Key, Node, NodeEntry, PipeFn, Record};
 use crate::pprint::pprint_block;
 use crate::rdd::{Combiner, Rdd};
+use crate::window_path::{AfreshReason, PathSlot, WindowHow, WindowPath};
 
 /// A shared reduce function `(a, b) -> c` on values.
 type ReduceFn<V> = Rc<dyn Fn(&V, &V) -> V>;
@@ -105,13 +106,23 @@ pub(crate) fn add_node<T: Record>(
 }
 
 /// Concatenates RDDs as `sc.union` does: records in order, partitions added.
-fn union_all<T: Clone>(rdds: &[Rc<Rdd<T>>]) -> Rdd<T> {
-    let len = rdds.iter().map(|r| r.records.len()).sum();
+fn union_all<'a, T: Clone + 'a>(rdds: impl Iterator<Item = &'a Rdd<T>> + Clone) -> Rdd<T> {
+    let len = rdds.clone().map(|r| r.records.len()).sum();
     let mut records = Vec::with_capacity(len);
-    for r in rdds {
+    for r in rdds.clone() {
         records.extend_from_slice(&r.records);
     }
-    Rdd::new(records, rdds.iter().map(|r| r.partitions).sum())
+    Rdd::new(records, rdds.map(|r| r.partitions).sum())
+}
+
+/// The RDDs of a slice, without their times.
+fn rdds_of<T>(slice: &[(i64, Rc<Rdd<T>>)]) -> impl Iterator<Item = &Rdd<T>> + Clone {
+    slice.iter().map(|(_, r)| &**r)
+}
+
+/// The times of a slice, oldest first.
+fn times_of<T>(slice: &[(i64, Rc<Rdd<T>>)]) -> Vec<i64> {
+    slice.iter().map(|(t, _)| *t).collect()
 }
 
 /// PySpark's `reduceByKey(func, partitions)` over the given RDDs in order.
@@ -274,7 +285,7 @@ impl<T: Record> DStream<T> {
                     .into_iter()
                     .flatten()
                     .collect();
-                (!parts.is_empty()).then(|| Rc::new(union_all(&parts)))
+                (!parts.is_empty()).then(|| Rc::new(union_all(parts.iter().map(|r| &**r))))
             }),
             None,
         ))
@@ -307,6 +318,18 @@ impl<T: Record> DStream<T> {
     /// `window(windowDuration, slideDuration)`: every slide, the records of the
     /// batches in `(t - window, t]`.
     pub fn window(&self, window: Duration, slide: Duration) -> Result<DStream<T>, EngineError> {
+        self.window_recording(window, slide, None)
+    }
+
+    /// [`DStream::window`], writing each window's batches into `slot` as a
+    /// window reduced afresh without an inverse function: the path of a
+    /// `reduceByKeyAndWindow` without `invFunc`, which PySpark builds on `window`.
+    fn window_recording(
+        &self,
+        window: Duration,
+        slide: Duration,
+        slot: Option<PathSlot>,
+    ) -> Result<DStream<T>, EngineError> {
         let (w, s) = self.validate_window(window, slide)?;
         let ps = self.node.slide_ms;
         let parent = self.node.clone();
@@ -319,7 +342,19 @@ impl<T: Record> DStream<T> {
                 self_lookback_ms: 0,
                 must_checkpoint: false,
             },
-            Box::new(move |_, t| Some(Rc::new(union_all(&parent.slice(t - w + ps, t))))),
+            Box::new(move |_, t| {
+                let batches = parent.slice(t - w + ps, t);
+                if let Some(slot) = &slot {
+                    *slot.borrow_mut() = Some(WindowPath {
+                        time_ms: t,
+                        how: WindowHow::Reduced {
+                            why: AfreshReason::NoInverse,
+                            batches_ms: times_of(&batches),
+                        },
+                    });
+                }
+                Some(Rc::new(union_all(rdds_of(&batches))))
+            }),
             None,
         ))
     }
@@ -378,6 +413,28 @@ impl<T: Record> DStream<T> {
                     .push_str(&pprint_block(t, records, num));
             }
         });
+    }
+
+    /// The path this stream's latest window took, if this stream was made by
+    /// [`DStream::reduce_by_key_and_window`] and has computed a window: whether
+    /// the previous window was subtracted from or the window reduced afresh
+    /// (and why), and the times of the batches that left, arrived or were
+    /// reduced. Read it after the batch that emitted the window.
+    pub fn window_path(&self) -> Option<WindowPath> {
+        self.graph
+            .window_paths
+            .borrow()
+            .get(&self.node.id)?
+            .borrow()
+            .clone()
+    }
+
+    /// Makes `slot` the record of this stream's window paths.
+    fn record_paths_in(&self, slot: PathSlot) {
+        self.graph
+            .window_paths
+            .borrow_mut()
+            .insert(self.node.id, slot);
     }
 
     /// A collecting sink, for tests: every emitted RDD's records with its time.
@@ -467,6 +524,9 @@ impl<K: Key, V: Record> DStream<(K, V)> {
     ///   `window >= 5 * slide` and the previous window's result exists; otherwise
     ///   it reduces the whole window afresh. On the subtracting path keys whose
     ///   value falls to zero stay unless `filter_func` removes them.
+    ///
+    /// Which of these paths each window took is recorded: see
+    /// [`DStream::window_path`].
     pub fn reduce_by_key_and_window(
         &self,
         func: impl Fn(&V, &V) -> V + 'static,
@@ -481,15 +541,19 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         let func: ReduceFn<V> = Rc::new(func);
         let f = func.clone();
         let reduced = self.reduce_by_key(move |a, b| f(a, b), Some(p));
+        let slot = PathSlot::default();
         let Some(inv) = inv_func else {
             let f = func.clone();
-            return Ok(reduced
-                .window(window, slide)?
-                .reduce_by_key(move |a, b| f(a, b), Some(p)));
+            let windowed = reduced
+                .window_recording(window, slide, Some(slot.clone()))?
+                .reduce_by_key(move |a, b| f(a, b), Some(p));
+            windowed.record_paths_in(slot);
+            return Ok(windowed);
         };
         let ps = self.node.slide_ms;
         let parent = reduced.node.clone();
         let describe = format!("reduceByKeyAndWindow({window}, {slide}, partitions={p}, inverse)");
+        let recorded = slot.clone();
         let compute: ComputeFn<(K, V)> = Box::new(move |me, t| {
             let finish = |rows: Vec<(K, V)>| {
                 let rows = match &filter_func {
@@ -499,7 +563,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                 Some(Rc::new(Rdd::new(rows, p)))
             };
             let previous = me.get_or_compute(t - s);
-            match previous {
+            let (result, how) = match previous {
                 Some(prev) if w >= 5 * s => {
                     // Subtract the batches that left: (t - s - w, t - w].
                     let old = parent.slice(t - s - w + ps, t - w);
@@ -507,7 +571,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                         prev
                     } else {
                         let leaving =
-                            reduce_pairs(old.iter().map(|r| r.records.as_slice()), &*func, p);
+                            reduce_pairs(rdds_of(&old).map(|r| r.records.as_slice()), &*func, p);
                         let mut leaving_by_key: Combiner<K, V> = Combiner::new();
                         for (k, v) in leaving {
                             leaving_by_key.add(&k, v, |v| v, |_, _| {});
@@ -524,33 +588,55 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                     };
                     // Add the batches that came: (t - s, t].
                     let new = parent.slice(t - s + ps, t);
-                    if new.is_empty() {
-                        return Some(subtracted);
-                    }
-                    // PySpark reduces the new batches first, then merges them into the
-                    // subtracted window: func(old, func(new1, new2)).
-                    let arriving =
-                        reduce_pairs(new.iter().map(|r| r.records.as_slice()), &*func, p);
-                    finish(reduce_pairs(
-                        [subtracted.records.as_slice(), arriving.as_slice()],
-                        &*func,
-                        p,
-                    ))
+                    let result = if new.is_empty() {
+                        Some(subtracted)
+                    } else {
+                        // PySpark reduces the new batches first, then merges them into the
+                        // subtracted window: func(old, func(new1, new2)).
+                        let arriving =
+                            reduce_pairs(rdds_of(&new).map(|r| r.records.as_slice()), &*func, p);
+                        finish(reduce_pairs(
+                            [subtracted.records.as_slice(), arriving.as_slice()],
+                            &*func,
+                            p,
+                        ))
+                    };
+                    let how = WindowHow::Subtracted {
+                        previous_ms: t - s,
+                        leaving_ms: times_of(&old),
+                        arriving_ms: times_of(&new),
+                    };
+                    (result, how)
                 }
                 _ => {
                     let current = parent.slice(t - w + ps, t);
                     if current.is_empty() {
                         return None;
                     }
-                    finish(reduce_pairs(
-                        current.iter().map(|r| r.records.as_slice()),
+                    let why = if w < 5 * s {
+                        AfreshReason::ShortWindow {
+                            window_ms: w,
+                            slide_ms: s,
+                        }
+                    } else {
+                        AfreshReason::NoPreviousWindow
+                    };
+                    let result = finish(reduce_pairs(
+                        rdds_of(&current).map(|r| r.records.as_slice()),
                         &*func,
                         p,
-                    ))
+                    ));
+                    let how = WindowHow::Reduced {
+                        why,
+                        batches_ms: times_of(&current),
+                    };
+                    (result, how)
                 }
-            }
+            };
+            *recorded.borrow_mut() = Some(WindowPath { time_ms: t, how });
+            result
         });
-        Ok(add_node(
+        let windowed = add_node(
             &self.graph,
             NodeSpec {
                 describe,
@@ -561,7 +647,9 @@ impl<K: Key, V: Record> DStream<(K, V)> {
             },
             compute,
             None,
-        ))
+        );
+        windowed.record_paths_in(slot);
+        Ok(windowed)
     }
 
     /// `updateStateByKey(updateFunc, numPartitions, initialRDD)` as PySpark runs

@@ -86,8 +86,9 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// Checks that a duration is above zero.
-pub(crate) fn positive(what: &'static str, ms: i64) -> Result<i64, EngineError> {
+/// Checks that a duration (named `what` in the error, e.g. "window duration")
+/// is above zero, as Spark checks every duration it is given.
+pub fn positive(what: &'static str, ms: i64) -> Result<i64, EngineError> {
     if ms > 0 {
         Ok(ms)
     } else {

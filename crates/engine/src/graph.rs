@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::EngineError;
 use crate::python::{PyHash, PyRepr};
 use crate::rdd::Rdd;
+use crate::window_path::PathSlot;
 
 /// What a DStream may carry: cloneable, printable as Python prints it, and
 /// serializable so that stateful streams can be checkpointed.
@@ -112,8 +113,9 @@ impl<T: Record> Node<T> {
         Some(rdd.for_each(sink))
     }
 
-    /// Spark's `slice`: the RDDs of the valid times in `[from, to]`, oldest first.
-    pub fn slice(&self, from: i64, to: i64) -> Vec<Rc<Rdd<T>>> {
+    /// Spark's `slice`: the RDDs of the valid times in `[from, to]`, oldest
+    /// first, each with its time.
+    pub fn slice(&self, from: i64, to: i64) -> Vec<(i64, Rc<Rdd<T>>)> {
         let zero = self.clock.zero_ms.get();
         let s = self.slide_ms;
         // Spark floors both ends onto the stream's slide grid.
@@ -124,7 +126,7 @@ impl<T: Record> Node<T> {
         while t <= to {
             if t > zero {
                 if let Some(rdd) = self.get_or_compute(t) {
-                    out.push(rdd);
+                    out.push((t, rdd));
                 }
             }
             t += s;
@@ -240,6 +242,8 @@ pub(crate) struct Graph {
     pub outputs: RefCell<Vec<BatchHook>>,
     /// What `pprint()` printed and nobody has taken yet.
     pub console: RefCell<String>,
+    /// Per window stream (by node id), the path its latest window took.
+    pub window_paths: RefCell<BTreeMap<usize, PathSlot>>,
 }
 
 impl Graph {

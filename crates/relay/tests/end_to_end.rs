@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
-use dstream_engine::generator::LogGenerator;
+use dstream_notebook::generator::LogGenerator;
 use dstream_protocol::{SourceState, Status, StatusEvent, TextMessage};
 use dstream_relay::relay::{Relay, RelayConfig};
 use dstream_relay::serve::{self, ServeConfig};

@@ -1,13 +1,17 @@
 //! What happened inside the notebook's stateful modes at one batch, for the
 //! teaching views: the update function's calls, and how the window was formed
-//! (PySpark's subtracting path or a fresh reduce of the whole window).
+//! (PySpark's subtracting path or a fresh reduce of the whole window), as the
+//! engine recorded it.
 
 use std::collections::VecDeque;
 
+use dstream_engine::python::partition_of;
+use dstream_engine::{AfreshReason, WindowHow, WindowPath};
 use serde::{Deserialize, Serialize};
 
-use crate::python::partition_of;
-use crate::seed::{MessageType, SeedConfig};
+use crate::config::NotebookConfig;
+use crate::message_type::MessageType;
+use crate::pipelines::update_function;
 
 /// The per-type counts of one batch (the stateless result).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,7 +131,7 @@ impl ExplainMemory {
                     .map(|(_, v)| *v)
                     .collect();
                 let running_count = self.totals.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-                let result = crate::seed::update_function(&new_values, running_count.as_ref());
+                let result = update_function(&new_values, running_count.as_ref());
                 UpdateCall {
                     key,
                     new_values,
@@ -140,84 +144,106 @@ impl ExplainMemory {
         calls
     }
 
-    fn batches_in(&self, from_excl: i64, to_incl: i64) -> Vec<BatchCounts> {
+    /// The remembered counts of the batches at `times`, oldest first.
+    fn batches_at(&self, times: &[i64]) -> Vec<BatchCounts> {
         self.history
             .iter()
-            .filter(|b| b.time_ms > from_excl && b.time_ms <= to_incl)
+            .filter(|b| times.contains(&b.time_ms))
             .cloned()
             .collect()
     }
 
-    /// How the window at `t` was formed, given PySpark's rule: subtract only
-    /// with an inverse function, `window >= 5 x slide`, and a previous window.
-    pub fn window_explain(&self, config: &SeedConfig, zero_ms: i64, t: i64) -> WindowExplain {
-        let (w, s) = (config.window_ms, config.slide_ms);
-        let has_previous = t - s > zero_ms;
-        if config.inverse && w >= 5 * s && has_previous {
-            let leaving = self.batches_in(t - s - w, t - w);
-            let arriving = self.batches_in(t - s, t);
-            let mut keys: Vec<MessageType> = self.window.iter().map(|(k, _)| *k).collect();
-            for b in &arriving {
-                for (k, _) in &b.counts {
-                    if !keys.contains(k) {
-                        keys.push(*k);
-                    }
+    /// How the window was formed, from the path the engine recorded for it:
+    /// the batches it names, with their counts, and per key the arithmetic.
+    pub fn window_explain(&self, path: &WindowPath, config: &NotebookConfig) -> WindowExplain {
+        match &path.how {
+            WindowHow::Subtracted {
+                leaving_ms,
+                arriving_ms,
+                ..
+            } => {
+                let leaving = self.batches_at(leaving_ms);
+                let arriving = self.batches_at(arriving_ms);
+                WindowExplain::Subtract {
+                    keys: self.key_steps(&leaving, &arriving, config),
+                    leaving,
+                    arriving,
                 }
             }
-            let steps: Vec<KeyStep> = keys
-                .into_iter()
-                .map(|key| {
-                    let old = self.window.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-                    let leaving_sum = if old.is_some() {
-                        leaving.iter().map(|b| b.get(key)).sum()
-                    } else {
-                        0
-                    };
-                    let arriving_sum: i64 = arriving.iter().map(|b| b.get(key)).sum();
-                    let value = old.unwrap_or(0) - leaving_sum + arriving_sum;
-                    KeyStep {
-                        key,
-                        old,
-                        leaving: leaving_sum,
-                        arriving: arriving_sum,
-                        result: (!config.filter_zero || value != 0).then_some(value),
-                    }
-                })
-                .collect();
-            // The result lists old keys, then new ones, grouped by hash partition.
-            let mut steps: Vec<KeyStep> = steps;
-            steps.sort_by_key(|s| partition_of(&s.key, config.parallelism));
-            WindowExplain::Subtract {
-                leaving,
-                arriving,
-                keys: steps,
-            }
-        } else {
-            let reason = if !config.inverse {
-                "No inverse function was given, so PySpark reduces every batch of the window again."
-                    .to_string()
-            } else if w < 5 * s {
-                format!(
-                    "The window ({} s) is shorter than 5 x the slide ({} s), so PySpark reduces the whole window again instead of subtracting.",
-                    w as f64 / 1000.0,
-                    s as f64 / 1000.0
-                )
-            } else {
-                "This is the first window, so there is no previous one to subtract from: PySpark reduces the whole window.".to_string()
-            };
-            WindowExplain::Recompute {
-                reason,
-                batches: self.batches_in(t - w, t),
-            }
+            WindowHow::Reduced { why, batches_ms } => WindowExplain::Recompute {
+                reason: afresh_sentence(*why),
+                batches: self.batches_at(batches_ms),
+            },
         }
     }
 
+    /// Per key of the previous window or of the arriving batches, the
+    /// subtracting path's arithmetic, in the order of the result: old keys,
+    /// then new ones, grouped by hash partition.
+    fn key_steps(
+        &self,
+        leaving: &[BatchCounts],
+        arriving: &[BatchCounts],
+        config: &NotebookConfig,
+    ) -> Vec<KeyStep> {
+        let mut keys: Vec<MessageType> = self.window.iter().map(|(k, _)| *k).collect();
+        for b in arriving {
+            for (k, _) in &b.counts {
+                if !keys.contains(k) {
+                    keys.push(*k);
+                }
+            }
+        }
+        let mut steps: Vec<KeyStep> = keys
+            .into_iter()
+            .map(|key| {
+                let old = self.window.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                // Only keys of the previous window meet the leaving batches.
+                let leaving_sum = if old.is_some() {
+                    leaving.iter().map(|b| b.get(key)).sum()
+                } else {
+                    0
+                };
+                let arriving_sum: i64 = arriving.iter().map(|b| b.get(key)).sum();
+                let value = old.unwrap_or(0) - leaving_sum + arriving_sum;
+                KeyStep {
+                    key,
+                    old,
+                    leaving: leaving_sum,
+                    arriving: arriving_sum,
+                    result: (!config.filter_zero || value != 0).then_some(value),
+                }
+            })
+            .collect();
+        steps.sort_by_key(|s| partition_of(&s.key, config.parallelism));
+        steps
+    }
+
     /// Records one batch's counts, forgetting what no window needs any more.
-    pub fn remember(&mut self, config: &SeedConfig, batch: BatchCounts) {
+    pub fn remember(&mut self, config: &NotebookConfig, batch: BatchCounts) {
         let horizon = batch.time_ms - config.window_ms - config.slide_ms;
         self.history.push_back(batch);
         while self.history.front().is_some_and(|b| b.time_ms <= horizon) {
             self.history.pop_front();
         }
+    }
+}
+
+/// Why PySpark reduced the whole window again, in one sentence.
+fn afresh_sentence(why: AfreshReason) -> String {
+    match why {
+        AfreshReason::NoInverse => {
+            "No inverse function was given, so PySpark reduces every batch of the window again."
+                .to_string()
+        }
+        AfreshReason::ShortWindow {
+            window_ms,
+            slide_ms,
+        } => format!(
+            "The window ({} s) is shorter than 5 x the slide ({} s), so PySpark reduces the whole window again instead of subtracting.",
+            window_ms as f64 / 1000.0,
+            slide_ms as f64 / 1000.0
+        ),
+        AfreshReason::NoPreviousWindow => "This is the first window, so there is no previous one to subtract from: PySpark reduces the whole window.".to_string(),
     }
 }

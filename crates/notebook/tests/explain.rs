@@ -1,14 +1,55 @@
 //! The teaching views' explanations agree with what the engine computed: the
-//! update calls give the running totals, the window arithmetic gives the window.
+//! update calls give the running totals, the window arithmetic gives the window,
+//! and the path the engine recorded for each window (subtracted or reduced
+//! afresh, from which batches) is the one PySpark takes.
 
-use dstream_engine::explain::{UpdateCall, WindowExplain};
-use dstream_engine::generator::LogGenerator;
-use dstream_engine::seed::{MessageType, Mode, SeedConfig, SeedLab};
+use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
+use dstream_notebook::generator::LogGenerator;
+use dstream_notebook::{BatchReport, MessageType, Mode, NotebookConfig, NotebookLab};
 
-fn records(
-    report: &dstream_engine::seed::BatchReport,
-    mode: Mode,
-) -> Option<Vec<(MessageType, i64)>> {
+/// The batch times in `(from, to]` (batches at or before the zero time, 0, do not exist).
+fn times_in(config: &NotebookConfig, from: i64, to: i64) -> Vec<i64> {
+    let i = config.batch_interval_ms;
+    (1..=to / i)
+        .map(|k| k * i)
+        .filter(|&b| b > from && b <= to)
+        .collect()
+}
+
+fn times_of(batches: &[BatchCounts]) -> Vec<i64> {
+    batches.iter().map(|b| b.time_ms).collect()
+}
+
+/// PySpark's rule for the window emitted at `t` (zero time 0), from
+/// `ReducedWindowedDStream` as PySpark configures it: subtract only with an
+/// inverse function, a window of at least 5 slides, and a previous window.
+fn assert_pysparks_path(config: &NotebookConfig, t: i64, explain: &WindowExplain) {
+    let (w, s) = (config.window_ms, config.slide_ms);
+    let subtracts = config.inverse && w >= 5 * s && t - s > 0;
+    match explain {
+        WindowExplain::Subtract {
+            leaving, arriving, ..
+        } => {
+            assert!(subtracts, "at {t} ms PySpark reduces afresh: {explain:?}");
+            assert_eq!(times_of(leaving), times_in(config, t - s - w, t - w));
+            assert_eq!(times_of(arriving), times_in(config, t - s, t));
+        }
+        WindowExplain::Recompute { reason, batches } => {
+            assert!(!subtracts, "at {t} ms PySpark subtracts: {explain:?}");
+            assert_eq!(times_of(batches), times_in(config, t - w, t));
+            let why = if !config.inverse {
+                "No inverse function"
+            } else if w < 5 * s {
+                "shorter than 5 x the slide"
+            } else {
+                "first window"
+            };
+            assert!(reason.contains(why), "at {t} ms: {reason}");
+        }
+    }
+}
+
+fn records(report: &BatchReport, mode: Mode) -> Option<Vec<(MessageType, i64)>> {
     report
         .outputs
         .iter()
@@ -16,8 +57,8 @@ fn records(
         .map(|o| o.records.clone())
 }
 
-fn check(config: SeedConfig) {
-    let mut lab = SeedLab::new(config.clone(), 0).unwrap();
+fn check(config: NotebookConfig) {
+    let mut lab = NotebookLab::new(config.clone(), 0).unwrap();
     let mut gen = LogGenerator::new(7);
     let (mut subtracted, mut recomputed) = (0, 0);
     for batch in 1..=40u64 {
@@ -38,6 +79,9 @@ fn check(config: SeedConfig) {
             .filter_map(|c| c.result.map(|r| (c.key, r)))
             .collect();
         assert_eq!(from_calls, totals, "batch {batch}: update calls vs totals");
+        if let Some(explain) = &report.window_explain {
+            assert_pysparks_path(&config, report.time_ms, explain);
+        }
         match (records(&report, Mode::Window), &report.window_explain) {
             (None, None) => {}
             (Some(window), Some(WindowExplain::Subtract { keys, .. })) => {
@@ -78,56 +122,56 @@ fn check(config: SeedConfig) {
 
 #[test]
 fn notebook_window_never_subtracts() {
-    check(SeedConfig::default());
+    check(NotebookConfig::default());
 }
 
 #[test]
 fn long_window_subtracts_and_keeps_zero_keys() {
-    check(SeedConfig {
+    check(NotebookConfig {
         window_ms: 50_000,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
-    check(SeedConfig {
+    check(NotebookConfig {
         window_ms: 60_000,
         slide_ms: 10_000,
         parallelism: 3,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
 }
 
 #[test]
 fn filter_and_no_inverse_and_slow_slides() {
-    check(SeedConfig {
+    check(NotebookConfig {
         window_ms: 50_000,
         filter_zero: true,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
-    check(SeedConfig {
+    check(NotebookConfig {
         window_ms: 50_000,
         inverse: false,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
-    check(SeedConfig {
+    check(NotebookConfig {
         batch_interval_ms: 5_000,
         window_ms: 100_000,
         slide_ms: 20_000,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
-    check(SeedConfig {
+    check(NotebookConfig {
         window_ms: 40_000,
         slide_ms: 20_000,
         parallelism: 1,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     });
 }
 
 #[test]
 fn explanations_survive_a_checkpoint_restore() {
-    let config = SeedConfig {
+    let config = NotebookConfig {
         window_ms: 50_000,
-        ..SeedConfig::default()
+        ..NotebookConfig::default()
     };
-    let mut a = SeedLab::new(config.clone(), 0).unwrap();
+    let mut a = NotebookLab::new(config.clone(), 0).unwrap();
     let mut gen = LogGenerator::new(3);
     for _ in 0..6 {
         for _ in 0..5 {
@@ -135,13 +179,50 @@ fn explanations_survive_a_checkpoint_restore() {
         }
         a.run_batch();
     }
-    let mut b = SeedLab::restore(config, &a.checkpoint_json()).unwrap();
+    let mut b = NotebookLab::restore(config.clone(), &a.checkpoint_json()).unwrap();
     for _ in 0..6 {
         let line = gen.next_line();
         a.push_line(&line);
         b.push_line(&line);
-        assert_eq!(a.run_batch(), b.run_batch());
+        let (ra, rb) = (a.run_batch(), b.run_batch());
+        assert_eq!(ra, rb);
+        assert_pysparks_path(&config, rb.time_ms, rb.window_explain.as_ref().unwrap());
     }
+}
+
+#[test]
+fn the_first_window_after_a_restore_subtracts_from_the_saved_one() {
+    // The checkpoint holds the previous window, so the restored engine goes on
+    // subtracting rather than reducing afresh.
+    let config = NotebookConfig {
+        window_ms: 50_000,
+        ..NotebookConfig::default()
+    };
+    let mut a = NotebookLab::new(config.clone(), 0).unwrap();
+    for line in ["[error] a", "[info] b", "[info] c"] {
+        a.push_line(line);
+        a.run_batch();
+    }
+    let mut b = NotebookLab::restore(config, &a.checkpoint_json()).unwrap();
+    b.push_line("[notice] d");
+    let report = b.run_batch();
+    let Some(WindowExplain::Subtract {
+        leaving,
+        arriving,
+        keys,
+    }) = &report.window_explain
+    else {
+        panic!("restored window: {:?}", report.window_explain)
+    };
+    assert!(leaving.is_empty(), "nothing has left a 50 s window at 40 s");
+    assert_eq!(times_of(arriving), [40_000]);
+    let notice = keys.iter().find(|k| k.key == MessageType::Notice).unwrap();
+    assert_eq!(
+        (notice.old, notice.arriving, notice.result),
+        (None, 1, Some(1))
+    );
+    let info = keys.iter().find(|k| k.key == MessageType::Info).unwrap();
+    assert_eq!((info.old, info.result), (Some(2), Some(2)));
 }
 
 #[test]

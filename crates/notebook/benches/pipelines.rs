@@ -1,8 +1,8 @@
-//! The three seed pipelines on 1 M realistic log lines per batch.
+//! The notebook's three pipelines on 1 M realistic log lines per batch.
 //!
-//! `cargo bench -p dstream-engine --bench pipelines`. Each iteration pushes
+//! `cargo bench -p dstream-notebook --bench pipelines`. Each iteration pushes
 //! 1 M generated lines into the live line input (as the page does, line by
-//! line) and runs one batch. `seed_pipelines_1M_lines` times the batch (what
+//! line) and runs one batch. `notebook_pipelines_1M_lines` times the batch (what
 //! Spark calls the processing time: the lines were received before the batch
 //! started); `ingest_and_process_1M_lines` times the pushes too. Time is the
 //! thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), so the figures hold on a
@@ -11,9 +11,9 @@
 //! `window_20s`, because windows hold per-batch reduced counts, not lines.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use dstream_engine::generator::LogGenerator;
-use dstream_engine::seed::{codes, cumulative, stateless, windowed, WindowSpec};
 use dstream_engine::{DStream, Duration, Line, LineInput, StreamingContext};
+use dstream_notebook::generator::LogGenerator;
+use dstream_notebook::pipelines::{codes, cumulative, stateless, windowed, WindowSpec};
 
 const LINES: usize = 1_000_000;
 
@@ -42,7 +42,7 @@ fn text() -> String {
 
 /// A started context with one pipeline built by `build` on the live lines.
 fn pipeline(
-    build: impl FnOnce(&DStream<Line>) -> DStream<(dstream_engine::seed::MessageType, i64)>,
+    build: impl FnOnce(&DStream<Line>) -> DStream<(dstream_notebook::MessageType, i64)>,
 ) -> (StreamingContext, LineInput) {
     let ssc = StreamingContext::new(Duration::from_secs(10)).unwrap();
     ssc.checkpoint("checkpoint");
@@ -55,12 +55,12 @@ fn pipeline(
 }
 
 /// Builds one pipeline's output stream from the lines.
-type Build = Box<dyn Fn(&DStream<Line>) -> DStream<(dstream_engine::seed::MessageType, i64)>>;
+type Build = Box<dyn Fn(&DStream<Line>) -> DStream<(dstream_notebook::MessageType, i64)>>;
 
 fn bench(c: &mut Criterion) {
     let text = text();
     let batch: Vec<&str> = text.lines().collect();
-    let mut group = c.benchmark_group("seed_pipelines_1M_lines");
+    let mut group = c.benchmark_group("notebook_pipelines_1M_lines");
     group.throughput(Throughput::Elements(LINES as u64));
     group.sample_size(20);
 
@@ -162,7 +162,7 @@ fn bench(c: &mut Criterion) {
                 std::hint::black_box(
                     batch
                         .iter()
-                        .map(|l| dstream_engine::seed::get_message_type(l) as usize)
+                        .map(|l| dstream_notebook::get_message_type(l) as usize)
                         .sum::<usize>(),
                 );
             }

@@ -1,15 +1,14 @@
 //! Scenario files: the notebook's pipelines over fixed batches, run the way
 //! `replay` runs them and the way `tests/pyspark/oracle.py` runs real PySpark.
 
+use dstream_engine::python::PyRepr;
+use dstream_engine::time::{format_batch_time, parse_naive_time};
+use dstream_engine::{Duration, EngineError, StreamingContext};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::context::StreamingContext;
-use crate::duration::Duration;
-use crate::error::EngineError;
-use crate::python::PyRepr;
-use crate::seed::{codes, cumulative, stateless, windowed, MessageType, WindowSpec};
-use crate::time::{format_batch_time, parse_naive_time};
+use crate::message_type::MessageType;
+use crate::pipelines::{codes, cumulative, stateless, windowed, WindowSpec};
 
 /// The zero time used when a scenario names none.
 pub const DEFAULT_START: &str = "2026-11-24T10:00:00";

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use dstream_engine::scenario::{Scenario, ScenarioError};
+use dstream_notebook::scenario::{Scenario, ScenarioError};
 
 /// Replays a DStream Lab scenario exactly as PySpark's DStreams would run it.
 #[derive(Parser)]

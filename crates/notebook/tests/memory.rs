@@ -1,8 +1,8 @@
 //! Streams remember only the batches their windows need: the number of
 //! remembered RDDs stops growing once the longest window is full.
 
-use dstream_engine::seed::{codes, cumulative, stateless, windowed, WindowSpec};
 use dstream_engine::{Duration, StreamingContext};
+use dstream_notebook::pipelines::{codes, cumulative, stateless, windowed, WindowSpec};
 
 #[test]
 fn remembered_rdds_stay_bounded_over_many_batches() {

@@ -11,7 +11,7 @@
 //! x86_64 CPU) and at 8 bytes per step with plain integer arithmetic elsewhere
 //! (WebAssembly in the browser).
 
-use crate::seed::MessageType;
+use crate::message_type::MessageType;
 
 /// The bytes after `[` of each tag, packed little-endian, and how many there are.
 const INFO: (u64, u64) = pack(b"info]");

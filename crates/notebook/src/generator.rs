@@ -5,7 +5,7 @@
 //! operating-system randomness or clock (the caller passes a seed), and so builds for `wasm32-unknown-unknown`.
 //!
 //! ```
-//! use dstream_engine::generator::LogGenerator;
+//! use dstream_notebook::generator::LogGenerator;
 //! let mut g = LogGenerator::new(42);
 //! let line = g.next_line();
 //! assert!(line.starts_with('[') && !line.contains('\n'));

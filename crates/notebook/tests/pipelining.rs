@@ -6,8 +6,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use dstream_engine::seed::{stateless, MessageType};
 use dstream_engine::{Collected, DStream, Duration, Line, StreamingContext};
+use dstream_notebook::pipelines::stateless;
+use dstream_notebook::MessageType;
 
 const LINES: [&str; 6] = [
     "[info] a",
@@ -30,7 +31,7 @@ fn counted_codes(lines: &DStream<Line>, calls: &Rc<Cell<usize>>) -> DStream<(Mes
     lines
         .map(move |l| {
             calls.set(calls.get() + 1);
-            dstream_engine::seed::get_message_type(l)
+            dstream_notebook::get_message_type(l)
         })
         .map(|t| (*t, 1i64))
 }
@@ -80,7 +81,7 @@ fn a_stream_read_twice_is_built_once() {
     let pairs = counted_codes(&lines, &calls);
     let counts = stateless(&pairs).collect();
     let totals = pairs
-        .update_state_by_key(dstream_engine::seed::update_function, None, Some(2))
+        .update_state_by_key(dstream_notebook::pipelines::update_function, None, Some(2))
         .collect();
     ssc.start(0).unwrap();
     for _ in 0..2 {
