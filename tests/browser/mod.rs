@@ -56,12 +56,26 @@ fn shown(root: &Element) -> String {
     }
 }
 
+/// The elements under `root` matching `selector`, by their text, then `root`'s DOM: what a failed wait for
+/// `selector` shows.
+fn shown_matches(root: &Element, selector: &str) -> String {
+    let texts: Vec<String> = all(root, selector)
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    format!(
+        "{} elements matched {selector}, with the texts {texts:?}; in\n{}",
+        texts.len(),
+        shown(root)
+    )
+}
+
 /// Looks at the page every few milliseconds until `found` gives a value, and returns it. After
-/// [`TIMEOUT_MS`] it panics, saying that `what` was awaited and showing `root`'s DOM.
-pub async fn wait_for_some<T>(
+/// [`TIMEOUT_MS`] it panics, saying that `what` was awaited and what `showing` then says of the page.
+async fn poll<T>(
     what: &str,
-    root: &Element,
     mut found: impl FnMut() -> Option<T>,
+    showing: impl FnOnce() -> String,
 ) -> T {
     let start = js_sys::Date::now();
     loop {
@@ -70,25 +84,34 @@ pub async fn wait_for_some<T>(
         }
         if js_sys::Date::now() - start > TIMEOUT_MS {
             panic!(
-                "waited {TIMEOUT_MS} ms for {what}; the DOM showed:\n{}",
-                shown(root)
+                "waited {TIMEOUT_MS} ms for {what}; the page showed:\n{}",
+                showing()
             );
         }
         yew::platform::time::sleep(POLL).await;
     }
 }
 
-/// Waits until `ready` holds (see [`wait_for_some`]).
+/// Waits until `found` gives a value, and returns it; on timeout the message shows `root`'s DOM.
+pub async fn wait_for_some<T>(what: &str, root: &Element, found: impl FnMut() -> Option<T>) -> T {
+    poll(what, found, || shown(root)).await
+}
+
+/// Waits until `ready` holds; on timeout the message shows `root`'s DOM.
 pub async fn wait_for(what: &str, root: &Element, mut ready: impl FnMut() -> bool) {
     wait_for_some(what, root, || ready().then_some(())).await
 }
 
 /// Waits until exactly one element under `root` matches `selector`, and returns it.
 pub async fn wait_for_one(root: &Element, selector: &str) -> Element {
-    wait_for_some(&format!("exactly one {selector}"), root, || {
-        let mut v = all(root, selector);
-        (v.len() == 1).then(|| v.remove(0))
-    })
+    poll(
+        &format!("exactly one {selector}"),
+        || {
+            let mut v = all(root, selector);
+            (v.len() == 1).then(|| v.remove(0))
+        },
+        || shown_matches(root, selector),
+    )
     .await
 }
 
@@ -100,13 +123,13 @@ pub async fn wait_for_testid(root: &Element, id: &str) -> Element {
 /// Waits until exactly one element under `root` matches `selector` and its text contains `needle`, and returns
 /// that text. The element is looked up at every try, since a render may replace it.
 pub async fn wait_for_text(root: &Element, selector: &str, needle: &str) -> String {
-    wait_for_some(
+    poll(
         &format!("exactly one {selector} containing {needle:?}"),
-        root,
         || match &all(root, selector)[..] {
             [one] => one.text_content().filter(|t| t.contains(needle)),
             _ => None,
         },
+        || shown_matches(root, selector),
     )
     .await
 }
