@@ -18,6 +18,8 @@ pub mod engine;
 pub mod model;
 pub mod protocol;
 pub mod teach;
+#[cfg(test)]
+mod test_python;
 pub mod timefmt;
 
 #[cfg(target_arch = "wasm32")]

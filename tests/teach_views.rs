@@ -25,7 +25,7 @@ use web_sys::{Element, HtmlSelectElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser;
-use browser::{all, fresh_root, settle};
+use browser::{all, fresh_root, wait_for, wait_for_one};
 
 fn one(root: &Element, selector: &str) -> Element {
     let v = all(root, selector);
@@ -84,7 +84,7 @@ async fn render_timeline(config: &NotebookConfig, mem: &TeachMemory) -> Element 
         },
     )
     .render();
-    settle().await;
+    wait_for_one(&root, "[data-testid=window-timeline]").await;
     root
 }
 
@@ -251,7 +251,7 @@ async fn state_view_shows_the_update_calls() {
         },
     )
     .render();
-    settle().await;
+    wait_for_one(&root, "[data-testid=state-calls]").await;
     let calls: Vec<String> = all(&root, "[data-testid=state-calls] li.call code")
         .iter()
         .map(text)
@@ -287,8 +287,7 @@ async fn lineage_counts_the_records_of_each_step() {
             },
         )
         .render();
-        settle().await;
-        let fig = one(&root, &format!("[data-testid=lineage-{}]", mode.as_str()));
+        let fig = wait_for_one(&root, &format!("[data-testid=lineage-{}]", mode.as_str())).await;
         let steps: Vec<(String, String)> = all(&fig, "[data-testid=lineage-step]")
             .iter()
             .map(|g| (attr(g, "data-op"), attr(g, "data-records")))
@@ -333,7 +332,7 @@ async fn metrics_table_lists_the_recent_batches() {
         },
     )
     .render();
-    settle().await;
+    wait_for_one(&root, "[data-testid=batch-table]").await;
     let rows = all(&root, "[data-testid=batch-table] tbody tr[data-batch]");
     assert_eq!(rows.len(), 10);
     for (row, r) in rows.iter().zip(reports.iter().rev()) {
@@ -405,8 +404,7 @@ async fn export_links_carry_the_script_and_the_csv() {
         },
     )
     .render();
-    settle().await;
-    let script_link = one(&root, "[data-testid=export-script]");
+    let script_link = wait_for_one(&root, "[data-testid=export-script]").await;
     assert_eq!(attr(&script_link, "download"), "dstream_lab_job.py");
     let script = decoded_href(&script_link, "data:text/x-python;charset=utf-8,");
     assert!(script.contains("ssc = StreamingContext(spark.sparkContext, 2)\n"));
@@ -427,8 +425,7 @@ async fn export_links_carry_the_script_and_the_csv() {
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    settle().await;
-    one(&root, "[data-testid=export-tee-port]");
+    wait_for_one(&root, "[data-testid=export-tee-port]").await;
     let script = decoded_href(
         &one(&root, "[data-testid=export-script]"),
         "data:text/x-python;charset=utf-8,",
@@ -460,8 +457,8 @@ async fn panel_extras_and_footer_hold_the_views() {
             },
         )
         .render();
-        settle().await;
-        one(&root, &format!("[data-testid=lineage-{}]", mode.as_str()));
+        // The lineage shows the panel rendered, before asserting what it does (not) hold.
+        wait_for_one(&root, &format!("[data-testid=lineage-{}]", mode.as_str())).await;
         assert_eq!(
             all(&root, &format!("[data-testid={testid}]")).len(),
             usize::from(present),
@@ -480,7 +477,7 @@ async fn panel_extras_and_footer_hold_the_views() {
         },
     )
     .render();
-    settle().await;
+    wait_for_one(&root, "[data-testid=batch-table]").await;
     let rows = all(&root, "[data-testid=batch-table] tbody tr[data-batch]");
     assert_eq!(rows.len(), 2);
     assert_eq!(attr(&rows[0], "data-batch"), last.batch.to_string());
@@ -503,7 +500,18 @@ async fn the_app_shows_the_teaching_views() {
         .unwrap();
     let root = fresh_root();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
-    settle().await;
+    wait_for("a lineage in each of the three panels", &root, || {
+        Mode::ALL.iter().all(|m| {
+            let m = m.as_str();
+            all(
+                &root,
+                &format!("[data-testid=mode-{m}] [data-testid=lineage-{m}]"),
+            )
+            .len()
+                == 1
+        })
+    })
+    .await;
     let click = |id: &str| {
         one(&root, &format!("[data-testid={id}]"))
             .dyn_into::<web_sys::HtmlElement>()
@@ -515,11 +523,9 @@ async fn the_app_shows_the_teaching_views() {
         one(&panel, &format!("[data-testid=lineage-{}]", m.as_str()));
     }
     click("pause");
-    settle().await;
-    click("step");
-    settle().await;
-    click("step");
-    settle().await;
+    wait_for_one(&root, "[data-testid=step]:enabled").await;
+    step_to_batch(&root, 1).await;
+    step_to_batch(&root, 2).await;
     let cumulative = one(&root, "[data-testid=mode-cumulative]");
     let state = one(&cumulative, "[data-testid=state-calls]");
     assert_eq!(attr(&state, "data-batch"), "2");
@@ -542,11 +548,7 @@ async fn the_app_shows_the_teaching_views() {
         "data:text/csv;charset=utf-8,",
     );
     assert_eq!(csv.lines().count(), 3, "{csv}");
-    assert!(decoded_href(
-        &one(&root, "[data-testid=export-script]"),
-        "data:text/x-python;charset=utf-8,"
-    )
-    .contains("StreamingContext(spark.sparkContext, 10)"));
+    assert!(script_of(&root).contains("StreamingContext(spark.sparkContext, 10)"));
 
     // A 50 s window (≥ 5 × the 10 s slide) restarts the context: the views start over, and from the second
     // window on PySpark subtracts.
@@ -559,21 +561,38 @@ async fn the_app_shows_the_teaching_views() {
     input
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
-    settle().await;
+    wait_for_one(&root, "[data-testid=apply]:enabled").await;
     click("apply");
-    settle().await;
+    // The export follows the running settings: it shows the new context is in place.
+    wait_for("the export of the 50 s window", &root, || {
+        script_of(&root).contains("windowDuration=50,")
+    })
+    .await;
     assert!(all(&root, "[data-testid=window-strip]").is_empty());
     assert!(all(&root, "[data-testid=batch-table] tbody tr[data-batch]").is_empty());
-    click("step");
-    settle().await;
-    click("step");
-    settle().await;
+    step_to_batch(&root, 1).await;
+    step_to_batch(&root, 2).await;
     let tl = one(&root, "[data-testid=window-timeline]");
     one(&tl, "[data-path=subtract]");
     assert!(text(&tl).contains("50 s window"), "{}", text(&tl));
-    assert!(decoded_href(
-        &one(&root, "[data-testid=export-script]"),
-        "data:text/x-python;charset=utf-8,"
+    assert!(script_of(&root).contains("windowDuration=50,"));
+}
+
+/// The exported script the page links to.
+fn script_of(root: &Element) -> String {
+    decoded_href(
+        &one(root, "[data-testid=export-script]"),
+        "data:text/x-python;charset=utf-8,",
     )
-    .contains("windowDuration=50,"));
+}
+
+/// Clicks "Step one batch" and waits until the running totals panel shows the calls of batch `batch`.
+async fn step_to_batch(root: &Element, batch: u64) {
+    one(root, "[data-testid=step]")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    let selector =
+        format!("[data-testid=mode-cumulative] [data-testid=state-calls][data-batch=\"{batch}\"]");
+    wait_for_one(root, &selector).await;
 }

@@ -15,7 +15,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser;
-use browser::{by_testid, fresh_root, settle};
+use browser::{by_testid, fresh_root, testid, wait_for, wait_for_testid, wait_for_text};
 
 fn one(root: &Element, id: &str) -> Element {
     let v = by_testid(root, id);
@@ -34,8 +34,33 @@ fn storage() -> web_sys::Storage {
 async fn mount_app() -> Element {
     let root = fresh_root();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
-    settle().await;
+    wait_for("the app's three consoles", &root, || {
+        by_testid(&root, "pprint").len() == 3
+    })
+    .await;
     root
+}
+
+/// Pauses the app and waits until the step button is enabled, as pausing does.
+async fn pause(root: &Element) {
+    click(&one(root, "pause"));
+    wait_for("the step button enabled by the pause", root, || {
+        !one(root, "step")
+            .dyn_into::<web_sys::HtmlButtonElement>()
+            .unwrap()
+            .disabled()
+    })
+    .await;
+}
+
+/// Steps one batch and waits until the run status counts `batches` batches and the checkpoint is saved.
+async fn step_to(root: &Element, batches: usize) {
+    click(&one(root, "step"));
+    wait_for_text(root, &testid("run-status"), &format!("{batches} batches ")).await;
+    wait_for("the checkpoint saved after the batch", root, || {
+        storage().get_item(STORAGE_KEY).unwrap().is_some()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -81,8 +106,10 @@ async fn a_setting_spark_rejects_shows_the_error_and_keeps_the_pipelines() {
     })
     .unwrap();
     window.dispatch_event(&ev).unwrap();
-    settle().await;
-    let err = one(&root, "config-error").text_content().unwrap();
+    let err = wait_for_testid(&root, "config-error")
+        .await
+        .text_content()
+        .unwrap();
     assert!(err.contains("multiple"), "{err}");
     assert!(one(&root, "apply")
         .dyn_into::<web_sys::HtmlButtonElement>()
@@ -99,10 +126,8 @@ async fn a_setting_spark_rejects_shows_the_error_and_keeps_the_pipelines() {
 async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
     storage().remove_item(STORAGE_KEY).unwrap();
     let root = mount_app().await;
-    click(&one(&root, "pause"));
-    settle().await;
-    click(&one(&root, "step"));
-    settle().await;
+    pause(&root).await;
+    step_to(&root, 1).await;
     let consoles = by_testid(&root, "pprint");
     // Batch 1 is at 10 s with a 10 s slide: all three modes print a header, with no records (no lines).
     for c in &consoles {
@@ -116,10 +141,7 @@ async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
             "{t:?}"
         );
     }
-    let saved = storage()
-        .get_item(STORAGE_KEY)
-        .unwrap()
-        .expect("checkpoint saved after the batch");
+    let saved = storage().get_item(STORAGE_KEY).unwrap().unwrap();
     assert!(saved.contains("\"format\":1"));
     assert!(one(&root, "run-status")
         .text_content()
@@ -158,11 +180,10 @@ async fn a_relay_url_entered_in_the_page_is_kept_across_reloads() {
         .expect("the URL field is in a form");
     form.dispatch_event(&web_sys::Event::new_with_event_init_dict("submit", &init).unwrap())
         .unwrap();
-    settle().await;
-    assert_eq!(
-        storage().get_item(RELAY_URL_KEY).unwrap().as_deref(),
-        Some(typed)
-    );
+    wait_for("the typed relay URL in storage", &first, || {
+        storage().get_item(RELAY_URL_KEY).unwrap().as_deref() == Some(typed)
+    })
+    .await;
     // A reload: a second app boots with the remembered URL in the field and the status.
     let second = mount_app().await;
     assert_eq!(
@@ -180,11 +201,8 @@ async fn a_saved_checkpoint_is_restored_and_can_be_cleared() {
     storage().remove_item(STORAGE_KEY).unwrap();
     // Make a checkpoint by running one batch, then mount a second app as a reload would.
     let first = mount_app().await;
-    click(&one(&first, "pause"));
-    settle().await;
-    click(&one(&first, "step"));
-    settle().await;
-    assert!(storage().get_item(STORAGE_KEY).unwrap().is_some());
+    pause(&first).await;
+    step_to(&first, 1).await;
     let root = mount_app().await;
     let notices = one(&root, "notices").text_content().unwrap();
     assert!(
@@ -192,12 +210,11 @@ async fn a_saved_checkpoint_is_restored_and_can_be_cleared() {
         "{notices}"
     );
     click(&one(&root, "clear-checkpoint"));
-    settle().await;
-    assert!(storage().get_item(STORAGE_KEY).unwrap().is_none());
-    assert!(one(&root, "notices")
-        .text_content()
-        .unwrap()
-        .contains("Checkpoint cleared"));
+    wait_for_text(&root, &testid("notices"), "Checkpoint cleared").await;
+    wait_for("the checkpoint removed from storage", &root, || {
+        storage().get_item(STORAGE_KEY).unwrap().is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -221,8 +238,10 @@ async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
         },
     )
     .render();
-    settle().await;
-    assert_eq!(root.query_selector_all("path.series").unwrap().length(), 4);
+    wait_for("the chart's four series", &root, || {
+        root.query_selector_all("path.series").unwrap().length() == 4
+    })
+    .await;
     let text = root.text_content().unwrap();
     assert!(
         text.contains("00:00:10") && text.contains("00:00:20"),
@@ -237,9 +256,8 @@ async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
         .unwrap()
         .focus()
         .unwrap();
-    settle().await;
-    let tip = one(&root, "chart-tooltip").text_content().unwrap();
-    assert!(tip.contains("00:00:20") && tip.contains('9'), "{tip}");
+    let tip = wait_for_text(&root, &testid("chart-tooltip"), "00:00:20").await;
+    assert!(tip.contains('9'), "{tip}");
     let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
         let init = web_sys::KeyboardEventInit::new();
         init.set_key("ArrowLeft");
@@ -248,9 +266,7 @@ async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
     })
     .unwrap();
     svg.dispatch_event(&key).unwrap();
-    settle().await;
-    let tip = one(&root, "chart-tooltip").text_content().unwrap();
-    assert!(tip.contains("00:00:10"), "{tip}");
+    wait_for_text(&root, &testid("chart-tooltip"), "00:00:10").await;
 }
 
 #[wasm_bindgen_test]
@@ -283,8 +299,7 @@ async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
         },
     )
     .render();
-    settle().await;
-    let status = one(&root, "source-status");
+    let status = wait_for_testid(&root, "source-status").await;
     assert_eq!(status.get_attribute("data-source").as_deref(), Some("sim"));
     assert_eq!(
         status.get_attribute("data-link").as_deref(),

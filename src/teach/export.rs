@@ -249,29 +249,9 @@ pub fn data_url(mime: &str, text: &str) -> String {
 mod tests {
     use super::*;
     use crate::engine::{MessageType, NotebookLab};
+    use crate::test_python::python_parses;
     use std::io::Write;
     use std::process::{Command, Stdio};
-
-    fn python_parses(src: &str) -> Result<(), String> {
-        let mut child = Command::new("python3")
-            .args(["-c", "import ast,sys; ast.parse(sys.stdin.read())"])
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("python3 could not start: {e}"))?;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(src.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    }
 
     fn configs() -> Vec<ExportSpec> {
         let mut v = vec![ExportSpec::new(NotebookConfig::default())];

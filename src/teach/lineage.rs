@@ -149,54 +149,142 @@ pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&LastBatch>) -> Line
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::NotebookLab;
+    use crate::engine::{get_message_type, BatchReport, NotebookLab};
     use crate::teach::memory::{TeachMemory, Timing};
+    use std::collections::BTreeSet;
+
+    /// How many records the engine emitted for `mode` at `r`, `None` when the mode did not emit.
+    fn emitted(r: &BatchReport, mode: Mode) -> Option<usize> {
+        r.outputs
+            .iter()
+            .find(|o| o.mode == mode)
+            .map(|o| o.records.len())
+    }
+
+    /// The distinct keys of the engine's stateless output at `r`.
+    fn stateless_keys(r: &BatchReport) -> BTreeSet<&'static str> {
+        r.outputs
+            .iter()
+            .find(|o| o.mode == Mode::Stateless)
+            .expect("the stateless mode emits every batch")
+            .records
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn before_the_first_batch_nothing_is_counted() {
+        let c = NotebookConfig::default();
+        for mode in Mode::ALL {
+            let l = lineage(mode, &c, TeachMemory::default().last());
+            assert_eq!(l.batch, None);
+            assert!(l.steps.iter().all(|s| s.records.is_none()), "{l:?}");
+            assert!(l.note.is_none());
+        }
+    }
 
     #[test]
     fn chains_and_counts_follow_the_engine() {
-        let c = NotebookConfig {
-            slide_ms: 20_000,
-            ..NotebookConfig::default()
-        };
-        let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
-        let mut mem = TeachMemory::default();
-        let before = lineage(Mode::Cumulative, &c, mem.last());
-        assert_eq!(before.batch, None);
-        assert!(before.steps.iter().all(|s| s.records.is_none()));
-        for l in ["[info] a", "[info] b", "[error] c", "x"] {
-            lab.push_line(l);
+        let batches: [&[&str]; 6] = [
+            &["[info] a", "[info] b", "[error] c", "x"],
+            &[],
+            &["[notice] n"],
+            &[],
+            &["[error] e", "[error] f", "[info] g"],
+            &["[notice] p", "y", "[info] q"],
+        ];
+        let configs = [
+            NotebookConfig::default(),
+            // A 20 s slide emits the window every other 10 s batch.
+            NotebookConfig {
+                slide_ms: 20_000,
+                ..NotebookConfig::default()
+            },
+            NotebookConfig {
+                window_ms: 30_000,
+                inverse: false,
+                filter_zero: true,
+                ..NotebookConfig::default()
+            },
+        ];
+        let (mut window_emitted, mut window_skipped) = (0, 0);
+        for c in configs {
+            let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
+            let mut mem = TeachMemory::default();
+            for lines in batches {
+                for l in lines {
+                    lab.push_line(l);
+                }
+                let r = lab.run_batch();
+                mem.observe(&r, Timing::default());
+                assert_eq!(r.lines, lines.len(), "the engine counts the lines pushed");
+                let keys = stateless_keys(&r);
+                let classified: BTreeSet<&str> =
+                    lines.iter().map(|l| get_message_type(l).as_str()).collect();
+                assert_eq!(
+                    keys, classified,
+                    "one stateless record per key of the batch"
+                );
+                for mode in Mode::ALL {
+                    let l = lineage(mode, &c, mem.last());
+                    assert_eq!(l.batch, Some(r.batch));
+                    let fed = Some(r.lines);
+                    let mut expected = vec![("socketTextStream", fed), ("map", fed), ("map", fed)];
+                    match mode {
+                        Mode::Stateless => expected.push(("reduceByKey", Some(keys.len()))),
+                        Mode::Cumulative => {
+                            expected.push(("reduceByKey", Some(keys.len())));
+                            expected.push(("updateStateByKey", emitted(&r, Mode::Cumulative)));
+                        }
+                        Mode::Window => {
+                            let w = emitted(&r, Mode::Window);
+                            expected.push(("reduceByKeyAndWindow", w));
+                            // The note explains a missing window, and only that.
+                            assert_eq!(l.note.is_some(), w.is_none(), "{:?}", l.note);
+                            if w.is_some() {
+                                window_emitted += 1;
+                            } else {
+                                window_skipped += 1;
+                            }
+                        }
+                    }
+                    let got: Vec<(&str, Option<usize>)> =
+                        l.steps.iter().map(|s| (s.op, s.records)).collect();
+                    assert_eq!(
+                        got,
+                        expected,
+                        "{} at batch {} of {c:?}",
+                        mode.as_str(),
+                        r.batch
+                    );
+                    let ops: Vec<&str> = expected.iter().map(|(op, _)| *op).collect();
+                    assert_eq!(l.chain, ops.join(" -> "));
+                    // The boxes fill the width.
+                    let last = l.steps.last().unwrap();
+                    assert!((last.x + last.w - WIDTH).abs() < 1e-9);
+                }
+            }
         }
-        let r = lab.run_batch();
-        mem.observe(&r, Timing::default());
-        let s = lineage(Mode::Stateless, &c, mem.last());
-        assert_eq!(s.chain, "socketTextStream -> map -> map -> reduceByKey");
-        let counts: Vec<Option<usize>> = s.steps.iter().map(|s| s.records).collect();
-        assert_eq!(counts, [Some(4), Some(4), Some(4), Some(3)]);
-        assert_eq!(s.steps[3].count_text(), "3 keys");
-        let cu = lineage(Mode::Cumulative, &c, mem.last());
-        assert_eq!(
-            cu.chain,
-            "socketTextStream -> map -> map -> reduceByKey -> updateStateByKey"
+        assert!(
+            window_emitted > 0 && window_skipped > 0,
+            "both window cases ran"
         );
-        assert_eq!(cu.steps[4].records, Some(r.outputs[1].records.len()));
-        // The 20 s slide does not emit at 10 s.
-        let w = lineage(Mode::Window, &c, mem.last());
-        assert_eq!(
-            w.chain,
-            "socketTextStream -> map -> map -> reduceByKeyAndWindow"
-        );
-        assert_eq!(w.steps[3].records, None);
-        assert!(w.note.is_some());
-        lab.push_line("[notice] n");
-        let r = lab.run_batch();
-        mem.observe(&r, Timing::default());
-        let w = lineage(Mode::Window, &c, mem.last());
-        let emitted = r.outputs.iter().find(|o| o.mode == Mode::Window).unwrap();
-        assert_eq!(w.steps[3].records, Some(emitted.records.len()));
-        assert_eq!(w.steps[0].count_text(), "1 line");
-        assert!(w.note.is_none());
-        // The boxes fill the width.
-        let last = w.steps.last().unwrap();
-        assert!((last.x + last.w - WIDTH).abs() < 1e-9);
+    }
+
+    #[test]
+    fn count_text_names_the_unit_and_a_missing_rdd() {
+        let step = |records| Step {
+            op: "map",
+            arg: String::new(),
+            records,
+            unit: "lines",
+            x: 0.0,
+            w: 1.0,
+        };
+        assert_eq!(step(Some(1)).count_text(), "1 line");
+        assert_eq!(step(Some(0)).count_text(), "0 lines");
+        assert_eq!(step(Some(12)).count_text(), "12 lines");
+        assert_eq!(step(None).count_text(), "no RDD this batch");
     }
 }
