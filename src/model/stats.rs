@@ -60,7 +60,10 @@ pub fn losses(s: &Stats, src: &SourceState) -> Vec<String> {
         src.status.latest.lines_dropped,
         "lines the relay dropped for slow clients (all clients, since it started)",
     );
-    add(src.status.latest.lines_cut, "over-long lines cut by the relay");
+    add(
+        src.status.latest.lines_cut,
+        "over-long lines cut by the relay",
+    );
     add(
         src.status.latest.invalid_utf8,
         "lines whose invalid UTF-8 the relay repaired",
