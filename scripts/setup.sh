@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what DStream Lab needs, skipping whatever is already there at the right version.
-# Usage: scripts/setup.sh [demo|test]   (test also installs Debian's headless Chromium and its driver)
+# Usage: scripts/setup.sh [demo|dev|test]
+#   demo: the wasm32 target and wasm-bindgen-cli (scripts/demo.sh builds the page without trunk)
+#   dev:  also trunk (`trunk serve`, `trunk build`)
+#   test: also Debian's headless Chromium and its driver
 #
 # The installs run side by side (the machine's two cores are shared), and each builds with a quick-to-compile
 # profile: the tools only orchestrate builds, so their own speed hardly matters (measured in the README).
@@ -42,7 +45,7 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{p
     cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 
-if ! command -v trunk >/dev/null || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+if [ "$what" != demo ] && { ! command -v trunk >/dev/null || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; }; then
   say "installing trunk $TRUNK_VERSION in the background (about 4 minutes on 2 cores)"
   # A debug build: trunk only starts cargo and wasm-bindgen and serves files, so its own speed does not show.
   background trunk cargo install trunk --version "$TRUNK_VERSION" --locked --debug --force

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Command 2 of the quick start: installs what is missing, then runs every check
-# and test: fmt, clippy (native and wasm32), workspace tests, the engine and the
-# app built for wasm32, the app's wasm tests in headless Chromium, and the e2e test.
+# and test: fmt, clippy (native and wasm32: the app, so the engine and notebook as it
+# builds them), workspace tests, the app's release build, the app's wasm tests in headless Chromium, and the e2e test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh test
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -17,9 +18,6 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32, the app)"
 cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
-
-step "engine and notebook build for wasm32"
-cargo build -p dstream-engine -p dstream-notebook --no-default-features --target wasm32-unknown-unknown
 
 step "workspace tests"
 cargo test --workspace

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the page into a folder the relay can serve (`relay --serve DIR`), with cargo and wasm-bindgen only:
+# the quick path for the demo and the classroom, which then needs no trunk. `trunk build --release` gives the
+# same page from index.html and stays the way to develop (`trunk serve`).
+#   bash scripts/build-web.sh [OUT_DIR]     (default: dist-web)
+# Asset names carry a hash of their content, as trunk's do, so a server may let browsers cache them for good.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+out="${1:-dist-web}"
+target_dir="${CARGO_TARGET_DIR:-target}"
+
+cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name dstream-lab \
+  "$target_dir/wasm32-unknown-unknown/release/dstream-lab.wasm"
+
+rm -rf "$out"
+mkdir -p "$out"
+# Copies $1 into $out as NAME-HASH.EXT and prints the new name.
+hashed() {
+  local file="$1" base ext hash
+  base="$(basename "$file")"
+  ext="${base#*.}"
+  base="${base%%.*}"
+  hash="$(sha256sum "$file" | cut -c1-16)"
+  cp "$file" "$out/$base-$hash.$ext"
+  printf '%s' "$base-$hash.$ext"
+}
+wasm="$(hashed "$stage/dstream-lab_bg.wasm")"
+# The JS glue names the wasm file only as a default; the page passes the hashed name explicitly.
+js="$(hashed "$stage/dstream-lab.js")"
+styles="    <link rel=\"icon\" href=\"/$(hashed www/favicon.svg)\" />"$'\n'
+for css in www/style.css www/teach.css; do
+  styles+="    <link rel=\"stylesheet\" href=\"/$(hashed "$css")\" />"$'\n'
+done
+
+# index.html's head, with trunk's asset links replaced by the built files.
+{
+  sed -n '1,/<title>/p' index.html
+  printf '%s' "$styles"
+  printf '    <link rel="modulepreload" href="/%s" />\n' "$js"
+  printf '    <link rel="preload" href="/%s" as="fetch" type="application/wasm" crossorigin />\n' "$wasm"
+  printf '    <script type="module">import init from "/%s"; init({ module_or_path: "/%s" });</script>\n' "$js" "$wasm"
+  sed -n '/<\/head>/,$p' index.html
+} >"$out/index.html"
+ls -l "$out"
