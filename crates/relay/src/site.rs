@@ -234,7 +234,8 @@ pub fn relative_path(path: &str) -> Result<PathBuf, BadPath> {
             s => relative.push(s),
         }
     }
-    // `push` of a plain segment can still not be anything but a normal component; checked, not assumed.
+    // Segments hold no `/`, so each should be one normal component; checked rather than assumed, since any other
+    // component (a root, a prefix) could lead out of the directory.
     if !relative
         .components()
         .all(|c| matches!(c, Component::Normal(_)))
