@@ -6,21 +6,28 @@
 //! - [`lines`]: splitting bytes into clean, capped UTF-8 lines (like Java's `readLine()`).
 //! - [`source`]: connecting to the TCP source, packing lines into frames, retrying forever.
 //! - [`hub`]: the clients, their bounded queues and the relay-wide counters.
+//! - [`front`]: the listening port: WebSocket upgrades to [`ws`], plain HTTP to [`site`] or a status page.
 //! - [`ws`]: the WebSocket server (path, `Origin` and client-cap checks, per-client writer).
+//! - [`http`]: peeking at a request head, writing one HTTP response; [`site`]: the app's files (`--serve`);
+//!   [`urls`]: the page's URLs to give students.
 //! - [`tee`]: the `--tee` plain TCP re-serve for PySpark.
 //! - [`serve`]: the `send-messages` line server (also used by `relay --demo`).
 //! - [`relay`]: wiring it all together; [`shutdown`]: graceful Ctrl-C; [`error`]: the error type.
 
 pub mod accept;
 pub mod error;
+pub mod front;
+pub mod http;
 pub mod hub;
 pub mod lines;
 pub mod logging;
 pub mod relay;
 pub mod serve;
 pub mod shutdown;
+pub mod site;
 pub mod source;
 pub mod tee;
+pub mod urls;
 pub mod ws;
 
 pub use error::Error;

@@ -1,6 +1,7 @@
 //! Wiring: bind the listeners, start the source, WebSocket, tee, status-tick and demo tasks.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,12 +10,14 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use crate::error::Error;
+use crate::front::{self, FrontConfig};
 use crate::hub::Hub;
 use crate::serve::{self, ServeConfig};
 use crate::shutdown::Shutdown;
+use crate::site::Site;
 use crate::source::{self, SourceConfig};
 use crate::tee;
-use crate::ws::{self, WsConfig};
+use crate::ws::WsConfig;
 
 /// The `trunk serve` origins allowed by default.
 pub const DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
@@ -48,6 +51,8 @@ pub struct RelayConfig {
     pub demo: bool,
     /// Lines per second of the built-in generator.
     pub demo_rate: f64,
+    /// Serve the built app from this directory on the WebSocket port (`--serve DIR`).
+    pub serve: Option<PathBuf>,
 }
 
 impl Default for RelayConfig {
@@ -66,6 +71,7 @@ impl Default for RelayConfig {
             status_interval: Duration::from_secs(1),
             demo: false,
             demo_rate: 5.0,
+            serve: None,
         }
     }
 }
@@ -103,6 +109,11 @@ impl Relay {
                 "--max-line-bytes, --frame-bytes and --client-queue-bytes must be at least 1",
             ));
         }
+        // Checked before anything is bound or started: a missing build is the likeliest mistake of a class set-up.
+        let site = match &config.serve {
+            Some(dir) => Some(Arc::new(Site::open(dir)?)),
+            None => None,
+        };
         let ws_listener = bind(&config.listen, "WebSocket clients", "--listen").await?;
         let ws_addr = ws_listener
             .local_addr()
@@ -161,10 +172,15 @@ impl Relay {
                 .chain(config.allow_origins.iter().cloned())
                 .collect(),
             max_clients: config.max_clients,
+            allow_same_origin: site.is_some(),
         };
-        tasks.spawn(ws::run(
+        let front_config = FrontConfig {
+            ws: Arc::new(ws_config),
+            site,
+        };
+        tasks.spawn(front::run(
             ws_listener,
-            Arc::new(ws_config),
+            front_config,
             hub.clone(),
             shutdown.clone(),
         ));

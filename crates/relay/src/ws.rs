@@ -1,4 +1,5 @@
-//! The WebSocket side: accept browsers on `/ws`, check their `Origin`, stream their queue to them.
+//! The WebSocket side: the handshake on `/ws` (path, `Origin` and client-cap checks), then each client's queue
+//! streamed to it. Connections arrive through [`crate::front`], which hands over the upgrade requests.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -6,7 +7,7 @@ use std::time::Duration;
 
 use dstream_protocol::{CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
 use futures_util::{SinkExt, StreamExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -14,12 +15,11 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use crate::accept::accept_until_shutdown;
 use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
 use crate::shutdown::Shutdown;
 
 /// How long a handshake, or a polite close, may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a client closed for being too slow has to read the data already on its way before its close frame.
 /// It is slow, not gone: with the 1 s of other closes it would miss the close and see its stream cut off mid-frame.
@@ -32,22 +32,9 @@ pub struct WsConfig {
     pub allow_origins: Vec<String>,
     /// The most WebSocket clients at once.
     pub max_clients: usize,
-}
-
-/// Accepts WebSocket clients on `listener` until shutdown.
-pub async fn run(listener: TcpListener, config: Arc<WsConfig>, hub: Arc<Hub>, shutdown: Shutdown) {
-    let stop = shutdown.clone();
-    accept_until_shutdown(listener, "WebSocket", shutdown, move |stream, peer| {
-        let _ = stream.set_nodelay(true);
-        Some(serve_client(
-            stream,
-            peer,
-            config.clone(),
-            hub.clone(),
-            stop.clone(),
-        ))
-    })
-    .await
+    /// Also allow the page's own origin: an `Origin` whose host and port are the request's `Host` (`--serve`, where
+    /// the relay serves the page itself).
+    pub allow_same_origin: bool,
 }
 
 /// Why a handshake is refused: the HTTP status and a sentence for the person at the other end.
@@ -80,7 +67,10 @@ pub fn check_request(request: &Request, config: &WsConfig) -> Result<(), Refusal
     }
     if let Some(origin) = request.headers().get("origin") {
         let origin = origin.to_str().unwrap_or("(not text)");
-        if !origin_allowed(origin, &config.allow_origins) {
+        let host = request.headers().get("host").and_then(|h| h.to_str().ok());
+        let same_origin =
+            config.allow_same_origin && host.is_some_and(|h| is_same_origin(origin, h));
+        if !same_origin && !origin_allowed(origin, &config.allow_origins) {
             return Err(Refusal {
                 status: StatusCode::FORBIDDEN,
                 message: format!(
@@ -134,7 +124,18 @@ pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
         .any(|a| a == "*" || a.trim_end_matches('/').eq_ignore_ascii_case(origin))
 }
 
-async fn serve_client(
+/// Whether `origin` (`http://HOST:PORT` as a browser sends it) is the origin of a page served at `host` (the
+/// request's `Host` header): the page the relay served itself.
+pub fn is_same_origin(origin: &str, host: &str) -> bool {
+    origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|authority| authority.trim_end_matches('/').eq_ignore_ascii_case(host))
+}
+
+/// Serves one connection whose request head (not yet read) is a WebSocket upgrade: the handshake with its checks,
+/// then the client's stream until it leaves, is closed, or the relay stops.
+pub(crate) async fn serve_client(
     stream: TcpStream,
     peer: SocketAddr,
     config: Arc<WsConfig>,
@@ -276,5 +277,21 @@ mod tests {
         assert!(!origin_allowed("http://evil.example", &allowed));
         assert!(!origin_allowed("http://127.0.0.1:8081", &allowed));
         assert!(origin_allowed("http://evil.example", &["*".to_string()]));
+    }
+
+    #[test]
+    fn same_origin_means_the_origins_host_and_port_are_the_requests_host() {
+        assert!(is_same_origin(
+            "http://192.168.1.20:8080",
+            "192.168.1.20:8080"
+        ));
+        assert!(is_same_origin("http://Lab.local:8080/", "lab.local:8080"));
+        assert!(is_same_origin("http://lab.local", "lab.local"));
+        assert!(!is_same_origin(
+            "http://192.168.1.20:8081",
+            "192.168.1.20:8080"
+        ));
+        assert!(!is_same_origin("http://evil.example", "192.168.1.20:8080"));
+        assert!(!is_same_origin("null", "null"));
     }
 }

@@ -2,202 +2,24 @@
 //!
 //! Every test is bounded in time: a failing test fails with a message instead of hanging.
 
-use std::future::Future;
-use std::io::{BufRead, BufReader as StdBufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{
+    addr_in, bounded, free_addr, generated, handshake_status, relay_config, start_generator,
+    start_relay, step, wait_for_clients, ws_request, Client, Event, Program, Source,
+};
+use std::process::Command;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::Arc;
 use std::time::Duration;
 
-use dstream_notebook::generator::LogGenerator;
-use dstream_protocol::{SourceState, Status, StatusEvent, TextMessage};
-use dstream_relay::relay::{Relay, RelayConfig};
-use dstream_relay::serve::{self, ServeConfig};
-use dstream_relay::shutdown::{self, ShutdownTrigger};
+use dstream_protocol::{SourceState, StatusEvent};
+use dstream_relay::relay::RelayConfig;
+use dstream_relay::serve::ServeConfig;
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-const TEST_TIMEOUT: Duration = Duration::from_secs(60);
-const STEP_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Runs a test body with an overall time limit.
-async fn bounded<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(TEST_TIMEOUT, body)
-        .await
-        .expect("test took longer than its time limit");
-}
-
-/// Awaits `f` with the step time limit, naming what was awaited when it times out.
-async fn step<T>(what: &str, f: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(STEP_TIMEOUT, f).await {
-        Ok(v) => v,
-        Err(_) => panic!("timed out waiting for: {what}"),
-    }
-}
-
-/// A port that was free a moment ago.
-async fn free_addr() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    l.local_addr().unwrap()
-}
-
-fn relay_config(source: SocketAddr) -> RelayConfig {
-    RelayConfig {
-        source: source.to_string(),
-        listen: "127.0.0.1:0".into(),
-        retry_delay: Duration::from_millis(100),
-        status_interval: Duration::from_millis(100),
-        ..RelayConfig::default()
-    }
-}
-
-async fn start_relay(config: RelayConfig) -> (Relay, ShutdownTrigger) {
-    let (trigger, shutdown) = shutdown::channel();
-    let relay = Relay::start(config, shutdown).await.expect("relay starts");
-    (relay, trigger)
-}
-
-/// Starts an in-process send-messages server on `addr`; returns its task and trigger.
-async fn start_generator(
-    addr: SocketAddr,
-    config: ServeConfig,
-) -> (tokio::task::JoinHandle<()>, ShutdownTrigger) {
-    let listener = serve::bind(&addr.to_string())
-        .await
-        .expect("bind generator");
-    let (trigger, shutdown) = shutdown::channel();
-    let task = tokio::spawn(serve::run(listener, Arc::new(config), shutdown));
-    (task, trigger)
-}
-
-fn generated(seed: u64, n: usize) -> Vec<String> {
-    let mut g = LogGenerator::new(seed);
-    (0..n).map(|_| g.next_line()).collect()
-}
-
-/// What a WebSocket client saw.
-#[derive(Debug)]
-enum Event {
-    Lines(Vec<String>),
-    Status(Status),
-    Closed(Option<CloseFrame>),
-}
-
-struct Client {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-impl Client {
-    async fn connect(addr: SocketAddr) -> Client {
-        let (ws, _) = step(
-            "WebSocket connect",
-            tokio_tungstenite::connect_async(format!("ws://{addr}/ws")),
-        )
-        .await
-        .expect("WebSocket handshake");
-        Client { ws }
-    }
-
-    /// Connects and waits for the hello status.
-    async fn connect_hello(addr: SocketAddr) -> (Client, Status) {
-        let mut c = Client::connect(addr).await;
-        match c.next_event().await {
-            Event::Status(s) if s.event == StatusEvent::Hello => (c, s),
-            other => panic!("expected hello first, got {other:?}"),
-        }
-    }
-
-    /// The next message, checked against the protocol.
-    async fn next_event(&mut self) -> Event {
-        loop {
-            let msg = step("a WebSocket message", self.ws.next()).await;
-            match msg {
-                None => return Event::Closed(None),
-                Some(Err(e)) => panic!("WebSocket error: {e}"),
-                Some(Ok(Message::Binary(data))) => {
-                    assert!(!data.is_empty(), "empty data frame");
-                    assert_eq!(data.last(), Some(&b'\n'), "frame does not end with \\n");
-                    assert!(!data.contains(&b'\r'), "frame contains \\r");
-                    let text = std::str::from_utf8(&data).expect("data frame is UTF-8");
-                    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
-                    lines.pop();
-                    return Event::Lines(lines);
-                }
-                Some(Ok(Message::Text(json))) => match TextMessage::from_json(json.as_str()) {
-                    Ok(TextMessage::Status(status)) => return Event::Status(status),
-                    other => panic!("expected a status message, got {other:?} from {json}"),
-                },
-                Some(Ok(Message::Close(frame))) => return Event::Closed(frame),
-                Some(Ok(_)) => continue,
-            }
-        }
-    }
-
-    /// Reads until `n` lines have arrived; returns them and the statuses seen on the way.
-    async fn lines(&mut self, n: usize) -> (Vec<String>, Vec<Status>) {
-        let mut lines = Vec::new();
-        let mut statuses = Vec::new();
-        while lines.len() < n {
-            match self.next_event().await {
-                Event::Lines(l) => lines.extend(l),
-                Event::Status(s) => statuses.push(s),
-                Event::Closed(f) => panic!("closed after {} of {n} lines: {f:?}", lines.len()),
-            }
-        }
-        (lines, statuses)
-    }
-
-    /// Reads until a status satisfies `pred`; returns it and the lines seen before it.
-    async fn until_status(&mut self, pred: impl Fn(&Status) -> bool) -> (Status, Vec<String>) {
-        let mut lines = Vec::new();
-        loop {
-            match self.next_event().await {
-                Event::Lines(l) => lines.extend(l),
-                Event::Status(s) if pred(&s) => return (s, lines),
-                Event::Status(_) => {}
-                Event::Closed(f) => panic!("closed while waiting for a status: {f:?}"),
-            }
-        }
-    }
-}
-
-/// A TCP source the test controls: accepts the relay's connection.
-struct Source {
-    listener: TcpListener,
-}
-
-impl Source {
-    async fn new() -> Source {
-        Source {
-            listener: TcpListener::bind("127.0.0.1:0").await.unwrap(),
-        }
-    }
-    fn addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap()
-    }
-    async fn accept(&self) -> TcpStream {
-        step("the relay to connect to the source", self.listener.accept())
-            .await
-            .unwrap()
-            .0
-    }
-}
-
-async fn wait_for_clients(relay: &Relay, n: usize) {
-    step("clients to register", async {
-        while relay.hub().clients() != n {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
-}
+use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
 async fn every_generated_line_arrives_once_in_order_at_several_clients() {
@@ -520,48 +342,34 @@ async fn handshakes_are_checked_for_origin_path_and_client_cap() {
             ..relay_config(source.addr())
         };
         let (relay, _stop) = start_relay(config).await;
-        let url = format!("ws://{}/ws", relay.ws_addr);
-        let with_origin = |origin: &str| {
-            let mut req = url.as_str().into_client_request().unwrap();
-            req.headers_mut().insert("Origin", origin.parse().unwrap());
-            req
-        };
-        let status_of = |r: Result<_, WsError>| match r {
-            Err(WsError::Http(response)) => response.status().as_u16(),
-            Err(e) => panic!("unexpected error {e}"),
-            Ok(_) => 101,
-        };
-        let foreign = step(
-            "foreign origin",
-            tokio_tungstenite::connect_async(with_origin("http://evil.example")),
-        )
-        .await;
-        assert_eq!(status_of(foreign.map(|_| ())), 403);
-        let path = step(
-            "wrong path",
-            tokio_tungstenite::connect_async(format!("ws://{}/other", relay.ws_addr)),
-        )
-        .await;
-        assert_eq!(status_of(path.map(|_| ())), 404);
+        let addr = relay.ws_addr;
+        assert_eq!(
+            handshake_status(addr, "/ws", Some("http://evil.example")).await,
+            403
+        );
+        assert_eq!(handshake_status(addr, "/other", None).await, 404);
 
         let (a, _) = step(
             "trunk origin",
-            tokio_tungstenite::connect_async(with_origin("http://localhost:8080")),
+            tokio_tungstenite::connect_async(ws_request(
+                addr,
+                "/ws",
+                Some("http://localhost:8080"),
+            )),
         )
         .await
         .expect("default origin allowed");
         let (b, _) = step(
             "extra origin",
-            tokio_tungstenite::connect_async(with_origin("http://lab.example:3000")),
+            tokio_tungstenite::connect_async(ws_request(
+                addr,
+                "/ws",
+                Some("http://lab.example:3000"),
+            )),
         )
         .await
         .expect("--allow-origin allowed");
-        let third = step(
-            "third client",
-            tokio_tungstenite::connect_async(url.as_str()),
-        )
-        .await;
-        assert_eq!(status_of(third.map(|_| ())), 503);
+        assert_eq!(handshake_status(addr, "/ws", None).await, 503);
         drop(a);
         drop(b);
         // Once they are gone, there is room again.
@@ -689,71 +497,6 @@ async fn send_messages_replays_a_file_and_loops() {
     .await;
 }
 
-/// A binary of this package, started with `args`, with its stdout lines readable.
-struct Program {
-    child: Child,
-    stdout: StdBufReader<std::process::ChildStdout>,
-}
-
-impl Program {
-    fn start(exe: &str, args: &[&str]) -> Program {
-        let mut child = Command::new(exe)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the binary");
-        let stdout = StdBufReader::new(child.stdout.take().unwrap());
-        Program { child, stdout }
-    }
-
-    /// The first stdout line (blocking; the programs print it right after binding).
-    fn first_line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        line
-    }
-
-    /// Sends Ctrl-C (SIGINT) and waits, bounded, for the exit status.
-    async fn interrupt(mut self) -> std::process::ExitStatus {
-        let ok = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(ok.success());
-        step("the program to exit after Ctrl-C", async {
-            loop {
-                if let Some(status) = self.child.try_wait().unwrap() {
-                    return status;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await
-    }
-}
-
-impl Drop for Program {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The address at the end of a "... on ADDR" or "... ws://ADDR/ws ..." line.
-fn addr_in(line: &str, prefix: &str, suffix: &str) -> SocketAddr {
-    let start = line
-        .rfind(prefix)
-        .unwrap_or_else(|| panic!("no {prefix:?} in {line:?}"))
-        + prefix.len();
-    let rest = &line[start..];
-    let end = rest.find(suffix).unwrap_or(rest.len());
-    rest[..end]
-        .trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("bad address in {line:?}: {e}"))
-}
-
 #[tokio::test]
 async fn send_messages_count_and_seed_are_reproducible_and_ctrl_c_is_clean() {
     bounded(async {
@@ -763,7 +506,7 @@ async fn send_messages_count_and_seed_are_reproducible_and_ctrl_c_is_clean() {
                 "--port", "0", "--seed", "99", "--count", "300", "--rate", "0",
             ],
         );
-        let line = program.first_line();
+        let line = program.next_line();
         assert!(line.contains("seed 99"), "{line}");
         let addr = addr_in(&line, " on ", "\n");
         let mut outputs = Vec::new();
@@ -793,7 +536,7 @@ async fn send_messages_count_and_seed_are_reproducible_and_ctrl_c_is_clean() {
                 "--port", "0", "--seed", "99", "--count", "20", "--rate", "500",
             ],
         );
-        let addr = addr_in(&paced.first_line(), " on ", "\n");
+        let addr = addr_in(&paced.next_line(), " on ", "\n");
         let mut conn = TcpStream::connect(addr).await.unwrap();
         let mut out = String::new();
         step("paced lines", conn.read_to_string(&mut out))
@@ -814,7 +557,7 @@ async fn relay_binary_closes_clients_with_1001_on_ctrl_c() {
             env!("CARGO_BIN_EXE_relay"),
             &["--source", &src, "--listen", "127.0.0.1:0"],
         );
-        let line = program.first_line();
+        let line = program.next_line();
         let ws_addr = addr_in(&line, "ws://", "/ws");
         let mut feed = source.accept().await;
         let (mut c, _) = Client::connect_hello(ws_addr).await;
@@ -855,6 +598,7 @@ fn help_explains_every_flag() {
                 "--client-queue-bytes",
                 "--retry-ms",
                 "--status-interval-ms",
+                "--serve",
             ][..],
         ),
         (

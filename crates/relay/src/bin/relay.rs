@@ -1,13 +1,14 @@
 //! `relay`: reads lines from a TCP source and serves them to browsers over WebSocket.
 //! See the crate README for the protocol.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use dstream_protocol::DEFAULT_MAX_LINE_BYTES;
 use dstream_relay::relay::{RelayConfig, DEFAULT_ORIGINS};
-use dstream_relay::{logging, shutdown, Relay};
+use dstream_relay::{logging, shutdown, urls, Relay};
 
 /// Relay a TCP line stream (like Spark's socketTextStream reads it) to browsers over WebSocket.
 ///
@@ -21,8 +22,8 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:9999", value_name = "ADDR")]
     source: String,
 
-    /// Address to serve WebSocket on (the path is /ws). Loopback only by default; use 0.0.0.0:9998 to let other
-    /// machines connect.
+    /// Address to serve WebSocket on (the path is /ws), and the app with --serve. Loopback only by default; use
+    /// 0.0.0.0:9998 to let other machines connect.
     #[arg(long, default_value = "127.0.0.1:9998", value_name = "ADDR")]
     listen: String,
 
@@ -73,6 +74,12 @@ struct Args {
     /// Milliseconds between two periodic status messages (event "tick").
     #[arg(long, default_value_t = 1000, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..))]
     status_interval_ms: u64,
+
+    /// Also serve the built app (trunk's dist/) on the --listen port, so the page and its WebSocket share one
+    /// origin: `relay --demo --serve dist --listen 0.0.0.0:8080` is a whole classroom set-up. The page's own origin
+    /// is then allowed without --allow-origin.
+    #[arg(long, value_name = "DIR")]
+    serve: Option<PathBuf>,
 }
 
 fn after_help() -> String {
@@ -110,6 +117,7 @@ async fn main() -> ExitCode {
         status_interval: Duration::from_millis(args.status_interval_ms),
         demo: args.demo,
         demo_rate: args.demo_rate,
+        serve: args.serve,
     };
     let (trigger, shutdown) = shutdown::channel();
     let relay = match Relay::start(config.clone(), shutdown).await {
@@ -133,6 +141,9 @@ async fn main() -> ExitCode {
             .map(|a| format!(" and plain TCP on {a} (--tee)"))
             .unwrap_or_default()
     );
+    if let Some(dir) = &config.serve {
+        print_page_urls(dir, relay.ws_addr);
+    }
     shutdown::signal().await;
     tracing::info!("shutting down (Ctrl-C)");
     trigger.trigger();
@@ -153,4 +164,28 @@ async fn main() -> ExitCode {
         c.invalid_utf8.load(Relaxed)
     );
     ExitCode::SUCCESS
+}
+
+/// Tells the teacher where the page is: the URLs students open.
+fn print_page_urls(dir: &std::path::Path, listen: std::net::SocketAddr) {
+    let urls = urls::page_urls(listen);
+    if urls.is_empty() {
+        println!(
+            "relay: serving the app from {} on port {}, but this machine has no network address other machines \
+             can reach; on this machine open http://127.0.0.1:{}/",
+            dir.display(),
+            listen.port(),
+            listen.port()
+        );
+        return;
+    }
+    let who = if listen.ip().is_loopback() {
+        "open"
+    } else {
+        "students open"
+    };
+    println!("relay: serving the app from {}; {who}:", dir.display());
+    for url in urls {
+        println!("  {url}");
+    }
 }
