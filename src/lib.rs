@@ -4,7 +4,7 @@
 //! - [`protocol`] decodes the relay's WebSocket frames (plain Rust);
 //! - the engine ([`engine`], re-exports of the `dstream-notebook` crate, the notebook's job on `dstream-engine`) turns
 //!   lines into batches exactly as PySpark;
-//! - [`model`] is the view model and the app's one reducer: history, consoles, source status, checkpoints;
+//! - [`model`] is the view model and the app's one reducer: the batch log, consoles, source status, checkpoints;
 //!   each action returns the side effects (sockets, timers, storage) it calls for, as values;
 //! - [`chart`] and [`code`] compute what the panels draw (plain Rust, so all of the above tests natively);
 //! - `web` (wasm32 only) holds the yew components, and the hooks that carry out the effects (sockets, timers,

@@ -1,5 +1,5 @@
 //! Budget figure: time to process one 100 000-line batch through all three modes, both through the engine
-//! alone and through the page's reducer (lines in, batch closed, consoles and history updated, checkpoint).
+//! alone and through the page's reducer (lines in, batch closed, batch log and consoles updated, checkpoint).
 //! It prints the numbers; it asserts nothing about them (a measurement, not a timed test).
 //!
 //! Natively: `cargo test --release -p dstream-lab --test bench -- --nocapture`
@@ -65,7 +65,7 @@ fn batch_of_100k_lines_through_all_three_modes() {
         }
         assert_eq!(r.lines, LINES);
     }
-    // The page's path: the SimLines action, then the Tick that closes the batch (history, consoles, checkpoint).
+    // The page's path: the SimLines action, then the Tick that closes the batch (batch log, consoles, checkpoint).
     let mut page_ms = Vec::new();
     let mut lab = Lab::boot(None, 0, &BootParams::from_query("source=sim"), "ws://x/ws");
     lab.start();

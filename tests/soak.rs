@@ -1,11 +1,11 @@
 //! Memory stays flat: an hour of a 1 s batch interval at 100 lines/s through the page's reducer leaves the
-//! history, the consoles and the checkpoint bounded (what grows is only counters).
+//! batch log, the consoles and the checkpoint bounded (what grows is only counters).
 
 // Native only: the reducer is plain Rust, and an hour of batches in debug wasm would only slow the browser suite.
 #![cfg(not(target_arch = "wasm32"))]
 
 use dstream_lab::engine::{LogGenerator, Mode};
-use dstream_lab::model::{Action, BootParams, Effect, Lab, CONSOLE_BLOCKS, HISTORY_BATCHES};
+use dstream_lab::model::{Action, BootParams, Effect, Lab, CONSOLE_BLOCKS, LOG_BATCHES};
 
 #[test]
 fn an_hour_at_100_lines_per_second_stays_bounded() {
@@ -32,7 +32,7 @@ fn an_hour_at_100_lines_per_second_stays_bounded() {
     }
     assert_eq!(lab.stats.batches_run, 3_600);
     assert_eq!(lab.stats.lines_in, 360_000);
-    assert_eq!(lab.history().len(), HISTORY_BATCHES);
+    assert_eq!(lab.log().entries().len(), LOG_BATCHES);
     for m in Mode::ALL {
         assert_eq!(lab.console(m).blocks().count(), CONSOLE_BLOCKS);
     }

@@ -6,10 +6,9 @@
 use dstream_lab::engine::{
     BatchReport, MessageType, Mode, NotebookConfig, NotebookLab, WindowExplain,
 };
-use dstream_lab::model::BatchRecord;
+use dstream_lab::model::batch_log::{BatchLog, Timing};
 use dstream_lab::teach::export::history_csv;
 use dstream_lab::teach::lineage::lineage;
-use dstream_lab::teach::memory::{TeachMemory, Timing};
 use dstream_lab::teach::metrics::metrics_view;
 use dstream_lab::teach::state::state_view;
 use dstream_lab::teach::view::{
@@ -41,17 +40,17 @@ fn attr(e: &Element, name: &str) -> String {
     e.get_attribute(name).unwrap_or_default()
 }
 
-/// Runs `batches` of lines through a lab with `config`, feeding a `TeachMemory`.
-fn run(config: &NotebookConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
+/// Runs `batches` of lines through a lab with `config`, recording them in a `BatchLog`.
+fn run(config: &NotebookConfig, batches: &[&[&str]]) -> (BatchLog, Vec<BatchReport>) {
     let mut lab = NotebookLab::new(config.clone(), 0).unwrap();
-    let mut mem = TeachMemory::default();
+    let mut log = BatchLog::default();
     let mut reports = Vec::new();
     for (i, lines) in batches.iter().enumerate() {
         for l in *lines {
             lab.push_line(l);
         }
         let r = lab.run_batch();
-        mem.observe(
+        log.record(
             &r,
             Timing {
                 processing_ms: Some(0.25 * (i + 1) as f64),
@@ -60,7 +59,7 @@ fn run(config: &NotebookConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchR
         );
         reports.push(r);
     }
-    (mem, reports)
+    (log, reports)
 }
 
 fn records(r: &BatchReport, mode: Mode) -> Vec<(MessageType, i64)> {
@@ -71,11 +70,9 @@ fn records(r: &BatchReport, mode: Mode) -> Vec<(MessageType, i64)> {
         .unwrap_or_default()
 }
 
-async fn render_timeline(config: &NotebookConfig, mem: &TeachMemory) -> Element {
+async fn render_timeline(config: &NotebookConfig, log: &BatchLog) -> Element {
     let root = fresh_root();
-    let tl = mem
-        .last_window()
-        .map(|w| Rc::new(timeline(config, mem.recent(), w)));
+    let tl = timeline(config, log).map(Rc::new);
     yew::Renderer::<WindowTimelineView>::with_root_and_props(
         root.clone(),
         WindowTimelineProps {
@@ -114,9 +111,9 @@ async fn window_timeline_shows_the_subtracting_path() {
     };
     let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z", "[notice] n"]];
     batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
-    let (mem, reports) = run(&config, &batches);
+    let (log, reports) = run(&config, &batches);
     let last = reports.last().unwrap();
-    let root = render_timeline(&config, &mem).await;
+    let root = render_timeline(&config, &log).await;
     let section = one(&root, "[data-testid=window-timeline]");
     assert_eq!(attr(&section, "data-batch"), last.batch.to_string());
     one(&root, "[data-path=subtract]");
@@ -193,7 +190,7 @@ async fn window_timeline_shows_the_subtracting_path() {
 #[wasm_bindgen_test]
 async fn window_timeline_says_why_it_recomputes() {
     let config = NotebookConfig::default();
-    let (mem, reports) = run(
+    let (log, reports) = run(
         &config,
         &[
             &["[info] a", "[error] b"],
@@ -202,7 +199,7 @@ async fn window_timeline_says_why_it_recomputes() {
         ],
     );
     let last = reports.last().unwrap();
-    let root = render_timeline(&config, &mem).await;
+    let root = render_timeline(&config, &log).await;
     one(&root, "[data-path=recompute]");
     let Some(WindowExplain::Recompute { reason, batches }) = &last.window_explain else {
         panic!("20 s / 10 s recomputes")
@@ -227,7 +224,7 @@ async fn window_timeline_says_why_it_recomputes() {
     assert!(all(&root, "[data-testid=zero-note]").is_empty());
 
     // Before the first window: a sentence, no strip.
-    let empty = render_timeline(&config, &TeachMemory::default()).await;
+    let empty = render_timeline(&config, &BatchLog::default()).await;
     assert!(text(&empty).contains("every 10 s"));
     assert!(all(&empty, "[data-testid=window-strip]").is_empty());
 }
@@ -235,7 +232,7 @@ async fn window_timeline_says_why_it_recomputes() {
 #[wasm_bindgen_test]
 async fn state_view_shows_the_update_calls() {
     let config = NotebookConfig::default();
-    let (mem, reports) = run(
+    let (log, reports) = run(
         &config,
         &[
             &["[info] a", "[error] b", "[error] c"],
@@ -247,7 +244,7 @@ async fn state_view_shows_the_update_calls() {
     yew::Renderer::<StateCallsView>::with_root_and_props(
         root.clone(),
         StateCallsProps {
-            view: mem.last().map(|l| Rc::new(state_view(l))),
+            view: log.last().map(|l| Rc::new(state_view(l))),
         },
     )
     .render();
@@ -276,14 +273,14 @@ async fn state_view_shows_the_update_calls() {
 #[wasm_bindgen_test]
 async fn lineage_counts_the_records_of_each_step() {
     let config = NotebookConfig::default();
-    let (mem, reports) = run(&config, &[&["[info] a", "[info] b", "[error] c", "x", "y"]]);
+    let (log, reports) = run(&config, &[&["[info] a", "[info] b", "[error] c", "x", "y"]]);
     let last = reports.last().unwrap();
     for mode in Mode::ALL {
         let root = fresh_root();
         yew::Renderer::<LineageView>::with_root_and_props(
             root.clone(),
             LineageProps {
-                lineage: Rc::new(lineage(mode, &config, mem.last())),
+                lineage: Rc::new(lineage(mode, &config, log.last())),
             },
         )
         .render();
@@ -323,12 +320,12 @@ async fn metrics_table_lists_the_recent_batches() {
     };
     let lines: Vec<Vec<&str>> = (0..12).map(|i| vec!["[info] x"; i]).collect();
     let refs: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
-    let (mem, reports) = run(&config, &refs);
+    let (log, reports) = run(&config, &refs);
     let root = fresh_root();
     yew::Renderer::<MetricsPanel>::with_root_and_props(
         root.clone(),
         MetricsProps {
-            view: Rc::new(metrics_view(mem.metrics(), config.batch_interval_ms)),
+            view: Rc::new(metrics_view(log.entries(), config.batch_interval_ms)),
         },
     )
     .render();
@@ -373,28 +370,8 @@ async fn export_links_carry_the_script_and_the_csv() {
         filter_zero: true,
         ..NotebookConfig::default()
     };
-    let (_, reports) = run(&config, &[&["[info] a"], &["[error] b", "[error] c"]]);
-    let history: Vec<BatchRecord> = reports
-        .iter()
-        .map(|r| {
-            let mut outputs = [None; 3];
-            for o in &r.outputs {
-                let mut counts = [0i64; 4];
-                for (k, v) in &o.records {
-                    counts[MessageType::ALL.iter().position(|t| t == k).unwrap()] += v;
-                }
-                outputs[Mode::ALL.iter().position(|m| *m == o.mode).unwrap()] = Some(counts);
-            }
-            BatchRecord {
-                batch: r.batch,
-                time_ms: r.time_ms,
-                time_label: r.time_label.clone(),
-                lines: r.lines,
-                outputs,
-            }
-        })
-        .collect();
-    let csv = history_csv(&history);
+    let (log, _) = run(&config, &[&["[info] a"], &["[error] b", "[error] c"]]);
+    let csv = history_csv(log.entries());
     let root = fresh_root();
     yew::Renderer::<ExportBar>::with_root_and_props(
         root.clone(),
@@ -438,9 +415,9 @@ async fn export_links_carry_the_script_and_the_csv() {
 async fn panel_extras_and_footer_hold_the_views() {
     use dstream_lab::teach::view::{ModeExtras, ModeExtrasProps, TeachFooter, TeachFooterProps};
     let config = NotebookConfig::default();
-    let (mem, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
+    let (log, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
     let last = reports.last().unwrap();
-    let views = Rc::new(dstream_lab::teach::views(&mem, &config));
+    let views = Rc::new(dstream_lab::teach::views(&log, &config));
     let expect = [
         (Mode::Stateless, "state-calls", false),
         (Mode::Cumulative, "state-calls", true),

@@ -8,10 +8,9 @@ use super::settings::Draft;
 use super::source::{SourceChoice, SourceState, DEFAULT_SIM_RATE};
 use super::stats::Stats;
 use super::url::BootParams;
-use super::{History, Lab};
+use super::{BatchLog, Consoles, Lab};
 use crate::checkpoint::SavedCheckpoint;
 use crate::engine::{NotebookConfig, NotebookLab};
-use crate::teach::memory::TeachMemory;
 
 impl Lab {
     /// The page as loaded: restores `saved` (the checkpoint text in storage) when it is usable, and says what
@@ -35,7 +34,8 @@ impl Lab {
             draft_error: None,
             paused: false,
             context: 0,
-            history: History::default(),
+            log: BatchLog::default(),
+            consoles: Consoles::default(),
             notices,
             source: SourceState::new(
                 params.source.unwrap_or(SourceChoice::Auto),
@@ -46,7 +46,6 @@ impl Lab {
                 params.sim_rate.unwrap_or(DEFAULT_SIM_RATE),
             ),
             stats: Stats::default(),
-            teach: TeachMemory::default(),
             perf_clock: None,
         }
     }

@@ -1,19 +1,21 @@
 //! The view model: everything the page shows, changed only through [`Lab::apply`] (the app's one reducer).
 //!
-//! It owns the engine, the bounded history the charts draw, the bounded consoles, the source's state and the
-//! counters of anything dropped. It knows no web API: time comes in as numbers, frames as bytes, and every
+//! It owns the engine, the bounded batch log every view of the past reads, the bounded consoles, the source's
+//! state and the counters of anything dropped. It knows no web API: time comes in as numbers, frames as bytes, and every
 //! side effect (sockets, timers, the built-in source, storage) goes out as an [`Effect`] returned by
 //! [`Lab::apply`], which the web layer's hooks carry out; so all of it tests natively.
 //!
 //! One file per concern: [`action`] and [`effect`] (what goes in and out), [`source`] and [`link`] (the
 //! source side and the relay connection's state machine), [`url`] (start-up settings from the page URL),
-//! [`settings`] (the settings form), [`history`] and [`stats`] (what the panels and counters show),
+//! [`settings`] (the settings form), [`batch_log`], [`consoles`] and [`stats`] (what the panels, the teaching
+//! views and the counters show),
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore).
 
 pub mod action;
+pub mod batch_log;
 pub mod boot;
+pub mod consoles;
 pub mod effect;
-pub mod history;
 pub mod link;
 pub mod notices;
 pub mod pipeline;
@@ -26,8 +28,9 @@ pub mod url;
 mod tests;
 
 pub use action::Action;
+pub use batch_log::{BatchEntry, BatchLog, LOG_BATCHES};
+pub use consoles::{Console, Consoles, CONSOLE_BLOCKS};
 pub use effect::Effect;
-pub use history::{BatchRecord, Console, History, CONSOLE_BLOCKS, HISTORY_BATCHES};
 pub use link::{backoff_ms, RelayLink};
 pub use notices::{Level, Notice, MAX_NOTICES};
 pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
@@ -39,10 +42,8 @@ pub use url::BootParams;
 use crate::chart::ChartPoint;
 use crate::code::pyspark_code;
 use crate::engine::{Mode, NotebookConfig, NotebookLab};
-use crate::teach::memory::TeachMemory;
 use crate::timefmt::clock_label;
 use notices::Notices;
-use std::collections::VecDeque;
 
 /// The page's whole state. See the module docs.
 pub struct Lab {
@@ -56,13 +57,13 @@ pub struct Lab {
     /// Which StreamingContext runs: 0 for the one booted, one more for each apply, reset or clear. A new
     /// context starts its batch numbers over, so the page's cached views are keyed on it.
     pub context: u64,
-    history: History,
+    log: BatchLog,
+    consoles: Consoles,
     notices: Notices,
     /// The source side.
     pub source: SourceState,
     /// Counters.
     pub stats: Stats,
-    teach: TeachMemory,
     /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
     /// statistics; `None` natively (no processing time is shown then).
     pub perf_clock: Option<fn() -> f64>,
@@ -183,19 +184,15 @@ impl Lab {
         clock_label(self.engine.next_batch_time_ms())
     }
 
-    /// The batches remembered for the charts, oldest first (at most [`HISTORY_BATCHES`]).
-    pub fn history(&self) -> &VecDeque<BatchRecord> {
-        self.history.batches()
-    }
-
-    /// What the teaching views remember since this context started.
-    pub fn teach(&self) -> &TeachMemory {
-        &self.teach
+    /// The batches of this context, as the charts, the export and the teaching views read them (at most
+    /// [`LOG_BATCHES`], oldest forgotten first).
+    pub fn log(&self) -> &BatchLog {
+        &self.log
     }
 
     /// The console of `mode`.
     pub fn console(&self, mode: Mode) -> &Console {
-        self.history.console(mode)
+        self.consoles.console(mode)
     }
 
     /// Current notices, oldest first.
@@ -205,7 +202,7 @@ impl Lab {
 
     /// The chart points of `mode`: one per batch at which it emitted.
     pub fn points(&self, mode: Mode) -> Vec<ChartPoint> {
-        self.history.points(mode)
+        self.log.points(mode)
     }
 
     /// The notebook's code for `mode` with the running settings.

@@ -1,14 +1,14 @@
 //! Running the pipelines: lines into the open batch, batches on the wall clock (or one step at a time while
 //! paused), a checkpoint after every batch, and a new context when the settings change or on reset.
 
+use super::batch_log::Timing;
 use super::effect::Effect;
 use super::notices::Level;
 use super::settings::Draft;
 use super::source::SourceKind;
-use super::{History, Lab};
+use super::{BatchLog, Consoles, Lab};
 use crate::checkpoint::SavedCheckpoint;
 use crate::engine::{NotebookConfig, NotebookLab};
-use crate::teach::memory::Timing;
 
 /// Lines the open batch may hold (it only grows this large while paused); further lines are counted as dropped.
 pub const MAX_PENDING_LINES: usize = 1_000_000;
@@ -33,14 +33,14 @@ pub(super) fn fresh_engine(config: &NotebookConfig, now_ms: i64) -> NotebookLab 
 }
 
 impl Lab {
-    /// Starts a new context with `config`: the open batch's lines, the history and the saved checkpoint
-    /// belong to the old one.
+    /// Starts a new context with `config`: the open batch's lines, the batch log, the consoles and the saved
+    /// checkpoint belong to the old one.
     pub(super) fn restart(&mut self, config: NotebookConfig, now_ms: i64) -> Vec<Effect> {
         self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
         self.engine = fresh_engine(&config, now_ms);
         self.draft = Draft::from_config(&config);
-        self.history = History::default();
-        self.teach.clear();
+        self.log = BatchLog::default();
+        self.consoles = Consoles::default();
         self.context += 1;
         self.stats.behind = 0;
         // A reload before the new context's first batch must start fresh, not resurrect the old state.
@@ -159,7 +159,7 @@ impl Lab {
 
     /// The checkpoint after the last batch recorded (the notebook's `ssc.checkpoint("checkpoint")`).
     fn checkpoint(&self) -> Option<Effect> {
-        let last = self.history.batches().back()?;
+        let last = self.log.last()?;
         let cp = SavedCheckpoint::capture(&self.engine, last.batch, &last.time_label);
         Some(Effect::SaveCheckpoint(cp.to_json()))
     }
@@ -169,9 +169,9 @@ impl Lab {
     }
 
     fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
-        self.teach.observe(&r, timing);
+        self.log.record(&r, timing);
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
-        self.history.record(r);
+        self.consoles.record(r);
     }
 }

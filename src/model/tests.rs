@@ -73,13 +73,13 @@ fn relay_lines_feed_all_three_modes() {
     let effects = lab.apply(Action::Tick {
         now_ms: T0 + 10_000,
     });
-    assert_eq!(lab.history().len(), 1);
-    let b = &lab.history()[0];
+    assert_eq!(lab.log().entries().len(), 1);
+    let b = &lab.log().entries()[0];
     assert_eq!(b.lines, 4);
-    assert_eq!(b.outputs[0], Some([1, 0, 2, 1]));
-    assert_eq!(b.outputs[1], Some([1, 0, 2, 1]));
+    assert_eq!(b.counts(Mode::Stateless), Some([1, 0, 2, 1]));
+    assert_eq!(b.counts(Mode::Cumulative), Some([1, 0, 2, 1]));
     // The 10 s slide emits at batch 1 (10 s after zero).
-    assert!(b.outputs[2].is_some());
+    assert!(b.counts(Mode::Window).is_some());
     assert!(lab.console(Mode::Stateless).text().contains("('error', 2)"));
     assert!(saved_checkpoint(&effects).is_some());
     lab.apply(Action::Tick {
@@ -145,36 +145,36 @@ fn pause_step_resume() {
     lab.apply(Action::Tick {
         now_ms: T0 + 60_000,
     });
-    assert!(lab.history().is_empty());
+    assert!(lab.log().entries().is_empty());
     lab.apply(Action::Step);
-    assert_eq!(lab.history().len(), 1);
-    assert_eq!(lab.history()[0].lines, 3);
+    assert_eq!(lab.log().entries().len(), 1);
+    assert_eq!(lab.log().entries()[0].lines, 3);
     lab.apply(Action::Resume);
     lab.apply(Action::Tick {
         now_ms: T0 + 60_000,
     });
     // Catching up runs the batches missed while paused, as empty batches.
-    assert_eq!(lab.history().len(), 6);
+    assert_eq!(lab.log().entries().len(), 6);
     assert_eq!(lab.stats.behind, 0);
 }
 
 #[test]
-fn history_and_consoles_stay_bounded() {
+fn the_log_and_consoles_stay_bounded() {
     let mut lab = boot_with("source=sim&interval=1", T0);
     let mut now = T0;
-    for _ in 0..(HISTORY_BATCHES + 50) {
+    for _ in 0..(LOG_BATCHES + 50) {
         sim_lines(&mut lab, "[error] e", 10);
         now += 1_000;
         lab.apply(Action::Tick { now_ms: now });
     }
-    assert_eq!(lab.history().len(), HISTORY_BATCHES);
+    assert_eq!(lab.log().entries().len(), LOG_BATCHES);
     assert_eq!(
         lab.console(Mode::Stateless).blocks().count(),
         CONSOLE_BLOCKS
     );
     assert_eq!(
         lab.console(Mode::Stateless).dropped,
-        (HISTORY_BATCHES + 50 - CONSOLE_BLOCKS) as u64
+        (LOG_BATCHES + 50 - CONSOLE_BLOCKS) as u64
     );
     let total: i64 = lab
         .points(Mode::Cumulative)
@@ -183,7 +183,7 @@ fn history_and_consoles_stay_bounded() {
         .counts
         .iter()
         .sum();
-    assert_eq!(total, 10 * (HISTORY_BATCHES as i64 + 50));
+    assert_eq!(total, 10 * (LOG_BATCHES as i64 + 50));
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn catch_up_is_chunked() {
     let effects = lab.apply(Action::Tick {
         now_ms: T0 + 1_000 * (MAX_BATCHES_PER_TICK as i64 + 10),
     });
-    assert_eq!(lab.history().len(), MAX_BATCHES_PER_TICK);
+    assert_eq!(lab.log().entries().len(), MAX_BATCHES_PER_TICK);
     assert_eq!(lab.stats.behind, 10);
     // The timer is armed for a batch already due, so the next chunk runs at once.
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use crate::code::{window_call, GET_MESSAGE_TYPE};
 use crate::engine::{Mode, NotebookConfig};
-use crate::model::BatchRecord;
+use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
 
 /// The port `send-messages` serves (the notebook's `socketTextStream("127.0.0.1", 9999)`).
@@ -204,7 +204,7 @@ fn csv_field(s: &str) -> String {
 
 /// The charted history as CSV: one row per batch, the counts of each mode per message type (empty cells when
 /// the mode did not emit at that batch, as the window between slides).
-pub fn history_csv<'a>(rows: impl IntoIterator<Item = &'a BatchRecord>) -> String {
+pub fn history_csv<'a>(rows: impl IntoIterator<Item = &'a BatchEntry>) -> String {
     use crate::engine::MessageType;
     let mut header = vec!["batch".to_string(), "time".to_string(), "lines".to_string()];
     for m in Mode::ALL {
@@ -220,8 +220,8 @@ pub fn history_csv<'a>(rows: impl IntoIterator<Item = &'a BatchRecord>) -> Strin
             csv_field(&r.time_label),
             r.lines.to_string(),
         ];
-        for o in &r.outputs {
-            match o {
+        for m in Mode::ALL {
+            match r.counts(m) {
                 Some(counts) => f.extend(counts.iter().map(i64::to_string)),
                 None => f.extend(std::iter::repeat_n(String::new(), 4)),
             }
@@ -248,7 +248,8 @@ pub fn data_url(mime: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{MessageType, NotebookLab};
+    use crate::engine::NotebookLab;
+    use crate::model::batch_log::{BatchLog, Timing};
     use crate::test_python::python_parses;
     use std::io::Write;
     use std::process::{Command, Stdio};
@@ -350,29 +351,14 @@ mod tests {
             0,
         )
         .unwrap();
-        let mut rows = Vec::new();
+        let mut log = BatchLog::default();
         for lines in [&["[info] a", "[error] b"][..], &["[error] c"][..]] {
             for l in lines {
                 lab.push_line(l);
             }
-            let r = lab.run_batch();
-            let mut outputs = [None; 3];
-            for o in &r.outputs {
-                let mut counts = [0i64; 4];
-                for (k, v) in &o.records {
-                    counts[MessageType::ALL.iter().position(|t| t == k).unwrap()] += v;
-                }
-                outputs[crate::teach::memory::mode_index(o.mode)] = Some(counts);
-            }
-            rows.push(BatchRecord {
-                batch: r.batch,
-                time_ms: r.time_ms,
-                time_label: r.time_label,
-                lines: r.lines,
-                outputs,
-            });
+            log.record(&lab.run_batch(), Timing::default());
         }
-        let csv = history_csv(&rows);
+        let csv = history_csv(log.entries());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("batch,time,lines,stateless_info,stateless_notice"));

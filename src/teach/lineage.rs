@@ -1,8 +1,8 @@
 //! Lineage per mode: the DStream chain the notebook builds, with the records that flowed through each step in
 //! the last batch, laid out as a small left-to-right graph.
 
-use super::memory::{mode_index, LastBatch};
 use crate::engine::{Mode, NotebookConfig};
+use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
 
 /// The SVG viewBox width of the graph.
@@ -66,9 +66,9 @@ pub struct Lineage {
 }
 
 /// The chain of `mode`, counted from the last batch (`None` before the first).
-pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&LastBatch>) -> Lineage {
+pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&BatchEntry>) -> Lineage {
     let lines = last.map(|l| l.lines);
-    let out = |m: Mode| last.map(|l| l.outputs[mode_index(m)].as_ref().map(Vec::len));
+    let out = |m: Mode| last.map(|l| l.records(m).map(Vec::len));
     let mut raw: Vec<(&'static str, String, Option<usize>, &'static str)> = vec![
         (
             "socketTextStream",
@@ -150,7 +150,7 @@ pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&LastBatch>) -> Line
 mod tests {
     use super::*;
     use crate::engine::{get_message_type, BatchReport, NotebookLab};
-    use crate::teach::memory::{TeachMemory, Timing};
+    use crate::model::batch_log::{BatchLog, Timing};
     use std::collections::BTreeSet;
 
     /// How many records the engine emitted for `mode` at `r`, `None` when the mode did not emit.
@@ -177,7 +177,7 @@ mod tests {
     fn before_the_first_batch_nothing_is_counted() {
         let c = NotebookConfig::default();
         for mode in Mode::ALL {
-            let l = lineage(mode, &c, TeachMemory::default().last());
+            let l = lineage(mode, &c, BatchLog::default().last());
             assert_eq!(l.batch, None);
             assert!(l.steps.iter().all(|s| s.records.is_none()), "{l:?}");
             assert!(l.note.is_none());
@@ -211,13 +211,13 @@ mod tests {
         let (mut window_emitted, mut window_skipped) = (0, 0);
         for c in configs {
             let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
-            let mut mem = TeachMemory::default();
+            let mut log = BatchLog::default();
             for lines in batches {
                 for l in lines {
                     lab.push_line(l);
                 }
                 let r = lab.run_batch();
-                mem.observe(&r, Timing::default());
+                log.record(&r, Timing::default());
                 assert_eq!(r.lines, lines.len(), "the engine counts the lines pushed");
                 let keys = stateless_keys(&r);
                 let classified: BTreeSet<&str> =
@@ -227,7 +227,7 @@ mod tests {
                     "one stateless record per key of the batch"
                 );
                 for mode in Mode::ALL {
-                    let l = lineage(mode, &c, mem.last());
+                    let l = lineage(mode, &c, log.last());
                     assert_eq!(l.batch, Some(r.batch));
                     let fed = Some(r.lines);
                     let mut expected = vec![("socketTextStream", fed), ("map", fed), ("map", fed)];

@@ -1,7 +1,7 @@
 //! Batch metrics like Spark's Streaming tab: input rate, processing time and scheduling delay per batch as
 //! small timelines, and a table of the recent batches.
 
-use super::memory::BatchMetric;
+use crate::model::BatchEntry;
 use crate::timefmt::clock_label;
 
 /// The SVG viewBox width of one timeline.
@@ -126,13 +126,13 @@ fn ms_text(v: Option<f64>) -> String {
 
 /// The metrics of `batches` (oldest first), each `interval_ms` long.
 pub fn metrics_view<'a>(
-    batches: impl IntoIterator<Item = &'a BatchMetric>,
+    batches: impl IntoIterator<Item = &'a BatchEntry>,
     interval_ms: i64,
 ) -> MetricsView {
-    let batches: Vec<&BatchMetric> = batches.into_iter().collect();
+    let batches: Vec<&BatchEntry> = batches.into_iter().collect();
     let rates: Vec<Option<f64>> = batches
         .iter()
-        .map(|b| Some(input_rate(b.records, interval_ms)))
+        .map(|b| Some(input_rate(b.lines, interval_ms)))
         .collect();
     let processing: Vec<Option<f64>> = batches.iter().map(|b| b.timing.processing_ms).collect();
     let delay: Vec<Option<f64>> = batches.iter().map(|b| b.timing.delay_ms).collect();
@@ -143,8 +143,8 @@ pub fn metrics_view<'a>(
         .map(|b| MetricRow {
             batch: b.batch,
             time: clock_label(b.time_ms),
-            records: b.records,
-            input_rate: fmt_num(input_rate(b.records, interval_ms)),
+            records: b.lines,
+            input_rate: fmt_num(input_rate(b.lines, interval_ms)),
             delay: ms_text(b.timing.delay_ms),
             processing: ms_text(b.timing.processing_ms),
             total: ms_text(
@@ -170,7 +170,7 @@ pub fn metrics_view<'a>(
 mod tests {
     use super::*;
     use crate::engine::{NotebookConfig, NotebookLab};
-    use crate::teach::memory::{TeachMemory, Timing};
+    use crate::model::batch_log::{BatchLog, Timing};
 
     #[test]
     fn numbers() {
@@ -191,7 +191,7 @@ mod tests {
             ..NotebookConfig::default()
         };
         let mut lab = NotebookLab::new(c, 0).unwrap();
-        let mut mem = TeachMemory::default();
+        let mut log = BatchLog::default();
         for i in 0..12usize {
             for _ in 0..i {
                 lab.push_line("[info] x");
@@ -205,9 +205,9 @@ mod tests {
                     delay_ms: Some(i as f64),
                 }
             };
-            mem.observe(&r, timing);
+            log.record(&r, timing);
         }
-        let v = metrics_view(mem.metrics(), 2_000);
+        let v = metrics_view(log.entries(), 2_000);
         assert_eq!(v.batches, 12);
         assert_eq!(v.rows.len(), TABLE_ROWS);
         let newest = &v.rows[0];

@@ -1,6 +1,8 @@
 //! Teaching views: make the invisible parts of the notebook visible and take the same job to a real Spark.
 //!
-//! - [`memory`] remembers what the views need from each batch (the engine's `BatchReport`s and their timing);
+//! Each view reads the page's one [`BatchLog`] (the batches' numbers, kept once for all views; see
+//! [`crate::model::batch_log`]):
+//!
 //! - [`window`] lays out the window timeline (subtracting path or recompute, per-key arithmetic, zero keys);
 //! - [`state`] lists the update function's calls of the last batch as the notebook writes them;
 //! - [`lineage`] draws each mode's DStream chain with the records per step;
@@ -12,7 +14,6 @@
 
 pub mod export;
 pub mod lineage;
-pub mod memory;
 pub mod metrics;
 pub mod state;
 pub mod window;
@@ -21,9 +22,10 @@ pub mod window;
 pub mod view;
 
 use crate::engine::{Mode, NotebookConfig};
+use crate::model::BatchLog;
 use std::rc::Rc;
 
-/// Every teaching view model of the page at one moment, computed once per render from the memory.
+/// Every teaching view model of the page at one moment, computed once per render from the batch log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeachViews {
     /// The window timeline, once the window has emitted.
@@ -39,19 +41,17 @@ pub struct TeachViews {
 impl TeachViews {
     /// The lineage of `mode`.
     pub fn lineage_of(&self, mode: Mode) -> Rc<lineage::Lineage> {
-        self.lineage[memory::mode_index(mode)].clone()
+        self.lineage[mode.index()].clone()
     }
 }
 
-/// The teaching views of `mem`, for a context running with settings `c`.
-pub fn views(mem: &memory::TeachMemory, c: &NotebookConfig) -> TeachViews {
+/// The teaching views of the batches in `log`, for a context running with settings `c`.
+pub fn views(log: &BatchLog, c: &NotebookConfig) -> TeachViews {
     TeachViews {
-        timeline: mem
-            .last_window()
-            .map(|w| Rc::new(window::timeline(c, mem.recent(), w))),
-        state: mem.last().map(|l| Rc::new(state::state_view(l))),
-        lineage: Mode::ALL.map(|m| Rc::new(lineage::lineage(m, c, mem.last()))),
-        metrics: Rc::new(metrics::metrics_view(mem.metrics(), c.batch_interval_ms)),
+        timeline: window::timeline(c, log).map(Rc::new),
+        state: log.last().map(|l| Rc::new(state::state_view(l))),
+        lineage: Mode::ALL.map(|m| Rc::new(lineage::lineage(m, c, log.last()))),
+        metrics: Rc::new(metrics::metrics_view(log.entries(), c.batch_interval_ms)),
     }
 }
 
@@ -59,7 +59,7 @@ pub fn views(mem: &memory::TeachMemory, c: &NotebookConfig) -> TeachViews {
 mod tests {
     use super::*;
     use crate::engine::NotebookLab;
-    use memory::{TeachMemory, Timing};
+    use crate::model::batch_log::Timing;
 
     /// A fake `performance.now()`: every call is 2 ms after the previous one.
     fn fake_clock() -> f64 {
@@ -88,7 +88,7 @@ mod tests {
                 now_ms: T0 + k * 1_000 + 40,
             });
         }
-        let v = views(lab.teach(), lab.config());
+        let v = views(lab.log(), lab.config());
         let tl = v.timeline.as_ref().unwrap();
         assert_eq!(tl.time_ms, T0 + 7_000);
         assert!(matches!(tl.path, window::PathView::Subtract { .. }));
@@ -102,21 +102,21 @@ mod tests {
         assert_eq!(v.state.as_ref().unwrap().rows.len(), 2);
         // A new context (new settings) starts the views over.
         lab.apply(Action::Reset { now_ms: T0 + 7_500 });
-        let v = views(lab.teach(), lab.config());
+        let v = views(lab.log(), lab.config());
         assert!(v.timeline.is_none() && v.metrics.rows.is_empty());
     }
 
     #[test]
-    fn views_follow_the_memory() {
+    fn views_follow_the_log() {
         let c = NotebookConfig::default();
-        let mut mem = TeachMemory::default();
-        let v = views(&mem, &c);
+        let mut log = BatchLog::default();
+        let v = views(&log, &c);
         assert!(v.timeline.is_none() && v.state.is_none());
         assert_eq!(v.lineage_of(Mode::Window).batch, None);
         let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
         lab.push_line("[info] a");
-        mem.observe(&lab.run_batch(), Timing::default());
-        let v = views(&mem, &c);
+        log.record(&lab.run_batch(), Timing::default());
+        let v = views(&log, &c);
         assert_eq!(v.timeline.as_ref().unwrap().time_ms, 10_000);
         assert_eq!(v.state.as_ref().unwrap().rows.len(), 1);
         assert_eq!(

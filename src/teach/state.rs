@@ -1,7 +1,7 @@
 //! The state view: for the last batch, each call of the notebook's `updateFunction` as the notebook writes it.
 
-use super::memory::LastBatch;
 use crate::engine::MessageType;
+use crate::model::BatchEntry;
 
 /// One call, ready to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,7 @@ pub struct StateView {
 }
 
 /// The state view of the last batch.
-pub fn state_view(last: &LastBatch) -> StateView {
+pub fn state_view(last: &BatchEntry) -> StateView {
     let rows: Vec<StateRow> = last
         .state_calls
         .iter()
@@ -74,16 +74,16 @@ pub fn state_view(last: &LastBatch) -> StateView {
 mod tests {
     use super::*;
     use crate::engine::{Mode, NotebookConfig, NotebookLab};
-    use crate::teach::memory::{TeachMemory, Timing};
+    use crate::model::batch_log::{BatchLog, Timing};
 
     #[test]
     fn calls_match_the_running_totals() {
         let mut lab = NotebookLab::new(NotebookConfig::default(), 0).unwrap();
-        let mut mem = TeachMemory::default();
+        let mut log = BatchLog::default();
         let empty = state_view(&{
             let r = lab.run_batch();
-            mem.observe(&r, Timing::default());
-            mem.last().unwrap().clone()
+            log.record(&r, Timing::default());
+            log.last().unwrap().clone()
         });
         assert!(empty.rows.is_empty());
         assert!(empty.note.starts_with("No key yet"));
@@ -95,19 +95,17 @@ mod tests {
                 lab.push_line(l);
             }
             let r = lab.run_batch();
-            mem.observe(&r, Timing::default());
+            log.record(&r, Timing::default());
         }
-        let v = state_view(mem.last().unwrap());
+        let v = state_view(log.last().unwrap());
         assert_eq!(v.batch, 3);
         let calls: Vec<&str> = v.rows.iter().map(|r| r.call.as_str()).collect();
         assert!(calls.contains(&"updateFunction(newValues=[1], runningCount=2) -> 3"));
         assert!(calls.contains(&"updateFunction(newValues=[], runningCount=1) -> 1"));
         assert!(calls.contains(&"updateFunction(newValues=[1], runningCount=None) -> 1"));
         // The results, in call order, are the running totals the engine printed (same keys, same order).
-        let last = mem.last().unwrap();
-        let totals = last.outputs[crate::teach::memory::mode_index(Mode::Cumulative)]
-            .clone()
-            .unwrap();
+        let last = log.last().unwrap();
+        let totals = last.records(Mode::Cumulative).cloned().unwrap();
         let from_calls: Vec<(MessageType, i64)> =
             v.rows.iter().map(|r| (r.key, r.result.unwrap())).collect();
         let mut a = from_calls.clone();

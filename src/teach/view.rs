@@ -9,21 +9,12 @@ use super::metrics::{fmt_num, MetricsView, Sparkline, SPARK_H, SPARK_W};
 use super::state::StateView;
 use super::window::{BatchChip, CellRole, PathView, Timeline};
 use super::TeachViews;
-use crate::engine::{MessageType, Mode, NotebookConfig};
+use crate::engine::{Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
+use crate::web::chart::type_class;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// CSS class of a message type's colour (the same as the charts').
-fn type_class(t: MessageType) -> &'static str {
-    match t {
-        MessageType::Info => "t-info",
-        MessageType::Notice => "t-notice",
-        MessageType::Error => "t-error",
-        MessageType::Unknown => "t-unknown",
-    }
-}
 
 fn chips(list: &[BatchChip], testid: &'static str) -> Html {
     html! {
@@ -463,12 +454,4 @@ pub fn teach_footer(p: &TeachFooterProps) -> Html {
             <ExportBar config={p.config.clone()} csv={p.csv.clone()} />
         </div>
     }
-}
-
-/// Milliseconds from the page's high-resolution clock (`performance.now()`), for timing `run_batch`; `NaN`
-/// when the page has none.
-pub fn perf_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(f64::NAN, |p| p.now())
 }

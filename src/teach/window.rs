@@ -1,10 +1,13 @@
 //! The window timeline: which recent batches the last window covers, and how PySpark formed it — by
 //! subtracting the batches that left and adding the ones that arrived, or by reducing the whole window again.
 
-use super::memory::LastWindow;
-use crate::engine::{BatchCounts, MessageType, NotebookConfig, WindowExplain};
+use crate::engine::{BatchCounts, MessageType, Mode, NotebookConfig, WindowExplain};
+use crate::model::BatchLog;
 use crate::timefmt::{clock_label, seconds_literal};
 
+/// The most recent batches the strip shows: enough for the window, one slide before it and a few after, up
+/// to a minute of 1 s batches; the older batches of a longer window are counted as hidden.
+pub const STRIP_BATCHES: usize = 64;
 /// The most per-batch terms a recompute row writes out before eliding the middle ones.
 const MAX_TERMS: usize = 8;
 
@@ -204,25 +207,26 @@ fn join_words(items: &[String]) -> String {
     }
 }
 
-/// Lays out the timeline of window `w`, emitted with settings `c`, over the recent batches (oldest first).
-pub fn timeline<'a>(
-    c: &NotebookConfig,
-    recent: impl IntoIterator<Item = &'a BatchCounts>,
-    w: &LastWindow,
-) -> Timeline {
+/// Lays out the timeline of the last window in `log`, emitted with settings `c`, over the last
+/// [`STRIP_BATCHES`] batches of the log; `None` before the window first emits.
+pub fn timeline(c: &NotebookConfig, log: &BatchLog) -> Option<Timeline> {
+    let w = log.last_window()?;
     let t = w.time_ms;
     let (win, slide, interval) = (c.window_ms, c.slide_ms, c.batch_interval_ms.max(1));
     // Context: the window, the slide before it (what left), one more batch, and whatever came after.
     let from = t - win - slide - interval;
-    let cells: Vec<Cell> = recent
-        .into_iter()
+    let cells: Vec<Cell> = log
+        .recent(STRIP_BATCHES)
         .filter(|b| b.time_ms > from)
-        .map(|b| Cell {
-            time_ms: b.time_ms,
-            label: clock_label(b.time_ms),
-            total: b.counts.iter().map(|(_, v)| v).sum(),
-            counts: b.counts.clone(),
-            role: role_of(&w.explain, t, b.time_ms),
+        .map(|b| {
+            let counts = b.records(Mode::Stateless).cloned().unwrap_or_default();
+            Cell {
+                time_ms: b.time_ms,
+                label: clock_label(b.time_ms),
+                total: counts.iter().map(|(_, v)| v).sum(),
+                counts,
+                role: role_of(&w.explain, t, b.time_ms),
+            }
         })
         .collect();
     let in_window = cells
@@ -338,7 +342,7 @@ pub fn timeline<'a>(
             }
         }
     };
-    Timeline {
+    Some(Timeline {
         batch: w.batch,
         time_ms: t,
         summary,
@@ -346,28 +350,28 @@ pub fn timeline<'a>(
         hidden,
         path,
         zero_notes,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{BatchReport, Mode, NotebookLab};
-    use crate::teach::memory::{TeachMemory, Timing};
+    use crate::engine::{BatchReport, NotebookLab};
+    use crate::model::batch_log::Timing;
 
-    fn run(config: NotebookConfig, batches: &[&[&str]]) -> (TeachMemory, Vec<BatchReport>) {
+    fn run(config: NotebookConfig, batches: &[&[&str]]) -> (BatchLog, Vec<BatchReport>) {
         let mut lab = NotebookLab::new(config, 0).unwrap();
-        let mut mem = TeachMemory::default();
+        let mut log = BatchLog::default();
         let mut reports = Vec::new();
         for lines in batches {
             for l in *lines {
                 lab.push_line(l);
             }
             let r = lab.run_batch();
-            mem.observe(&r, Timing::default());
+            log.record(&r, Timing::default());
             reports.push(r);
         }
-        (mem, reports)
+        (log, reports)
     }
 
     fn window_records(r: &BatchReport) -> Vec<(MessageType, i64)> {
@@ -380,7 +384,7 @@ mod tests {
 
     #[test]
     fn notebook_defaults_recompute_and_say_why() {
-        let (mem, reports) = run(
+        let (log, reports) = run(
             NotebookConfig::default(),
             &[
                 &["[info] a", "[error] b"],
@@ -388,16 +392,11 @@ mod tests {
                 &["[notice] d", "[info] e"],
             ],
         );
-        let w = mem.last_window().unwrap();
-        let tl = timeline(&NotebookConfig::default(), mem.recent(), w);
+        let tl = timeline(&NotebookConfig::default(), &log).unwrap();
         assert_eq!(tl.time_ms, 30_000);
         // The first window spans the only batch there is: nothing is hidden.
         let (first, _) = run(NotebookConfig::default(), &[&["[info] a"]]);
-        let first = timeline(
-            &NotebookConfig::default(),
-            first.recent(),
-            first.last_window().unwrap(),
-        );
+        let first = timeline(&NotebookConfig::default(), &first).unwrap();
         assert_eq!((first.cells.len(), first.hidden), (1, 0));
         let PathView::Recompute {
             reason,
@@ -439,10 +438,9 @@ mod tests {
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
-        let (mem, reports) = run(config.clone(), &batches);
-        let w = mem.last_window().unwrap();
-        assert_eq!(w.time_ms, 70_000);
-        let tl = timeline(&config, mem.recent(), w);
+        let (log, reports) = run(config.clone(), &batches);
+        assert_eq!(log.last_window().unwrap().time_ms, 70_000);
+        let tl = timeline(&config, &log).unwrap();
         let PathView::Subtract {
             arriving,
             leaving,
@@ -490,9 +488,8 @@ mod tests {
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
-        let (mem, reports) = run(config.clone(), &batches);
-        let w = mem.last_window().unwrap();
-        let tl = timeline(&config, mem.recent(), w);
+        let (log, reports) = run(config.clone(), &batches);
+        let tl = timeline(&config, &log).unwrap();
         let PathView::Subtract { rows, .. } = &tl.path else {
             panic!("subtracts")
         };
@@ -517,9 +514,11 @@ mod tests {
             ..NotebookConfig::default()
         };
         let lines: Vec<&[&str]> = vec![&["[info] a"]; 150];
-        let (mem, reports) = run(config.clone(), &lines);
-        let w = mem.last_window().unwrap();
-        let tl = timeline(&config, mem.recent(), w);
+        let (log, reports) = run(config.clone(), &lines);
+        let tl = timeline(&config, &log).unwrap();
+        // The strip shows the last STRIP_BATCHES of the log (which holds all 150 batches).
+        assert_eq!(log.entries().len(), 150);
+        assert_eq!(tl.cells.len(), STRIP_BATCHES);
         assert_eq!(tl.hidden, 100 - tl.cells.len());
         let PathView::Recompute { rows, batches, .. } = &tl.path else {
             panic!("recompute")

@@ -4,12 +4,12 @@
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
 use super::hooks::{use_effects, EffectQueue};
 use super::panel::{ModePanel, ModePanelProps};
-use super::platform::{now_local_ms, query_string, same_origin_ws_url, storage_get};
+use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::{Action, BootParams, Lab};
 use crate::teach::export::history_csv;
-use crate::teach::view::{perf_now, ModeExtras, TeachFooter};
+use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -27,7 +27,7 @@ impl State {
     /// Wraps a booted view model (timing its batches with `performance.now()`) and starts it: its first
     /// effects run after the first render.
     pub fn new(mut lab: Lab) -> Self {
-        lab.perf_clock = Some(perf_now);
+        lab.perf_clock = Some(perf_now_ms);
         let effects = lab.start();
         State {
             lab: Rc::new(RefCell::new(lab)),
@@ -115,9 +115,11 @@ pub fn app(props: &AppProps) -> Html {
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
     let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
     let teach = use_memo(batch_key.clone(), |(_, _, c)| {
-        crate::teach::views(lab.teach(), c)
+        crate::teach::views(lab.log(), c)
     });
-    let csv = use_memo(batch_key, |_| Rc::<str>::from(history_csv(lab.history())));
+    let csv = use_memo(batch_key, |_| {
+        Rc::<str>::from(history_csv(lab.log().entries()))
+    });
     // The panels change only when a batch completes (or the context is replaced), not with every frame of
     // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
     // consoles for each would waste the page's time.

@@ -18,7 +18,7 @@ pub struct ChartProps {
     pub title: AttrValue,
 }
 
-/// CSS class of a message type's colour (the same in all three charts).
+/// CSS class of a message type's colour, the same in the three charts and the teaching views.
 pub fn type_class(t: MessageType) -> &'static str {
     match t {
         MessageType::Info => "t-info",

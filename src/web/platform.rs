@@ -10,7 +10,10 @@ pub fn now_local_ms() -> i64 {
     d.get_time() as i64 - (d.get_timezone_offset() * 60_000.0) as i64
 }
 
-/// Milliseconds from a monotonic clock (`performance.now()`), for pacing and measuring.
+/// Milliseconds from a monotonic clock (`performance.now()`), for pacing the built-in source and timing
+/// each batch. Without `performance` it falls back to `Date.now()`, deliberately rather than to NaN: every
+/// span is the difference of two readings of the same clock, so the pacing keeps working and the spans stay
+/// real (millisecond resolution; the batch log counts a span a clock step made negative as 0).
 pub fn perf_now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

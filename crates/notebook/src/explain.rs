@@ -100,10 +100,13 @@ pub enum WindowExplain {
     },
 }
 
-/// What the explanations remember between batches (saved with the checkpoint).
+/// What the explanations remember between batches (saved with the checkpoint): only the working state
+/// the next explanation is computed from. The explanations themselves leave in each `BatchReport`; a
+/// reader that shows past batches keeps its own record of the reports.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExplainMemory {
-    /// Recent per-batch counts, as long as the window and a slide reach back.
+    /// Recent per-batch counts, as long as the window and a slide reach back: the batches a window's
+    /// arithmetic may name (leaving, arriving or reduced again).
     pub history: VecDeque<BatchCounts>,
     /// The running totals after the last batch.
     pub totals: Vec<(MessageType, i64)>,

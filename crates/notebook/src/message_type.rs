@@ -36,6 +36,16 @@ impl MessageType {
             MessageType::Unknown => "unknown",
         }
     }
+
+    /// The type's place in [`MessageType::ALL`], to index per-type arrays.
+    pub fn index(self) -> usize {
+        match self {
+            MessageType::Info => 0,
+            MessageType::Notice => 1,
+            MessageType::Error => 2,
+            MessageType::Unknown => 3,
+        }
+    }
 }
 
 impl PyRepr for MessageType {

@@ -32,6 +32,15 @@ impl Mode {
             Mode::Window => "window",
         }
     }
+
+    /// The mode's place in [`Mode::ALL`], to index per-mode arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Mode::Stateless => 0,
+            Mode::Cumulative => 1,
+            Mode::Window => 2,
+        }
+    }
 }
 
 /// The notebook's `updateFunction(newValues, runningCount)`:
@@ -104,5 +113,15 @@ mod tests {
         assert_eq!(update_function(&[1, 2], None), Some(3));
         assert_eq!(update_function(&[], Some(&5)), Some(5));
         assert_eq!(update_function(&[4], Some(&5)), Some(9));
+    }
+
+    #[test]
+    fn each_mode_and_type_indexes_its_place_in_all() {
+        for (i, m) in Mode::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i, "{}", m.as_str());
+        }
+        for (i, t) in MessageType::ALL.iter().enumerate() {
+            assert_eq!(t.index(), i, "{}", t.as_str());
+        }
     }
 }

@@ -272,7 +272,7 @@ fn clearing_the_checkpoint_starts_a_new_context() {
         ]
     );
     assert_eq!(lab.context, 1);
-    assert!(lab.history().is_empty());
+    assert!(lab.log().entries().is_empty());
     assert!(lab
         .notices()
         .any(|n| n.text.starts_with("Checkpoint cleared")));
