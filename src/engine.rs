@@ -7,4 +7,5 @@ pub use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
 pub use dstream_notebook::generator::LogGenerator;
 pub use dstream_notebook::{
     get_message_type, BatchReport, MessageType, Mode, ModeOutput, NotebookConfig, NotebookLab,
+    NotebookState,
 };

@@ -6,7 +6,7 @@
 //! In the browser: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test bench`
 
 use dstream_lab::engine::{LogGenerator, NotebookConfig, NotebookLab};
-use dstream_lab::model::{Action, BootParams, Lab};
+use dstream_lab::model::{Action, BootParams, Effect, Lab};
 
 const LINES: usize = 100_000;
 /// Release builds measure five rounds; debug builds (as in `cargo test --workspace`) one, to stay quick.
@@ -73,7 +73,12 @@ fn batch_of_100k_lines_through_all_three_modes() {
         let batch = input.clone();
         let t = now_ms();
         lab.apply(Action::SimLines(batch));
-        lab.apply(Action::Tick { now_ms: k * 10_000 });
+        // The storage hook writes the checkpoint as JSON text: part of the page's path.
+        for effect in lab.apply(Action::Tick { now_ms: k * 10_000 }) {
+            if let Effect::SaveCheckpoint(cp) = effect {
+                assert!(!cp.to_json().expect("plain data").is_empty());
+            }
+        }
         if k > 1 {
             page_ms.push(now_ms() - t);
         }

@@ -24,7 +24,7 @@ fn an_hour_at_100_lines_per_second_stays_bounded() {
         let effects = lab.apply(Action::Tick { now_ms: s * 1_000 });
         if s % 600 == 0 {
             let saved = effects.iter().find_map(|e| match e {
-                Effect::SaveCheckpoint(json) => Some(json.len()),
+                Effect::SaveCheckpoint(cp) => Some(cp.to_json().expect("plain data").len()),
                 _ => None,
             });
             checkpoint_sizes.push(saved.expect("a checkpoint after every batch"));

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dstream_lab::chart::ChartPoint;
-use dstream_lab::checkpoint::STORAGE_KEY;
+use dstream_lab::checkpoint::{FORMAT, STORAGE_KEY};
 use dstream_lab::engine::{Mode, NotebookConfig};
 use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
@@ -142,7 +142,7 @@ async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
         );
     }
     let saved = storage().get_item(STORAGE_KEY).unwrap().unwrap();
-    assert!(saved.contains("\"format\":1"));
+    assert!(saved.contains(&format!("\"format\":{FORMAT}")), "{saved}");
     assert!(one(&root, "run-status")
         .text_content()
         .unwrap()
@@ -152,12 +152,19 @@ async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
 #[wasm_bindgen_test]
 async fn a_corrupt_checkpoint_gives_a_message_and_a_working_page() {
     storage()
-        .set_item(STORAGE_KEY, "{\"format\":1,\"config\":")
+        .set_item(STORAGE_KEY, &format!("{{\"format\":{FORMAT},\"config\":"))
         .unwrap();
     let root = mount_app().await;
     let notices = one(&root, "notices").text_content().unwrap();
-    assert!(notices.contains("Could not restore"), "{notices}");
-    assert!(notices.contains("Starting fresh"), "{notices}");
+    // The sentence is asserted whole in `dstream_lab::checkpoint`'s tests; here: the page shows it.
+    assert!(
+        notices.contains("Could not restore the saved checkpoint: it is damaged"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains("the page starts fresh and overwrites it after the first batch."),
+        "{notices}"
+    );
     assert_eq!(by_testid(&root, "pprint").len(), 3);
     storage().remove_item(STORAGE_KEY).unwrap();
 }

@@ -98,9 +98,7 @@ fn restore(
     now_ms: i64,
     notices: &mut Notices,
 ) -> NotebookLab {
-    let restored = saved
-        .map(|text| SavedCheckpoint::parse(text).and_then(|cp| cp.restore().map(|lab| (cp, lab))));
-    match restored {
+    match saved.map(SavedCheckpoint::load) {
         Some(Ok((cp, lab))) => {
             notices.push(
                 Level::Info,
@@ -119,10 +117,7 @@ fn restore(
             lab
         }
         Some(Err(e)) => {
-            notices.push(
-                Level::Error,
-                format!("Could not restore: {e}. Starting fresh; the bad checkpoint will be overwritten after the first batch."),
-            );
+            notices.push(Level::Error, e.to_string());
             fresh_engine(config, now_ms)
         }
         None => fresh_engine(config, now_ms),

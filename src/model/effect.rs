@@ -1,6 +1,8 @@
 //! What the reducer asks the outside world to do: [`crate::model::Lab::apply`] returns these, and the web
 //! layer's hooks carry them out (natively, tests read them).
 
+use crate::checkpoint::SavedCheckpoint;
+
 /// One side effect, in the order the reducer wants them carried out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -38,8 +40,8 @@ pub enum Effect {
     },
     /// Stop the built-in source.
     StopSim,
-    /// Store this checkpoint text (the notebook's `ssc.checkpoint("checkpoint")`), replacing the last one.
-    SaveCheckpoint(String),
+    /// Store this checkpoint (the notebook's `ssc.checkpoint("checkpoint")`) as JSON text, replacing the last one.
+    SaveCheckpoint(Box<SavedCheckpoint>),
     /// Delete the stored checkpoint: a new context makes it stale.
     ClearCheckpoint,
     /// Remember this relay URL for the next visit.

@@ -121,10 +121,7 @@ impl Lab {
             Action::Reset { now_ms } => self.reset(now_ms),
             Action::CheckpointCleared { now_ms } => self.checkpoint_cleared(now_ms),
             Action::CheckpointSaveFailed(e) => {
-                self.notify(
-                    Level::Error,
-                    format!("Could not save the checkpoint ({e}); a reload will start fresh."),
-                );
+                self.save_failed(e);
                 Vec::new()
             }
             Action::Dismiss(id) => {

@@ -157,11 +157,25 @@ impl Lab {
         self.batch_timer().into_iter().collect()
     }
 
-    /// The checkpoint after the last batch recorded (the notebook's `ssc.checkpoint("checkpoint")`).
-    fn checkpoint(&self) -> Option<Effect> {
+    /// The checkpoint after the last batch recorded (the notebook's `ssc.checkpoint("checkpoint")`). Should the
+    /// engine refuse to checkpoint, the page says so and deletes the stored one, which is a batch behind.
+    fn checkpoint(&mut self) -> Option<Effect> {
         let last = self.log.last()?;
-        let cp = SavedCheckpoint::capture(&self.engine, last.batch, &last.time_label);
-        Some(Effect::SaveCheckpoint(cp.to_json()))
+        match SavedCheckpoint::capture(&self.engine, last.batch, &last.time_label) {
+            Ok(cp) => Some(Effect::SaveCheckpoint(Box::new(cp))),
+            Err(e) => {
+                self.save_failed(e);
+                Some(Effect::ClearCheckpoint)
+            }
+        }
+    }
+
+    /// Says that the checkpoint could not be saved, and why.
+    pub(super) fn save_failed(&mut self, why: impl std::fmt::Display) {
+        self.notify(
+            Level::Error,
+            format!("Could not save the checkpoint ({why}); a reload will start fresh."),
+        );
     }
 
     fn elapsed_since(&self, start: Option<f64>) -> Option<f64> {

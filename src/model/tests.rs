@@ -45,10 +45,10 @@ fn sim_lines(lab: &mut Lab, line: &str, n: usize) -> Vec<Effect> {
     lab.apply(Action::SimLines(vec![line.to_string(); n]))
 }
 
-/// The checkpoint text among `effects`.
-fn saved_checkpoint(effects: &[Effect]) -> Option<&str> {
+/// The checkpoint among `effects`.
+fn saved_checkpoint(effects: &[Effect]) -> Option<&crate::checkpoint::SavedCheckpoint> {
     effects.iter().find_map(|e| match e {
-        Effect::SaveCheckpoint(json) => Some(json.as_str()),
+        Effect::SaveCheckpoint(cp) => Some(&**cp),
         _ => None,
     })
 }
@@ -211,7 +211,8 @@ fn checkpoint_round_trip_and_corruption() {
     let effects = lab.apply(Action::Tick {
         now_ms: T0 + 10_000,
     });
-    let saved = saved_checkpoint(&effects).unwrap().to_string();
+    // As storage holds it: JSON text.
+    let saved = saved_checkpoint(&effects).unwrap().to_json().unwrap();
     let mut back = Lab::boot(
         Some(&saved),
         T0 + 12_000,
@@ -229,12 +230,14 @@ fn checkpoint_round_trip_and_corruption() {
     // The batch count goes on from the checkpoint's batch 1.
     assert_eq!(back.stats.batches_run, 2);
 
+    // Each failure's sentence is asserted in `crate::checkpoint`'s tests; here: it is the one notice, an error.
     for bad in ["{not json", "{\"format\":99}", "{\"format\":1}", ""] {
         let lab = Lab::boot(Some(bad), T0, &BootParams::default(), "ws://x/ws");
         let n: Vec<_> = lab.notices().collect();
         assert_eq!(n.len(), 1, "{bad}");
         assert_eq!(n[0].level, Level::Error);
-        assert!(n[0].text.contains("Starting fresh"));
+        let why = crate::checkpoint::SavedCheckpoint::load(bad).err().unwrap();
+        assert_eq!(n[0].text, why.to_string());
         assert_eq!(lab.config(), &NotebookConfig::default());
     }
 }

@@ -2,16 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The version of the checkpoint layout; a saved checkpoint of another version
-/// is refused with a clear message rather than misread.
-pub const CHECKPOINT_FORMAT: u32 = 1;
-
 /// The state of a running context: its clock and every result that a later
 /// batch will ask for again (running state, previous windows, window batches).
+///
+/// It carries no version of its own: whoever stores it nests it in their own
+/// versioned record (the page's saved checkpoint does) and bumps that version
+/// when this layout changes, so one number says whether a save can be read.
+/// [`crate::StreamingContext::restore`] still refuses a checkpoint that does
+/// not fit the graph it is given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
-    /// [`CHECKPOINT_FORMAT`] at the time of saving.
-    pub format: u32,
     /// The directory named in `checkpoint(dir)`.
     pub checkpoint_dir: String,
     /// The batch interval in milliseconds.

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use crate::checkpoint::{Checkpoint, StreamState, CHECKPOINT_FORMAT};
+use crate::checkpoint::{Checkpoint, StreamState};
 use crate::dstream::{add_node, DStream, NodeSpec};
 use crate::duration::Duration;
 use crate::error::{positive, EngineError};
@@ -401,7 +401,6 @@ impl StreamingContext {
             }
         }
         Ok(Checkpoint {
-            format: CHECKPOINT_FORMAT,
             checkpoint_dir: dir,
             batch_interval_ms: self.graph.batch_ms,
             zero_ms: self.graph.clock.zero_ms.get(),
@@ -414,12 +413,6 @@ impl StreamingContext {
     /// Starts from a checkpoint instead of `start()`: the same graph must have
     /// been built first. The next batch follows the checkpoint's last one.
     pub fn restore(&self, checkpoint: &Checkpoint) -> Result<(), EngineError> {
-        if checkpoint.format != CHECKPOINT_FORMAT {
-            return Err(EngineError::Checkpoint(format!(
-                "it was written in format {} and this version reads format {CHECKPOINT_FORMAT}",
-                checkpoint.format
-            )));
-        }
         if checkpoint.batch_interval_ms != self.graph.batch_ms {
             return Err(EngineError::Checkpoint(format!(
                 "it was taken with a batch interval of {} ms, not {} ms",

@@ -28,6 +28,6 @@ pub mod scenario;
 
 pub use classify::get_message_type;
 pub use config::NotebookConfig;
-pub use lab::{BatchReport, ModeOutput, NotebookLab};
+pub use lab::{BatchReport, ModeOutput, NotebookLab, NotebookState};
 pub use message_type::MessageType;
 pub use pipelines::Mode;

@@ -179,7 +179,7 @@ fn explanations_survive_a_checkpoint_restore() {
         }
         a.run_batch();
     }
-    let mut b = NotebookLab::restore(config.clone(), &a.checkpoint_json()).unwrap();
+    let mut b = NotebookLab::restore(config.clone(), &a.checkpoint().unwrap()).unwrap();
     for _ in 0..6 {
         let line = gen.next_line();
         a.push_line(&line);
@@ -203,7 +203,7 @@ fn the_first_window_after_a_restore_subtracts_from_the_saved_one() {
         a.push_line(line);
         a.run_batch();
     }
-    let mut b = NotebookLab::restore(config, &a.checkpoint_json()).unwrap();
+    let mut b = NotebookLab::restore(config, &a.checkpoint().unwrap()).unwrap();
     b.push_line("[notice] d");
     let report = b.run_batch();
     let Some(WindowExplain::Subtract {

@@ -35,7 +35,7 @@ pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) 
     use_effect(move || {
         while let Some(effect) = next(&queue) {
             match effect {
-                Effect::SaveCheckpoint(json) => storage.save_checkpoint(&json),
+                Effect::SaveCheckpoint(checkpoint) => storage.save_checkpoint(&checkpoint),
                 Effect::ClearCheckpoint => storage.clear_checkpoint(),
                 Effect::RememberRelayUrl(url) => storage.remember_relay_url(&url),
                 _ if inert => {}

@@ -1,7 +1,7 @@
 //! localStorage effects: the checkpoint after every batch (the notebook's `ssc.checkpoint("checkpoint")`)
 //! and the relay URL entered in the page.
 
-use crate::checkpoint::STORAGE_KEY;
+use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
 use crate::model::Action;
 use crate::web::app::RELAY_URL_KEY;
 use crate::web::platform::{storage_remove, storage_set};
@@ -14,9 +14,13 @@ pub struct PageStorage {
 }
 
 impl PageStorage {
-    /// Stores the checkpoint text.
-    pub fn save_checkpoint(&self, json: &str) {
-        if let Err(e) = storage_set(STORAGE_KEY, json) {
+    /// Stores the checkpoint as JSON text; a failure to write it or to store it is reported, nothing stored.
+    pub fn save_checkpoint(&self, checkpoint: &SavedCheckpoint) {
+        let saved = checkpoint
+            .to_json()
+            .map_err(|e| e.to_string())
+            .and_then(|json| storage_set(STORAGE_KEY, &json));
+        if let Err(e) = saved {
             self.dispatch.emit(Action::CheckpointSaveFailed(e));
         }
     }
