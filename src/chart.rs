@@ -1,6 +1,7 @@
 //! Geometry of the per-mode charts (counts by message type over batch time), computed in plain Rust so it is
 //! tested natively; the chart component only turns it into SVG elements.
 
+use crate::engine::MessageType;
 use crate::timefmt::clock_label;
 
 /// The SVG viewBox width; the element itself scales to its container.
@@ -136,6 +137,16 @@ pub fn nearest_index(xs: &[f64], frac: f64) -> Option<usize> {
         .enumerate()
         .min_by(|a, b| (a.1 - x).abs().total_cmp(&(b.1 - x).abs()))
         .map(|(i, _)| i)
+}
+
+/// CSS class of a message type's colour, the same in the three charts and the teaching views.
+pub fn type_class(t: MessageType) -> &'static str {
+    match t {
+        MessageType::Info => "t-info",
+        MessageType::Notice => "t-notice",
+        MessageType::Error => "t-error",
+        MessageType::Unknown => "t-unknown",
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The per-mode SVG chart: counts by message type over batch time, with axes, a legend and a tooltip with
 //! the exact values, by mouse (hover) or keyboard (focus, then arrow keys).
 
-use crate::chart::{layout, nearest_index, ChartPoint, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::chart::{
+    layout, nearest_index, type_class, ChartPoint, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH,
+};
 use crate::engine::MessageType;
 use crate::timefmt::clock_label;
 use std::rc::Rc;
@@ -16,16 +18,6 @@ pub struct ChartProps {
     pub points: Rc<Vec<ChartPoint>>,
     /// What the chart shows, for screen readers.
     pub title: AttrValue,
-}
-
-/// CSS class of a message type's colour, the same in the three charts and the teaching views.
-pub fn type_class(t: MessageType) -> &'static str {
-    match t {
-        MessageType::Info => "t-info",
-        MessageType::Notice => "t-notice",
-        MessageType::Error => "t-error",
-        MessageType::Unknown => "t-unknown",
-    }
 }
 
 /// The chart.
