@@ -22,9 +22,9 @@ fi
 # The tool install and the project build share the two cores; side by side they finish sooner than in turn.
 bash scripts/setup.sh demo &
 setup=$!
-say "building the relay (about 2 minutes the first time)"
+say "building the relay (about 4 minutes the first time, beside the tool install)"
 cargo build --release -q -p dstream-relay --bin relay
-say "building the page for WebAssembly (about 2 minutes the first time)"
+say "building the page for WebAssembly (about 3 minutes the first time)"
 cargo build --release -q --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
 wait "$setup"
 bash scripts/build-web.sh dist-web >/dev/null

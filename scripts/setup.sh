@@ -38,7 +38,7 @@ background() {
 }
 
 if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WB_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WB_VERSION in the background (about 3 minutes on 2 cores)"
+  say "installing wasm-bindgen-cli $WB_VERSION in the background (about 4 minutes on 2 cores, longer beside a build)"
   # Not --locked: its lock file names a crate version the registry lacks. No LTO and many codegen units: it
   # compiles in half the time and still processes the page's wasm in well under a second.
   background wasm-bindgen-cli env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
