@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-bash scripts/setup.sh test
-
 started=$SECONDS
 step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
+
+# The tools install beside the native checks, which need none of them; the wasm steps wait for them.
+bash scripts/setup.sh test &
+setup=$!
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -16,11 +18,14 @@ cargo fmt --all -- --check
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "clippy (wasm32, the app)"
-cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
-
 step "workspace tests"
 cargo test --workspace
+
+step "waiting for the tool install"
+wait "$setup"
+
+step "clippy (wasm32, the app)"
+cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "app release build (trunk)"
 trunk build --release
