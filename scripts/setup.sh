@@ -28,6 +28,8 @@ fi
 
 pids=()
 names=()
+# Each cargo install below keeps its crates in a cargo home of its own, so it never unpacks a crate at the same
+# moment as the project's build or the other install; its binary still goes to ~/.cargo/bin.
 # Runs one install in the background, its output in a log that is shown only if it fails.
 background() {
   local name="$1"
@@ -42,13 +44,15 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{p
   # Not --locked: its lock file names a crate version the registry lacks. No LTO and many codegen units: it
   # compiles in half the time and still processes the page's wasm in well under a second.
   background wasm-bindgen-cli env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+    CARGO_HOME="$logs/cargo-home-wasm-bindgen-cli" cargo install wasm-bindgen-cli --version "$WB_VERSION" --force \
+    --root "$HOME/.cargo"
 fi
 
 if [ "$what" != demo ] && { ! command -v trunk >/dev/null || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; }; then
   say "installing trunk $TRUNK_VERSION in the background (about 4 minutes on 2 cores)"
   # A debug build: trunk only starts cargo and wasm-bindgen and serves files, so its own speed does not show.
-  background trunk cargo install trunk --version "$TRUNK_VERSION" --locked --debug --force
+  background trunk env CARGO_HOME="$logs/cargo-home-trunk" \
+    cargo install trunk --version "$TRUNK_VERSION" --locked --debug --force --root "$HOME/.cargo"
 fi
 
 if [ "$what" = test ]; then
