@@ -164,6 +164,27 @@ impl BatchLog {
     }
 }
 
+/// Runs `batches` (the lines of each batch) through a fresh notebook lab with `config` and records every
+/// report in a log, as the page does: the set-up the teaching views' tests share.
+#[cfg(test)]
+pub(crate) fn record_batches(
+    config: crate::engine::NotebookConfig,
+    batches: &[&[&str]],
+) -> (BatchLog, Vec<BatchReport>) {
+    let mut lab = crate::engine::NotebookLab::new(config, 0).unwrap();
+    let mut log = BatchLog::default();
+    let mut reports = Vec::new();
+    for lines in batches {
+        for l in *lines {
+            lab.push_line(l);
+        }
+        let r = lab.run_batch();
+        log.record(&r, Timing::default());
+        reports.push(r);
+    }
+    (log, reports)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,27 +230,17 @@ mod tests {
 
     #[test]
     fn counts_and_points_follow_the_engine_records() {
-        let mut lab = NotebookLab::new(
-            NotebookConfig {
-                slide_ms: 20_000,
-                ..NotebookConfig::default()
-            },
-            0,
-        )
-        .unwrap();
-        let mut log = BatchLog::default();
-        let mut reports = Vec::new();
-        for lines in [
-            &["[info] a", "[error] b", "[error] c", "x"][..],
-            &["[notice] n"][..],
-        ] {
-            for l in lines {
-                lab.push_line(l);
-            }
-            let r = lab.run_batch();
-            log.record(&r, Timing::default());
-            reports.push(r);
-        }
+        let config = NotebookConfig {
+            slide_ms: 20_000,
+            ..NotebookConfig::default()
+        };
+        let (log, reports) = record_batches(
+            config,
+            &[
+                &["[info] a", "[error] b", "[error] c", "x"],
+                &["[notice] n"],
+            ],
+        );
         for (entry, r) in log.entries().iter().zip(&reports) {
             for mode in Mode::ALL {
                 let emitted = r.outputs.iter().find(|o| o.mode == mode);

@@ -249,7 +249,7 @@ pub fn data_url(mime: &str, text: &str) -> String {
 mod tests {
     use super::*;
     use crate::engine::NotebookLab;
-    use crate::model::batch_log::{BatchLog, Timing};
+    use crate::model::batch_log::record_batches;
     use crate::test_python::python_parses;
     use std::io::Write;
     use std::process::{Command, Stdio};
@@ -343,21 +343,14 @@ mod tests {
 
     #[test]
     fn csv_has_one_row_per_batch_with_the_engine_counts() {
-        let mut lab = NotebookLab::new(
-            NotebookConfig {
-                slide_ms: 20_000,
-                ..NotebookConfig::default()
-            },
-            0,
-        )
-        .unwrap();
-        let mut log = BatchLog::default();
-        for lines in [&["[info] a", "[error] b"][..], &["[error] c"][..]] {
-            for l in lines {
-                lab.push_line(l);
-            }
-            log.record(&lab.run_batch(), Timing::default());
-        }
+        let config = NotebookConfig {
+            slide_ms: 20_000,
+            ..NotebookConfig::default()
+        };
+        let (log, _) = record_batches(
+            config,
+            &[&["[info] a", "[error] b"][..], &["[error] c"][..]],
+        );
         let csv = history_csv(log.entries());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3);

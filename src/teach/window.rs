@@ -356,23 +356,8 @@ pub fn timeline(c: &NotebookConfig, log: &BatchLog) -> Option<Timeline> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{BatchReport, NotebookLab};
-    use crate::model::batch_log::Timing;
-
-    fn run(config: NotebookConfig, batches: &[&[&str]]) -> (BatchLog, Vec<BatchReport>) {
-        let mut lab = NotebookLab::new(config, 0).unwrap();
-        let mut log = BatchLog::default();
-        let mut reports = Vec::new();
-        for lines in batches {
-            for l in *lines {
-                lab.push_line(l);
-            }
-            let r = lab.run_batch();
-            log.record(&r, Timing::default());
-            reports.push(r);
-        }
-        (log, reports)
-    }
+    use crate::engine::BatchReport;
+    use crate::model::batch_log::record_batches;
 
     fn window_records(r: &BatchReport) -> Vec<(MessageType, i64)> {
         r.outputs
@@ -384,7 +369,7 @@ mod tests {
 
     #[test]
     fn notebook_defaults_recompute_and_say_why() {
-        let (log, reports) = run(
+        let (log, reports) = record_batches(
             NotebookConfig::default(),
             &[
                 &["[info] a", "[error] b"],
@@ -395,7 +380,7 @@ mod tests {
         let tl = timeline(&NotebookConfig::default(), &log).unwrap();
         assert_eq!(tl.time_ms, 30_000);
         // The first window spans the only batch there is: nothing is hidden.
-        let (first, _) = run(NotebookConfig::default(), &[&["[info] a"]]);
+        let (first, _) = record_batches(NotebookConfig::default(), &[&["[info] a"]]);
         let first = timeline(&NotebookConfig::default(), &first).unwrap();
         assert_eq!((first.cells.len(), first.hidden), (1, 0));
         let PathView::Recompute {
@@ -438,7 +423,7 @@ mod tests {
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"], &["[info] z"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
-        let (log, reports) = run(config.clone(), &batches);
+        let (log, reports) = record_batches(config.clone(), &batches);
         assert_eq!(log.last_window().unwrap().time_ms, 70_000);
         let tl = timeline(&config, &log).unwrap();
         let PathView::Subtract {
@@ -488,7 +473,7 @@ mod tests {
         };
         let mut batches: Vec<&[&str]> = vec![&["[error] x", "[info] y"]];
         batches.extend(std::iter::repeat_n(&["[info] w"][..], 5));
-        let (log, reports) = run(config.clone(), &batches);
+        let (log, reports) = record_batches(config.clone(), &batches);
         let tl = timeline(&config, &log).unwrap();
         let PathView::Subtract { rows, .. } = &tl.path else {
             panic!("subtracts")
@@ -514,7 +499,7 @@ mod tests {
             ..NotebookConfig::default()
         };
         let lines: Vec<&[&str]> = vec![&["[info] a"]; 150];
-        let (log, reports) = run(config.clone(), &lines);
+        let (log, reports) = record_batches(config.clone(), &lines);
         let tl = timeline(&config, &log).unwrap();
         // The strip shows the last STRIP_BATCHES of the log (which holds all 150 batches).
         assert_eq!(log.entries().len(), 150);
