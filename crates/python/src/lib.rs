@@ -1,0 +1,19 @@
+//! # dstream-python
+//!
+//! The Python the lab runs: a subset of Python 3 (the statements, expressions
+//! and builtins a PySpark streaming job uses), with CPython's semantics and
+//! CPython's error messages. It knows nothing of Spark: the host (the
+//! playground crate) provides `pyspark`'s modules and objects as [`Native`]
+//! values, and calls Python functions back through a [`Caller`].
+//!
+//! Values are records of the engine's streams, so [`Value`] implements the
+//! engine's `PyRepr`, `PyHash`, serde (checkpoints) and `Eq`/`Hash`.
+
+pub mod error;
+pub mod native;
+pub mod number;
+pub mod value;
+
+pub use error::{PyError, TraceEntry};
+pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
+pub use value::{Dict, Value};
