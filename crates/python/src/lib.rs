@@ -10,6 +10,7 @@
 //! engine's `PyRepr`, `PyHash`, serde (checkpoints) and `Eq`/`Hash`.
 
 pub mod error;
+pub mod format;
 pub mod native;
 pub mod number;
 pub mod value;

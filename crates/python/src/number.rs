@@ -59,3 +59,42 @@ fn frexp(v: f64) -> (f64, i32) {
     let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
     (m, exp - 1022)
 }
+
+/// An arithmetic operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    TrueDiv,
+    /// `//`
+    FloorDiv,
+    /// `%`
+    Mod,
+    /// `**`
+    Pow,
+}
+
+/// `a op b` when both are numbers (`bool`, `int`, `float`), with Python's
+/// rules; `None` when either is not a number (the caller handles sequences or
+/// raises `TypeError: unsupported operand type(s)`).
+pub fn arith(
+    op: ArithOp,
+    a: &crate::Value,
+    b: &crate::Value,
+) -> Option<Result<crate::Value, crate::PyError>> {
+    use crate::Value::{Bool, Float, Int};
+    let (x, y) = match (a, b) {
+        (Int(_) | Bool(_) | Float(_), Int(_) | Bool(_) | Float(_)) => (a, b),
+        _ => return None,
+    };
+    let _ = (op, x, y);
+    Some(Err(crate::PyError::new(
+        "NotImplementedError",
+        "not supported in the lab yet: arithmetic",
+    )))
+}
