@@ -133,7 +133,8 @@ def stop_spark_context():
 COND = threading.Condition()
 # outputs: per registered output, list of (batch datetime, formatted records)
 # done: batch datetimes seen by the marker; failures: tracebacks of failed callbacks
-STATE = {"outputs": [], "done": [], "failures": []}
+# completed: batch times (ms) reported by `batch_listener()` (all jobs of the batch ended)
+STATE = {"outputs": [], "done": [], "failures": [], "completed": []}
 
 
 def reset(n_outputs):
@@ -141,6 +142,7 @@ def reset(n_outputs):
         STATE["outputs"] = [[] for _ in range(n_outputs)]
         STATE["done"] = []
         STATE["failures"] = []
+        STATE["completed"] = []
 
 
 def sorted_reprs(records):
@@ -178,6 +180,28 @@ def marker(t, rdd):
     with COND:
         STATE["done"].append(t)
         COND.notify_all()
+
+
+def batch_listener():
+    """A StreamingListener (add it with `ssc.addStreamingListener`) appending each completed
+    batch's time in ms to STATE["completed"].
+
+    Spark posts BatchCompleted once every job of the batch has ended, failed ones included,
+    and only after the JobScheduler has reported a failed job's error to the context's
+    waiter (the jobs of a batch complete in order; the marker's job comes last). So once a
+    batch is in "completed", `awaitTerminationOrTimeout` already raises that batch's error.
+    A batch whose job generation failed (e.g. a `transform` function raised on the driver)
+    has no jobs and is never completed; only the reported error tells."""
+    from pyspark.streaming.listener import StreamingListener
+
+    class BatchCompletion(StreamingListener):
+        def onBatchCompleted(self, batchCompleted):
+            ms = batchCompleted.batchInfo().batchTime().milliseconds()
+            with COND:
+                STATE["completed"].append(ms)
+                COND.notify_all()
+
+    return BatchCompletion()
 
 
 # --- one stream run --------------------------------------------------------------------------
