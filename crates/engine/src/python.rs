@@ -474,7 +474,7 @@ mod tests {
     #[test]
     fn float_repr_breaks_a_tie_between_shortest_digits_to_even_as_cpython() {
         // Exactly ...232.25: .2 and .3 both read back; CPython prints .2.
-        let v = -1389860075497232.25f64;
+        let v = -(1_389_860_075_497_232.0f64 + 0.25);
         assert_eq!(v.repr_string(), "-1389860075497232.2");
         assert_eq!(shortest_digits(v), ("13898600754972322".to_string(), 15));
     }

@@ -53,24 +53,9 @@ fn render(
                 return Err(value_error("Single '{' encountered in format string"))
             }
             '{' => {
-                let start = pos;
-                let mut depth_braces = 1;
-                while pos < chars.len() {
-                    match chars[pos] {
-                        '{' => depth_braces += 1,
-                        '}' => depth_braces -= 1,
-                        _ => {}
-                    }
-                    pos += 1;
-                    if depth_braces == 0 {
-                        break;
-                    }
-                }
-                if depth_braces > 0 {
-                    return Err(value_error("expected '}' before end of string"));
-                }
-                let field: String = chars[start..pos - 1].iter().collect();
-                out.push_str(&replace(&field, args, numbering, depth)?);
+                let (field, next) = parse_field(&chars, pos)?;
+                pos = next;
+                out.push_str(&replace(field, args, numbering, depth)?);
             }
             _ => out.push(c),
         }
@@ -78,14 +63,99 @@ fn render(
     Ok(out)
 }
 
-/// One replacement field's text (between the braces), rendered.
+/// A replacement field's parts: name, `!` conversion, `:` spec.
+struct Field {
+    name: String,
+    conversion: Option<char>,
+    spec: String,
+}
+
+/// CPython 3.11's `MarkupIterator_next` after a `{`: the field starting at
+/// `pos`, and the position after its closing `}`.
+fn parse_field(chars: &[char], mut pos: usize) -> Result<(Field, usize), PyError> {
+    let start = pos;
+    let end_of_string = || value_error("expected '}' before end of string");
+    loop {
+        match chars.get(pos) {
+            None => return Err(end_of_string()),
+            Some('}' | '!' | ':') => break,
+            Some('{') => return Err(value_error("unexpected '{' in field name")),
+            Some('[') => {
+                while chars.get(pos).is_some_and(|c| *c != ']') {
+                    pos += 1;
+                }
+                if pos < chars.len() {
+                    pos += 1;
+                }
+            }
+            Some(_) => pos += 1,
+        }
+    }
+    let name: String = chars[start..pos].iter().collect();
+    let mut delimiter = chars[pos];
+    pos += 1;
+    let mut conversion = None;
+    if delimiter == '!' {
+        let Some(&c) = chars.get(pos) else {
+            return Err(value_error(
+                "end of string while looking for conversion specifier",
+            ));
+        };
+        conversion = Some(c);
+        let Some(&d) = chars.get(pos + 1) else {
+            return Err(value_error("unmatched '{' in format spec"));
+        };
+        delimiter = d;
+        pos += 2;
+        if delimiter != ':' && delimiter != '}' {
+            return Err(value_error("expected ':' after conversion specifier"));
+        }
+    }
+    let spec_start = pos;
+    if delimiter == ':' {
+        let mut nesting = 1;
+        loop {
+            let Some(&c) = chars.get(pos) else {
+                return Err(value_error("unmatched '{' in format spec"));
+            };
+            pos += 1;
+            match c {
+                '{' => nesting += 1,
+                '}' if nesting == 1 => break,
+                '}' => nesting -= 1,
+                _ => {}
+            }
+        }
+    }
+    // Without a spec the field ended at `spec_start`, right after its `}`.
+    let spec_end = if delimiter == ':' {
+        pos - 1
+    } else {
+        spec_start
+    };
+    let spec = chars[spec_start..spec_end].iter().collect();
+    Ok((
+        Field {
+            name,
+            conversion,
+            spec,
+        },
+        pos,
+    ))
+}
+
+/// One replacement field, rendered.
 fn replace(
-    field: &str,
+    field: Field,
     args: &Args,
     numbering: &mut Numbering,
     depth: u32,
 ) -> Result<String, PyError> {
-    let (name, conversion, spec) = split_field(field)?;
+    let Field {
+        name,
+        conversion,
+        spec,
+    } = field;
     let value = lookup(&name, args, numbering)?;
     let value = match conversion {
         None => value,
@@ -111,60 +181,19 @@ fn replace(
     format_value(&value, &spec)
 }
 
-/// CPython's `parse_field`: the field name, the `!` conversion, the `:` spec.
-fn split_field(field: &str) -> Result<(String, Option<char>, String), PyError> {
-    let chars: Vec<char> = field.chars().collect();
-    let mut pos = 0;
-    while pos < chars.len() {
-        match chars[pos] {
-            '{' => return Err(value_error("unexpected '{' in field name")),
-            '[' => {
-                while pos < chars.len() && chars[pos] != ']' {
-                    pos += 1;
-                }
-                continue;
-            }
-            ':' | '!' => break,
-            _ => pos += 1,
-        }
-    }
-    let name: String = chars[..pos.min(chars.len())].iter().collect();
-    let Some(&c) = chars.get(pos) else {
-        return Ok((name, None, String::new()));
-    };
-    pos += 1;
-    let mut conversion = None;
-    if c == '!' {
-        let Some(&conv) = chars.get(pos) else {
-            return Err(value_error(
-                "end of string while looking for conversion specifier",
-            ));
-        };
-        conversion = Some(conv);
-        pos += 1;
-        match chars.get(pos) {
-            None => return Ok((name, conversion, String::new())),
-            Some(':') => pos += 1,
-            Some(_) => return Err(value_error("expected ':' after conversion specifier")),
-        }
-    }
-    Ok((name, conversion, chars[pos..].iter().collect()))
-}
-
 /// The value a field name designates: an argument, then `.attr` and `[key]` steps.
 fn lookup(name: &str, args: &Args, numbering: &mut Numbering) -> Result<Value, PyError> {
     let first_end = name.find(['.', '[']).unwrap_or(name.len());
     let (first, mut rest) = name.split_at(first_end);
     let mut value = if first.is_empty() {
-        let index = match numbering {
-            Numbering::Manual => {
-                return Err(value_error(
+        let index =
+            match numbering {
+                Numbering::Manual => return Err(value_error(
                     "cannot switch from manual field specification to automatic field numbering",
-                ))
-            }
-            Numbering::Unknown => 0,
-            Numbering::Automatic(n) => *n,
-        };
+                )),
+                Numbering::Unknown => 0,
+                Numbering::Automatic(n) => *n,
+            };
         *numbering = Numbering::Automatic(index + 1);
         positional(args, index)?
     } else if first.bytes().all(|b| b.is_ascii_digit()) {
@@ -227,11 +256,18 @@ fn positional(args: &Args, index: usize) -> Result<Value, PyError> {
     })
 }
 
-/// `value.attr` for a field: natives answer for themselves; the data types'
-/// attributes are methods, which a format field would only show as objects.
+/// `value.attr` for a field: natives answer for themselves, numbers have
+/// `real` and `imag`; the data types' other attributes are methods, which
+/// a format field would only show as objects.
 fn attribute(value: &Value, attr: &str) -> Result<Value, PyError> {
-    let found = match value {
-        Value::Native(n) => n.clone().get_attr(attr),
+    let found = match (value, attr) {
+        (Value::Native(n), _) => n.clone().get_attr(attr),
+        (Value::Int(_) | Value::Bool(_) | Value::Float(_), "real") => match value {
+            Value::Bool(b) => Some(Value::Int(i64::from(*b))),
+            other => Some(other.clone()),
+        },
+        (Value::Int(_) | Value::Bool(_), "imag") => Some(Value::Int(0)),
+        (Value::Float(_), "imag") => Some(Value::Float(0.0)),
         _ => None,
     };
     found.ok_or_else(|| {
@@ -249,7 +285,8 @@ fn item(value: &Value, key: &str) -> Result<Value, PyError> {
     } else {
         None
     };
-    let out_of_range = |what: &str| PyError::new("IndexError", format!("{what} index out of range"));
+    let out_of_range =
+        |what: &str| PyError::new("IndexError", format!("{what} index out of range"));
     let not_int = |what: &str| {
         PyError::type_error(format!(
             "{what} indices must be integers or slices, not str"
@@ -261,7 +298,11 @@ fn item(value: &Value, key: &str) -> Result<Value, PyError> {
             None => Err(not_int("tuple")),
         },
         Value::List(items) => match index {
-            Some(i) => items.borrow().get(i).cloned().ok_or_else(|| out_of_range("list")),
+            Some(i) => items
+                .borrow()
+                .get(i)
+                .cloned()
+                .ok_or_else(|| out_of_range("list")),
             None => Err(not_int("list")),
         },
         Value::Str(s) => match index {
@@ -270,7 +311,9 @@ fn item(value: &Value, key: &str) -> Result<Value, PyError> {
                 .nth(i)
                 .map(|c| Value::str(&c.to_string()))
                 .ok_or_else(|| out_of_range("string")),
-            None => Err(not_int("string")),
+            None => Err(PyError::type_error(
+                "string indices must be integers, not 'str'",
+            )),
         },
         Value::Dict(d) => {
             let k = match index {

@@ -4,6 +4,7 @@ use dstream_engine::python::PyRepr;
 
 use super::ascii;
 use super::float::{float_to_string, FloatStyle};
+use super::spec::MAX_SIZE;
 use crate::error::PyError;
 use crate::number::float_to_int;
 use crate::value::Value;
@@ -38,7 +39,9 @@ impl Arguments<'_> {
             }
             return Ok(self.items[(self.index - 1) as usize].clone());
         }
-        Err(PyError::type_error("not enough arguments for format string"))
+        Err(PyError::type_error(
+            "not enough arguments for format string",
+        ))
     }
 }
 
@@ -178,13 +181,16 @@ fn mapping_value(
     }
 }
 
-/// A `*` width or precision: it must be an int.
+/// A `*` width or precision: an int that fits a C int.
 fn star(v: Value) -> Result<i64, PyError> {
-    match v {
-        Value::Int(i) => Ok(i),
-        Value::Bool(b) => Ok(i64::from(b)),
-        _ => Err(PyError::type_error("* wants int")),
-    }
+    let i = match v {
+        Value::Int(i) => i,
+        Value::Bool(b) => i64::from(b),
+        _ => return Err(PyError::type_error("* wants int")),
+    };
+    i32::try_from(i)
+        .map(i64::from)
+        .map_err(|_| PyError::new("OverflowError", "Python int too large to convert to C int"))
 }
 
 fn number(chars: &[char], pos: &mut usize, what: &str) -> Result<usize, PyError> {
@@ -193,7 +199,7 @@ fn number(chars: &[char], pos: &mut usize, what: &str) -> Result<usize, PyError>
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d as usize))
-            .filter(|n| *n <= 1 << 20)
+            .filter(|n| *n <= MAX_SIZE)
             .ok_or_else(|| PyError::value_error(format!("{what} too big")))?;
         *pos += 1;
     }
@@ -241,7 +247,11 @@ fn convert(kind: char, value: &Value, conv: &Conversion, at: usize) -> Result<St
             )
         }
         other => {
-            let shown = if (' '..='~').contains(&other) { other } else { '?' };
+            let shown = if (' '..='~').contains(&other) {
+                other
+            } else {
+                '?'
+            };
             return Err(PyError::value_error(format!(
                 "unsupported format character '{shown}' (0x{:x}) at index {at}",
                 other as u32
@@ -279,10 +289,16 @@ fn char_of(value: &Value) -> Result<char, PyError> {
 /// The digits of an integer conversion, with its sign, `0x`-style prefix
 /// for `#` and the precision's leading zeros.
 fn int_text(kind: char, value: &Value, conv: &Conversion) -> Result<String, PyError> {
-    let i = match (value, kind) {
-        (Value::Int(i), _) => *i,
-        (Value::Bool(b), _) => i64::from(*b),
-        (Value::Float(f), 'd' | 'i' | 'u') => float_to_int(*f)?,
+    let (negative, decimal) = match (value, kind) {
+        (Value::Int(i), _) => (*i < 0, i.unsigned_abs()),
+        (Value::Bool(b), _) => (false, u64::from(*b)),
+        (Value::Float(f), 'd' | 'i' | 'u') => {
+            // `int(f)` can be far beyond 64 bits; its decimal digits are exact
+            // in the float's own formatting, so no int is needed.
+            float_to_int(*f).or_else(|e| if f.is_finite() { Ok(0) } else { Err(e) })?;
+            let digits = format!("{:.0}", f.trunc().abs());
+            return Ok(with_precision(f.trunc() < 0.0, "", digits, conv));
+        }
         (other, 'x' | 'X' | 'o') => {
             return Err(PyError::type_error(format!(
                 "%{kind} format: an integer is required, not {}",
@@ -296,21 +312,26 @@ fn int_text(kind: char, value: &Value, conv: &Conversion) -> Result<String, PyEr
             )))
         }
     };
-    let m = i.unsigned_abs();
-    let (mut digits, prefix) = match kind {
+    let m = decimal;
+    let (digits, prefix) = match kind {
         'x' => (format!("{m:x}"), "0x"),
         'X' => (format!("{m:X}"), "0X"),
         'o' => (format!("{m:o}"), "0o"),
         _ => (m.to_string(), ""),
     };
+    let prefix = if conv.alternate { prefix } else { "" };
+    Ok(with_precision(negative, prefix, digits, conv))
+}
+
+/// Sign, prefix and digits, zero-padded to the precision's digit count.
+fn with_precision(negative: bool, prefix: &str, mut digits: String, conv: &Conversion) -> String {
     if let Some(p) = conv.precision {
         if digits.len() < p {
             digits = format!("{}{digits}", "0".repeat(p - digits.len()));
         }
     }
-    let sign = if i < 0 { "-" } else { "" };
-    let prefix = if conv.alternate { prefix } else { "" };
-    Ok(format!("{sign}{prefix}{digits}"))
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}{prefix}{digits}")
 }
 
 /// A text conversion (`s r a c`) in its width: spaces, left or right.

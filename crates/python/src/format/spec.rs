@@ -7,6 +7,10 @@ use super::float::{float_to_string, FloatStyle};
 use crate::error::PyError;
 use crate::value::Value;
 
+/// The largest width or precision the lab renders, so that one format
+/// cannot take the page's memory.
+pub const MAX_SIZE: usize = 1 << 20;
+
 /// A parsed `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`.
 struct Spec {
     fill: char,
@@ -31,10 +35,10 @@ pub fn format_value(value: &Value, spec: &str) -> Result<String, PyError> {
         Value::Int(i) => format_int(*i, spec, "int"),
         Value::Bool(b) => format_int(i64::from(*b), spec, "bool"),
         Value::Float(f) => {
-            let parsed = parse(spec, value.type_name(), '>')?;
+            let parsed = parse(spec, value.type_name(), '>', None)?;
             format_float(*f, parsed, "float")
         }
-        Value::Str(s) => format_str(s, parse(spec, "str", '<')?),
+        Value::Str(s) => format_str(s, parse(spec, "str", '<', Some('s'))?),
         other => Err(PyError::type_error(format!(
             "unsupported format string passed to {}.__format__",
             other.type_name()
@@ -63,8 +67,14 @@ fn quoted_code(kind: char) -> String {
     }
 }
 
-/// CPython's `parse_internal_render_format_spec`.
-fn parse(spec: &str, type_name: &str, default_align: char) -> Result<Spec, PyError> {
+/// CPython's `parse_internal_render_format_spec`, with the type's default
+/// alignment and presentation type (`s` for str, `d` for int, none for float).
+fn parse(
+    spec: &str,
+    type_name: &str,
+    default_align: char,
+    default_kind: Option<char>,
+) -> Result<Spec, PyError> {
     let chars: Vec<char> = spec.chars().collect();
     let is_align = |c: char| matches!(c, '<' | '>' | '=' | '^');
     let mut pos = 0;
@@ -140,7 +150,14 @@ fn parse(spec: &str, type_name: &str, default_align: char) -> Result<Spec, PyErr
             "Invalid format specifier '{spec}' for object of type '{type_name}'"
         )));
     }
-    out.kind = peek(pos);
+    out.kind = peek(pos).or(default_kind);
+    if out.width.max(out.precision.unwrap_or(0)) > MAX_SIZE {
+        // CPython would try to build it (and usually fail with MemoryError).
+        return Err(PyError::new(
+            "MemoryError",
+            format!("not supported in the lab: a width or precision beyond {MAX_SIZE}"),
+        ));
+    }
     if let Some(sep) = out.grouping {
         let allowed = match out.kind {
             None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => true,
@@ -164,10 +181,10 @@ fn integer(chars: &[char]) -> Result<(Option<usize>, usize), PyError> {
         return Ok((None, 0));
     }
     let text: String = chars[..used].iter().collect();
-    // CPython refuses widths beyond a C ssize_t; the lab also refuses absurd ones.
-    match text.parse::<usize>() {
-        Ok(v) if v <= 1 << 20 => Ok((Some(v), used)),
-        _ => Err(value_error(
+    // CPython refuses numbers beyond a C ssize_t.
+    match text.parse::<i64>() {
+        Ok(v) => Ok((Some(v as usize), used)),
+        Err(_) => Err(value_error(
             "Too many decimal digits in format string".into(),
         )),
     }
@@ -177,9 +194,15 @@ fn format_str(s: &str, spec: Spec) -> Result<String, PyError> {
     if let Some(kind) = spec.kind.filter(|k| *k != 's') {
         return Err(unknown_code(kind, "str"));
     }
-    let refuse = |what: &str| Err(value_error(format!("{what} not allowed in string format specifier")));
-    if spec.sign.is_some() {
-        return refuse("Sign");
+    let refuse = |what: &str| {
+        Err(value_error(format!(
+            "{what} not allowed in string format specifier"
+        )))
+    };
+    match spec.sign {
+        Some(' ') => return refuse("Space"),
+        Some(_) => return refuse("Sign"),
+        None => {}
     }
     if spec.no_negative_zero {
         return refuse("Negative zero coercion (z)");
@@ -212,7 +235,7 @@ fn pad(text: &str, spec: &Spec, default: char) -> String {
 }
 
 fn format_int(i: i64, spec_text: &str, type_name: &str) -> Result<String, PyError> {
-    let spec = parse(spec_text, type_name, '>')?;
+    let spec = parse(spec_text, type_name, '>', Some('d'))?;
     let kind = spec.kind.unwrap_or('d');
     let (base, prefix) = match kind {
         'b' => (2, "0b"),
@@ -333,7 +356,9 @@ fn format_float(x: f64, spec: Spec, type_name: &str) -> Result<String, PyError> 
     }
     let negative = text.starts_with('-');
     let body = text.trim_start_matches('-');
-    let split = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
     Ok(layout(
         Number {
             sign: sign_char(negative, spec.sign),
@@ -408,7 +433,11 @@ fn group_digits(digits: &str, min_width: usize, group: Option<(char, usize)>) ->
         let zeros = (len - remaining).max(0) as usize;
         let taken = remaining.min(len).max(0) as usize;
         let end = remaining.max(0) as usize;
-        pieces.push(format!("{}{}", "0".repeat(zeros), &digits[end - taken..end]));
+        pieces.push(format!(
+            "{}{}",
+            "0".repeat(zeros),
+            &digits[end - taken..end]
+        ));
         remaining -= taken as i64;
         min_width -= len;
         if remaining <= 0 && min_width <= 0 {

@@ -81,8 +81,7 @@ fn to_ascii(s: &str) -> String {
 /// from the start of its run, modulo 10 for adjacent runs.
 fn decimal_value(c: char) -> Option<u8> {
     let is_digit = |c: u32| {
-        char::from_u32(c)
-            .is_some_and(|c| get_general_category(c) == GeneralCategory::DecimalNumber)
+        char::from_u32(c).is_some_and(|c| get_general_category(c) == GeneralCategory::DecimalNumber)
     };
     let code = c as u32;
     if !is_digit(code) {
@@ -100,8 +99,6 @@ fn underscores_between_digits(text: &str) -> bool {
     let b = text.as_bytes();
     b.iter().enumerate().all(|(i, c)| {
         *c != b'_'
-            || (i > 0
-                && b[i - 1].is_ascii_digit()
-                && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
     })
 }

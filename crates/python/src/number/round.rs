@@ -77,7 +77,10 @@ fn round_integer_part(x: f64, k: usize) -> String {
     // A float's integer part prints exactly: every digit of it is significant.
     let digits = format!("{whole:.0}");
     let has_fraction = whole != x.abs();
-    let padded = format!("{}{digits}", "0".repeat((k + 1).saturating_sub(digits.len())));
+    let padded = format!(
+        "{}{digits}",
+        "0".repeat((k + 1).saturating_sub(digits.len()))
+    );
     let (head, tail) = padded.split_at(padded.len() - k);
     let half = format!("5{}", "0".repeat(k - 1));
     let up = match tail.cmp(half.as_str()) {
@@ -87,7 +90,11 @@ fn round_integer_part(x: f64, k: usize) -> String {
             has_fraction || head.bytes().last().is_some_and(|d| (d - b'0') % 2 == 1)
         }
     };
-    let head = if up { increment(head) } else { head.to_string() };
+    let head = if up {
+        increment(head)
+    } else {
+        head.to_string()
+    };
     let sign = if x.is_sign_negative() { "-" } else { "" };
     format!("{sign}{head}e{k}")
 }
