@@ -264,27 +264,68 @@ impl PyRepr for () {
     }
 }
 
+/// The shortest decimal digits that read back as `|v|` (finite, non-zero
+/// digits first, no point) and the exponent of the first digit, as CPython's
+/// `repr` picks them (dtoa's mode 0): among the shortest strings, the one
+/// nearest the float's exact value, an exact tie going to the even digit.
+/// Zero gives `("0", 0)`.
+pub fn shortest_digits(v: f64) -> (String, i32) {
+    let v = v.abs();
+    let split = |s: &str| {
+        let (mantissa, exp) = s.split_once('e').unwrap_or((s, "0"));
+        (mantissa.replace('.', ""), exp.parse::<i32>().unwrap_or(0))
+    };
+    // Rust's shortest form has the right length but, on an exact tie between
+    // two shortest candidates, not always dtoa's choice; the correctly rounded
+    // value of that length is dtoa's choice whenever it reads back as `v`.
+    let (shortest, exp) = split(&format!("{v:e}"));
+    let nearest = format!("{v:.prec$e}", prec = shortest.len() - 1);
+    if nearest.parse::<f64>() == Ok(v) {
+        return split(&nearest);
+    }
+    (shortest, exp)
+}
+
 impl PyRepr for f64 {
-    /// Python's shortest round-trip `repr(float)`.
+    /// Python's shortest round-trip `repr(float)`: positional notation from
+    /// 1e-4 up to 1e16, exponent notation (`1e+16`, `1.5e-05`) outside.
     fn py_repr(&self, out: &mut String) {
         let v = *self;
         if v.is_nan() {
             out.push_str("nan");
-        } else if v.is_infinite() {
+            return;
+        }
+        if v.is_infinite() {
             out.push_str(if v > 0.0 { "inf" } else { "-inf" });
-        } else if v == 0.0 || (1e-4..1e16).contains(&v.abs()) {
-            let s = v.to_string();
-            out.push_str(&s);
-            if !s.contains('.') {
+            return;
+        }
+        if v.is_sign_negative() {
+            out.push('-');
+        }
+        let (digits, exp) = shortest_digits(v);
+        let n = digits.len() as i32;
+        if (-4..16).contains(&exp) {
+            if exp < 0 {
+                out.push_str("0.");
+                out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+                out.push_str(&digits);
+            } else if exp + 1 >= n {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', (exp + 1 - n) as usize));
                 out.push_str(".0");
+            } else {
+                out.push_str(&digits[..=exp as usize]);
+                out.push('.');
+                out.push_str(&digits[exp as usize + 1..]);
             }
         } else {
-            // Python switches to exponent form: 1e+16, 1.5e-05.
-            let s = format!("{v:e}");
-            let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-            let exp: i32 = exp.parse().unwrap_or(0);
+            out.push_str(&digits[..1]);
+            if n > 1 {
+                out.push('.');
+                out.push_str(&digits[1..]);
+            }
             let sign = if exp < 0 { '-' } else { '+' };
-            out.push_str(&format!("{mantissa}e{sign}{:02}", exp.abs()));
+            out.push_str(&format!("e{sign}{:02}", exp.abs()));
         }
     }
 }
@@ -422,5 +463,19 @@ mod tests {
         assert_eq!(0.5f64.repr_string(), "0.5");
         assert_eq!(1e16f64.repr_string(), "1e+16");
         assert_eq!(1.5e-5f64.repr_string(), "1.5e-05");
+        assert_eq!((-0.0f64).repr_string(), "-0.0");
+        assert_eq!(1e-4f64.repr_string(), "0.0001");
+        assert_eq!(123.0f64.repr_string(), "123.0");
+        assert_eq!(f64::NAN.repr_string(), "nan");
+        assert_eq!(5e-324f64.repr_string(), "5e-324");
+        assert_eq!(f64::MAX.repr_string(), "1.7976931348623157e+308");
+    }
+
+    #[test]
+    fn float_repr_breaks_a_tie_between_shortest_digits_to_even_as_cpython() {
+        // Exactly ...232.25: .2 and .3 both read back; CPython prints .2.
+        let v = -(1_389_860_075_497_232.0f64 + 0.25);
+        assert_eq!(v.repr_string(), "-1389860075497232.2");
+        assert_eq!(shortest_digits(v), ("13898600754972322".to_string(), 15));
     }
 }

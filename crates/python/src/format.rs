@@ -1,31 +1,26 @@
 //! Python's string formatting: `%`-formatting, `format(value, spec)` (also
 //! f-strings' `{value:spec}`) and `str.format`.
 
-use crate::error::PyError;
-use crate::native::Args;
-use crate::value::Value;
+mod fields;
+mod float;
+mod percent;
+mod spec;
 
-fn not_yet(what: &str) -> PyError {
-    PyError::new(
-        "NotImplementedError",
-        format!("not supported in the lab yet: {what}"),
-    )
-}
+pub use fields::str_format;
+pub use float::{float_to_string, FloatStyle};
+pub use percent::percent_format;
+pub use spec::format_value;
 
-/// `template % args` for a `str` template (`args` a tuple, a dict, or one value).
-pub fn percent_format(template: &str, args: &Value) -> Result<String, PyError> {
-    let _ = (template, args);
-    Err(not_yet("%-formatting"))
-}
-
-/// `format(value, spec)`, which is also what `f"{value:spec}"` does.
-pub fn format_value(value: &Value, spec: &str) -> Result<String, PyError> {
-    let _ = (value, spec);
-    Err(not_yet("format specifications"))
-}
-
-/// `template.format(*args, **kwargs)`.
-pub fn str_format(template: &str, args: &Args) -> Result<String, PyError> {
-    let _ = (template, args);
-    Err(not_yet("str.format"))
+/// Python's `ascii()` of a `repr`: non-ASCII characters as `\x`, `\u` or `\U` escapes.
+pub fn ascii(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        match c as u32 {
+            0..=0x7f => out.push(c),
+            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
 }
