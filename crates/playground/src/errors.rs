@@ -43,7 +43,9 @@ mod tests {
     fn spark_errors_keep_sparks_message_under_pysparks_exception_class() {
         let e = spark_error(&EngineError::CheckpointNotSet);
         assert_eq!(e.kind, "IllegalArgumentException");
-        assert!(e.message.starts_with("requirement failed: The checkpoint directory"));
+        assert!(e
+            .message
+            .starts_with("requirement failed: The checkpoint directory"));
         let w = spark_error(&EngineError::WindowNotMultiple {
             window_ms: 15_000,
             parent_ms: 10_000,

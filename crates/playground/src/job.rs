@@ -107,7 +107,9 @@ impl Job {
             Some(live) => live.extend(lines.into_iter().map(|l| Value::str(l.as_ref()))),
             None => {
                 let n = lines.into_iter().count() as u64;
-                self.state.unread_lines.set(self.state.unread_lines.get() + n);
+                self.state
+                    .unread_lines
+                    .set(self.state.unread_lines.get() + n);
             }
         }
     }
@@ -150,7 +152,9 @@ impl Job {
         state.phase.set(Phase::Generation);
         let advanced = {
             let engine = state.engine.borrow();
-            engine.as_ref().map(|e| (e.ssc.advance(), e.ssc.batches_run()))
+            engine
+                .as_ref()
+                .map(|e| (e.ssc.advance(), e.ssc.batches_run()))
         };
         state.phase.set(Phase::Jobs);
         let (outcome, batch) = advanced.unwrap_or((Ok(0), 0));

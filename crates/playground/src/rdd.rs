@@ -194,14 +194,19 @@ impl PyRdd {
                             break;
                         }
                     };
-                    combiner.add(&k, v, |v| v, |acc, v| {
-                        if error.is_none() {
-                            match job.run_worker(rt, &f, vec![acc.clone(), v]) {
-                                Ok(r) => *acc = r,
-                                Err(e) => error = Some(e),
+                    combiner.add(
+                        &k,
+                        v,
+                        |v| v,
+                        |acc, v| {
+                            if error.is_none() {
+                                match job.run_worker(rt, &f, vec![acc.clone(), v]) {
+                                    Ok(r) => *acc = r,
+                                    Err(e) => error = Some(e),
+                                }
                             }
-                        }
-                    });
+                        },
+                    );
                 }
                 let out = combiner
                     .finish(p)
@@ -252,7 +257,9 @@ impl PyRdd {
                     }
                     None => 0,
                 };
-                Ok(Value::list(self.computed()?.iter().take(n).cloned().collect()))
+                Ok(Value::list(
+                    self.computed()?.iter().take(n).cloned().collect(),
+                ))
             }
             "collect" => {
                 bind_method(&args, &q, &[], 0)?;

@@ -50,9 +50,7 @@ pub(crate) fn spark_context(job: &Weak<JobState>) -> Value {
                 1,
                 |_, _| Ok(Value::None),
             )),
-            "defaultParallelism" => {
-                Some(Value::Int(job.upgrade()?.config.parallelism as i64))
-            }
+            "defaultParallelism" => Some(Value::Int(job.upgrade()?.config.parallelism as i64)),
             "stop" => Some(method("SparkContext.stop", &[], 0, |_, _| Ok(Value::None))),
             "parallelize" | "textFile" | "broadcast" | "accumulator" => {
                 Some(not_offered(&format!("SparkContext.{name}")))
@@ -129,9 +127,7 @@ fn builder(job: &Weak<JobState>) -> Value {
                     0,
                     chain,
                 )),
-                "enableHiveSupport" => {
-                    Some(method("Builder.enableHiveSupport", &[], 0, chain))
-                }
+                "enableHiveSupport" => Some(method("Builder.enableHiveSupport", &[], 0, chain)),
                 "getOrCreate" => {
                     let job = job.clone();
                     Some(method("Builder.getOrCreate", &[], 0, move |_, _| {
@@ -250,7 +246,9 @@ fn streaming_context(job: &Weak<JobState>, sc: Value) -> Value {
                     let state = alive(&job)?;
                     let engine = state.engine.borrow();
                     if let Some(e) = &*engine {
-                        e.ssc.start(state.config.start_ms).map_err(|e| spark_error(&e))?;
+                        e.ssc
+                            .start(state.config.start_ms)
+                            .map_err(|e| spark_error(&e))?;
                     }
                     Ok(Value::None)
                 }),
@@ -275,19 +273,16 @@ fn streaming_context(job: &Weak<JobState>, sc: Value) -> Value {
                         Ok(Value::None)
                     },
                 ),
-                "remember" => method(
-                    "StreamingContext.remember",
-                    &["duration"],
-                    1,
-                    |_, a| {
-                        seconds(a[0].as_ref().unwrap_or(&Value::None), "duration")?;
-                        Ok(Value::None)
-                    },
-                ),
-                "queueStream" | "textFileStream" | "binaryRecordsStream" | "union"
-                | "transform" | "addStreamingListener" => {
-                    not_offered(&format!("StreamingContext.{name}"))
-                }
+                "remember" => method("StreamingContext.remember", &["duration"], 1, |_, a| {
+                    seconds(a[0].as_ref().unwrap_or(&Value::None), "duration")?;
+                    Ok(Value::None)
+                }),
+                "queueStream"
+                | "textFileStream"
+                | "binaryRecordsStream"
+                | "union"
+                | "transform"
+                | "addStreamingListener" => not_offered(&format!("StreamingContext.{name}")),
                 _ => return None,
             })
         },

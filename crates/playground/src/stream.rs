@@ -156,7 +156,8 @@ impl PyDStream {
         let q = format!("DStream.{method}");
         let bind = |params: &[&str], required: usize| bind_method(&args, &q, params, required);
         let func = |slot: &Option<Value>| job.register(slot.clone().unwrap_or(Value::None), rt);
-        let derive = |flow: Flow, parents: Vec<usize>| PyDStream::value(&job, flow, method, parents);
+        let derive =
+            |flow: Flow, parents: Vec<usize>| PyDStream::value(&job, flow, method, parents);
         let me = vec![self.id];
         let stream = match method {
             "map" => {
@@ -181,15 +182,17 @@ impl PyDStream {
                 let keep = move |x: Value| f.worker(vec![x]).is_some_and(|r| r.truthy());
                 match &self.flow {
                     Flow::Values(s) => Flow::Values(s.filter(move |x| keep(x.clone()))),
-                    Flow::Pairs(s) => Flow::Pairs(s.filter(move |(k, v)| {
-                        keep(Value::tuple(vec![k.clone(), v.clone()]))
-                    })),
+                    Flow::Pairs(s) => Flow::Pairs(
+                        s.filter(move |(k, v)| keep(Value::tuple(vec![k.clone(), v.clone()]))),
+                    ),
                 }
             }
             "mapValues" => {
                 let f = func(&bind(&["f"], 1)?[0]);
                 match &self.flow {
-                    Flow::Pairs(s) => Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()]))),
+                    Flow::Pairs(s) => {
+                        Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])))
+                    }
                     Flow::Values(s) => {
                         let job = self.job.clone();
                         Flow::Values(s.map(move |kv| {
@@ -291,7 +294,12 @@ impl PyDStream {
             }
             "reduceByWindow" => {
                 let a = bind(
-                    &["reduceFunc", "invReduceFunc", "windowDuration", "slideDuration"],
+                    &[
+                        "reduceFunc",
+                        "invReduceFunc",
+                        "windowDuration",
+                        "slideDuration",
+                    ],
                     4,
                 )?;
                 let f = func(&a[0]);
@@ -305,7 +313,10 @@ impl PyDStream {
                 let a = bind(&["windowDuration", "slideDuration"], 2)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                let counted = self.values().count_by_window(w, s).map_err(|e| spark_error(&e))?;
+                let counted = self
+                    .values()
+                    .count_by_window(w, s)
+                    .map_err(|e| spark_error(&e))?;
                 Flow::Values(counted.map(|n| Value::Int(*n)))
             }
             "countByValueAndWindow" => {
@@ -366,19 +377,19 @@ impl PyDStream {
                     // PySpark drops the keys whose new state is None.
                     (!matches!(new, Value::None)).then_some(new)
                 };
-                Flow::Pairs(self.pairs().update_state_by_key(
-                    update,
-                    initial,
-                    partitions(&a[1])?,
-                ))
+                Flow::Pairs(
+                    self.pairs()
+                        .update_state_by_key(update, initial, partitions(&a[1])?),
+                )
             }
             "transform" => {
                 let a = bind(&["func"], 1)?;
                 let (f, with_time) = driver_function(&a[0], &job, rt)?;
                 let weak = self.job.clone();
-                Flow::Values(self.values().transform(move |t, records| {
-                    transformed(&weak, &f, with_time, t, records)
-                }))
+                Flow::Values(
+                    self.values()
+                        .transform(move |t, records| transformed(&weak, &f, with_time, t, records)),
+                )
             }
             "pprint" => {
                 let a = bind(&["num"], 0)?;
@@ -458,7 +469,10 @@ fn apply(f: &Func, args: Vec<Value>) -> Value {
 
 /// A Python reduce function as the engine's `(a, b) -> c`.
 fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
-    move |a, b| f.worker(vec![a.clone(), b.clone()]).unwrap_or_else(|| a.clone())
+    move |a, b| {
+        f.worker(vec![a.clone(), b.clone()])
+            .unwrap_or_else(|| a.clone())
+    }
 }
 
 /// PySpark's `if invFunc:`: the inverse function, when one is given.

@@ -123,7 +123,8 @@ pub fn key_value(record: &Value) -> Result<(Value, Value), PyError> {
 
 /// `kv[i]`, as PySpark's `mapValues` reads a record (indexing, not unpacking).
 pub fn item(record: &Value, i: usize) -> Result<Value, PyError> {
-    let out_of_range = |kind: &str| PyError::new("IndexError", format!("{kind} index out of range"));
+    let out_of_range =
+        |kind: &str| PyError::new("IndexError", format!("{kind} index out of range"));
     match record {
         Value::Tuple(items) => items.get(i).cloned().ok_or_else(|| out_of_range("tuple")),
         Value::List(items) => items
@@ -232,7 +233,10 @@ mod tests {
     #[test]
     fn records_unpack_into_pairs_as_python_unpacks() {
         let pair = unpack_pair(&Value::str("ab")).unwrap();
-        assert_eq!((pair.0.repr_string(), pair.1.repr_string()), ("'a'".into(), "'b'".into()));
+        assert_eq!(
+            (pair.0.repr_string(), pair.1.repr_string()),
+            ("'a'".into(), "'b'".into())
+        );
         assert_eq!(
             unpack_pair(&Value::Int(5)).unwrap_err().to_string(),
             "TypeError: cannot unpack non-iterable int object"
@@ -277,16 +281,26 @@ mod tests {
     fn method_arguments_bind_with_pythons_messages() {
         let none = Args::default();
         assert_eq!(
-            bind_method(&none, "DStream.window", &["windowDuration", "slideDuration"], 1)
-                .unwrap_err()
-                .to_string(),
+            bind_method(
+                &none,
+                "DStream.window",
+                &["windowDuration", "slideDuration"],
+                1
+            )
+            .unwrap_err()
+            .to_string(),
             "TypeError: DStream.window() missing 1 required positional argument: 'windowDuration'"
         );
         let three = Args::positional(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
         assert_eq!(
-            bind_method(&three, "DStream.window", &["windowDuration", "slideDuration"], 1)
-                .unwrap_err()
-                .to_string(),
+            bind_method(
+                &three,
+                "DStream.window",
+                &["windowDuration", "slideDuration"],
+                1
+            )
+            .unwrap_err()
+            .to_string(),
             "TypeError: DStream.window() takes from 2 to 3 positional arguments but 4 were given"
         );
     }
