@@ -12,11 +12,14 @@ use crate::errors::unsupported;
 /// The body of a callable object.
 type CallFn = dyn Fn(&Runtime, Args) -> Result<Value, PyError>;
 
+/// An object's attributes: the value of a name, `None` when it has none.
+type AttrFn = dyn Fn(&str) -> Option<Value>;
+
 /// An object whose attributes and call are closures.
 pub(crate) struct Object {
     type_name: &'static str,
     repr: String,
-    attrs: Box<dyn Fn(&str) -> Option<Value>>,
+    attrs: Box<AttrFn>,
     call: Option<Box<CallFn>>,
 }
 

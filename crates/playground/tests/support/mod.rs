@@ -30,10 +30,13 @@ pub fn runtime() -> Runtime {
     Rc::new(DirectCaller)
 }
 
+/// What a [`Lambda`] does with its arguments.
+type Body = dyn Fn(&[Value]) -> Result<Value, PyError>;
+
 /// A Python function with a known parameter count (`__code__.co_argcount`).
 pub struct Lambda {
     arity: usize,
-    body: Box<dyn Fn(&[Value]) -> Result<Value, PyError>>,
+    body: Box<Body>,
 }
 
 impl Native for Lambda {
