@@ -39,14 +39,20 @@ impl<T> Rdd<T> {
 /// order they first arrive, and map outputs arrive in map-partition order; a
 /// key's partition is `portable_hash(key) % partitions`. So the output is the
 /// keys in first-arrival order, grouped stably by partition.
-pub(crate) struct Combiner<K, C> {
+pub struct Combiner<K, C> {
     entries: Vec<(K, C)>,
     index: FxHashMap<K, usize>,
 }
 
+impl<K: Eq + Hash + Clone + PyHash, C> Default for Combiner<K, C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
     /// An empty combiner.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         Combiner {
             entries: Vec::new(),
             index: FxHashMap::default(),
@@ -55,7 +61,7 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
 
     /// Adds one value: `create` for a key seen first, `merge` into it otherwise.
     #[inline]
-    pub(crate) fn add<V>(
+    pub fn add<V>(
         &mut self,
         key: &K,
         value: V,
@@ -72,7 +78,7 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
     }
 
     /// The value held for `key`, if any.
-    pub(crate) fn get_mut(&mut self, key: &K) -> Option<&mut C> {
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut C> {
         match self.index.get(key) {
             Some(&i) => Some(&mut self.entries[i].1),
             None => None,
@@ -80,7 +86,7 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
     }
 
     /// The combined entries, in PySpark's output order for `partitions`.
-    pub(crate) fn finish(self, partitions: usize) -> Vec<(K, C)> {
+    pub fn finish(self, partitions: usize) -> Vec<(K, C)> {
         partition_order(self.entries, partitions)
     }
 }

@@ -128,6 +128,26 @@ fn test_reduce_by_key() {
 }
 
 #[test]
+fn test_group_by_key() {
+    let got = run(
+        500,
+        vec![
+            vec![(1i64, 1i64), (2, 1), (3, 1), (4, 1)],
+            vec![(1, 1), (1, 1), (2, 1), (2, 1), (3, 1)],
+        ],
+        2,
+        |d| Ok(d.group_by_key(None)),
+    );
+    assert_eq!(
+        sorted(got),
+        vec![
+            vec![(1, vec![1]), (2, vec![1]), (3, vec![1]), (4, vec![1])],
+            vec![(1, vec![1, 1]), (2, vec![1, 1]), (3, vec![1])]
+        ]
+    );
+}
+
+#[test]
 fn test_map_values() {
     let input = vec![vec![(s("a"), 2i64), (s("b"), 2), (s("c"), 1), (s("d"), 1)]];
     let got = run(500, input, 1, |d| Ok(d.map_values(|x| x + 10)));

@@ -9,8 +9,10 @@
 //! Values are records of the engine's streams, so [`Value`] implements the
 //! engine's `PyRepr`, `PyHash`, serde (checkpoints) and `Eq`/`Hash`.
 
+pub mod compare;
 pub mod error;
 pub mod format;
+pub mod iterate;
 pub mod native;
 pub mod number;
 pub mod value;

@@ -50,6 +50,26 @@ pub trait Native: Any {
         format!("<{} object>", self.type_name())
     }
 
+    /// `str(self)` (what `print(self)` shows): the `repr` unless the type
+    /// defines its own, as `datetime` does.
+    fn str(&self) -> String {
+        self.repr()
+    }
+
+    /// A Python function's `__code__.co_argcount` (its positional parameters),
+    /// or `None` for objects without `__code__` (builtins, natives). PySpark's
+    /// `transform` and `foreachRDD` read it to pass `(time, rdd)` or `(rdd)`.
+    fn arg_count(&self) -> Option<usize> {
+        None
+    }
+
+    /// The items `for x in self` yields, when the object is a sized iterable
+    /// (PySpark's `ResultIterable`): `None` for objects that are not iterable.
+    /// `len(self)` is their count.
+    fn iter_values(&self) -> Option<Vec<Value>> {
+        None
+    }
+
     /// For downcasting to the concrete type (e.g. `union(other)` needs the other `DStream`).
     fn as_any(&self) -> &dyn Any;
 }

@@ -266,6 +266,7 @@ impl PyRepr for Value {
     fn py_str(&self, out: &mut String) {
         match self {
             Value::Str(s) => out.push_str(s),
+            Value::Native(n) => out.push_str(&n.str()),
             other => other.py_repr(out),
         }
     }

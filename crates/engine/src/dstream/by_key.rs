@@ -58,6 +58,20 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         })
     }
 
+    /// `groupByKey(numPartitions)`: every key's values of the batch, in
+    /// arrival order, keys in the order [`DStream::reduce_by_key`] prints them
+    /// (PySpark's `combineByKey` keeps the same order for both).
+    pub fn group_by_key(&self, num_partitions: Option<usize>) -> DStream<(K, Vec<V>)> {
+        let p = self.partitions(num_partitions);
+        self.gather(&format!("groupByKey(partitions={p})"), move |parent, t| {
+            let mut combiner: Combiner<K, Vec<V>> = Combiner::new();
+            parent.for_each(t, &mut |(k, v)| {
+                combiner.add(k, v, |v| vec![v.clone()], |acc, v| acc.push(v.clone()))
+            })?;
+            Some(Rdd::new(combiner.finish(p), p))
+        })
+    }
+
     /// `updateStateByKey(updateFunc, numPartitions, initialRDD)` as PySpark runs
     /// it: every batch (empty ones too) the update is called for every key in the
     /// state or in the batch with `(new values, old state)`; `None` drops the key.

@@ -1,0 +1,242 @@
+//! [`Job`]: one program's streaming job, built by running the program once
+//! and then driven batch by batch.
+
+use std::rc::Rc;
+
+use dstream_python::{Host, PyError, Value};
+
+use crate::host::JobHost;
+use crate::spark::AWAIT_TERMINATION;
+use crate::state::{JobState, Phase};
+
+/// Where `socketTextStream` reads its lines from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The lab's live stream: the lines [`Job::push_lines`] gives before a
+    /// batch are that batch (an idle batch has no partitions, as an idle
+    /// receiver's).
+    Live,
+    /// Fixed batches, as PySpark's `queueStream(rdds, oneAtATime=True)`
+    /// yields them (each in `parallelism` partitions; once drained, empty
+    /// batches of one partition): how the goldens run programs.
+    Queue(Vec<Vec<String>>),
+}
+
+/// A job's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobConfig {
+    /// Spark's zero time (naive epoch milliseconds): batch k has time
+    /// `start_ms + k * batch interval`.
+    pub start_ms: i64,
+    /// `spark.default.parallelism`: the partitions keyed operations use.
+    pub parallelism: usize,
+    /// What `socketTextStream` yields.
+    pub input: Input,
+}
+
+/// An error that stopped the job.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobFailure {
+    /// The error, in Python's (or Spark's) words.
+    pub error: PyError,
+    /// The batch it stopped at (1-based); 0 for the program's top level.
+    pub batch: u64,
+}
+
+/// What one batch did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchResult {
+    /// The batch number (1-based), or 0 when no batch ran (the job is not
+    /// running).
+    pub batch: u64,
+    /// What the batch printed to stdout, in PySpark's order: prints of
+    /// `transform` functions (run while Spark generates the batch's jobs),
+    /// then each output's `pprint` block or `foreachRDD` prints, in the order
+    /// the outputs were registered.
+    pub text: String,
+    /// The error that stopped the job at this batch (or earlier).
+    pub failure: Option<JobFailure>,
+}
+
+/// One node of the program's DStream graph, for lineage views.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamNode {
+    /// Its place in [`Job::describe`].
+    pub id: usize,
+    /// The PySpark method that made it (`map`, `reduceByKeyAndWindow`,
+    /// `pprint`, ...).
+    pub op: String,
+    /// The nodes it reads.
+    pub parents: Vec<usize>,
+    /// The program line that made it, when known (not yet recorded).
+    pub line: Option<u32>,
+}
+
+/// A program's streaming job.
+pub struct Job {
+    state: Rc<JobState>,
+    failure: Option<JobFailure>,
+}
+
+impl Job {
+    /// Runs the program's top level with the job's [`Host`] (`run` compiles
+    /// and runs the source with an interpreter given that host). The top
+    /// level builds the graph and starts the context; it ends at
+    /// `awaitTermination()`, from where [`Job::run_batch`] drives the
+    /// batches. Its prints are the start of [`Job::output`]; an error stops
+    /// the job at batch 0 ([`Job::failed`]).
+    pub fn build(config: JobConfig, run: impl FnOnce(Rc<dyn Host>) -> Result<(), PyError>) -> Job {
+        let state = Rc::new(JobState::new(config));
+        let host: Rc<dyn Host> = Rc::new(JobHost {
+            job: Rc::downgrade(&state),
+        });
+        let failure = match run(host) {
+            Ok(()) => None,
+            Err(e) if e.kind == AWAIT_TERMINATION => None,
+            Err(error) => Some(JobFailure { error, batch: 0 }),
+        };
+        Job { state, failure }
+    }
+
+    /// Adds lines to the open batch of the live stream. Lines no
+    /// `socketTextStream` reads (none was made, or it reads a queue) are
+    /// counted in [`Job::unread_lines`].
+    pub fn push_lines<S: AsRef<str>>(&self, lines: impl IntoIterator<Item = S>) {
+        let engine = self.state.engine.borrow();
+        match engine.as_ref().and_then(|e| e.live.as_ref()) {
+            Some(live) => live.extend(lines.into_iter().map(|l| Value::str(l.as_ref()))),
+            None => {
+                let n = lines.into_iter().count() as u64;
+                self.state
+                    .unread_lines
+                    .set(self.state.unread_lines.get() + n);
+            }
+        }
+    }
+
+    /// How many pushed lines no stream read.
+    pub fn unread_lines(&self) -> u64 {
+        self.state.unread_lines.get()
+    }
+
+    /// Whether batches run: started, not stopped, not failed.
+    pub fn running(&self) -> bool {
+        self.failure.is_none()
+            && !self.state.stopped.get()
+            && self
+                .state
+                .engine
+                .borrow()
+                .as_ref()
+                .is_some_and(|e| e.ssc.is_started())
+    }
+
+    /// Runs the next batch. A failed job stays failed: every later call
+    /// returns its failure and runs nothing.
+    pub fn run_batch(&mut self) -> BatchResult {
+        if let Some(failure) = &self.failure {
+            return BatchResult {
+                batch: failure.batch,
+                text: String::new(),
+                failure: Some(failure.clone()),
+            };
+        }
+        if !self.running() {
+            return BatchResult {
+                batch: 0,
+                text: String::new(),
+                failure: None,
+            };
+        }
+        let state = &self.state;
+        state.phase.set(Phase::Generation);
+        let advanced = {
+            let engine = state.engine.borrow();
+            engine
+                .as_ref()
+                .map(|e| (e.ssc.advance(), e.ssc.batches_run()))
+        };
+        state.phase.set(Phase::Jobs);
+        let (outcome, batch) = advanced.unwrap_or((Ok(0), 0));
+        let deferred = std::mem::take(&mut *state.deferred.borrow_mut());
+        let fault = state.fault.borrow_mut().take();
+        let mut error = match outcome {
+            Err(e) => Some(crate::errors::spark_error(&e)),
+            Ok(_) => None,
+        };
+        let jobs_run = fault.as_ref().is_none_or(|f| f.jobs_run) && error.is_none();
+        if jobs_run {
+            for job_fn in deferred {
+                if let Err(e) = job_fn(state) {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let error = fault.map(|f| f.error).or(error);
+        state.phase.set(Phase::TopLevel);
+        let mut text = std::mem::take(&mut *state.generation_text.borrow_mut());
+        text.push_str(&std::mem::take(&mut *state.jobs_text.borrow_mut()));
+        state.stdout.borrow_mut().push_str(&text);
+        self.failure = error.map(|error| JobFailure { error, batch });
+        BatchResult {
+            batch,
+            text,
+            failure: self.failure.clone(),
+        }
+    }
+
+    /// Everything the job printed to stdout so far.
+    pub fn output(&self) -> String {
+        self.state.stdout.borrow().clone()
+    }
+
+    /// What functions run on the executors printed (PySpark's workers write
+    /// their stdout to the driver's stderr, not to its stdout).
+    pub fn worker_output(&self) -> String {
+        self.state.worker_text.borrow().clone()
+    }
+
+    /// The error that stopped the job, if one did.
+    pub fn failed(&self) -> Option<&JobFailure> {
+        self.failure.as_ref()
+    }
+
+    /// How many batches have run.
+    pub fn batches_run(&self) -> u64 {
+        self.state
+            .engine
+            .borrow()
+            .as_ref()
+            .map_or(0, |e| e.ssc.batches_run())
+    }
+
+    /// The program's DStream graph: inputs, transformations and outputs in
+    /// the order the program made them.
+    pub fn describe(&self) -> Vec<StreamNode> {
+        self.state.nodes.borrow().clone()
+    }
+}
+
+/// Runs a program over fixed batches as `replay --program` does: the
+/// batches are `socketTextStream`'s (as a `queueStream`), followed by
+/// `extra_batches` empty ones. Returns the stdout and the error that stopped
+/// the job, if any (the program's top level is batch 0).
+pub fn run_batches(
+    config: JobConfig,
+    run: impl FnOnce(Rc<dyn Host>) -> Result<(), PyError>,
+    batches: &[Vec<String>],
+    extra_batches: u64,
+) -> (String, Option<JobFailure>) {
+    let config = JobConfig {
+        input: Input::Queue(batches.to_vec()),
+        ..config
+    };
+    let mut job = Job::build(config, run);
+    for _ in 0..batches.len() as u64 + extra_batches {
+        if job.run_batch().failure.is_some() {
+            break;
+        }
+    }
+    (job.output(), job.failed().cloned())
+}

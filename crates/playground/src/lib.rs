@@ -1,0 +1,27 @@
+//! # dstream-playground
+//!
+//! PySpark's streaming API for the lab's Python, on `dstream-engine`: a
+//! student's DStream program runs once to build its graph (`SparkSession`,
+//! `StreamingContext`, `socketTextStream`, `map`, `reduceByKey`, `pprint`,
+//! ...), then the lab drives it batch by batch and shows what PySpark would
+//! print. Python functions the streams call (lambdas, `def`s) are called
+//! back through the interpreter's [`Runtime`](dstream_python::Runtime); the
+//! interpreter itself comes from the caller, through [`Job::build`].
+//!
+//! It is wasm-safe: no files, no threads, no clock.
+
+mod errors;
+mod host;
+mod job;
+mod object;
+mod rdd;
+mod spark;
+mod state;
+mod stream;
+mod values;
+
+pub use errors::{spark_error, unsupported};
+pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure, StreamNode};
+pub use rdd::PyRdd;
+pub use stream::PyDStream;
+pub use values::{BatchTime, ResultIterable};

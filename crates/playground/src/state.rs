@@ -1,0 +1,221 @@
+//! What one job shares between its natives, its engine closures and its
+//! runner: where prints go, the first error, the functions the streams call.
+//!
+//! Ownership: the [`Job`](crate::Job) owns the state; the state owns the
+//! Python functions the streams call and the interpreter's runtime; natives
+//! and engine closures hold only weak handles. A Python function's globals
+//! hold the program's streams, whose graph holds the closures: were the
+//! closures to hold the functions, dropping a job would leak it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use dstream_engine::{LiveInput, StreamingContext};
+use dstream_python::{Args, PyError, Runtime, Value};
+
+use crate::job::{JobConfig, StreamNode};
+
+/// Where the job is in its life, which decides where a driver-side `print` goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// The program's top level.
+    TopLevel,
+    /// Spark's job generation: the batch's RDDs are defined and `transform`
+    /// functions run on the driver.
+    Generation,
+    /// The batch's output jobs run, in registration order.
+    Jobs,
+}
+
+/// The first error of a batch.
+pub(crate) struct Fault {
+    pub error: PyError,
+    /// Whether the output jobs generated before the error still run: true
+    /// for an error in a function Spark runs lazily on the executors (a `map`
+    /// lambda), false for one raised while generating the batch's jobs (a
+    /// `transform` function), after which Spark submits no job of the batch.
+    pub jobs_run: bool,
+}
+
+/// An output job of the batch, run after generation.
+pub(crate) type Deferred = Box<dyn FnOnce(&Rc<JobState>) -> Result<(), PyError>>;
+
+/// The engine context of the program's `StreamingContext`.
+pub(crate) struct Engine {
+    pub ssc: StreamingContext,
+    /// The live input, once `socketTextStream` was called.
+    pub live: Option<LiveInput<Value>>,
+    /// Whether `socketTextStream` was called (live or queued).
+    pub has_input: bool,
+}
+
+/// The job's shared state.
+pub(crate) struct JobState {
+    pub config: JobConfig,
+    /// The interpreter, kept from the first native call that saw it.
+    pub runtime: RefCell<Option<Runtime>>,
+    /// Every Python function a stream calls; closures name them by index.
+    functions: RefCell<Vec<Value>>,
+    pub engine: RefCell<Option<Engine>>,
+    pub phase: Cell<Phase>,
+    /// How deep the calls into executor-side functions are nested.
+    worker_depth: Cell<u32>,
+    /// Everything the job printed to stdout, batch after batch.
+    pub stdout: RefCell<String>,
+    /// Driver prints of the running batch's generation phase.
+    pub generation_text: RefCell<String>,
+    /// Output of the running batch's jobs (pprint blocks, foreachRDD prints).
+    pub jobs_text: RefCell<String>,
+    /// Prints from executor-side functions (PySpark's workers write to stderr).
+    pub worker_text: RefCell<String>,
+    pub fault: RefCell<Option<Fault>>,
+    pub deferred: RefCell<Vec<Deferred>>,
+    pub nodes: RefCell<Vec<StreamNode>>,
+    /// Lines pushed while no `socketTextStream` reads them.
+    pub unread_lines: Cell<u64>,
+    /// `ssc.stop()` was called.
+    pub stopped: Cell<bool>,
+}
+
+impl JobState {
+    pub fn new(config: JobConfig) -> JobState {
+        JobState {
+            config,
+            runtime: RefCell::new(None),
+            functions: RefCell::new(Vec::new()),
+            engine: RefCell::new(None),
+            phase: Cell::new(Phase::TopLevel),
+            worker_depth: Cell::new(0),
+            stdout: RefCell::new(String::new()),
+            generation_text: RefCell::new(String::new()),
+            jobs_text: RefCell::new(String::new()),
+            worker_text: RefCell::new(String::new()),
+            fault: RefCell::new(None),
+            deferred: RefCell::new(Vec::new()),
+            nodes: RefCell::new(Vec::new()),
+            unread_lines: Cell::new(0),
+            stopped: Cell::new(false),
+        }
+    }
+
+    /// Keeps `rt` as the runtime that calls the streams' functions back.
+    pub fn remember_runtime(&self, rt: &Runtime) {
+        let mut slot = self.runtime.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(rt.clone());
+        }
+    }
+
+    /// `print` from Python: to stdout at the top level and in the batch's
+    /// phases, to the worker log from an executor-side function.
+    pub fn print(&self, text: &str) {
+        if self.worker_depth.get() > 0 {
+            self.worker_text.borrow_mut().push_str(text);
+            return;
+        }
+        match self.phase.get() {
+            Phase::TopLevel => self.stdout.borrow_mut().push_str(text),
+            Phase::Generation => self.generation_text.borrow_mut().push_str(text),
+            Phase::Jobs => self.jobs_text.borrow_mut().push_str(text),
+        }
+    }
+
+    /// Whether the running batch has failed.
+    pub fn faulted(&self) -> bool {
+        self.fault.borrow().is_some()
+    }
+
+    /// Records `error` as the batch's error unless one came first; a later
+    /// report can only stop the batch's jobs from running, never restart them.
+    pub fn fail(&self, error: PyError, jobs_run: bool) {
+        let mut fault = self.fault.borrow_mut();
+        match &mut *fault {
+            Some(first) => first.jobs_run &= jobs_run,
+            None => *fault = Some(Fault { error, jobs_run }),
+        }
+    }
+
+    /// Calls `f` as Spark's executors do: `None` once the batch has failed
+    /// (this call's error is recorded as the batch's, and nothing more is
+    /// evaluated). Its prints go to the worker log.
+    pub fn call_worker(&self, rt: &Runtime, f: &Value, args: Vec<Value>) -> Option<Value> {
+        if self.faulted() {
+            return None;
+        }
+        match self.run_worker(rt, f, args) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(e, true);
+                None
+            }
+        }
+    }
+
+    /// Calls `f` as an executor-side function: its prints go to the worker log.
+    pub fn run_worker(&self, rt: &Runtime, f: &Value, args: Vec<Value>) -> Result<Value, PyError> {
+        self.worker_depth.set(self.worker_depth.get() + 1);
+        let result = rt.call(f, Args::positional(args));
+        self.worker_depth.set(self.worker_depth.get() - 1);
+        result
+    }
+
+    /// Makes `f` callable from the streams' closures.
+    pub fn register(self: &Rc<Self>, f: Value, rt: &Runtime) -> Func {
+        self.remember_runtime(rt);
+        let mut functions = self.functions.borrow_mut();
+        functions.push(f);
+        Func {
+            job: Rc::downgrade(self),
+            index: functions.len() - 1,
+        }
+    }
+
+    /// Adds a node to the graph description; returns its id.
+    pub fn add_node(&self, op: &str, parents: Vec<usize>) -> usize {
+        let mut nodes = self.nodes.borrow_mut();
+        let id = nodes.len();
+        nodes.push(StreamNode {
+            id,
+            op: op.to_string(),
+            parents,
+            line: None,
+        });
+        id
+    }
+}
+
+/// A Python function a stream calls, named by its place in the job's list.
+#[derive(Clone)]
+pub(crate) struct Func {
+    job: Weak<JobState>,
+    index: usize,
+}
+
+impl Func {
+    /// The job, the function and the runtime, if the job is alive.
+    fn parts(&self) -> Option<(Rc<JobState>, Value, Runtime)> {
+        let job = self.job.upgrade()?;
+        let f = job.functions.borrow().get(self.index)?.clone();
+        let rt = job.runtime.borrow().clone()?;
+        Some((job, f, rt))
+    }
+
+    /// Calls the function as Spark's executors do, record by record: `None`
+    /// once the batch has failed (this call's error is recorded as the
+    /// batch's, and nothing more is evaluated).
+    pub fn worker(&self, args: Vec<Value>) -> Option<Value> {
+        let (job, f, rt) = self.parts()?;
+        job.call_worker(&rt, &f, args)
+    }
+
+    /// Calls the function on the driver (`transform`, `foreachRDD`).
+    pub fn driver(&self, args: Vec<Value>) -> Result<Value, PyError> {
+        let Some((_, f, rt)) = self.parts() else {
+            return Err(PyError::new(
+                "RuntimeError",
+                "the job this function belongs to has ended",
+            ));
+        };
+        rt.call(&f, Args::positional(args))
+    }
+}

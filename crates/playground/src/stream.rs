@@ -1,0 +1,623 @@
+//! PySpark's `DStream` as a native: each method builds the engine's stream
+//! with Python functions called back record by record.
+
+use std::any::Any;
+use std::rc::{Rc, Weak};
+
+use dstream_engine::pprint::pprint_block;
+use dstream_engine::{DStream, Duration, FilterFn, InvFn};
+use dstream_python::iterate::iterate;
+use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
+
+use crate::errors::{spark_error, unsupported};
+use crate::rdd::PyRdd;
+use crate::state::{Func, JobState};
+use crate::values::{
+    bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
+    ResultIterable,
+};
+
+/// A stream's records: Python values, or `(key, value)` pairs once a keyed
+/// operation made them (their keys are hashable, checked on the way in).
+#[derive(Clone)]
+pub(crate) enum Flow {
+    Values(DStream<Value>),
+    Pairs(DStream<(Value, Value)>),
+}
+
+/// The methods a DStream offers in the lab.
+const METHODS: &[&str] = &[
+    "map",
+    "flatMap",
+    "filter",
+    "mapValues",
+    "flatMapValues",
+    "reduceByKey",
+    "groupByKey",
+    "countByValue",
+    "count",
+    "reduce",
+    "union",
+    "window",
+    "reduceByWindow",
+    "countByWindow",
+    "countByValueAndWindow",
+    "reduceByKeyAndWindow",
+    "updateStateByKey",
+    "transform",
+    "pprint",
+    "foreachRDD",
+    "checkpoint",
+    "cache",
+    "persist",
+];
+
+/// DStream methods PySpark has and the lab does not.
+const UNSUPPORTED: &[&str] = &[
+    "join",
+    "leftOuterJoin",
+    "rightOuterJoin",
+    "fullOuterJoin",
+    "cogroup",
+    "combineByKey",
+    "partitionBy",
+    "mapPartitions",
+    "mapPartitionsWithIndex",
+    "glom",
+    "repartition",
+    "transformWith",
+    "groupByKeyAndWindow",
+    "saveAsTextFiles",
+    "slice",
+];
+
+/// A PySpark `DStream`.
+pub struct PyDStream {
+    flow: Flow,
+    /// The node's id in the job's graph description.
+    id: usize,
+    job: Weak<JobState>,
+}
+
+/// Records `error` as the running batch's (a conversion PySpark makes on
+/// the executors failed).
+fn fail(job: &Weak<JobState>, error: PyError) {
+    if let Some(job) = job.upgrade() {
+        job.fail(error, true);
+    }
+}
+
+impl PyDStream {
+    /// A stream of the job, registered in its graph description.
+    pub(crate) fn value(job: &Rc<JobState>, flow: Flow, op: &str, parents: Vec<usize>) -> Value {
+        let id = job.add_node(op, parents);
+        Value::Native(Rc::new(PyDStream {
+            flow,
+            id,
+            job: Rc::downgrade(job),
+        }))
+    }
+
+    fn job(&self) -> Result<Rc<JobState>, PyError> {
+        self.job
+            .upgrade()
+            .ok_or_else(|| PyError::new("RuntimeError", "this stream's job has ended"))
+    }
+
+    /// The records as Python values (pairs as 2-tuples).
+    fn values(&self) -> DStream<Value> {
+        match &self.flow {
+            Flow::Values(s) => s.clone(),
+            Flow::Pairs(s) => s.map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])),
+        }
+    }
+
+    /// The records as `(key, value)` pairs, unpacked as PySpark's keyed
+    /// operations unpack them (`for k, v in iterator`) with hashable keys.
+    fn pairs(&self) -> DStream<(Value, Value)> {
+        match &self.flow {
+            Flow::Pairs(s) => s.clone(),
+            Flow::Values(s) => {
+                let job = self.job.clone();
+                s.flat_map(move |record| match key_value(record) {
+                    Ok(pair) => Some(pair),
+                    Err(e) => {
+                        fail(&job, e);
+                        None
+                    }
+                })
+            }
+        }
+    }
+
+    /// The records, refusing unhashable ones as keys (`countByValue`).
+    fn hashable_values(&self) -> DStream<Value> {
+        let job = self.job.clone();
+        self.values().filter(move |x| match check_hashable(x) {
+            Ok(()) => true,
+            Err(e) => {
+                fail(&job, e);
+                false
+            }
+        })
+    }
+
+    /// This stream's slide in milliseconds.
+    fn slide(&self) -> Duration {
+        match &self.flow {
+            Flow::Values(s) => s.slide_duration(),
+            Flow::Pairs(s) => s.slide_duration(),
+        }
+    }
+
+    fn call(&self, method: &'static str, rt: &Runtime, args: Args) -> Result<Value, PyError> {
+        let job = self.job()?;
+        job.remember_runtime(rt);
+        let q = format!("DStream.{method}");
+        let bind = |params: &[&str], required: usize| bind_method(&args, &q, params, required);
+        let func = |slot: &Option<Value>| job.register(slot.clone().unwrap_or(Value::None), rt);
+        let derive =
+            |flow: Flow, parents: Vec<usize>| PyDStream::value(&job, flow, method, parents);
+        let me = vec![self.id];
+        let stream = match method {
+            "map" => {
+                let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
+                Flow::Values(self.values().map(move |x| apply(&f, vec![x.clone()])))
+            }
+            "flatMap" => {
+                let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
+                let job = self.job.clone();
+                Flow::Values(self.values().flat_map(move |x| {
+                    let Some(ys) = f.worker(vec![x.clone()]) else {
+                        return Vec::new();
+                    };
+                    iterate(&ys).unwrap_or_else(|e| {
+                        fail(&job, e);
+                        Vec::new()
+                    })
+                }))
+            }
+            "filter" => {
+                let f = func(&bind(&["f"], 1)?[0]);
+                let keep = move |x: Value| f.worker(vec![x]).is_some_and(|r| r.truthy());
+                match &self.flow {
+                    Flow::Values(s) => Flow::Values(s.filter(move |x| keep(x.clone()))),
+                    Flow::Pairs(s) => Flow::Pairs(
+                        s.filter(move |(k, v)| keep(Value::tuple(vec![k.clone(), v.clone()]))),
+                    ),
+                }
+            }
+            "mapValues" => {
+                let f = func(&bind(&["f"], 1)?[0]);
+                match &self.flow {
+                    Flow::Pairs(s) => {
+                        Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])))
+                    }
+                    Flow::Values(s) => {
+                        let job = self.job.clone();
+                        Flow::Values(s.map(move |kv| {
+                            match item(kv, 0).and_then(|k| Ok((k, item(kv, 1)?))) {
+                                Ok((k, v)) => Value::tuple(vec![k, apply(&f, vec![v])]),
+                                Err(e) => {
+                                    fail(&job, e);
+                                    Value::None
+                                }
+                            }
+                        }))
+                    }
+                }
+            }
+            "flatMapValues" => {
+                let f = func(&bind(&["f"], 1)?[0]);
+                let job = self.job.clone();
+                Flow::Values(self.values().flat_map(move |kv| {
+                    let out = item(kv, 0).and_then(|k| {
+                        let Some(vs) = f.worker(vec![item(kv, 1)?]) else {
+                            return Ok(Vec::new());
+                        };
+                        Ok(iterate(&vs)?
+                            .into_iter()
+                            .map(|v| Value::tuple(vec![k.clone(), v]))
+                            .collect())
+                    });
+                    out.unwrap_or_else(|e| {
+                        fail(&job, e);
+                        Vec::new()
+                    })
+                }))
+            }
+            "reduceByKey" => {
+                let a = bind(&["func", "numPartitions"], 1)?;
+                let f = func(&a[0]);
+                Flow::Pairs(self.pairs().reduce_by_key(reducer(f), partitions(&a[1])?))
+            }
+            "groupByKey" => {
+                let a = bind(&["numPartitions"], 0)?;
+                Flow::Pairs(
+                    self.pairs()
+                        .group_by_key(partitions(&a[0])?)
+                        .map(|(k, vs)| (k.clone(), ResultIterable::value(vs.clone()))),
+                )
+            }
+            "countByValue" => {
+                bind(&[], 0)?;
+                Flow::Pairs(counts(&self.hashable_values().count_by_value()))
+            }
+            "count" => {
+                bind(&[], 0)?;
+                let counted = match &self.flow {
+                    Flow::Values(s) => s.count(),
+                    Flow::Pairs(s) => s.count(),
+                };
+                Flow::Values(counted.map(|n| Value::Int(*n)))
+            }
+            "reduce" => {
+                let f = func(&bind(&["func"], 1)?[0]);
+                Flow::Values(self.values().reduce(reducer(f)))
+            }
+            "union" => {
+                let a = bind(&["other"], 1)?;
+                let other_value = a[0].clone().unwrap_or(Value::None);
+                let other = match &other_value {
+                    Value::Native(n) => n.as_any().downcast_ref::<PyDStream>(),
+                    _ => None,
+                };
+                let Some(other) = other else {
+                    return Err(PyError::new(
+                        "AttributeError",
+                        format!(
+                            "'{}' object has no attribute '_slideDuration'",
+                            other_value.type_name()
+                        ),
+                    ));
+                };
+                if self.slide() != other.slide() {
+                    return Err(PyError::value_error(
+                        "the two DStream should have same slide duration",
+                    ));
+                }
+                let united = match (&self.flow, &other.flow) {
+                    (Flow::Pairs(a), Flow::Pairs(b)) => a.union(b).map(Flow::Pairs),
+                    _ => self.values().union(&other.values()).map(Flow::Values),
+                };
+                let parents = vec![self.id, other.id];
+                return Ok(derive(united.map_err(|e| spark_error(&e))?, parents));
+            }
+            "window" => {
+                let a = bind(&["windowDuration", "slideDuration"], 1)?;
+                let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
+                let s = optional_seconds(&a[1], "slideDuration")?.unwrap_or(self.slide());
+                match &self.flow {
+                    Flow::Values(st) => Flow::Values(st.window(w, s).map_err(|e| spark_error(&e))?),
+                    Flow::Pairs(st) => Flow::Pairs(st.window(w, s).map_err(|e| spark_error(&e))?),
+                }
+            }
+            "reduceByWindow" => {
+                let a = bind(
+                    &[
+                        "reduceFunc",
+                        "invReduceFunc",
+                        "windowDuration",
+                        "slideDuration",
+                    ],
+                    4,
+                )?;
+                let f = func(&a[0]);
+                let inv = inverse(&a[1], &job, rt);
+                let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
+                let s = seconds(a[3].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                let reduced = self.values().reduce_by_window(reducer(f), inv, w, s);
+                Flow::Values(reduced.map_err(|e| spark_error(&e))?)
+            }
+            "countByWindow" => {
+                let a = bind(&["windowDuration", "slideDuration"], 2)?;
+                let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
+                let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                let counted = self
+                    .values()
+                    .count_by_window(w, s)
+                    .map_err(|e| spark_error(&e))?;
+                Flow::Values(counted.map(|n| Value::Int(*n)))
+            }
+            "countByValueAndWindow" => {
+                let a = bind(&["windowDuration", "slideDuration", "numPartitions"], 2)?;
+                let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
+                let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                let counted = self
+                    .hashable_values()
+                    .count_by_value_and_window(w, s, partitions(&a[2])?)
+                    .map_err(|e| spark_error(&e))?;
+                Flow::Pairs(counts(&counted))
+            }
+            "reduceByKeyAndWindow" => {
+                let a = bind(
+                    &[
+                        "func",
+                        "invFunc",
+                        "windowDuration",
+                        "slideDuration",
+                        "numPartitions",
+                        "filterFunc",
+                    ],
+                    3,
+                )?;
+                let f = func(&a[0]);
+                let inv = inverse(&a[1], &job, rt);
+                let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
+                let s = optional_seconds(&a[3], "slideDuration")?.unwrap_or(self.slide());
+                let filter: Option<FilterFn<(Value, Value)>> = given(&a[5]).map(|g| {
+                    let g = job.register(g.clone(), rt);
+                    Box::new(move |(k, v): &(Value, Value)| {
+                        g.worker(vec![Value::tuple(vec![k.clone(), v.clone()])])
+                            .is_some_and(|r| r.truthy())
+                    }) as FilterFn<(Value, Value)>
+                });
+                let windowed = self.pairs().reduce_by_key_and_window(
+                    reducer(f),
+                    inv,
+                    w,
+                    s,
+                    partitions(&a[4])?,
+                    filter,
+                );
+                Flow::Pairs(windowed.map_err(|e| spark_error(&e))?)
+            }
+            "updateStateByKey" => {
+                let a = bind(&["updateFunc", "numPartitions", "initialRDD"], 1)?;
+                let f = func(&a[0]);
+                let initial = match given(&a[2]) {
+                    None => None,
+                    Some(rows) => Some(initial_state(rows)?),
+                };
+                let update = move |values: &[Value], state: Option<&Value>| {
+                    let new = f.worker(vec![
+                        Value::list(values.to_vec()),
+                        state.cloned().unwrap_or(Value::None),
+                    ])?;
+                    // PySpark drops the keys whose new state is None.
+                    (!matches!(new, Value::None)).then_some(new)
+                };
+                Flow::Pairs(
+                    self.pairs()
+                        .update_state_by_key(update, initial, partitions(&a[1])?),
+                )
+            }
+            "transform" => {
+                let a = bind(&["func"], 1)?;
+                let (f, with_time) = driver_function(&a[0], &job, rt)?;
+                let weak = self.job.clone();
+                Flow::Values(
+                    self.values()
+                        .transform(move |t, records| transformed(&weak, &f, with_time, t, records)),
+                )
+            }
+            "pprint" => {
+                let a = bind(&["num"], 0)?;
+                let num = match given(&a[0]) {
+                    None => 10,
+                    Some(Value::Int(n)) => (*n).max(0) as usize,
+                    Some(other) => {
+                        return Err(PyError::type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )))
+                    }
+                };
+                let weak = self.job.clone();
+                self.values().foreach_rdd(move |t, records| {
+                    // PySpark's `takeAndPrint`: `rdd.take(num + 1)`, then print.
+                    let taken: Vec<Value> = records.iter().take(num + 1).cloned().collect();
+                    defer(&weak, move |job| {
+                        job.print(&pprint_block(t, &taken, num));
+                        Ok(())
+                    });
+                });
+                job.add_node("pprint", me);
+                return Ok(Value::None);
+            }
+            "foreachRDD" => {
+                let a = bind(&["func"], 1)?;
+                let (f, with_time) = driver_function(&a[0], &job, rt)?;
+                let weak = self.job.clone();
+                self.values().foreach_rdd(move |t, records| {
+                    let (f, records, rdd_job) = (f.clone(), records.to_vec(), weak.clone());
+                    defer(&weak, move |_| {
+                        let rdd = PyRdd::value(records, rdd_job);
+                        let args = if with_time {
+                            vec![BatchTime::value(t), rdd]
+                        } else {
+                            vec![rdd]
+                        };
+                        f.driver(args).map(|_| ())
+                    });
+                });
+                job.add_node("foreachRDD", me);
+                return Ok(Value::None);
+            }
+            "checkpoint" => {
+                let a = bind(&["interval"], 1)?;
+                seconds(a[0].as_ref().unwrap_or(&Value::None), "interval")?;
+                return Ok(self.same());
+            }
+            "cache" => {
+                bind(&[], 0)?;
+                return Ok(self.same());
+            }
+            "persist" => {
+                bind(&["storageLevel"], 1)?;
+                return Ok(self.same());
+            }
+            other => return Err(unsupported(&format!("DStream.{other}"))),
+        };
+        Ok(derive(stream, me))
+    }
+
+    /// This stream again (what `checkpoint`, `cache` and `persist` return).
+    fn same(&self) -> Value {
+        Value::Native(Rc::new(PyDStream {
+            flow: self.flow.clone(),
+            id: self.id,
+            job: self.job.clone(),
+        }))
+    }
+}
+
+/// `f(args)` on the executors; `None` stands in once the batch has failed.
+fn apply(f: &Func, args: Vec<Value>) -> Value {
+    f.worker(args).unwrap_or(Value::None)
+}
+
+/// A Python reduce function as the engine's `(a, b) -> c`.
+fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
+    move |a, b| {
+        f.worker(vec![a.clone(), b.clone()])
+            .unwrap_or_else(|| a.clone())
+    }
+}
+
+/// PySpark's `if invFunc:`: the inverse function, when one is given.
+fn inverse(slot: &Option<Value>, job: &Rc<JobState>, rt: &Runtime) -> Option<InvFn<Value>> {
+    let f = slot.as_ref().filter(|f| f.truthy())?;
+    let f = job.register(f.clone(), rt);
+    Some(Box::new(reducer(f)))
+}
+
+/// An optional duration (`None`: the stream's own slide).
+fn optional_seconds(slot: &Option<Value>, what: &str) -> Result<Option<Duration>, PyError> {
+    given(slot).map(|v| seconds(v, what)).transpose()
+}
+
+/// `(value, count)` pairs as Python pairs.
+fn counts(counted: &DStream<(Value, i64)>) -> DStream<(Value, Value)> {
+    counted.map(|(k, n)| (k.clone(), Value::Int(*n)))
+}
+
+/// `updateStateByKey`'s `initialRDD`: an RDD or a list of `(key, state)` pairs.
+fn initial_state(rows: &Value) -> Result<Vec<(Value, Value)>, PyError> {
+    let records = match PyRdd::records_of(rows) {
+        Some(records) => records?,
+        None => iterate(rows)?,
+    };
+    records.iter().map(key_value).collect()
+}
+
+/// A `transform`/`foreachRDD` function and whether it takes the batch time:
+/// PySpark reads `func.__code__.co_argcount` (1: `rdd`; 2: `time, rdd`).
+fn driver_function(
+    slot: &Option<Value>,
+    job: &Rc<JobState>,
+    rt: &Runtime,
+) -> Result<(Func, bool), PyError> {
+    let f = slot.clone().unwrap_or(Value::None);
+    let count = match &f {
+        Value::Native(n) => n.arg_count(),
+        _ => None,
+    };
+    let with_time = match count {
+        Some(1) => false,
+        Some(2) => true,
+        Some(_) => {
+            return Err(PyError::new(
+                "AssertionError",
+                "func should take one or two arguments",
+            ))
+        }
+        None => {
+            return Err(PyError::new(
+                "AttributeError",
+                format!("'{}' object has no attribute '__code__'", f.type_name()),
+            ))
+        }
+    };
+    Ok((job.register(f, rt), with_time))
+}
+
+/// One batch of a `transform`: the function runs on the driver while the
+/// batch's jobs are generated, so its errors stop the whole batch.
+fn transformed(
+    weak: &Weak<JobState>,
+    f: &Func,
+    with_time: bool,
+    t: i64,
+    records: &[Value],
+) -> Vec<Value> {
+    let Some(job) = weak.upgrade() else {
+        return Vec::new();
+    };
+    if job.faulted() {
+        return Vec::new();
+    }
+    let rdd = PyRdd::value(records.to_vec(), weak.clone());
+    let args = if with_time {
+        vec![BatchTime::value(t), rdd]
+    } else {
+        vec![rdd]
+    };
+    match f.driver(args) {
+        Ok(result) => match PyRdd::records_of(&result) {
+            Some(Ok(records)) => records,
+            // The returned RDD's computation failed: the job reading it fails.
+            Some(Err(e)) => {
+                job.fail(e, true);
+                Vec::new()
+            }
+            // PySpark's `TransformFunction` returns no RDD for a falsy result;
+            // the lab gives an empty one.
+            None if !result.truthy() => Vec::new(),
+            None => {
+                job.fail(
+                    PyError::new(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '_jrdd'", result.type_name()),
+                    ),
+                    false,
+                );
+                Vec::new()
+            }
+        },
+        Err(e) => {
+            job.fail(e, false);
+            Vec::new()
+        }
+    }
+}
+
+/// Queues an output job of the running batch, unless the batch has failed.
+fn defer(
+    weak: &Weak<JobState>,
+    job_fn: impl FnOnce(&Rc<JobState>) -> Result<(), PyError> + 'static,
+) {
+    if let Some(job) = weak.upgrade() {
+        if !job.faulted() {
+            job.deferred.borrow_mut().push(Box::new(job_fn));
+        }
+    }
+}
+
+impl Native for PyDStream {
+    fn type_name(&self) -> &str {
+        "DStream"
+    }
+
+    fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
+        if let Some(&method) = METHODS.iter().find(|m| **m == name) {
+            let me = self.clone();
+            return Some(NativeFn::value(method, move |rt, args| {
+                me.call(method, rt, args)
+            }));
+        }
+        if UNSUPPORTED.contains(&name) {
+            let what = format!("DStream.{name}");
+            return Some(NativeFn::value(name, move |_, _| Err(unsupported(&what))));
+        }
+        None
+    }
+
+    fn repr(&self) -> String {
+        "<pyspark.streaming.dstream.DStream object at 0x7f0000000000>".to_string()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
