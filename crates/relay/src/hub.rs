@@ -501,8 +501,12 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_gets_its_client_kicked_and_counts_dropped_lines() {
         let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 100, 1000));
-        let mut slow = hub.register(ClientKind::Tee, peer(), ClientCap::NONE).unwrap();
-        let mut fast = hub.register(ClientKind::Tee, peer(), ClientCap::NONE).unwrap();
+        let mut slow = hub
+            .register(ClientKind::Tee, peer(), ClientCap::NONE)
+            .unwrap();
+        let mut fast = hub
+            .register(ClientKind::Tee, peer(), ClientCap::NONE)
+            .unwrap();
         for _ in 0..5 {
             hub.broadcast_data(Bytes::from_static(&[b'x'; 30]), 3);
             while fast.try_recv().is_some() {}
@@ -538,7 +542,8 @@ mod tests {
         };
         let mut a = hub.register(ClientKind::WebSocket, peer(), one).unwrap();
         assert_eq!(
-            hub.register(ClientKind::WebSocket, peer(), one).unwrap_err(),
+            hub.register(ClientKind::WebSocket, peer(), one)
+                .unwrap_err(),
             Refused::TooManyClients { max: 1 }
         );
         match a.try_recv() {
@@ -560,17 +565,26 @@ mod tests {
             per_ip: 2,
         };
         let from = |ip: &str| SocketAddr::new(ip.parse().unwrap(), 5000);
-        let _a = hub.register(ClientKind::WebSocket, from("10.0.0.1"), cap).unwrap();
-        let _b = hub.register(ClientKind::WebSocket, from("10.0.0.1"), cap).unwrap();
+        let _a = hub
+            .register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+            .unwrap();
+        let _b = hub
+            .register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+            .unwrap();
         assert_eq!(
-            hub.register(ClientKind::WebSocket, from("10.0.0.1"), cap).unwrap_err(),
+            hub.register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+                .unwrap_err(),
             Refused::TooManyFromPeer {
                 max: 2,
                 ip: "10.0.0.1".parse().unwrap()
             }
         );
-        assert!(hub.register(ClientKind::WebSocket, from("10.0.0.2"), cap).is_ok());
+        assert!(hub
+            .register(ClientKind::WebSocket, from("10.0.0.2"), cap)
+            .is_ok());
         // Tee clients are not WebSocket clients: no cap.
-        assert!(hub.register(ClientKind::Tee, from("10.0.0.1"), ClientCap::NONE).is_ok());
+        assert!(hub
+            .register(ClientKind::Tee, from("10.0.0.1"), ClientCap::NONE)
+            .is_ok());
     }
 }

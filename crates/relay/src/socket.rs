@@ -22,7 +22,9 @@ pub fn tune(stream: &TcpStream, send_buffer_bytes: usize) {
         tracing::debug!("cannot set TCP_NODELAY: {e}");
     }
     if let Err(e) = SockRef::from(stream).set_send_buffer_size(send_buffer_bytes) {
-        tracing::warn!("cannot set the send buffer of a client socket to {send_buffer_bytes} bytes: {e}");
+        tracing::warn!(
+            "cannot set the send buffer of a client socket to {send_buffer_bytes} bytes: {e}"
+        );
     }
 }
 
@@ -161,7 +163,9 @@ mod tests {
     #[tokio::test]
     async fn writes_to_a_peer_that_reads_nothing_stall_once_the_timeout_passes() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let peer = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let peer = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
         let (stream, _) = listener.accept().await.unwrap();
         tune(&stream, 16 * 1024);
         let mut watched = Watched::new(stream);

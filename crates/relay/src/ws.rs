@@ -10,11 +10,11 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
@@ -311,7 +311,10 @@ async fn close_client(
     if let CloseReason::Stalled { dropped, .. } = &mut reason {
         *dropped = discarded;
         queue.count_stalled(discarded);
-        tracing::warn!(client = queue.id(), "closing a client that stopped reading: {reason}");
+        tracing::warn!(
+            client = queue.id(),
+            "closing a client that stopped reading: {reason}"
+        );
     }
     let frame = CloseFrame {
         code: CloseCode::from(reason.code()),
@@ -319,7 +322,8 @@ async fn close_client(
     };
     // The close frame follows only the bytes already on their way (the WebSocket write buffer and the socket's),
     // which a slow client reads first.
-    let end = match tokio::time::timeout_at(deadline, sink.send(Message::Close(Some(frame)))).await {
+    let end = match tokio::time::timeout_at(deadline, sink.send(Message::Close(Some(frame)))).await
+    {
         Ok(Ok(())) => match tokio::time::timeout_at(deadline, answered(&mut incoming)).await {
             Ok(()) => return format!("closed by the relay ({reason})"),
             Err(_) => "the client did not answer the close frame",
