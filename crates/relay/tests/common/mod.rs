@@ -226,6 +226,11 @@ impl Program {
         line
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends Ctrl-C (SIGINT) and waits, bounded, for the exit status.
     pub async fn interrupt(mut self) -> std::process::ExitStatus {
         let ok = Command::new("kill")
