@@ -124,6 +124,16 @@ impl ClientCap {
     };
 }
 
+impl From<usize> for ClientCap {
+    /// At most `total` clients, with no cap per address.
+    fn from(total: usize) -> ClientCap {
+        ClientCap {
+            total,
+            per_ip: usize::MAX,
+        }
+    }
+}
+
 /// Why the hub refused a new WebSocket client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
@@ -203,8 +213,9 @@ impl Hub {
         self: &Arc<Self>,
         kind: ClientKind,
         peer: SocketAddr,
-        cap: ClientCap,
+        cap: impl Into<ClientCap>,
     ) -> Result<ClientQueue, Refused> {
+        let cap = cap.into();
         let mut inner = self.lock();
         if kind == ClientKind::WebSocket {
             let same_kind = || inner.clients.iter().filter(|c| c.kind == kind);
