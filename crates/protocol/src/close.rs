@@ -6,7 +6,9 @@ use crate::MAX_CLIENT_MESSAGE_BYTES;
 
 /// Close code 1001 (Going Away): the relay is stopping.
 pub const GOING_AWAY: u16 = 1001;
-/// Close code 1008 (Policy Violation): the client fell too far behind.
+/// Close code 1002 (Protocol Error): the client sent bytes that are not valid WebSocket frames.
+pub const PROTOCOL_ERROR: u16 = 1002;
+/// Close code 1008 (Policy Violation): the client fell too far behind, or stopped reading.
 pub const POLICY_VIOLATION: u16 = 1008;
 /// Close code 1009 (Message Too Big): the client sent a message over [`MAX_CLIENT_MESSAGE_BYTES`].
 pub const MESSAGE_TOO_BIG: u16 = 1009;
@@ -25,8 +27,19 @@ pub enum CloseReason {
         /// Lines the client lost.
         dropped: u64,
     },
+    /// The client read nothing for `--stall-ms` while data waited for it: its queue was discarded and its lines
+    /// counted as dropped, long before the byte limit of [`CloseReason::TooSlow`] would be reached.
+    Stalled {
+        /// How long it read nothing, in milliseconds (`--stall-ms`).
+        stall_ms: u64,
+        /// Lines the client lost.
+        dropped: u64,
+    },
     /// The client sent a message larger than [`MAX_CLIENT_MESSAGE_BYTES`].
     MessageTooBig,
+    /// The client sent bytes that are not valid WebSocket frames (e.g. an unmasked frame, a reserved opcode); the
+    /// text says what was wrong.
+    ProtocolError(String),
 }
 
 impl CloseReason {
@@ -34,8 +47,9 @@ impl CloseReason {
     pub fn code(&self) -> u16 {
         match self {
             CloseReason::Shutdown => GOING_AWAY,
-            CloseReason::TooSlow { .. } => POLICY_VIOLATION,
+            CloseReason::TooSlow { .. } | CloseReason::Stalled { .. } => POLICY_VIOLATION,
             CloseReason::MessageTooBig => MESSAGE_TOO_BIG,
+            CloseReason::ProtocolError(_) => PROTOCOL_ERROR,
         }
     }
 }
@@ -53,10 +67,15 @@ impl fmt::Display for CloseReason {
                 f,
                 "too slow: {queued} bytes were waiting for you (limit {limit}); {dropped} lines dropped"
             ),
+            CloseReason::Stalled { stall_ms, dropped } => write!(
+                f,
+                "stalled: you read nothing for {stall_ms} ms while data waited; {dropped} lines dropped"
+            ),
             CloseReason::MessageTooBig => write!(
                 f,
                 "message too big: the relay accepts at most {MAX_CLIENT_MESSAGE_BYTES} bytes from a client"
             ),
+            CloseReason::ProtocolError(what) => write!(f, "protocol error: {what}"),
         }
     }
 }
@@ -93,7 +112,12 @@ mod tests {
                 limit: 16_777_216,
                 dropped: 9000,
             },
+            CloseReason::Stalled {
+                stall_ms: 10_000,
+                dropped: 420,
+            },
             CloseReason::MessageTooBig,
+            CloseReason::ProtocolError("unmasked frame from client".into()),
         ];
         let ours: Vec<(u16, String)> = reasons.iter().map(|r| (r.code(), r.to_string())).collect();
         assert_eq!(ours, readme_close_rows());

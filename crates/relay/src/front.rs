@@ -10,10 +10,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 
 use crate::accept::accept_until_shutdown;
+use crate::handshakes::{Handshakes, Ticket};
 use crate::http::{self, Head, RequestHead, Response};
 use crate::hub::Hub;
 use crate::shutdown::Shutdown;
 use crate::site::Site;
+use crate::socket;
 use crate::ws::{self, WsConfig, HANDSHAKE_TIMEOUT};
 
 /// How long answering one plain HTTP request may take (the app's wasm to a slow phone included).
@@ -26,21 +28,34 @@ pub struct FrontConfig {
     pub ws: Arc<WsConfig>,
     /// The built app (`--serve DIR`), if any.
     pub site: Option<Arc<Site>>,
+    /// The connections that have not sent their request yet, capped (`--max-handshakes`).
+    pub handshakes: Arc<Handshakes>,
+    /// The kernel send buffer of each connection (`--send-buffer-bytes`).
+    pub send_buffer_bytes: usize,
 }
 
 /// Accepts connections on `listener` until shutdown, and serves each as WebSocket or plain HTTP.
 pub async fn run(listener: TcpListener, config: FrontConfig, hub: Arc<Hub>, shutdown: Shutdown) {
     let stop = shutdown.clone();
-    accept_until_shutdown(listener, "WebSocket", shutdown, move |stream, peer| {
-        let _ = stream.set_nodelay(true);
-        Some(serve_connection(
-            stream,
-            peer,
-            config.clone(),
-            hub.clone(),
-            stop.clone(),
-        ))
-    })
+    let handshakes = config.handshakes.clone();
+    accept_until_shutdown(
+        listener,
+        "WebSocket",
+        shutdown,
+        Some(handshakes),
+        move |stream, peer| {
+            socket::tune(&stream, config.send_buffer_bytes);
+            let ticket = config.handshakes.admit();
+            Some(serve_connection(
+                stream,
+                peer,
+                config.clone(),
+                hub.clone(),
+                stop.clone(),
+                ticket,
+            ))
+        },
+    )
     .await
 }
 
@@ -50,9 +65,14 @@ async fn serve_connection(
     config: FrontConfig,
     hub: Arc<Hub>,
     shutdown: Shutdown,
+    mut ticket: Ticket,
 ) {
     let head = tokio::select! {
         _ = shutdown.wait() => return,
+        _ = ticket.evicted() => {
+            tracing::debug!(%peer, "closing a connection that sent no request, to make room (--max-handshakes)");
+            return;
+        }
         head = tokio::time::timeout(HANDSHAKE_TIMEOUT, http::peek_head(&stream)) => head,
     };
     let head = match head {
@@ -69,7 +89,7 @@ async fn serve_connection(
     let (response, head_len, head_only) = match head {
         Head::Request(request) if request.is_websocket_upgrade() => {
             // Every byte of the handshake is still in the socket: tungstenite reads it as if nothing had looked.
-            return ws::serve_client(stream, peer, config.ws, hub, shutdown).await;
+            return ws::serve_client(stream, peer, config.ws, hub, shutdown, ticket).await;
         }
         Head::Request(request) => {
             let response = answer(&request, &config, &hub).await;
@@ -95,6 +115,8 @@ async fn serve_connection(
         ),
         Head::Closed => return,
     };
+    // The request is in: this connection is no longer half-open.
+    drop(ticket);
     let send = response.send(&mut stream, head_len, head_only);
     tokio::select! {
         _ = shutdown.wait() => {}
@@ -128,7 +150,10 @@ async fn answer(request: &RequestHead, config: &FrontConfig, hub: &Hub) -> Respo
     }
     match &config.site {
         Some(site) => site.respond(request).await,
-        None if request.path() == "/" => Response::text(StatusCode::OK, status_page(request, hub)),
+        None if request.path() == "/" => Response::text(
+            StatusCode::OK,
+            status_page(request, hub, &config.handshakes),
+        ),
         None => Response::text(
             StatusCode::NOT_FOUND,
             format!(
@@ -140,7 +165,7 @@ async fn answer(request: &RequestHead, config: &FrontConfig, hub: &Hub) -> Respo
 }
 
 /// A few lines saying what this relay is doing, for someone who opens its address in a browser.
-fn status_page(request: &RequestHead, hub: &Hub) -> String {
+fn status_page(request: &RequestHead, hub: &Hub, handshakes: &Handshakes) -> String {
     let status = hub.status(StatusEvent::Tick);
     let host = request.header("host").unwrap_or("HOST:PORT");
     let source = match status.source {
@@ -158,6 +183,7 @@ fn status_page(request: &RequestHead, hub: &Hub) -> String {
          source: {source}{demo}\n\
          WebSocket clients: {clients}\n\
          lines forwarded: {forwarded}, dropped: {dropped}, cut: {cut}, with invalid UTF-8: {invalid}\n\
+         connections that have not sent a request yet: {half_open} (closed to make room: {evicted})\n\
          \n\
          The app is not served here: open it with trunk serve, or start the relay with --serve dist.",
         demo = if status.demo { " (built-in demo generator)" } else { "" },
@@ -166,5 +192,7 @@ fn status_page(request: &RequestHead, hub: &Hub) -> String {
         dropped = status.lines_dropped,
         cut = status.lines_cut,
         invalid = status.invalid_utf8,
+        half_open = handshakes.open(),
+        evicted = handshakes.evicted(),
     )
 }

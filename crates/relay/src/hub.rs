@@ -5,7 +5,7 @@
 //! limit is removed and told to close with a reason, its queued lines are counted as dropped, and the other
 //! clients are not affected. Status messages go through the same queues, so they are ordered with the data.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -64,8 +64,10 @@ pub struct Counters {
     pub lines_cut: AtomicU64,
     /// Lines whose invalid UTF-8 was repaired.
     pub invalid_utf8: AtomicU64,
-    /// Clients closed for being too slow.
+    /// Clients closed for being too slow (`--client-queue-bytes`).
     pub slow_clients_closed: AtomicU64,
+    /// Clients closed for reading nothing while data waited (`--stall-ms`).
+    pub stalled_clients_closed: AtomicU64,
 }
 
 /// Per-client numbers shared between the hub and the client's task.
@@ -105,11 +107,48 @@ pub struct Hub {
     max_line_bytes: usize,
 }
 
-/// The hub refused a new client because `--max-clients` are already connected.
+/// How many WebSocket clients the hub takes: in all, and from one IP address (one machine).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooManyClients {
-    /// The cap.
-    pub max: usize,
+pub struct ClientCap {
+    /// The most WebSocket clients at once (`--max-clients`).
+    pub total: usize,
+    /// The most WebSocket clients at once from one IP address (`--max-clients-per-ip`).
+    pub per_ip: usize,
+}
+
+impl ClientCap {
+    /// No cap (for `--tee` clients, which are bounded in memory only).
+    pub const NONE: ClientCap = ClientCap {
+        total: usize::MAX,
+        per_ip: usize::MAX,
+    };
+}
+
+impl From<usize> for ClientCap {
+    /// At most `total` clients, with no cap per address.
+    fn from(total: usize) -> ClientCap {
+        ClientCap {
+            total,
+            per_ip: usize::MAX,
+        }
+    }
+}
+
+/// Why the hub refused a new WebSocket client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// `--max-clients` are connected already.
+    TooManyClients {
+        /// The cap.
+        max: usize,
+    },
+    /// `--max-clients-per-ip` are connected already from this client's IP address.
+    TooManyFromPeer {
+        /// The cap.
+        max: usize,
+        /// The client's IP address.
+        ip: IpAddr,
+    },
 }
 
 impl Hub {
@@ -168,19 +207,27 @@ impl Hub {
         self.lock().clients.len()
     }
 
-    /// Registers a client. WebSocket clients are refused when `max` of them are connected already; their queue
-    /// starts with a `hello` status message.
+    /// Registers a client. WebSocket clients are refused when `cap.total` of them are connected already, or
+    /// `cap.per_ip` from the same IP address; their queue starts with a `hello` status message.
     pub fn register(
         self: &Arc<Self>,
         kind: ClientKind,
         peer: SocketAddr,
-        max: usize,
-    ) -> Result<ClientQueue, TooManyClients> {
+        cap: impl Into<ClientCap>,
+    ) -> Result<ClientQueue, Refused> {
+        let cap = cap.into();
         let mut inner = self.lock();
-        if kind == ClientKind::WebSocket
-            && inner.clients.iter().filter(|c| c.kind == kind).count() >= max
-        {
-            return Err(TooManyClients { max });
+        if kind == ClientKind::WebSocket {
+            let same_kind = || inner.clients.iter().filter(|c| c.kind == kind);
+            if same_kind().count() >= cap.total {
+                return Err(Refused::TooManyClients { max: cap.total });
+            }
+            if same_kind().filter(|c| c.peer.ip() == peer.ip()).count() >= cap.per_ip {
+                return Err(Refused::TooManyFromPeer {
+                    max: cap.per_ip,
+                    ip: peer.ip(),
+                });
+            }
         }
         let id = inner.next_id;
         inner.next_id += 1;
@@ -409,11 +456,25 @@ impl ClientQueue {
         Some(message)
     }
 
-    /// Throws away every message still queued (the client will not get them: it is being closed), freeing their
-    /// memory at once.
-    pub fn discard_queued(&mut self) {
+    /// Removes the client from the hub and throws away every message still queued (the client will not get them:
+    /// it is being closed), freeing their memory at once. Returns how many lines were thrown away.
+    pub fn discard_queued(&mut self) -> u64 {
+        self.hub.unregister(self.id);
         self.rx.close();
-        while self.try_recv().is_some() {}
+        let mut lines = 0;
+        while let Some(message) = self.try_recv() {
+            lines += message.lines();
+        }
+        lines
+    }
+
+    /// Counts this client as closed for reading nothing while data waited, and `dropped` lines it lost.
+    pub fn count_stalled(&self, dropped: u64) {
+        let counters = &self.hub.counters;
+        counters.lines_dropped.fetch_add(dropped, Ordering::Relaxed);
+        counters
+            .stalled_clients_closed
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     fn taken(&self, message: &Outgoing) {
@@ -451,8 +512,12 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_gets_its_client_kicked_and_counts_dropped_lines() {
         let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 100, 1000));
-        let mut slow = hub.register(ClientKind::Tee, peer(), 10).unwrap();
-        let mut fast = hub.register(ClientKind::Tee, peer(), 10).unwrap();
+        let mut slow = hub
+            .register(ClientKind::Tee, peer(), ClientCap::NONE)
+            .unwrap();
+        let mut fast = hub
+            .register(ClientKind::Tee, peer(), ClientCap::NONE)
+            .unwrap();
         for _ in 0..5 {
             hub.broadcast_data(Bytes::from_static(&[b'x'; 30]), 3);
             while fast.try_recv().is_some() {}
@@ -482,10 +547,15 @@ mod tests {
     #[test]
     fn websocket_clients_are_capped_and_greeted() {
         let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 1 << 20, 1000));
-        let mut a = hub.register(ClientKind::WebSocket, peer(), 1).unwrap();
+        let one = ClientCap {
+            total: 1,
+            per_ip: 5,
+        };
+        let mut a = hub.register(ClientKind::WebSocket, peer(), one).unwrap();
         assert_eq!(
-            hub.register(ClientKind::WebSocket, peer(), 1).unwrap_err(),
-            TooManyClients { max: 1 }
+            hub.register(ClientKind::WebSocket, peer(), one)
+                .unwrap_err(),
+            Refused::TooManyClients { max: 1 }
         );
         match a.try_recv() {
             Some(Outgoing::Status(json)) => match TextMessage::from_json(&json) {
@@ -495,6 +565,37 @@ mod tests {
             other => panic!("expected hello, got {other:?}"),
         }
         drop(a);
-        assert!(hub.register(ClientKind::WebSocket, peer(), 1).is_ok());
+        assert!(hub.register(ClientKind::WebSocket, peer(), one).is_ok());
+    }
+
+    #[test]
+    fn one_ip_address_gets_at_most_its_share_of_the_clients() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 1 << 20, 1000));
+        let cap = ClientCap {
+            total: 10,
+            per_ip: 2,
+        };
+        let from = |ip: &str| SocketAddr::new(ip.parse().unwrap(), 5000);
+        let _a = hub
+            .register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+            .unwrap();
+        let _b = hub
+            .register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+            .unwrap();
+        assert_eq!(
+            hub.register(ClientKind::WebSocket, from("10.0.0.1"), cap)
+                .unwrap_err(),
+            Refused::TooManyFromPeer {
+                max: 2,
+                ip: "10.0.0.1".parse().unwrap()
+            }
+        );
+        assert!(hub
+            .register(ClientKind::WebSocket, from("10.0.0.2"), cap)
+            .is_ok());
+        // Tee clients are not WebSocket clients: no cap.
+        assert!(hub
+            .register(ClientKind::Tee, from("10.0.0.1"), ClientCap::NONE)
+            .is_ok());
     }
 }

@@ -6,8 +6,10 @@
 //! - [`lines`]: splitting bytes into clean, capped UTF-8 lines (like Java's `readLine()`).
 //! - [`source`]: connecting to the TCP source, packing lines into frames, retrying forever.
 //! - [`hub`]: the clients, their bounded queues and the relay-wide counters.
-//! - [`front`]: the listening port: WebSocket upgrades to [`ws`], plain HTTP to [`site`] or a status page.
-//! - [`ws`]: the WebSocket server (path, `Origin` and client-cap checks, per-client writer).
+//! - [`front`]: the listening port: WebSocket upgrades to [`ws`], plain HTTP to [`site`] or a status page;
+//!   [`handshakes`]: the cap on connections that have not sent their request yet; [`accept`]: the accept loop.
+//! - [`ws`]: the WebSocket server (path, `Origin` and client-cap checks, per-client writer, stalls, closes);
+//!   [`socket`]: a client socket's kernel buffer, abortive close and write-progress clock.
 //! - [`http`]: peeking at a request head, writing one HTTP response; [`site`]: the app's files (`--serve`);
 //!   [`urls`]: the page's URLs to give students.
 //! - [`tee`]: the `--tee` plain TCP re-serve for PySpark.
@@ -17,6 +19,7 @@
 pub mod accept;
 pub mod error;
 pub mod front;
+pub mod handshakes;
 pub mod http;
 pub mod hub;
 pub mod lines;
@@ -25,6 +28,7 @@ pub mod relay;
 pub mod serve;
 pub mod shutdown;
 pub mod site;
+pub mod socket;
 pub mod source;
 pub mod tee;
 pub mod urls;

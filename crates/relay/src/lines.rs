@@ -166,24 +166,27 @@ fn emit_line(
     emit: &mut impl LineSink,
 ) {
     counts.lines += 1;
-    if cut {
-        counts.cut += 1;
-    }
+    let mut cut = cut;
     match std::str::from_utf8(line) {
         Ok(_) => emit.line(line),
         Err(_) => {
             let mut repaired = String::from_utf8_lossy(line).into_owned();
             counts.invalid_utf8 += 1;
             if repaired.len() > max {
-                // Each bad byte became a 3-byte U+FFFD: keep the cap.
+                // Each bad byte became a 3-byte U+FFFD: keep the cap, and count the line as cut, since it loses
+                // what is past the cap like any over-long line (a line is counted as cut once).
                 let mut end = max;
                 while !repaired.is_char_boundary(end) {
                     end -= 1;
                 }
                 repaired.truncate(end);
+                cut = true;
             }
             emit.line(repaired.as_bytes());
         }
+    }
+    if cut {
+        counts.cut += 1;
     }
 }
 
@@ -279,6 +282,17 @@ mod tests {
         assert!(lines[0].len() <= 10 && lines[0].chars().all(|c| c == '\u{fffd}'));
         assert_eq!(counts.cut, 1);
         assert_eq!(counts.invalid_utf8, 1);
+    }
+
+    #[test]
+    fn a_line_that_outgrows_the_cap_only_by_its_repair_is_counted_as_cut() {
+        // 8 bad bytes are 8 U+FFFD (24 bytes) after repair: within the cap of 10 before, cut to 3 of them after.
+        let data = b"\xff\xff\xff\xff\xff\xff\xff\xff\nok\n";
+        for (lines, counts) in [split(10, &[data]), split_bytewise(10, data)] {
+            assert_eq!(lines, vec!["\u{fffd}".repeat(3), "ok".to_string()]);
+            assert_eq!(counts.invalid_utf8, 1);
+            assert_eq!(counts.cut, 1);
+        }
     }
 
     #[test]

@@ -11,7 +11,8 @@ use tokio::task::JoinSet;
 
 use crate::error::Error;
 use crate::front::{self, FrontConfig};
-use crate::hub::Hub;
+use crate::handshakes::Handshakes;
+use crate::hub::{ClientCap, Hub};
 use crate::serve::{self, ServeConfig};
 use crate::shutdown::Shutdown;
 use crate::site::Site;
@@ -35,6 +36,17 @@ pub struct RelayConfig {
     pub allow_origins: Vec<String>,
     /// The most WebSocket clients at once.
     pub max_clients: usize,
+    /// The most WebSocket clients at once from one IP address (one machine; all of loopback is one).
+    pub max_clients_per_ip: usize,
+    /// The most connections at once that have not sent their request yet; one more evicts the oldest.
+    pub max_handshakes: usize,
+    /// A WebSocket client that takes no byte for this long while data waits for it is closed (1008).
+    pub stall_timeout: Duration,
+    /// How long a client the relay closes has to read up to its close frame and answer before it is reset; also
+    /// the bound on every goodbye at shutdown.
+    pub close_timeout: Duration,
+    /// The kernel send buffer of each WebSocket connection (`SO_SNDBUF`).
+    pub send_buffer_bytes: usize,
     /// Lines longer than this are cut.
     pub max_line_bytes: usize,
     /// Data frame size bound.
@@ -63,6 +75,11 @@ impl Default for RelayConfig {
             tee: None,
             allow_origins: Vec::new(),
             max_clients: 64,
+            max_clients_per_ip: 8,
+            max_handshakes: 256,
+            stall_timeout: Duration::from_secs(10),
+            close_timeout: Duration::from_secs(5),
+            send_buffer_bytes: 256 * 1024,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             frame_bytes: 64 * 1024,
             max_delay: Duration::ZERO,
@@ -100,15 +117,57 @@ async fn bind(address: &str, what: &str, flag: &str) -> Result<TcpListener, Erro
     })
 }
 
+impl RelayConfig {
+    /// Refuses settings that cannot work together, with a message saying which flag to change.
+    pub fn validate(&self) -> Result<(), Error> {
+        let at_least_one = [
+            ("--max-line-bytes", self.max_line_bytes),
+            ("--frame-bytes", self.frame_bytes),
+            ("--client-queue-bytes", self.client_queue_bytes),
+            ("--max-clients", self.max_clients),
+            ("--max-clients-per-ip", self.max_clients_per_ip),
+            ("--max-handshakes", self.max_handshakes),
+            ("--send-buffer-bytes", self.send_buffer_bytes),
+        ];
+        for (flag, value) in at_least_one {
+            if value == 0 {
+                return Err(Error::msg(format!("{flag} must be at least 1")));
+            }
+        }
+        for (flag, value) in [
+            ("--stall-ms", self.stall_timeout),
+            ("--close-timeout-ms", self.close_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(Error::msg(format!("{flag} must be at least 1")));
+            }
+        }
+        // A queue must hold the largest frame (a frame of --frame-bytes, or one line at the cap with its \n) with
+        // room to spare, or every client would be closed as too slow at the first such frame.
+        let largest_frame = self.frame_bytes.max(self.max_line_bytes.saturating_add(1));
+        if self.client_queue_bytes < largest_frame.saturating_mul(2) {
+            let (flag, value) = if self.max_line_bytes.saturating_add(1) >= self.frame_bytes {
+                ("--max-line-bytes", self.max_line_bytes)
+            } else {
+                ("--frame-bytes", self.frame_bytes)
+            };
+            return Err(Error::msg(format!(
+                "--client-queue-bytes ({}) must be at least twice {flag} ({value}): a client's queue has to hold two \
+                 of the largest frames, or every client would be closed as too slow at the first one; raise \
+                 --client-queue-bytes or lower {flag}",
+                self.client_queue_bytes
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl Relay {
     /// Binds everything and starts the tasks; they run until `shutdown` fires. Fails (with a message saying what
-    /// to change) when an address cannot be bound.
+    /// to change) when the settings cannot work together ([`RelayConfig::validate`]) or an address cannot be
+    /// bound.
     pub async fn start(config: RelayConfig, shutdown: Shutdown) -> Result<Relay, Error> {
-        if config.max_line_bytes == 0 || config.frame_bytes == 0 || config.client_queue_bytes == 0 {
-            return Err(Error::msg(
-                "--max-line-bytes, --frame-bytes and --client-queue-bytes must be at least 1",
-            ));
-        }
+        config.validate()?;
         // Checked before anything is bound or started: a missing build is the likeliest mistake of a class set-up.
         let site = match &config.serve {
             Some(dir) => Some(Arc::new(Site::open(dir)?)),
@@ -171,12 +230,19 @@ impl Relay {
                 .map(|s| s.to_string())
                 .chain(config.allow_origins.iter().cloned())
                 .collect(),
-            max_clients: config.max_clients,
+            cap: ClientCap {
+                total: config.max_clients,
+                per_ip: config.max_clients_per_ip,
+            },
+            stall_timeout: config.stall_timeout,
+            close_timeout: config.close_timeout,
             allow_same_origin: site.is_some(),
         };
         let front_config = FrontConfig {
             ws: Arc::new(ws_config),
             site,
+            handshakes: Arc::new(Handshakes::new(config.max_handshakes)),
+            send_buffer_bytes: config.send_buffer_bytes,
         };
         tasks.spawn(front::run(
             ws_listener,

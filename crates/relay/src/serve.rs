@@ -101,7 +101,7 @@ pub fn random_seed() -> u64 {
 /// Serves clients on `listener` until shutdown. Prints one line per client event on stdout.
 pub async fn run(listener: TcpListener, config: Arc<ServeConfig>, shutdown: Shutdown) {
     let stop = shutdown.clone();
-    accept_until_shutdown(listener, "client", shutdown, move |stream, peer| {
+    accept_until_shutdown(listener, "client", shutdown, None, move |stream, peer| {
         Some(serve_client(stream, peer, config.clone(), stop.clone()))
     })
     .await

@@ -8,16 +8,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::accept::accept_until_shutdown;
-use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
+use crate::hub::{ClientCap, ClientKind, ClientQueue, Hub, Outgoing};
 use crate::shutdown::Shutdown;
 
 /// Accepts plain TCP clients on `listener` until shutdown; each gets every line from the moment it connects.
 pub async fn run(listener: TcpListener, hub: Arc<Hub>, shutdown: Shutdown) {
     let stop = shutdown.clone();
-    accept_until_shutdown(listener, "tee", shutdown, move |stream, peer| {
+    accept_until_shutdown(listener, "tee", shutdown, None, move |stream, peer| {
         let _ = stream.set_nodelay(true);
         // Tee clients are not capped by --max-clients (that is for browsers); each is bounded in memory.
-        let queue = hub.register(ClientKind::Tee, peer, usize::MAX).ok()?;
+        let queue = hub.register(ClientKind::Tee, peer, ClientCap::NONE).ok()?;
         tracing::info!(%peer, "tee client connected");
         Some(serve_client(stream, peer, queue, stop.clone()))
     })

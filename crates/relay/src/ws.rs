@@ -6,8 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dstream_protocol::{CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -15,23 +18,31 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use crate::hub::{ClientKind, ClientQueue, Hub, Outgoing};
+use crate::handshakes::Ticket;
+use crate::hub::{ClientCap, ClientKind, ClientQueue, Hub, Outgoing, Refused};
 use crate::shutdown::Shutdown;
+use crate::socket::{self, Watched};
 
-/// How long a handshake, or a polite close, may take.
+/// How long a handshake may take.
 pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
-/// How long a client closed for being too slow has to read the data already on its way before its close frame.
-/// It is slow, not gone: with the 1 s of other closes it would miss the close and see its stream cut off mid-frame.
-const SLOW_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest reason text a close frame may carry (RFC 6455: a control frame's payload is at most 125 bytes, two
+/// of which are the code).
+const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+type Stream = WebSocketStream<Watched<TcpStream>>;
 
 /// Who may connect.
 #[derive(Debug, Clone)]
 pub struct WsConfig {
     /// Origins allowed to connect (exact match, e.g. `http://127.0.0.1:8080`); `*` allows every origin.
     pub allow_origins: Vec<String>,
-    /// The most WebSocket clients at once.
-    pub max_clients: usize,
+    /// The most WebSocket clients at once, in all and from one IP address.
+    pub cap: ClientCap,
+    /// A client that takes no byte for this long while data waits for it is closed (`--stall-ms`).
+    pub stall_timeout: Duration,
+    /// How long a client has, once the relay closes it, to read up to the close frame and answer it before the
+    /// connection is reset (`--close-timeout-ms`); also the bound on each client's goodbye at shutdown.
+    pub close_timeout: Duration,
     /// Also allow the page's own origin: an `Origin` whose host and port are the request's `Host` (`--serve`, where
     /// the relay serves the page itself).
     pub allow_same_origin: bool,
@@ -62,6 +73,15 @@ pub fn check_request(request: &Request, config: &WsConfig) -> Result<(), Refusal
             message: format!(
                 "no WebSocket here: the relay serves ws://HOST:PORT{WS_PATH}, not {}",
                 request.uri().path()
+            ),
+        });
+    }
+    let origins = request.headers().get_all("origin").iter().count();
+    if origins > 1 {
+        return Err(Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: format!(
+                "the request has {origins} Origin headers; a browser sends one, and the relay checks exactly one"
             ),
         });
     }
@@ -96,23 +116,34 @@ fn handshake_callback(
             tracing::info!(%peer, "refused a WebSocket handshake: {}", refusal.message);
             return Err(refusal.into_response());
         }
-        match hub.register(ClientKind::WebSocket, peer, config.max_clients) {
+        match hub.register(ClientKind::WebSocket, peer, config.cap) {
             Ok(queue) => {
                 *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(queue);
                 Ok(response)
             }
-            Err(full) => {
-                tracing::warn!(%peer, "refused a WebSocket client: {} clients already connected", full.max);
-                Err(Refusal {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    message: format!(
-                        "the relay already has {} clients (--max-clients); try again later",
-                        full.max
-                    ),
-                }
-                .into_response())
+            Err(refused) => {
+                let refusal = refusal(refused);
+                tracing::warn!(%peer, "refused a WebSocket client: {}", refusal.message);
+                Err(refusal.into_response())
             }
         }
+    }
+}
+
+/// The HTTP answer to a client the hub has no room for.
+fn refusal(refused: Refused) -> Refusal {
+    match refused {
+        Refused::TooManyClients { max } => Refusal {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: format!("the relay already has {max} clients (--max-clients); try again later"),
+        },
+        Refused::TooManyFromPeer { max, ip } => Refusal {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: format!(
+                "{ip} already has {max} connections to the relay (--max-clients-per-ip); close a tab, or start the \
+                 relay with a higher --max-clients-per-ip if several people share this address"
+            ),
+        },
     }
 }
 
@@ -135,15 +166,18 @@ pub fn is_same_origin(origin: &str, host: &str) -> bool {
 
 /// Serves one connection whose request head (not yet read) is a WebSocket upgrade: the handshake with its checks,
 /// then the client's stream until it leaves, is closed, or the relay stops.
+/// `ticket` is the connection's place among the half-open ones: it is given up once the handshake is done, and
+/// the handshake is abandoned if the connection is evicted first.
 pub(crate) async fn serve_client(
     stream: TcpStream,
     peer: SocketAddr,
     config: Arc<WsConfig>,
     hub: Arc<Hub>,
     shutdown: Shutdown,
+    mut ticket: Ticket,
 ) {
     let slot: Arc<Mutex<Option<ClientQueue>>> = Arc::new(Mutex::new(None));
-    let callback = handshake_callback(peer, config, hub.clone(), slot.clone());
+    let callback = handshake_callback(peer, config.clone(), hub.clone(), slot.clone());
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(MAX_CLIENT_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_CLIENT_MESSAGE_BYTES))
@@ -155,9 +189,21 @@ pub(crate) async fn serve_client(
         // four 64 KiB frames per write call when a client lags, fewer system calls and wake-ups per byte (in one
         // profiled comparison, about 15 % less relay CPU per line than with 64 KiB). Costs up to 256 KiB per client.
         .write_buffer_size(256 * 1024);
-    let handshake =
-        tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config));
-    let ws = match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
+    let handshake = tokio_tungstenite::accept_hdr_async_with_config(
+        Watched::new(stream),
+        callback,
+        Some(ws_config),
+    );
+    let handshake = tokio::select! {
+        _ = ticket.evicted() => {
+            tracing::debug!(%peer, "WebSocket handshake abandoned to make room (--max-handshakes)");
+            return;
+        }
+        _ = shutdown.wait() => return,
+        handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake) => handshake,
+    };
+    drop(ticket);
+    let ws = match handshake {
         Ok(Ok(ws)) => ws,
         Ok(Err(e)) => {
             tracing::debug!(%peer, "WebSocket handshake failed: {e}");
@@ -172,18 +218,24 @@ pub(crate) async fn serve_client(
         return;
     };
     tracing::info!(%peer, client = queue.id(), clients = hub.websocket_clients(), "WebSocket client connected");
-    let end = stream_to_client(ws, queue, &shutdown).await;
+    let end = stream_to_client(ws, queue, &config, &shutdown).await;
     tracing::info!(%peer, clients = hub.websocket_clients(), "WebSocket client gone: {end}");
 }
 
-/// Sends the queue to the client until it leaves, is kicked, or the relay stops; returns how it ended.
+/// Sends the queue to the client until it leaves, is closed, or the relay stops; returns how it ended.
 async fn stream_to_client(
-    ws: WebSocketStream<TcpStream>,
+    ws: Stream,
     mut queue: ClientQueue,
+    config: &WsConfig,
     shutdown: &Shutdown,
 ) -> String {
+    let clock = ws.get_ref().clock();
     let (mut sink, mut incoming) = ws.split();
     let mut kicked = queue.take_kicked();
+    let stalled = CloseReason::Stalled {
+        stall_ms: config.stall_timeout.as_millis() as u64,
+        dropped: 0,
+    };
     let close = loop {
         let first = tokio::select! {
             biased;
@@ -200,6 +252,13 @@ async fn stream_to_client(
                     tracing::info!(client = queue.id(), "closing a client that sent too much: {e}");
                     break Some(CloseReason::MessageTooBig);
                 }
+                Some(Err(WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => {
+                    return "the client went away without a close frame".to_string();
+                }
+                Some(Err(WsError::Protocol(e))) => {
+                    tracing::info!(client = queue.id(), "closing a client that broke the protocol: {e}");
+                    break Some(CloseReason::ProtocolError(e.to_string()));
+                }
                 Some(Err(e)) => return format!("connection error ({e})"),
             },
             outgoing = queue.recv() => match outgoing {
@@ -207,6 +266,8 @@ async fn stream_to_client(
                 None => break None,
             },
         };
+        // Data waits for the client from now on: the time it read nothing before does not count.
+        clock.tick();
         // Send what is queued in one go, but stay ready to be kicked or stopped while the client is slow.
         let write = async {
             sink.feed(to_message(first)).await?;
@@ -222,6 +283,7 @@ async fn stream_to_client(
             biased;
             reason = kicked.wait() => break Some(reason),
             _ = shutdown.wait() => break Some(CloseReason::Shutdown),
+            _ = clock.stalled(config.stall_timeout) => break Some(stalled.clone()),
             written = write => written,
         };
         if let Err(e) = written {
@@ -229,30 +291,74 @@ async fn stream_to_client(
         }
     };
     match close {
-        Some(reason) => {
-            // What is still queued will never be sent: free it now, and send the close frame next. It follows only
-            // the bytes already on their way (the WebSocket write buffer and the socket's), which a slow client
-            // gets first, so give it time to read them.
-            queue.discard_queued();
-            let wait = match reason {
-                CloseReason::TooSlow { .. } => SLOW_CLOSE_TIMEOUT,
-                _ => CLOSE_TIMEOUT,
-            };
-            let frame = CloseFrame {
-                code: CloseCode::from(reason.code()),
-                reason: reason.to_string().into(),
-            };
-            match tokio::time::timeout(wait, sink.send(Message::Close(Some(frame)))).await {
-                Ok(Ok(())) => format!("closed by the relay ({reason})"),
-                Ok(Err(e)) => format!("closed by the relay ({reason}); the close frame failed ({e})"),
-                Err(_) => format!(
-                    "closed by the relay ({reason}); the client did not read up to the close frame within {} s",
-                    wait.as_secs()
-                ),
-            }
-        }
+        Some(reason) => close_client(sink, incoming, queue, reason, config.close_timeout).await,
         None => "the client closed the connection".to_string(),
     }
+}
+
+/// Closes a client the relay is done with: throws its queue away, sends the close frame, and waits up to
+/// `timeout` for the client to read up to it and answer. A client that does not is reset, so the kernel frees the
+/// data it still holds for it. Returns how it ended, for the log.
+async fn close_client(
+    mut sink: SplitSink<Stream, Message>,
+    mut incoming: SplitStream<Stream>,
+    mut queue: ClientQueue,
+    mut reason: CloseReason,
+    timeout: Duration,
+) -> String {
+    let deadline = Instant::now() + timeout;
+    let discarded = queue.discard_queued();
+    if let CloseReason::Stalled { dropped, .. } = &mut reason {
+        *dropped = discarded;
+        queue.count_stalled(discarded);
+        tracing::warn!(
+            client = queue.id(),
+            "closing a client that stopped reading: {reason}"
+        );
+    }
+    let frame = CloseFrame {
+        code: CloseCode::from(reason.code()),
+        reason: close_reason_text(&reason).into(),
+    };
+    // The close frame follows only the bytes already on their way (the WebSocket write buffer and the socket's),
+    // which a slow client reads first.
+    let end = match tokio::time::timeout_at(deadline, sink.send(Message::Close(Some(frame)))).await
+    {
+        Ok(Ok(())) => match tokio::time::timeout_at(deadline, answered(&mut incoming)).await {
+            Ok(()) => return format!("closed by the relay ({reason})"),
+            Err(_) => "the client did not answer the close frame",
+        },
+        Ok(Err(WsError::Io(_) | WsError::ConnectionClosed | WsError::AlreadyClosed)) => {
+            return format!("closed by the relay ({reason}); the client was gone");
+        }
+        Ok(Err(_)) => "the close frame could not be sent",
+        Err(_) => "the client did not read up to the close frame",
+    };
+    if let Ok(ws) = sink.reunite(incoming) {
+        socket::abort_on_close(ws.get_ref().get_ref());
+    }
+    format!(
+        "closed by the relay ({reason}); {end} within {} ms, so the connection was reset",
+        timeout.as_millis()
+    )
+}
+
+/// Completes when the client has answered the relay's close frame (or left).
+async fn answered(incoming: &mut SplitStream<Stream>) {
+    while let Some(Ok(_)) = incoming.next().await {}
+}
+
+/// The reason text of the close frame, cut to what a close frame can carry (at a character boundary).
+fn close_reason_text(reason: &CloseReason) -> String {
+    let mut text = reason.to_string();
+    if text.len() > MAX_CLOSE_REASON_BYTES {
+        let mut end = MAX_CLOSE_REASON_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 fn to_message(outgoing: Outgoing) -> Message {

@@ -125,6 +125,7 @@ async fn a_client_that_stops_reading_gets_a_1008_close_while_another_gets_everyt
         let queue_limit = 1024 * 1024;
         let config = RelayConfig {
             client_queue_bytes: queue_limit,
+            max_line_bytes: 64 * 1024,
             ..relay_config(source.addr())
         };
         let (relay, _stop) = start_relay(config).await;
@@ -589,6 +590,11 @@ fn help_explains_every_flag() {
                 "--listen",
                 "--allow-origin",
                 "--max-clients",
+                "--max-clients-per-ip",
+                "--max-handshakes",
+                "--stall-ms",
+                "--close-timeout-ms",
+                "--send-buffer-bytes",
                 "--tee",
                 "--demo",
                 "--demo-rate",

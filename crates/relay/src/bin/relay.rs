@@ -37,6 +37,31 @@ struct Args {
     #[arg(long, default_value_t = 64, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     max_clients: u32,
 
+    /// The most WebSocket clients at once from one IP address (one machine), so one machine cannot take every slot;
+    /// more get HTTP 429. Clients on this machine that connect to 127.0.0.1 all come from 127.0.0.1: one address.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_clients_per_ip: u32,
+
+    /// The most connections at once that have not sent their request yet (half-open); one more closes the oldest,
+    /// so a flood of them cannot keep real clients out or use up the process's file descriptors.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_handshakes: u32,
+
+    /// A WebSocket client that takes no byte for this many milliseconds while data waits for it is closed (code
+    /// 1008), long before --client-queue-bytes fill up.
+    #[arg(long, default_value_t = 10_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    stall_ms: u64,
+
+    /// Milliseconds a closed client has to read up to its close frame and answer it before its connection is
+    /// reset (so the kernel frees what it holds for it); also the bound on every goodbye at shutdown.
+    #[arg(long, default_value_t = 5_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    close_timeout_ms: u64,
+
+    /// Kernel send buffer of each WebSocket connection (SO_SNDBUF; Linux doubles it), which bounds what the kernel
+    /// holds for a client that does not read.
+    #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..=(1u64 << 30)))]
+    send_buffer_bytes: u64,
+
     /// Also re-serve every line as plain TCP on this address (host:port), for a real PySpark socketTextStream.
     #[arg(long, value_name = "ADDR")]
     tee: Option<String>,
@@ -63,7 +88,8 @@ struct Args {
     #[arg(long, default_value_t = 0, value_name = "MS")]
     max_delay_ms: u64,
 
-    /// A client whose unsent data grows past this many bytes is closed (code 1008) so memory stays bounded.
+    /// A client whose unsent data grows past this many bytes is closed (code 1008) so memory stays bounded. Must
+    /// be at least twice --max-line-bytes and --frame-bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=(1u64 << 40)))]
     client_queue_bytes: u64,
 
@@ -109,6 +135,11 @@ async fn main() -> ExitCode {
         tee: args.tee,
         allow_origins: args.allow_origin,
         max_clients: args.max_clients as usize,
+        max_clients_per_ip: args.max_clients_per_ip as usize,
+        max_handshakes: args.max_handshakes as usize,
+        stall_timeout: Duration::from_millis(args.stall_ms),
+        close_timeout: Duration::from_millis(args.close_timeout_ms),
+        send_buffer_bytes: usize::try_from(args.send_buffer_bytes).unwrap_or(usize::MAX),
         max_line_bytes: usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX),
         frame_bytes: usize::try_from(args.frame_bytes).unwrap_or(usize::MAX),
         max_delay: Duration::from_millis(args.max_delay_ms),
@@ -119,6 +150,10 @@ async fn main() -> ExitCode {
         demo_rate: args.demo_rate,
         serve: args.serve,
     };
+    if let Err(e) = config.validate() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let (trigger, shutdown) = shutdown::channel();
     let relay = match Relay::start(config.clone(), shutdown).await {
         Ok(relay) => relay,
@@ -148,11 +183,13 @@ async fn main() -> ExitCode {
     tracing::info!("shutting down (Ctrl-C)");
     trigger.trigger();
     let hub = relay.hub().clone();
-    if tokio::time::timeout(Duration::from_secs(3), relay.wait())
-        .await
-        .is_err()
-    {
-        tracing::warn!("some connections did not close within 3 s; exiting anyway");
+    // Every goodbye is bounded by --close-timeout-ms; the extra second is for the tasks to notice and finish.
+    let grace = config.close_timeout + Duration::from_secs(1);
+    if tokio::time::timeout(grace, relay.wait()).await.is_err() {
+        tracing::warn!(
+            "some connections did not close within {} ms; exiting anyway",
+            grace.as_millis()
+        );
     }
     let c = hub.counters();
     use std::sync::atomic::Ordering::Relaxed;

@@ -226,6 +226,11 @@ impl Program {
         line
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends Ctrl-C (SIGINT) and waits, bounded, for the exit status.
     pub async fn interrupt(mut self) -> std::process::ExitStatus {
         let ok = Command::new("kill")
@@ -369,4 +374,94 @@ pub fn parse_reply(bytes: &[u8]) -> HttpReply {
     };
     assert_eq!(reply.header("connection"), Some("close"));
     reply
+}
+
+/// A WebSocket client from `local_ip` (any address of 127.0.0.0/8 reaches the relay on 127.0.0.1, and the relay
+/// sees it as another machine) whose socket receives into a buffer of about `recv_buffer` bytes: a client that
+/// stops reading then makes the relay's writes block soon. The hello status is left unread.
+pub async fn connect_from(
+    addr: SocketAddr,
+    local_ip: &str,
+    recv_buffer: u32,
+) -> Result<WebSocketStream<TcpStream>, WsError> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(recv_buffer).unwrap();
+    socket
+        .bind(SocketAddr::new(local_ip.parse().unwrap(), 0))
+        .unwrap();
+    let stream = step("a TCP connection", socket.connect(addr))
+        .await
+        .unwrap();
+    step(
+        "a WebSocket handshake",
+        tokio_tungstenite::client_async(format!("ws://{addr}/ws"), stream),
+    )
+    .await
+    .map(|(ws, _)| ws)
+}
+
+/// How a client's stream ended after it had stopped reading: the data lines it got on the way, and the close
+/// frame, or the error that ended it.
+pub async fn drain<S>(ws: &mut WebSocketStream<S>) -> (usize, Result<Option<CloseFrame>, WsError>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut lines = 0;
+    loop {
+        match step("the stream to end", ws.next()).await {
+            Some(Ok(Message::Binary(data))) => {
+                lines += data.iter().filter(|&&b| b == b'\n').count()
+            }
+            Some(Ok(Message::Close(frame))) => return (lines, Ok(frame)),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return (lines, Err(e)),
+            None => return (lines, Err(WsError::ConnectionClosed)),
+        }
+    }
+}
+
+/// Waits until `done` holds, looking every 10 ms.
+pub async fn until(what: &str, done: impl Fn() -> bool) {
+    step(what, async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+}
+
+/// Bytes the kernel holds, unsent or unacknowledged, on the TCP socket from `local` to `remote` (the `tx_queue`
+/// column of /proc/net/tcp); `None` if there is no such socket.
+pub fn tcp_send_queue(local: SocketAddr, remote: SocketAddr) -> Option<u64> {
+    let hex = |a: SocketAddr| match a {
+        SocketAddr::V4(v4) => format!(
+            "{:08X}:{:04X}",
+            u32::from_le_bytes(v4.ip().octets()),
+            v4.port()
+        ),
+        SocketAddr::V6(_) => panic!("IPv4 only"),
+    };
+    let (local, remote) = (hex(local), hex(remote));
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table.lines().skip(1).find_map(|row| {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        if cols.get(1) == Some(&local.as_str()) && cols.get(2) == Some(&remote.as_str()) {
+            let tx = cols.get(4)?.split(':').next()?;
+            u64::from_str_radix(tx, 16).ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// The lines `"{seq:09} xxx…"` of `len` bytes with their `\n`, numbered from `first`, `count` of them.
+pub fn numbered_lines(first: u64, count: u64, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(count as usize * len);
+    for seq in first..first + count {
+        let start = out.len();
+        out.extend_from_slice(format!("{seq:09} ").as_bytes());
+        out.resize(start + len - 1, b'x');
+        out.push(b'\n');
+    }
+    out
 }
