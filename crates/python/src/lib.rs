@@ -9,12 +9,23 @@
 //! Values are records of the engine's streams, so [`Value`] implements the
 //! engine's `PyRepr`, `PyHash`, serde (checkpoints) and `Eq`/`Hash`.
 
+pub mod ast;
+mod builtins;
+mod code;
+mod compile;
 pub mod error;
+mod eval;
 pub mod format;
+mod interp;
+pub mod lexer;
+mod methods;
 pub mod native;
 pub mod number;
+mod ops;
+pub mod parser;
 pub mod value;
 
+pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use error::{PyError, TraceEntry};
 pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
 pub use value::{Dict, Value};
