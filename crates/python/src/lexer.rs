@@ -93,8 +93,26 @@ struct Lexer<'a> {
     brackets: Vec<(char, u32, u32)>,
 }
 
+/// A bracket left open at the end of the source: the character, its line and column.
+pub type Unclosed = Option<(char, u32, u32)>;
+
+/// `'(' was never closed`, at the bracket.
+pub(crate) fn never_closed(src: &str, (open, line, col): (char, u32, u32)) -> PyError {
+    syntax_error("SyntaxError", &format!("'{open}' was never closed"), src, line, col)
+}
+
 /// Splits `src` into tokens, or returns CPython's tokenizer error.
 pub fn tokenize(src: &str) -> Result<Vec<Token>, PyError> {
+    let (tokens, unclosed) = tokenize_open(src)?;
+    match unclosed {
+        Some(b) => Err(never_closed(src, b)),
+        None => Ok(tokens),
+    }
+}
+
+/// Splits `src` into tokens, also when a bracket is left open (the parser
+/// decides, as CPython does, whether that or its own error is reported).
+pub fn tokenize_open(src: &str) -> Result<(Vec<Token>, Unclosed), PyError> {
     let mut lx = Lexer {
         src,
         chars: src.chars().collect(),
@@ -106,7 +124,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, PyError> {
         brackets: Vec::new(),
     };
     lx.run()?;
-    Ok(lx.tokens)
+    Ok((lx.tokens, lx.brackets.last().copied()))
 }
 
 impl Lexer<'_> {
@@ -134,6 +152,16 @@ impl Lexer<'_> {
             end_line: self.line,
             end_col: self.col(),
         });
+    }
+
+    /// The line CPython reports the end of the source at: a final line end
+    /// does not start a new line.
+    fn eof_line(&self) -> u32 {
+        if self.src.ends_with('\n') && self.line > 1 {
+            self.line - 1
+        } else {
+            self.line
+        }
     }
 
     fn newline(&mut self) {
@@ -212,14 +240,6 @@ impl Lexer<'_> {
                 _ => self.operator(line, col)?,
             }
         }
-        if let Some(&(open, line, col)) = self.brackets.last() {
-            return Err(self.err(
-                "SyntaxError",
-                &format!("'{open}' was never closed"),
-                line,
-                col,
-            ));
-        }
         let (line, col) = (self.line, self.col());
         if !matches!(
             self.tokens.last().map(|t| &t.tok),
@@ -227,11 +247,12 @@ impl Lexer<'_> {
         ) {
             self.push(Tok::Newline, line, col);
         }
+        let eof = self.eof_line();
         while self.indents.len() > 1 {
             self.indents.pop();
-            self.push(Tok::Dedent, line, 0);
+            self.push(Tok::Dedent, eof, 0);
         }
-        self.push(Tok::End, line, 0);
+        self.push(Tok::End, eof, 0);
         Ok(())
     }
 
@@ -368,7 +389,7 @@ impl Lexer<'_> {
                     8 => "octal",
                     _ => "binary",
                 };
-                return Err(invalid(self, &format!("invalid {name} literal")));
+                return Err(self.err("SyntaxError", &format!("invalid {name} literal"), line, col + 1));
             }
             match i64::from_str_radix(&digits, radix) {
                 Ok(v) => Tok::Int(v),
@@ -458,7 +479,7 @@ impl Lexer<'_> {
                 let message = if triple {
                     format!(
                         "unterminated triple-quoted string literal (detected at line {})",
-                        self.line
+                        self.eof_line()
                     )
                 } else {
                     format!("unterminated string literal (detected at line {})", self.line)

@@ -4,7 +4,7 @@
 
 use crate::ast::*;
 use crate::error::PyError;
-use crate::lexer::{syntax_error, tokenize, Tok, Token};
+use crate::lexer::{never_closed, syntax_error, tokenize, tokenize_open, Tok, Token};
 use crate::number::ArithOp;
 use crate::value::Value;
 
@@ -35,7 +35,7 @@ pub(crate) fn not_supported(construct: &str, src: &str, line: u32, col: u32) -> 
 
 /// Parses a module.
 pub fn parse_module(src: &str) -> Result<Vec<Stmt>, PyError> {
-    let tokens = tokenize(src)?;
+    let (tokens, unclosed) = tokenize_open(src)?;
     let mut p = Parser {
         src,
         tokens,
@@ -49,9 +49,24 @@ pub fn parse_module(src: &str) -> Result<Vec<Stmt>, PyError> {
             p.pos += 1;
             continue;
         }
-        body.extend(p.statement()?);
+        match p.statement() {
+            Ok(stmts) => body.extend(stmts),
+            // CPython blames an unclosed bracket when the parser, failing, had
+            // read up to the end of the source or a later line than the bracket.
+            Err(e) => {
+                return Err(match unclosed {
+                    Some(b) if p.at(&Tok::End) || p.tok().line > b.1 => {
+                        never_closed(src, b)
+                    }
+                    _ => e,
+                })
+            }
+        }
     }
-    Ok(body)
+    match unclosed {
+        Some(b) => Err(never_closed(src, b)),
+        None => Ok(body),
+    }
 }
 
 /// Parses one expression (the whole source), as `eval` does.
