@@ -63,6 +63,28 @@ impl Native for TypeObj {
         construct(self.name, rt, args)
     }
 
+    /// `str.lower`: the method, called with its receiver first.
+    fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
+        let sample = match self.name {
+            "str" => Value::str(""),
+            "list" => Value::list(Vec::new()),
+            "dict" => Value::Dict(Rc::default()),
+            "set" => Value::Set(Rc::default()),
+            _ => return None,
+        };
+        crate::methods::bound_method(&sample, name)?;
+        let (owner, method) = (self.name, name.to_string());
+        Some(NativeFn::value(name, move |rt, mut args| {
+            if args.positional.is_empty() || args.positional[0].type_name() != owner {
+                return Err(PyError::type_error(format!(
+                    "unbound method {owner}.{method}() needs an argument"
+                )));
+            }
+            let recv = args.positional.remove(0);
+            crate::methods::call_method(&**rt, &recv, &method, args)
+        }))
+    }
+
     fn repr(&self) -> String {
         format!("<class '{}'>", self.name)
     }

@@ -270,19 +270,7 @@ impl Interp {
                 }
                 return self.block(orelse, f);
             }
-            StK::For(target, iter, body, orelse) => {
-                let iterable = self.eval(iter, f)?;
-                let mut it = ops::iterate(&iterable)?;
-                while let Some(item) = it.next_item() {
-                    self.assign(target, item, f)?;
-                    match self.block(body, f)? {
-                        Flow::Break => return Ok(Flow::Next),
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Next | Flow::Continue => {}
-                    }
-                }
-                return self.block(orelse, f);
-            }
+            StK::For(target, iter, body, orelse) => return self.for_loop(target, iter, body, orelse, f),
             StK::Return(value) => {
                 let v = match value {
                     Some(e) => self.eval(e, f)?,
@@ -293,6 +281,29 @@ impl Interp {
             StK::Pass => {}
             StK::Break => return Ok(Flow::Break),
             StK::Continue => return Ok(Flow::Continue),
+            StK::Import { .. } | StK::ImportFrom(..) => self.import(&s.kind, f)?,
+        }
+        Ok(Flow::Next)
+    }
+
+    #[inline(never)]
+    fn for_loop(&self, target: &Target, iter: &Ex, body: &[St], orelse: &[St], f: &mut Frame) -> R<Flow> {
+        let iterable = self.eval(iter, f)?;
+        let mut it = ops::iterate(&iterable)?;
+        while let Some(item) = it.next_item() {
+            self.assign(target, item, f)?;
+            match self.block(body, f)? {
+                Flow::Break => return Ok(Flow::Next),
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Next | Flow::Continue => {}
+            }
+        }
+        self.block(orelse, f)
+    }
+
+    #[inline(never)]
+    fn import(&self, kind: &StK, f: &mut Frame) -> R<()> {
+        match kind {
             StK::Import { module, top, var } => {
                 let m = self.host.import(module)?;
                 let bound = if *top && module.contains('.') {
@@ -318,10 +329,12 @@ impl Interp {
                     self.store(*var, v, f);
                 }
             }
+            _ => {}
         }
-        Ok(Flow::Next)
+        Ok(())
     }
 
+    #[inline(never)]
     fn aug_assign(&self, target: &Target, op: ArithOp, value: &Ex, f: &mut Frame) -> R<()> {
         match target {
             Target::Var(var) => {
@@ -448,23 +461,7 @@ impl Interp {
             ExK::BigInt => return Err(ops::overflow()),
             ExK::Tuple(items) => Value::tuple(self.eval_all(items, f)?),
             ExK::List(items) => Value::list(self.eval_all(items, f)?),
-            ExK::Set(items) => {
-                let mut set = Dict::with_capacity(items.len());
-                for i in items {
-                    let v = ops::hashable(self.eval(i, f)?)?;
-                    set.insert(v, Value::None);
-                }
-                Value::Set(Rc::new(RefCell::new(set)))
-            }
-            ExK::Dict(pairs) => {
-                let mut d = Dict::with_capacity(pairs.len());
-                for (k, v) in pairs {
-                    let k = ops::hashable(self.eval(k, f)?)?;
-                    let v = self.eval(v, f)?;
-                    d.insert(k, v);
-                }
-                Value::Dict(Rc::new(RefCell::new(d)))
-            }
+            ExK::Set(_) | ExK::Dict(_) => return self.display(&e.kind, items_of(&e.kind), f),
             ExK::Binary(op, a, b) => {
                 let a = self.eval(a, f)?;
                 let b = self.eval(b, f)?;
@@ -511,56 +508,15 @@ impl Interp {
                 }
             }
             ExK::Function(code, defaults, captures) => {
-                let defaults = self.eval_all(defaults, f)?;
-                let closure = captures
-                    .iter()
-                    .map(|c| match c {
-                        Capture::Cell(i) => f.cells[*i as usize].clone(),
-                        Capture::Free(i) => f.closure[*i as usize].clone(),
-                    })
-                    .collect();
-                Value::Native(Rc::new(Function {
-                    code: code.clone(),
-                    defaults,
-                    closure,
-                    interp: self.me.clone(),
-                }))
+                return self.make_function(code, defaults, captures, f)
             }
-            ExK::Call(func, args) => {
-                let func = self.eval(func, f)?;
-                if let Value::Native(n) = &func {
-                    if let Some(function) = n.as_any().downcast_ref::<Function>() {
-                        let code = &function.code;
-                        if code.params.len() == args.len() {
-                            let mut locals = Vec::with_capacity(code.local_names.len());
-                            for a in args {
-                                locals.push(Some(self.eval(a, f)?));
-                            }
-                            locals.resize(code.local_names.len(), None);
-                            return self.run(function, locals);
-                        }
-                    }
-                }
-                let args = Args::positional(self.eval_all(args, f)?);
-                return self.call_value(&func, args);
-            }
+            ExK::Call(func, args) => return self.call_positional(func, args, f),
             ExK::CallArgs(func, args) => {
                 let func = self.eval(func, f)?;
                 let args = self.args(args, f)?;
                 return self.call_value(&func, args);
             }
-            ExK::CallMethod(obj, name, args) => {
-                let obj = self.eval(obj, f)?;
-                let args = self.args(args, f)?;
-                if let Value::Native(n) = &obj {
-                    let method = n
-                        .clone()
-                        .get_attr(name)
-                        .ok_or_else(|| no_attribute(&obj, name))?;
-                    return self.call_value(&method, args);
-                }
-                return crate::methods::call_method(self, &obj, name, args);
-            }
+            ExK::CallMethod(obj, name, args) => return self.call_method(obj, name, args, f),
             ExK::Attr(obj, name) => {
                 let obj = self.eval(obj, f)?;
                 return self.getattr(&obj, name);
@@ -570,19 +526,92 @@ impl Interp {
                 let index = self.eval(index, f)?;
                 return ops::getitem(&obj, &index);
             }
-            ExK::Slice(obj, bounds) => {
-                let obj = self.eval(obj, f)?;
-                let mut b = [Value::None, Value::None, Value::None];
-                for (slot, e) in b.iter_mut().zip(bounds) {
-                    if let Some(e) = e {
-                        *slot = self.eval(e, f)?;
-                    }
-                }
-                return ops::slice(&obj, &b[0], &b[1], &b[2]);
-            }
+            ExK::Slice(obj, bounds) => return self.slice(obj, bounds, f),
             ExK::FString(parts) => Value::str(&self.fstring(parts, f)?),
             ExK::Comp(comp) => return self.comprehension(comp, f),
         })
+    }
+
+    #[inline(never)]
+    fn display(&self, kind: &ExK, items: &[Ex], f: &mut Frame) -> R<Value> {
+        match kind {
+            ExK::Dict(pairs) => {
+                let mut d = Dict::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    let k = ops::hashable(self.eval(k, f)?)?;
+                    let v = self.eval(v, f)?;
+                    d.insert(k, v);
+                }
+                Ok(Value::Dict(Rc::new(RefCell::new(d))))
+            }
+            _ => {
+                let mut set = Dict::with_capacity(items.len());
+                for i in items {
+                    let v = ops::hashable(self.eval(i, f)?)?;
+                    set.insert(v, Value::None);
+                }
+                Ok(Value::Set(Rc::new(RefCell::new(set))))
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn make_function(
+        &self,
+        code: &Rc<Code>,
+        defaults: &[Ex],
+        captures: &[Capture],
+        f: &mut Frame,
+    ) -> R<Value> {
+        let defaults = self.eval_all(defaults, f)?;
+        let closure = captures
+            .iter()
+            .map(|c| match c {
+                Capture::Cell(i) => f.cells[*i as usize].clone(),
+                Capture::Free(i) => f.closure[*i as usize].clone(),
+            })
+            .collect();
+        Ok(Value::Native(Rc::new(Function {
+            code: code.clone(),
+            defaults,
+            closure,
+            interp: self.me.clone(),
+        })))
+    }
+
+    /// `func(a, b)`: a Python function's frame is filled straight from the arguments.
+    #[inline(never)]
+    fn call_positional(&self, func: &Ex, args: &[Ex], f: &mut Frame) -> R<Value> {
+        let func = self.eval(func, f)?;
+        if let Value::Native(n) = &func {
+            if let Some(function) = n.as_any().downcast_ref::<Function>() {
+                let code = &function.code;
+                if code.params.len() == args.len() {
+                    let mut locals = Vec::with_capacity(code.local_names.len());
+                    for a in args {
+                        locals.push(Some(self.eval(a, f)?));
+                    }
+                    locals.resize(code.local_names.len(), None);
+                    return self.run(function, locals);
+                }
+            }
+        }
+        let args = Args::positional(self.eval_all(args, f)?);
+        self.call_value(&func, args)
+    }
+
+    #[inline(never)]
+    fn call_method(&self, obj: &Ex, name: &str, args: &[CArg], f: &mut Frame) -> R<Value> {
+        let obj = self.eval(obj, f)?;
+        let args = self.args(args, f)?;
+        if let Value::Native(n) = &obj {
+            let method = n
+                .clone()
+                .get_attr(name)
+                .ok_or_else(|| no_attribute(&obj, name))?;
+            return self.call_value(&method, args);
+        }
+        crate::methods::call_method(self, &obj, name, args)
     }
 
     fn eval_all(&self, items: &[Ex], f: &mut Frame) -> R<Vec<Value>> {
@@ -627,6 +656,19 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
+    fn slice(&self, obj: &Ex, bounds: &[Option<Box<Ex>>; 3], f: &mut Frame) -> R<Value> {
+        let obj = self.eval(obj, f)?;
+        let mut b = [Value::None, Value::None, Value::None];
+        for (slot, e) in b.iter_mut().zip(bounds) {
+            if let Some(e) = e {
+                *slot = self.eval(e, f)?;
+            }
+        }
+        ops::slice(&obj, &b[0], &b[1], &b[2])
+    }
+
+    #[inline(never)]
     fn fstring(&self, parts: &[CFPart], f: &mut Frame) -> R<String> {
         let mut out = String::new();
         for p in parts {
@@ -651,6 +693,7 @@ impl Interp {
         Ok(out)
     }
 
+    #[inline(never)]
     fn comprehension(&self, comp: &Comp, f: &mut Frame) -> R<Value> {
         let mut out = CompOut::new(comp.kind);
         self.clauses(comp, 0, &mut out, f)?;
@@ -680,6 +723,13 @@ impl Interp {
             self.clauses(comp, at + 1, out, f)?;
         }
         Ok(())
+    }
+}
+
+fn items_of(kind: &ExK) -> &[Ex] {
+    match kind {
+        ExK::Set(items) => items,
+        _ => &[],
     }
 }
 

@@ -174,8 +174,9 @@ impl Lexer<'_> {
         let mut at_line_start = true;
         loop {
             if at_line_start && self.brackets.is_empty() {
-                at_line_start = false;
-                if self.indentation()? {
+                // A blank or comment-only line leaves the next one at a line start.
+                at_line_start = self.indentation()?;
+                if at_line_start {
                     continue;
                 }
             }
