@@ -22,8 +22,26 @@ const TYPES: &[&str] = &[
 
 /// The builtin functions (after the types in the builtins table).
 const FUNCTIONS: &[&str] = &[
-    "len", "sum", "min", "max", "abs", "sorted", "reversed", "enumerate", "zip", "round", "print",
-    "repr", "isinstance", "type", "any", "all", "map", "filter", "ord", "chr",
+    "len",
+    "sum",
+    "min",
+    "max",
+    "abs",
+    "sorted",
+    "reversed",
+    "enumerate",
+    "zip",
+    "round",
+    "print",
+    "repr",
+    "isinstance",
+    "type",
+    "any",
+    "all",
+    "map",
+    "filter",
+    "ord",
+    "chr",
 ];
 
 /// The index of builtin `name` in the builtins table.
@@ -298,7 +316,9 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
         "map" => {
             no_keywords(name, &args)?;
             if args.positional.len() < 2 {
-                return Err(PyError::type_error("map() must have at least two arguments."));
+                return Err(PyError::type_error(
+                    "map() must have at least two arguments.",
+                ));
             }
             let f = &args.positional[0];
             let columns = args.positional[1..]
@@ -352,7 +372,10 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
                 .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
                 .ok_or_else(|| PyError::value_error("chr() arg not in range(0x110000)"))
         }
-        _ => Err(PyError::new("NameError", format!("name '{name}' is not defined"))),
+        _ => Err(PyError::new(
+            "NameError",
+            format!("name '{name}' is not defined"),
+        )),
     }
 }
 
@@ -455,14 +478,18 @@ fn min_max(name: &str, rt: &Runtime, args: Args) -> R<Value> {
     }
     match best {
         Some((_, v)) => Ok(v),
-        None => default.ok_or_else(|| {
-            PyError::value_error(format!("{name}() arg is an empty sequence"))
-        }),
+        None => default
+            .ok_or_else(|| PyError::value_error(format!("{name}() arg is an empty sequence"))),
     }
 }
 
 /// Sorts `items` as `list.sort(key=..., reverse=...)` does (stable, `<` only).
-pub(crate) fn sort_with(rt: &dyn crate::native::Caller, items: Vec<Value>, args: &Args, name: &str) -> R<Vec<Value>> {
+pub(crate) fn sort_with(
+    rt: &dyn crate::native::Caller,
+    items: Vec<Value>,
+    args: &Args,
+    name: &str,
+) -> R<Vec<Value>> {
     if !args.positional.is_empty() {
         return Err(PyError::type_error(format!(
             "{name}() takes no positional arguments"
@@ -566,7 +593,9 @@ fn isinstance(x: &Value, types: &Value) -> R<bool> {
             Ok(false)
         }
         Value::Native(n) => match n.as_any().downcast_ref::<TypeObj>() {
-            Some(t) => Ok(x.type_name() == t.name || (t.name == "int" && matches!(x, Value::Bool(_)))),
+            Some(t) => {
+                Ok(x.type_name() == t.name || (t.name == "int" && matches!(x, Value::Bool(_))))
+            }
             None => Err(isinstance_error()),
         },
         _ => Err(isinstance_error()),
@@ -588,7 +617,9 @@ fn construct(name: &str, rt: &Runtime, args: Args) -> R<Value> {
             (Some(Value::Str(text)), Some(base)) => {
                 let base = as_int(base).ok_or_else(|| not_integer(base))?;
                 if !(base == 0 || (2..=36).contains(&base)) {
-                    return Err(PyError::value_error("int() base must be >= 2 and <= 36, or 0"));
+                    return Err(PyError::value_error(
+                        "int() base must be >= 2 and <= 36, or 0",
+                    ));
                 }
                 parse_int(text, base as u32)
             }
@@ -657,7 +688,9 @@ fn construct(name: &str, rt: &Runtime, args: Args) -> R<Value> {
                 ))),
             }
         }
-        _ => Err(PyError::type_error(format!("cannot create '{name}' instances"))),
+        _ => Err(PyError::type_error(format!(
+            "cannot create '{name}' instances"
+        ))),
     }
 }
 
@@ -765,7 +798,9 @@ fn parse_int(text: &str, base: u32) -> R<Value> {
     }
     let magnitude = i128::from_str_radix(&clean, base).map_err(|_| ops::overflow())?;
     let v = if negative { -magnitude } else { magnitude };
-    i64::try_from(v).map(Value::Int).map_err(|_| ops::overflow())
+    i64::try_from(v)
+        .map(Value::Int)
+        .map_err(|_| ops::overflow())
 }
 
 /// `float(x)`.
@@ -788,7 +823,10 @@ pub(crate) fn to_float(x: &Value) -> R<f64> {
                 "inf" | "infinity" | "nan"
             );
             if t.len() - body.len() > 1
-                || (!named && !body.chars().all(|c| c.is_ascii_digit() || "._eE+-".contains(c)))
+                || (!named
+                    && !body
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "._eE+-".contains(c)))
             {
                 return Err(invalid());
             }
@@ -810,7 +848,9 @@ fn round(x: &Value, ndigits: Option<&Value>) -> R<Value> {
     };
     match (x, digits) {
         (Value::Int(_) | Value::Bool(_), None) => Ok(Value::Int(as_int(x).unwrap_or(0))),
-        (Value::Int(_) | Value::Bool(_), Some(d)) if d >= 0 => Ok(Value::Int(as_int(x).unwrap_or(0))),
+        (Value::Int(_) | Value::Bool(_), Some(d)) if d >= 0 => {
+            Ok(Value::Int(as_int(x).unwrap_or(0)))
+        }
         (Value::Int(_) | Value::Bool(_), Some(d)) => {
             let i = as_int(x).unwrap_or(0) as i128;
             if d < -18 {
@@ -823,7 +863,9 @@ fn round(x: &Value, ndigits: Option<&Value>) -> R<Value> {
                 std::cmp::Ordering::Equal if q % 2 != 0 => q + 1,
                 _ => q,
             };
-            i64::try_from(q * unit).map(Value::Int).map_err(|_| ops::overflow())
+            i64::try_from(q * unit)
+                .map(Value::Int)
+                .map_err(|_| ops::overflow())
         }
         (Value::Float(f), None) => float_to_int(f.round_ties_even()),
         (Value::Float(f), Some(d)) => {

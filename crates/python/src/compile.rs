@@ -42,7 +42,10 @@ pub(crate) fn compile_module(
     children_free(body, &mut captured);
     c.scopes.push(Scope::new(true, captured));
     let stmts = c.block(body)?;
-    let scope = c.scopes.pop().unwrap_or_else(|| Scope::new(true, HashSet::new()));
+    let scope = c
+        .scopes
+        .pop()
+        .unwrap_or_else(|| Scope::new(true, HashSet::new()));
     let code = Rc::new(scope.into_code("<module>".into(), Vec::new(), Vec::new(), stmts));
     Ok(Module {
         code,
@@ -295,7 +298,14 @@ impl Compiler<'_> {
                     .map(|i| self.target(i))
                     .collect::<Result<_, _>>()?,
             ),
-            _ => return Err(not_supported("this assignment target", self.src, t.line, t.col)),
+            _ => {
+                return Err(not_supported(
+                    "this assignment target",
+                    self.src,
+                    t.line,
+                    t.col,
+                ))
+            }
         })
     }
 
@@ -332,7 +342,10 @@ impl Compiler<'_> {
         }
         self.scopes.push(scope);
         let body = self.block(&def.body);
-        let scope = self.scopes.pop().unwrap_or_else(|| Scope::new(false, HashSet::new()));
+        let scope = self
+            .scopes
+            .pop()
+            .unwrap_or_else(|| Scope::new(false, HashSet::new()));
         let captures: Vec<Capture> = scope.free.iter().map(|(_, c)| *c).collect();
         let params = def.params.iter().map(|p| p.as_str().into()).collect();
         let code = scope.into_code(def.name.as_str().into(), params, param_cells, body?);
@@ -442,10 +455,17 @@ impl Compiler<'_> {
                 _ => ExK::Subscript(self.boxed(obj)?, self.boxed(index)?),
             },
             ExprKind::Slice(..) => {
-                return Err(not_supported("slices inside tuples", self.src, e.line, e.col))
+                return Err(not_supported(
+                    "slices inside tuples",
+                    self.src,
+                    e.line,
+                    e.col,
+                ))
             }
             ExprKind::FString(parts) => ExK::FString(self.fparts(parts)?),
-            ExprKind::Comprehension(kind, clauses) => ExK::Comp(Box::new(self.comprehension(kind, clauses)?)),
+            ExprKind::Comprehension(kind, clauses) => {
+                ExK::Comp(Box::new(self.comprehension(kind, clauses)?))
+            }
         };
         Ok(Ex { kind, line: e.line })
     }
@@ -466,7 +486,11 @@ impl Compiler<'_> {
             .collect()
     }
 
-    fn comprehension(&mut self, kind: &CompKind, clauses: &[Comprehension]) -> Result<Comp, PyError> {
+    fn comprehension(
+        &mut self,
+        kind: &CompKind,
+        clauses: &[Comprehension],
+    ) -> Result<Comp, PyError> {
         let first_iter = match clauses.first() {
             Some(c) => self.expr(&c.iter)?,
             None => return Err(self.error("invalid syntax", 1)),
@@ -530,11 +554,7 @@ fn constants(items: &[Ex]) -> Option<Vec<Value>> {
 /// The names a target binds.
 fn target_names(t: &Expr, out: &mut Vec<String>) {
     match &t.kind {
-        ExprKind::Name(n) => {
-            if !out.contains(n) {
-                out.push(n.clone())
-            }
-        }
+        ExprKind::Name(n) if !out.contains(n) => out.push(n.clone()),
         ExprKind::Tuple(items) | ExprKind::List(items) => {
             items.iter().for_each(|i| target_names(i, out))
         }

@@ -58,7 +58,10 @@ impl Native for Function {
     }
 
     fn repr(&self) -> String {
-        format!("<function {} at {:#x}>", self.code.name, self as *const _ as usize)
+        format!(
+            "<function {} at {:#x}>",
+            self.code.name, self as *const _ as usize
+        )
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -270,7 +273,9 @@ impl Interp {
                 }
                 return self.block(orelse, f);
             }
-            StK::For(target, iter, body, orelse) => return self.for_loop(target, iter, body, orelse, f),
+            StK::For(target, iter, body, orelse) => {
+                return self.for_loop(target, iter, body, orelse, f)
+            }
             StK::Return(value) => {
                 let v = match value {
                     Some(e) => self.eval(e, f)?,
@@ -287,7 +292,14 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn for_loop(&self, target: &Target, iter: &Ex, body: &[St], orelse: &[St], f: &mut Frame) -> R<Flow> {
+    fn for_loop(
+        &self,
+        target: &Target,
+        iter: &Ex,
+        body: &[St],
+        orelse: &[St],
+        f: &mut Frame,
+    ) -> R<Flow> {
         let iterable = self.eval(iter, f)?;
         let mut it = ops::iterate(&iterable)?;
         while let Some(item) = it.next_item() {
@@ -307,7 +319,8 @@ impl Interp {
             StK::Import { module, top, var } => {
                 let m = self.host.import(module)?;
                 let bound = if *top && module.contains('.') {
-                    self.host.import(module.split('.').next().unwrap_or(module))?
+                    self.host
+                        .import(module.split('.').next().unwrap_or(module))?
                 } else {
                     m
                 };
@@ -323,7 +336,9 @@ impl Interp {
                     let Some(v) = v else {
                         return Err(PyError::new(
                             "ImportError",
-                            format!("cannot import name '{name}' from '{module}' (unknown location)"),
+                            format!(
+                                "cannot import name '{name}' from '{module}' (unknown location)"
+                            ),
                         ));
                     };
                     self.store(*var, v, f);
@@ -651,7 +666,10 @@ impl Interp {
     /// `obj.name` as a value.
     pub(crate) fn getattr(&self, obj: &Value, name: &str) -> R<Value> {
         match obj {
-            Value::Native(n) => n.clone().get_attr(name).ok_or_else(|| no_attribute(obj, name)),
+            Value::Native(n) => n
+                .clone()
+                .get_attr(name)
+                .ok_or_else(|| no_attribute(obj, name)),
             _ => crate::methods::bound_method(obj, name).ok_or_else(|| no_attribute(obj, name)),
         }
     }
@@ -800,4 +818,3 @@ fn no_setattr(obj: &Value, name: &str) -> PyError {
         _ => no_attribute(obj, name),
     }
 }
-

@@ -85,7 +85,12 @@ impl Interpreter {
 
     /// The module global `name`, if the program assigned it.
     pub fn global(&self, name: &str) -> Option<Value> {
-        let i = self.inner.names.borrow().iter().position(|n| &**n == name)?;
+        let i = self
+            .inner
+            .names
+            .borrow()
+            .iter()
+            .position(|n| &**n == name)?;
         self.inner.globals.borrow().get(i).cloned().flatten()
     }
 }

@@ -72,7 +72,10 @@ const KEYWORDS_AFTER_NUMBER: &[&str] = &["and", "or", "if", "else", "in", "is", 
 /// A `SyntaxError` (or `kind`) at `line`, 0-based `col`, with the line's text.
 pub(crate) fn syntax_error(kind: &str, message: &str, src: &str, line: u32, col: u32) -> PyError {
     let mut e = PyError::new(kind, message);
-    let text = src.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let text = src
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     e.syntax = Some((col + 1, text.to_string()));
     e.trace.push(crate::error::TraceEntry {
         line,
@@ -98,7 +101,13 @@ pub type Unclosed = Option<(char, u32, u32)>;
 
 /// `'(' was never closed`, at the bracket.
 pub(crate) fn never_closed(src: &str, (open, line, col): (char, u32, u32)) -> PyError {
-    syntax_error("SyntaxError", &format!("'{open}' was never closed"), src, line, col)
+    syntax_error(
+        "SyntaxError",
+        &format!("'{open}' was never closed"),
+        src,
+        line,
+        col,
+    )
 }
 
 /// Splits `src` into tokens, or returns CPython's tokenizer error.
@@ -295,7 +304,11 @@ impl Lexer<'_> {
                 self.push(Tok::Dedent, line, col);
             }
             if *self.indents.last().unwrap_or(&0) != width {
-                let len = self.src.lines().nth(line as usize - 1).map_or(0, |l| l.chars().count());
+                let len = self
+                    .src
+                    .lines()
+                    .nth(line as usize - 1)
+                    .map_or(0, |l| l.chars().count());
                 return Err(self.err(
                     "IndentationError",
                     "unindent does not match any outer indentation level",
@@ -323,7 +336,9 @@ impl Lexer<'_> {
         };
         self.pos += op.chars().count();
         match *op {
-            "(" | "[" | "{" => self.brackets.push((op.chars().next().unwrap_or('('), line, col)),
+            "(" | "[" | "{" => self
+                .brackets
+                .push((op.chars().next().unwrap_or('('), line, col)),
             ")" | "]" | "}" => {
                 let close = op.chars().next().unwrap_or(')');
                 match self.brackets.pop() {
@@ -390,7 +405,12 @@ impl Lexer<'_> {
                     8 => "octal",
                     _ => "binary",
                 };
-                return Err(self.err("SyntaxError", &format!("invalid {name} literal"), line, col + 1));
+                return Err(self.err(
+                    "SyntaxError",
+                    &format!("invalid {name} literal"),
+                    line,
+                    col + 1,
+                ));
             }
             match i64::from_str_radix(&digits, radix) {
                 Ok(v) => Tok::Int(v),
@@ -483,7 +503,10 @@ impl Lexer<'_> {
                         self.eof_line()
                     )
                 } else {
-                    format!("unterminated string literal (detected at line {})", self.line)
+                    format!(
+                        "unterminated string literal (detected at line {})",
+                        self.line
+                    )
                 };
                 return Err(self.err("SyntaxError", &message, line, col));
             }
@@ -496,7 +519,10 @@ impl Lexer<'_> {
                 if !triple {
                     return Err(self.err(
                         "SyntaxError",
-                        &format!("unterminated string literal (detected at line {})", self.line),
+                        &format!(
+                            "unterminated string literal (detected at line {})",
+                            self.line
+                        ),
                         line,
                         col,
                     ));

@@ -16,6 +16,7 @@ mod compile;
 pub mod error;
 mod eval;
 pub mod format;
+pub mod highlight;
 mod interp;
 pub mod lexer;
 mod methods;
@@ -25,7 +26,8 @@ mod ops;
 pub mod parser;
 pub mod value;
 
-pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use error::{PyError, TraceEntry};
+pub use highlight::{highlight, Span, SpanKind};
+pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
 pub use value::{Dict, Value};

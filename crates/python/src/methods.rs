@@ -16,16 +16,46 @@ use crate::value::Value;
 type R<T> = Result<T, PyError>;
 
 const STR_METHODS: &[&str] = &[
-    "split", "rsplit", "strip", "lstrip", "rstrip", "lower", "upper", "startswith", "endswith",
-    "replace", "find", "rfind", "index", "count", "join", "format", "isdigit", "isalpha", "isalnum",
-    "isspace", "islower", "isupper", "title", "capitalize", "splitlines",
+    "split",
+    "rsplit",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "startswith",
+    "endswith",
+    "replace",
+    "find",
+    "rfind",
+    "index",
+    "count",
+    "join",
+    "format",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "islower",
+    "isupper",
+    "title",
+    "capitalize",
+    "splitlines",
 ];
 const LIST_METHODS: &[&str] = &[
     "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
     "clear",
 ];
 const DICT_METHODS: &[&str] = &[
-    "get", "items", "keys", "values", "setdefault", "pop", "update", "copy", "clear",
+    "get",
+    "items",
+    "keys",
+    "values",
+    "setdefault",
+    "pop",
+    "update",
+    "copy",
+    "clear",
 ];
 const SET_METHODS: &[&str] = &["add", "remove", "discard", "copy", "clear"];
 
@@ -113,9 +143,15 @@ fn arg_count(name: &str, args: &Args, min: usize, max: usize) -> R<()> {
         } else if min == max && min == 1 {
             format!("{name}() takes exactly one argument ({n} given)")
         } else if n < min {
-            format!("{name}() takes at least {min} argument{} ({n} given)", plural(min))
+            format!(
+                "{name}() takes at least {min} argument{} ({n} given)",
+                plural(min)
+            )
         } else {
-            format!("{name}() takes at most {max} argument{} ({n} given)", plural(max))
+            format!(
+                "{name}() takes at most {max} argument{} ({n} given)",
+                plural(max)
+            )
         }));
     }
     Ok(())
@@ -139,7 +175,7 @@ fn str_arg<'a>(name: &str, v: &'a Value) -> R<&'a str> {
     }
 }
 
-fn must_str<'a>(v: &'a Value) -> R<&'a str> {
+fn must_str(v: &Value) -> R<&str> {
     match v {
         Value::Str(s) => Ok(s),
         other => Err(PyError::type_error(format!(
@@ -315,7 +351,11 @@ fn find(s: &str, args: &Args, name: &str, reverse: bool) -> R<Option<i64>> {
     let sub = must_str(&args.positional[0])?;
     let (a, b) = window(s, args.positional.get(1), args.positional.get(2))?;
     let hay = &s[a..b];
-    let found = if reverse { hay.rfind(sub) } else { hay.find(sub) };
+    let found = if reverse {
+        hay.rfind(sub)
+    } else {
+        hay.find(sub)
+    };
     Ok(found.map(|i| char_index(s, a + i)))
 }
 
@@ -452,9 +492,13 @@ fn str_method(s: &Rc<str>, name: &str, args: Args) -> R<Value> {
             let cased: Vec<char> = s.chars().filter(|c| is_cased(*c)).collect();
             Value::Bool(
                 !cased.is_empty()
-                    && cased
-                        .iter()
-                        .all(|c| if lower { c.is_lowercase() } else { c.is_uppercase() }),
+                    && cased.iter().all(|c| {
+                        if lower {
+                            c.is_lowercase()
+                        } else {
+                            c.is_uppercase()
+                        }
+                    }),
             )
         }
         _ => return Err(unknown()),

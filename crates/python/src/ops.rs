@@ -447,7 +447,10 @@ pub(crate) fn getitem(obj: &Value, index: &Value) -> R<Value> {
             let len = range_len(*start, *stop, *step);
             let i = if i < 0 { i + len } else { i };
             if i < 0 || i >= len {
-                return Err(PyError::new("IndexError", "range object index out of range"));
+                return Err(PyError::new(
+                    "IndexError",
+                    "range object index out of range",
+                ));
             }
             Ok(Value::Int(start + i * step))
         }
@@ -465,9 +468,8 @@ pub(crate) fn setitem(obj: &Value, index: Value, v: Value) -> R<()> {
             let mut l = l.borrow_mut();
             let i = as_int(&index).ok_or_else(|| bad_index("list", &index))?;
             let len = l.len();
-            let i = index_of(len, i).ok_or_else(|| {
-                PyError::new("IndexError", "list assignment index out of range")
-            })?;
+            let i = index_of(len, i)
+                .ok_or_else(|| PyError::new("IndexError", "list assignment index out of range"))?;
             l[i] = v;
             Ok(())
         }
@@ -553,11 +555,15 @@ pub(crate) fn slice(obj: &Value, lower: &Value, upper: &Value, step: &Value) -> 
         Value::List(l) => {
             let l = l.borrow();
             let (a, b, s) = slice_indices(l.len() as i64, lower, upper, step)?;
-            Ok(Value::list(slice_positions(a, b, s).map(|i| l[i].clone()).collect()))
+            Ok(Value::list(
+                slice_positions(a, b, s).map(|i| l[i].clone()).collect(),
+            ))
         }
         Value::Tuple(t) => {
             let (a, b, s) = slice_indices(t.len() as i64, lower, upper, step)?;
-            Ok(Value::tuple(slice_positions(a, b, s).map(|i| t[i].clone()).collect()))
+            Ok(Value::tuple(
+                slice_positions(a, b, s).map(|i| t[i].clone()).collect(),
+            ))
         }
         Value::Str(text) => {
             if text.is_ascii() {
@@ -577,7 +583,11 @@ pub(crate) fn slice(obj: &Value, lower: &Value, upper: &Value, step: &Value) -> 
         Value::Range(start, _, rstep) => {
             let len = range_len_of(obj);
             let (a, b, s) = slice_indices(len, lower, upper, step)?;
-            Ok(Value::Range(start + a * rstep, start + b * rstep, rstep * s))
+            Ok(Value::Range(
+                start + a * rstep,
+                start + b * rstep,
+                rstep * s,
+            ))
         }
         other => Err(PyError::type_error(format!(
             "'{}' object is not subscriptable",

@@ -55,9 +55,7 @@ pub fn parse_module(src: &str) -> Result<Vec<Stmt>, PyError> {
             // read up to the end of the source or a later line than the bracket.
             Err(e) => {
                 return Err(match unclosed {
-                    Some(b) if p.at(&Tok::End) || p.tok().line > b.1 => {
-                        never_closed(src, b)
-                    }
+                    Some(b) if p.at(&Tok::End) || p.tok().line > b.1 => never_closed(src, b),
                     _ => e,
                 })
             }
@@ -584,7 +582,8 @@ impl Parser<'_> {
                 return Err(self.unsupported("bitwise operators"));
             }
         }
-        if self.starts_expression() && !matches!(self.tok().tok, Tok::Name(ref n) if KEYWORDS.contains(&n.as_str()))
+        if self.starts_expression()
+            && !matches!(self.tok().tok, Tok::Name(ref n) if KEYWORDS.contains(&n.as_str()))
         {
             return Err(self.invalid());
         }
@@ -651,7 +650,9 @@ impl Parser<'_> {
         let what = match &target.kind {
             ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => return Ok(()),
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                return items.iter().try_for_each(|t| self.check_target(t, assignment))
+                return items
+                    .iter()
+                    .try_for_each(|t| self.check_target(t, assignment))
             }
             ExprKind::Call(..) => "function call",
             ExprKind::Const(_) | ExprKind::BigInt | ExprKind::FString(_) => "literal",
@@ -828,7 +829,9 @@ impl Parser<'_> {
                         CmpOp::Is
                     }
                 }
-                Tok::Name(n) if n == "not" && matches!(self.peek_tok(1), Tok::Name(n) if n == "in") => {
+                Tok::Name(n)
+                    if n == "not" && matches!(self.peek_tok(1), Tok::Name(n) if n == "in") =>
+                {
                     self.pos += 1;
                     CmpOp::NotIn
                 }
@@ -841,7 +844,11 @@ impl Parser<'_> {
             return Ok(left);
         }
         let (line, col) = (left.line, left.col);
-        Ok(Expr::new(ExprKind::Compare(Box::new(left), rest), line, col))
+        Ok(Expr::new(
+            ExprKind::Compare(Box::new(left), rest),
+            line,
+            col,
+        ))
     }
 
     fn bitwise_or(&mut self) -> PResult<Expr> {
@@ -854,8 +861,7 @@ impl Parser<'_> {
 
     fn binary(&mut self, ops: &[&str], next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
         let mut left = next(self)?;
-        loop {
-            let Tok::Op(op) = self.tok().tok else { break };
+        while let Tok::Op(op) = self.tok().tok {
             if !ops.contains(&op) {
                 break;
             }
@@ -895,7 +901,11 @@ impl Parser<'_> {
         self.enter()?;
         let operand = self.factor();
         self.depth -= 1;
-        Ok(Expr::new(ExprKind::Unary(op, Box::new(operand?)), line, col))
+        Ok(Expr::new(
+            ExprKind::Unary(op, Box::new(operand?)),
+            line,
+            col,
+        ))
     }
 
     fn power(&mut self) -> PResult<Expr> {
@@ -981,7 +991,8 @@ impl Parser<'_> {
                 args.push(Arg::Star(self.expression()?));
             } else if self.at_op("**") {
                 return Err(self.unsupported("keyword argument unpacking (**kwargs)"));
-            } else if matches!(self.tok().tok, Tok::Name(_)) && matches!(self.peek_tok(1), Tok::Op("="))
+            } else if matches!(self.tok().tok, Tok::Name(_))
+                && matches!(self.peek_tok(1), Tok::Op("="))
             {
                 let name = self.name()?;
                 self.pos += 1;
@@ -1121,12 +1132,7 @@ impl Parser<'_> {
 
     /// Splits an f-string body into literal parts and fields. The outer error
     /// is an f-string syntax message; the inner one an error of a field's expression.
-    fn fstring(
-        &self,
-        body: &str,
-        raw: bool,
-        line: u32,
-    ) -> Result<PResult<Vec<FPart>>, String> {
+    fn fstring(&self, body: &str, raw: bool, line: u32) -> Result<PResult<Vec<FPart>>, String> {
         let chars: Vec<char> = body.chars().collect();
         let mut parts = Vec::new();
         let mut literal = String::new();
@@ -1181,9 +1187,7 @@ impl Parser<'_> {
                 } else if ")]}".contains(c) && depth > 0 {
                     depth -= 1;
                 } else if depth == 0
-                    && (c == '}'
-                        || c == ':'
-                        || (c == '!' && chars.get(i + 1) != Some(&'=')))
+                    && (c == '}' || c == ':' || (c == '!' && chars.get(i + 1) != Some(&'=')))
                 {
                     break;
                 }

@@ -49,23 +49,58 @@ impl Gen {
 }
 
 const STRINGS: &[&str] = &[
-    "''", "'abc'", "'a,b,,c'", "'  hi there  '", "'Hello World'", "'ünïcödé ß'", "'[info] x'",
-    "'a b\\tc\\nd'", "'x'", "'123'", "'12a'", "'   '", "'mississippi'", "\"it's\"", "'a\\\\b'",
-    "'日本語テキスト'", "'hello world, hello'", "'ABC def'", "'\\x1cfoo\\x1f'",
+    "''",
+    "'abc'",
+    "'a,b,,c'",
+    "'  hi there  '",
+    "'Hello World'",
+    "'ünïcödé ß'",
+    "'[info] x'",
+    "'a b\\tc\\nd'",
+    "'x'",
+    "'123'",
+    "'12a'",
+    "'   '",
+    "'mississippi'",
+    "\"it's\"",
+    "'a\\\\b'",
+    "'日本語テキスト'",
+    "'hello world, hello'",
+    "'ABC def'",
+    "'\\x1cfoo\\x1f'",
 ];
 
 const LISTS: &[&str] = &[
-    "[]", "[1, 2, 3]", "[3, 1, 2]", "['b', 'a', 'c']", "[1, 'a', None]", "[(1, 'b'), (0, 'z'), (1, 'a')]",
-    "[[1, 2], [1], []]", "[True, False, 2]", "list(range(5))", "[-1, 5, -3, 2]",
+    "[]",
+    "[1, 2, 3]",
+    "[3, 1, 2]",
+    "['b', 'a', 'c']",
+    "[1, 'a', None]",
+    "[(1, 'b'), (0, 'z'), (1, 'a')]",
+    "[[1, 2], [1], []]",
+    "[True, False, 2]",
+    "list(range(5))",
+    "[-1, 5, -3, 2]",
 ];
 
 const TUPLES: &[&str] = &[
-    "()", "(1,)", "(1, 2, 3)", "('a', 1)", "(1, (2, 3))", "(None, True)", "tuple('abc')",
+    "()",
+    "(1,)",
+    "(1, 2, 3)",
+    "('a', 1)",
+    "(1, (2, 3))",
+    "(None, True)",
+    "tuple('abc')",
 ];
 
 const DICTS: &[&str] = &[
-    "{}", "{'a': 1, 'b': 2}", "{1: 'x', 2: 'y'}", "{'k': [1, 2]}", "dict(a=1, b=2)",
-    "dict([('x', 1), ('y', 2)])", "{(1, 2): 'pair'}",
+    "{}",
+    "{'a': 1, 'b': 2}",
+    "{1: 'x', 2: 'y'}",
+    "{'k': [1, 2]}",
+    "dict(a=1, b=2)",
+    "dict([('x', 1), ('y', 2)])",
+    "{(1, 2): 'pair'}",
 ];
 
 const VALUES: &[&str] = &[
@@ -87,16 +122,63 @@ fn string_expr(g: &mut Gen) -> String {
             g.pick(&["','", "' '", "'a'", "None", "'ss'", "''"]),
             g.int()
         ),
-        7 => format!("{s}.rsplit({}, {})", g.pick(&["','", "' '", "None", "'s'"]), g.int()),
-        8 => format!("{s}.{}()", g.pick(&["strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize"])),
-        9 => format!("{s}.{}({})", g.pick(&["strip", "lstrip", "rstrip"]), g.pick(&["'a'", "' x'", "'ab'", "None"])),
-        10 => format!("{s}.{}({})", g.pick(&["startswith", "endswith"]), g.pick(&["'a'", "'H'", "('x', 'c')", "''", "1"])),
-        11 => format!("{s}.replace({}, {})", g.pick(&["'a'", "'ss'", "''", "' '"]), g.pick(&["'-'", "''", "'XY'"])),
-        12 => format!("{s}.replace({}, {}, {})", g.pick(&["'a'", "'s'", "''"]), g.pick(&["'-'", "''"]), g.int()),
-        13 => format!("{s}.{}({})", g.pick(&["find", "rfind", "index", "count"]), g.pick(&["'a'", "'ss'", "''", "'é'", "'語'", "'l'"])),
-        14 => format!("{s}.find({}, {})", g.pick(&["'a'", "'s'", "'l'"]), g.index()),
-        15 => format!("{}.join({})", g.pick(&["''", "', '", "'-'"]), g.pick(&["['a', 'b']", "'xyz'", "[]", "[1, 2]", "('p', 'q', 'r')"])),
-        16 => format!("{s}.{}()", g.pick(&["isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper"])),
+        7 => format!(
+            "{s}.rsplit({}, {})",
+            g.pick(&["','", "' '", "None", "'s'"]),
+            g.int()
+        ),
+        8 => format!(
+            "{s}.{}()",
+            g.pick(&[
+                "strip",
+                "lstrip",
+                "rstrip",
+                "lower",
+                "upper",
+                "title",
+                "capitalize"
+            ])
+        ),
+        9 => format!(
+            "{s}.{}({})",
+            g.pick(&["strip", "lstrip", "rstrip"]),
+            g.pick(&["'a'", "' x'", "'ab'", "None"])
+        ),
+        10 => format!(
+            "{s}.{}({})",
+            g.pick(&["startswith", "endswith"]),
+            g.pick(&["'a'", "'H'", "('x', 'c')", "''", "1"])
+        ),
+        11 => format!(
+            "{s}.replace({}, {})",
+            g.pick(&["'a'", "'ss'", "''", "' '"]),
+            g.pick(&["'-'", "''", "'XY'"])
+        ),
+        12 => format!(
+            "{s}.replace({}, {}, {})",
+            g.pick(&["'a'", "'s'", "''"]),
+            g.pick(&["'-'", "''"]),
+            g.int()
+        ),
+        13 => format!(
+            "{s}.{}({})",
+            g.pick(&["find", "rfind", "index", "count"]),
+            g.pick(&["'a'", "'ss'", "''", "'é'", "'語'", "'l'"])
+        ),
+        14 => format!(
+            "{s}.find({}, {})",
+            g.pick(&["'a'", "'s'", "'l'"]),
+            g.index()
+        ),
+        15 => format!(
+            "{}.join({})",
+            g.pick(&["''", "', '", "'-'"]),
+            g.pick(&["['a', 'b']", "'xyz'", "[]", "[1, 2]", "('p', 'q', 'r')"])
+        ),
+        16 => format!(
+            "{s}.{}()",
+            g.pick(&["isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper"])
+        ),
         17 => format!("{} in {s}", g.pick(&["'a'", "''", "'hi'", "'[info]'", "1"])),
         18 => format!("len({s})"),
         19 => format!("{s} {} {t}", g.pick(&["<", "<=", ">", ">=", "==", "!="])),
@@ -114,7 +196,11 @@ fn int_expr(g: &mut Gen) -> String {
     match g.below(14) {
         0 => format!("{a} + {b} * {c}"),
         1 => format!("({a} - {b}) * {c}"),
-        2 => format!("{a} {} {b} {} {c}", g.pick(&["<", "<=", ">", ">=", "==", "!="]), g.pick(&["<", "<=", ">", "==", "!="])),
+        2 => format!(
+            "{a} {} {b} {} {c}",
+            g.pick(&["<", "<=", ">", ">=", "==", "!="]),
+            g.pick(&["<", "<=", ">", "==", "!="])
+        ),
         3 => format!("-{a} + +{b}"),
         4 => format!("abs({a}) - abs({b})"),
         5 => format!("max({a}, {b}, {c})"),
@@ -123,8 +209,17 @@ fn int_expr(g: &mut Gen) -> String {
         8 => format!("sum([{a}, {b}, {c}], {})", g.int()),
         9 => format!("9223372036854775807 - abs({a})"),
         10 => format!("{a} * {b} * {c} * 1000000000000"),
-        11 => format!("int({})", g.pick(&["'42'", "' -7 '", "'1_000'", "'x'", "''", "'0x1f'", "True", "3.9", "-3.9", "'+5'", "'1__0'"])),
-        12 => format!("list(range({a}, {b}, {}))", g.pick(&["1", "2", "-1", "-3", "0"])),
+        11 => format!(
+            "int({})",
+            g.pick(&[
+                "'42'", "' -7 '", "'1_000'", "'x'", "''", "'0x1f'", "True", "3.9", "-3.9", "'+5'",
+                "'1__0'"
+            ])
+        ),
+        12 => format!(
+            "list(range({a}, {b}, {}))",
+            g.pick(&["1", "2", "-1", "-3", "0"])
+        ),
         _ => format!("range({a}, {b})[{}]", g.index()),
     }
 }
@@ -162,10 +257,20 @@ fn seq_expr(g: &mut Gen) -> String {
         10 => format!("{t} {} {u}", g.pick(&["<", "<=", ">", ">=", "==", "!="])),
         11 => format!("sorted({l})"),
         12 => format!("sorted({l}, reverse=True)"),
-        13 => format!("sorted({l}, key={})", g.pick(&["len", "str", "lambda x: -x", "lambda p: p[0]", "repr"])),
-        14 => format!("{}({l})", g.pick(&["min", "max", "len", "sum", "list", "tuple", "any", "all"])),
+        13 => format!(
+            "sorted({l}, key={})",
+            g.pick(&["len", "str", "lambda x: -x", "lambda p: p[0]", "repr"])
+        ),
+        14 => format!(
+            "{}({l})",
+            g.pick(&["min", "max", "len", "sum", "list", "tuple", "any", "all"])
+        ),
         15 => format!("{}({l}, default={})", g.pick(&["min", "max"]), g.int()),
-        16 => format!("{}({l}, key={})", g.pick(&["min", "max"]), g.pick(&["len", "str", "lambda x: -x", "lambda p: p[-1]"])),
+        16 => format!(
+            "{}({l}, key={})",
+            g.pick(&["min", "max"]),
+            g.pick(&["len", "str", "lambda x: -x", "lambda p: p[-1]"])
+        ),
         17 => format!("list(enumerate({l}, {}))", g.int()),
         18 => format!("list(zip({l}, {t}))"),
         19 => format!("[x for x in {l} if x]"),
@@ -176,7 +281,10 @@ fn seq_expr(g: &mut Gen) -> String {
         24 => format!("list(map(lambda x: (x, 1), {l}))"),
         25 => format!("list(filter(None, {l}))"),
         26 => format!("list(reversed({l}))"),
-        27 => format!("(lambda a, b=2: a * b)({})", g.pick(&["1", "'x'", "[0]", "3, 4", "b=1", ""])),
+        27 => format!(
+            "(lambda a, b=2: a * b)({})",
+            g.pick(&["1", "'x'", "[0]", "3, 4", "b=1", ""])
+        ),
         28 => format!("[i * j for i, j in zip({l}, {t})]"),
         _ => format!("{l}.index({})", g.pick(VALUES)),
     }
@@ -211,7 +319,10 @@ fn misc_expr(g: &mut Gen) -> String {
         3 => format!("len({v})"),
         4 => format!("repr({v})"),
         5 => format!("str({v})"),
-        6 => format!("isinstance({v}, {})", g.pick(&["int", "str", "(list, tuple)", "bool", "dict"])),
+        6 => format!(
+            "isinstance({v}, {})",
+            g.pick(&["int", "str", "(list, tuple)", "bool", "dict"])
+        ),
         7 => format!("f'{{{v}}}-{{{w}!r}}'"),
         8 => format!("f'<{{{v}!s}}|{{{w}=}}>'"),
         9 => format!("[{v}, {w}][{}]", g.index()),
@@ -234,7 +345,18 @@ fn misc_expr(g: &mut Gen) -> String {
 /// or `format.rs` (floats, `/`, `//`, `%`, `**`, format specifications).
 fn numeric_expr(g: &mut Gen) -> String {
     let (a, b) = (g.int(), g.int());
-    let f = g.pick(&["0.1", "2.5", "-1.5", "1e16", "3.0", "1/3", "float('inf')", "float('nan')", "-0.0", "123.456"]);
+    let f = g.pick(&[
+        "0.1",
+        "2.5",
+        "-1.5",
+        "1e16",
+        "3.0",
+        "1/3",
+        "float('inf')",
+        "float('nan')",
+        "-0.0",
+        "123.456",
+    ]);
     match g.below(16) {
         0 => format!("{a} // {b}"),
         1 => format!("{a} % {b}"),
@@ -281,7 +403,10 @@ fn cpython_results(exprs: &[String]) -> Vec<String> {
         input.push_str(e);
         input.push('\n');
     }
-    run_python(&script, &input).lines().map(str::to_string).collect()
+    run_python(&script, &input)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn lab_result(e: &str) -> String {
@@ -293,7 +418,11 @@ fn lab_result(e: &str) -> String {
 
 fn compare(exprs: &[String]) {
     let expected = cpython_results(exprs);
-    assert_eq!(expected.len(), exprs.len(), "one CPython result per expression");
+    assert_eq!(
+        expected.len(),
+        exprs.len(),
+        "one CPython result per expression"
+    );
     let mut failures = Vec::new();
     for (e, want) in exprs.iter().zip(&expected) {
         let got = lab_result(e);
@@ -316,9 +445,22 @@ fn generated_expressions_evaluate_as_in_cpython() {
     let exprs = expressions(
         11,
         2400,
-        &[string_expr, string_expr, int_expr, bool_expr, seq_expr, seq_expr, dict_expr, misc_expr],
+        &[
+            string_expr,
+            string_expr,
+            int_expr,
+            bool_expr,
+            seq_expr,
+            seq_expr,
+            dict_expr,
+            misc_expr,
+        ],
     );
-    assert!(exprs.len() >= 2000, "only {} distinct expressions", exprs.len());
+    assert!(
+        exprs.len() >= 2000,
+        "only {} distinct expressions",
+        exprs.len()
+    );
     compare(&exprs);
 }
 

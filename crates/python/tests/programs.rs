@@ -94,7 +94,10 @@ fn cpython(programs: &[&str]) -> Vec<String> {
         "import sys, io, contextlib, traceback\nsys.setrecursionlimit(210)\n{PY_ESCAPE}for src in sys.stdin.read().split('\\0')[:-1]:\n    out = io.StringIO()\n    err = ''\n    try:\n        with contextlib.redirect_stdout(out):\n            exec(compile(src, 'job.py', 'exec'), {{'__name__': '__main__'}})\n    except Exception as e:\n        line = [f.lineno for f in traceback.extract_tb(e.__traceback__) if f.filename == 'job.py'][-1]\n        m = str(e)\n        err = f'{{type(e).__name__}}{{\": \" + m if m else \"\"}} (line {{line}})'\n    print(esc(out.getvalue() + '#' + err))\n"
     );
     let input: String = programs.iter().map(|s| format!("{s}\0")).collect();
-    run_python(&script, &input).lines().map(str::to_string).collect()
+    run_python(&script, &input)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn lab(src: &str) -> String {
@@ -155,7 +158,11 @@ fn int_literals_beyond_64_bits_raise_the_labs_overflow_error() {
 #[test]
 #[ignore = "needs number.rs (filled by another branch)"]
 fn int_arithmetic_beyond_64_bits_raises_the_labs_overflow_error() {
-    for src in ["9223372036854775807 + 1", "-(-9223372036854775807 - 1)", "3 ** 50"] {
+    for src in [
+        "9223372036854775807 + 1",
+        "-(-9223372036854775807 - 1)",
+        "3 ** 50",
+    ] {
         let e = dstream_python::eval_expression(src).expect_err(src);
         assert_eq!(e.kind, "OverflowError", "{src}: {e}");
     }
@@ -168,5 +175,8 @@ fn recursion_is_capped_before_the_rust_stack_overflows() {
     let e = compile(src, "job.py")
         .and_then(|p| Interpreter::new(Rc::new(Collect::default())).run(&p))
         .expect_err("RecursionError");
-    assert_eq!(e.to_string(), "RecursionError: maximum recursion depth exceeded");
+    assert_eq!(
+        e.to_string(),
+        "RecursionError: maximum recursion depth exceeded"
+    );
 }

@@ -82,7 +82,10 @@ fn cpython(snippets: &[&str]) -> Vec<String> {
         "import sys\n{PY_ESCAPE}for src in sys.stdin.read().split('\\0')[:-1]:\n    try:\n        compile(src, 'job.py', 'exec')\n        print('ok')\n    except SyntaxError as e:\n        print(esc(f'{{type(e).__name__}}: {{e.msg}} (line {{e.lineno}}, column {{e.offset}})'))\n"
     );
     let input: String = snippets.iter().map(|s| format!("{s}\0")).collect();
-    run_python(&script, &input).lines().map(str::to_string).collect()
+    run_python(&script, &input)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn lab(src: &str) -> String {
@@ -124,8 +127,16 @@ fn valid_python_outside_the_subset_is_not_supported_with_its_line() {
         ("def f():\n    global x\n", "global statements", 2),
         ("def f():\n    yield 1\n", "generators (yield)", 2),
         ("@decorator\ndef f():\n    pass\n", "decorators", 1),
-        ("def f(*args):\n    pass\n", "star parameters (*args, **kwargs)", 1),
-        ("if (n := 10) > 5:\n    pass\n", "assignment expressions (:=)", 1),
+        (
+            "def f(*args):\n    pass\n",
+            "star parameters (*args, **kwargs)",
+            1,
+        ),
+        (
+            "if (n := 10) > 5:\n    pass\n",
+            "assignment expressions (:=)",
+            1,
+        ),
         ("del x\n", "del statements", 1),
         ("x = 1 | 2\n", "bitwise operators", 1),
         ("x = 1j\n", "complex numbers", 1),

@@ -39,4 +39,5 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The Python helper that escapes like [`escape`].
-pub const PY_ESCAPE: &str = "def esc(s):\n    return s.replace('\\\\', '\\\\\\\\').replace('\\n', '\\\\n')\n";
+pub const PY_ESCAPE: &str =
+    "def esc(s):\n    return s.replace('\\\\', '\\\\\\\\').replace('\\n', '\\\\n')\n";
