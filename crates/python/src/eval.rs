@@ -88,6 +88,9 @@ pub(crate) struct Frame<'a> {
 }
 
 type R<T> = Result<T, PyError>;
+/// The evaluator's own results: the error boxed, so the common, successful
+/// path moves a few words instead of a whole `PyError` through every call.
+type E<T> = Result<T, Box<PyError>>;
 
 impl Caller for Interp {
     fn call(&self, f: &Value, args: Args) -> R<Value> {
@@ -143,7 +146,7 @@ impl Interp {
                         function: "<module>".to_string(),
                     },
                 );
-                Err(e)
+                Err(*e)
             }
         }
     }
@@ -169,7 +172,7 @@ impl Interp {
             let mut locals = Vec::with_capacity(code.local_names.len());
             locals.extend(args.positional.into_iter().map(Some));
             locals.resize(code.local_names.len(), None);
-            return self.run(func, locals);
+            return self.run(func, locals).map_err(|e| *e);
         }
         let params: Vec<&str> = code.params.iter().map(|p| &**p).collect();
         let required = n - func.defaults.len();
@@ -179,17 +182,17 @@ impl Interp {
             locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
         }
         locals.resize(code.local_names.len(), None);
-        self.run(func, locals)
+        self.run(func, locals).map_err(|e| *e)
     }
 
-    fn run(&self, func: &Function, mut locals: Vec<Option<Value>>) -> R<Value> {
+    fn run(&self, func: &Function, mut locals: Vec<Option<Value>>) -> E<Value> {
         let code = &*func.code;
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
-            return Err(PyError::new(
+            return Err(Box::new(PyError::new(
                 "RecursionError",
                 "maximum recursion depth exceeded",
-            ));
+            )));
         }
         self.depth.set(depth + 1);
         let mut cells = new_cells(code.cell_names.len());
@@ -223,7 +226,7 @@ impl Interp {
 
     // ----- statements -----
 
-    fn block(&self, body: &[St], f: &mut Frame) -> R<Flow> {
+    fn block(&self, body: &[St], f: &mut Frame) -> E<Flow> {
         for s in body {
             match self.stmt(s, f) {
                 Ok(Flow::Next) => {}
@@ -239,7 +242,7 @@ impl Interp {
         Ok(Flow::Next)
     }
 
-    fn stmt(&self, s: &St, f: &mut Frame) -> R<Flow> {
+    fn stmt(&self, s: &St, f: &mut Frame) -> E<Flow> {
         match &s.kind {
             StK::Expr(e) => {
                 self.eval(e, f)?;
@@ -299,7 +302,7 @@ impl Interp {
         body: &[St],
         orelse: &[St],
         f: &mut Frame,
-    ) -> R<Flow> {
+    ) -> E<Flow> {
         let iterable = self.eval(iter, f)?;
         let mut it = ops::iterate(&iterable)?;
         while let Some(item) = it.next_item() {
@@ -314,7 +317,7 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn import(&self, kind: &StK, f: &mut Frame) -> R<()> {
+    fn import(&self, kind: &StK, f: &mut Frame) -> E<()> {
         match kind {
             StK::Import { module, top, var } => {
                 let m = self.host.import(module)?;
@@ -334,12 +337,12 @@ impl Interp {
                         _ => None,
                     };
                     let Some(v) = v else {
-                        return Err(PyError::new(
+                        return Err(Box::new(PyError::new(
                             "ImportError",
                             format!(
                                 "cannot import name '{name}' from '{module}' (unknown location)"
                             ),
-                        ));
+                        )));
                     };
                     self.store(*var, v, f);
                 }
@@ -350,7 +353,7 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn aug_assign(&self, target: &Target, op: ArithOp, value: &Ex, f: &mut Frame) -> R<()> {
+    fn aug_assign(&self, target: &Target, op: ArithOp, value: &Ex, f: &mut Frame) -> E<()> {
         match target {
             Target::Var(var) => {
                 let current = self.load(*var, f)?;
@@ -369,19 +372,19 @@ impl Interp {
             Target::Attr(obj, name) => {
                 let obj = self.eval(obj, f)?;
                 self.getattr(&obj, name)?;
-                return Err(no_setattr(&obj, name));
+                return Err(no_setattr(&obj, name).into());
             }
             Target::Unpack(_) => {
-                return Err(PyError::new(
+                return Err(Box::new(PyError::new(
                     "SyntaxError",
                     "'tuple' is an illegal expression for augmented assignment",
-                ))
+                )))
             }
         }
         Ok(())
     }
 
-    fn assign(&self, target: &Target, v: Value, f: &mut Frame) -> R<()> {
+    fn assign(&self, target: &Target, v: Value, f: &mut Frame) -> E<()> {
         match target {
             Target::Var(var) => {
                 self.store(*var, v, f);
@@ -390,11 +393,11 @@ impl Interp {
             Target::Subscript(obj, index) => {
                 let obj = self.eval(obj, f)?;
                 let index = self.eval(index, f)?;
-                ops::setitem(&obj, index, v)
+                Ok(ops::setitem(&obj, index, v)?)
             }
             Target::Attr(obj, name) => {
                 let obj = self.eval(obj, f)?;
-                Err(no_setattr(&obj, name))
+                Err(no_setattr(&obj, name).into())
             }
             Target::Unpack(targets) => {
                 let items = ops::unpack(&v, targets.len())?;
@@ -422,7 +425,7 @@ impl Interp {
         }
     }
 
-    fn load(&self, var: Var, f: &Frame) -> R<Value> {
+    fn load(&self, var: Var, f: &Frame) -> E<Value> {
         let found = match var {
             Var::Local(i) => f.locals[i as usize].clone(),
             Var::Cell(i) => f.cells[i as usize].borrow().clone(),
@@ -432,7 +435,7 @@ impl Interp {
                 g.or_else(|| builtin.and_then(|b| self.builtins.get(b as usize).cloned()))
             }
         };
-        found.ok_or_else(|| self.unbound(var, f))
+        found.ok_or_else(|| Box::new(self.unbound(var, f)))
     }
 
     fn unbound(&self, var: Var, f: &Frame) -> PyError {
@@ -457,7 +460,7 @@ impl Interp {
     // ----- expressions -----
 
     /// Evaluates `e`; on failure, records the line of the innermost failing expression.
-    pub(crate) fn eval(&self, e: &Ex, f: &mut Frame) -> R<Value> {
+    pub(crate) fn eval(&self, e: &Ex, f: &mut Frame) -> E<Value> {
         match self.eval_inner(e, f) {
             Ok(v) => Ok(v),
             Err(err) => {
@@ -469,21 +472,21 @@ impl Interp {
         }
     }
 
-    fn eval_inner(&self, e: &Ex, f: &mut Frame) -> R<Value> {
+    fn eval_inner(&self, e: &Ex, f: &mut Frame) -> E<Value> {
         Ok(match &e.kind {
             ExK::Const(v) => v.clone(),
             ExK::Load(var) => return self.load(*var, f),
-            ExK::BigInt => return Err(ops::overflow()),
+            ExK::BigInt => return Err(ops::overflow().into()),
             ExK::Tuple(items) => Value::tuple(self.eval_all(items, f)?),
             ExK::List(items) => Value::list(self.eval_all(items, f)?),
             ExK::Set(_) | ExK::Dict(_) => return self.display(&e.kind, items_of(&e.kind), f),
             ExK::Binary(op, a, b) => {
                 let a = self.eval(a, f)?;
                 let b = self.eval(b, f)?;
-                return ops::binary(*op, &a, &b);
+                return Ok(ops::binary(*op, &a, &b)?);
             }
-            ExK::Neg(a) => return ops::negate(&self.eval(a, f)?),
-            ExK::Pos(a) => return ops::positive(&self.eval(a, f)?),
+            ExK::Neg(a) => ops::negate(&self.eval(a, f)?)?,
+            ExK::Pos(a) => ops::positive(&self.eval(a, f)?)?,
             ExK::Not(a) => Value::Bool(!self.eval(a, f)?.truthy()),
             ExK::And(a, b) => {
                 let a = self.eval(a, f)?;
@@ -529,17 +532,17 @@ impl Interp {
             ExK::CallArgs(func, args) => {
                 let func = self.eval(func, f)?;
                 let args = self.args(args, f)?;
-                return self.call_value(&func, args);
+                return Ok(self.call_value(&func, args)?);
             }
             ExK::CallMethod(obj, name, args) => return self.call_method(obj, name, args, f),
             ExK::Attr(obj, name) => {
                 let obj = self.eval(obj, f)?;
-                return self.getattr(&obj, name);
+                return Ok(self.getattr(&obj, name)?);
             }
             ExK::Subscript(obj, index) => {
                 let obj = self.eval(obj, f)?;
                 let index = self.eval(index, f)?;
-                return ops::getitem(&obj, &index);
+                return Ok(ops::getitem(&obj, &index)?);
             }
             ExK::Slice(obj, bounds) => return self.slice(obj, bounds, f),
             ExK::FString(parts) => Value::str(&self.fstring(parts, f)?),
@@ -548,7 +551,7 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn display(&self, kind: &ExK, items: &[Ex], f: &mut Frame) -> R<Value> {
+    fn display(&self, kind: &ExK, items: &[Ex], f: &mut Frame) -> E<Value> {
         match kind {
             ExK::Dict(pairs) => {
                 let mut d = Dict::with_capacity(pairs.len());
@@ -577,7 +580,7 @@ impl Interp {
         defaults: &[Ex],
         captures: &[Capture],
         f: &mut Frame,
-    ) -> R<Value> {
+    ) -> E<Value> {
         let defaults = self.eval_all(defaults, f)?;
         let closure = captures
             .iter()
@@ -596,7 +599,7 @@ impl Interp {
 
     /// `func(a, b)`: a Python function's frame is filled straight from the arguments.
     #[inline(never)]
-    fn call_positional(&self, func: &Ex, args: &[Ex], f: &mut Frame) -> R<Value> {
+    fn call_positional(&self, func: &Ex, args: &[Ex], f: &mut Frame) -> E<Value> {
         let func = self.eval(func, f)?;
         if let Value::Native(n) = &func {
             if let Some(function) = n.as_any().downcast_ref::<Function>() {
@@ -612,11 +615,11 @@ impl Interp {
             }
         }
         let args = Args::positional(self.eval_all(args, f)?);
-        self.call_value(&func, args)
+        Ok(self.call_value(&func, args)?)
     }
 
     #[inline(never)]
-    fn call_method(&self, obj: &Ex, name: &str, args: &[CArg], f: &mut Frame) -> R<Value> {
+    fn call_method(&self, obj: &Ex, name: &str, args: &[CArg], f: &mut Frame) -> E<Value> {
         let obj = self.eval(obj, f)?;
         let args = self.args(args, f)?;
         if let Value::Native(n) = &obj {
@@ -624,12 +627,12 @@ impl Interp {
                 .clone()
                 .get_attr(name)
                 .ok_or_else(|| no_attribute(&obj, name))?;
-            return self.call_value(&method, args);
+            return Ok(self.call_value(&method, args)?);
         }
-        crate::methods::call_method(self, &obj, name, args)
+        Ok(crate::methods::call_method(self, &obj, name, args)?)
     }
 
-    fn eval_all(&self, items: &[Ex], f: &mut Frame) -> R<Vec<Value>> {
+    fn eval_all(&self, items: &[Ex], f: &mut Frame) -> E<Vec<Value>> {
         let mut out = Vec::with_capacity(items.len());
         for i in items {
             out.push(self.eval(i, f)?);
@@ -637,7 +640,7 @@ impl Interp {
         Ok(out)
     }
 
-    fn args(&self, args: &[CArg], f: &mut Frame) -> R<Args> {
+    fn args(&self, args: &[CArg], f: &mut Frame) -> E<Args> {
         let mut out = Args::default();
         for a in args {
             match a {
@@ -675,7 +678,7 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn slice(&self, obj: &Ex, bounds: &[Option<Box<Ex>>; 3], f: &mut Frame) -> R<Value> {
+    fn slice(&self, obj: &Ex, bounds: &[Option<Box<Ex>>; 3], f: &mut Frame) -> E<Value> {
         let obj = self.eval(obj, f)?;
         let mut b = [Value::None, Value::None, Value::None];
         for (slot, e) in b.iter_mut().zip(bounds) {
@@ -683,11 +686,11 @@ impl Interp {
                 *slot = self.eval(e, f)?;
             }
         }
-        ops::slice(&obj, &b[0], &b[1], &b[2])
+        Ok(ops::slice(&obj, &b[0], &b[1], &b[2])?)
     }
 
     #[inline(never)]
-    fn fstring(&self, parts: &[CFPart], f: &mut Frame) -> R<String> {
+    fn fstring(&self, parts: &[CFPart], f: &mut Frame) -> E<String> {
         let mut out = String::new();
         for p in parts {
             match p {
@@ -712,13 +715,13 @@ impl Interp {
     }
 
     #[inline(never)]
-    fn comprehension(&self, comp: &Comp, f: &mut Frame) -> R<Value> {
+    fn comprehension(&self, comp: &Comp, f: &mut Frame) -> E<Value> {
         let mut out = CompOut::new(comp.kind);
         self.clauses(comp, 0, &mut out, f)?;
         Ok(out.finish())
     }
 
-    fn clauses(&self, comp: &Comp, at: usize, out: &mut CompOut, f: &mut Frame) -> R<()> {
+    fn clauses(&self, comp: &Comp, at: usize, out: &mut CompOut, f: &mut Frame) -> E<()> {
         let Some(clause) = comp.clauses.get(at) else {
             let element = self.eval(&comp.element, f)?;
             return match &comp.value {
@@ -765,7 +768,7 @@ impl CompOut {
         }
     }
 
-    fn push(&mut self, element: Value, value: Option<Value>) -> R<()> {
+    fn push(&mut self, element: Value, value: Option<Value>) -> E<()> {
         match self {
             CompOut::Items(_, items) => items.push(element),
             CompOut::Map(_, map) => {
