@@ -9,14 +9,27 @@
 //! Values are records of the engine's streams, so [`Value`] implements the
 //! engine's `PyRepr`, `PyHash`, serde (checkpoints) and `Eq`/`Hash`.
 
+pub mod ast;
+mod builtins;
+mod code;
 pub mod compare;
+mod compile;
 pub mod error;
+mod eval;
 pub mod format;
+pub mod highlight;
+mod interp;
 pub mod iterate;
+pub mod lexer;
+mod methods;
 pub mod native;
 pub mod number;
+mod ops;
+pub mod parser;
 pub mod value;
 
 pub use error::{PyError, TraceEntry};
+pub use highlight::{highlight, Span, SpanKind};
+pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
 pub use value::{Dict, Value};

@@ -79,35 +79,52 @@ def show(f):
     )
 }
 
-/// Runs `python3` over `script` and returns its standard output's lines.
-pub fn run_python(script: &str) -> Vec<String> {
+/// Runs `python3 args...` with `stdin` and returns its stdout. Panics (the
+/// test fails) when `python3` is missing or fails: the oracle is part of the
+/// test, CI machines have it.
+fn python3(args: &[&str], stdin: &str) -> String {
     let mut child = Command::new("python3")
-        .arg("-")
+        .args(args)
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONIOENCODING", "utf-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 runs (the oracle must be on PATH)");
+        .expect("python3 (CPython 3.11) must be installed: it is these tests' oracle");
     child
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(script.as_bytes())
-        .expect("python3 reads the script");
+        .write_all(stdin.as_bytes())
+        .expect("python3 reads its input");
     let output = child.wait_with_output().expect("python3 finishes");
     assert!(
         output.status.success(),
         "python3 failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout)
-        .expect("python3 prints UTF-8")
-        .lines()
-        .map(str::to_string)
-        .collect()
+    String::from_utf8(output.stdout).expect("python3 prints UTF-8")
 }
+
+/// Runs a (small) `script` reading `input` on stdin; returns its stdout.
+pub fn run_python(script: &str, input: &str) -> String {
+    python3(&["-c", script], input)
+}
+
+/// Runs a (large) `script` given on stdin; returns its stdout's lines.
+pub fn run_script_lines(script: &str) -> Vec<String> {
+    python3(&["-"], script).lines().map(str::to_string).collect()
+}
+
+/// One line per case: backslashes and newlines escaped (the Python side does the same).
+pub fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+/// The Python helper that escapes like [`escape`].
+pub const PY_ESCAPE: &str =
+    "def esc(s):\n    return s.replace('\\\\', '\\\\\\\\').replace('\\n', '\\\\n')\n";
 
 /// Evaluates every case in one `python3` and fails listing the first
 /// mismatches (expression, CPython's line, the lab's line).
@@ -116,7 +133,7 @@ pub fn assert_matches_cpython(what: &str, cases: &[Case]) {
     for case in cases {
         script.push_str(&format!("show(lambda: {})\n", case.python));
     }
-    let python = run_python(&script);
+    let python = run_script_lines(&script);
     assert_eq!(
         python.len(),
         cases.len(),
