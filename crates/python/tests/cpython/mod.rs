@@ -114,7 +114,10 @@ pub fn run_python(script: &str, input: &str) -> String {
 
 /// Runs a (large) `script` given on stdin; returns its stdout's lines.
 pub fn run_script_lines(script: &str) -> Vec<String> {
-    python3(&["-"], script).lines().map(str::to_string).collect()
+    python3(&["-"], script)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 /// One line per case: backslashes and newlines escaped (the Python side does the same).
