@@ -98,6 +98,16 @@ impl Job {
         Job { state, failure }
     }
 
+    /// A job running the program `source` (named `filename` in tracebacks)
+    /// with the lab's Python: a syntax error, like any top-level error, stops
+    /// it at batch 0.
+    pub fn from_source(config: JobConfig, source: &str, filename: &str) -> Job {
+        Job::build(config, |host| {
+            let program = dstream_python::compile(source, filename)?;
+            dstream_python::Interpreter::new(host).run(&program)
+        })
+    }
+
     /// Adds lines to the open batch of the live stream. Lines no
     /// `socketTextStream` reads (none was made, or it reads a queue) are
     /// counted in [`Job::unread_lines`].

@@ -11,6 +11,7 @@
 //! It is wasm-safe: no files, no threads, no clock.
 
 mod errors;
+pub mod examples;
 mod host;
 mod job;
 mod object;
