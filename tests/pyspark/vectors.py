@@ -10,6 +10,7 @@ ManualClock advanced one batch interval at a time, checkpointing on) and writes
                  # one list per batch at which the output stream emitted (foreachRDD
                  # was called), in batch order -- empty RDDs give []
      "pprint": "<exactly what the stream's pprint(num) printed>"}
+    (+ "read_input_every_batch": false for the cases whose marker does not read the input)
 
 Usage:
   python3 tests/pyspark/vectors.py            # every case
@@ -47,7 +48,25 @@ RBKAW_INPUT = [[("a", 1)], [("b", 1)], [], [], [], [], [], []]
 ORDER_STRINGS = [[("info", 1), ("error", 1), ("notice", 1), ("x", 1), ("unknown", 1), ("a", 1), ("error", 1)]]
 
 # name: (interval_s, parallelism, inputs (list of batch lists, one per queue stream),
-#        n batches, build(ssc-streams) -> output stream, pprint num)
+#        n batches, build(ssc-streams) -> output stream, pprint num[, options])
+#
+# options (all optional):
+#   "read_input_every_batch": False -- the marker goes on a queue stream of its own instead
+#       of the first input, so nothing reads the inputs at every batch: a queue then gives
+#       up a batch only when the stream is computed (QueueInputDStream.compute), e.g. only
+#       at the times a window covers. Default True: the input's batch k is batch k.
+#   "one_at_a_time": queueStream's oneAtATime for every input (default True).
+#   "default": queueStream's default (a list) for every input (default None).
+LAZY = {"read_input_every_batch": False}
+SIX = [[0], [1], [2], [3], [4], [5]]
+
+
+def window_1_2_printed_then_2_3(s):
+    """Two readers of one queue: window(1, 2) is registered (and computes) first."""
+    s.window(1, 2).pprint()
+    return s.window(2, 3)
+
+
 CASES = [
     ("count_empty_batches", 1, 2, [[[1, 2], [], [3]]], 5,
      lambda s: s.count(), 10),
@@ -91,31 +110,60 @@ CASES = [
     ("count_by_value_and_window_p2", 1, 2,
      [[["a"], ["b", "b"], ["a", "b"], [], [], [], [], []]], 8,
      lambda s: s.countByValueAndWindow(5, 1), 10),
+    # A window shorter than its slide: with the marker the input's batch k is batch k
+    # (the Scala WindowOperationsSuite result); without it the queue is only read at the
+    # times the window covers, so the queued batches move onto those times.
+    ("window_2_3_read_every_batch", 1, 1, [SIX], 9,
+     lambda s: s.window(2, 3), 10),
+    ("window_2_3_lazy", 1, 1, [SIX], 9,
+     lambda s: s.window(2, 3), 10, LAZY),
+    ("window_1_2_then_2_3_lazy", 1, 1, [SIX + [[6], [7]]], 6,
+     window_1_2_printed_then_2_3, 10, LAZY),
+    ("rbkaw_inverse_1_2_lazy", 1, 1, [[[("a", 1)], [("b", 1)], [("a", 1)], [("c", 1)], [("d", 1)]]], 6,
+     lambda s: s.reduceByKeyAndWindow(lambda x, y: x + y, lambda x, y: x - y, 1, 2), 10, LAZY),
+    ("state_window_1_3_lazy", 1, 1, [[[("k", 1)], [("k", 2)], [("k", 3)], [("k", 4)]]], 6,
+     lambda s: s.updateStateByKey(lambda vs, st: sum(vs, st or 0)).window(1, 3), 10, LAZY),
+    ("queue_all_at_once", 1, 2, [[[1, 2], [3]]], 3,
+     lambda s: s, 10, {"one_at_a_time": False}),
+    ("queue_all_at_once_default", 1, 2, [[[1, 2], [3]]], 3,
+     lambda s: s, 10, {"one_at_a_time": False, "default": [9]}),
+    ("queue_default", 1, 2, [[[1], [2]]], 4,
+     lambda s: s, 10, {"default": [9, 8]}),
+    ("queue_default_no_batches", 1, 2, [[]], 3,
+     lambda s: s, 10, {"default": [9]}),
 ]
 
 
 # --- running ------------------------------------------------------------------------------
 
 def run_case(case):
-    name, interval_s, par, inputs, n, build_out, num = case
+    name, interval_s, par, inputs, n, build_out, num = case[:7]
+    options = case[7] if len(case) > 7 else {}
+    read_input = options.get("read_input_every_batch", True)
 
     def build(ssc):
-        streams = [ssc.queueStream(batches, oneAtATime=True) for batches in inputs]
+        streams = [ssc.queueStream(batches, oneAtATime=options.get("one_at_a_time", True),
+                                   default=options.get("default"))
+                   for batches in inputs]
         out = build_out(*streams)
         out.pprint(num)
         out.foreachRDD(harness.collector(0, harness.strs))
-        return streams[0]  # carries the marker
+        # The stream that carries the marker: the input, or a queue nothing else reads.
+        return streams[0] if read_input else ssc.queueStream([[]])
 
     # Every case checkpoints, so reusing the SparkContext per parallelism is safe.
     sc = harness.spark_context(par, "dstream-lab-vectors", reuse=True)
     pprint_text, outputs = harness.run_stream(
         sc, interval_s, START_MS, n, build, 1, checkpoint=True,
         batch_timeout_s=BATCH_TIMEOUT_S, label=name + ": ")
-    return {
+    golden = {
         "name": name,
         "records": [recs for _, recs in outputs[0]],
         "pprint": pprint_text,
     }
+    if not read_input:
+        golden["read_input_every_batch"] = False
+    return golden
 
 
 def main():

@@ -1,7 +1,6 @@
 //! `StreamingContext`: the clock, the inputs, and running batches.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::checkpoint::{Checkpoint, StreamState};
@@ -12,15 +11,20 @@ use crate::graph::{Clock, Graph, Record};
 use crate::line::{Line, LineBatch, LineBuffer};
 use crate::rdd::Rdd;
 
+mod queue;
+
+pub use queue::QueueOptions;
+
 /// The entry point, like PySpark's `StreamingContext(sc, batchDuration)`, with a
 /// manual clock: nothing happens until the caller runs a batch.
 pub struct StreamingContext {
     graph: Rc<Graph>,
-    /// Inputs, closed at the start of every batch even when no output reads them.
+    /// Live inputs, closed at the start of every batch even when no output
+    /// reads them (queues are read when asked: see `queue_stream`).
     inputs: RefCell<Vec<Rc<InputHooks>>>,
 }
 
-/// What the context does with an input around each batch.
+/// What the context does with a live input around each batch.
 struct InputHooks {
     /// Closes the open batch as the batch of time `t`.
     close: Box<dyn Fn(i64)>,
@@ -29,7 +33,7 @@ struct InputHooks {
     release: Box<dyn Fn()>,
 }
 
-/// A batch an input has closed, waiting to be read at its time.
+/// A batch a live input has closed, waiting to be read at its time.
 trait ClosedBatch<T> {
     /// Feeds the records to `sink` in order; returns the partition count.
     fn for_each(&self, sink: &mut dyn FnMut(&T)) -> usize;
@@ -166,25 +170,6 @@ impl StreamingContext {
         *self.graph.checkpoint_dir.borrow_mut() = Some(directory.into());
     }
 
-    /// `queueStream(rdds, oneAtATime=True)`: one queued batch per batch interval.
-    /// Each is parallelized into `defaultParallelism` partitions; once the queue
-    /// is drained, batches are Spark's default: an empty RDD of one partition.
-    pub fn queue_stream<T: Record>(&self, batches: Vec<Vec<T>>) -> DStream<T> {
-        let queue = RefCell::new(VecDeque::from(batches));
-        // Weak: the graph owns this closure, so a strong handle would be a cycle.
-        let graph = Rc::downgrade(&self.graph);
-        self.add_input("queueStream", move || {
-            match queue.borrow_mut().pop_front() {
-                Some(records) => {
-                    let partitions = graph.upgrade().map_or(1, |g| g.parallelism.get());
-                    Rdd::new(records, partitions)
-                }
-                // Spark's default RDD for a drained queue: `sc.makeRDD(Seq.empty, 1)`.
-                None => Rdd::new(Vec::new(), 1),
-            }
-        })
-    }
-
     /// A live input, like `socketTextStream`: records pushed through the returned
     /// [`LiveInput`] form the next batch. An idle batch has no partitions.
     pub fn live_stream<T: Record>(&self) -> (DStream<T>, LiveInput<T>) {
@@ -212,8 +197,8 @@ impl StreamingContext {
         (stream, input)
     }
 
-    /// An input stream whose batch of time `t` is what `close` returns when
-    /// batch `t` starts; it is closed every batch, even when nobody reads it.
+    /// A live input stream whose batch of time `t` is what `close` returns
+    /// when batch `t` starts; it is closed every batch, even when nobody reads it.
     fn add_input<T: Record, C: ClosedBatch<T> + 'static>(
         &self,
         name: &str,
@@ -232,6 +217,7 @@ impl StreamingContext {
                 parents: vec![],
                 self_lookback_ms: 0,
                 must_checkpoint: false,
+                live_input: true,
             },
             // Inputs only exist for the batch being formed: older times are gone.
             Box::new(move |_, t| {
@@ -332,13 +318,14 @@ impl StreamingContext {
         }
         // A stream that a window will look back into must exist for every one of
         // its times, even when no output asked for it now: Spark keeps the
-        // lineage of those batches; we keep their results.
+        // lineage of those batches; we keep their results. Except where Spark's
+        // lineage would read a queue (see `NodeEntry::computed_when_asked`).
         let looked_back: Vec<_> = self
             .graph
             .nodes
             .borrow()
             .iter()
-            .filter(|n| n.node.keep_ms() > 0)
+            .filter(|n| n.node.keep_ms() > 0 && !n.computed_when_asked())
             .map(|n| n.node.clone())
             .collect();
         for node in looked_back {

@@ -229,6 +229,26 @@ pub(crate) struct NodeEntry {
     pub parents: Vec<(usize, i64)>,
     /// Spark's `mustCheckpoint`.
     pub must_checkpoint: bool,
+    /// It is a live input or reads one, through any parent.
+    pub fed_live: bool,
+}
+
+impl NodeEntry {
+    /// Whether the node is computed only when something asks for one of its
+    /// times, as Spark computes every stream: an output, or a stream an output
+    /// reads, asks, and a window may ask for a time long after it ran. Spark
+    /// can wait because it keeps each batch's input (a live input's blocks are
+    /// allocated to their batch time; a queue is read when asked) and
+    /// recomputes from the lineage. Here a live input's batch exists only while
+    /// it runs, so a stream reading one is computed at every batch if a window
+    /// will look back into it. Stateful streams (a state, a window built on the
+    /// previous one) are too: computing one time asks for every earlier one, so
+    /// Spark computes each of their times in order anyway. That leaves streams
+    /// fed only by queues, which wait to be asked, so that a queue gives up a
+    /// batch exactly when Spark's would.
+    pub fn computed_when_asked(&self) -> bool {
+        !self.fed_live && self.node.self_lookback_ms() == 0
+    }
 }
 
 /// The graph of one streaming context.
@@ -249,14 +269,25 @@ pub(crate) struct Graph {
 impl Graph {
     /// Sets how long each node remembers: as far back as any child (or the
     /// node itself) asks it. Spark remembers every ancestor of a window for the
-    /// whole window; here each node keeps its own results, so a child only
-    /// ever computes the current time and asks its parents that far back.
+    /// whole window; here each node keeps its own results, so a child computed
+    /// at every batch only ever computes the current time and asks its parents
+    /// that far back. A child computed only when asked (see
+    /// [`NodeEntry::computed_when_asked`]) may compute a time as old as it
+    /// remembers, so its parents keep that much longer: otherwise a queue
+    /// would be asked again for a time it already gave up.
     pub fn plan_memory(&self) {
         let nodes = self.nodes.borrow();
         let mut keep: Vec<i64> = nodes.iter().map(|n| n.node.self_lookback_ms()).collect();
-        for child in nodes.iter() {
+        // Children come after their parents, so walking back settles each
+        // child's keep before its parents read it.
+        for (id, child) in nodes.iter().enumerate().rev() {
+            let late = if child.computed_when_asked() {
+                keep[id]
+            } else {
+                0
+            };
             for &(parent, lookback) in &child.parents {
-                keep[parent] = keep[parent].max(lookback);
+                keep[parent] = keep[parent].max(lookback + late);
             }
         }
         for (n, k) in nodes.iter().zip(keep) {

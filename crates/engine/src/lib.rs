@@ -36,7 +36,7 @@ pub mod time;
 pub mod window_path;
 
 pub use checkpoint::Checkpoint;
-pub use context::{LineInput, LiveInput, StreamingContext};
+pub use context::{LineInput, LiveInput, QueueOptions, StreamingContext};
 pub use dstream::{Collected, DStream, FilterFn, InvFn};
 pub use duration::Duration;
 pub use error::EngineError;

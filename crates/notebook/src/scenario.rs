@@ -163,8 +163,8 @@ impl Scenario {
             .unwrap_or(0)
     }
 
-    /// Runs the scenario through the engine, as PySpark would run it with
-    /// `queueStream(batches, oneAtATime=True)`.
+    /// Runs the scenario through the engine, as the oracle runs it in PySpark:
+    /// `queueStream(batches, oneAtATime=True)` read at every batch.
     pub fn run(&self) -> Result<Replay, ScenarioError> {
         let specs = self.specs()?;
         let ssc = StreamingContext::new(Duration::from_secs_f64(self.batch_interval_s))?;
@@ -197,6 +197,9 @@ impl Scenario {
             stream.pprint(10);
             sinks.push(stream.collect());
         }
+        // The oracle's marker: batch k's lines are batch k's whatever the
+        // pipelines read (a queue gives up a batch only when it is read).
+        lines.read_every_batch();
         ssc.start(self.start_ms())?;
         ssc.run_batches(self.batches.len() as u64 + self.extra_batches)?;
         let zero = self.start_ms();
@@ -270,5 +273,20 @@ mod tests {
             s.run(),
             Err(ScenarioError::Spark(EngineError::WindowNotMultiple { .. }))
         ));
+    }
+
+    #[test]
+    fn a_window_that_skips_batches_still_sees_each_batch_at_its_own_time() {
+        // window 10 s / slide 20 s never asks for batches 1 and 3; the oracle's
+        // marker reads the queue at every batch, so batch 2 holds `error`.
+        let s = Scenario::parse(
+            r#"{"batch_interval_s": 10, "batches": [["[info] a"], ["[error] b"], ["[notice] c"], ["[warn] d"]],
+                "pipelines": [{"mode": "window", "window_s": 10, "slide_s": 20, "inverse": false}]}"#,
+        )
+        .unwrap();
+        let replay = s.run().unwrap();
+        let batches = &replay.json["pipelines"][0]["batches"];
+        assert_eq!(batches[0]["records"], serde_json::json!(["('error', 1)"]));
+        assert_eq!(batches[1]["records"], serde_json::json!(["('unknown', 1)"]));
     }
 }

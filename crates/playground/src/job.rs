@@ -18,7 +18,9 @@ pub enum Input {
     Live,
     /// Fixed batches, as PySpark's `queueStream(rdds, oneAtATime=True)`
     /// yields them (each in `parallelism` partitions; once drained, empty
-    /// batches of one partition): how the goldens run programs.
+    /// batches of one partition): how the goldens run programs. As in the
+    /// program oracle, the queue is read at every batch, so batch k's lines
+    /// are batch k's whatever the program's outputs ask for.
     Queue(Vec<Vec<String>>),
 }
 

@@ -201,6 +201,7 @@ pub(crate) fn streaming_context_class(job: &Weak<JobState>) -> Value {
             *engine = Some(Engine {
                 ssc,
                 live: None,
+                queued: None,
                 has_input: false,
             });
             Ok(streaming_context(&job, sc))
@@ -249,6 +250,13 @@ fn streaming_context(job: &Weak<JobState>, sc: Value) -> Value {
                         e.ssc
                             .start(state.config.start_ms)
                             .map_err(|e| spark_error(&e))?;
+                        // The program oracle's marker, registered last: batch k
+                        // gets the k-th queued batch whatever the program reads
+                        // (a queue gives up a batch only when it is read). After
+                        // start(), so a program without outputs still fails there.
+                        if let Some(lines) = &e.queued {
+                            lines.read_every_batch();
+                        }
                     }
                     Ok(Value::None)
                 }),
@@ -319,12 +327,16 @@ fn socket_text_stream(job: &Weak<JobState>) -> Result<Value, PyError> {
             engine.live = Some(input);
             lines
         }
-        Input::Queue(batches) => engine.ssc.queue_stream(
-            batches
-                .iter()
-                .map(|b| b.iter().map(|l| Value::str(l)).collect())
-                .collect(),
-        ),
+        Input::Queue(batches) => {
+            let lines = engine.ssc.queue_stream(
+                batches
+                    .iter()
+                    .map(|b| b.iter().map(|l| Value::str(l)).collect())
+                    .collect(),
+            );
+            engine.queued = Some(lines.clone());
+            lines
+        }
     };
     drop(slot);
     Ok(PyDStream::value(

@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use dstream_engine::{LiveInput, StreamingContext};
+use dstream_engine::{DStream, LiveInput, StreamingContext};
 use dstream_python::{Args, PyError, Runtime, Value};
 
 use crate::job::{JobConfig, StreamNode};
@@ -45,6 +45,9 @@ pub(crate) struct Engine {
     pub ssc: StreamingContext,
     /// The live input, once `socketTextStream` was called.
     pub live: Option<LiveInput<Value>>,
+    /// The queued input, once `socketTextStream` was called: `start()` makes
+    /// it read at every batch.
+    pub queued: Option<DStream<Value>>,
     /// Whether `socketTextStream` was called (live or queued).
     pub has_input: bool,
 }

@@ -386,3 +386,30 @@ fn describe_lists_the_graph_the_program_built() {
     ];
     assert_eq!(nodes, expected);
 }
+
+#[test]
+fn queued_batches_stay_at_their_batch_when_a_window_skips_times() {
+    // window(10, 20) over 10 s batches never asks for the odd batches. The
+    // program oracle's marker reads the queue at every batch, so the window
+    // at 00:00:20 holds batch 2's lines and at 00:00:40 batch 4's.
+    let batches: Vec<Vec<String>> = ["one", "two", "three", "four"]
+        .map(|l| vec![l.to_string()])
+        .to_vec();
+    let (stdout, failure) = run_batches(
+        config(),
+        |host| {
+            let (ssc, lines) = lines(&host)?;
+            let window = call(&lines, "window", vec![int(10), int(20)])?;
+            call(&window, "pprint", vec![])?;
+            start_and_wait(&ssc)
+        },
+        &batches,
+        0,
+    );
+    assert!(failure.is_none(), "{failure:?}");
+    let shown: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('-') && !l.starts_with("Time"))
+        .collect();
+    assert_eq!(shown, ["two", "four"], "{stdout}");
+}

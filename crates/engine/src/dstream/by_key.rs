@@ -122,6 +122,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                 parents: vec![(self.node.id, 0)],
                 self_lookback_ms: s,
                 must_checkpoint: true,
+                live_input: false,
             },
             compute,
             None,

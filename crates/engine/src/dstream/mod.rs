@@ -52,6 +52,9 @@ pub(crate) struct NodeSpec {
     pub self_lookback_ms: i64,
     /// Spark's `mustCheckpoint`: it carries state from batch to batch.
     pub must_checkpoint: bool,
+    /// It is a live input: its batch of time `t` exists only while batch `t`
+    /// runs (the receiver's blocks), unlike a queue's, which waits to be read.
+    pub live_input: bool,
 }
 
 /// Adds a node to the graph and returns its stream.
@@ -67,11 +70,13 @@ pub(crate) fn add_node<T: Record>(
         parents,
         self_lookback_ms,
         must_checkpoint,
+        live_input,
     } = spec;
     let mut nodes = graph.nodes.borrow_mut();
     for &(parent, _) in &parents {
         nodes[parent].node.add_consumer();
     }
+    let fed_live = live_input || parents.iter().any(|&(p, _)| nodes[p].fed_live);
     let node = Rc::new(Node {
         id: nodes.len(),
         clock: graph.clock.clone(),
@@ -88,6 +93,7 @@ pub(crate) fn add_node<T: Record>(
         describe,
         parents,
         must_checkpoint,
+        fed_live,
     });
     DStream {
         graph: graph.clone(),
@@ -109,6 +115,7 @@ impl<T: Record> DStream<T> {
             parents: vec![(self.node.id, 0)],
             self_lookback_ms: 0,
             must_checkpoint: false,
+            live_input: false,
         }
     }
 

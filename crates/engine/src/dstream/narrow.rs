@@ -103,6 +103,7 @@ impl<T: Record> DStream<T> {
                 parents: vec![(a.id, 0), (b.id, 0)],
                 self_lookback_ms: 0,
                 must_checkpoint: false,
+                live_input: false,
             },
             Box::new(move |_, t| {
                 let parts: Vec<_> = [a.get_or_compute(t), b.get_or_compute(t)]

@@ -37,6 +37,14 @@ impl<T: Record> DStream<T> {
         }));
     }
 
+    /// An output that only computes the stream at every batch, as the PySpark
+    /// harness's marker `foreachRDD` does. On a queue stream (or a stream
+    /// reading one) it makes batch k take the k-th queued batch whatever the
+    /// other outputs ask for; registered last, it asks after all of them.
+    pub fn read_every_batch(&self) {
+        self.foreach_rdd(|_, _| {});
+    }
+
     /// `pprint(num)`: prints each RDD's first `num` records as PySpark does, into
     /// the context's console (see `StreamingContext::take_console`).
     pub fn pprint(&self, num: usize) {

@@ -97,6 +97,7 @@ impl<T: Record> DStream<T> {
                 parents: vec![(self.node.id, w - ps)],
                 self_lookback_ms: 0,
                 must_checkpoint: false,
+                live_input: false,
             },
             Box::new(move |_, t| {
                 let batches = parent.slice(t - w + ps, t);
@@ -317,6 +318,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
                 parents: vec![(reduced.node.id, w + s - ps)],
                 self_lookback_ms: s,
                 must_checkpoint: true,
+                live_input: false,
             },
             compute,
             None,
