@@ -7,7 +7,6 @@ use dstream_engine::StreamingContext;
 use dstream_python::{NativeFn, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
-use crate::job::Input;
 use crate::object::{not_offered, Object};
 use crate::state::{Engine, JobState};
 use crate::stream::{Flow, PyDStream};
@@ -313,19 +312,10 @@ fn socket_text_stream(job: &Weak<JobState>) -> Result<Value, PyError> {
         ));
     }
     engine.has_input = true;
-    let lines = match &state.config.input {
-        Input::Live => {
-            let (lines, input) = engine.ssc.live_stream::<Value>();
-            engine.live = Some(input);
-            lines
-        }
-        Input::Queue(batches) => engine.ssc.queue_stream(
-            batches
-                .iter()
-                .map(|b| b.iter().map(|l| Value::str(l)).collect())
-                .collect(),
-        ),
-    };
+    // Queued batches go through the live input too: the job feeds each at its
+    // batch time (`Job::run_batch`), whatever the program's outputs read.
+    let (lines, input) = engine.ssc.live_stream::<Value>();
+    engine.live = Some(input);
     drop(slot);
     Ok(PyDStream::value(
         &state,
