@@ -199,10 +199,11 @@ impl Job {
         };
         let jobs_run = fault.as_ref().is_none_or(|f| f.jobs_run) && error.is_none();
         if jobs_run {
+            // Spark runs each output's job on its own: a failing one prints
+            // nothing, the later ones still run; the first error stops the job.
             for job_fn in deferred {
                 if let Err(e) = job_fn(state) {
-                    error = Some(e);
-                    break;
+                    error.get_or_insert(e);
                 }
             }
         }

@@ -15,6 +15,7 @@ pub mod examples;
 mod host;
 mod job;
 mod object;
+mod partitions;
 mod rdd;
 mod spark;
 mod state;

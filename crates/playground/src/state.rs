@@ -208,6 +208,17 @@ impl Func {
         job.call_worker(&rt, &f, args)
     }
 
+    /// Calls the function as Spark's executors do, keeping its error as a
+    /// value (for a record that becomes a failed one): `None` once the batch
+    /// has failed or the job has ended.
+    pub fn try_worker(&self, args: Vec<Value>) -> Option<Result<Value, PyError>> {
+        let (job, f, rt) = self.parts()?;
+        if job.faulted() {
+            return None;
+        }
+        Some(job.run_worker(&rt, &f, args))
+    }
+
     /// Calls the function on the driver (`transform`, `foreachRDD`).
     pub fn driver(&self, args: Vec<Value>) -> Result<Value, PyError> {
         let Some((_, f, rt)) = self.parts() else {
