@@ -19,6 +19,7 @@ mod partitions;
 mod rdd;
 mod spark;
 mod state;
+mod traceback;
 mod stream;
 mod values;
 
@@ -26,4 +27,5 @@ pub use errors::{spark_error, unsupported};
 pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure, StreamNode};
 pub use rdd::PyRdd;
 pub use stream::PyDStream;
+pub use traceback::traceback;
 pub use values::{BatchTime, ResultIterable};
