@@ -27,8 +27,16 @@ fn golden(name: &str) -> String {
 #[test]
 fn a_program_prints_what_pyspark_printed_and_exits_0() {
     let out = replay("notebook_window.py", "inputs/logs.json", "pprint");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), golden("notebook_window.stdout.txt"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        golden("notebook_window.stdout.txt")
+    );
     assert!(out.stderr.is_empty());
 }
 
@@ -43,7 +51,10 @@ fn a_failing_program_prints_its_stdout_then_pythons_error_and_exits_1() {
     let expected: serde_json::Value =
         serde_json::from_str(&golden("error_zero_division.error.json")).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.starts_with("Traceback (most recent call last):\n"), "{stderr}");
+    assert!(
+        stderr.starts_with("Traceback (most recent call last):\n"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&format!(
             "  File \"error_zero_division.py\", line {}, in <lambda>\n",

@@ -19,8 +19,8 @@ mod partitions;
 mod rdd;
 mod spark;
 mod state;
-mod traceback;
 mod stream;
+mod traceback;
 mod values;
 
 pub use errors::{spark_error, unsupported};

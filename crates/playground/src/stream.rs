@@ -239,17 +239,15 @@ impl PyDStream {
             "filter" => {
                 let f = func(&bind(&["f"], 1)?[0]);
                 match &self.flow {
-                    Flow::Values(_) => {
-                        Flow::Values(self.narrow_input().flat_map(move |x| {
-                            if is_marker(x) {
-                                return Some(x.clone());
-                            }
-                            match f.try_worker(vec![x.clone()])? {
-                                Ok(keep) => keep.truthy().then(|| x.clone()),
-                                Err(e) => Some(failed(e)),
-                            }
-                        }))
-                    }
+                    Flow::Values(_) => Flow::Values(self.narrow_input().flat_map(move |x| {
+                        if is_marker(x) {
+                            return Some(x.clone());
+                        }
+                        match f.try_worker(vec![x.clone()])? {
+                            Ok(keep) => keep.truthy().then(|| x.clone()),
+                            Err(e) => Some(failed(e)),
+                        }
+                    })),
                     Flow::Pairs(s) => {
                         let kept = s.filter(move |(k, v)| {
                             f.worker(vec![Value::tuple(vec![k.clone(), v.clone()])])
@@ -263,8 +261,7 @@ impl PyDStream {
                 let f = func(&bind(&["f"], 1)?[0]);
                 match &self.flow {
                     Flow::Pairs(s) => {
-                        let mapped =
-                            Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])));
+                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])));
                         return Ok(self.keyed(&job, mapped, method));
                     }
                     Flow::Values(s) => Flow::Values(s.map(move |kv| {
@@ -385,7 +382,9 @@ impl PyDStream {
                 let inv = inverse(&a[1], &job, rt);
                 let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[3].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                let reduced = self.checked_values().reduce_by_window(reducer(f), inv, w, s);
+                let reduced = self
+                    .checked_values()
+                    .reduce_by_window(reducer(f), inv, w, s);
                 Flow::Values(reduced.map_err(|e| spark_error(&e))?)
             }
             "countByWindow" => {
@@ -491,10 +490,17 @@ impl PyDStream {
                     })
                 };
                 match &self.flow {
-                    Flow::Values(s) => s.foreach_rdd(move |t, records| print(t, take(records, num + 1))),
+                    Flow::Values(s) => {
+                        s.foreach_rdd(move |t, records| print(t, take(records, num + 1)))
+                    }
                     Flow::Pairs(s) => s.foreach_rdd(move |t, pairs| {
                         let taken = pairs.iter().take(num + 1);
-                        print(t, Ok(taken.map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()))
+                        print(
+                            t,
+                            Ok(taken
+                                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                                .collect()),
+                        )
                     }),
                 }
                 job.add_node("pprint", me);

@@ -17,7 +17,11 @@ pub fn traceback(error: &PyError, filename: &str, source: &str) -> String {
         let stripped = text.trim_start();
         let indent = text.chars().count() - stripped.chars().count();
         let caret = (*offset as usize).saturating_sub(1 + indent);
-        out.push_str(&format!("    {}\n    {}^\n", stripped.trim_end(), " ".repeat(caret)));
+        out.push_str(&format!(
+            "    {}\n    {}^\n",
+            stripped.trim_end(),
+            " ".repeat(caret)
+        ));
     } else if !error.trace.is_empty() {
         out.push_str("Traceback (most recent call last):\n");
         for frame in &error.trace {
@@ -25,7 +29,10 @@ pub fn traceback(error: &PyError, filename: &str, source: &str) -> String {
                 "  File \"{filename}\", line {}, in {}\n",
                 frame.line, frame.function
             ));
-            if let Some(text) = line_text(frame.line).map(str::trim).filter(|t| !t.is_empty()) {
+            if let Some(text) = line_text(frame.line)
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
                 out.push_str(&format!("    {text}\n"));
             }
         }
@@ -42,9 +49,7 @@ mod tests {
     fn runtime_errors_list_their_frames_with_the_source_lines() {
         let program = "x = 1\ndef f(a):\n    return a // 0\nprint(f(3))\n";
         let error = dstream_python::compile(program, "t.py")
-            .and_then(|p| {
-                dstream_python::Interpreter::new(std::rc::Rc::new(NoHost)).run(&p)
-            })
+            .and_then(|p| dstream_python::Interpreter::new(std::rc::Rc::new(NoHost)).run(&p))
             .unwrap_err();
         assert_eq!(
             traceback(&error, "t.py", program),
@@ -68,7 +73,10 @@ mod tests {
 
     impl dstream_python::Host for NoHost {
         fn import(&self, name: &str) -> Result<dstream_python::Value, PyError> {
-            Err(PyError::new("ModuleNotFoundError", format!("No module named '{name}'")))
+            Err(PyError::new(
+                "ModuleNotFoundError",
+                format!("No module named '{name}'"),
+            ))
         }
         fn print(&self, _text: &str) {}
     }

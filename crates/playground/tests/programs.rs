@@ -162,7 +162,10 @@ fn every_manifest_program_has_a_test_and_a_golden() {
     tested.sort();
     let mut sorted = listed.clone();
     sorted.sort();
-    assert_eq!(tested, sorted, "programs.rs's list and manifest.json differ");
+    assert_eq!(
+        tested, sorted,
+        "programs.rs's list and manifest.json differ"
+    );
     for name in &listed {
         assert!(
             programs_dir().join(format!("{name}.stdout.txt")).exists(),

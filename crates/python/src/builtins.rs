@@ -949,7 +949,8 @@ pub(crate) fn native_iter(n: &Rc<dyn Native>) -> Option<PyIter> {
         return Some(PyIter::Items(view.items().into_iter()));
     }
     // A sized iterable of the host's (PySpark's `ResultIterable`).
-    n.iter_values().map(|items| PyIter::Items(items.into_iter()))
+    n.iter_values()
+        .map(|items| PyIter::Items(items.into_iter()))
 }
 
 /// `item in view` for dict views (`None`: not a view, the caller iterates).

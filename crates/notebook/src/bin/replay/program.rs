@@ -29,9 +29,10 @@ pub fn replay(program: &Path, input: &Path, format: Format) -> ExitCode {
         }
     };
     // Tracebacks name the file as the oracle ran it: by its name alone.
-    let filename = program
-        .file_name()
-        .map_or_else(|| program.display().to_string(), |n| n.to_string_lossy().to_string());
+    let filename = program.file_name().map_or_else(
+        || program.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
     let batches = input_data.batches.len() as u64 + input_data.extra_batches;
     let config = JobConfig {
         start_ms: input_data.start_ms,
