@@ -18,6 +18,7 @@ use dstream_playground::{Input, Job, JobConfig};
 const LINES: usize = 100_000;
 
 /// CPU time spent by this thread so far.
+#[cfg(not(target_arch = "wasm32"))]
 fn thread_cpu_time() -> std::time::Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
@@ -26,6 +27,14 @@ fn thread_cpu_time() -> std::time::Duration {
     // SAFETY: clock_gettime only writes the timespec we pass.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Wall time since the first call: wasm32 has no thread CPU clock (the
+/// benchmark is meant to run natively; this keeps it compiling there).
+#[cfg(target_arch = "wasm32")]
+fn thread_cpu_time() -> std::time::Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
 }
 
 /// A started job running the notebook program `name` (its PySpark-checked

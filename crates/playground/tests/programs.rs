@@ -39,6 +39,7 @@ fn run(name: &str) -> (String, Option<JobFailure>) {
     let dir = programs_dir();
     let input = ProgramInput::parse(&std::fs::read_to_string(dir.join(input)).unwrap()).unwrap();
     let source = std::fs::read_to_string(dir.join(&file)).unwrap();
+    // `run_batches` feeds the batches itself (`Input::Queue`).
     let config = JobConfig {
         start_ms: input.start_ms,
         parallelism: input.parallelism,
