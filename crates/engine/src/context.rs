@@ -65,12 +65,15 @@ impl ClosedBatch<Line> for LineBatch {
 /// everything pushed before a batch closes belongs to that batch.
 pub struct LiveInput<T> {
     buffer: Rc<RefCell<Vec<T>>>,
+    /// Whether the open batch has a partition even if nothing is pushed.
+    hold: Rc<std::cell::Cell<bool>>,
 }
 
 impl<T> Clone for LiveInput<T> {
     fn clone(&self) -> Self {
         LiveInput {
             buffer: self.buffer.clone(),
+            hold: self.hold.clone(),
         }
     }
 }
@@ -99,6 +102,14 @@ impl<T> LiveInput<T> {
     /// How many records wait in the open batch.
     pub fn pending(&self) -> usize {
         self.buffer.borrow().len()
+    }
+
+    /// Gives the open batch one partition even if nothing is pushed into it,
+    /// as a drained `queueStream`'s default RDD (`sc.makeRDD(Seq.empty, 1)`)
+    /// has, where an idle receiver's batch has none (`count()` prints `0`
+    /// rather than nothing).
+    pub fn hold_partition(&self) {
+        self.hold.set(true);
     }
 }
 
@@ -174,12 +185,15 @@ impl StreamingContext {
     /// [`LiveInput`] form the next batch. An idle batch has no partitions.
     pub fn live_stream<T: Record>(&self) -> (DStream<T>, LiveInput<T>) {
         let buffer: Rc<RefCell<Vec<T>>> = Rc::new(RefCell::new(Vec::new()));
+        let hold = Rc::new(std::cell::Cell::new(false));
         let input = LiveInput {
             buffer: buffer.clone(),
+            hold: hold.clone(),
         };
         let stream = self.add_input("socketTextStream", move || {
             let records = std::mem::take(&mut *buffer.borrow_mut());
-            let partitions = usize::from(!records.is_empty());
+            let held = hold.take();
+            let partitions = usize::from(!records.is_empty() || held);
             Rdd::new(records, partitions)
         });
         (stream, input)

@@ -24,6 +24,7 @@ pub mod generator;
 pub mod lab;
 pub mod message_type;
 pub mod pipelines;
+pub mod program_input;
 pub mod scenario;
 
 pub use classify::get_message_type;

@@ -16,11 +16,11 @@ pub enum Input {
     /// batch are that batch (an idle batch has no partitions, as an idle
     /// receiver's).
     Live,
-    /// Fixed batches, as PySpark's `queueStream(rdds, oneAtATime=True)`
-    /// yields them (each in `parallelism` partitions; once drained, empty
-    /// batches of one partition): how the goldens run programs. As in the
-    /// program oracle, the queue is read at every batch, so batch k's lines
-    /// are batch k's whatever the program's outputs ask for.
+    /// Fixed batches, one per batch time, as the PySpark oracle feeds a
+    /// program (`tests/pyspark/program_oracle.py`): a batch's lines are one
+    /// partition, an empty batch has none (a receiver's batch without
+    /// blocks); once drained, batches are `queueStream`'s default, an empty
+    /// RDD of one partition.
     Queue(Vec<Vec<String>>),
 }
 
@@ -115,7 +115,11 @@ impl Job {
     /// counted in [`Job::unread_lines`].
     pub fn push_lines<S: AsRef<str>>(&self, lines: impl IntoIterator<Item = S>) {
         let engine = self.state.engine.borrow();
-        match engine.as_ref().and_then(|e| e.live.as_ref()) {
+        let live = match self.state.config.input {
+            Input::Live => engine.as_ref().and_then(|e| e.live.as_ref()),
+            Input::Queue(_) => None,
+        };
+        match live {
             Some(live) => live.extend(lines.into_iter().map(|l| Value::str(l.as_ref()))),
             None => {
                 let n = lines.into_iter().count() as u64;
@@ -123,6 +127,22 @@ impl Job {
                     .unread_lines
                     .set(self.state.unread_lines.get() + n);
             }
+        }
+    }
+
+    /// Puts the next queued batch (with [`Input::Queue`]) into the live input.
+    fn feed_queue(&self) {
+        let Input::Queue(batches) = &self.state.config.input else {
+            return;
+        };
+        let engine = self.state.engine.borrow();
+        let Some(live) = engine.as_ref().and_then(|e| e.live.as_ref()) else {
+            return;
+        };
+        let k = engine.as_ref().map_or(0, |e| e.ssc.batches_run()) as usize;
+        match batches.get(k) {
+            Some(lines) => live.extend(lines.iter().map(|l| Value::str(l))),
+            None => live.hold_partition(),
         }
     }
 
@@ -161,6 +181,7 @@ impl Job {
             };
         }
         let state = &self.state;
+        self.feed_queue();
         state.phase.set(Phase::Generation);
         let advanced = {
             let engine = state.engine.borrow();
@@ -178,10 +199,11 @@ impl Job {
         };
         let jobs_run = fault.as_ref().is_none_or(|f| f.jobs_run) && error.is_none();
         if jobs_run {
+            // Spark runs each output's job on its own: a failing one prints
+            // nothing, the later ones still run; the first error stops the job.
             for job_fn in deferred {
                 if let Err(e) = job_fn(state) {
-                    error = Some(e);
-                    break;
+                    error.get_or_insert(e);
                 }
             }
         }
@@ -231,8 +253,8 @@ impl Job {
 }
 
 /// Runs a program over fixed batches as `replay --program` does: the
-/// batches are `socketTextStream`'s (as a `queueStream`), followed by
-/// `extra_batches` empty ones. Returns the stdout and the error that stopped
+/// batches are `socketTextStream`'s ([`Input::Queue`]), followed by
+/// `extra_batches` drained ones. Returns the stdout and the error that stopped
 /// the job, if any (the program's top level is batch 0).
 pub fn run_batches(
     config: JobConfig,

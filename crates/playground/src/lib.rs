@@ -15,14 +15,17 @@ pub mod examples;
 mod host;
 mod job;
 mod object;
+mod partitions;
 mod rdd;
 mod spark;
 mod state;
 mod stream;
+mod traceback;
 mod values;
 
 pub use errors::{spark_error, unsupported};
 pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure, StreamNode};
 pub use rdd::PyRdd;
 pub use stream::PyDStream;
+pub use traceback::traceback;
 pub use values::{BatchTime, ResultIterable};

@@ -30,6 +30,7 @@ const METHODS: &[&str] = &[
     "sortBy",
     "sortByKey",
     "take",
+    "first",
     "collect",
     "count",
     "isEmpty",
@@ -41,7 +42,6 @@ const UNSUPPORTED: &[&str] = &[
     "groupByKey",
     "distinct",
     "union",
-    "first",
     "top",
     "takeOrdered",
     "foreach",
@@ -260,6 +260,13 @@ impl PyRdd {
                 Ok(Value::list(
                     self.computed()?.iter().take(n).cloned().collect(),
                 ))
+            }
+            "first" => {
+                bind_method(&args, &q, &[], 0)?;
+                match self.computed()?.first() {
+                    Some(x) => Ok(x.clone()),
+                    None => Err(PyError::value_error("RDD is empty")),
+                }
             }
             "collect" => {
                 bind_method(&args, &q, &[], 0)?;

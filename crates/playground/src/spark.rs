@@ -7,7 +7,6 @@ use dstream_engine::StreamingContext;
 use dstream_python::{NativeFn, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
-use crate::job::Input;
 use crate::object::{not_offered, Object};
 use crate::state::{Engine, JobState};
 use crate::stream::{Flow, PyDStream};
@@ -201,7 +200,6 @@ pub(crate) fn streaming_context_class(job: &Weak<JobState>) -> Value {
             *engine = Some(Engine {
                 ssc,
                 live: None,
-                queued: None,
                 has_input: false,
             });
             Ok(streaming_context(&job, sc))
@@ -250,13 +248,6 @@ fn streaming_context(job: &Weak<JobState>, sc: Value) -> Value {
                         e.ssc
                             .start(state.config.start_ms)
                             .map_err(|e| spark_error(&e))?;
-                        // The program oracle's marker, registered last: batch k
-                        // gets the k-th queued batch whatever the program reads
-                        // (a queue gives up a batch only when it is read). After
-                        // start(), so a program without outputs still fails there.
-                        if let Some(lines) = &e.queued {
-                            lines.read_every_batch();
-                        }
                     }
                     Ok(Value::None)
                 }),
@@ -321,23 +312,10 @@ fn socket_text_stream(job: &Weak<JobState>) -> Result<Value, PyError> {
         ));
     }
     engine.has_input = true;
-    let lines = match &state.config.input {
-        Input::Live => {
-            let (lines, input) = engine.ssc.live_stream::<Value>();
-            engine.live = Some(input);
-            lines
-        }
-        Input::Queue(batches) => {
-            let lines = engine.ssc.queue_stream(
-                batches
-                    .iter()
-                    .map(|b| b.iter().map(|l| Value::str(l)).collect())
-                    .collect(),
-            );
-            engine.queued = Some(lines.clone());
-            lines
-        }
-    };
+    // Queued batches go through the live input too: the job feeds each at its
+    // batch time (`Job::run_batch`), whatever the program's outputs read.
+    let (lines, input) = engine.ssc.live_stream::<Value>();
+    engine.live = Some(input);
     drop(slot);
     Ok(PyDStream::value(
         &state,

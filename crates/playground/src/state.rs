@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use dstream_engine::{DStream, LiveInput, StreamingContext};
+use dstream_engine::{LiveInput, StreamingContext};
 use dstream_python::{Args, PyError, Runtime, Value};
 
 use crate::job::{JobConfig, StreamNode};
@@ -45,9 +45,6 @@ pub(crate) struct Engine {
     pub ssc: StreamingContext,
     /// The live input, once `socketTextStream` was called.
     pub live: Option<LiveInput<Value>>,
-    /// The queued input, once `socketTextStream` was called: `start()` makes
-    /// it read at every batch.
-    pub queued: Option<DStream<Value>>,
     /// Whether `socketTextStream` was called (live or queued).
     pub has_input: bool,
 }
@@ -209,6 +206,17 @@ impl Func {
     pub fn worker(&self, args: Vec<Value>) -> Option<Value> {
         let (job, f, rt) = self.parts()?;
         job.call_worker(&rt, &f, args)
+    }
+
+    /// Calls the function as Spark's executors do, keeping its error as a
+    /// value (for a record that becomes a failed one): `None` once the batch
+    /// has failed or the job has ended.
+    pub fn try_worker(&self, args: Vec<Value>) -> Option<Result<Value, PyError>> {
+        let (job, f, rt) = self.parts()?;
+        if job.faulted() {
+            return None;
+        }
+        Some(job.run_worker(&rt, &f, args))
     }
 
     /// Calls the function on the driver (`transform`, `foreachRDD`).

@@ -10,6 +10,7 @@ use dstream_python::iterate::iterate;
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
+use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Func, JobState};
 use crate::values::{
@@ -76,6 +77,8 @@ pub struct PyDStream {
     flow: Flow,
     /// The node's id in the job's graph description.
     id: usize,
+    /// For pairs grouped by `portable_hash(key) % n` (a shuffle's output): n.
+    hashed: Option<usize>,
     job: Weak<JobState>,
 }
 
@@ -90,10 +93,23 @@ fn fail(job: &Weak<JobState>, error: PyError) {
 impl PyDStream {
     /// A stream of the job, registered in its graph description.
     pub(crate) fn value(job: &Rc<JobState>, flow: Flow, op: &str, parents: Vec<usize>) -> Value {
+        PyDStream::hashed_value(job, flow, None, op, parents)
+    }
+
+    /// A stream of the job whose pairs are hash-partitioned into `hashed`
+    /// partitions, if given.
+    fn hashed_value(
+        job: &Rc<JobState>,
+        flow: Flow,
+        hashed: Option<usize>,
+        op: &str,
+        parents: Vec<usize>,
+    ) -> Value {
         let id = job.add_node(op, parents);
         Value::Native(Rc::new(PyDStream {
             flow,
             id,
+            hashed,
             job: Rc::downgrade(job),
         }))
     }
@@ -112,15 +128,27 @@ impl PyDStream {
         }
     }
 
-    /// The records as `(key, value)` pairs, unpacked as PySpark's keyed
-    /// operations unpack them (`for k, v in iterator`) with hashable keys.
-    fn pairs(&self) -> DStream<(Value, Value)> {
+    /// The records as a narrow operation reads them: with the partitions'
+    /// ends marked when they come from a shuffle into several partitions
+    /// (see `partitions`), failed records included.
+    fn narrow_input(&self) -> DStream<Value> {
+        match (&self.flow, self.hashed) {
+            (Flow::Pairs(s), Some(p)) if p > 1 => {
+                s.transform(move |_, pairs| with_partition_ends(pairs, p))
+            }
+            _ => self.values(),
+        }
+    }
+
+    /// The records as an operation that computes every partition reads
+    /// them: a failed record fails the batch.
+    fn checked_values(&self) -> DStream<Value> {
         match &self.flow {
-            Flow::Pairs(s) => s.clone(),
+            Flow::Pairs(_) => self.values(),
             Flow::Values(s) => {
                 let job = self.job.clone();
-                s.flat_map(move |record| match key_value(record) {
-                    Ok(pair) => Some(pair),
+                s.flat_map(move |record| match checked(record) {
+                    Ok(x) => x.cloned(),
                     Err(e) => {
                         fail(&job, e);
                         None
@@ -130,16 +158,37 @@ impl PyDStream {
         }
     }
 
+    /// The records as `(key, value)` pairs, unpacked as PySpark's keyed
+    /// operations unpack them (`for k, v in iterator`) with hashable keys.
+    fn pairs(&self) -> DStream<(Value, Value)> {
+        match &self.flow {
+            Flow::Pairs(s) => s.clone(),
+            Flow::Values(s) => {
+                let job = self.job.clone();
+                s.flat_map(move |record| {
+                    match checked(record).and_then(|x| x.map(key_value).transpose()) {
+                        Ok(pair) => pair,
+                        Err(e) => {
+                            fail(&job, e);
+                            None
+                        }
+                    }
+                })
+            }
+        }
+    }
+
     /// The records, refusing unhashable ones as keys (`countByValue`).
     fn hashable_values(&self) -> DStream<Value> {
         let job = self.job.clone();
-        self.values().filter(move |x| match check_hashable(x) {
-            Ok(()) => true,
-            Err(e) => {
-                fail(&job, e);
-                false
-            }
-        })
+        self.checked_values()
+            .filter(move |x| match check_hashable(x) {
+                Ok(()) => true,
+                Err(e) => {
+                    fail(&job, e);
+                    false
+                }
+            })
     }
 
     /// This stream's slide in milliseconds.
@@ -162,98 +211,125 @@ impl PyDStream {
         let stream = match method {
             "map" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
-                Flow::Values(self.values().map(move |x| apply(&f, vec![x.clone()])))
+                Flow::Values(self.narrow_input().map(move |x| {
+                    if is_marker(x) {
+                        return x.clone();
+                    }
+                    match f.try_worker(vec![x.clone()]) {
+                        Some(Ok(y)) => y,
+                        Some(Err(e)) => failed(e),
+                        None => Value::None,
+                    }
+                }))
             }
             "flatMap" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
-                let job = self.job.clone();
-                Flow::Values(self.values().flat_map(move |x| {
-                    let Some(ys) = f.worker(vec![x.clone()]) else {
-                        return Vec::new();
-                    };
-                    iterate(&ys).unwrap_or_else(|e| {
-                        fail(&job, e);
-                        Vec::new()
-                    })
+                Flow::Values(self.narrow_input().flat_map(move |x| {
+                    if is_marker(x) {
+                        return vec![x.clone()];
+                    }
+                    match f.try_worker(vec![x.clone()]) {
+                        Some(ys) => ys
+                            .and_then(|ys| iterate(&ys))
+                            .unwrap_or_else(|e| vec![failed(e)]),
+                        None => Vec::new(),
+                    }
                 }))
             }
             "filter" => {
                 let f = func(&bind(&["f"], 1)?[0]);
-                let keep = move |x: Value| f.worker(vec![x]).is_some_and(|r| r.truthy());
                 match &self.flow {
-                    Flow::Values(s) => Flow::Values(s.filter(move |x| keep(x.clone()))),
-                    Flow::Pairs(s) => Flow::Pairs(
-                        s.filter(move |(k, v)| keep(Value::tuple(vec![k.clone(), v.clone()]))),
-                    ),
+                    Flow::Values(_) => Flow::Values(self.narrow_input().flat_map(move |x| {
+                        if is_marker(x) {
+                            return Some(x.clone());
+                        }
+                        match f.try_worker(vec![x.clone()])? {
+                            Ok(keep) => keep.truthy().then(|| x.clone()),
+                            Err(e) => Some(failed(e)),
+                        }
+                    })),
+                    Flow::Pairs(s) => {
+                        let kept = s.filter(move |(k, v)| {
+                            f.worker(vec![Value::tuple(vec![k.clone(), v.clone()])])
+                                .is_some_and(|r| r.truthy())
+                        });
+                        return Ok(self.keyed(&job, Flow::Pairs(kept), method));
+                    }
                 }
             }
             "mapValues" => {
                 let f = func(&bind(&["f"], 1)?[0]);
                 match &self.flow {
                     Flow::Pairs(s) => {
-                        Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])))
+                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])));
+                        return Ok(self.keyed(&job, mapped, method));
                     }
-                    Flow::Values(s) => {
-                        let job = self.job.clone();
-                        Flow::Values(s.map(move |kv| {
-                            match item(kv, 0).and_then(|k| Ok((k, item(kv, 1)?))) {
-                                Ok((k, v)) => Value::tuple(vec![k, apply(&f, vec![v])]),
-                                Err(e) => {
-                                    fail(&job, e);
-                                    Value::None
-                                }
+                    Flow::Values(s) => Flow::Values(s.map(move |kv| {
+                        if is_marker(kv) {
+                            return kv.clone();
+                        }
+                        let mapped = item(kv, 0).and_then(|k| {
+                            let v = item(kv, 1)?;
+                            match f.try_worker(vec![v]) {
+                                Some(v) => Ok(Value::tuple(vec![k, v?])),
+                                None => Ok(Value::None),
                             }
-                        }))
-                    }
+                        });
+                        mapped.unwrap_or_else(failed)
+                    })),
                 }
             }
             "flatMapValues" => {
                 let f = func(&bind(&["f"], 1)?[0]);
-                let job = self.job.clone();
-                Flow::Values(self.values().flat_map(move |kv| {
+                Flow::Values(self.narrow_input().flat_map(move |kv| {
+                    if is_marker(kv) {
+                        return vec![kv.clone()];
+                    }
                     let out = item(kv, 0).and_then(|k| {
-                        let Some(vs) = f.worker(vec![item(kv, 1)?]) else {
+                        let Some(vs) = f.try_worker(vec![item(kv, 1)?]) else {
                             return Ok(Vec::new());
                         };
-                        Ok(iterate(&vs)?
+                        Ok(iterate(&vs?)?
                             .into_iter()
                             .map(|v| Value::tuple(vec![k.clone(), v]))
                             .collect())
                     });
-                    out.unwrap_or_else(|e| {
-                        fail(&job, e);
-                        Vec::new()
-                    })
+                    out.unwrap_or_else(|e| vec![failed(e)])
                 }))
             }
             "reduceByKey" => {
                 let a = bind(&["func", "numPartitions"], 1)?;
                 let f = func(&a[0]);
-                Flow::Pairs(self.pairs().reduce_by_key(reducer(f), partitions(&a[1])?))
+                let p = partitions(&a[1])?;
+                let reduced = Flow::Pairs(self.pairs().reduce_by_key(reducer(f), p));
+                return Ok(self.shuffled(&job, reduced, p, method));
             }
             "groupByKey" => {
                 let a = bind(&["numPartitions"], 0)?;
-                Flow::Pairs(
+                let p = partitions(&a[0])?;
+                let grouped = Flow::Pairs(
                     self.pairs()
-                        .group_by_key(partitions(&a[0])?)
+                        .group_by_key(p)
                         .map(|(k, vs)| (k.clone(), ResultIterable::value(vs.clone()))),
-                )
+                );
+                return Ok(self.shuffled(&job, grouped, p, method));
             }
             "countByValue" => {
                 bind(&[], 0)?;
-                Flow::Pairs(counts(&self.hashable_values().count_by_value()))
+                let counted = Flow::Pairs(counts(&self.hashable_values().count_by_value()));
+                return Ok(self.shuffled(&job, counted, None, method));
             }
             "count" => {
                 bind(&[], 0)?;
                 let counted = match &self.flow {
-                    Flow::Values(s) => s.count(),
+                    Flow::Values(_) => self.checked_values().count(),
                     Flow::Pairs(s) => s.count(),
                 };
                 Flow::Values(counted.map(|n| Value::Int(*n)))
             }
             "reduce" => {
                 let f = func(&bind(&["func"], 1)?[0]);
-                Flow::Values(self.values().reduce(reducer(f)))
+                Flow::Values(self.checked_values().reduce(reducer(f)))
             }
             "union" => {
                 let a = bind(&["other"], 1)?;
@@ -306,7 +382,9 @@ impl PyDStream {
                 let inv = inverse(&a[1], &job, rt);
                 let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[3].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                let reduced = self.values().reduce_by_window(reducer(f), inv, w, s);
+                let reduced = self
+                    .checked_values()
+                    .reduce_by_window(reducer(f), inv, w, s);
                 Flow::Values(reduced.map_err(|e| spark_error(&e))?)
             }
             "countByWindow" => {
@@ -314,7 +392,7 @@ impl PyDStream {
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
                 let counted = self
-                    .values()
+                    .checked_values()
                     .count_by_window(w, s)
                     .map_err(|e| spark_error(&e))?;
                 Flow::Values(counted.map(|n| Value::Int(*n)))
@@ -387,7 +465,7 @@ impl PyDStream {
                 let (f, with_time) = driver_function(&a[0], &job, rt)?;
                 let weak = self.job.clone();
                 Flow::Values(
-                    self.values()
+                    self.checked_values()
                         .transform(move |t, records| transformed(&weak, &f, with_time, t, records)),
                 )
             }
@@ -404,14 +482,27 @@ impl PyDStream {
                     }
                 };
                 let weak = self.job.clone();
-                self.values().foreach_rdd(move |t, records| {
-                    // PySpark's `takeAndPrint`: `rdd.take(num + 1)`, then print.
-                    let taken: Vec<Value> = records.iter().take(num + 1).cloned().collect();
+                // PySpark's `takeAndPrint`: `rdd.take(num + 1)`, then print.
+                let print = move |t: i64, taken: Result<Vec<Value>, PyError>| {
                     defer(&weak, move |job| {
-                        job.print(&pprint_block(t, &taken, num));
+                        job.print(&pprint_block(t, &taken?, num));
                         Ok(())
-                    });
-                });
+                    })
+                };
+                match &self.flow {
+                    Flow::Values(s) => {
+                        s.foreach_rdd(move |t, records| print(t, take(records, num + 1)))
+                    }
+                    Flow::Pairs(s) => s.foreach_rdd(move |t, pairs| {
+                        let taken = pairs.iter().take(num + 1);
+                        print(
+                            t,
+                            Ok(taken
+                                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                                .collect()),
+                        )
+                    }),
+                }
                 job.add_node("pprint", me);
                 return Ok(Value::None);
             }
@@ -419,7 +510,7 @@ impl PyDStream {
                 let a = bind(&["func"], 1)?;
                 let (f, with_time) = driver_function(&a[0], &job, rt)?;
                 let weak = self.job.clone();
-                self.values().foreach_rdd(move |t, records| {
+                self.checked_values().foreach_rdd(move |t, records| {
                     let (f, records, rdd_job) = (f.clone(), records.to_vec(), weak.clone());
                     defer(&weak, move |_| {
                         let rdd = PyRdd::value(records, rdd_job);
@@ -457,8 +548,22 @@ impl PyDStream {
         Value::Native(Rc::new(PyDStream {
             flow: self.flow.clone(),
             id: self.id,
+            hashed: self.hashed,
             job: self.job.clone(),
         }))
+    }
+
+    /// A stream of pairs that keeps this one's keys where they were, so its
+    /// hash partitioning too (`mapValues`, `filter` on pairs).
+    fn keyed(&self, job: &Rc<JobState>, flow: Flow, op: &str) -> Value {
+        PyDStream::hashed_value(job, flow, self.hashed, op, vec![self.id])
+    }
+
+    /// A shuffle's output, hash-partitioned into `p` partitions (by default
+    /// the job's parallelism).
+    fn shuffled(&self, job: &Rc<JobState>, flow: Flow, p: Option<usize>, op: &str) -> Value {
+        let p = p.unwrap_or(job.config.parallelism);
+        PyDStream::hashed_value(job, flow, Some(p), op, vec![self.id])
     }
 }
 

@@ -417,7 +417,11 @@ pub(crate) fn len(x: &Value) -> R<i64> {
         Value::Range(a, b, c) => ops::range_len(*a, *b, *c),
         Value::Native(n) => match n.as_any().downcast_ref::<DictView>() {
             Some(view) => view.dict.borrow().len() as i64,
-            None => return Err(no_len(x)),
+            // A sized iterable of the host's (PySpark's `ResultIterable`).
+            None => match n.iter_values() {
+                Some(items) => items.len() as i64,
+                None => return Err(no_len(x)),
+            },
         },
         other => return Err(no_len(other)),
     })
@@ -941,8 +945,12 @@ pub(crate) fn native_iter(n: &Rc<dyn Native>) -> Option<PyIter> {
     if n.as_any().is::<IterObj>() {
         return Some(PyIter::Shared(n.clone()));
     }
-    let view = n.as_any().downcast_ref::<DictView>()?;
-    Some(PyIter::Items(view.items().into_iter()))
+    if let Some(view) = n.as_any().downcast_ref::<DictView>() {
+        return Some(PyIter::Items(view.items().into_iter()));
+    }
+    // A sized iterable of the host's (PySpark's `ResultIterable`).
+    n.iter_values()
+        .map(|items| PyIter::Items(items.into_iter()))
 }
 
 /// `item in view` for dict views (`None`: not a view, the caller iterates).

@@ -57,6 +57,11 @@ impl Native for Function {
         }
     }
 
+    /// `__code__.co_argcount`: PySpark's `transform`/`foreachRDD` read it.
+    fn arg_count(&self) -> Option<usize> {
+        Some(self.code.params.len())
+    }
+
     fn repr(&self) -> String {
         format!(
             "<function {} at {:#x}>",

@@ -1,8 +1,12 @@
 //! `replay`: runs a scenario file through the engine and prints what PySpark
-//! would print (`--format pprint`) or every emitted record (`--format json`).
+//! would print (`--format pprint`) or every emitted record (`--format json`);
+//! with `--program JOB.py`, runs that program over the file's batches
+//! instead (see `program`).
 //!
-//! Exit codes: 0 done, 1 Spark would refuse the configuration, 2 the scenario
-//! (or the command line) is malformed.
+//! Exit codes: 0 done, 1 Spark would refuse the configuration (or the
+//! program raised), 2 the scenario (or the command line) is malformed.
+
+mod program;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,24 +18,35 @@ use dstream_notebook::scenario::{Scenario, ScenarioError};
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The scenario file (JSON: batch_interval_s, batches, pipelines, ...).
+    /// The scenario file (JSON: batch_interval_s, batches, pipelines, ...), or
+    /// with --program the input file (start, parallelism, batches,
+    /// extra_batches; a scenario file is read too).
     scenario: PathBuf,
-    /// `pprint`: PySpark's console text; `json`: every record of every emitted batch.
+    /// A PySpark program to run over the file's batches (what its
+    /// `socketTextStream` yields) instead of the scenario's pipelines.
+    #[arg(long, value_name = "JOB.py")]
+    program: Option<PathBuf>,
+    /// `pprint`: PySpark's console text; `json`: every record of every
+    /// emitted batch (with --program: each batch's text and the error).
     #[arg(long, value_enum, default_value_t = Format::Pprint)]
     format: Format,
 }
 
 /// Output formats.
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// Exactly what `pprint()` prints, batch by batch, pipeline by pipeline.
     Pprint,
-    /// `{"pipelines": [{"spec", "batches": [{"batch", "time", "records"}]}]}`.
+    /// `{"pipelines": [{"spec", "batches": [{"batch", "time", "records"}]}]}`;
+    /// with --program `{"batches": [{"batch", "text"}], "error"}`.
     Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(job) = &cli.program {
+        return program::replay(job, &cli.scenario, cli.format);
+    }
     let text = match std::fs::read_to_string(&cli.scenario) {
         Ok(t) => t,
         Err(e) => {

@@ -1,0 +1,115 @@
+//! The input a student program runs over (`replay --program`): the lines
+//! `socketTextStream` yields, batch by batch. The format of
+//! `crates/playground/tests/programs/inputs/*.json`; a scenario file is read
+//! too, its `batch_interval_s`, `pipelines` and `checkpoint` ignored (the
+//! program says those).
+
+use dstream_engine::time::parse_naive_time;
+use serde::Deserialize;
+
+use crate::scenario::{ScenarioError, DEFAULT_START};
+
+/// A program input file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputFile {
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default = "two")]
+    parallelism: usize,
+    batches: Vec<Vec<String>>,
+    #[serde(default)]
+    extra_batches: u64,
+    // A scenario's own settings: the program makes these choices itself.
+    #[serde(default, rename = "batch_interval_s")]
+    _batch_interval_s: Option<serde_json::Value>,
+    #[serde(default, rename = "pipelines")]
+    _pipelines: Option<serde_json::Value>,
+    #[serde(default, rename = "checkpoint")]
+    _checkpoint: Option<serde_json::Value>,
+}
+
+fn two() -> usize {
+    2
+}
+
+/// What a program's `socketTextStream` yields and how the job runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramInput {
+    /// Spark's zero time (naive epoch ms): batch k has time start + k * interval.
+    pub start_ms: i64,
+    /// `spark.default.parallelism` (default 2).
+    pub parallelism: usize,
+    /// The lines of each batch (one partition each; an empty batch has none).
+    pub batches: Vec<Vec<String>>,
+    /// Batches run after the input is drained (default 0).
+    pub extra_batches: u64,
+}
+
+impl ProgramInput {
+    /// Reads an input (or scenario) file's JSON text.
+    pub fn parse(text: &str) -> Result<ProgramInput, ScenarioError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let file: InputFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                ScenarioError::Malformed(e.inner().to_string())
+            } else {
+                ScenarioError::Malformed(format!("field `{path}`: {}", e.inner()))
+            }
+        })?;
+        let start = file.start.as_deref().unwrap_or(DEFAULT_START);
+        let Some(start_ms) = parse_naive_time(start) else {
+            return Err(ScenarioError::Malformed(format!(
+                "field `start`: {start:?} is not a time like \"2026-11-24T10:00:00\""
+            )));
+        };
+        if file.parallelism == 0 {
+            return Err(ScenarioError::Malformed(
+                "field `parallelism` must be at least 1".into(),
+            ));
+        }
+        Ok(ProgramInput {
+            start_ms,
+            parallelism: file.parallelism,
+            batches: file.batches,
+            extra_batches: file.extra_batches,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_default_start_parallelism_and_extra_batches() {
+        let input = ProgramInput::parse(r#"{"batches": [["a b"], []]}"#).unwrap();
+        assert_eq!(input.start_ms, parse_naive_time(DEFAULT_START).unwrap());
+        assert_eq!((input.parallelism, input.extra_batches), (2, 0));
+        assert_eq!(input.batches, vec![vec!["a b".to_string()], vec![]]);
+    }
+
+    #[test]
+    fn scenario_files_are_inputs_whose_own_settings_are_ignored() {
+        let input = ProgramInput::parse(
+            r#"{"batch_interval_s": 5, "checkpoint": false, "parallelism": 3,
+                "batches": [["x"]], "extra_batches": 2, "pipelines": [{"mode": "stateless"}]}"#,
+        )
+        .unwrap();
+        assert_eq!((input.parallelism, input.extra_batches), (3, 2));
+    }
+
+    #[test]
+    fn malformed_inputs_name_the_bad_field() {
+        for (text, field) in [
+            (r#"{"batchs": []}"#, "batchs"),
+            (r#"{"batches": [[1]]}"#, "batches[0][0]"),
+            (r#"{"batches": [], "start": "noon"}"#, "start"),
+            (r#"{"batches": [], "parallelism": 0}"#, "parallelism"),
+        ] {
+            let err = ProgramInput::parse(text).unwrap_err().to_string();
+            assert!(err.contains(field), "{text}: {err}");
+        }
+    }
+}
