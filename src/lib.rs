@@ -16,6 +16,7 @@ pub mod checkpoint;
 pub mod code;
 pub mod engine;
 pub mod model;
+pub mod program;
 pub mod protocol;
 pub mod teach;
 #[cfg(test)]
