@@ -180,7 +180,11 @@ pub fn traceback(error: &PyError, source: &str) -> String {
         let trimmed = text.trim_start();
         let cut = text.len() - trimmed.len();
         let caret = (*column as usize).saturating_sub(1).saturating_sub(cut);
-        out.push_str(&format!("    {}\n    {}^\n", trimmed.trim_end(), " ".repeat(caret)));
+        out.push_str(&format!(
+            "    {}\n    {}^\n",
+            trimmed.trim_end(),
+            " ".repeat(caret)
+        ));
     } else if !error.trace.is_empty() {
         out.push_str("Traceback (most recent call last):\n");
         for frame in &error.trace {
