@@ -14,6 +14,7 @@
 pub mod chart;
 pub mod checkpoint;
 pub mod code;
+pub mod editing;
 pub mod engine;
 pub mod model;
 pub mod program;

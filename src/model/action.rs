@@ -122,6 +122,8 @@ pub enum Action {
         /// The page's address without its query (`http://host:8080/`).
         page: String,
     },
+    /// Storing the student jobs' texts failed (storage full or disabled).
+    JobsSaveFailed(String),
     /// The clipboard took job `id`'s link, or refused it (the browser's reason).
     JobLinkCopied {
         /// The job.

@@ -255,6 +255,7 @@ impl StudentJob {
 pub struct Jobs {
     list: Vec<StudentJob>,
     last_id: u64,
+    revision: u64,
 }
 
 impl Jobs {
@@ -273,13 +274,26 @@ impl Jobs {
         self.list.len()
     }
 
+    /// Changes with anything the job panels show (texts, statuses, consoles), so the page redraws them only
+    /// then.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Whether none is open.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
     fn get_mut(&mut self, id: u64) -> Option<&mut StudentJob> {
+        self.revision += 1;
         self.list.iter_mut().find(|j| j.id == id)
+    }
+
+    /// Every job, to change them.
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut StudentJob> {
+        self.revision += 1;
+        self.list.iter_mut()
     }
 
     /// Opens a job with `text`, or says why not (the page runs at most [`MAX_JOBS`]).
@@ -295,6 +309,7 @@ impl Jobs {
             ));
         }
         self.last_id += 1;
+        self.revision += 1;
         self.list.push(StudentJob {
             id: self.last_id,
             example,
@@ -321,7 +336,7 @@ impl Jobs {
 
     /// The page's batch ended: every job runs its batch (a failing one stops alone).
     pub(super) fn batch_ended(&mut self) {
-        for j in &mut self.list {
+        for j in self.all_mut() {
             j.batch_ended();
         }
     }
@@ -417,6 +432,7 @@ impl Lab {
     /// Remove: job `id` stops and its panel goes.
     pub(super) fn remove_job(&mut self, id: u64) -> Vec<Effect> {
         let before = self.jobs.len();
+        self.jobs.revision += 1;
         self.jobs.list.retain(|j| j.id != id);
         if self.jobs.len() == before {
             return Vec::new();
@@ -438,6 +454,16 @@ impl Lab {
         vec![Effect::CopyLink { id, url }]
     }
 
+    /// Storing the jobs' texts failed (storage full or disabled).
+    pub(super) fn jobs_save_failed(&mut self, why: &str) {
+        self.notify(
+            Level::Error,
+            format!(
+                "Could not keep the student jobs' code ({why}); a reload will not bring it back."
+            ),
+        );
+    }
+
     /// The clipboard answered for job `id`'s link.
     pub(super) fn job_link_copied(&mut self, id: u64, result: Result<(), String>) {
         if let Some(link) = self.jobs.get_mut(id).and_then(|j| j.link.as_mut()) {
@@ -449,7 +475,7 @@ impl Lab {
     /// for their interval, which may agree now) start again with its first batch.
     pub(super) fn restart_jobs(&mut self) {
         let (start, page_ms, parallelism) = self.job_clock();
-        for j in &mut self.jobs.list {
+        for j in self.jobs.all_mut() {
             if let (true, Some(text)) = (j.restarts(), j.ran.clone()) {
                 j.start_text(text, start, page_ms, parallelism);
             }

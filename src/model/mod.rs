@@ -139,6 +139,10 @@ impl Lab {
             Action::JobReset { id } => self.reset_job(id),
             Action::JobRemove { id } => self.remove_job(id),
             Action::JobCopyLink { id, page } => self.copy_job_link(id, &page),
+            Action::JobsSaveFailed(why) => {
+                self.jobs_save_failed(&why);
+                Vec::new()
+            }
             Action::JobLinkCopied { id, result } => {
                 self.job_link_copied(id, result);
                 Vec::new()
