@@ -113,22 +113,28 @@ pub fn editor(p: &EditorProps) -> Html {
     let lines = coloured_lines(&p.text);
     let numbers = (1..=lines.len() as u32).map(|n| {
         let marked = Some(n) == error_line;
+        // The line break stays outside the line's span, so a marked line is one line high.
         html! {
-            <span class={classes!("gutter-line", marked.then_some("error-line"))}>
-                { if marked { format!("▶{n}\n") } else { format!("{n}\n") } }
-            </span>
+            <>
+                <span class={classes!("gutter-line", marked.then_some("error-line"))}>
+                    { if marked { format!("▶{n}") } else { n.to_string() } }
+                </span>
+                {"\n"}
+            </>
         }
     });
     let code = lines.iter().enumerate().map(|(i, pieces)| {
         let marked = Some(i as u32 + 1) == error_line;
         html! {
+            <>
             <span class={classes!("code-line", marked.then_some("error-line"))}>
                 { for pieces.iter().map(|(text, kind)| match kind {
                     Some(k) => html! { <span class={kind_class(*k)}>{text}</span> },
                     None => html! { {text} },
                 }) }
-                {"\n"}
             </span>
+            {"\n"}
+            </>
         }
     });
     let area_id = format!("{}-code", p.id);
