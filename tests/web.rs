@@ -347,7 +347,6 @@ async fn new_job(root: &Element, example: &str) -> HtmlTextAreaElement {
         .dyn_into::<HtmlSelectElement>()
         .unwrap();
     menu.set_value(example);
-    menu.dispatch_event(&bubbling("change")).unwrap();
     click(&one(root, "job-new"));
     wait_for("a new job panel", root, || {
         by_testid(root, "job").len() == before + 1
@@ -472,8 +471,8 @@ async fn a_syntax_error_is_shown_at_its_line_with_the_caret() {
         "{error}"
     );
     let shown: Vec<&str> = error.lines().collect();
-    let caret = shown[4].find('^').unwrap();
-    assert_eq!(&shown[3][caret..caret + 1], "*", "{error}");
+    let caret = shown[3].find('^').unwrap();
+    assert_eq!(&shown[2][caret..caret + 1], "*", "{error}");
     let marked = one(&panel, "job-status");
     assert!(marked
         .text_content()
@@ -494,27 +493,40 @@ async fn a_syntax_error_is_shown_at_its_line_with_the_caret() {
 
 #[wasm_bindgen_test]
 async fn a_runtime_error_stops_only_its_job() {
-    let root = mount_without_jobs().await;
+    // A live page (not inert): the built-in source feeds lines, so a lambda meets records.
+    let (root, app) = open_with("?source=sim&rate=200", false).await;
     pause(&root).await;
     let good = panel_of(&new_job(&root, "network_word_count").await);
     click(&one(&good, "job-run"));
     let bad_area = new_job(&root, "network_word_count").await;
     let bad = panel_of(&bad_area);
-    type_code(
-        &bad_area,
-        &bad_area.value().replace(
-            "word_counts.pprint()",
-            "word_counts.transform(lambda rdd: rdd if 1 // 0 else rdd).pprint()",
-        ),
-    );
+    let code = bad_area
+        .value()
+        .replace("lambda word: (word, 1)", "lambda word: (word, 1 // 0)");
+    let line = code.lines().position(|l| l.contains("1 // 0")).unwrap() + 1;
+    type_code(&bad_area, &code);
     click(&one(&bad, "job-run"));
     status_is(&bad, "starts with the next batch").await;
     step_to(&root, 1).await;
+    status_is(&bad, "running: 0 batches").await;
+    wait_for(
+        "lines from the built-in source in the open batch",
+        &root,
+        || {
+            let status = one(&root, "run-status").text_content().unwrap();
+            !status.contains(" 0 lines in the open batch")
+        },
+    )
+    .await;
     step_to(&root, 2).await;
     status_is(&bad, "stopped at batch 1").await;
     let error = wait_for_text(&bad, &testid("job-error"), "ZeroDivisionError").await;
     assert!(
         error.contains("Traceback (most recent call last):"),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!("line {line}, in <lambda>")),
         "{error}"
     );
     step_to(&root, 3).await;
@@ -524,12 +536,14 @@ async fn a_runtime_error_stops_only_its_job() {
         let console = one(&one(&root, &format!("mode-{}", m.as_str())), "pprint");
         assert_eq!(console.text_content().unwrap().matches("Time: ").count(), 3);
     }
+    app.destroy();
+    storage().remove_item(STORAGE_KEY).unwrap();
     storage().remove_item(JOBS_STORAGE_KEY).unwrap();
 }
 
 /// Mounts the app as if the page's address had the query `query` (set with `history.replaceState`, put back
 /// once the app has booted from it), with no checkpoint and no saved jobs.
-async fn open_with(query: &str) -> Element {
+async fn open_with(query: &str, inert: bool) -> (Element, yew::AppHandle<App>) {
     let history = web_sys::window().unwrap().history().unwrap();
     let original = web_sys::window().unwrap().location().href().unwrap();
     history
@@ -538,7 +552,7 @@ async fn open_with(query: &str) -> Element {
     storage().remove_item(STORAGE_KEY).unwrap();
     storage().remove_item(JOBS_STORAGE_KEY).unwrap();
     let root = fresh_root();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert }).render();
     wait_for("the app's consoles", &root, || {
         by_testid(&root, "pprint").len() == 3
     })
@@ -546,7 +560,7 @@ async fn open_with(query: &str) -> Element {
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&original))
         .unwrap();
-    root
+    (root, app)
 }
 
 #[wasm_bindgen_test]
@@ -555,12 +569,12 @@ async fn a_job_link_opens_its_program_and_a_broken_one_says_why() {
         .unwrap()
         .source
         .replace("10)", "10)  # from the link");
-    let root = open_with(&format!("?job={}", encode_program(&program))).await;
+    let (root, _app) = open_with(&format!("?job={}", encode_program(&program)), true).await;
     let area: HtmlTextAreaElement = wait_for_testid(&root, "job-code").await.dyn_into().unwrap();
     assert_eq!(area.value(), program);
     status_is(&panel_of(&area), "starts with the next batch").await;
     let value = encode_program(&program);
-    let root = open_with(&format!("?job={}", &value[..value.len() - 8])).await;
+    let (root, _app) = open_with(&format!("?job={}", &value[..value.len() - 8]), true).await;
     wait_for_text(&root, &testid("notices"), "could not be read").await;
     assert!(by_testid(&root, "job").is_empty());
     storage().remove_item(JOBS_STORAGE_KEY).unwrap();

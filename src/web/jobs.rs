@@ -182,21 +182,14 @@ pub struct JobsBarProps {
 /// The examples menu and "New job".
 #[function_component(JobsBar)]
 pub fn jobs_bar(p: &JobsBarProps) -> Html {
-    let chosen = use_state(|| EXAMPLES[0].name.to_string());
-    let onchange = {
-        let chosen = chosen.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                chosen.set(s.value());
-            }
-        })
-    };
+    // The menu's choice is read when the button is pressed: the select holds it, not a state of the page.
+    let menu = use_node_ref();
     let onclick = {
-        let (chosen, dispatch) = (chosen.clone(), p.dispatch.clone());
+        let (menu, dispatch) = (menu.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
-            dispatch.emit(Action::JobNew {
-                example: (*chosen).clone(),
-            })
+            if let Some(s) = menu.cast::<HtmlSelectElement>() {
+                dispatch.emit(Action::JobNew { example: s.value() });
+            }
         })
     };
     let full = p.open >= MAX_JOBS;
@@ -210,10 +203,8 @@ pub fn jobs_bar(p: &JobsBarProps) -> Html {
             )}</p>
             <div class="jobs-new">
                 <label for="job-example">{"Example"}</label>
-                <select id="job-example" data-testid="job-example" {onchange}>
-                    { for EXAMPLES.iter().map(|e| html! {
-                        <option value={e.name} selected={*chosen == e.name}>{e.title}</option>
-                    }) }
+                <select id="job-example" data-testid="job-example" ref={menu}>
+                    { for EXAMPLES.iter().map(|e| html! { <option value={e.name}>{e.title}</option> }) }
                 </select>
                 <button class="primary" data-testid="job-new" disabled={full} {onclick}>{"New job"}</button>
                 if full {
