@@ -1,6 +1,8 @@
 //! The single door between the app and the engine: every module of the app imports the notebook's lab, its settings,
 //! reports and explanations, the shared `LogGenerator` and `EngineError` from here, so the app depends on exactly this
-//! surface of `dstream-notebook` (and of `dstream-engine`, only its error type).
+//! surface of `dstream-notebook` (and of `dstream-engine`, only its error type). Students' programs come through
+//! here too: the lab's Python (`dstream-python`: errors, syntax colouring) and PySpark's streaming API on the
+//! engine (`dstream-playground`: a program's job, the examples menu).
 
 pub use dstream_engine::EngineError;
 pub use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
@@ -9,3 +11,6 @@ pub use dstream_notebook::{
     get_message_type, BatchReport, MessageType, Mode, ModeOutput, NotebookConfig, NotebookLab,
     NotebookState,
 };
+pub use dstream_playground::examples::{example, Example, EXAMPLES};
+pub use dstream_playground::{BatchResult, Input, Job, JobConfig, JobFailure};
+pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

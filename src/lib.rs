@@ -14,8 +14,10 @@
 pub mod chart;
 pub mod checkpoint;
 pub mod code;
+pub mod editing;
 pub mod engine;
 pub mod model;
+pub mod program;
 pub mod protocol;
 pub mod teach;
 #[cfg(test)]

@@ -4,18 +4,20 @@
 
 use dstream_lab::chart::ChartPoint;
 use dstream_lab::checkpoint::{FORMAT, STORAGE_KEY};
-use dstream_lab::engine::{Mode, NotebookConfig};
+use dstream_lab::engine::{example, Mode, NotebookConfig};
+use dstream_lab::model::job_link::encode_program;
+use dstream_lab::model::JOBS_STORAGE_KEY;
 use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser;
-use browser::{by_testid, fresh_root, testid, wait_for, wait_for_testid, wait_for_text};
+use browser::{all, by_testid, fresh_root, testid, wait_for, wait_for_testid, wait_for_text};
 
 fn one(root: &Element, id: &str) -> Element {
     let v = by_testid(root, id);
@@ -321,4 +323,259 @@ async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
             .value(),
         "ws://h/ws"
     );
+}
+
+// Student jobs: the examples menu, the editor, Run, errors, links.
+
+/// A fresh app with no checkpoint and no saved jobs.
+async fn mount_without_jobs() -> Element {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+    mount_app().await
+}
+
+fn bubbling(kind: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(kind, &init).unwrap()
+}
+
+/// Picks `example` in the menu and presses "New job"; returns the new (last) job panel's textarea.
+async fn new_job(root: &Element, example: &str) -> HtmlTextAreaElement {
+    let before = by_testid(root, "job").len();
+    let menu = one(root, "job-example")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    menu.set_value(example);
+    click(&one(root, "job-new"));
+    wait_for("a new job panel", root, || {
+        by_testid(root, "job").len() == before + 1
+    })
+    .await;
+    let panel = by_testid(root, "job").pop().unwrap();
+    one(&panel, "job-code").dyn_into().unwrap()
+}
+
+/// Types `text` into the editor, as an input event does.
+fn type_code(area: &HtmlTextAreaElement, text: &str) {
+    area.set_value(text);
+    area.dispatch_event(&bubbling("input")).unwrap();
+}
+
+fn key(area: &HtmlTextAreaElement, key: &str, ctrl: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    area.dispatch_event(&ev).unwrap();
+}
+
+/// The job panel holding `area`.
+fn panel_of(area: &HtmlTextAreaElement) -> Element {
+    area.closest(&testid("job")).unwrap().unwrap()
+}
+
+async fn status_is(panel: &Element, text: &str) {
+    wait_for_text(panel, &testid("job-status"), text).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_examples_menu_opens_a_job_with_the_examples_code_coloured() {
+    let root = mount_without_jobs().await;
+    let area = new_job(&root, "count_by_value").await;
+    let source = example("count_by_value").unwrap().source;
+    assert_eq!(area.value(), source);
+    let panel = panel_of(&area);
+    assert!(panel.text_content().unwrap().contains("countByValue"));
+    // The coloured layer shows the same text, keywords and strings marked.
+    let layer = panel.query_selector(".editor-layer").unwrap().unwrap();
+    assert_eq!(layer.text_content().unwrap(), format!("{source}\n"));
+    assert!(!all(&layer, ".tok-keyword").is_empty());
+    assert!(!all(&layer, ".tok-string").is_empty());
+    let lines = panel.query_selector(".editor-gutter").unwrap().unwrap();
+    assert_eq!(
+        all(&lines, ".gutter-line").len(),
+        source.split('\n').count()
+    );
+    // Accessible: the textarea has a label and is described by the help.
+    let label = panel.query_selector("label.editor-label").unwrap().unwrap();
+    assert_eq!(label.get_attribute("for"), area.get_attribute("id"));
+    let help = area.get_attribute("aria-describedby").unwrap();
+    assert!(panel
+        .query_selector(&format!("#{help}"))
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("Esc, then Tab"));
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn editing_a_jobs_code_and_running_it_changes_its_console() {
+    let root = mount_without_jobs().await;
+    pause(&root).await;
+    let area = new_job(&root, "network_word_count").await;
+    let panel = panel_of(&area);
+    status_is(&panel, "not running").await;
+    type_code(
+        &area,
+        &format!("print('hello from my job')\n{}", area.value()),
+    );
+    click(&one(&panel, "job-run"));
+    status_is(&panel, "starts with the next batch").await;
+    wait_for_text(&panel, &testid("job-console"), "hello from my job").await;
+    step_to(&root, 1).await;
+    status_is(&panel, "running: 0 batches").await;
+    step_to(&root, 2).await;
+    status_is(&panel, "running: 1 batches").await;
+    let console = wait_for_text(&panel, &testid("job-console"), "Time: ").await;
+    assert!(console.starts_with("hello from my job\n"), "{console}");
+    // The editor's keys: Enter keeps the indentation after a colon, Tab indents, Ctrl-Enter runs.
+    type_code(&area, "if True:");
+    area.set_selection_range(8, 8).unwrap();
+    key(&area, "Enter", false);
+    assert_eq!(area.value(), "if True:\n    ");
+    key(&area, "Tab", false);
+    assert_eq!(area.value(), "if True:\n        ");
+    key(&area, "Escape", false);
+    key(&area, "Tab", false);
+    assert_eq!(
+        area.value(),
+        "if True:\n        ",
+        "after Esc, Tab leaves the editor"
+    );
+    type_code(&area, "print('no StreamingContext')");
+    key(&area, "Enter", true);
+    status_is(&panel, "ended").await;
+    wait_for_text(&panel, &testid("job-console"), "no StreamingContext").await;
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_syntax_error_is_shown_at_its_line_with_the_caret() {
+    let root = mount_without_jobs().await;
+    let area = new_job(&root, "network_word_count").await;
+    let panel = panel_of(&area);
+    let code = area
+        .value()
+        .replace("lambda x, y: x + y", "lambda x, y: x +* y");
+    let line = code.lines().position(|l| l.contains("+*")).unwrap() + 1;
+    type_code(&area, &code);
+    click(&one(&panel, "job-run"));
+    let error = wait_for_text(&panel, &testid("job-error"), "SyntaxError: invalid syntax").await;
+    assert!(
+        error.starts_with(&format!("Line {line}:\n  File \"job.py\", line {line}\n")),
+        "{error}"
+    );
+    let shown: Vec<&str> = error.lines().collect();
+    let caret = shown[3].find('^').unwrap();
+    assert_eq!(&shown[2][caret..caret + 1], "*", "{error}");
+    let marked = one(&panel, "job-status");
+    assert!(marked
+        .text_content()
+        .unwrap()
+        .contains("stopped before its first batch"));
+    let gutter = panel
+        .query_selector(".gutter-line.error-line")
+        .unwrap()
+        .unwrap();
+    assert_eq!(gutter.text_content().unwrap(), format!("▶{line}"));
+    assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(area
+        .get_attribute("aria-describedby")
+        .unwrap()
+        .contains("-error"));
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_runtime_error_stops_only_its_job() {
+    // A live page (not inert): the built-in source feeds lines, so a lambda meets records.
+    let (root, app) = open_with("?source=sim&rate=200", false).await;
+    pause(&root).await;
+    let good = panel_of(&new_job(&root, "network_word_count").await);
+    click(&one(&good, "job-run"));
+    let bad_area = new_job(&root, "network_word_count").await;
+    let bad = panel_of(&bad_area);
+    let code = bad_area
+        .value()
+        .replace("lambda word: (word, 1)", "lambda word: (word, 1 // 0)");
+    let line = code.lines().position(|l| l.contains("1 // 0")).unwrap() + 1;
+    type_code(&bad_area, &code);
+    click(&one(&bad, "job-run"));
+    status_is(&bad, "starts with the next batch").await;
+    step_to(&root, 1).await;
+    status_is(&bad, "running: 0 batches").await;
+    wait_for(
+        "lines from the built-in source in the open batch",
+        &root,
+        || {
+            let status = one(&root, "run-status").text_content().unwrap();
+            !status.contains(" 0 lines in the open batch")
+        },
+    )
+    .await;
+    step_to(&root, 2).await;
+    status_is(&bad, "stopped at batch 1").await;
+    let error = wait_for_text(&bad, &testid("job-error"), "ZeroDivisionError").await;
+    assert!(
+        error.contains("Traceback (most recent call last):"),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!("line {line}, in <lambda>")),
+        "{error}"
+    );
+    step_to(&root, 3).await;
+    status_is(&good, "running: 2 batches").await;
+    status_is(&bad, "stopped at batch 1").await;
+    for m in Mode::ALL {
+        let console = one(&one(&root, &format!("mode-{}", m.as_str())), "pprint");
+        assert_eq!(console.text_content().unwrap().matches("Time: ").count(), 3);
+    }
+    app.destroy();
+    storage().remove_item(STORAGE_KEY).unwrap();
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}
+
+/// Mounts the app as if the page's address had the query `query` (set with `history.replaceState`, put back
+/// once the app has booted from it), with no checkpoint and no saved jobs.
+async fn open_with(query: &str, inert: bool) -> (Element, yew::AppHandle<App>) {
+    let history = web_sys::window().unwrap().history().unwrap();
+    let original = web_sys::window().unwrap().location().href().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query))
+        .unwrap();
+    storage().remove_item(STORAGE_KEY).unwrap();
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert }).render();
+    wait_for("the app's consoles", &root, || {
+        by_testid(&root, "pprint").len() == 3
+    })
+    .await;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&original))
+        .unwrap();
+    (root, app)
+}
+
+#[wasm_bindgen_test]
+async fn a_job_link_opens_its_program_and_a_broken_one_says_why() {
+    let program = example("error_count")
+        .unwrap()
+        .source
+        .replace("10)", "10)  # from the link");
+    let (root, _app) = open_with(&format!("?job={}", encode_program(&program)), true).await;
+    let area: HtmlTextAreaElement = wait_for_testid(&root, "job-code").await.dyn_into().unwrap();
+    assert_eq!(area.value(), program);
+    status_is(&panel_of(&area), "starts with the next batch").await;
+    let value = encode_program(&program);
+    let (root, _app) = open_with(&format!("?job={}", &value[..value.len() - 8]), true).await;
+    wait_for_text(&root, &testid("notices"), "could not be read").await;
+    assert!(by_testid(&root, "job").is_empty());
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
 }

@@ -88,4 +88,47 @@ pub enum Action {
     CheckpointSaveFailed(String),
     /// Hide a notice.
     Dismiss(u64),
+    /// "New job": open a student job with the example named `example` (see `crate::engine::EXAMPLES`).
+    JobNew {
+        /// The example's name.
+        example: String,
+    },
+    /// The student changed job `id`'s code.
+    JobEdit {
+        /// The job.
+        id: u64,
+        /// The editor's whole text.
+        text: String,
+    },
+    /// Run (or run again) job `id` with its editor's text, from the next batch.
+    JobRun {
+        /// The job.
+        id: u64,
+    },
+    /// Put job `id`'s example (or link program) back in its editor.
+    JobReset {
+        /// The job.
+        id: u64,
+    },
+    /// Remove job `id`.
+    JobRemove {
+        /// The job.
+        id: u64,
+    },
+    /// Make the link opening job `id`'s program and copy it.
+    JobCopyLink {
+        /// The job.
+        id: u64,
+        /// The page's address without its query (`http://host:8080/`).
+        page: String,
+    },
+    /// Storing the student jobs' texts failed (storage full or disabled).
+    JobsSaveFailed(String),
+    /// The clipboard took job `id`'s link, or refused it (the browser's reason).
+    JobLinkCopied {
+        /// The job.
+        id: u64,
+        /// What the clipboard said.
+        result: Result<(), String>,
+    },
 }

@@ -8,7 +8,7 @@ use super::settings::Draft;
 use super::source::{SourceChoice, SourceState, DEFAULT_SIM_RATE};
 use super::stats::Stats;
 use super::url::BootParams;
-use super::{BatchLog, Consoles, Lab};
+use super::{BatchLog, Consoles, Jobs, Lab};
 use crate::checkpoint::SavedCheckpoint;
 use crate::engine::{NotebookConfig, NotebookLab};
 
@@ -22,13 +22,26 @@ impl Lab {
         params: &BootParams,
         default_relay_url: &str,
     ) -> Self {
+        Self::boot_with_jobs(saved, None, now_ms, params, default_relay_url)
+    }
+
+    /// [`Lab::boot`], with the student jobs saved before the reload (`saved_jobs`, the text stored under
+    /// [`super::JOBS_STORAGE_KEY`]) and the URL's `?job=` / `?example=` opened: the jobs that ran, and the
+    /// link's, start with the first batch.
+    pub fn boot_with_jobs(
+        saved: Option<&str>,
+        saved_jobs: Option<&str>,
+        now_ms: i64,
+        params: &BootParams,
+        default_relay_url: &str,
+    ) -> Self {
         let mut notices = Notices::default();
         for e in &params.errors {
             notices.push(Level::Warn, format!("Ignored URL parameter: {e}"));
         }
         let config = url_config(params, &mut notices);
         let engine = restore(saved, &config, params, now_ms, &mut notices);
-        Lab {
+        let mut lab = Lab {
             draft: Draft::from_config(engine.config()),
             engine,
             draft_error: None,
@@ -36,6 +49,7 @@ impl Lab {
             context: 0,
             log: BatchLog::default(),
             consoles: Consoles::default(),
+            jobs: Jobs::default(),
             notices,
             source: SourceState::new(
                 params.source.unwrap_or(SourceChoice::Auto),
@@ -47,7 +61,9 @@ impl Lab {
             ),
             stats: Stats::default(),
             perf_clock: None,
-        }
+        };
+        lab.open_jobs(saved_jobs, params);
+        lab
     }
 
     /// Starts what the booted page runs: the first relay attempt (unless only the built-in source is
@@ -62,6 +78,10 @@ impl Lab {
         effects.extend(self.batch_timer());
         // Nothing ran before: the built-in source starts if it feeds the engine now.
         effects.extend(self.sim_effect(None));
+        // A link's job is kept for the next visit as soon as it opens.
+        if !self.jobs().is_empty() {
+            effects.push(self.save_jobs());
+        }
         effects
     }
 }

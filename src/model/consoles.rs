@@ -1,4 +1,4 @@
-//! The bounded `pprint` consoles, one per mode: exactly what PySpark printed, the last [`CONSOLE_BLOCKS`]
+//! The bounded `pprint` consoles, one per mode (and one per student job, [`super::jobs`]): exactly what PySpark printed, the last [`CONSOLE_BLOCKS`]
 //! blocks of each. Memory stays flat however long the page runs; what is pushed out is counted.
 
 use crate::engine::{BatchReport, Mode};
@@ -16,7 +16,7 @@ pub struct Console {
 }
 
 impl Console {
-    fn push(&mut self, block: String) {
+    pub(super) fn push(&mut self, block: String) {
         if self.blocks.len() == CONSOLE_BLOCKS {
             self.blocks.pop_front();
             self.dropped += 1;

@@ -1,6 +1,7 @@
 //! What the reducer asks the outside world to do: [`crate::model::Lab::apply`] returns these, and the web
 //! layer's hooks carry them out (natively, tests read them).
 
+use super::jobs::SavedJob;
 use crate::checkpoint::SavedCheckpoint;
 
 /// One side effect, in the order the reducer wants them carried out.
@@ -46,4 +47,13 @@ pub enum Effect {
     ClearCheckpoint,
     /// Remember this relay URL for the next visit.
     RememberRelayUrl(String),
+    /// Store the student jobs' texts (they come back after a reload), replacing the last ones.
+    SaveJobs(Vec<SavedJob>),
+    /// Put job `id`'s link on the clipboard, then dispatch `JobLinkCopied` with the answer.
+    CopyLink {
+        /// The job.
+        id: u64,
+        /// The link.
+        url: String,
+    },
 }

@@ -9,13 +9,16 @@
 //! source side and the relay connection's state machine), [`url`] (start-up settings from the page URL),
 //! [`settings`] (the settings form), [`batch_log`], [`consoles`] and [`stats`] (what the panels, the teaching
 //! views and the counters show),
-//! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore).
+//! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
+//! [`jobs`] (students' programs run beside the modes) and [`job_link`] (`?job=` links).
 
 pub mod action;
 pub mod batch_log;
 pub mod boot;
 pub mod consoles;
 pub mod effect;
+pub mod job_link;
+pub mod jobs;
 pub mod link;
 pub mod notices;
 pub mod pipeline;
@@ -31,6 +34,7 @@ pub use action::Action;
 pub use batch_log::{BatchEntry, BatchLog, LOG_BATCHES};
 pub use consoles::{Console, Consoles, CONSOLE_BLOCKS};
 pub use effect::Effect;
+pub use jobs::{JobLink, JobStatus, Jobs, SavedJob, StudentJob, JOBS_STORAGE_KEY, MAX_JOBS};
 pub use link::{backoff_ms, RelayLink};
 pub use notices::{Level, Notice, MAX_NOTICES};
 pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
@@ -59,6 +63,7 @@ pub struct Lab {
     pub context: u64,
     log: BatchLog,
     consoles: Consoles,
+    jobs: Jobs,
     notices: Notices,
     /// The source side.
     pub source: SourceState,
@@ -126,6 +131,20 @@ impl Lab {
             }
             Action::Dismiss(id) => {
                 self.notices.dismiss(id);
+                Vec::new()
+            }
+            Action::JobNew { example } => self.new_job(&example),
+            Action::JobEdit { id, text } => self.edit_job(id, text),
+            Action::JobRun { id } => self.run_job(id),
+            Action::JobReset { id } => self.reset_job(id),
+            Action::JobRemove { id } => self.remove_job(id),
+            Action::JobCopyLink { id, page } => self.copy_job_link(id, &page),
+            Action::JobsSaveFailed(why) => {
+                self.jobs_save_failed(&why);
+                Vec::new()
+            }
+            Action::JobLinkCopied { id, result } => {
+                self.job_link_copied(id, result);
                 Vec::new()
             }
         };

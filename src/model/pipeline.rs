@@ -43,6 +43,7 @@ impl Lab {
         self.consoles = Consoles::default();
         self.context += 1;
         self.stats.behind = 0;
+        self.restart_jobs();
         // A reload before the new context's first batch must start fresh, not resurrect the old state.
         let mut effects = vec![Effect::ClearCheckpoint];
         effects.extend(self.batch_timer());
@@ -85,6 +86,7 @@ impl Lab {
         for l in &lines[..take] {
             self.engine.push_line(l);
         }
+        self.jobs.push_lines(&lines[..take]);
         self.stats.lines_in += take as u64;
         self.stats.lines_dropped_full += (lines.len() - take) as u64;
     }
@@ -187,5 +189,6 @@ impl Lab {
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
         self.consoles.record(r);
+        self.jobs.batch_ended();
     }
 }

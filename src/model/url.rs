@@ -1,5 +1,5 @@
-//! Start-up settings from the page URL (`?source=relay&interval=1&rate=50&relay=ws://...`), decoded as
-//! browsers encode forms (`form_urlencoded`: `%XX` escapes and `+` for a space).
+//! Start-up settings from the page URL (`?source=relay&interval=1&rate=50&relay=ws://...`, `?job=`, `?example=`),
+//! decoded as browsers encode forms (`form_urlencoded`: `%XX` escapes and `+` for a space).
 
 use super::source::{SourceChoice, MAX_SIM_RATE};
 use crate::timefmt::parse_seconds;
@@ -19,6 +19,10 @@ pub struct BootParams {
     pub slide_ms: Option<i64>,
     /// `rate=` lines/s of the built-in source.
     pub sim_rate: Option<f64>,
+    /// `job=`: a program, deflated and base64url-encoded (decoded at boot, see `job_link`).
+    pub job: Option<String>,
+    /// `example=`: the name of an example of the menu to open as a student job.
+    pub example: Option<String>,
     /// Parameters that could not be understood, reported on screen.
     pub errors: Vec<String>,
 }
@@ -36,6 +40,8 @@ impl BootParams {
                     None => p.errors.push(format!("source={v}: use auto, relay or sim")),
                 },
                 "relay" => p.relay_url = Some(v),
+                "job" => p.job = Some(v),
+                "example" => p.example = Some(v),
                 "interval" | "window" | "slide" => match parse_seconds(&k, &v) {
                     Ok(ms) if k == "interval" => p.interval_ms = Some(ms),
                     Ok(ms) if k == "window" => p.window_ms = Some(ms),

@@ -3,11 +3,12 @@
 
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
 use super::hooks::{use_effects, EffectQueue};
+use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
-use crate::model::{Action, BootParams, Lab};
+use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY};
 use crate::teach::export::history_csv;
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::RefCell;
@@ -60,13 +61,20 @@ impl Reducible for State {
 /// The localStorage key of the relay URL last entered in the page.
 pub const RELAY_URL_KEY: &str = "dstream-lab/relay-url";
 
-/// Boots the view model from the URL, the saved checkpoint and the relay URL
+/// Boots the view model from the URL, the saved checkpoint, the student jobs saved last time and the relay URL
 /// entered last time (a `?relay=` in the page URL wins over it).
 pub fn boot_lab() -> Lab {
     let saved = storage_get(STORAGE_KEY);
+    let saved_jobs = storage_get(JOBS_STORAGE_KEY);
     let params = BootParams::from_query(&query_string());
     let relay_url = storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url);
-    Lab::boot(saved.as_deref(), now_local_ms(), &params, &relay_url)
+    Lab::boot_with_jobs(
+        saved.as_deref(),
+        saved_jobs.as_deref(),
+        now_local_ms(),
+        &params,
+        &relay_url,
+    )
 }
 
 /// Props of [`App`].
@@ -143,6 +151,17 @@ pub fn app(props: &AppProps) -> Html {
                 .collect::<Vec<_>>()
         },
     );
+    // The job panels change with a batch, an edit or a button, not with every frame of lines.
+    let jobs = use_memo(
+        (lab.context, lab.stats.batches_run, lab.jobs().revision()),
+        |_| {
+            lab.jobs()
+                .iter()
+                .enumerate()
+                .map(|(i, j)| JobPanelProps::of(j, i + 1, dispatch.clone()))
+                .collect::<Vec<_>>()
+        },
+    );
     let running = lab.config().clone();
     drop(lab);
 
@@ -162,6 +181,12 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
+                <section class="jobs" aria-label="Your jobs" data-testid="jobs">
+                    <JobsBar open={jobs.len()} dispatch={dispatch.clone()} />
+                    <div class="panels">
+                        { for jobs.iter().cloned().map(|p| { let key = p.id; html! { <JobPanel {key} ..p /> } }) }
+                    </div>
+                </section>
                 <TeachFooter views={teach.clone()} config={running} csv={(*csv).clone()} />
             </main>
             <footer class="foot">

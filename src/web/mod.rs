@@ -5,7 +5,9 @@
 pub mod app;
 pub mod chart;
 pub mod controls;
+pub mod editor;
 pub mod hooks;
+pub mod jobs;
 pub mod panel;
 pub mod platform;
 pub mod relay;

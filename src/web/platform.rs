@@ -36,6 +36,16 @@ pub fn same_origin_ws_url() -> String {
     format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
 }
 
+/// The page's address without its query or fragment (`http://host:8080/`), for links to it.
+pub fn page_address() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
 /// The page's query string (`?source=relay&interval=1`), or empty.
 pub fn query_string() -> String {
     web_sys::window()

@@ -4,6 +4,7 @@
 
 pub mod slot;
 pub mod use_batch_timer;
+pub mod use_clipboard;
 pub mod use_relay;
 pub mod use_retry_timer;
 pub mod use_sim_source;
@@ -14,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use use_batch_timer::use_batch_timer;
+use use_clipboard::use_clipboard;
 use use_relay::use_relay;
 use use_retry_timer::use_retry_timer;
 use use_sim_source::use_sim_source;
@@ -24,13 +26,14 @@ use yew::prelude::*;
 pub type EffectQueue = Rc<RefCell<VecDeque<Effect>>>;
 
 /// Carries out the effects in `queue`, in order, after every render. When `inert` (component tests), only
-/// the storage effects run: no socket, timer or source is started.
+/// the storage and clipboard effects run: no socket, timer or source is started.
 #[hook]
 pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) {
     let relay = use_relay(dispatch.clone());
     let retry = use_retry_timer(dispatch.clone());
     let batch_timer = use_batch_timer(dispatch.clone());
     let sim = use_sim_source(dispatch.clone());
+    let clipboard = use_clipboard(dispatch.clone());
     let storage = use_storage(dispatch);
     use_effect(move || {
         while let Some(effect) = next(&queue) {
@@ -38,6 +41,8 @@ pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) 
                 Effect::SaveCheckpoint(checkpoint) => storage.save_checkpoint(&checkpoint),
                 Effect::ClearCheckpoint => storage.clear_checkpoint(),
                 Effect::RememberRelayUrl(url) => storage.remember_relay_url(&url),
+                Effect::SaveJobs(jobs) => storage.save_jobs(&jobs),
+                Effect::CopyLink { id, url } => clipboard.copy(id, &url),
                 _ if inert => {}
                 Effect::OpenRelay { seq, url } => relay.open(seq, &url),
                 Effect::CloseRelay => relay.close(),

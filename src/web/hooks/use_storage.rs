@@ -1,8 +1,8 @@
-//! localStorage effects: the checkpoint after every batch (the notebook's `ssc.checkpoint("checkpoint")`)
-//! and the relay URL entered in the page.
+//! localStorage effects: the checkpoint after every batch (the notebook's `ssc.checkpoint("checkpoint")`),
+//! the relay URL entered in the page and the student jobs' code.
 
 use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
-use crate::model::Action;
+use crate::model::{Action, SavedJob, JOBS_STORAGE_KEY};
 use crate::web::app::RELAY_URL_KEY;
 use crate::web::platform::{storage_remove, storage_set};
 use yew::prelude::*;
@@ -29,6 +29,16 @@ impl PageStorage {
     pub fn clear_checkpoint(&self) {
         if let Err(e) = storage_remove(STORAGE_KEY) {
             self.dispatch.emit(Action::CheckpointSaveFailed(e));
+        }
+    }
+
+    /// Keeps the student jobs' code for the next visit; a failure is reported.
+    pub fn save_jobs(&self, jobs: &[SavedJob]) {
+        let saved = serde_json::to_string(jobs)
+            .map_err(|e| e.to_string())
+            .and_then(|json| storage_set(JOBS_STORAGE_KEY, &json));
+        if let Err(e) = saved {
+            self.dispatch.emit(Action::JobsSaveFailed(e));
         }
     }
 

@@ -1,0 +1,43 @@
+//! The clipboard effect: a job's link put on the clipboard, and the browser's answer dispatched back (it may
+//! refuse: no permission, or a page not served over https or from localhost).
+
+use crate::model::Action;
+use crate::web::platform::js_error;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+/// The page's clipboard.
+#[derive(Clone)]
+pub struct Clipboard {
+    dispatch: Callback<Action>,
+}
+
+impl Clipboard {
+    /// Writes `url` to the clipboard, then dispatches `JobLinkCopied` for job `id` with the answer.
+    pub fn copy(&self, id: u64, url: &str) {
+        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+            return self.answer(id, Err("no window".to_string()));
+        };
+        // `navigator.clipboard` is undefined outside secure contexts: calling it would throw.
+        if JsValue::from(clipboard.clone()).is_undefined() {
+            return self.answer(id, Err("this page is not served over https".to_string()));
+        }
+        let written = JsFuture::from(clipboard.write_text(url));
+        let dispatch = self.dispatch.clone();
+        yew::platform::spawn_local(async move {
+            let result = written.await.map(|_| ()).map_err(js_error);
+            dispatch.emit(Action::JobLinkCopied { id, result });
+        });
+    }
+
+    fn answer(&self, id: u64, result: Result<(), String>) {
+        self.dispatch.emit(Action::JobLinkCopied { id, result });
+    }
+}
+
+/// The clipboard effects of this app.
+#[hook]
+pub fn use_clipboard(dispatch: Callback<Action>) -> Clipboard {
+    Clipboard { dispatch }
+}

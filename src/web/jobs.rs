@@ -1,0 +1,216 @@
+//! The student jobs' part of the page: the examples menu with "New job", and one panel per job (its editor, Run,
+//! Reset, Copy link, Remove, its status, error and console). What they show comes from `crate::model::jobs`.
+
+use super::editor::{Editor, EditorError};
+use super::platform::page_address;
+use crate::engine::{example, EXAMPLES};
+use crate::model::jobs::refusal;
+use crate::model::{Action, JobLink, JobStatus, StudentJob, MAX_JOBS};
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// What one job panel shows.
+#[derive(Properties, PartialEq, Clone)]
+pub struct JobPanelProps {
+    /// The job's id.
+    pub id: u64,
+    /// Its place on the page (1-based), for its title.
+    pub number: usize,
+    /// The example it started from (its title), or where it came from.
+    pub origin: AttrValue,
+    /// The editor's text.
+    pub text: Rc<str>,
+    /// What it is doing.
+    pub status: JobStatus,
+    /// Its stdout, oldest first.
+    pub console: Rc<str>,
+    /// Console blocks scrolled out.
+    pub console_dropped: u64,
+    /// Lines no stream of the program read.
+    pub unread_lines: u64,
+    /// The editor holds changes the running job does not have.
+    pub edited: bool,
+    /// The last "Copy link".
+    pub link: Option<JobLink>,
+    /// The reducer.
+    pub dispatch: Callback<Action>,
+}
+
+impl JobPanelProps {
+    /// The props of `job`'s panel, the `number`th on the page.
+    pub fn of(job: &StudentJob, number: usize, dispatch: Callback<Action>) -> Self {
+        let origin = match job.example.as_deref().and_then(example) {
+            Some(e) => e.title.to_string(),
+            None => "a program from a link".to_string(),
+        };
+        JobPanelProps {
+            id: job.id,
+            number,
+            origin: origin.into(),
+            text: Rc::from(job.text.as_str()),
+            status: job.status.clone(),
+            console: Rc::from(job.console.text()),
+            console_dropped: job.console.dropped,
+            unread_lines: job.unread_lines(),
+            edited: job.edited_since_run(),
+            link: job.link.clone(),
+            dispatch,
+        }
+    }
+}
+
+/// The value of `data-status`, for tests and styles.
+fn status_kind(s: &JobStatus) -> &'static str {
+    match s {
+        JobStatus::Idle => "idle",
+        JobStatus::Waiting => "waiting",
+        JobStatus::Running { .. } => "running",
+        JobStatus::Ended => "ended",
+        JobStatus::Stopped { .. } => "stopped",
+        JobStatus::Refused { .. } => "refused",
+    }
+}
+
+/// One student job's panel.
+#[function_component(JobPanel)]
+pub fn job_panel(p: &JobPanelProps) -> Html {
+    let console_ref = use_node_ref();
+    {
+        // Follow the newest output, as the modes' consoles do.
+        let console_ref = console_ref.clone();
+        use_effect_with(p.console.clone(), move |_| {
+            if let Some(el) = console_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let id = p.id;
+    let act = |make: fn(u64) -> Action| {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(make(id)))
+    };
+    let on_change = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |text: String| dispatch.emit(Action::JobEdit { id, text }))
+    };
+    let on_run = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |()| dispatch.emit(Action::JobRun { id }))
+    };
+    let copy = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::JobCopyLink {
+                id,
+                page: page_address(),
+            })
+        })
+    };
+    let error = match &p.status {
+        JobStatus::Stopped {
+            error, traceback, ..
+        } => Some(EditorError {
+            line: error.line(),
+            text: Rc::from(traceback.as_str()),
+        }),
+        _ => None,
+    };
+    let title_id = format!("job-{id}-title");
+    let title = format!("Job {}", p.number);
+    html! {
+        <section class="panel job-panel" data-testid="job" data-job-id={id.to_string()}
+            data-status={status_kind(&p.status)} aria-labelledby={title_id.clone()}>
+            <header class="panel-head">
+                <h2 id={title_id}>{&title}<span class="job-origin">{format!(" — from {}", p.origin)}</span></h2>
+                <p class="job-status" data-testid="job-status" role="status">{p.status.label()}</p>
+            </header>
+            <Editor id={AttrValue::from(format!("job-{id}"))}
+                label={AttrValue::from(format!("{title}'s PySpark program"))}
+                text={p.text.clone()} {on_change} {on_run} {error} />
+            <div class="job-actions">
+                <button class="primary" data-testid="job-run" onclick={act(|id| Action::JobRun { id })}
+                    title="Runs the code in the editor, from the next batch (Ctrl-Enter)">
+                    { if matches!(p.status, JobStatus::Idle) { "Run" } else { "Run again" } }
+                </button>
+                <button data-testid="job-reset" onclick={act(|id| Action::JobReset { id })}
+                    title="Puts the example's code back in the editor">{"Reset code"}</button>
+                <button data-testid="job-copy-link" onclick={copy}>{"Copy link"}</button>
+                <button data-testid="job-remove" onclick={act(|id| Action::JobRemove { id })}>{"Remove"}</button>
+            </div>
+            if p.edited {
+                <p class="hint">{"The editor holds changes the running job does not have: press Run again to run them."}</p>
+            }
+            if let JobStatus::Refused { program_ms, page_ms } = p.status {
+                <p class="job-refused" data-testid="job-refused" role="alert">{refusal(program_ms, page_ms)}</p>
+            }
+            if let Some(link) = &p.link {
+                <div class="job-link">
+                    <label for={format!("job-{id}-link")}>{"Link to this program: "}</label>
+                    <input id={format!("job-{id}-link")} data-testid="job-link" readonly=true value={link.url.clone()} />
+                    <span role="status">{ match &link.copied {
+                        None => String::new(),
+                        Some(Ok(())) => "Copied.".to_string(),
+                        Some(Err(why)) => format!("Not copied ({why}): select the link and copy it."),
+                    } }</span>
+                </div>
+            }
+            <div class="console-box">
+                <h3>{"Console — the job's stdout"}</h3>
+                <pre class="console" data-testid="job-console" tabindex="0" ref={console_ref}
+                    aria-label={format!("{title} console")}>{&*p.console}</pre>
+                if p.console_dropped > 0 {
+                    <p class="dropped">{format!("{} older batches scrolled out of this console.", p.console_dropped)}</p>
+                }
+                if p.unread_lines > 0 {
+                    <p class="dropped">{format!("{} lines reached this job, but no socketTextStream of its program read them.", p.unread_lines)}</p>
+                }
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`JobsBar`].
+#[derive(Properties, PartialEq)]
+pub struct JobsBarProps {
+    /// Jobs open.
+    pub open: usize,
+    /// The reducer.
+    pub dispatch: Callback<Action>,
+}
+
+/// The examples menu and "New job".
+#[function_component(JobsBar)]
+pub fn jobs_bar(p: &JobsBarProps) -> Html {
+    // The menu's choice is read when the button is pressed: the select holds it, not a state of the page.
+    let menu = use_node_ref();
+    let onclick = {
+        let (menu, dispatch) = (menu.clone(), p.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(s) = menu.cast::<HtmlSelectElement>() {
+                dispatch.emit(Action::JobNew { example: s.value() });
+            }
+        })
+    };
+    let full = p.open >= MAX_JOBS;
+    html! {
+        <div class="jobs-bar">
+            <h2>{"Your jobs"}</h2>
+            <p class="explain">{format!(
+                "Write PySpark streaming code and run it on the same live stream as the notebook's jobs, batch for \
+                 batch. Up to {MAX_JOBS} jobs; a job's error stops only that job. Jobs restart on reload (their \
+                 code is kept in this browser)."
+            )}</p>
+            <div class="jobs-new">
+                <label for="job-example">{"Example"}</label>
+                <select id="job-example" data-testid="job-example" ref={menu}>
+                    { for EXAMPLES.iter().map(|e| html! { <option value={e.name}>{e.title}</option> }) }
+                </select>
+                <button class="primary" data-testid="job-new" disabled={full} {onclick}>{"New job"}</button>
+                if full {
+                    <span class="hint">{format!("{MAX_JOBS} jobs are open, the most the page runs: remove one to add another.")}</span>
+                }
+            </div>
+        </div>
+    }
+}
