@@ -12,5 +12,6 @@ pub use dstream_notebook::{
     NotebookState,
 };
 pub use dstream_playground::examples::{example, Example, EXAMPLES};
+pub use dstream_playground::traceback;
 pub use dstream_playground::{BatchResult, Input, Job, JobConfig, JobFailure};
 pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

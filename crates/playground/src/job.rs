@@ -236,6 +236,16 @@ impl Job {
         self.failure.as_ref()
     }
 
+    /// The batch interval the program's `StreamingContext(sc, n)` asked for,
+    /// in ms, once it made one: a page feeding the job must batch alike.
+    pub fn batch_interval_ms(&self) -> Option<i64> {
+        self.state
+            .engine
+            .borrow()
+            .as_ref()
+            .map(|e| e.ssc.batch_interval().as_millis())
+    }
+
     /// How many batches have run.
     pub fn batches_run(&self) -> u64 {
         self.state
