@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [demo|dev|test]
 #   demo: the wasm32 target and wasm-bindgen-cli (scripts/demo.sh builds the page without trunk)
 #   dev:  also trunk (`trunk serve`, `trunk build`)
-#   test: also Debian's headless Chromium and its driver
+#   test: demo's tools and Debian's headless Chromium and its driver (the tests build the page without trunk)
 #
 # The installs run side by side (the machine's two cores are shared), and each builds with a quick-to-compile
 # profile: the tools only orchestrate builds, so their own speed hardly matters (measured in the README).
@@ -48,7 +48,7 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{p
     --root "$HOME/.cargo"
 fi
 
-if [ "$what" != demo ] && { ! command -v trunk >/dev/null || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; }; then
+if [ "$what" = dev ] && { ! command -v trunk >/dev/null || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; }; then
   say "installing trunk $TRUNK_VERSION in the background (about 4 minutes on 2 cores)"
   # A debug build: trunk only starts cargo and wasm-bindgen and serves files, so its own speed does not show.
   background trunk env CARGO_HOME="$logs/cargo-home-trunk" \

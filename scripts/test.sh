@@ -27,8 +27,10 @@ wait "$setup"
 step "clippy (wasm32, the app)"
 cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "app release build (trunk)"
-trunk build --release
+# The release page as the demo and the classroom get it (cargo + wasm-bindgen, no trunk: trunk is the
+# developer's tool, `trunk serve`); the e2e test serves it.
+step "app release build (scripts/build-web.sh dist-web)"
+bash scripts/build-web.sh dist-web >/dev/null
 
 step "app wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown

@@ -1,9 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! End-to-end test: real `send-messages` and `relay` processes, the `trunk build --release` output served over
-//! HTTP, and the page driven in headless Chromium through chromedriver, with a 1 s batch interval.
+//! End-to-end test: real `send-messages` and `relay` processes, the release page (`scripts/build-web.sh`) served
+//! over HTTP, and the page driven in headless Chromium through chromedriver, with a 1 s batch interval.
 //!
 //! ```text
-//! trunk build --release            # dist/ (or E2E_DIST=/some/dist)
+//! bash scripts/build-web.sh        # dist-web/ (or E2E_DIST=/some/dist, e.g. trunk's dist/)
 //! cargo test -p dstream-lab --test e2e -- --ignored --nocapture
 //! ```
 //!
@@ -71,7 +71,7 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 }
 
 #[test]
-#[ignore = "end-to-end: needs `trunk build --release` (dist/), Debian chromium + chromedriver; run by scripts/test.sh"]
+#[ignore = "end-to-end: needs `scripts/build-web.sh` (dist-web/), Debian chromium + chromedriver; run by scripts/test.sh"]
 fn relay_and_builtin_source_in_headless_chromium() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -119,10 +119,10 @@ async fn run(bins: &Bins) -> Res<Report> {
     let root = workspace();
     let dist = std::env::var_os("E2E_DIST")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("dist"));
+        .unwrap_or_else(|| root.join("dist-web"));
     if !dist.join("index.html").is_file() {
         return Err(format!(
-            "{} has no index.html: run `trunk build --release` first (or set E2E_DIST)",
+            "{} has no index.html: run `bash scripts/build-web.sh` first (or set E2E_DIST)",
             dist.display()
         ));
     }

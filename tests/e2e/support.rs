@@ -1,5 +1,5 @@
 //! The real processes and servers around the page: child processes killed on drop, free ports, the static
-//! server for `dist/`, and the tap between `send-messages` and `relay`.
+//! server for the built page, and the tap between `send-messages` and `relay`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Write};
@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The workspace root (where `dist/` and `target/` live).
+/// The workspace root (where `dist-web/` and `target/` live).
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
