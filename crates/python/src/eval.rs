@@ -31,6 +31,9 @@ pub(crate) struct Interp {
     /// Imports and `print`.
     pub host: Rc<dyn Host>,
     depth: Cell<u32>,
+    /// Slot vectors of returned calls, emptied, for the next calls to fill:
+    /// a call in a steady state allocates no frame.
+    spare_slots: RefCell<Vec<Vec<Option<Value>>>>,
     me: Weak<Interp>,
 }
 
@@ -96,6 +99,22 @@ impl Caller for Interp {
     fn call(&self, f: &Value, args: Args) -> R<Value> {
         self.call_value(f, args)
     }
+
+    fn call1(&self, f: &Value, a: Value) -> R<Value> {
+        self.call_exact(f, [a])
+    }
+
+    fn call2(&self, f: &Value, a: Value, b: Value) -> R<Value> {
+        self.call_exact(f, [a, b])
+    }
+}
+
+/// The Python function `f` is, if it is one.
+fn as_function(f: &Value) -> Option<&Function> {
+    match f {
+        Value::Native(n) => n.as_any().downcast_ref::<Function>(),
+        _ => None,
+    }
 }
 
 impl Interp {
@@ -107,6 +126,7 @@ impl Interp {
             builtins: crate::builtins::make_builtins(host.clone()),
             host,
             depth: Cell::new(0),
+            spare_slots: RefCell::new(Vec::new()),
             me: me.clone(),
         })
     }
@@ -122,6 +142,7 @@ impl Interp {
                 builtins: Vec::new(),
                 host: self.host.clone(),
                 depth: Cell::new(0),
+                spare_slots: RefCell::new(Vec::new()),
                 me: Weak::new(),
             }),
         }
@@ -165,26 +186,58 @@ impl Interp {
         }
     }
 
+    /// `f(*args)` with exactly `N` positional arguments: a Python function
+    /// taking `N` parameters gets them in its slots directly.
+    fn call_exact<const N: usize>(&self, f: &Value, args: [Value; N]) -> R<Value> {
+        match as_function(f) {
+            Some(func) if func.code.params.len() == N => {
+                let mut locals = self.slots(&func.code);
+                locals.extend(args.map(Some));
+                self.run(func, locals).map_err(|e| *e)
+            }
+            _ => self.call_value(f, Args::positional(args.into())),
+        }
+    }
+
     fn call_function(&self, func: &Function, args: Args) -> R<Value> {
         let code = &func.code;
         let n = code.params.len();
         if args.keyword.is_empty() && args.positional.len() == n {
-            let mut locals = Vec::with_capacity(code.local_names.len());
+            let mut locals = self.slots(code);
             locals.extend(args.positional.into_iter().map(Some));
-            locals.resize(code.local_names.len(), None);
             return self.run(func, locals).map_err(|e| *e);
         }
         let params: Vec<&str> = code.params.iter().map(|p| &**p).collect();
         let required = n - func.defaults.len();
         let slots = args.bind(&code.name, &params, required)?;
-        let mut locals = Vec::with_capacity(code.local_names.len());
+        let mut locals = self.slots(code);
         for (i, slot) in slots.into_iter().enumerate() {
             locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
         }
-        locals.resize(code.local_names.len(), None);
         self.run(func, locals).map_err(|e| *e)
     }
 
+    /// An empty slot vector with room for `code`'s locals, reused from a
+    /// returned call when there is one.
+    fn slots(&self, code: &Code) -> Vec<Option<Value>> {
+        let mut slots = self.spare_slots.borrow_mut().pop().unwrap_or_default();
+        slots.reserve(code.local_names.len());
+        slots
+    }
+
+    /// Keeps a returned call's slot vector for the next call.
+    fn return_slots(&self, mut slots: Vec<Option<Value>>) {
+        // Dropping the values may free functions and lists, never run Python:
+        // nothing else borrows the spare vectors meanwhile.
+        slots.clear();
+        let mut spare = self.spare_slots.borrow_mut();
+        if spare.len() < MAX_DEPTH as usize {
+            spare.push(slots);
+        }
+    }
+
+    /// Runs `func` with its parameters in the first slots of `locals` (the
+    /// rest of its locals are unset).
     fn run(&self, func: &Function, mut locals: Vec<Option<Value>>) -> E<Value> {
         let code = &*func.code;
         let depth = self.depth.get();
@@ -195,7 +248,12 @@ impl Interp {
             )));
         }
         self.depth.set(depth + 1);
-        let mut cells = new_cells(code.cell_names.len());
+        locals.resize(code.local_names.len(), None);
+        let mut cells = if code.cell_names.is_empty() {
+            Vec::new()
+        } else {
+            new_cells(code.cell_names.len())
+        };
         for &(local, cell) in &code.param_cells {
             cells[cell as usize] = Rc::new(RefCell::new(locals[local as usize].take()));
         }
@@ -208,6 +266,8 @@ impl Interp {
         };
         let result = self.block(&code.body, &mut frame);
         self.depth.set(depth);
+        let fail_line = frame.fail_line;
+        self.return_slots(frame.locals);
         match result {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Value::None),
@@ -215,7 +275,7 @@ impl Interp {
                 e.trace.insert(
                     0,
                     TraceEntry {
-                        line: frame.fail_line,
+                        line: fail_line,
                         function: code.name.to_string(),
                     },
                 );
@@ -242,6 +302,7 @@ impl Interp {
         Ok(Flow::Next)
     }
 
+    #[inline]
     fn stmt(&self, s: &St, f: &mut Frame) -> E<Flow> {
         match &s.kind {
             StK::Expr(e) => {
@@ -249,7 +310,9 @@ impl Interp {
             }
             StK::Assign(targets, value) => {
                 let v = self.eval(value, f)?;
-                if let [t] = &targets[..] {
+                if let [Target::Var(Var::Local(i))] = &targets[..] {
+                    f.locals[*i as usize] = Some(v);
+                } else if let [t] = &targets[..] {
                     self.assign(t, v, f)?;
                 } else {
                     for t in targets {
@@ -259,7 +322,7 @@ impl Interp {
             }
             StK::AugAssign(target, op, value) => self.aug_assign(target, *op, value, f)?,
             StK::If(test, body, orelse) => {
-                let branch = if self.eval(test, f)?.truthy() {
+                let branch = if self.test(test, f)? {
                     body
                 } else {
                     orelse
@@ -267,7 +330,7 @@ impl Interp {
                 return self.block(branch, f);
             }
             StK::While(test, body, orelse) => {
-                while self.eval(test, f)?.truthy() {
+                while self.test(test, f)? {
                     match self.block(body, f)? {
                         Flow::Break => return Ok(Flow::Next),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -460,7 +523,53 @@ impl Interp {
     // ----- expressions -----
 
     /// Evaluates `e`; on failure, records the line of the innermost failing expression.
+    #[inline]
     pub(crate) fn eval(&self, e: &Ex, f: &mut Frame) -> E<Value> {
+        // Constants and set locals, the commonest leaves, without a call.
+        match &e.kind {
+            ExK::Const(v) => return Ok(v.clone()),
+            ExK::Load(Var::Local(i)) => {
+                if let Some(Some(v)) = f.locals.get(*i as usize) {
+                    return Ok(v.clone());
+                }
+            }
+            _ => {}
+        }
+        self.eval_node(e, f)
+    }
+
+    /// `bool(e)`: an `if`'s or a `while`'s test, without building a `bool`
+    /// value for the tests that compute one.
+    #[inline]
+    fn test(&self, e: &Ex, f: &mut Frame) -> E<bool> {
+        match &e.kind {
+            ExK::InStr(search, container) => self.str_in(search, container, f).map_err(|err| {
+                if f.fail_line == 0 {
+                    f.fail_line = e.line;
+                }
+                err
+            }),
+            _ => Ok(self.eval(e, f)?.truthy()),
+        }
+    }
+
+    /// `"literal" in container` (or `not in`).
+    fn str_in(&self, search: &StrIn, container: &Ex, f: &mut Frame) -> E<bool> {
+        // A local string is searched where it lies, without a reference count.
+        if let ExK::Load(Var::Local(i)) = container.kind {
+            if let Some(Some(Value::Str(s))) = f.locals.get(i as usize) {
+                return Ok(search.finder.find(s.as_bytes()).is_some() != search.negated);
+            }
+        }
+        let container = self.eval(container, f)?;
+        let found = match &container {
+            Value::Str(s) => search.finder.find(s.as_bytes()).is_some(),
+            other => ops::contains(other, &search.needle)?,
+        };
+        Ok(found != search.negated)
+    }
+
+    fn eval_node(&self, e: &Ex, f: &mut Frame) -> E<Value> {
         match self.eval_inner(e, f) {
             Ok(v) => Ok(v),
             Err(err) => {
@@ -477,6 +586,12 @@ impl Interp {
             ExK::Const(v) => v.clone(),
             ExK::Load(var) => return self.load(*var, f),
             ExK::BigInt => return Err(ops::overflow().into()),
+            // A pair (`(x, 1)`, a key and its count) in one allocation.
+            ExK::Tuple(items) if items.len() == 2 => {
+                let a = self.eval(&items[0], f)?;
+                let b = self.eval(&items[1], f)?;
+                Value::Tuple(Rc::from([a, b]))
+            }
             ExK::Tuple(items) => Value::tuple(self.eval_all(items, f)?),
             ExK::List(items) => Value::list(self.eval_all(items, f)?),
             ExK::Set(_) | ExK::Dict(_) => return self.display(&e.kind, items_of(&e.kind), f),
@@ -487,7 +602,7 @@ impl Interp {
             }
             ExK::Neg(a) => ops::negate(&self.eval(a, f)?)?,
             ExK::Pos(a) => ops::positive(&self.eval(a, f)?)?,
-            ExK::Not(a) => Value::Bool(!self.eval(a, f)?.truthy()),
+            ExK::Not(a) => Value::Bool(!self.test(a, f)?),
             ExK::And(a, b) => {
                 let a = self.eval(a, f)?;
                 if !a.truthy() {
@@ -507,6 +622,7 @@ impl Interp {
                 let b = self.eval(b, f)?;
                 Value::Bool(ops::compare(*op, &a, &b)?)
             }
+            ExK::InStr(search, container) => Value::Bool(self.str_in(search, container, f)?),
             ExK::Chain(first, rest) => {
                 let mut left = self.eval(first, f)?;
                 for (op, e) in rest {
@@ -519,7 +635,7 @@ impl Interp {
                 Value::Bool(true)
             }
             ExK::IfExp(test, body, orelse) => {
-                return if self.eval(test, f)?.truthy() {
+                return if self.test(test, f)? {
                     self.eval(body, f)
                 } else {
                     self.eval(orelse, f)
@@ -605,11 +721,16 @@ impl Interp {
             if let Some(function) = n.as_any().downcast_ref::<Function>() {
                 let code = &function.code;
                 if code.params.len() == args.len() {
-                    let mut locals = Vec::with_capacity(code.local_names.len());
+                    let mut locals = self.slots(code);
                     for a in args {
-                        locals.push(Some(self.eval(a, f)?));
+                        match self.eval(a, f) {
+                            Ok(v) => locals.push(Some(v)),
+                            Err(e) => {
+                                self.return_slots(locals);
+                                return Err(e);
+                            }
+                        }
                     }
-                    locals.resize(code.local_names.len(), None);
                     return self.run(function, locals);
                 }
             }
@@ -737,7 +858,7 @@ impl Interp {
         'items: while let Some(item) = it.next_item() {
             self.assign(&clause.target, item, f)?;
             for cond in &clause.ifs {
-                if !self.eval(cond, f)?.truthy() {
+                if !self.test(cond, f)? {
                     continue 'items;
                 }
             }

@@ -1,6 +1,6 @@
 //! How fast the host calls Python functions: the notebook's stateless job
 //! (`lines.map(get_message_type).map(lambda x: (x, 1)).reduceByKey(lambda x, y: x + y)`)
-//! calls each function once per record through `Caller::call`. Ignored by
+//! calls each function once per record through `Caller::call1` and `call2`. Ignored by
 //! default (a measurement, not a check):
 //! `cargo test --profile bench -p dstream-python --test call_rate -- --ignored --nocapture`.
 //! Time is the thread's CPU time, so the figures hold on a shared machine
@@ -9,7 +9,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use dstream_python::{compile, Args, Host, Interpreter, PyError, Runtime, Value};
+use dstream_python::{compile, Host, Interpreter, PyError, Value};
 
 struct Silent;
 
@@ -41,8 +41,14 @@ pair = lambda x: (x, 1)
 add = lambda x, y: x + y
 "#;
 
-/// Calls per measurement.
-const CALLS: usize = 2_000_000;
+/// Calls per measurement: `CALL_RATE_CALLS`, or 2 M (fewer suit a run under
+/// `valgrind --tool=callgrind`, which counts instructions instead of time).
+fn calls() -> usize {
+    std::env::var("CALL_RATE_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000_000)
+}
 
 /// CPU time spent by this thread so far.
 fn thread_cpu_time() -> Duration {
@@ -56,21 +62,19 @@ fn thread_cpu_time() -> Duration {
 }
 
 /// Millions of `body` runs per CPU second.
-fn rate(mut body: impl FnMut(usize)) -> f64 {
+fn rate(calls: usize, mut body: impl FnMut(usize)) -> f64 {
     let start = thread_cpu_time();
-    for i in 0..CALLS {
+    for i in 0..calls {
         body(i);
     }
-    CALLS as f64 / (thread_cpu_time() - start).as_secs_f64() / 1e6
+    calls as f64 / (thread_cpu_time() - start).as_secs_f64() / 1e6
 }
 
-fn call(rt: &Runtime, f: &Value, args: Vec<Value>) -> Value {
-    rt.call(f, Args::positional(args)).expect("call")
-}
 
 #[test]
 #[ignore = "a measurement: run in the bench profile with --ignored --nocapture"]
 fn stateless_job_call_rates() {
+    let calls = calls();
     let interpreter = Interpreter::new(Rc::new(Silent));
     interpreter
         .run(&compile(JOB, "job.py").expect("compiles"))
@@ -92,38 +96,38 @@ fn stateless_job_call_rates() {
     let line = |i: usize| lines[i % lines.len()].clone();
 
     let mut types = 0;
-    let typed = rate(|i| {
-        let t = call(&rt, &get_message_type, vec![line(i)]);
+    let typed = rate(calls, |i| {
+        let t = rt.call1(&get_message_type, line(i)).expect("call");
         types += matches!(t, Value::Str(_)) as usize;
     });
-    assert_eq!(types, CALLS);
+    assert_eq!(types, calls);
 
     let word = Value::str("info");
     let mut pairs = 0;
-    let paired = rate(|_| {
-        let p = call(&rt, &pair, vec![word.clone()]);
+    let paired = rate(calls, |_| {
+        let p = rt.call1(&pair, word.clone()).expect("call");
         pairs += matches!(&p, Value::Tuple(t) if t.len() == 2) as usize;
     });
-    assert_eq!(pairs, CALLS);
+    assert_eq!(pairs, calls);
 
     let mut total = Value::Int(0);
-    let added = rate(|_| {
-        let sum = call(&rt, &add, vec![total.clone(), Value::Int(1)]);
+    let added = rate(calls, |_| {
+        let sum = rt.call2(&add, total.clone(), Value::Int(1)).expect("call");
         total = sum;
     });
-    assert_eq!(total, Value::Int(CALLS as i64));
+    assert_eq!(total, Value::Int(calls as i64));
 
     let mut count = Value::Int(0);
-    let job = rate(|i| {
-        let t = call(&rt, &get_message_type, vec![line(i)]);
-        let p = call(&rt, &pair, vec![t]);
+    let job = rate(calls, |i| {
+        let t = rt.call1(&get_message_type, line(i)).expect("call");
+        let p = rt.call1(&pair, t).expect("call");
         if let Value::Tuple(items) = p {
-            count = call(&rt, &add, vec![count.clone(), items[1].clone()]);
+            count = rt.call2(&add, count.clone(), items[1].clone()).expect("call");
         }
     });
-    assert_eq!(count, Value::Int(CALLS as i64));
+    assert_eq!(count, Value::Int(calls as i64));
 
-    println!("calls per CPU second, {CALLS} calls each:");
+    println!("calls per CPU second, {calls} calls each:");
     println!("  get_message_type(line)   {typed:6.1} M/s");
     println!("  lambda x: (x, 1)         {paired:6.1} M/s");
     println!("  lambda x, y: x + y       {added:6.1} M/s");

@@ -87,6 +87,8 @@ for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     "print(len(range(0, 10, 3)), list(range(10, 0, -3)), 5 in range(0, 10, 5), range(3))\n",
     "print(isinstance(True, int), isinstance('a', (int, str)), type(1) == int, str(None), bool([]))\n",
     "print(list(zip('ab', [1, 2, 3])), list(enumerate('xy', 1)), any([0, '', None]), all([]))\n",
+    // A constant string's `in` (searched with a prepared finder) on other containers and non-containers.
+    "def kind(x):\n    if (\n        '[info]' not in x\n    ):\n        return 'no'\n    return 'yes'\n\nprint(kind('a [info] b'), kind(['[info]']), kind({'[info]': 1}), kind(''), 'é' in 'café', '' in 'x', 'fé' in 'café')\nprint(kind(\n    5))\n",
 ];
 
 fn cpython(programs: &[&str]) -> Vec<String> {
