@@ -9,7 +9,7 @@ use dstream_engine::python::PyRepr;
 use crate::code::*;
 use crate::error::{PyError, TraceEntry};
 use crate::native::{Args, Caller, Host, Native, Runtime};
-use crate::number::ArithOp;
+use crate::number::{self, ArithOp};
 use crate::ops;
 use crate::value::{Dict, Value};
 
@@ -585,7 +585,7 @@ impl Interp {
         Ok(match &e.kind {
             ExK::Const(v) => v.clone(),
             ExK::Load(var) => return self.load(*var, f),
-            ExK::BigInt => return Err(ops::overflow().into()),
+            ExK::BigInt => return Err(number::int_overflow().into()),
             // A pair (`(x, 1)`, a key and its count) in one allocation.
             ExK::Tuple(items) if items.len() == 2 => {
                 let a = self.eval(&items[0], f)?;
