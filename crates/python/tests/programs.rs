@@ -87,6 +87,7 @@ for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     "print(len(range(0, 10, 3)), list(range(10, 0, -3)), 5 in range(0, 10, 5), range(3))\n",
     "print(isinstance(True, int), isinstance('a', (int, str)), type(1) == int, str(None), bool([]))\n",
     "print(list(zip('ab', [1, 2, 3])), list(enumerate('xy', 1)), any([0, '', None]), all([]))\n",
+    "for s in ['  a b\\t c  ', '', '   ', 'a\\u3000b\\x1fc', 'one']:\n    print(s.split(), s.rsplit(), s.split(None, 1), s.rsplit(None, 1), s.rsplit(maxsplit=0), s.split(maxsplit=2))\n",
     // A constant string's `in` (searched with a prepared finder) on other containers and non-containers.
     "def kind(x):\n    if (\n        '[info]' not in x\n    ):\n        return 'no'\n    return 'yes'\n\nprint(kind('a [info] b'), kind(['[info]']), kind({'[info]': 1}), kind(''), 'é' in 'café', '' in 'x', 'fé' in 'café')\nprint(kind(\n    5))\n",
 ];
