@@ -164,7 +164,10 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
         "abs" => {
             let [x] = fixed(name, &args)?;
             match x {
-                Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(number::int_overflow),
+                Value::Int(i) => i
+                    .checked_abs()
+                    .map(Value::Int)
+                    .ok_or_else(number::int_overflow),
                 Value::Bool(b) => Ok(Value::Int(b as i64)),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 other => Err(PyError::type_error(format!(
@@ -863,7 +866,8 @@ pub(crate) fn native_iter(n: &Rc<dyn Native>) -> Option<PyIter> {
         return Some(PyIter::Items(view.items().into_iter()));
     }
     // The host's iterables (PySpark's `ResultIterable`).
-    n.iter_values().map(|items| PyIter::Items(items.into_iter()))
+    n.iter_values()
+        .map(|items| PyIter::Items(items.into_iter()))
 }
 
 /// `item in view` for dict views (`None`: not a view, the caller iterates).

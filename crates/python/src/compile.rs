@@ -412,8 +412,10 @@ impl Compiler<'_> {
             ExprKind::Or(a, b) => ExK::Or(self.boxed(a)?, self.boxed(b)?),
             ExprKind::Compare(first, rest) => {
                 let first = self.boxed(first)?;
-                if let ([(op @ (CmpOp::In | CmpOp::NotIn), container)], ExK::Const(Value::Str(needle))) =
-                    (&rest[..], &first.kind)
+                if let (
+                    [(op @ (CmpOp::In | CmpOp::NotIn), container)],
+                    ExK::Const(Value::Str(needle)),
+                ) = (&rest[..], &first.kind)
                 {
                     ExK::InStr(
                         Box::new(StrIn {

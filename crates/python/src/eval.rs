@@ -31,9 +31,6 @@ pub(crate) struct Interp {
     /// Imports and `print`.
     pub host: Rc<dyn Host>,
     depth: Cell<u32>,
-    /// Slot vectors of returned calls, emptied, for the next calls to fill:
-    /// a call in a steady state allocates no frame.
-    spare_slots: RefCell<Vec<Vec<Option<Value>>>>,
     me: Weak<Interp>,
 }
 
@@ -80,9 +77,13 @@ pub(crate) enum Flow {
     Return(Value),
 }
 
+/// A frame's local variables: a small function's live inline, so a call
+/// allocates nothing for them.
+type Slots = smallvec::SmallVec<[Option<Value>; 6]>;
+
 /// A running function's (or the module's) variables.
 pub(crate) struct Frame<'a> {
-    locals: Vec<Option<Value>>,
+    locals: Slots,
     cells: Vec<CellRef>,
     closure: &'a [CellRef],
     code: &'a Code,
@@ -126,7 +127,6 @@ impl Interp {
             builtins: crate::builtins::make_builtins(host.clone()),
             host,
             depth: Cell::new(0),
-            spare_slots: RefCell::new(Vec::new()),
             me: me.clone(),
         })
     }
@@ -142,7 +142,6 @@ impl Interp {
                 builtins: Vec::new(),
                 host: self.host.clone(),
                 depth: Cell::new(0),
-                spare_slots: RefCell::new(Vec::new()),
                 me: Weak::new(),
             }),
         }
@@ -151,7 +150,7 @@ impl Interp {
     /// Runs a module's top level.
     pub fn run_module(&self, code: &Code) -> R<()> {
         let mut frame = Frame {
-            locals: vec![None; code.local_names.len()],
+            locals: std::iter::repeat_n(None, code.local_names.len()).collect(),
             cells: new_cells(code.cell_names.len()),
             closure: &[],
             code,
@@ -190,11 +189,12 @@ impl Interp {
     /// taking `N` parameters gets them in its slots directly.
     fn call_exact<const N: usize>(&self, f: &Value, args: [Value; N]) -> R<Value> {
         match as_function(f) {
-            Some(func) if func.code.params.len() == N => {
-                let mut locals = self.slots(&func.code);
-                locals.extend(args.map(Some));
-                self.run(func, locals).map_err(|e| *e)
-            }
+            Some(func) if func.code.params.len() == N => self
+                .run(func, |locals| {
+                    locals.extend(args.into_iter().map(Some));
+                    Ok(())
+                })
+                .map_err(|e| *e),
             _ => self.call_value(f, Args::positional(args.into())),
         }
     }
@@ -203,43 +203,38 @@ impl Interp {
         let code = &func.code;
         let n = code.params.len();
         if args.keyword.is_empty() && args.positional.len() == n {
-            let mut locals = self.slots(code);
-            locals.extend(args.positional.into_iter().map(Some));
-            return self.run(func, locals).map_err(|e| *e);
+            return self
+                .run(func, |locals| {
+                    locals.extend(args.positional.into_iter().map(Some));
+                    Ok(())
+                })
+                .map_err(|e| *e);
         }
         let params: Vec<&str> = code.params.iter().map(|p| &**p).collect();
         let required = n - func.defaults.len();
         let slots = args.bind(&code.name, &params, required)?;
-        let mut locals = self.slots(code);
-        for (i, slot) in slots.into_iter().enumerate() {
-            locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
-        }
-        self.run(func, locals).map_err(|e| *e)
+        self.run(func, |locals| {
+            for (i, slot) in slots.into_iter().enumerate() {
+                locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
+            }
+            Ok(())
+        })
+        .map_err(|e| *e)
     }
 
-    /// An empty slot vector with room for `code`'s locals, reused from a
-    /// returned call when there is one.
-    fn slots(&self, code: &Code) -> Vec<Option<Value>> {
-        let mut slots = self.spare_slots.borrow_mut().pop().unwrap_or_default();
-        slots.reserve(code.local_names.len());
-        slots
-    }
-
-    /// Keeps a returned call's slot vector for the next call.
-    fn return_slots(&self, mut slots: Vec<Option<Value>>) {
-        // Dropping the values may free functions and lists, never run Python:
-        // nothing else borrows the spare vectors meanwhile.
-        slots.clear();
-        let mut spare = self.spare_slots.borrow_mut();
-        if spare.len() < MAX_DEPTH as usize {
-            spare.push(slots);
-        }
-    }
-
-    /// Runs `func` with its parameters in the first slots of `locals` (the
-    /// rest of its locals are unset).
-    fn run(&self, func: &Function, mut locals: Vec<Option<Value>>) -> E<Value> {
+    /// Runs `func` once `arguments` has pushed its parameters' values into
+    /// the new frame's slots (the rest of its locals start unset).
+    fn run(&self, func: &Function, arguments: impl FnOnce(&mut Slots) -> E<()>) -> E<Value> {
         let code = &*func.code;
+        // The frame is built where it stays: its inline slots are never moved.
+        let mut frame = Frame {
+            locals: Slots::new(),
+            cells: Vec::new(),
+            closure: &func.closure,
+            code,
+            fail_line: 0,
+        };
+        arguments(&mut frame.locals)?;
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             return Err(Box::new(PyError::new(
@@ -248,29 +243,31 @@ impl Interp {
             )));
         }
         self.depth.set(depth + 1);
-        locals.resize(code.local_names.len(), None);
-        let mut cells = if code.cell_names.is_empty() {
-            Vec::new()
-        } else {
-            new_cells(code.cell_names.len())
-        };
-        for &(local, cell) in &code.param_cells {
-            cells[cell as usize] = Rc::new(RefCell::new(locals[local as usize].take()));
+        if frame.locals.len() < code.local_names.len() {
+            frame.locals.resize(code.local_names.len(), None);
         }
-        let mut frame = Frame {
-            locals,
-            cells,
-            closure: &func.closure,
-            code,
-            fail_line: 0,
+        if !code.cell_names.is_empty() {
+            frame.cells = new_cells(code.cell_names.len());
+            for &(local, cell) in &code.param_cells {
+                frame.cells[cell as usize] =
+                    Rc::new(RefCell::new(frame.locals[local as usize].take()));
+            }
+        }
+        let result = match &code.body[..] {
+            // A lambda's body, and many a def's: one expression's value.
+            [St {
+                kind: StK::Return(Some(e)),
+                ..
+            }] => self.eval(e, &mut frame),
+            body => self.block(body, &mut frame).map(|flow| match flow {
+                Flow::Return(v) => v,
+                _ => Value::None,
+            }),
         };
-        let result = self.block(&code.body, &mut frame);
         self.depth.set(depth);
         let fail_line = frame.fail_line;
-        self.return_slots(frame.locals);
         match result {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::None),
+            Ok(v) => Ok(v),
             Err(mut e) => {
                 e.trace.insert(
                     0,
@@ -322,11 +319,7 @@ impl Interp {
             }
             StK::AugAssign(target, op, value) => self.aug_assign(target, *op, value, f)?,
             StK::If(test, body, orelse) => {
-                let branch = if self.test(test, f)? {
-                    body
-                } else {
-                    orelse
-                };
+                let branch = if self.test(test, f)? { body } else { orelse };
                 return self.block(branch, f);
             }
             StK::While(test, body, orelse) => {
@@ -721,17 +714,12 @@ impl Interp {
             if let Some(function) = n.as_any().downcast_ref::<Function>() {
                 let code = &function.code;
                 if code.params.len() == args.len() {
-                    let mut locals = self.slots(code);
-                    for a in args {
-                        match self.eval(a, f) {
-                            Ok(v) => locals.push(Some(v)),
-                            Err(e) => {
-                                self.return_slots(locals);
-                                return Err(e);
-                            }
+                    return self.run(function, |locals| {
+                        for a in args {
+                            locals.push(Some(self.eval(a, f)?));
                         }
-                    }
-                    return self.run(function, locals);
+                        Ok(())
+                    });
                 }
             }
         }

@@ -70,7 +70,6 @@ fn rate(calls: usize, mut body: impl FnMut(usize)) -> f64 {
     calls as f64 / (thread_cpu_time() - start).as_secs_f64() / 1e6
 }
 
-
 #[test]
 #[ignore = "a measurement: run in the bench profile with --ignored --nocapture"]
 fn stateless_job_call_rates() {
@@ -122,7 +121,9 @@ fn stateless_job_call_rates() {
         let t = rt.call1(&get_message_type, line(i)).expect("call");
         let p = rt.call1(&pair, t).expect("call");
         if let Value::Tuple(items) = p {
-            count = rt.call2(&add, count.clone(), items[1].clone()).expect("call");
+            count = rt
+                .call2(&add, count.clone(), items[1].clone())
+                .expect("call");
         }
     });
     assert_eq!(count, Value::Int(calls as i64));
