@@ -536,12 +536,13 @@ impl Interp {
     #[inline]
     fn test(&self, e: &Ex, f: &mut Frame) -> E<bool> {
         match &e.kind {
-            ExK::InStr(search, container) => self.str_in(search, container, f).map_err(|err| {
-                if f.fail_line == 0 {
+            ExK::InStr(search, container) => {
+                let found = self.str_in(search, container, f);
+                if found.is_err() && f.fail_line == 0 {
                     f.fail_line = e.line;
                 }
-                err
-            }),
+                found
+            }
             _ => Ok(self.eval(e, f)?.truthy()),
         }
     }
