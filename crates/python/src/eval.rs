@@ -243,8 +243,8 @@ impl Interp {
             )));
         }
         self.depth.set(depth + 1);
-        if frame.locals.len() < code.local_names.len() {
-            frame.locals.resize(code.local_names.len(), None);
+        while frame.locals.len() < code.local_names.len() {
+            frame.locals.push(None);
         }
         if !code.cell_names.is_empty() {
             frame.cells = new_cells(code.cell_names.len());

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use dstream_python::{compile, Host, Interpreter, PyError, Value};
+use dstream_python::{compile, Args, Host, Interpreter, PyError, Value};
 
 struct Silent;
 
@@ -128,9 +128,28 @@ fn stateless_job_call_rates() {
     });
     assert_eq!(count, Value::Int(calls as i64));
 
+    // The same through `Caller::call` and its `Args` vector, as hosts called before `call1`.
+    let mut count = Value::Int(0);
+    let job_args = rate(calls, |i| {
+        let t = rt
+            .call(&get_message_type, Args::positional(vec![line(i)]))
+            .expect("call");
+        let p = rt.call(&pair, Args::positional(vec![t])).expect("call");
+        if let Value::Tuple(items) = p {
+            count = rt
+                .call(
+                    &add,
+                    Args::positional(vec![count.clone(), items[1].clone()]),
+                )
+                .expect("call");
+        }
+    });
+    assert_eq!(count, Value::Int(calls as i64));
+
     println!("calls per CPU second, {calls} calls each:");
     println!("  get_message_type(line)   {typed:6.1} M/s");
     println!("  lambda x: (x, 1)         {paired:6.1} M/s");
     println!("  lambda x, y: x + y       {added:6.1} M/s");
     println!("  all three per line       {job:6.1} M lines/s");
+    println!("  the same through call()  {job_args:6.1} M lines/s");
 }
