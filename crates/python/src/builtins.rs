@@ -9,7 +9,7 @@ use dstream_engine::python::PyRepr;
 
 use crate::error::PyError;
 use crate::native::{Args, Host, Native, NativeFn, Runtime};
-use crate::number::ArithOp;
+use crate::number::{self, ArithOp};
 use crate::ops::{self, as_int, PyIter};
 use crate::value::{Dict, Value};
 
@@ -164,7 +164,10 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
         "abs" => {
             let [x] = fixed(name, &args)?;
             match x {
-                Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(ops::overflow),
+                Value::Int(i) => i
+                    .checked_abs()
+                    .map(Value::Int)
+                    .ok_or_else(number::int_overflow),
                 Value::Bool(b) => Ok(Value::Int(b as i64)),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 other => Err(PyError::type_error(format!(
@@ -242,10 +245,11 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
         }
         "round" => {
             let s = one(name, &args, &["number", "ndigits"], 1)?;
-            round(
-                &s[0].clone().unwrap_or(Value::None),
-                s[1].as_ref().filter(|v| !matches!(v, Value::None)),
-            )
+            let ndigits = match s[1].as_ref().filter(|v| !matches!(v, Value::None)) {
+                None => None,
+                Some(v) => Some(as_int(v).ok_or_else(|| not_integer(v))?),
+            };
+            crate::number::round(&s[0].clone().unwrap_or(Value::None), ndigits)
         }
         "print" => {
             let mut sep = " ".to_string();
@@ -510,6 +514,13 @@ pub(crate) fn sort_with(
         };
         pairs.push((k, item));
     }
+    sort_by_keys(pairs, reverse)
+}
+
+/// The values of `(key, value)` pairs sorted by key with Python's `<` only,
+/// stably in both directions; the first failing comparison is the one CPython
+/// makes.
+pub(crate) fn sort_by_keys(mut pairs: Vec<(Value, Value)>, reverse: bool) -> R<Vec<Value>> {
     // CPython sorts a reversed list and reverses the result, so equal keys keep their order.
     if reverse {
         pairs.reverse();
@@ -730,30 +741,13 @@ fn to_int(x: &Value, base: u32) -> R<Value> {
     match x {
         Value::Int(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
-        Value::Float(f) => float_to_int(*f),
+        Value::Float(f) => number::float_to_int(*f).map(Value::Int),
         Value::Str(s) => parse_int(s, base),
         other => Err(PyError::type_error(format!(
             "int() argument must be a string, a bytes-like object or a real number, not '{}'",
             other.type_name()
         ))),
     }
-}
-
-fn float_to_int(f: f64) -> R<Value> {
-    if f.is_nan() {
-        return Err(PyError::value_error("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(PyError::new(
-            "OverflowError",
-            "cannot convert float infinity to integer",
-        ));
-    }
-    let t = f.trunc();
-    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
-        return Err(ops::overflow());
-    }
-    Ok(Value::Int(t as i64))
 }
 
 /// Python's whitespace (`str.isspace`): Unicode's, plus the ASCII separators U+001C..U+001F.
@@ -775,7 +769,12 @@ fn without_underscores(s: &str) -> Option<String> {
     Some(s.replace('_', ""))
 }
 
+/// `int(text, base)`: base 10 is Python's decimal literal (any script's
+/// digits); other bases take ASCII digits and letters, and base 0 a prefix.
 fn parse_int(text: &str, base: u32) -> R<Value> {
+    if base == 10 {
+        return number::int_from_str(text).map(Value::Int);
+    }
     let invalid = || {
         PyError::value_error(format!(
             "invalid literal for int() with base {base}: {}",
@@ -800,11 +799,11 @@ fn parse_int(text: &str, base: u32) -> R<Value> {
     if clean.is_empty() || !clean.chars().all(|c| c.is_digit(base)) {
         return Err(invalid());
     }
-    let magnitude = i128::from_str_radix(&clean, base).map_err(|_| ops::overflow())?;
+    let magnitude = i128::from_str_radix(&clean, base).map_err(|_| number::int_overflow())?;
     let v = if negative { -magnitude } else { magnitude };
     i64::try_from(v)
         .map(Value::Int)
-        .map_err(|_| ops::overflow())
+        .map_err(|_| number::int_overflow())
 }
 
 /// `float(x)`.
@@ -813,87 +812,9 @@ pub(crate) fn to_float(x: &Value) -> R<f64> {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
-        Value::Str(s) => {
-            let invalid = || {
-                PyError::value_error(format!(
-                    "could not convert string to float: {}",
-                    x.repr_string()
-                ))
-            };
-            let t = s.trim_matches(is_py_space);
-            let body = t.trim_start_matches(['+', '-']);
-            let named = matches!(
-                body.to_ascii_lowercase().as_str(),
-                "inf" | "infinity" | "nan"
-            );
-            if t.len() - body.len() > 1
-                || (!named
-                    && !body
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || "._eE+-".contains(c)))
-            {
-                return Err(invalid());
-            }
-            let clean = without_underscores(t).ok_or_else(invalid)?;
-            clean.parse::<f64>().map_err(|_| invalid())
-        }
+        Value::Str(s) => number::float_from_str(s),
         other => Err(PyError::type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
-            other.type_name()
-        ))),
-    }
-}
-
-/// `round(x, ndigits)`.
-fn round(x: &Value, ndigits: Option<&Value>) -> R<Value> {
-    let digits = match ndigits {
-        None => None,
-        Some(v) => Some(as_int(v).ok_or_else(|| not_integer(v))?),
-    };
-    match (x, digits) {
-        (Value::Int(_) | Value::Bool(_), None) => Ok(Value::Int(as_int(x).unwrap_or(0))),
-        (Value::Int(_) | Value::Bool(_), Some(d)) if d >= 0 => {
-            Ok(Value::Int(as_int(x).unwrap_or(0)))
-        }
-        (Value::Int(_) | Value::Bool(_), Some(d)) => {
-            let i = as_int(x).unwrap_or(0) as i128;
-            if d < -18 {
-                return Ok(Value::Int(0));
-            }
-            let unit = 10i128.pow((-d) as u32);
-            let (q, r) = (i.div_euclid(unit), i.rem_euclid(unit));
-            let q = match (2 * r).cmp(&unit) {
-                std::cmp::Ordering::Greater => q + 1,
-                std::cmp::Ordering::Equal if q % 2 != 0 => q + 1,
-                _ => q,
-            };
-            i64::try_from(q * unit)
-                .map(Value::Int)
-                .map_err(|_| ops::overflow())
-        }
-        (Value::Float(f), None) => float_to_int(f.round_ties_even()),
-        (Value::Float(f), Some(d)) => {
-            if !f.is_finite() || d > 323 {
-                return Ok(Value::Float(*f));
-            }
-            if d < -308 {
-                return Ok(Value::Float(0.0 * f));
-            }
-            // Rust's formatting rounds the exact binary value half-to-even, as CPython's dtoa does.
-            let text = if d >= 0 {
-                format!("{:.*}", d as usize, f)
-            } else {
-                let unit = 10f64.powi((-d) as i32);
-                format!("{:.0}", f / unit)
-                    .parse::<f64>()
-                    .map(|q| (q * unit).to_string())
-                    .unwrap_or_default()
-            };
-            let r = text.parse::<f64>().unwrap_or(*f);
-            Ok(Value::Float(if r == 0.0 { 0.0 * f.signum() } else { r }))
-        }
-        (other, _) => Err(PyError::type_error(format!(
-            "type {} doesn't define __round__ method",
             other.type_name()
         ))),
     }
@@ -940,7 +861,7 @@ pub(crate) fn iterator_next(n: &Rc<dyn Native>) -> Option<Value> {
         .and_then(|it| it.items.borrow_mut().next())
 }
 
-/// Iteration over the runtime's natives: iterators and dict views.
+/// Iteration over natives: the runtime's iterators and dict views, the host's iterables.
 pub(crate) fn native_iter(n: &Rc<dyn Native>) -> Option<PyIter> {
     if n.as_any().is::<IterObj>() {
         return Some(PyIter::Shared(n.clone()));
@@ -948,7 +869,7 @@ pub(crate) fn native_iter(n: &Rc<dyn Native>) -> Option<PyIter> {
     if let Some(view) = n.as_any().downcast_ref::<DictView>() {
         return Some(PyIter::Items(view.items().into_iter()));
     }
-    // A sized iterable of the host's (PySpark's `ResultIterable`).
+    // The host's iterables (PySpark's `ResultIterable`).
     n.iter_values()
         .map(|items| PyIter::Items(items.into_iter()))
 }

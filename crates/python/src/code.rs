@@ -174,6 +174,18 @@ pub(crate) struct Clause {
     pub ifs: Vec<Ex>,
 }
 
+/// A constant string's prepared search, for `"literal" in x`.
+#[derive(Debug)]
+pub(crate) struct StrIn {
+    /// The literal, for containers other than strings.
+    pub needle: Value,
+    /// Its search, over a string's bytes (a UTF-8 needle matches only at
+    /// character boundaries).
+    pub finder: memchr::memmem::Finder<'static>,
+    /// `not in`.
+    pub negated: bool,
+}
+
 /// Compiled expressions.
 #[derive(Debug)]
 pub(crate) enum ExK {
@@ -205,6 +217,9 @@ pub(crate) enum ExK {
     Or(Box<Ex>, Box<Ex>),
     /// `a op b`, one comparison.
     Compare(CmpOp, Box<Ex>, Box<Ex>),
+    /// `"literal" in x` (`not in` when `negated`): the substring search
+    /// prepared once, for the string `x` is on every record.
+    InStr(Box<StrIn>, Box<Ex>),
     /// `a op b op c ...`
     Chain(Box<Ex>, Vec<(CmpOp, Ex)>),
     /// `body if test else orelse`

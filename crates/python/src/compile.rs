@@ -412,7 +412,20 @@ impl Compiler<'_> {
             ExprKind::Or(a, b) => ExK::Or(self.boxed(a)?, self.boxed(b)?),
             ExprKind::Compare(first, rest) => {
                 let first = self.boxed(first)?;
-                if rest.len() == 1 {
+                if let (
+                    [(op @ (CmpOp::In | CmpOp::NotIn), container)],
+                    ExK::Const(Value::Str(needle)),
+                ) = (&rest[..], &first.kind)
+                {
+                    ExK::InStr(
+                        Box::new(StrIn {
+                            finder: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
+                            needle: Value::Str(needle.clone()),
+                            negated: *op == CmpOp::NotIn,
+                        }),
+                        self.boxed(container)?,
+                    )
+                } else if rest.len() == 1 {
                     ExK::Compare(rest[0].0, first, self.boxed(&rest[0].1)?)
                 } else {
                     ExK::Chain(

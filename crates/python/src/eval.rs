@@ -9,7 +9,7 @@ use dstream_engine::python::PyRepr;
 use crate::code::*;
 use crate::error::{PyError, TraceEntry};
 use crate::native::{Args, Caller, Host, Native, Runtime};
-use crate::number::ArithOp;
+use crate::number::{self, ArithOp};
 use crate::ops;
 use crate::value::{Dict, Value};
 
@@ -82,9 +82,13 @@ pub(crate) enum Flow {
     Return(Value),
 }
 
+/// A frame's local variables: a small function's live inline, so a call
+/// allocates nothing for them.
+type Slots = smallvec::SmallVec<[Option<Value>; 6]>;
+
 /// A running function's (or the module's) variables.
 pub(crate) struct Frame<'a> {
-    locals: Vec<Option<Value>>,
+    locals: Slots,
     cells: Vec<CellRef>,
     closure: &'a [CellRef],
     code: &'a Code,
@@ -100,6 +104,22 @@ type E<T> = Result<T, Box<PyError>>;
 impl Caller for Interp {
     fn call(&self, f: &Value, args: Args) -> R<Value> {
         self.call_value(f, args)
+    }
+
+    fn call1(&self, f: &Value, a: Value) -> R<Value> {
+        self.call_exact(f, [a])
+    }
+
+    fn call2(&self, f: &Value, a: Value, b: Value) -> R<Value> {
+        self.call_exact(f, [a, b])
+    }
+}
+
+/// The Python function `f` is, if it is one.
+fn as_function(f: &Value) -> Option<&Function> {
+    match f {
+        Value::Native(n) => n.as_any().downcast_ref::<Function>(),
+        _ => None,
     }
 }
 
@@ -135,7 +155,7 @@ impl Interp {
     /// Runs a module's top level.
     pub fn run_module(&self, code: &Code) -> R<()> {
         let mut frame = Frame {
-            locals: vec![None; code.local_names.len()],
+            locals: std::iter::repeat_n(None, code.local_names.len()).collect(),
             cells: new_cells(code.cell_names.len()),
             closure: &[],
             code,
@@ -170,28 +190,56 @@ impl Interp {
         }
     }
 
+    /// `f(*args)` with exactly `N` positional arguments: a Python function
+    /// taking `N` parameters gets them in its slots directly.
+    fn call_exact<const N: usize>(&self, f: &Value, args: [Value; N]) -> R<Value> {
+        match as_function(f) {
+            Some(func) if func.code.params.len() == N => self
+                .run(func, |locals| {
+                    locals.extend(args.into_iter().map(Some));
+                    Ok(())
+                })
+                .map_err(|e| *e),
+            _ => self.call_value(f, Args::positional(args.into())),
+        }
+    }
+
     fn call_function(&self, func: &Function, args: Args) -> R<Value> {
         let code = &func.code;
         let n = code.params.len();
         if args.keyword.is_empty() && args.positional.len() == n {
-            let mut locals = Vec::with_capacity(code.local_names.len());
-            locals.extend(args.positional.into_iter().map(Some));
-            locals.resize(code.local_names.len(), None);
-            return self.run(func, locals).map_err(|e| *e);
+            return self
+                .run(func, |locals| {
+                    locals.extend(args.positional.into_iter().map(Some));
+                    Ok(())
+                })
+                .map_err(|e| *e);
         }
         let params: Vec<&str> = code.params.iter().map(|p| &**p).collect();
         let required = n - func.defaults.len();
         let slots = args.bind(&code.name, &params, required)?;
-        let mut locals = Vec::with_capacity(code.local_names.len());
-        for (i, slot) in slots.into_iter().enumerate() {
-            locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
-        }
-        locals.resize(code.local_names.len(), None);
-        self.run(func, locals).map_err(|e| *e)
+        self.run(func, |locals| {
+            for (i, slot) in slots.into_iter().enumerate() {
+                locals.push(slot.or_else(|| func.defaults.get(i - required).cloned()));
+            }
+            Ok(())
+        })
+        .map_err(|e| *e)
     }
 
-    fn run(&self, func: &Function, mut locals: Vec<Option<Value>>) -> E<Value> {
+    /// Runs `func` once `arguments` has pushed its parameters' values into
+    /// the new frame's slots (the rest of its locals start unset).
+    fn run(&self, func: &Function, arguments: impl FnOnce(&mut Slots) -> E<()>) -> E<Value> {
         let code = &*func.code;
+        // The frame is built where it stays: its inline slots are never moved.
+        let mut frame = Frame {
+            locals: Slots::new(),
+            cells: Vec::new(),
+            closure: &func.closure,
+            code,
+            fail_line: 0,
+        };
+        arguments(&mut frame.locals)?;
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             return Err(Box::new(PyError::new(
@@ -200,27 +248,36 @@ impl Interp {
             )));
         }
         self.depth.set(depth + 1);
-        let mut cells = new_cells(code.cell_names.len());
-        for &(local, cell) in &code.param_cells {
-            cells[cell as usize] = Rc::new(RefCell::new(locals[local as usize].take()));
+        while frame.locals.len() < code.local_names.len() {
+            frame.locals.push(None);
         }
-        let mut frame = Frame {
-            locals,
-            cells,
-            closure: &func.closure,
-            code,
-            fail_line: 0,
+        if !code.cell_names.is_empty() {
+            frame.cells = new_cells(code.cell_names.len());
+            for &(local, cell) in &code.param_cells {
+                frame.cells[cell as usize] =
+                    Rc::new(RefCell::new(frame.locals[local as usize].take()));
+            }
+        }
+        let result = match &code.body[..] {
+            // A lambda's body, and many a def's: one expression's value.
+            [St {
+                kind: StK::Return(Some(e)),
+                ..
+            }] => self.eval(e, &mut frame),
+            body => self.block(body, &mut frame).map(|flow| match flow {
+                Flow::Return(v) => v,
+                _ => Value::None,
+            }),
         };
-        let result = self.block(&code.body, &mut frame);
         self.depth.set(depth);
+        let fail_line = frame.fail_line;
         match result {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::None),
+            Ok(v) => Ok(v),
             Err(mut e) => {
                 e.trace.insert(
                     0,
                     TraceEntry {
-                        line: frame.fail_line,
+                        line: fail_line,
                         function: code.name.to_string(),
                     },
                 );
@@ -247,6 +304,7 @@ impl Interp {
         Ok(Flow::Next)
     }
 
+    #[inline]
     fn stmt(&self, s: &St, f: &mut Frame) -> E<Flow> {
         match &s.kind {
             StK::Expr(e) => {
@@ -254,7 +312,9 @@ impl Interp {
             }
             StK::Assign(targets, value) => {
                 let v = self.eval(value, f)?;
-                if let [t] = &targets[..] {
+                if let [Target::Var(Var::Local(i))] = &targets[..] {
+                    f.locals[*i as usize] = Some(v);
+                } else if let [t] = &targets[..] {
                     self.assign(t, v, f)?;
                 } else {
                     for t in targets {
@@ -264,15 +324,11 @@ impl Interp {
             }
             StK::AugAssign(target, op, value) => self.aug_assign(target, *op, value, f)?,
             StK::If(test, body, orelse) => {
-                let branch = if self.eval(test, f)?.truthy() {
-                    body
-                } else {
-                    orelse
-                };
+                let branch = if self.test(test, f)? { body } else { orelse };
                 return self.block(branch, f);
             }
             StK::While(test, body, orelse) => {
-                while self.eval(test, f)?.truthy() {
+                while self.test(test, f)? {
                     match self.block(body, f)? {
                         Flow::Break => return Ok(Flow::Next),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -465,7 +521,54 @@ impl Interp {
     // ----- expressions -----
 
     /// Evaluates `e`; on failure, records the line of the innermost failing expression.
+    #[inline]
     pub(crate) fn eval(&self, e: &Ex, f: &mut Frame) -> E<Value> {
+        // Constants and set locals, the commonest leaves, without a call.
+        match &e.kind {
+            ExK::Const(v) => return Ok(v.clone()),
+            ExK::Load(Var::Local(i)) => {
+                if let Some(Some(v)) = f.locals.get(*i as usize) {
+                    return Ok(v.clone());
+                }
+            }
+            _ => {}
+        }
+        self.eval_node(e, f)
+    }
+
+    /// `bool(e)`: an `if`'s or a `while`'s test, without building a `bool`
+    /// value for the tests that compute one.
+    #[inline]
+    fn test(&self, e: &Ex, f: &mut Frame) -> E<bool> {
+        match &e.kind {
+            ExK::InStr(search, container) => {
+                let found = self.str_in(search, container, f);
+                if found.is_err() && f.fail_line == 0 {
+                    f.fail_line = e.line;
+                }
+                found
+            }
+            _ => Ok(self.eval(e, f)?.truthy()),
+        }
+    }
+
+    /// `"literal" in container` (or `not in`).
+    fn str_in(&self, search: &StrIn, container: &Ex, f: &mut Frame) -> E<bool> {
+        // A local string is searched where it lies, without a reference count.
+        if let ExK::Load(Var::Local(i)) = container.kind {
+            if let Some(Some(Value::Str(s))) = f.locals.get(i as usize) {
+                return Ok(search.finder.find(s.as_bytes()).is_some() != search.negated);
+            }
+        }
+        let container = self.eval(container, f)?;
+        let found = match &container {
+            Value::Str(s) => search.finder.find(s.as_bytes()).is_some(),
+            other => ops::contains(other, &search.needle)?,
+        };
+        Ok(found != search.negated)
+    }
+
+    fn eval_node(&self, e: &Ex, f: &mut Frame) -> E<Value> {
         match self.eval_inner(e, f) {
             Ok(v) => Ok(v),
             Err(err) => {
@@ -481,7 +584,13 @@ impl Interp {
         Ok(match &e.kind {
             ExK::Const(v) => v.clone(),
             ExK::Load(var) => return self.load(*var, f),
-            ExK::BigInt => return Err(ops::overflow().into()),
+            ExK::BigInt => return Err(number::int_overflow().into()),
+            // A pair (`(x, 1)`, a key and its count) in one allocation.
+            ExK::Tuple(items) if items.len() == 2 => {
+                let a = self.eval(&items[0], f)?;
+                let b = self.eval(&items[1], f)?;
+                Value::Tuple(Rc::from([a, b]))
+            }
             ExK::Tuple(items) => Value::tuple(self.eval_all(items, f)?),
             ExK::List(items) => Value::list(self.eval_all(items, f)?),
             ExK::Set(_) | ExK::Dict(_) => return self.display(&e.kind, items_of(&e.kind), f),
@@ -492,7 +601,7 @@ impl Interp {
             }
             ExK::Neg(a) => ops::negate(&self.eval(a, f)?)?,
             ExK::Pos(a) => ops::positive(&self.eval(a, f)?)?,
-            ExK::Not(a) => Value::Bool(!self.eval(a, f)?.truthy()),
+            ExK::Not(a) => Value::Bool(!self.test(a, f)?),
             ExK::And(a, b) => {
                 let a = self.eval(a, f)?;
                 if !a.truthy() {
@@ -512,6 +621,7 @@ impl Interp {
                 let b = self.eval(b, f)?;
                 Value::Bool(ops::compare(*op, &a, &b)?)
             }
+            ExK::InStr(search, container) => Value::Bool(self.str_in(search, container, f)?),
             ExK::Chain(first, rest) => {
                 let mut left = self.eval(first, f)?;
                 for (op, e) in rest {
@@ -524,7 +634,7 @@ impl Interp {
                 Value::Bool(true)
             }
             ExK::IfExp(test, body, orelse) => {
-                return if self.eval(test, f)?.truthy() {
+                return if self.test(test, f)? {
                     self.eval(body, f)
                 } else {
                     self.eval(orelse, f)
@@ -610,12 +720,12 @@ impl Interp {
             if let Some(function) = n.as_any().downcast_ref::<Function>() {
                 let code = &function.code;
                 if code.params.len() == args.len() {
-                    let mut locals = Vec::with_capacity(code.local_names.len());
-                    for a in args {
-                        locals.push(Some(self.eval(a, f)?));
-                    }
-                    locals.resize(code.local_names.len(), None);
-                    return self.run(function, locals);
+                    return self.run(function, |locals| {
+                        for a in args {
+                            locals.push(Some(self.eval(a, f)?));
+                        }
+                        Ok(())
+                    });
                 }
             }
         }
@@ -742,7 +852,7 @@ impl Interp {
         'items: while let Some(item) = it.next_item() {
             self.assign(&clause.target, item, f)?;
             for cond in &clause.ifs {
-                if !self.eval(cond, f)?.truthy() {
+                if !self.test(cond, f)? {
                     continue 'items;
                 }
             }

@@ -42,40 +42,9 @@ const KEYWORDS: &[&str] = &[
     "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
-const BUILTINS: &[&str] = &[
-    "True",
-    "False",
-    "None",
-    "len",
-    "sum",
-    "min",
-    "max",
-    "abs",
-    "int",
-    "float",
-    "str",
-    "bool",
-    "sorted",
-    "reversed",
-    "range",
-    "enumerate",
-    "zip",
-    "list",
-    "tuple",
-    "dict",
-    "set",
-    "round",
-    "print",
-    "repr",
-    "isinstance",
-    "type",
-    "any",
-    "all",
-    "map",
-    "filter",
-    "ord",
-    "chr",
-];
+/// The constants coloured as builtins, beside the builtin functions and types
+/// (`builtins::builtin_index` knows those).
+const CONSTANTS: &[&str] = &["True", "False", "None"];
 
 /// The coloured spans of `src`, in order (whitespace is not covered).
 pub fn highlight(src: &str) -> Vec<Span> {
@@ -121,7 +90,7 @@ pub fn highlight(src: &str) -> Vec<Span> {
                 SpanKind::DefName
             } else if KEYWORDS.contains(&word) {
                 SpanKind::Keyword
-            } else if BUILTINS.contains(&word) {
+            } else if CONSTANTS.contains(&word) || crate::builtins::builtin_index(word).is_some() {
                 SpanKind::Builtin
             } else {
                 SpanKind::Name

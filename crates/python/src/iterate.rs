@@ -5,41 +5,11 @@ use crate::error::PyError;
 use crate::value::Value;
 
 /// The items `for x in value` yields, in Python's order: a string's
-/// characters, a dict's keys, a range's numbers; `TypeError: 'int' object is
-/// not iterable` for what Python cannot iterate.
+/// characters, a dict's keys, a range's numbers, a host iterable's items;
+/// `TypeError: 'int' object is not iterable` for what Python cannot iterate.
+/// The interpreter's own iteration (`for`, `list()`), for the host.
 pub fn iterate(value: &Value) -> Result<Vec<Value>, PyError> {
-    Ok(match value {
-        Value::Str(s) => s
-            .chars()
-            .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
-            .collect(),
-        Value::Tuple(items) => items.to_vec(),
-        Value::List(items) => items.borrow().clone(),
-        Value::Dict(d) | Value::Set(d) => d.borrow().keys().cloned().collect(),
-        Value::Range(start, stop, step) => range_items(*start, *stop, *step),
-        Value::Native(n) => n.iter_values().ok_or_else(|| not_iterable(value))?,
-        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-            return Err(not_iterable(value))
-        }
-    })
-}
-
-fn not_iterable(value: &Value) -> PyError {
-    PyError::type_error(format!("'{}' object is not iterable", value.type_name()))
-}
-
-fn range_items(start: i64, stop: i64, step: i64) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut i = start;
-    // A zero step cannot be built (`range()` refuses it); guard anyway.
-    while step != 0 && ((step > 0 && i < stop) || (step < 0 && i > stop)) {
-        out.push(Value::Int(i));
-        match i.checked_add(step) {
-            Some(next) => i = next,
-            None => break,
-        }
-    }
-    out
+    crate::ops::collect(value)
 }
 
 #[cfg(test)]

@@ -244,50 +244,40 @@ fn strip_chars<'a>(s: &'a str, chars: Option<&Value>, left: bool, right: bool) -
     Ok(out)
 }
 
-/// `s.split()` / `s.split(None, maxsplit)`: runs of whitespace separate.
-fn split_whitespace(s: &str, maxsplit: i64) -> Vec<&str> {
+/// `s.split()` / `s.rsplit()` (with `maxsplit`): runs of whitespace
+/// separate; `rsplit` counts `maxsplit` from the right.
+fn split_whitespace<'a>(s: &'a str, maxsplit: i64, from_right: bool) -> Vec<&'a str> {
+    let trim = |t: &'a str| -> &'a str {
+        if from_right {
+            t.trim_end_matches(is_py_space)
+        } else {
+            t.trim_start_matches(is_py_space)
+        }
+    };
     let mut out = Vec::new();
-    let mut rest = s.trim_start_matches(is_py_space);
+    let mut rest = trim(s);
     while !rest.is_empty() {
-        if maxsplit >= 0 && out.len() as i64 == maxsplit {
+        let gap = if from_right {
+            rest.rfind(is_py_space)
+        } else {
+            rest.find(is_py_space)
+        };
+        let Some(at) = gap.filter(|_| maxsplit < 0 || (out.len() as i64) < maxsplit) else {
             out.push(rest);
             break;
-        }
-        match rest.find(is_py_space) {
-            Some(end) => {
-                out.push(&rest[..end]);
-                rest = rest[end..].trim_start_matches(is_py_space);
-            }
-            None => {
-                out.push(rest);
-                break;
-            }
-        }
+        };
+        let after = at + rest[at..].chars().next().map_or(1, char::len_utf8);
+        let (word, remaining) = if from_right {
+            (&rest[after..], &rest[..at])
+        } else {
+            (&rest[..at], &rest[after..])
+        };
+        out.push(word);
+        rest = trim(remaining);
     }
-    out
-}
-
-fn rsplit_whitespace(s: &str, maxsplit: i64) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = s.trim_end_matches(is_py_space);
-    while !rest.is_empty() {
-        if maxsplit >= 0 && out.len() as i64 == maxsplit {
-            out.push(rest);
-            break;
-        }
-        match rest.rfind(is_py_space) {
-            Some(start) => {
-                let c = rest[start..].chars().next().map_or(1, char::len_utf8);
-                out.push(&rest[start + c..]);
-                rest = rest[..start].trim_end_matches(is_py_space);
-            }
-            None => {
-                out.push(rest);
-                break;
-            }
-        }
+    if from_right {
+        out.reverse();
     }
-    out.reverse();
     out
 }
 
@@ -373,8 +363,7 @@ fn str_method(s: &Rc<str>, name: &str, args: Args) -> R<Value> {
         "split" | "rsplit" => {
             let (sep, maxsplit) = split_args(name, &args)?;
             let parts = match (&sep, name, maxsplit) {
-                (None, "split", _) => split_whitespace(s, maxsplit),
-                (None, _, _) => rsplit_whitespace(s, maxsplit),
+                (None, name, _) => split_whitespace(s, maxsplit, name == "rsplit"),
                 (Some(sep), "split", m) if m < 0 => s.split(&**sep).collect(),
                 (Some(sep), "split", m) => s.splitn(m as usize + 1, &**sep).collect(),
                 (Some(sep), _, m) if m < 0 => s.split(&**sep).collect(),

@@ -16,6 +16,17 @@ use crate::value::Value;
 pub trait Caller {
     /// `f(*args.positional, **args.keyword)`.
     fn call(&self, f: &Value, args: Args) -> Result<Value, PyError>;
+
+    /// `f(a)`: what a `map` or `filter` calls once per record. The interpreter
+    /// fills a Python function's frame straight from `a`, with no [`Args`].
+    fn call1(&self, f: &Value, a: Value) -> Result<Value, PyError> {
+        self.call(f, Args::positional(vec![a]))
+    }
+
+    /// `f(a, b)`: what a `reduceByKey` calls once per pair of values.
+    fn call2(&self, f: &Value, a: Value, b: Value) -> Result<Value, PyError> {
+        self.call(f, Args::positional(vec![a, b]))
+    }
 }
 
 /// A shared handle to the interpreter, for natives that call Python later.

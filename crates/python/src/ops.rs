@@ -18,14 +18,6 @@ type R<T> = Result<T, PyError>;
 /// Sequences longer than this are refused (`MemoryError`) instead of exhausting memory.
 const MAX_LEN: i64 = 100_000_000;
 
-/// The lab's `OverflowError` for ints beyond 64 bits.
-pub(crate) fn overflow() -> PyError {
-    PyError::new(
-        "OverflowError",
-        "integer overflow in the lab (Python ints are unbounded; the lab's stop at 64 bits)",
-    )
-}
-
 fn symbol(op: ArithOp) -> &'static str {
     match op {
         ArithOp::Add => "+",

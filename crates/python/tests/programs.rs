@@ -87,6 +87,9 @@ for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     "print(len(range(0, 10, 3)), list(range(10, 0, -3)), 5 in range(0, 10, 5), range(3))\n",
     "print(isinstance(True, int), isinstance('a', (int, str)), type(1) == int, str(None), bool([]))\n",
     "print(list(zip('ab', [1, 2, 3])), list(enumerate('xy', 1)), any([0, '', None]), all([]))\n",
+    "for s in ['  a b\\t c  ', '', '   ', 'a\\u3000b\\x1fc', 'one']:\n    print(s.split(), s.rsplit(), s.split(None, 1), s.rsplit(None, 1), s.rsplit(maxsplit=0), s.split(maxsplit=2))\n",
+    // A constant string's `in` (searched with a prepared finder) on other containers and non-containers.
+    "def kind(x):\n    if (\n        '[info]' not in x\n    ):\n        return 'no'\n    return 'yes'\n\nprint(kind('a [info] b'), kind(['[info]']), kind({'[info]': 1}), kind(''), 'é' in 'café', '' in 'x', 'fé' in 'café')\nprint(kind(\n    5))\n",
 ];
 
 fn cpython(programs: &[&str]) -> Vec<String> {
@@ -178,4 +181,52 @@ fn recursion_is_capped_before_the_rust_stack_overflows() {
         e.to_string(),
         "RecursionError: maximum recursion depth exceeded"
     );
+}
+
+/// A host iterable, as PySpark's `ResultIterable` (a key's values after `groupByKey`).
+struct Bag(Vec<Value>);
+
+impl dstream_python::Native for Bag {
+    fn type_name(&self) -> &str {
+        "ResultIterable"
+    }
+
+    fn iter_values(&self) -> Option<Vec<Value>> {
+        Some(self.0.clone())
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `import bag` gives a host iterable of 3, 1, 2; `print` is kept.
+#[derive(Default)]
+struct BagHost(Collect);
+
+impl Host for BagHost {
+    fn import(&self, _name: &str) -> Result<Value, PyError> {
+        let items = [3, 1, 2].map(Value::Int).to_vec();
+        Ok(Value::Native(Rc::new(Bag(items))))
+    }
+
+    fn print(&self, text: &str) {
+        self.0.print(text);
+    }
+}
+
+#[test]
+fn host_iterables_iterate_as_a_tuple_of_their_items_does_in_cpython() {
+    let body = "print(sum(bag), list(bag), [x * 2 for x in bag], 2 in bag, 5 in bag, sorted(bag), max(bag))\nfor x in bag:\n    print(x, end=' ')\na, b, c = bag\nprint(a, b, c, len(list(zip(bag, 'ab'))))\n";
+    let expected = cpython(&[&format!("bag = (3, 1, 2)\n{body}")]);
+    let host = Rc::new(BagHost::default());
+    let interpreter = Interpreter::new(host.clone());
+    let result =
+        compile(&format!("import bag\n{body}"), "job.py").and_then(|p| interpreter.run(&p));
+    let err = match result {
+        Ok(()) => String::new(),
+        Err(e) => format!("{e} (line {})", e.line().unwrap_or(0)),
+    };
+    let out = host.0 .0.borrow().clone();
+    assert_eq!(escape(&format!("{out}#{err}")), expected[0]);
 }
