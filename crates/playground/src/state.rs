@@ -154,7 +154,17 @@ impl JobState {
     /// Calls `f` as an executor-side function: its prints go to the worker log.
     pub fn run_worker(&self, rt: &Runtime, f: &Value, args: Vec<Value>) -> Result<Value, PyError> {
         self.worker_depth.set(self.worker_depth.get() + 1);
-        let result = rt.call(f, Args::positional(args));
+        // One and two arguments (every map, filter and reduce function) take
+        // the interpreter's quick path, with no argument list.
+        let mut args = args.into_iter();
+        let result = match (args.next(), args.next(), args.next()) {
+            (Some(a), None, _) => rt.call1(f, a),
+            (Some(a), Some(b), None) => rt.call2(f, a, b),
+            (a, b, c) => {
+                let all = a.into_iter().chain(b).chain(c).chain(args).collect();
+                rt.call(f, Args::positional(all))
+            }
+        };
         self.worker_depth.set(self.worker_depth.get() - 1);
         result
     }
