@@ -4,10 +4,9 @@
 //! too, its `batch_interval_s`, `pipelines` and `checkpoint` ignored (the
 //! program says those).
 
-use dstream_engine::time::parse_naive_time;
 use serde::Deserialize;
 
-use crate::scenario::{ScenarioError, DEFAULT_START};
+use crate::scenario::{from_json, start_ms, ScenarioError, DEFAULT_START};
 
 /// A program input file, as written.
 #[derive(Debug, Deserialize)]
@@ -49,21 +48,8 @@ pub struct ProgramInput {
 impl ProgramInput {
     /// Reads an input (or scenario) file's JSON text.
     pub fn parse(text: &str) -> Result<ProgramInput, ScenarioError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let file: InputFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                ScenarioError::Malformed(e.inner().to_string())
-            } else {
-                ScenarioError::Malformed(format!("field `{path}`: {}", e.inner()))
-            }
-        })?;
-        let start = file.start.as_deref().unwrap_or(DEFAULT_START);
-        let Some(start_ms) = parse_naive_time(start) else {
-            return Err(ScenarioError::Malformed(format!(
-                "field `start`: {start:?} is not a time like \"2026-11-24T10:00:00\""
-            )));
-        };
+        let file: InputFile = from_json(text)?;
+        let start_ms = start_ms(file.start.as_deref().unwrap_or(DEFAULT_START))?;
         if file.parallelism == 0 {
             return Err(ScenarioError::Malformed(
                 "field `parallelism` must be at least 1".into(),
@@ -81,6 +67,7 @@ impl ProgramInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dstream_engine::time::parse_naive_time;
 
     #[test]
     fn inputs_default_start_parallelism_and_extra_batches() {

@@ -117,21 +117,9 @@ pub struct Replay {
 impl Scenario {
     /// Reads a scenario from JSON text.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let s: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                ScenarioError::Malformed(e.inner().to_string())
-            } else {
-                ScenarioError::Malformed(format!("field `{path}`: {}", e.inner()))
-            }
-        })?;
+        let s: Scenario = from_json(text)?;
         if let Some(start) = &s.start {
-            if parse_naive_time(start).is_none() {
-                return Err(ScenarioError::Malformed(format!(
-                    "field `start`: {start:?} is not a time like \"2026-11-24T10:00:00\""
-                )));
-            }
+            start_ms(start)?;
         }
         if !s.batch_interval_s.is_finite() {
             return Err(ScenarioError::Malformed(
@@ -228,6 +216,28 @@ fn batch_json(batch: i64, t: i64, records: &[(MessageType, i64)]) -> Value {
     let mut shown: Vec<String> = records.iter().map(|r| r.str_string()).collect();
     shown.sort();
     json!({"batch": batch, "time": format_batch_time(t), "records": shown})
+}
+
+/// Reads an input file's JSON text as `T`, naming the field at fault.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            ScenarioError::Malformed(e.inner().to_string())
+        } else {
+            ScenarioError::Malformed(format!("field `{path}`: {}", e.inner()))
+        }
+    })
+}
+
+/// A file's `start` field as naive epoch ms.
+pub(crate) fn start_ms(start: &str) -> Result<i64, ScenarioError> {
+    parse_naive_time(start).ok_or_else(|| {
+        ScenarioError::Malformed(format!(
+            "field `start`: {start:?} is not a time like \"2026-11-24T10:00:00\""
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -87,3 +87,26 @@ pub(crate) fn not_offered(what: &str) -> Value {
     let what = what.to_string();
     NativeFn::value(&what.clone(), move |_, _| Err(unsupported(&what)))
 }
+
+/// `obj.name` for a Spark object of type `type_name` (`RDD`, `DStream`)
+/// whose `methods` are dispatched by `call`: a bound method, or for a
+/// PySpark method in `unsupported` one that says the lab lacks it.
+pub(crate) fn method_attr<T: 'static>(
+    obj: Rc<T>,
+    type_name: &str,
+    name: &str,
+    methods: &[&'static str],
+    unsupported_methods: &[&str],
+    call: fn(&T, &'static str, &Runtime, Args) -> Result<Value, PyError>,
+) -> Option<Value> {
+    if let Some(&method) = methods.iter().find(|m| **m == name) {
+        return Some(NativeFn::value(method, move |rt, args| {
+            call(&obj, method, rt, args)
+        }));
+    }
+    if unsupported_methods.contains(&name) {
+        let what = format!("{type_name}.{name}");
+        return Some(NativeFn::value(name, move |_, _| Err(unsupported(&what))));
+    }
+    None
+}

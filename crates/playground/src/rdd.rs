@@ -14,9 +14,10 @@ use std::rc::{Rc, Weak};
 use dstream_engine::rdd::Combiner;
 use dstream_python::compare::sort_by_keys;
 use dstream_python::iterate::iterate;
-use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
+use dstream_python::{Args, Native, PyError, Runtime, Value};
 
 use crate::errors::unsupported;
+use crate::object::method_attr;
 use crate::state::JobState;
 use crate::values::{bind_method, given, item, key_value, partitions};
 
@@ -114,7 +115,7 @@ impl PyRdd {
         }
     }
 
-    fn call(&self, method: &str, rt: &Runtime, args: Args) -> Result<Value, PyError> {
+    fn call(&self, method: &'static str, rt: &Runtime, args: Args) -> Result<Value, PyError> {
         let job = self.job()?;
         let q = format!("RDD.{method}");
         let function = |slot: &Option<Value>| slot.clone().unwrap_or(Value::None);
@@ -318,17 +319,7 @@ impl Native for PyRdd {
     }
 
     fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
-        if let Some(&method) = METHODS.iter().find(|m| **m == name) {
-            let me = self.clone();
-            return Some(NativeFn::value(method, move |rt, args| {
-                me.call(method, rt, args)
-            }));
-        }
-        if UNSUPPORTED.contains(&name) {
-            let what = format!("RDD.{name}");
-            return Some(NativeFn::value(name, move |_, _| Err(unsupported(&what))));
-        }
-        None
+        method_attr(self, "RDD", name, METHODS, UNSUPPORTED, Self::call)
     }
 
     fn repr(&self) -> String {

@@ -7,9 +7,10 @@ use std::rc::{Rc, Weak};
 use dstream_engine::pprint::pprint_block;
 use dstream_engine::{DStream, Duration, FilterFn, InvFn};
 use dstream_python::iterate::iterate;
-use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
+use dstream_python::{Args, Native, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
+use crate::object::method_attr;
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Func, JobState};
@@ -705,17 +706,7 @@ impl Native for PyDStream {
     }
 
     fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
-        if let Some(&method) = METHODS.iter().find(|m| **m == name) {
-            let me = self.clone();
-            return Some(NativeFn::value(method, move |rt, args| {
-                me.call(method, rt, args)
-            }));
-        }
-        if UNSUPPORTED.contains(&name) {
-            let what = format!("DStream.{name}");
-            return Some(NativeFn::value(name, move |_, _| Err(unsupported(&what))));
-        }
-        None
+        method_attr(self, "DStream", name, METHODS, UNSUPPORTED, Self::call)
     }
 
     fn repr(&self) -> String {
