@@ -17,7 +17,7 @@ use crate::serve::{self, ServeConfig};
 use crate::shutdown::Shutdown;
 use crate::site::Site;
 use crate::source::{self, SourceConfig};
-use crate::tee;
+use crate::tee::{self, TeeConfig};
 use crate::ws::WsConfig;
 
 /// The `trunk serve` origins allowed by default.
@@ -251,7 +251,16 @@ impl Relay {
             shutdown.clone(),
         ));
         if let Some(listener) = tee_listener {
-            tasks.spawn(tee::run(listener, hub.clone(), shutdown.clone()));
+            let tee_config = TeeConfig {
+                stall_timeout: config.stall_timeout,
+                send_buffer_bytes: config.send_buffer_bytes,
+            };
+            tasks.spawn(tee::run(
+                listener,
+                hub.clone(),
+                tee_config,
+                shutdown.clone(),
+            ));
         }
         let source_config = SourceConfig {
             address: config.source.clone(),

@@ -118,7 +118,9 @@ async fn a_client_that_never_reads_its_close_frame_is_reset_after_the_close_time
             .await
             .unwrap();
         let sleeper_addr = sleeper.get_ref().local_addr().unwrap();
-        let (_reader, mut feed) = reader_and_feed(relay.ws_addr, &source).await;
+        let (mut reader, mut feed) = reader_and_feed(relay.ws_addr, &source).await;
+        // The reader keeps reading, so the sleeper is the only client that stalls.
+        let reading = tokio::spawn(async move { reader.lines(20_000).await.0.len() });
         feed_paced(&mut feed, &generated(4, 20_000)).await;
         let hub = relay.hub().clone();
         until("the relay to close the sleeper", || {
@@ -135,6 +137,8 @@ async fn a_client_that_never_reads_its_close_frame_is_reset_after_the_close_time
             Err(WsError::Io(e)) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
             other => panic!("expected a reset, got {other:?}"),
         }
+        assert_eq!(step("the reader", reading).await.unwrap(), 20_000);
+        assert_eq!(hub.counters().stalled_clients_closed.load(Relaxed), 1);
     })
     .await;
 }
@@ -481,6 +485,74 @@ async fn a_line_that_grows_past_the_cap_when_repaired_is_counted_as_cut() {
             c.until_status(|s| s.lines_cut == 1).await.0
         };
         assert_eq!((status.lines_cut, status.invalid_utf8), (1, 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tee_client_that_reads_nothing_while_data_waits_is_reset_after_the_stall_time() {
+    bounded(async {
+        let source = Source::new().await;
+        let config = RelayConfig {
+            stall_timeout: Duration::from_millis(500),
+            tee: Some("127.0.0.1:0".into()),
+            ..relay_config(source.addr())
+        };
+        let send_buffer = config.send_buffer_bytes as u64;
+        let (relay, _stop) = start_relay(config).await;
+        let tee_addr = relay.tee_addr.expect("a tee address");
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut sleeper = step("a tee connection", socket.connect(tee_addr))
+            .await
+            .unwrap();
+        let sleeper_addr = sleeper.local_addr().unwrap();
+        let hub = relay.hub().clone();
+        until("the tee client to be registered", || hub.clients() == 1).await;
+        let (mut reader, mut feed) = reader_and_feed(relay.ws_addr, &source).await;
+
+        let n = 50_000;
+        let expected = generated(5, n);
+        let reading = tokio::spawn(async move { reader.lines(n).await.0 });
+        let began = Instant::now();
+        feed_paced(&mut feed, &expected).await;
+        until("the relay to drop the tee sleeper", || {
+            hub.counters().stalled_clients_closed.load(Relaxed) == 1
+        })
+        .await;
+        // Dropped by the time bound, long before its 16 MiB queue (about 5 MB were sent in all) could fill.
+        assert_eq!(hub.counters().slow_clients_closed.load(Relaxed), 0);
+        assert!(began.elapsed() < Duration::from_secs(10));
+        assert!(hub.counters().lines_dropped.load(Relaxed) > 0);
+        assert_eq!(step("the reader", reading).await.unwrap(), expected);
+
+        // Reset, not closed: the kernel keeps nothing for it (the socket is gone on the relay's side).
+        until("the relay's socket to the sleeper to go", || {
+            tcp_send_queue(tee_addr, sleeper_addr).is_none()
+        })
+        .await;
+        let mut got = 0usize;
+        let mut buf = vec![0u8; 64 * 1024];
+        let end = step("the sleeper's reads", async {
+            loop {
+                match sleeper.read(&mut buf).await {
+                    Ok(0) => break Ok(()),
+                    Ok(k) => got += k,
+                    Err(e) => break Err(e),
+                }
+            }
+        })
+        .await;
+        assert_eq!(
+            end.map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::ConnectionReset),
+            "after {got} bytes"
+        );
+        // What reached it at most fills the two socket buffers, far from the whole stream.
+        assert!(
+            (got as u64) < 2 * send_buffer + 64 * 1024 + 64 * 1024,
+            "{got} bytes"
+        );
     })
     .await;
 }

@@ -48,7 +48,7 @@ struct Args {
     max_handshakes: u32,
 
     /// A WebSocket client that takes no byte for this many milliseconds while data waits for it is closed (code
-    /// 1008), long before --client-queue-bytes fill up.
+    /// 1008), long before --client-queue-bytes fill up; a --tee client is reset.
     #[arg(long, default_value_t = 10_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     stall_ms: u64,
 
@@ -57,8 +57,8 @@ struct Args {
     #[arg(long, default_value_t = 5_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     close_timeout_ms: u64,
 
-    /// Kernel send buffer of each WebSocket connection (SO_SNDBUF; Linux doubles it), which bounds what the kernel
-    /// holds for a client that does not read.
+    /// Kernel send buffer of each WebSocket and --tee connection (SO_SNDBUF; Linux doubles it), which bounds what
+    /// the kernel holds for a client that does not read.
     #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..=(1u64 << 30)))]
     send_buffer_bytes: u64,
 
