@@ -3,7 +3,8 @@
 # Usage: scripts/setup.sh [demo|dev|test]
 #   demo: the wasm32 target and wasm-bindgen-cli (scripts/demo.sh builds the page without trunk)
 #   dev:  also trunk (`trunk serve`, `trunk build`)
-#   test: demo's tools and Debian's headless Chromium and its driver (the tests build the page without trunk)
+#   test: demo's tools, Debian's headless Chromium and its driver (the tests build the page without trunk), and
+#         npm's axe-core for the accessibility check
 #
 # The installs run side by side (the machine's two cores are shared), and each builds with a quick-to-compile
 # profile: the tools only orchestrate builds, so their own speed hardly matters (measured in the README).
@@ -60,6 +61,15 @@ if [ "$what" = test ]; then
     say "installing Debian chromium and chromium-driver in the background (about 2 minutes)"
     background chromium bash -c 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium chromium-driver'
   fi
+fi
+
+# axe-core, for the accessibility check (tests/accessibility.rs); kept inside the project, under target/.
+AXE_VERSION=4.14.1
+axe_dir=target/tools/axe
+if [ "$what" = test ] && [ "$(node -p "require('./$axe_dir/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+  say "installing axe-core $AXE_VERSION with npm under $axe_dir in the background (a few seconds)"
+  mkdir -p "$axe_dir"
+  background axe-core npm install --prefix "$axe_dir" --no-save --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION"
 fi
 
 failed=0

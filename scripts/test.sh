@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 2 of the quick start: installs what is missing, then runs every check
 # and test: fmt, clippy (native and wasm32: the app, so the engine and notebook as it
-# builds them), workspace tests, the app's release build, the app's wasm tests in headless Chromium, and the e2e test.
+# builds them), workspace tests, the app's release build, the app's wasm tests in headless Chromium, the
+# accessibility check and the e2e test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,6 +35,9 @@ bash scripts/build-web.sh dist-web >/dev/null
 
 step "app wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown
+
+step "accessibility check (axe-core in headless Chromium, both themes)"
+cargo test -p dstream-lab --test accessibility -- --ignored --nocapture
 
 if [ -f tests/e2e.rs ]; then
   step "end-to-end test (send-messages -> relay -> browser)"

@@ -10,13 +10,16 @@
 //! `scripts/screenshots.sh` does both. PNGs go to `docs/screenshots/` (or `SCREENSHOT_DIR`), logs to
 //! `target/teach-screenshot-logs/`. Environment: `E2E_DIST`, `CHROMIUM`, `CHROMEDRIVER`, `SCREENSHOT_DIR`.
 
+#[path = "e2e/page.rs"]
+mod page;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;
 
 use fantoccini::{Client, Locator};
+use page::{open, wait_js};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{webdriver_session, workspace, Proc, StaticServer};
 
 type Res<T> = Result<T, String>;
@@ -29,24 +32,6 @@ async fn browser(logs: &Path, profile: &Path) -> Res<(Client, Proc)> {
         "--window-size=1400,4000",
     ];
     webdriver_session(logs, profile, &extra).await
-}
-
-/// Polls `js` (a function body returning a boolean) until it is true.
-async fn wait_js(c: &Client, js: &str, timeout: Duration, what: &str) -> Res<()> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let v = c
-            .execute(js, vec![])
-            .await
-            .map_err(|e| format!("{what}: {e}"))?;
-        if v.as_bool() == Some(true) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("timed out after {timeout:?} waiting for {what}"));
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
 }
 
 async fn shot(c: &Client, css: &str, out: &Path, name: &str) -> Res<()> {
@@ -62,19 +47,6 @@ async fn shot(c: &Client, css: &str, out: &Path, name: &str) -> Res<()> {
     std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("[screenshots] {}", path.display());
     Ok(())
-}
-
-/// Starts the page with `query` on a clean localStorage.
-async fn open(c: &Client, origin: &str, query: &str) -> Res<()> {
-    c.goto(&format!("{origin}/__e2e_blank"))
-        .await
-        .map_err(|e| e.to_string())?;
-    c.execute("localStorage.clear(); return true;", vec![])
-        .await
-        .map_err(|e| e.to_string())?;
-    c.goto(&format!("{origin}/?{query}"))
-        .await
-        .map_err(|e| e.to_string())
 }
 
 /// The window's arithmetic rows that print (key, value), and the records of the last block of the window
@@ -109,7 +81,13 @@ async fn check_window_matches_console(c: &Client) -> Res<()> {
 
 async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
     // Subtracting path: 5 s window, 1 s slide, 1 s batches, inverse on.
-    open(c, origin, "source=sim&interval=1&window=5&slide=1&rate=8").await?;
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=5&slide=1&rate=8",
+        &[],
+    )
+    .await?;
     wait_js(
         c,
         "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
@@ -133,7 +111,13 @@ async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
     shot(c, "[data-testid=mode-window]", out, "panel-window").await?;
 
     // Recompute path: 2 s window, 1 s slide (window < 5 x slide).
-    open(c, origin, "source=sim&interval=1&window=2&slide=1&rate=8").await?;
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=2&slide=1&rate=8",
+        &[],
+    )
+    .await?;
     wait_js(
         c,
         "return document.querySelectorAll('[data-path=recompute]').length == 1 && \

@@ -84,7 +84,8 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
                 <Chart points={p.points.clone()} title={AttrValue::from(title)} />
                 <div class="console-box">
                     <h3>{"Console — "}<code>{"pprint()"}</code></h3>
-                    <pre class="console" data-testid="pprint" tabindex="0" ref={console_ref}
+                    // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
+                    <pre class="console" data-testid="pprint" tabindex="0" role="region" ref={console_ref}
                         aria-label={format!("{title} console")}>{&*p.console}</pre>
                     if p.console_dropped > 0 {
                         <p class="dropped">{format!("{} older batches scrolled out of this console.", p.console_dropped)}</p>

@@ -1,0 +1,181 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Accessibility of the built page, checked by axe-core (npm's `axe-core`, injected through WebDriver) in headless
+//! Chromium: no serious or critical violation, in the light and the dark theme, with every view filled (batches
+//! run, the window timeline on its subtracting path, the teaching views open, a student job's panel).
+//!
+//! ```text
+//! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
+//! bash scripts/setup.sh test           # installs axe-core under target/tools/axe (or AXE_CORE_JS=/path/axe.min.js)
+//! cargo test -p dstream-lab --test accessibility -- --ignored --nocapture
+//! ```
+//!
+//! `scripts/test.sh` runs it. Logs go to `target/accessibility-logs/`. Environment: `E2E_DIST`, `AXE_CORE_JS`,
+//! `CHROMIUM`, `CHROMEDRIVER`.
+
+#[path = "e2e/page.rs"]
+mod page;
+#[allow(dead_code)]
+#[path = "e2e/support.rs"]
+mod support;
+
+use fantoccini::{Client, Locator};
+use page::{open, wait_js};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::{webdriver_session, workspace, StaticServer};
+
+type Res<T> = Result<T, String>;
+
+/// One axe-core finding: the rule, how bad, what it asks, where (a few CSS selectors).
+#[derive(Debug, serde::Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    help: String,
+    nodes: Vec<String>,
+}
+
+impl Violation {
+    fn blocks(&self) -> bool {
+        matches!(self.impact.as_deref(), Some("serious" | "critical"))
+    }
+}
+
+/// Clicks the element with `data-testid` `testid`.
+async fn click(c: &Client, testid: &str) -> Res<()> {
+    c.find(Locator::Css(&format!("[data-testid={testid}]")))
+        .await
+        .map_err(|e| format!("{testid}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("clicking {testid}: {e}"))
+}
+
+/// Runs axe-core on the whole document and returns its violations.
+const RUN_AXE: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then(r => done(r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+  }))))
+  .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
+"#;
+
+fn axe_source() -> Res<String> {
+    let path = std::env::var("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join("target/tools/axe/node_modules/axe-core/axe.min.js"));
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e}: install axe-core with `bash scripts/setup.sh test` (or set AXE_CORE_JS)",
+            path.display()
+        )
+    })
+}
+
+/// The page with batches run, the subtracting window timeline, every `<details>` open and a student job's panel,
+/// run (its console, or its explanation of why it cannot run beside the page's 1 s batches); then axe-core's
+/// violations.
+async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Violation>> {
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=5&slide=1&rate=8",
+        &[("dstream-lab/theme", theme)],
+    )
+    .await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
+         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 7;",
+        Duration::from_secs(90),
+        "the subtracting window timeline with 7 batches",
+    )
+    .await?;
+    click(c, "job-new").await?;
+    wait_js(
+        c,
+        "return document.querySelector('[data-testid=job-run]') !== null;",
+        Duration::from_secs(10),
+        "the new job's panel",
+    )
+    .await?;
+    click(c, "job-run").await?;
+    wait_js(
+        c,
+        "const c = document.querySelector('[data-testid=job-console]'); \
+         return document.querySelector('[data-testid=job-refused]') !== null || \
+           (c !== null && c.textContent.includes('Time: '));",
+        Duration::from_secs(60),
+        "the new job's first batch, or its refusal to run at the page's 1 s interval",
+    )
+    .await?;
+    c.execute(
+        "document.querySelectorAll('details').forEach(d => d.open = true); return true;",
+        vec![],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    c.execute(&format!("{axe}\nreturn true;"), vec![])
+        .await
+        .map_err(|e| format!("injecting axe-core: {e}"))?;
+    let found = c
+        .execute_async(RUN_AXE, vec![])
+        .await
+        .map_err(|e| format!("running axe-core: {e}"))?;
+    serde_json::from_value(found).map_err(|e| format!("axe-core's answer: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn the_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
+    let root = workspace();
+    let dist = std::env::var("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist-web"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `bash scripts/build-web.sh dist-web` first",
+        dist.display()
+    );
+    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
+    let logs = root.join("target/accessibility-logs");
+    let server = StaticServer::start(dist).await.unwrap();
+    let profile: &Path = &std::env::temp_dir().join(format!("dstream-a11y-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(profile);
+    let (client, _driver) = webdriver_session(&logs, profile, &["--window-size=1280,900"])
+        .await
+        .unwrap();
+    let mut report = Vec::new();
+    for theme in ["light", "dark"] {
+        match audit(&client, &server.origin, &axe, theme).await {
+            Ok(found) => {
+                for v in &found {
+                    eprintln!(
+                        "[axe] {theme}: {} ({}): {} at {:?}",
+                        v.id,
+                        v.impact.as_deref().unwrap_or("no impact"),
+                        v.help,
+                        v.nodes
+                    );
+                    if v.blocks() {
+                        report.push(format!(
+                            "{theme} theme: {} — {} at {:?}",
+                            v.id, v.help, v.nodes
+                        ));
+                    }
+                }
+                eprintln!("[axe] {theme}: {} violations in all", found.len());
+            }
+            Err(e) => report.push(format!("{theme} theme: {e}")),
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
+    let _ = std::fs::remove_dir_all(profile);
+    assert!(
+        report.is_empty(),
+        "serious or critical accessibility problems:\n{}",
+        report.join("\n")
+    );
+}
