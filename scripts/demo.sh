@@ -30,7 +30,8 @@ wait "$setup"
 bash scripts/build-web.sh dist-web >/dev/null
 say "page built into dist-web/"
 
-./target/release/relay --demo --serve dist-web --listen "$listen" &
+# --allow-inject: the page opened on this machine may type a line into everyone's stream; pages elsewhere may not.
+./target/release/relay --demo --allow-inject --serve dist-web --listen "$listen" &
 relay=$!
 trap 'kill "$relay" 2>/dev/null || true; wait "$relay" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 100); do

@@ -106,13 +106,15 @@ pub struct RelayStatus {
 
 impl RelayStatus {
     /// Reads one text message: a status message becomes [`RelayStatus::latest`] (a field it lacks reads as its
-    /// default); a message of a type this page does not know is ignored, as the protocol asks.
-    pub fn merge_frame(&mut self, text: &str) -> Result<(), DecodeError> {
+    /// default); a message of a type this page does not know is ignored, as the protocol asks. Returns the
+    /// relay's reason when the message refuses a line this page asked it to inject.
+    pub fn merge_frame(&mut self, text: &str) -> Result<Option<String>, DecodeError> {
         match TextMessage::from_json(text)? {
             TextMessage::Status(status) => self.latest = status,
+            TextMessage::InjectRefused { reason } => return Ok(Some(reason)),
             TextMessage::Unknown => {}
         }
-        Ok(())
+        Ok(None)
     }
 
     /// One line for the header: what the relay's upstream is doing.

@@ -579,3 +579,28 @@ async fn a_job_link_opens_its_program_and_a_broken_one_says_why() {
     assert!(by_testid(&root, "job").is_empty());
     storage().remove_item(JOBS_STORAGE_KEY).unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn an_injected_line_is_counted_in_the_next_batch_by_all_three_modes() {
+    // The built-in source, not started (inert): the typed line is the batch's only line.
+    let (root, _app) = open_with("?source=sim&interval=1&window=2&slide=1", true).await;
+    pause(&root).await;
+    // A ready line fills the box; the student may edit it before injecting.
+    let ready = by_testid(&root, "inject-ready");
+    assert_eq!(ready.len(), 4);
+    click(&ready[0]);
+    let input = one(&root, "inject-line")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    assert!(input.value().contains("[error]"), "{}", input.value());
+    input.set_value("[error] typed in class");
+    click(&one(&root, "inject-submit"));
+    wait_for_text(&root, &testid("inject-count"), "1 line injected").await;
+    wait_for_text(&root, &testid("run-status"), "1 lines in the open batch").await;
+    step_to(&root, 1).await;
+    for console in by_testid(&root, "pprint") {
+        let text = console.text_content().unwrap();
+        assert!(text.contains("('error', 1)"), "{text}");
+    }
+    storage().remove_item(STORAGE_KEY).unwrap();
+}

@@ -88,6 +88,9 @@ pub enum Action {
     CheckpointSaveFailed(String),
     /// Hide a notice.
     Dismiss(u64),
+    /// "Inject a line": put this typed line into the open batch (the built-in source's at once; through the relay
+    /// when it allows this page to, so every page and the `--tee` Spark get it too).
+    InjectLine(String),
     /// "New job": open a student job with the example named `example` (see `crate::engine::EXAMPLES`).
     JobNew {
         /// The example's name.

@@ -93,14 +93,17 @@ impl SourceState {
         Some(lines)
     }
 
-    /// A status frame of socket `seq`; an unreadable one is counted.
-    pub(super) fn status_frame(&mut self, seq: u64, text: &str) {
-        if self.is_current(seq) {
-            self.answered();
-            if self.status.merge_frame(text).is_err() {
-                self.bad_status_frames += 1;
-            }
+    /// A status frame of socket `seq`; an unreadable one is counted. Returns the relay's reason when the frame
+    /// refuses a line this page asked it to inject.
+    pub(super) fn status_frame(&mut self, seq: u64, text: &str) -> Option<String> {
+        if !self.is_current(seq) {
+            return None;
         }
+        self.answered();
+        self.status.merge_frame(text).unwrap_or_else(|_| {
+            self.bad_status_frames += 1;
+            None
+        })
     }
 
     /// Socket `seq` closed (or never opened): back off before the next attempt. Also returns, when an open

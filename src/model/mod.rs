@@ -17,6 +17,7 @@ pub mod batch_log;
 pub mod boot;
 pub mod consoles;
 pub mod effect;
+mod inject;
 pub mod job_link;
 pub mod jobs;
 pub mod link;
@@ -96,7 +97,12 @@ impl Lab {
                 Vec::new()
             }
             Action::RelayText { seq, text } => {
-                self.source.status_frame(seq, &text);
+                if let Some(why) = self.source.status_frame(seq, &text) {
+                    self.notify(
+                        Level::Warn,
+                        format!("The relay did not inject your line: {why}."),
+                    );
+                }
                 Vec::new()
             }
             Action::RelayClosed { seq, code, reason } => self.relay_closed(seq, code, &reason),
@@ -133,6 +139,7 @@ impl Lab {
                 self.notices.dismiss(id);
                 Vec::new()
             }
+            Action::InjectLine(line) => self.inject_line(line),
             Action::JobNew { example } => self.new_job(&example),
             Action::JobEdit { id, text } => self.edit_job(id, text),
             Action::JobRun { id } => self.run_job(id),

@@ -82,6 +82,8 @@ pub struct SourceState {
     pub relay_lines: u64,
     /// Lines produced by the built-in source.
     pub sim_lines: u64,
+    /// Lines typed into this page and injected (into the built-in source's batch, or sent to the relay).
+    pub injected_lines: u64,
     /// Lines that arrived from a source not feeding the engine at that moment (after a switch).
     pub ignored_lines: u64,
     /// Status frames that could not be read.
@@ -106,6 +108,7 @@ impl SourceState {
             sim_rate,
             relay_lines: 0,
             sim_lines: 0,
+            injected_lines: 0,
             ignored_lines: 0,
             bad_status_frames: 0,
             lost_partial_bytes: 0,

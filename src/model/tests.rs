@@ -1,6 +1,7 @@
 //! The reducer driven natively, as the page drives it: actions in, state and effects out.
 
 mod effects;
+mod inject;
 mod relay;
 
 use super::*;

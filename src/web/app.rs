@@ -3,6 +3,7 @@
 
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
 use super::hooks::{use_effects, EffectQueue};
+use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
@@ -119,6 +120,11 @@ pub fn app(props: &AppProps) -> Html {
         losses: lab.losses(),
         dispatch: dispatch.clone(),
     };
+    let inject_props = InjectBoxProps {
+        injected: lab.source.injected_lines,
+        unavailable: lab.inject_unavailable().map(AttrValue::from),
+        dispatch: dispatch.clone(),
+    };
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
     let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
@@ -178,6 +184,7 @@ pub fn app(props: &AppProps) -> Html {
             <Notices notices={notices} dispatch={dispatch.clone()} />
             <main>
                 <Controls ..controls_props />
+                <InjectBox ..inject_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>

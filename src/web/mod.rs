@@ -7,6 +7,7 @@ pub mod chart;
 pub mod controls;
 pub mod editor;
 pub mod hooks;
+pub mod inject;
 pub mod jobs;
 pub mod panel;
 pub mod platform;

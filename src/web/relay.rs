@@ -58,6 +58,14 @@ impl RelaySocket {
     }
 }
 
+impl RelaySocket {
+    /// Sends a text message (see `dstream_protocol::ClientMessage`); a socket not open yet or closing drops it,
+    /// as the browser does.
+    pub fn send(&self, text: &str) {
+        let _ = self.ws.send_with_str(text);
+    }
+}
+
 impl Drop for RelaySocket {
     fn drop(&mut self) {
         // Detach first: this close is ours, not an outage to report.

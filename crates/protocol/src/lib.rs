@@ -7,13 +7,16 @@
 //! - [`status`]: the JSON status messages of the text frames.
 //! - [`lines`]: how lines are framed and capped (the one rule for over-long lines).
 //! - [`close`]: why the relay closes a connection: close codes and their reason texts.
+//! - [`client`]: what a page may send the relay (a line to inject).
 //!
 //! Only serde and serde_json: no I/O, no async runtime, builds for `wasm32-unknown-unknown`.
 
+pub mod client;
 pub mod close;
 pub mod lines;
 pub mod status;
 
+pub use client::{inject_problem, ClientMessage, MAX_INJECTED_LINES_PER_SECOND};
 pub use close::CloseReason;
 pub use lines::{PartialLine, DEFAULT_MAX_LINE_BYTES};
 pub use status::{DecodeError, SourceState, Status, StatusEvent, TextMessage};
@@ -21,6 +24,6 @@ pub use status::{DecodeError, SourceState, Status, StatusEvent, TextMessage};
 /// The only path the relay serves WebSocket on (`ws://HOST:PORT/ws`); any other path gets HTTP 404.
 pub const WS_PATH: &str = "/ws";
 
-/// The largest message a client may send to the relay (it has no reason to send any); a larger one closes the
-/// connection with [`CloseReason::MessageTooBig`].
+/// The largest message a client may send to the relay (a [`ClientMessage`]); a larger one closes the connection
+/// with [`CloseReason::MessageTooBig`].
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;

@@ -1,4 +1,4 @@
-//! The JSON messages of the relay's text frames: today one type, `"status"`.
+//! The JSON messages of the relay's text frames: `"status"` to every client, `"inject_refused"` to one.
 //!
 //! Decoding is tolerant, as the protocol asks of a client: fields it does not know are ignored, a missing field
 //! reads as its default (zero, `false`, empty, `null`, `Unknown`), an `event` or `source` value it does not know
@@ -15,6 +15,12 @@ use serde::{Deserialize, Serialize};
 pub enum TextMessage {
     /// `"type": "status"`: what the relay says about itself and its source.
     Status(Status),
+    /// `"type": "inject_refused"`: the relay did not take the line this client asked it to inject, and why (sent
+    /// to that client only).
+    InjectRefused {
+        /// Why, in a sentence the page shows as it is.
+        reason: String,
+    },
     /// A `type` this version does not know (a newer relay's): a client ignores it. This relay never sends it.
     #[serde(other)]
     Unknown,
@@ -106,6 +112,11 @@ pub struct Status {
     pub client_lines: u64,
     /// The line length cap in bytes (`--max-line-bytes`).
     pub max_line_bytes: u64,
+    /// Lines typed into a page and injected into the stream (`--allow-inject`), since the relay started.
+    pub lines_injected: u64,
+    /// Whether this connection may inject lines: the relay runs with `--allow-inject` and the client is on the
+    /// relay's own machine, or the relay runs with `--allow-inject-from-all`.
+    pub inject: bool,
 }
 
 #[cfg(test)]
@@ -145,6 +156,8 @@ mod tests {
             clients: 1,
             client_lines: 0,
             max_line_bytes: 1_048_576,
+            lines_injected: 0,
+            inject: false,
         };
         assert_eq!(s, expected);
         // And the encoder writes exactly the README's text: the same fields, in its order, `type` first (the

@@ -8,11 +8,17 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use dstream_protocol::{CloseReason, SourceState, Status, StatusEvent, TextMessage};
+use dstream_protocol::{
+    inject_problem, CloseReason, SourceState, Status, StatusEvent, TextMessage,
+    MAX_INJECTED_LINES_PER_SECOND,
+};
+
+use crate::inject::{InjectPolicy, InjectRate};
 
 /// Something a client task has to send, in order.
 #[derive(Debug, Clone)]
@@ -68,6 +74,10 @@ pub struct Counters {
     pub slow_clients_closed: AtomicU64,
     /// Clients closed for reading nothing while data waited (`--stall-ms`).
     pub stalled_clients_closed: AtomicU64,
+    /// Lines typed into a page and injected into the stream (`--allow-inject`).
+    pub lines_injected: AtomicU64,
+    /// Lines a page asked to inject that the relay refused (each refusal is answered to that page).
+    pub injections_refused: AtomicU64,
 }
 
 /// Per-client numbers shared between the hub and the client's task.
@@ -95,6 +105,7 @@ struct Inner {
     source: SourceState,
     reason: Option<String>,
     demo: bool,
+    inject: InjectPolicy,
 }
 
 /// The shared state of one relay. See the module docs.
@@ -161,6 +172,7 @@ impl Hub {
                 source: SourceState::Disconnected,
                 reason: Some(format!("connecting to {address}")),
                 demo: false,
+                inject: InjectPolicy::Off,
             }),
             counters: Counters::default(),
             address,
@@ -243,7 +255,7 @@ impl Hub {
             kick: Some(kick_tx),
         });
         if kind == ClientKind::WebSocket {
-            let hello = self.status_for(&inner, StatusEvent::Hello, 0);
+            let hello = self.status_for(&inner, StatusEvent::Hello, 0, peer);
             if let Some(client) = inner.clients.last_mut() {
                 push(client, Outgoing::Status(hello), usize::MAX, &self.counters);
             }
@@ -254,6 +266,7 @@ impl Hub {
             rx,
             kicked: Some(kick_rx),
             shared,
+            inject_rate: InjectRate::default(),
         })
     }
 
@@ -266,6 +279,54 @@ impl Hub {
         self.counters
             .lines_forwarded
             .fetch_add(lines, Ordering::Relaxed);
+        self.broadcast_frame(frame, lines);
+    }
+
+    /// Sets who may inject lines (`--allow-inject`); the clients learn it from their next status.
+    pub fn set_inject_policy(&self, policy: InjectPolicy) {
+        self.lock().inject = policy;
+    }
+
+    /// Why client `client` may not inject `line`, in a sentence for its page; `None` when it may (its allowance
+    /// per second aside).
+    fn injection_refusal(&self, client: u64, line: &str) -> Option<String> {
+        {
+            let inner = self.lock();
+            match inner.clients.iter().find(|c| c.id == client) {
+                Some(c) => inner.inject.refusal(c.peer),
+                None => Some("the connection is closing".to_string()),
+            }
+        }
+        .or_else(|| inject_problem(line, self.max_line_bytes))
+    }
+
+    /// Puts `line` into the stream of every client (WebSocket and tee), after what they were already sent.
+    fn inject_line(&self, line: &str) {
+        self.counters.lines_injected.fetch_add(1, Ordering::Relaxed);
+        let mut frame = Vec::with_capacity(line.len() + 1);
+        frame.extend_from_slice(line.as_bytes());
+        frame.push(b'\n');
+        self.broadcast_frame(Bytes::from(frame), 1);
+    }
+
+    /// Counts a line client `client` may not inject, and tells that client why (an `inject_refused` message).
+    pub fn refuse_injection(&self, client: u64, why: String) {
+        self.counters
+            .injections_refused
+            .fetch_add(1, Ordering::Relaxed);
+        tracing::info!(client, "refused a line to inject: {why}");
+        let message = TextMessage::InjectRefused { reason: why };
+        let mut inner = self.lock();
+        let limit = self.queue_limit;
+        if let Some(index) = inner.clients.iter().position(|c| c.id == client) {
+            let json = Outgoing::Status(message.to_json());
+            if !push(&mut inner.clients[index], json, limit, &self.counters) {
+                inner.clients.remove(index);
+            }
+        }
+    }
+
+    fn broadcast_frame(&self, frame: Bytes, lines: u64) {
         let mut inner = self.lock();
         let limit = self.queue_limit;
         let counters = &self.counters;
@@ -290,7 +351,7 @@ impl Hub {
                 continue;
             }
             let sent = client.shared.lines_sent.load(Ordering::Relaxed);
-            let json = self.status_for(&inner, event, sent);
+            let json = self.status_for(&inner, event, sent, client.peer);
             if push(
                 &mut inner.clients[index],
                 Outgoing::Status(json),
@@ -338,15 +399,28 @@ impl Hub {
     /// The status a client would get now (with `client_lines` 0).
     pub fn status(&self, event: StatusEvent) -> Status {
         let inner = self.lock();
-        self.status_struct(&inner, event, 0)
+        self.status_struct(&inner, event, 0, None)
     }
 
     /// The JSON text of a status message: the relay's one encoder of status frames.
-    fn status_for(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> String {
-        TextMessage::Status(self.status_struct(inner, event, client_lines)).to_json()
+    fn status_for(
+        &self,
+        inner: &Inner,
+        event: StatusEvent,
+        client_lines: u64,
+        peer: SocketAddr,
+    ) -> String {
+        TextMessage::Status(self.status_struct(inner, event, client_lines, Some(peer))).to_json()
     }
 
-    fn status_struct(&self, inner: &Inner, event: StatusEvent, client_lines: u64) -> Status {
+    /// The status for the client at `peer` (`None`: no client in particular, which may not inject).
+    fn status_struct(
+        &self,
+        inner: &Inner,
+        event: StatusEvent,
+        client_lines: u64,
+        peer: Option<SocketAddr>,
+    ) -> Status {
         let c = &self.counters;
         Status {
             event,
@@ -365,6 +439,8 @@ impl Hub {
                 .count() as u64,
             client_lines,
             max_line_bytes: self.max_line_bytes as u64,
+            lines_injected: c.lines_injected.load(Ordering::Relaxed),
+            inject: peer.is_some_and(|peer| inner.inject.allows(peer)),
         }
     }
 }
@@ -411,6 +487,7 @@ pub struct ClientQueue {
     rx: mpsc::UnboundedReceiver<Outgoing>,
     kicked: Option<oneshot::Receiver<CloseReason>>,
     shared: Arc<ClientShared>,
+    inject_rate: InjectRate,
 }
 
 /// Completes when the hub closes its client for being too slow (see [`ClientQueue::take_kicked`]).
@@ -440,6 +517,23 @@ impl ClientQueue {
     /// The client's number, for logs.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// Puts `line`, typed into this client's page, into every client's stream, or tells this client why not: the
+    /// relay's `--allow-inject` policy, one non-empty line within the line cap, and at most
+    /// [`MAX_INJECTED_LINES_PER_SECOND`] lines a second.
+    pub fn inject(&mut self, line: &str) {
+        let refusal = self.hub.injection_refusal(self.id, line).or_else(|| {
+            (!self.inject_rate.take(Instant::now())).then(|| {
+                format!(
+                    "more than {MAX_INJECTED_LINES_PER_SECOND} lines in one second: wait a moment and inject again"
+                )
+            })
+        });
+        match refusal {
+            None => self.hub.inject_line(line),
+            Some(why) => self.hub.refuse_injection(self.id, why),
+        }
     }
 
     /// The next message, waiting for one; `None` once the hub removed this client.

@@ -5,7 +5,8 @@
 //!
 //! - [`lines`]: splitting bytes into clean, capped UTF-8 lines (like Java's `readLine()`).
 //! - [`source`]: connecting to the TCP source, packing lines into frames, retrying forever.
-//! - [`hub`]: the clients, their bounded queues and the relay-wide counters.
+//! - [`hub`]: the clients, their bounded queues and the relay-wide counters; [`inject`]: who may put a typed line
+//!   into the stream, and how often.
 //! - [`front`]: the listening port: WebSocket upgrades to [`ws`], plain HTTP to [`site`] or a status page;
 //!   [`handshakes`]: the cap on connections that have not sent their request yet; [`accept`]: the accept loop.
 //! - [`ws`]: the WebSocket server (path, `Origin` and client-cap checks, per-client writer, stalls, closes);
@@ -22,6 +23,7 @@ pub mod front;
 pub mod handshakes;
 pub mod http;
 pub mod hub;
+pub mod inject;
 pub mod lines;
 pub mod logging;
 pub mod relay;

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::front::{self, FrontConfig};
 use crate::handshakes::Handshakes;
 use crate::hub::{ClientCap, Hub};
+use crate::inject::InjectPolicy;
 use crate::serve::{self, ServeConfig};
 use crate::shutdown::Shutdown;
 use crate::site::Site;
@@ -65,6 +66,8 @@ pub struct RelayConfig {
     pub demo_rate: f64,
     /// Serve the built app from this directory on the WebSocket port (`--serve DIR`).
     pub serve: Option<PathBuf>,
+    /// Who may put a typed line into the stream (`--allow-inject`, `--allow-inject-from-all`).
+    pub inject: InjectPolicy,
 }
 
 impl Default for RelayConfig {
@@ -89,6 +92,7 @@ impl Default for RelayConfig {
             demo: false,
             demo_rate: 5.0,
             serve: None,
+            inject: InjectPolicy::Off,
         }
     }
 }
@@ -193,6 +197,7 @@ impl Relay {
             config.client_queue_bytes,
             config.max_line_bytes,
         ));
+        hub.set_inject_policy(config.inject);
         let mut tasks = JoinSet::new();
 
         let mut demo_started = false;

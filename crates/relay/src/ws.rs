@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dstream_protocol::{CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
+use dstream_protocol::{ClientMessage, CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -243,8 +243,15 @@ async fn stream_to_client(
             _ = shutdown.wait() => break Some(CloseReason::Shutdown),
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None => break None,
-                Some(Ok(Message::Text(_) | Message::Binary(_))) => {
-                    tracing::debug!(client = queue.id(), "ignoring a message from a client");
+                Some(Ok(Message::Text(text))) => {
+                    match ClientMessage::from_json(&text) {
+                        Ok(ClientMessage::Inject { line }) => queue.inject(&line),
+                        _ => tracing::debug!(client = queue.id(), "ignoring a text message from a client"),
+                    }
+                    continue;
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    tracing::debug!(client = queue.id(), "ignoring a binary message from a client");
                     continue;
                 }
                 Some(Ok(_)) => continue,

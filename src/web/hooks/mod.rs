@@ -46,6 +46,7 @@ pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) 
                 _ if inert => {}
                 Effect::OpenRelay { seq, url } => relay.open(seq, &url),
                 Effect::CloseRelay => relay.close(),
+                Effect::SendToRelay(text) => relay.send(&text),
                 Effect::ArmRetry { seq, delay_ms } => retry.arm(seq, delay_ms),
                 Effect::CancelRetry => retry.cancel(),
                 Effect::ArmBatchTimer { at_ms } => batch_timer.arm(at_ms),

@@ -21,6 +21,13 @@ impl<T> Slot<T> {
         drop(self.0.replace(Some(value)));
     }
 
+    /// Runs `f` on what is held, if anything.
+    pub fn with(&self, f: impl FnOnce(&T)) {
+        if let Some(value) = self.0.borrow().as_ref() {
+            f(value);
+        }
+    }
+
     /// Drops what is held, if anything.
     pub fn clear(&self) {
         drop(self.0.take());

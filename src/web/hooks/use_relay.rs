@@ -27,6 +27,12 @@ impl Relay {
         }
     }
 
+    /// Sends a text message on the socket held; with none held (the link just dropped), the message is lost and
+    /// the page's own counters still show what was typed.
+    pub fn send(&self, text: &str) {
+        self.socket.with(|socket| socket.send(text));
+    }
+
     /// Closes the socket held, without reporting the close.
     pub fn close(&self) {
         self.socket.clear();

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use dstream_protocol::DEFAULT_MAX_LINE_BYTES;
+use dstream_relay::inject::InjectPolicy;
 use dstream_relay::relay::{RelayConfig, DEFAULT_ORIGINS};
 use dstream_relay::{logging, shutdown, urls, Relay};
 
@@ -61,6 +62,15 @@ struct Args {
     /// the kernel holds for a client that does not read.
     #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..=(1u64 << 30)))]
     send_buffer_bytes: u64,
+
+    /// Let pages on this machine (loopback) put a typed line into the stream, for every client and the --tee
+    /// Spark (the teacher's "inject a line"); at most 10 lines per second per page.
+    #[arg(long)]
+    allow_inject: bool,
+
+    /// With --allow-inject: let every page inject, not only those on this machine.
+    #[arg(long, requires = "allow_inject")]
+    allow_inject_from_all: bool,
 
     /// Also re-serve every line as plain TCP on this address (host:port), for a real PySpark socketTextStream.
     #[arg(long, value_name = "ADDR")]
@@ -149,6 +159,11 @@ async fn main() -> ExitCode {
         demo: args.demo,
         demo_rate: args.demo_rate,
         serve: args.serve,
+        inject: match (args.allow_inject, args.allow_inject_from_all) {
+            (_, true) => InjectPolicy::All,
+            (true, false) => InjectPolicy::Loopback,
+            (false, false) => InjectPolicy::Off,
+        },
     };
     if let Err(e) = config.validate() {
         eprintln!("error: {e}");
@@ -176,6 +191,15 @@ async fn main() -> ExitCode {
             .map(|a| format!(" and plain TCP on {a} (--tee)"))
             .unwrap_or_default()
     );
+    match config.inject {
+        InjectPolicy::Off => {}
+        InjectPolicy::Loopback => {
+            println!("relay: pages on this machine may inject lines (--allow-inject)")
+        }
+        InjectPolicy::All => {
+            println!("relay: every page may inject lines (--allow-inject-from-all)")
+        }
+    }
     if let Some(dir) = &config.serve {
         print_page_urls(dir, relay.ws_addr);
     }

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dstream_notebook::generator::LogGenerator;
-use dstream_protocol::{Status, StatusEvent, TextMessage};
+use dstream_protocol::{ClientMessage, Status, StatusEvent, TextMessage};
 use dstream_relay::relay::{Relay, RelayConfig};
 use dstream_relay::serve::{self, ServeConfig};
 use dstream_relay::shutdown::{self, ShutdownTrigger};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -88,6 +88,8 @@ pub fn generated(seed: u64, n: usize) -> Vec<String> {
 pub enum Event {
     Lines(Vec<String>),
     Status(Status),
+    /// An `inject_refused` message, with its reason.
+    InjectRefused(String),
     Closed(Option<CloseFrame>),
 }
 
@@ -134,12 +136,26 @@ impl Client {
                 }
                 Some(Ok(Message::Text(json))) => match TextMessage::from_json(json.as_str()) {
                     Ok(TextMessage::Status(status)) => return Event::Status(status),
+                    Ok(TextMessage::InjectRefused { reason }) => {
+                        return Event::InjectRefused(reason)
+                    }
                     other => panic!("expected a status message, got {other:?} from {json}"),
                 },
                 Some(Ok(Message::Close(frame))) => return Event::Closed(frame),
                 Some(Ok(_)) => continue,
             }
         }
+    }
+
+    /// Asks the relay to inject `line` into the stream.
+    pub async fn inject(&mut self, line: &str) {
+        let json = ClientMessage::Inject { line: line.into() }.to_json();
+        step(
+            "sending an inject message",
+            self.ws.send(Message::Text(json.into())),
+        )
+        .await
+        .expect("the relay takes the message");
     }
 
     /// Reads until `n` lines have arrived; returns them and the statuses seen on the way.
@@ -150,6 +166,7 @@ impl Client {
             match self.next_event().await {
                 Event::Lines(l) => lines.extend(l),
                 Event::Status(s) => statuses.push(s),
+                Event::InjectRefused(why) => panic!("an injection was refused: {why}"),
                 Event::Closed(f) => panic!("closed after {} of {n} lines: {f:?}", lines.len()),
             }
         }
@@ -164,6 +181,7 @@ impl Client {
                 Event::Lines(l) => lines.extend(l),
                 Event::Status(s) if pred(&s) => return (s, lines),
                 Event::Status(_) => {}
+                Event::InjectRefused(why) => panic!("an injection was refused: {why}"),
                 Event::Closed(f) => panic!("closed while waiting for a status: {f:?}"),
             }
         }
