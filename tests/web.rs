@@ -9,6 +9,7 @@ use dstream_lab::model::job_link::encode_program;
 use dstream_lab::model::JOBS_STORAGE_KEY;
 use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
+use dstream_lab::web::svg_export::{figure_legend, standalone_svg};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -603,4 +604,71 @@ async fn an_injected_line_is_counted_in_the_next_batch_by_all_three_modes() {
         assert!(text.contains("('error', 1)"), "{text}");
     }
     storage().remove_item(STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_chart_exports_as_a_standalone_svg_with_its_styles_and_legend() {
+    // The page's style sheet is not loaded in component tests: one rule stands in for it.
+    let document = browser::document();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(
+        ".series.t-error { stroke: rgb(200, 10, 20); } .swatch.t-error { background: rgb(200, 10, 20); }",
+    ));
+    document.head().unwrap().append_child(&style).unwrap();
+    let root = fresh_root();
+    let points = Rc::new(vec![
+        ChartPoint {
+            time_ms: 10_000,
+            counts: [3, 1, 4, 1],
+        },
+        ChartPoint {
+            time_ms: 20_000,
+            counts: [5, 9, 2, 6],
+        },
+    ]);
+    yew::Renderer::<Chart>::with_root_and_props(
+        root.clone(),
+        ChartProps {
+            points,
+            title: "Stateless".into(),
+        },
+    )
+    .render();
+    wait_for("the chart's four series", &root, || {
+        root.query_selector_all("path.series").unwrap().length() == 4
+    })
+    .await;
+    assert_eq!(
+        by_testid(&root, "chart-svg").len(),
+        1,
+        "a Download SVG button"
+    );
+    let figure = root.query_selector("figure").unwrap().unwrap();
+    let svg = figure.query_selector("svg").unwrap().unwrap();
+    let legend = figure_legend(&figure);
+    let labels: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["info", "notice", "error", "unknown"]);
+    assert_eq!(legend[2].0, "rgb(200, 10, 20)");
+    let text = standalone_svg(&svg, &legend).unwrap();
+    style.remove();
+    assert!(
+        text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg"),
+        "{text}"
+    );
+    assert!(
+        text.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+        "{text}"
+    );
+    assert_eq!(text.matches("<path").count(), 4, "{text}");
+    // The error series carries its computed colour; the legend is drawn in the file, under the chart.
+    assert!(text.contains("stroke:rgb(200, 10, 20);"), "{text}");
+    assert!(text.contains("fill=\"rgb(200, 10, 20)\""), "{text}");
+    for label in ["info", "notice", "error", "unknown"] {
+        assert!(
+            text.contains(&format!(">{label}</text>")),
+            "{label}: {text}"
+        );
+    }
+    assert!(!text.contains("tabindex"), "{text}");
+    assert!(!text.contains("var("), "{text}");
 }

@@ -6,6 +6,7 @@ use crate::chart::{
 };
 use crate::engine::MessageType;
 use crate::timefmt::clock_label;
+use crate::web::svg_export::{download_svg, figure_legend, standalone_svg};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -140,8 +141,27 @@ pub fn chart(props: &ChartProps) -> Html {
         None => format!("{}: no batch yet", props.title),
     };
 
+    let figure = use_node_ref();
+    let on_download = {
+        let figure = figure.clone();
+        let file = format!("{}.svg", slug(&props.title));
+        Callback::from(move |_| {
+            let Some(fig) = figure.cast::<Element>() else {
+                return;
+            };
+            let Ok(Some(svg)) = fig.query_selector("svg") else {
+                return;
+            };
+            let made = standalone_svg(&svg, &figure_legend(&fig))
+                .and_then(|text| download_svg(&file, &text));
+            if let Err(e) = made {
+                web_sys::console::error_1(&format!("Download SVG: {e}").into());
+            }
+        })
+    };
+
     html! {
-        <figure class="chart">
+        <figure class="chart" ref={figure}>
             <div class="chart-box">
                 <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
                     aria-label={summary} tabindex="0"
@@ -164,7 +184,23 @@ pub fn chart(props: &ChartProps) -> Html {
                 { for MessageType::ALL.iter().map(|t| html! {
                     <span class="legend-item"><span class={classes!("swatch", type_class(*t))}></span>{t.as_str()}</span>
                 }) }
+                <button type="button" class="svg-download" data-testid="chart-svg" onclick={on_download}
+                    aria-label={format!("Download the chart {} as SVG", props.title)}>{"Download SVG"}</button>
             </figcaption>
         </figure>
+    }
+}
+
+/// A file name from a title: lowercase ASCII letters and digits, words joined by `-`.
+fn slug(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        "chart".to_string()
+    } else {
+        words.join("-")
     }
 }

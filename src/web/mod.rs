@@ -13,6 +13,7 @@ pub mod panel;
 pub mod platform;
 pub mod relay;
 pub mod sim;
+pub mod svg_export;
 
 pub use app::App;
 
