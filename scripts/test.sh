@@ -36,8 +36,8 @@ bash scripts/build-web.sh dist-web >/dev/null
 step "app wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown
 
-step "accessibility check (axe-core in headless Chromium, both themes)"
-cargo test -p dstream-lab --test accessibility -- --ignored --nocapture
+step "accessibility and classroom checks (axe-core, the compare view at 1280x720, in headless Chromium)"
+cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
 
 if [ -f tests/e2e.rs ]; then
   step "end-to-end test (send-messages -> relay -> browser)"

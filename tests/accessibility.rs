@@ -12,67 +12,22 @@
 //! `scripts/test.sh` runs it. Logs go to `target/accessibility-logs/`. Environment: `E2E_DIST`, `AXE_CORE_JS`,
 //! `CHROMIUM`, `CHROMEDRIVER`.
 
+#[path = "e2e/axe.rs"]
+mod axe;
 #[path = "e2e/page.rs"]
 mod page;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;
 
-use fantoccini::{Client, Locator};
-use page::{open, wait_js};
+use axe::{axe_source, run_axe, Violation};
+use fantoccini::Client;
+use page::{click, open, wait_js};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::{webdriver_session, workspace, StaticServer};
 
 type Res<T> = Result<T, String>;
-
-/// One axe-core finding: the rule, how bad, what it asks, where (a few CSS selectors).
-#[derive(Debug, serde::Deserialize)]
-struct Violation {
-    id: String,
-    impact: Option<String>,
-    help: String,
-    nodes: Vec<String>,
-}
-
-impl Violation {
-    fn blocks(&self) -> bool {
-        matches!(self.impact.as_deref(), Some("serious" | "critical"))
-    }
-}
-
-/// Clicks the element with `data-testid` `testid`.
-async fn click(c: &Client, testid: &str) -> Res<()> {
-    c.find(Locator::Css(&format!("[data-testid={testid}]")))
-        .await
-        .map_err(|e| format!("{testid}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("clicking {testid}: {e}"))
-}
-
-/// Runs axe-core on the whole document and returns its violations.
-const RUN_AXE: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, { resultTypes: ['violations'] })
-  .then(r => done(r.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
-  }))))
-  .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
-"#;
-
-fn axe_source() -> Res<String> {
-    let path = std::env::var("AXE_CORE_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| workspace().join("target/tools/axe/node_modules/axe-core/axe.min.js"));
-    std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "{}: {e}: install axe-core with `bash scripts/setup.sh test` (or set AXE_CORE_JS)",
-            path.display()
-        )
-    })
-}
 
 /// The page with batches run, the subtracting window timeline, every `<details>` open and a student job's panel,
 /// run (its console, or its explanation of why it cannot run beside the page's 1 s batches); then axe-core's
@@ -117,14 +72,7 @@ async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Viol
     )
     .await
     .map_err(|e| e.to_string())?;
-    c.execute(&format!("{axe}\nreturn true;"), vec![])
-        .await
-        .map_err(|e| format!("injecting axe-core: {e}"))?;
-    let found = c
-        .execute_async(RUN_AXE, vec![])
-        .await
-        .map_err(|e| format!("running axe-core: {e}"))?;
-    serde_json::from_value(found).map_err(|e| format!("axe-core's answer: {e}"))
+    run_axe(c, axe).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@
 //! `scripts/screenshots.sh` does both. PNGs go to `docs/screenshots/` (or `SCREENSHOT_DIR`), logs to
 //! `target/teach-screenshot-logs/`. Environment: `E2E_DIST`, `CHROMIUM`, `CHROMEDRIVER`, `SCREENSHOT_DIR`.
 
+#[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
 #[allow(dead_code)]

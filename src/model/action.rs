@@ -88,6 +88,8 @@ pub enum Action {
     CheckpointSaveFailed(String),
     /// Hide a notice.
     Dismiss(u64),
+    /// Lay the page out as this (the compare view's toggle).
+    SetView(super::compare::PageView),
     /// "Inject a line": put this typed line into the open batch (the built-in source's at once; through the relay
     /// when it allows this page to, so every page and the `--tee` Spark get it too).
     InjectLine(String),

@@ -1,6 +1,7 @@
 //! Starting the page: the URL's settings, the checkpoint restored when it is usable (`getOrCreate`), and
 //! the first effects (connect to the relay, start the batch clock, the built-in source if it feeds).
 
+use super::compare::BatchSample;
 use super::effect::Effect;
 use super::notices::{Level, Notices};
 use super::pipeline::fresh_engine;
@@ -60,6 +61,8 @@ impl Lab {
                 params.sim_rate.unwrap_or(DEFAULT_SIM_RATE),
             ),
             stats: Stats::default(),
+            view: params.view.unwrap_or_default(),
+            sample: BatchSample::default(),
             perf_clock: None,
         };
         lab.open_jobs(saved_jobs, params);

@@ -15,6 +15,7 @@
 pub mod action;
 pub mod batch_log;
 pub mod boot;
+pub mod compare;
 pub mod consoles;
 pub mod effect;
 mod inject;
@@ -48,6 +49,7 @@ use crate::chart::ChartPoint;
 use crate::code::pyspark_code;
 use crate::engine::{Mode, NotebookConfig, NotebookLab};
 use crate::timefmt::clock_label;
+use compare::{BatchSample, PageView};
 use notices::Notices;
 
 /// The page's whole state. See the module docs.
@@ -70,6 +72,10 @@ pub struct Lab {
     pub source: SourceState,
     /// Counters.
     pub stats: Stats,
+    /// How the page is laid out (`?view=compare` for a projector).
+    pub view: PageView,
+    /// The first input lines of the open batch and of the last one.
+    pub sample: BatchSample,
     /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
     /// statistics; `None` natively (no processing time is shown then).
     pub perf_clock: Option<fn() -> f64>,
@@ -140,6 +146,10 @@ impl Lab {
                 Vec::new()
             }
             Action::InjectLine(line) => self.inject_line(line),
+            Action::SetView(view) => {
+                self.set_view(view);
+                Vec::new()
+            }
             Action::JobNew { example } => self.new_job(&example),
             Action::JobEdit { id, text } => self.edit_job(id, text),
             Action::JobRun { id } => self.run_job(id),

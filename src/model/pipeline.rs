@@ -87,6 +87,7 @@ impl Lab {
             self.engine.push_line(l);
         }
         self.jobs.push_lines(&lines[..take]);
+        self.sample.push(&lines[..take]);
         self.stats.lines_in += take as u64;
         self.stats.lines_dropped_full += (lines.len() - take) as u64;
     }
@@ -190,5 +191,6 @@ impl Lab {
         self.stats.last_batch_lines = r.lines;
         self.consoles.record(r);
         self.jobs.batch_ended();
+        self.sample.close();
     }
 }

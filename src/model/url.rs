@@ -1,6 +1,8 @@
-//! Start-up settings from the page URL (`?source=relay&interval=1&rate=50&relay=ws://...`, `?job=`, `?example=`),
+//! Start-up settings from the page URL (`?source=relay&interval=1&rate=50&relay=ws://...`, `?job=`, `?example=`,
+//! `?view=`),
 //! decoded as browsers encode forms (`form_urlencoded`: `%XX` escapes and `+` for a space).
 
+use super::compare::PageView;
 use super::source::{SourceChoice, MAX_SIM_RATE};
 use crate::timefmt::parse_seconds;
 
@@ -23,6 +25,8 @@ pub struct BootParams {
     pub job: Option<String>,
     /// `example=`: the name of an example of the menu to open as a student job.
     pub example: Option<String>,
+    /// `view=compare|full`: the page's layout.
+    pub view: Option<PageView>,
     /// Parameters that could not be understood, reported on screen.
     pub errors: Vec<String>,
 }
@@ -42,6 +46,10 @@ impl BootParams {
                 "relay" => p.relay_url = Some(v),
                 "job" => p.job = Some(v),
                 "example" => p.example = Some(v),
+                "view" => match PageView::parse(&v) {
+                    Some(view) => p.view = Some(view),
+                    None => p.errors.push(format!("view={v}: use compare or full")),
+                },
                 "interval" | "window" | "slide" => match parse_seconds(&k, &v) {
                     Ok(ms) if k == "interval" => p.interval_ms = Some(ms),
                     Ok(ms) if k == "window" => p.window_ms = Some(ms),

@@ -1,6 +1,7 @@
 //! The root component: holds the one reducer, and hands the effects each action returns to the hooks that
 //! carry them out (`super::hooks`).
 
+use super::compare::{CompareProps, CompareView};
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
 use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
@@ -9,6 +10,7 @@ use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
+use crate::model::compare::PageView;
 use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY};
 use crate::teach::export::history_csv;
 use crate::teach::view::{ModeExtras, TeachFooter};
@@ -169,19 +171,44 @@ pub fn app(props: &AppProps) -> Html {
         },
     );
     let running = lab.config().clone();
+    let view = lab.view;
+    let compare = (view == PageView::Compare).then(|| CompareProps {
+        view: lab.compare_view(),
+        config: running.clone(),
+        paused: lab.paused,
+        dispatch: dispatch.clone(),
+    });
     drop(lab);
+    let on_view = {
+        let d = dispatch.clone();
+        let next = match view {
+            PageView::Full => PageView::Compare,
+            PageView::Compare => PageView::Full,
+        };
+        Callback::from(move |_| d.emit(Action::SetView(next)))
+    };
 
     html! {
         <>
-            <header class="top">
+            // The compare view keeps the header to one line: the projector's height is for the consoles.
+            <header class={classes!("top", compare.is_some().then_some("compact"))}>
                 <div class="brand">
                     <h1>{"DStream Lab"}</h1>
-                    <p class="tagline">{"Spark Streaming's DStreams, live: the notebook's three jobs on one stream"}</p>
+                    if compare.is_none() {
+                        <p class="tagline">{"Spark Streaming's DStreams, live: the notebook's three jobs on one stream"}</p>
+                    }
                     <ThemeToggle />
+                    <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
+                        aria-pressed={(view == PageView::Compare).to_string()}>{"Compare view"}</button>
                 </div>
-                <SourceBar ..source_props />
+                if compare.is_none() {
+                    <SourceBar ..source_props />
+                }
             </header>
             <Notices notices={notices} dispatch={dispatch.clone()} />
+            if let Some(compare) = compare {
+                <main class="compare-main"><CompareView ..compare /></main>
+            } else {
             <main>
                 <Controls ..controls_props />
                 <InjectBox ..inject_props />
@@ -196,10 +223,13 @@ pub fn app(props: &AppProps) -> Html {
                 </section>
                 <TeachFooter views={teach.clone()} config={running} csv={(*csv).clone()} />
             </main>
+            }
+            if view == PageView::Full {
             <footer class="foot">
                 <p>{"Batch times follow the wall clock in multiples of the batch interval, as Spark's RecurringTimer does. \
                     Consoles show exactly what PySpark's pprint() prints."}</p>
             </footer>
+            }
         </>
     }
 }

@@ -185,7 +185,7 @@ pub fn chart(props: &ChartProps) -> Html {
                     <span class="legend-item"><span class={classes!("swatch", type_class(*t))}></span>{t.as_str()}</span>
                 }) }
                 <button type="button" class="svg-download" data-testid="chart-svg" onclick={on_download}
-                    aria-label={format!("Download the chart {} as SVG", props.title)}>{"Download SVG"}</button>
+                    aria-label={format!("Download SVG of the {} chart", props.title)}>{"Download SVG"}</button>
             </figcaption>
         </figure>
     }

@@ -1,7 +1,7 @@
 //! Driving the built page in a WebDriver session: open it on a clean localStorage, and wait for a condition the
 //! page's own script evaluates.
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
 
 /// Polls `js` (a function body returning a boolean) until it is true.
@@ -42,4 +42,14 @@ pub async fn open(
     c.goto(&format!("{origin}/?{query}"))
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Clicks the element with `data-testid` `testid`.
+pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
+    c.find(Locator::Css(&format!("[data-testid={testid}]")))
+        .await
+        .map_err(|e| format!("{testid}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("clicking {testid}: {e}"))
 }

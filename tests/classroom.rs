@@ -1,0 +1,150 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! In front of a class: the compare view (`?view=compare`) on a 1280x720 projector shows the three modes' output
+//! for one batch side by side with no scrollbar, in type of at least 20 px, with the records that differ between
+//! modes marked, and no serious accessibility problem. Headless Chromium on the release page.
+//!
+//! ```text
+//! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
+//! cargo test -p dstream-lab --test classroom -- --ignored --nocapture
+//! ```
+//!
+//! `scripts/test.sh` runs it. Logs go to `target/classroom-logs/`.
+
+#[path = "e2e/axe.rs"]
+mod axe;
+#[path = "e2e/page.rs"]
+mod page;
+#[allow(dead_code)]
+#[path = "e2e/support.rs"]
+mod support;
+
+use axe::{axe_source, run_axe};
+use fantoccini::Client;
+use page::{click, open, wait_js};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::{webdriver_session, workspace, StaticServer};
+
+/// The page's scroll extent against the viewport, and the smallest font size of any text in the compare view.
+const MEASURE: &str = r#"
+const e = document.scrollingElement;
+let smallest = 1e9, where = '';
+for (const el of document.querySelectorAll('[data-testid=compare] *')) {
+  const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+  if (!text || el.getClientRects().length === 0) continue;
+  const size = parseFloat(getComputedStyle(el).fontSize);
+  if (size < smallest) { smallest = size; where = el.tagName + '.' + el.className; }
+}
+return {
+  scroll_height: e.scrollHeight, scroll_width: e.scrollWidth,
+  inner_height: innerHeight, inner_width: innerWidth,
+  smallest, where,
+  columns: document.querySelectorAll('.compare-col').length,
+  marked: document.querySelectorAll('[data-testid=compare-cumulative] .differs').length,
+  heights: Object.fromEntries(['header.top', '.notices', '.compare-head', '.compare-input', '.compare-columns', 'footer']
+    .map(s => [s, Math.round(document.querySelector(s)?.getBoundingClientRect().height ?? 0)])),
+};
+"#;
+
+async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=5&slide=1&rate=8&view=compare",
+        &[("dstream-lab/theme", "light")],
+    )
+    .await?;
+    wait_js(
+        c,
+        "const h = document.querySelector('[data-testid=compare] h2'); \
+         const m = h && h.textContent.match(/Batch (\\d+)/); return m !== null && Number(m[1]) >= 7;",
+        Duration::from_secs(90),
+        "the compare view at batch 7",
+    )
+    .await?;
+    click(c, "pause").await?;
+    // A 1280x720 viewport, whatever the browser's own frame takes.
+    let frame = c
+        .execute(
+            "return [outerWidth - innerWidth, outerHeight - innerHeight];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let extra = |i: usize| frame[i].as_u64().unwrap_or(0) as u32;
+    c.set_window_size(1280 + extra(0), 720 + extra(1))
+        .await
+        .map_err(|e| format!("resizing the window: {e}"))?;
+    let m = c
+        .execute(MEASURE, vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!("[classroom] {m}");
+    let n = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+    let mut problems = Vec::new();
+    if n("inner_width") != 1280.0 || n("inner_height") > 720.0 {
+        problems.push(format!(
+            "the viewport is {}x{}, not 1280x720",
+            m["inner_width"], m["inner_height"]
+        ));
+    }
+    if n("scroll_height") > n("inner_height") || n("scroll_width") > n("inner_width") {
+        problems.push(format!(
+            "the page scrolls: {}x{} in a {}x{} viewport",
+            m["scroll_width"], m["scroll_height"], m["inner_width"], m["inner_height"]
+        ));
+    }
+    if n("smallest") < 20.0 {
+        problems.push(format!("text of {} px in {}", m["smallest"], m["where"]));
+    }
+    if n("columns") != 3.0 {
+        problems.push(format!("{} columns, not the three modes", m["columns"]));
+    }
+    if n("marked") < 1.0 {
+        problems.push("no running total is marked as differing from the batch".to_string());
+    }
+    for v in run_axe(c, axe).await? {
+        eprintln!("[axe] compare view: {} ({:?}): {}", v.id, v.impact, v.help);
+        if v.blocks() {
+            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn the_compare_view_fits_a_1280x720_projector_in_large_type_with_the_differences_marked() {
+    let root = workspace();
+    let dist = std::env::var("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist-web"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `bash scripts/build-web.sh dist-web` first",
+        dist.display()
+    );
+    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
+    let logs = root.join("target/classroom-logs");
+    let server = StaticServer::start(dist).await.unwrap();
+    let profile: &Path =
+        &std::env::temp_dir().join(format!("dstream-class-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(profile);
+    let (client, _driver) = webdriver_session(
+        &logs,
+        profile,
+        &["--window-size=1280,720", "--hide-scrollbars"],
+    )
+    .await
+    .unwrap();
+    let result = check(&client, &server.origin, &axe).await;
+    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
+    let _ = std::fs::remove_dir_all(profile);
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
