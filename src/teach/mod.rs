@@ -8,6 +8,8 @@
 //! - [`lineage`] draws each mode's DStream chain with the records per step;
 //! - [`metrics`] computes Spark Streaming tab's input rate, processing time and scheduling delay;
 //! - [`export`] writes the runnable PySpark script and the CSV of the charted history;
+//! - [`program`] renders the same kinds of views for any student job, from the DStream graph its program built
+//!   and what the engine observed of its batches (it reads the job's [`crate::model::JobBatches`], not the log);
 //! - `view` (wasm32 only) holds the yew components that draw all of the above.
 //!
 //! Everything but `view` is plain Rust, tested natively against the engine's own numbers.
@@ -15,6 +17,7 @@
 pub mod export;
 pub mod lineage;
 pub mod metrics;
+pub mod program;
 pub mod state;
 pub mod window;
 
