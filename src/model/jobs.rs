@@ -170,7 +170,7 @@ impl StudentJob {
     fn start_text(&mut self, source: String, start_ms: i64, page_ms: i64, parallelism: usize) {
         let run = ProgramJob::start(&source, start_ms, parallelism);
         self.console = Console::default();
-        self.batches = JobBatches::new(run.job().describe());
+        self.batches = JobBatches::default();
         self.run = None;
         self.armed = false;
         let top_level = run.job().output();
@@ -193,6 +193,7 @@ impl StudentJob {
                     };
                 } else if run.job().running() {
                     self.status = JobStatus::Waiting;
+                    self.batches = JobBatches::new(run.job().describe());
                     self.armed = true;
                     self.run = Some(run);
                 } else {
