@@ -218,7 +218,11 @@ impl StudentJob {
         let processing_ms = start.zip(clock).map(|(s, c)| c() - s);
         let text = std::mem::take(&mut r.text);
         let failure = r.failure.clone();
-        self.batches.record(r, processing_ms);
+        // A failed batch stopped part way: its counts and calls are partial (a raising update function looks
+        // like one returning None), so the views keep the last batch that ran through; the error says the rest.
+        if failure.is_none() {
+            self.batches.record(r, processing_ms);
+        }
         if !text.is_empty() {
             self.console.push(text);
         }

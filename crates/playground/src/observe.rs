@@ -59,7 +59,7 @@ pub(crate) struct UpdateLog {
     before: RefCell<Vec<String>>,
     /// The first keys of the state the batch made, in order.
     after: RefCell<Vec<String>>,
-    /// Whether the state was computed in the running batch.
+    /// Whether the state was computed in the running batch (a call was made or a key came out).
     computed: Cell<bool>,
 }
 
@@ -82,6 +82,8 @@ impl UpdateLog {
 
     /// Records a call `f(values, previous) -> result`.
     pub fn call(&self, values: &[Value], previous: Option<&Value>, result: Option<&Value>) {
+        // Every key of the state gets a call: a batch that dropped them all made a state too.
+        self.computed.set(true);
         let mut calls = self.calls.borrow_mut();
         if calls.len() >= MAX_CALLS {
             self.not_shown.set(self.not_shown.get() + 1);
