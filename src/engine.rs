@@ -1,10 +1,12 @@
 //! The single door between the app and the engine: every module of the app imports the notebook's lab, its settings,
 //! reports and explanations, the shared `LogGenerator` and `EngineError` from here, so the app depends on exactly this
-//! surface of `dstream-notebook` (and of `dstream-engine`, only its error type). Students' programs come through
+//! surface of `dstream-notebook` (and of `dstream-engine`, only its error type and how a window was formed). Students' programs come through
 //! here too: the lab's Python (`dstream-python`: errors, syntax colouring) and PySpark's streaming API on the
 //! engine (`dstream-playground`: a program's job, the examples menu).
 
 pub use dstream_engine::EngineError;
+pub use dstream_engine::{AfreshReason, WindowHow};
+pub use dstream_notebook::explain::afresh_sentence;
 pub use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
 pub use dstream_notebook::generator::LogGenerator;
 pub use dstream_notebook::{
@@ -13,5 +15,8 @@ pub use dstream_notebook::{
 };
 pub use dstream_playground::examples::{example, Example, EXAMPLES};
 pub use dstream_playground::traceback;
-pub use dstream_playground::{BatchResult, Input, Job, JobConfig, JobFailure};
+pub use dstream_playground::{
+    BatchResult, Input, Job, JobConfig, JobFailure, NodeBatch, NodeKind, StreamNode,
+    UpdateCall as ProgramUpdateCall, WindowCover,
+};
 pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

@@ -672,3 +672,62 @@ async fn a_chart_exports_as_a_standalone_svg_with_its_styles_and_legend() {
     assert!(!text.contains("tabindex"), "{text}");
     assert!(!text.contains("var("), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn a_jobs_panel_draws_its_programs_graph_state_calls_and_batches() {
+    let root = mount_without_jobs().await;
+    pause(&root).await;
+    let area = new_job(&root, "notebook_cumulative").await;
+    let panel = panel_of(&area);
+    let download = one(&panel, "job-download");
+    assert_eq!(
+        download.get_attribute("download").as_deref(),
+        Some("job.py")
+    );
+    assert!(download
+        .get_attribute("href")
+        .unwrap()
+        .starts_with("data:text/x-python"));
+    click(&one(&panel, "job-run"));
+    // Before its first batch the graph is drawn, without counts.
+    wait_for_testid(&panel, "job-lineage").await;
+    let ops: Vec<String> = by_testid(&panel, "job-lineage-node")
+        .iter()
+        .map(|n| n.get_attribute("data-op").unwrap())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "socketTextStream",
+            "map",
+            "map",
+            "reduceByKey",
+            "updateStateByKey",
+            "pprint"
+        ]
+    );
+    step_to(&root, 1).await;
+    step_to(&root, 2).await;
+    status_is(&panel, "running: 1 batches").await;
+    wait_for("the job's first batch in its table", &panel, || {
+        panel
+            .query_selector("[data-testid=job-metrics] tr[data-batch='1']")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    let records: Vec<String> = by_testid(&panel, "job-lineage-node")
+        .iter()
+        .map(|n| n.get_attribute("data-records").unwrap_or_default())
+        .collect();
+    // Every line becomes one type and one pair: the maps made as many records as lines came in.
+    assert_eq!(records[1], records[0]);
+    assert_eq!(records[2], records[0]);
+    assert_eq!(records[5], "", "an output makes no records");
+    let calls = one(&panel, "job-state-calls");
+    assert!(calls
+        .text_content()
+        .unwrap()
+        .contains("updateStateByKey (line "));
+    storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}

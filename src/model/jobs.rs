@@ -9,6 +9,7 @@
 
 use super::consoles::Console;
 use super::effect::Effect;
+use super::job_batches::JobBatches;
 use super::job_link::{decode_program, job_url};
 use super::notices::Level;
 use super::settings::BATCH_INTERVALS_S;
@@ -132,6 +133,8 @@ pub struct StudentJob {
     pub console: Console,
     /// The last "Copy link".
     pub link: Option<JobLink>,
+    /// The program's graph and what its recent batches did, node by node.
+    pub batches: JobBatches,
     run: Option<ProgramJob>,
     /// Started, reading no line until the open batch ends.
     armed: bool,
@@ -167,6 +170,7 @@ impl StudentJob {
     fn start_text(&mut self, source: String, start_ms: i64, page_ms: i64, parallelism: usize) {
         let run = ProgramJob::start(&source, start_ms, parallelism);
         self.console = Console::default();
+        self.batches = JobBatches::default();
         self.run = None;
         self.armed = false;
         let top_level = run.job().output();
@@ -189,6 +193,7 @@ impl StudentJob {
                     };
                 } else if run.job().running() {
                     self.status = JobStatus::Waiting;
+                    self.batches = JobBatches::new(run.job().describe());
                     self.armed = true;
                     self.run = Some(run);
                 } else {
@@ -199,19 +204,29 @@ impl StudentJob {
         self.ran = Some(source);
     }
 
-    /// The page's batch ended: a waiting job starts reading lines, a running one runs its batch.
-    fn batch_ended(&mut self) {
+    /// The page's batch ended: a waiting job starts reading lines, a running one runs its batch (timed with
+    /// `clock`, the page's, if it has one).
+    fn batch_ended(&mut self, clock: Option<fn() -> f64>) {
         let Some(run) = &mut self.run else { return };
         if self.armed {
             self.armed = false;
             self.status = JobStatus::Running { batches: 0 };
             return;
         }
-        let r = run.job_mut().run_batch();
-        if !r.text.is_empty() {
-            self.console.push(r.text);
+        let start = clock.map(|c| c());
+        let mut r = run.job_mut().run_batch();
+        let processing_ms = start.zip(clock).map(|(s, c)| c() - s);
+        let text = std::mem::take(&mut r.text);
+        let failure = r.failure.clone();
+        // A failed batch stopped part way: its counts and calls are partial (a raising update function looks
+        // like one returning None), so the views keep the last batch that ran through; the error says the rest.
+        if failure.is_none() {
+            self.batches.record(r, processing_ms);
         }
-        if let Some(f) = r.failure {
+        if !text.is_empty() {
+            self.console.push(text);
+        }
+        if let Some(f) = failure {
             let source = self.ran.as_deref().unwrap_or_default();
             self.status = JobStatus::Stopped {
                 batch: f.batch,
@@ -319,6 +334,7 @@ impl Jobs {
             status: JobStatus::Idle,
             console: Console::default(),
             link: None,
+            batches: JobBatches::default(),
             run: None,
             armed: false,
         });
@@ -334,10 +350,10 @@ impl Jobs {
         }
     }
 
-    /// The page's batch ended: every job runs its batch (a failing one stops alone).
-    pub(super) fn batch_ended(&mut self) {
+    /// The page's batch ended: every job runs its batch (a failing one stops alone), timed with `clock`.
+    pub(super) fn batch_ended(&mut self, clock: Option<fn() -> f64>) {
         for j in self.all_mut() {
-            j.batch_ended();
+            j.batch_ended(clock);
         }
     }
 

@@ -10,7 +10,8 @@
 //! [`settings`] (the settings form), [`batch_log`], [`consoles`] and [`stats`] (what the panels, the teaching
 //! views and the counters show),
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
-//! [`jobs`] (students' programs run beside the modes) and [`job_link`] (`?job=` links).
+//! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
+//! [`job_link`] (`?job=` links).
 
 pub mod action;
 pub mod batch_log;
@@ -19,6 +20,7 @@ pub mod compare;
 pub mod consoles;
 pub mod effect;
 mod inject;
+pub mod job_batches;
 pub mod job_link;
 pub mod jobs;
 pub mod link;
@@ -36,6 +38,7 @@ pub use action::Action;
 pub use batch_log::{BatchEntry, BatchLog, LOG_BATCHES};
 pub use consoles::{Console, Consoles, CONSOLE_BLOCKS};
 pub use effect::Effect;
+pub use job_batches::{JobBatch, JobBatches, JOB_BATCHES};
 pub use jobs::{JobLink, JobStatus, Jobs, SavedJob, StudentJob, JOBS_STORAGE_KEY, MAX_JOBS};
 pub use link::{backoff_ms, RelayLink};
 pub use notices::{Level, Notice, MAX_NOTICES};

@@ -190,7 +190,7 @@ impl Lab {
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
         self.consoles.record(r);
-        self.jobs.batch_ended();
+        self.jobs.batch_ended(self.perf_clock);
         self.sample.close();
     }
 }

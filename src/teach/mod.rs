@@ -1,6 +1,7 @@
-//! Teaching views: make the invisible parts of the notebook visible and take the same job to a real Spark.
+//! Teaching views: make the invisible parts of the notebook (and of students' programs) visible and take the same
+//! job to a real Spark.
 //!
-//! Each view reads the page's one [`BatchLog`] (the batches' numbers, kept once for all views; see
+//! Each notebook view reads the page's one [`BatchLog`] (the batches' numbers, kept once for all views; see
 //! [`crate::model::batch_log`]):
 //!
 //! - [`window`] lays out the window timeline (subtracting path or recompute, per-key arithmetic, zero keys);
@@ -8,16 +9,22 @@
 //! - [`lineage`] draws each mode's DStream chain with the records per step;
 //! - [`metrics`] computes Spark Streaming tab's input rate, processing time and scheduling delay;
 //! - [`export`] writes the runnable PySpark script and the CSV of the charted history;
-//! - `view` (wasm32 only) holds the yew components that draw all of the above.
+//! - [`program`] renders the same kinds of views for any student job, from the DStream graph its program built
+//!   and what the engine observed of its batches (it reads the job's [`crate::model::JobBatches`], not the
+//!   log); the job's export is its program's text;
+//! - `view` and `program_view` (wasm32 only) hold the yew components that draw all of the above.
 //!
-//! Everything but `view` is plain Rust, tested natively against the engine's own numbers.
+//! Everything but `view` and `program_view` is plain Rust, tested natively against the engine's own numbers.
 
 pub mod export;
 pub mod lineage;
 pub mod metrics;
+pub mod program;
 pub mod state;
 pub mod window;
 
+#[cfg(target_arch = "wasm32")]
+pub mod program_view;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 

@@ -1,11 +1,17 @@
 //! The student jobs' part of the page: the examples menu with "New job", and one panel per job (its editor, Run,
-//! Reset, Copy link, Remove, its status, error and console). What they show comes from `crate::model::jobs`.
+//! Reset, Copy link, Download, Remove, its status, error and console, and the teaching views of its program:
+//! lineage, windows, update calls, batches). What they show comes from `crate::model::jobs`, the views through
+//! `crate::teach::program`.
 
 use super::editor::{Editor, EditorError};
 use super::platform::page_address;
 use crate::engine::{example, EXAMPLES};
 use crate::model::jobs::refusal;
 use crate::model::{Action, JobLink, JobStatus, StudentJob, MAX_JOBS};
+use crate::program::FILENAME;
+use crate::teach::export::data_url;
+use crate::teach::program::{program_views, ProgramViews};
+use crate::teach::program_view::ProgramTeach;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -33,6 +39,8 @@ pub struct JobPanelProps {
     pub edited: bool,
     /// The last "Copy link".
     pub link: Option<JobLink>,
+    /// The teaching views of the program that ran.
+    pub views: Rc<ProgramViews>,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
@@ -55,6 +63,7 @@ impl JobPanelProps {
             unread_lines: job.unread_lines(),
             edited: job.edited_since_run(),
             link: job.link.clone(),
+            views: Rc::new(program_views(&job.batches)),
             dispatch,
         }
     }
@@ -136,6 +145,11 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
                 <button data-testid="job-reset" onclick={act(|id| Action::JobReset { id })}
                     title="Puts the example's code back in the editor">{"Reset code"}</button>
                 <button data-testid="job-copy-link" onclick={copy}>{"Copy link"}</button>
+                <a class="button" data-testid="job-download" download={FILENAME}
+                    href={data_url("text/x-python", &p.text)}
+                    title="The editor's program as a file: it runs as it is with spark-submit, reading 127.0.0.1:9999 (the relay's send-messages)">
+                    {format!("Download {FILENAME}")}
+                </a>
                 <button data-testid="job-remove" onclick={act(|id| Action::JobRemove { id })}>{"Remove"}</button>
             </div>
             if p.edited {
@@ -167,6 +181,9 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
                     <p class="dropped">{format!("{} lines reached this job, but no socketTextStream of its program read them.", p.unread_lines)}</p>
                 }
             </div>
+            if !p.views.lineage.nodes.is_empty() {
+                <ProgramTeach views={p.views.clone()} />
+            }
         </section>
     }
 }

@@ -233,7 +233,8 @@ impl ExplainMemory {
 }
 
 /// Why PySpark reduced the whole window again, in one sentence.
-fn afresh_sentence(why: AfreshReason) -> String {
+/// Why PySpark reduced a window afresh, in one sentence a student reads.
+pub fn afresh_sentence(why: AfreshReason) -> String {
     match why {
         AfreshReason::NoInverse => {
             "No inverse function was given, so PySpark reduces every batch of the window again."

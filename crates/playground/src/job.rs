@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use dstream_python::{Host, PyError, Value};
 
+use crate::graph::{NodeBatch, StreamNode};
 use crate::host::JobHost;
 use crate::spark::AWAIT_TERMINATION;
 use crate::state::{JobState, Phase};
@@ -58,20 +59,11 @@ pub struct BatchResult {
     pub text: String,
     /// The error that stopped the job at this batch (or earlier).
     pub failure: Option<JobFailure>,
-}
-
-/// One node of the program's DStream graph, for lineage views.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StreamNode {
-    /// Its place in [`Job::describe`].
-    pub id: usize,
-    /// The PySpark method that made it (`map`, `reduceByKeyAndWindow`,
-    /// `pprint`, ...).
-    pub op: String,
-    /// The nodes it reads.
-    pub parents: Vec<usize>,
-    /// The program line that made it, when known (not yet recorded).
-    pub line: Option<u32>,
+    /// The batch's time (naive epoch ms), when a batch ran.
+    pub time_ms: Option<i64>,
+    /// What each node of [`Job::describe`] did in the batch, by id, as the
+    /// engine run observed it (empty when no batch ran).
+    pub nodes: Vec<NodeBatch>,
 }
 
 /// A program's streaming job.
@@ -171,6 +163,8 @@ impl Job {
                 batch: failure.batch,
                 text: String::new(),
                 failure: Some(failure.clone()),
+                time_ms: None,
+                nodes: Vec::new(),
             };
         }
         if !self.running() {
@@ -178,16 +172,26 @@ impl Job {
                 batch: 0,
                 text: String::new(),
                 failure: None,
+                time_ms: None,
+                nodes: Vec::new(),
             };
         }
         let state = &self.state;
         self.feed_queue();
         state.phase.set(Phase::Generation);
-        let advanced = {
+        let (advanced, time_ms, interval_ms) = {
             let engine = state.engine.borrow();
-            engine
+            // The lines the batch reads are those waiting when it starts.
+            if let Some(live) = engine.as_ref().and_then(|e| e.live.as_ref()) {
+                state.input_lines.add(live.pending() as u64);
+            }
+            let clock = engine.as_ref().map_or((0, 0), |e| {
+                (e.ssc.next_batch_time(), e.ssc.batch_interval().as_millis())
+            });
+            let advanced = engine
                 .as_ref()
-                .map(|e| (e.ssc.advance(), e.ssc.batches_run()))
+                .map(|e| (e.ssc.advance(), e.ssc.batches_run()));
+            (advanced, clock.0, clock.1)
         };
         state.phase.set(Phase::Jobs);
         let (outcome, batch) = advanced.unwrap_or((Ok(0), 0));
@@ -217,6 +221,8 @@ impl Job {
             batch,
             text,
             failure: self.failure.clone(),
+            time_ms: Some(time_ms),
+            nodes: state.node_batches(time_ms, interval_ms),
         }
     }
 
@@ -256,7 +262,7 @@ impl Job {
     }
 
     /// The program's DStream graph: inputs, transformations and outputs in
-    /// the order the program made them.
+    /// the order the program made them, each with the line that made it.
     pub fn describe(&self) -> Vec<StreamNode> {
         self.state.nodes.borrow().clone()
     }

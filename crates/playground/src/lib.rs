@@ -12,9 +12,11 @@
 
 mod errors;
 pub mod examples;
+mod graph;
 mod host;
 mod job;
 mod object;
+mod observe;
 mod partitions;
 mod rdd;
 mod spark;
@@ -24,7 +26,8 @@ mod traceback;
 mod values;
 
 pub use errors::{spark_error, unsupported};
-pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure, StreamNode};
+pub use graph::{NodeBatch, NodeKind, StreamNode, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
+pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure};
 pub use rdd::PyRdd;
 pub use stream::PyDStream;
 pub use traceback::traceback;

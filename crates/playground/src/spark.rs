@@ -8,6 +8,7 @@ use dstream_python::{NativeFn, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
 use crate::object::{not_offered, Object};
+use crate::observe::NewNode;
 use crate::state::{Engine, JobState};
 use crate::stream::{Flow, PyDStream};
 use crate::values::{bind_method, seconds};
@@ -239,7 +240,7 @@ fn streaming_context(job: &Weak<JobState>, sc: Value) -> Value {
                     "StreamingContext.socketTextStream",
                     &["hostname", "port", "storageLevel"],
                     2,
-                    move |_, _| socket_text_stream(&job),
+                    move |rt, _| socket_text_stream(&job, rt),
                 ),
                 "start" => method("StreamingContext.start", &[], 0, move |_, _| {
                     let state = alive(&job)?;
@@ -300,8 +301,10 @@ fn dir_text(dir: &Value) -> String {
 }
 
 /// `ssc.socketTextStream(host, port)`: the job's one input, live or queued.
-fn socket_text_stream(job: &Weak<JobState>) -> Result<Value, PyError> {
+fn socket_text_stream(job: &Weak<JobState>, rt: &Runtime) -> Result<Value, PyError> {
     let state = alive(job)?;
+    // The runtime tells the graph which line made the stream.
+    state.remember_runtime(rt);
     let mut slot = state.engine.try_borrow_mut().map_err(|_| busy())?;
     let Some(engine) = slot.as_mut() else {
         return Err(PyError::new("RuntimeError", "no StreamingContext"));
@@ -322,5 +325,6 @@ fn socket_text_stream(job: &Weak<JobState>) -> Result<Value, PyError> {
         Flow::Values(lines),
         "socketTextStream",
         Vec::new(),
+        NewNode::input(&state.input_lines),
     ))
 }

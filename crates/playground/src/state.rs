@@ -13,7 +13,9 @@ use std::rc::{Rc, Weak};
 use dstream_engine::{LiveInput, StreamingContext};
 use dstream_python::{Args, PyError, Runtime, Value};
 
-use crate::job::{JobConfig, StreamNode};
+use crate::graph::{NodeBatch, NodeKind, StreamNode};
+use crate::job::JobConfig;
+use crate::observe::{Tally, Watch};
 
 /// Where the job is in its life, which decides where a driver-side `print` goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +73,10 @@ pub(crate) struct JobState {
     pub fault: RefCell<Option<Fault>>,
     pub deferred: RefCell<Vec<Deferred>>,
     pub nodes: RefCell<Vec<StreamNode>>,
+    /// What the job watches of each node, by id.
+    watches: RefCell<Vec<Watch>>,
+    /// The lines the input read in the running batch.
+    pub input_lines: Tally,
     /// Lines pushed while no `socketTextStream` reads them.
     pub unread_lines: Cell<u64>,
     /// `ssc.stop()` was called.
@@ -93,6 +99,8 @@ impl JobState {
             fault: RefCell::new(None),
             deferred: RefCell::new(Vec::new()),
             nodes: RefCell::new(Vec::new()),
+            watches: RefCell::new(Vec::new()),
+            input_lines: Tally::default(),
             unread_lines: Cell::new(0),
             stopped: Cell::new(false),
         }
@@ -180,17 +188,41 @@ impl JobState {
         }
     }
 
-    /// Adds a node to the graph description; returns its id.
-    pub fn add_node(&self, op: &str, parents: Vec<usize>) -> usize {
+    /// Adds a node made by the program's current call to the graph
+    /// description, watched by `watch`; returns its id.
+    pub fn add_node(
+        &self,
+        op: &str,
+        parents: Vec<usize>,
+        kind: NodeKind,
+        slide_ms: i64,
+        watch: Watch,
+    ) -> usize {
+        let line = self.runtime.borrow().as_ref().map(|rt| rt.current_line());
         let mut nodes = self.nodes.borrow_mut();
         let id = nodes.len();
         nodes.push(StreamNode {
             id,
             op: op.to_string(),
             parents,
-            line: None,
+            line: line.filter(|l| *l > 0),
+            kind,
+            slide_ms,
         });
+        self.watches.borrow_mut().push(watch);
         id
+    }
+
+    /// What every node did in the batch at `time_ms` (see
+    /// [`Watch::batch`]); the counts start over for the next batch.
+    pub fn node_batches(&self, time_ms: i64, interval_ms: i64) -> Vec<NodeBatch> {
+        let nodes = self.nodes.borrow();
+        let watches = self.watches.borrow();
+        nodes
+            .iter()
+            .zip(watches.iter())
+            .map(|(n, w)| w.batch(n.id, &n.kind, time_ms, self.config.start_ms, interval_ms))
+            .collect()
     }
 }
 

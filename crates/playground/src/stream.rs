@@ -2,6 +2,7 @@
 //! with Python functions called back record by record.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use dstream_engine::pprint::pprint_block;
@@ -10,7 +11,9 @@ use dstream_python::iterate::iterate;
 use dstream_python::{Args, Native, PyError, Runtime, Value};
 
 use crate::errors::{spark_error, unsupported};
+use crate::graph::NodeKind;
 use crate::object::method_attr;
+use crate::observe::{path_reader, NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Func, JobState};
@@ -54,6 +57,10 @@ const METHODS: &[&str] = &[
     "persist",
 ];
 
+/// The methods whose closures count the records they emit (see `observe`);
+/// the other streams' records are counted as they leave the node.
+const SELF_COUNTING: &[&str] = &["map", "flatMap", "filter", "mapValues", "flatMapValues"];
+
 /// DStream methods PySpark has and the lab does not.
 const UNSUPPORTED: &[&str] = &[
     "join",
@@ -93,8 +100,14 @@ fn fail(job: &Weak<JobState>, error: PyError) {
 
 impl PyDStream {
     /// A stream of the job, registered in its graph description.
-    pub(crate) fn value(job: &Rc<JobState>, flow: Flow, op: &str, parents: Vec<usize>) -> Value {
-        PyDStream::hashed_value(job, flow, None, op, parents)
+    pub(crate) fn value(
+        job: &Rc<JobState>,
+        flow: Flow,
+        op: &str,
+        parents: Vec<usize>,
+        node: NewNode,
+    ) -> Value {
+        PyDStream::hashed_value(job, flow, None, op, parents, node)
     }
 
     /// A stream of the job whose pairs are hash-partitioned into `hashed`
@@ -105,8 +118,11 @@ impl PyDStream {
         hashed: Option<usize>,
         op: &str,
         parents: Vec<usize>,
+        node: NewNode,
     ) -> Value {
-        let id = job.add_node(op, parents);
+        let (flow, kind, watch) = node.watch(flow);
+        let slide = flow_slide(&flow).as_millis();
+        let id = job.add_node(op, parents, kind, slide, watch);
         Value::Native(Rc::new(PyDStream {
             flow,
             id,
@@ -194,10 +210,7 @@ impl PyDStream {
 
     /// This stream's slide in milliseconds.
     fn slide(&self) -> Duration {
-        match &self.flow {
-            Flow::Values(s) => s.slide_duration(),
-            Flow::Pairs(s) => s.slide_duration(),
-        }
+        flow_slide(&self.flow)
     }
 
     fn call(&self, method: &'static str, rt: &Runtime, args: Args) -> Result<Value, PyError> {
@@ -206,18 +219,31 @@ impl PyDStream {
         let q = format!("DStream.{method}");
         let bind = |params: &[&str], required: usize| bind_method(&args, &q, params, required);
         let func = |slot: &Option<Value>| job.register(slot.clone().unwrap_or(Value::None), rt);
-        let derive =
-            |flow: Flow, parents: Vec<usize>| PyDStream::value(&job, flow, method, parents);
+        // What the new node's registration records besides its op (see
+        // `observe`): narrow operations count what their closures emit.
+        let emitted = Tally::default();
+        let node = RefCell::new(NewNode::default());
+        let derive = |flow: Flow, parents: Vec<usize>| {
+            let mut node = node.take();
+            if SELF_COUNTING.contains(&method) {
+                node.counted = Some(emitted.clone());
+            }
+            PyDStream::value(&job, flow, method, parents, node)
+        };
         let me = vec![self.id];
         let stream = match method {
             "map" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
+                let n = emitted.clone();
                 Flow::Values(self.narrow_input().map(move |x| {
                     if is_marker(x) {
                         return x.clone();
                     }
                     match f.try_worker(vec![x.clone()]) {
-                        Some(Ok(y)) => y,
+                        Some(Ok(y)) => {
+                            n.add(1);
+                            y
+                        }
                         Some(Err(e)) => failed(e),
                         None => Value::None,
                     }
@@ -225,6 +251,7 @@ impl PyDStream {
             }
             "flatMap" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
+                let n = emitted.clone();
                 Flow::Values(self.narrow_input().flat_map(move |x| {
                     if is_marker(x) {
                         return vec![x.clone()];
@@ -232,6 +259,7 @@ impl PyDStream {
                     match f.try_worker(vec![x.clone()]) {
                         Some(ys) => ys
                             .and_then(|ys| iterate(&ys))
+                            .inspect(|ys| n.add(ys.len() as u64))
                             .unwrap_or_else(|e| vec![failed(e)]),
                         None => Vec::new(),
                     }
@@ -239,13 +267,17 @@ impl PyDStream {
             }
             "filter" => {
                 let f = func(&bind(&["f"], 1)?[0]);
+                let n = emitted.clone();
                 match &self.flow {
                     Flow::Values(_) => Flow::Values(self.narrow_input().flat_map(move |x| {
                         if is_marker(x) {
                             return Some(x.clone());
                         }
                         match f.try_worker(vec![x.clone()])? {
-                            Ok(keep) => keep.truthy().then(|| x.clone()),
+                            Ok(keep) => keep.truthy().then(|| {
+                                n.add(1);
+                                x.clone()
+                            }),
                             Err(e) => Some(failed(e)),
                         }
                     })),
@@ -260,6 +292,7 @@ impl PyDStream {
             }
             "mapValues" => {
                 let f = func(&bind(&["f"], 1)?[0]);
+                let n = emitted.clone();
                 match &self.flow {
                     Flow::Pairs(s) => {
                         let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])));
@@ -276,12 +309,13 @@ impl PyDStream {
                                 None => Ok(Value::None),
                             }
                         });
-                        mapped.unwrap_or_else(failed)
+                        mapped.inspect(|_| n.add(1)).unwrap_or_else(failed)
                     })),
                 }
             }
             "flatMapValues" => {
                 let f = func(&bind(&["f"], 1)?[0]);
+                let n = emitted.clone();
                 Flow::Values(self.narrow_input().flat_map(move |kv| {
                     if is_marker(kv) {
                         return vec![kv.clone()];
@@ -295,7 +329,8 @@ impl PyDStream {
                             .map(|v| Value::tuple(vec![k.clone(), v]))
                             .collect())
                     });
-                    out.unwrap_or_else(|e| vec![failed(e)])
+                    out.inspect(|kvs| n.add(kvs.len() as u64))
+                        .unwrap_or_else(|e| vec![failed(e)])
                 }))
             }
             "reduceByKey" => {
@@ -364,6 +399,7 @@ impl PyDStream {
                 let a = bind(&["windowDuration", "slideDuration"], 1)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = optional_seconds(&a[1], "slideDuration")?.unwrap_or(self.slide());
+                node.replace(NewNode::window(w, s));
                 match &self.flow {
                     Flow::Values(st) => Flow::Values(st.window(w, s).map_err(|e| spark_error(&e))?),
                     Flow::Pairs(st) => Flow::Pairs(st.window(w, s).map_err(|e| spark_error(&e))?),
@@ -383,6 +419,7 @@ impl PyDStream {
                 let inv = inverse(&a[1], &job, rt);
                 let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[3].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                node.replace(NewNode::window(w, s));
                 let reduced = self
                     .checked_values()
                     .reduce_by_window(reducer(f), inv, w, s);
@@ -392,6 +429,7 @@ impl PyDStream {
                 let a = bind(&["windowDuration", "slideDuration"], 2)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                node.replace(NewNode::window(w, s));
                 let counted = self
                     .checked_values()
                     .count_by_window(w, s)
@@ -402,6 +440,7 @@ impl PyDStream {
                 let a = bind(&["windowDuration", "slideDuration", "numPartitions"], 2)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
+                node.replace(NewNode::window(w, s));
                 let counted = self
                     .hashable_values()
                     .count_by_value_and_window(w, s, partitions(&a[2])?)
@@ -439,7 +478,12 @@ impl PyDStream {
                     partitions(&a[4])?,
                     filter,
                 );
-                Flow::Pairs(windowed.map_err(|e| spark_error(&e))?)
+                let windowed = windowed.map_err(|e| spark_error(&e))?;
+                node.replace(NewNode {
+                    path: Some(path_reader(&windowed)),
+                    ..NewNode::window(w, s)
+                });
+                Flow::Pairs(windowed)
             }
             "updateStateByKey" => {
                 let a = bind(&["updateFunc", "numPartitions", "initialRDD"], 1)?;
@@ -448,18 +492,23 @@ impl PyDStream {
                     None => None,
                     Some(rows) => Some(initial_state(rows)?),
                 };
+                let p = partitions(&a[1])?;
+                let log = Rc::new(UpdateLog::new(
+                    initial.as_deref(),
+                    p.unwrap_or(job.config.parallelism),
+                ));
+                node.replace(NewNode::state(&log));
                 let update = move |values: &[Value], state: Option<&Value>| {
                     let new = f.worker(vec![
                         Value::list(values.to_vec()),
                         state.cloned().unwrap_or(Value::None),
                     ])?;
                     // PySpark drops the keys whose new state is None.
-                    (!matches!(new, Value::None)).then_some(new)
+                    let new = (!matches!(new, Value::None)).then_some(new);
+                    log.call(values, state, new.as_ref());
+                    new
                 };
-                Flow::Pairs(
-                    self.pairs()
-                        .update_state_by_key(update, initial, partitions(&a[1])?),
-                )
+                Flow::Pairs(self.pairs().update_state_by_key(update, initial, p))
             }
             "transform" => {
                 let a = bind(&["func"], 1)?;
@@ -504,7 +553,13 @@ impl PyDStream {
                         )
                     }),
                 }
-                job.add_node("pprint", me);
+                job.add_node(
+                    "pprint",
+                    me,
+                    NodeKind::Pprint { num },
+                    self.slide().as_millis(),
+                    Default::default(),
+                );
                 return Ok(Value::None);
             }
             "foreachRDD" => {
@@ -523,7 +578,13 @@ impl PyDStream {
                         f.driver(args).map(|_| ())
                     });
                 });
-                job.add_node("foreachRDD", me);
+                job.add_node(
+                    "foreachRDD",
+                    me,
+                    NodeKind::ForeachRdd,
+                    self.slide().as_millis(),
+                    Default::default(),
+                );
                 return Ok(Value::None);
             }
             "checkpoint" => {
@@ -557,14 +618,29 @@ impl PyDStream {
     /// A stream of pairs that keeps this one's keys where they were, so its
     /// hash partitioning too (`mapValues`, `filter` on pairs).
     fn keyed(&self, job: &Rc<JobState>, flow: Flow, op: &str) -> Value {
-        PyDStream::hashed_value(job, flow, self.hashed, op, vec![self.id])
+        PyDStream::hashed_value(
+            job,
+            flow,
+            self.hashed,
+            op,
+            vec![self.id],
+            NewNode::default(),
+        )
     }
 
     /// A shuffle's output, hash-partitioned into `p` partitions (by default
     /// the job's parallelism).
     fn shuffled(&self, job: &Rc<JobState>, flow: Flow, p: Option<usize>, op: &str) -> Value {
         let p = p.unwrap_or(job.config.parallelism);
-        PyDStream::hashed_value(job, flow, Some(p), op, vec![self.id])
+        PyDStream::hashed_value(job, flow, Some(p), op, vec![self.id], NewNode::default())
+    }
+}
+
+/// A stream's slide.
+fn flow_slide(flow: &Flow) -> Duration {
+    match flow {
+        Flow::Values(s) => s.slide_duration(),
+        Flow::Pairs(s) => s.slide_duration(),
     }
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct Interp {
     /// Imports and `print`.
     pub host: Rc<dyn Host>,
     depth: Cell<u32>,
+    /// The line of the call expression most recently started ([`Caller::current_line`]).
+    call_line: Cell<u32>,
     me: Weak<Interp>,
 }
 
@@ -113,6 +115,10 @@ impl Caller for Interp {
     fn call2(&self, f: &Value, a: Value, b: Value) -> R<Value> {
         self.call_exact(f, [a, b])
     }
+
+    fn current_line(&self) -> u32 {
+        self.call_line.get()
+    }
 }
 
 /// The Python function `f` is, if it is one.
@@ -132,6 +138,7 @@ impl Interp {
             builtins: crate::builtins::make_builtins(host.clone()),
             host,
             depth: Cell::new(0),
+            call_line: Cell::new(0),
             me: me.clone(),
         })
     }
@@ -147,6 +154,7 @@ impl Interp {
                 builtins: Vec::new(),
                 host: self.host.clone(),
                 depth: Cell::new(0),
+                call_line: Cell::new(0),
                 me: Weak::new(),
             }),
         }
@@ -643,13 +651,16 @@ impl Interp {
             ExK::Function(code, defaults, captures) => {
                 return self.make_function(code, defaults, captures, f)
             }
-            ExK::Call(func, args) => return self.call_positional(func, args, f),
+            ExK::Call(func, args) => return self.call_positional(func, args, e.line, f),
             ExK::CallArgs(func, args) => {
                 let func = self.eval(func, f)?;
                 let args = self.args(args, f)?;
+                self.call_line.set(e.line);
                 return Ok(self.call_value(&func, args)?);
             }
-            ExK::CallMethod(obj, name, args) => return self.call_method(obj, name, args, f),
+            ExK::CallMethod(obj, name, args) => {
+                return self.call_method(obj, name, args, e.line, f)
+            }
             ExK::Attr(obj, name) => {
                 let obj = self.eval(obj, f)?;
                 return Ok(self.getattr(&obj, name)?);
@@ -714,7 +725,7 @@ impl Interp {
 
     /// `func(a, b)`: a Python function's frame is filled straight from the arguments.
     #[inline(never)]
-    fn call_positional(&self, func: &Ex, args: &[Ex], f: &mut Frame) -> E<Value> {
+    fn call_positional(&self, func: &Ex, args: &[Ex], line: u32, f: &mut Frame) -> E<Value> {
         let func = self.eval(func, f)?;
         if let Value::Native(n) = &func {
             if let Some(function) = n.as_any().downcast_ref::<Function>() {
@@ -724,19 +735,29 @@ impl Interp {
                         for a in args {
                             locals.push(Some(self.eval(a, f)?));
                         }
+                        self.call_line.set(line);
                         Ok(())
                     });
                 }
             }
         }
         let args = Args::positional(self.eval_all(args, f)?);
+        self.call_line.set(line);
         Ok(self.call_value(&func, args)?)
     }
 
     #[inline(never)]
-    fn call_method(&self, obj: &Ex, name: &str, args: &[CArg], f: &mut Frame) -> E<Value> {
+    fn call_method(
+        &self,
+        obj: &Ex,
+        name: &str,
+        args: &[CArg],
+        line: u32,
+        f: &mut Frame,
+    ) -> E<Value> {
         let obj = self.eval(obj, f)?;
         let args = self.args(args, f)?;
+        self.call_line.set(line);
         if let Value::Native(n) = &obj {
             let method = n
                 .clone()

@@ -230,3 +230,39 @@ fn host_iterables_iterate_as_a_tuple_of_their_items_does_in_cpython() {
     let out = host.0 .0.borrow().clone();
     assert_eq!(escape(&format!("{out}#{err}")), expected[0]);
 }
+
+/// `from lab import here`: `here()` returns the line of the call expression that called it, as
+/// `Caller::current_line` reports it to natives; prints are kept.
+#[derive(Default)]
+struct LineHost(Collect);
+
+impl Host for LineHost {
+    fn import(&self, _name: &str) -> Result<Value, PyError> {
+        let here = dstream_python::NativeFn::value("here", |rt, _| {
+            Ok(Value::Int(i64::from(rt.current_line())))
+        });
+        Ok(Value::Native(Rc::new(Bag(vec![here]))))
+    }
+
+    fn print(&self, text: &str) {
+        self.0.print(text);
+    }
+}
+
+#[test]
+fn a_native_learns_the_line_of_the_call_that_called_it() {
+    // Each `here()` is on the line it reports: at the top level, in a def called from another line, in a
+    // keyword call, as an argument of a call on a later line, and as a method of a native.
+    let program = "import lab\n\
+                   here = list(lab)[0]\n\
+                   print(here())\n\
+                   def f():\n    return here()\n\
+                   print(f())\n\
+                   print(sorted([here()], key=None)[0])\n\
+                   print(max(0,\n      here()))\n";
+    let host = Rc::new(LineHost::default());
+    let interpreter = Interpreter::new(host.clone());
+    let result = compile(program, "job.py").and_then(|p| interpreter.run(&p));
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(host.0 .0.borrow().as_str(), "3\n5\n7\n9\n");
+}

@@ -348,3 +348,45 @@ fn job_texts_survive_a_reload_and_running_jobs_restart() {
         .text
         .contains("could not be read"));
 }
+
+#[test]
+fn a_jobs_batches_keep_its_graph_and_stop_at_the_last_batch_that_ran_through() {
+    let mut lab = booted("", None);
+    let id = run_edited(
+        &mut lab,
+        "network_word_count",
+        "lambda word: (word, 1)",
+        "lambda word: (word, 1 // (word != 'boom'))",
+    );
+    let ops: Vec<&str> = job(&lab, id)
+        .batches
+        .graph
+        .iter()
+        .map(|n| n.op.as_str())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "socketTextStream",
+            "flatMap",
+            "map",
+            "reduceByKey",
+            "pprint"
+        ]
+    );
+    batch(&mut lab, 1, &[]);
+    batch(&mut lab, 2, &LINES);
+    assert_eq!(job(&lab, id).batches.last().map(|b| b.batch), Some(1));
+    assert_eq!(
+        job(&lab, id).batches.last().unwrap().nodes[0].records,
+        Some(LINES.len() as u64)
+    );
+    batch(&mut lab, 3, &["boom"]);
+    assert!(matches!(
+        job(&lab, id).status,
+        JobStatus::Stopped { batch: 2, .. }
+    ));
+    // The failed batch's counts are partial: the views stay at batch 1, the error tells the rest.
+    assert_eq!(job(&lab, id).batches.recent().len(), 1);
+    assert_eq!(job(&lab, id).batches.last().map(|b| b.batch), Some(1));
+}

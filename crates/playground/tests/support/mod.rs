@@ -23,6 +23,11 @@ impl Caller for DirectCaller {
             ))),
         }
     }
+
+    /// The tests build graphs without program lines.
+    fn current_line(&self) -> u32 {
+        0
+    }
 }
 
 /// The test runtime.
