@@ -456,9 +456,12 @@ def main(argv):
     if not only_show:
         qdir = os.path.join(out_dir, "queries")
         os.makedirs(qdir, exist_ok=True)
-        for spec in QUERIES:
-            if names and spec["name"] not in names:
-                continue
+        by_name = {q["name"]: q for q in QUERIES}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            raise SystemExit("unknown queries: %s" % " ".join(unknown))
+        # In the order given (the slow stateful ones can be put last).
+        for spec in [by_name[n] for n in names] if names else QUERIES:
             began = time.time()
             try:
                 golden = run_query(spark, spec, 1)

@@ -9,9 +9,12 @@
 //! * **Watermark**: each batch uses the watermark computed at the end of the batches before it:
 //!   the largest event time seen (late rows included), minus the delay, in milliseconds, never
 //!   going back; 0 (the epoch) until then.
-//! * **Late rows**: a window whose end is at or before the batch's watermark is dropped;
-//!   Spark counts the dropped *grouped* rows (one per window and type and batch, not per line)
-//!   as `numRowsDroppedByWatermark`.
+//! * **Late rows** are judged by the watermark of the *previous* batch (Spark 3.4+'s
+//!   `eventTimeWatermarkForLateEvents`; eviction and append's output use the batch's own,
+//!   `eventTimeWatermarkForEviction`): a window ending at or before it is dropped, so a row
+//!   may still land in a window that the same batch then closes and emits. Spark counts the
+//!   dropped *grouped* rows (one per window and type and batch, not per line) as
+//!   `numRowsDroppedByWatermark`.
 //! * **Output modes**: complete emits the whole state; update the keys this batch changed, then
 //!   evicts closed windows; append emits (and evicts) windows closed by the batch's watermark.
 //! * **Row order**: rows go to the sink partition by partition, the partition of a key being
@@ -72,8 +75,10 @@ pub struct StreamingQuery {
     /// Grouping key -> count, kept in first-insertion order per key (see the module's rules).
     state: Vec<(Vec<Value>, i64)>,
     index: HashMap<StateKey, usize>,
-    /// The watermark the last batch used, and the one the next batch will use (ms).
+    /// The watermark the last batch used (ms): the next batch judges late rows by it and runs
+    /// a no-data batch when `watermark_ms` moved past it.
     last_used_watermark_ms: Option<i64>,
+    /// The watermark the next batch will use (ms).
     watermark_ms: i64,
     max_event_time_ms: Option<i64>,
 }
@@ -144,7 +149,10 @@ impl StreamingQuery {
                 0,
             ),
             Job::PerTriggerCounts => (counts_in_order(lines), 0),
-            Job::RunningCounts | Job::WindowedCounts(_) => self.aggregate(lines, watermark_ms),
+            Job::RunningCounts | Job::WindowedCounts(_) => {
+                let late_ms = self.last_used_watermark_ms.unwrap_or(0);
+                self.aggregate(lines, late_ms, watermark_ms)
+            }
         };
         if let Some(delay) = self.query.watermark_delay {
             for line in lines {
@@ -180,9 +188,10 @@ impl StreamingQuery {
 
     /// The streaming aggregation: late keys dropped, state updated, the mode's output, closed
     /// windows evicted. Returns the sink's rows and the dropped grouped rows.
-    fn aggregate(&mut self, lines: &[Line], watermark_ms: i64) -> (Vec<Row>, u64) {
-        let watermark_us = watermark_ms * 1000;
-        let closed = |key: &[Value]| window_end(key).is_some_and(|end| end <= watermark_us);
+    fn aggregate(&mut self, lines: &[Line], late_ms: i64, watermark_ms: i64) -> (Vec<Row>, u64) {
+        let ends_by = |ms: i64| move |key: &[Value]| window_end(key).is_some_and(|end| end <= ms * 1000);
+        let late = ends_by(late_ms);
+        let closed = ends_by(watermark_ms);
         let watermarked = self.query.watermark_delay.is_some();
         // Grouped input of this batch, in first-seen order.
         let mut batch_keys: Vec<(Vec<Value>, i64)> = Vec::new();
@@ -202,7 +211,7 @@ impl StreamingQuery {
         let mut dropped = 0;
         let mut updated: Vec<usize> = Vec::new();
         for (key, n) in batch_keys {
-            if watermarked && closed(&key) {
+            if watermarked && late(&key) {
                 dropped += 1;
                 continue;
             }
