@@ -8,10 +8,11 @@ pub mod hash;
 pub mod micro_batch;
 pub mod query;
 pub mod show;
+pub mod state_store;
 pub mod time;
 pub mod value;
 
-pub use micro_batch::{console_text, Batch, Line, Progress, StreamingQuery};
+pub use micro_batch::{console_text, Batch, Line, Progress, Run, StreamingQuery};
 pub use query::{AnalysisError, Job, OutputMode, Query, Sink, Window};
 pub use show::show_string;
 pub use value::{DataType, Field, Row, Schema, Value};

@@ -15,18 +15,22 @@
 //!   may still land in a window that the same batch then closes and emits. Spark counts the
 //!   dropped *grouped* rows (one per window and type and batch, not per line) as
 //!   `numRowsDroppedByWatermark`.
-//! * **Output modes**: complete emits the whole state; update the keys this batch changed, then
-//!   evicts closed windows; append emits (and evicts) windows closed by the batch's watermark.
+//! * **Output modes**: complete emits the whole state and neither drops late rows nor evicts;
+//!   update emits the keys this batch changed, then evicts closed windows; append emits (and
+//!   evicts) the windows closed by the batch's watermark.
 //! * **Row order**: rows go to the sink partition by partition, the partition of a key being
-//!   `pmod(Murmur3Hash(keys, 42), 200)` (`spark.sql.shuffle.partitions`); within a partition
-//!   in the order the batch first saw the key (the hash maps Spark aggregates with iterate in
-//!   insertion order). Plain lines keep their input order.
+//!   `pmod(Murmur3Hash(keys, 42), 200)` (`spark.sql.shuffle.partitions`). Within a partition,
+//!   update mode (and foreachBatch's batch count) keeps the order in which the batch first saw
+//!   the keys (Spark's aggregation hash maps iterate in insertion order); complete and append
+//!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
+//!   order.
 
 use std::collections::HashMap;
 
 use crate::hash::partition_of;
 use crate::query::{AnalysisError, Job, OutputMode, Query, Sink};
 use crate::show::show_string;
+use crate::state_store::StateMap;
 use crate::value::{Row, Schema, Value};
 
 /// Spark's default `spark.sql.shuffle.partitions`.
@@ -66,15 +70,23 @@ pub struct Batch {
     pub rows: Vec<Row>,
 }
 
+/// What a query printed and reported over a whole input (see [`StreamingQuery::run`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// Everything the sink printed, batch after batch.
+    pub text: String,
+    /// One entry per batch Spark ran.
+    pub progress: Vec<Progress>,
+}
+
 /// A started query: its state between triggers.
 #[derive(Clone, Debug)]
 pub struct StreamingQuery {
     query: Query,
     schema: Schema,
     next_batch_id: u64,
-    /// Grouping key -> count, kept in first-insertion order per key (see the module's rules).
-    state: Vec<(Vec<Value>, i64)>,
-    index: HashMap<StateKey, usize>,
+    /// Each shuffle partition's state store (grouping key -> count), in Java's map order.
+    partitions: Vec<StateMap>,
     /// The watermark the last batch used (ms): the next batch judges late rows by it and runs
     /// a no-data batch when `watermark_ms` moved past it.
     last_used_watermark_ms: Option<i64>,
@@ -112,12 +124,28 @@ impl StreamingQuery {
             schema: query.result_schema(),
             query,
             next_batch_id: 0,
-            state: Vec::new(),
-            index: HashMap::new(),
+            partitions: Vec::new(),
             last_used_watermark_ms: None,
             watermark_ms: 0,
             max_event_time_ms: None,
         })
+    }
+
+    /// Starts `query` and feeds it `triggers` (the lines that arrived before each trigger), as
+    /// `replay` and the goldens do: the sink's whole text and the batches' progress.
+    pub fn run(query: Query, triggers: &[Vec<Line>]) -> Result<Run, AnalysisError> {
+        let mut running = StreamingQuery::start(query)?;
+        let mut run = Run {
+            text: String::new(),
+            progress: Vec::new(),
+        };
+        for lines in triggers {
+            if let Some(batch) = running.trigger(lines) {
+                run.text.push_str(&running.sink_text(&batch));
+                run.progress.push(batch.progress);
+            }
+        }
+        Ok(run)
     }
 
     /// The query this runs.
@@ -151,7 +179,7 @@ impl StreamingQuery {
             Job::PerTriggerCounts => (counts_in_order(lines), 0),
             Job::RunningCounts | Job::WindowedCounts(_) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
-                self.aggregate(lines, late_ms, watermark_ms)
+                self.aggregate(lines, batch_id == 0, late_ms, watermark_ms)
             }
         };
         if let Some(delay) = self.query.watermark_delay {
@@ -170,7 +198,10 @@ impl StreamingQuery {
                 input_rows: lines.len(),
                 watermark_ms: has_watermark.then_some(watermark_ms),
                 rows_dropped_by_watermark: dropped,
-                state_rows: self.query.is_stateful().then_some(self.state.len()),
+                state_rows: self
+                    .query
+                    .is_stateful()
+                    .then(|| self.partitions.iter().map(StateMap::len).sum()),
             },
             rows,
         })
@@ -188,11 +219,21 @@ impl StreamingQuery {
 
     /// The streaming aggregation: late keys dropped, state updated, the mode's output, closed
     /// windows evicted. Returns the sink's rows and the dropped grouped rows.
-    fn aggregate(&mut self, lines: &[Line], late_ms: i64, watermark_ms: i64) -> (Vec<Row>, u64) {
-        let ends_by = |ms: i64| move |key: &[Value]| window_end(key).is_some_and(|end| end <= ms * 1000);
+    fn aggregate(
+        &mut self,
+        lines: &[Line],
+        first_batch: bool,
+        late_ms: i64,
+        watermark_ms: i64,
+    ) -> (Vec<Row>, u64) {
+        let ends_by =
+            |ms: i64| move |key: &[Value]| window_end(key).is_some_and(|end| end <= ms * 1000);
         let late = ends_by(late_ms);
         let closed = ends_by(watermark_ms);
-        let watermarked = self.query.watermark_delay.is_some();
+        // Complete mode keeps every window, late or not: Spark filters late rows and evicts
+        // only in append and update.
+        let watermarked =
+            self.query.watermark_delay.is_some() && self.query.mode != OutputMode::Complete;
         // Grouped input of this batch, in first-seen order.
         let mut batch_keys: Vec<(Vec<Value>, i64)> = Vec::new();
         let mut batch_index: HashMap<StateKey, usize> = HashMap::new();
@@ -208,52 +249,50 @@ impl StreamingQuery {
                 }
             }
         }
+        // Every partition's store gets a new version each batch (the first one starts empty).
+        let mut maps: Vec<StateMap> = if first_batch {
+            vec![StateMap::default(); SHUFFLE_PARTITIONS as usize]
+        } else {
+            self.partitions.iter().map(StateMap::copy_of).collect()
+        };
         let mut dropped = 0;
-        let mut updated: Vec<usize> = Vec::new();
+        let mut updated: Vec<Row> = Vec::new();
         for (key, n) in batch_keys {
             if watermarked && late(&key) {
                 dropped += 1;
                 continue;
             }
-            let sk = state_key(&key);
-            let i = match self.index.get(&sk) {
-                Some(&i) => {
-                    self.state[i].1 += n;
-                    i
-                }
-                None => {
-                    self.index.insert(sk, self.state.len());
-                    self.state.push((key, n));
-                    self.state.len() - 1
-                }
-            };
-            updated.push(i);
+            let map = &mut maps[partition_of(&key, SHUFFLE_PARTITIONS) as usize];
+            let total = map.get(&key).unwrap_or(0) + n;
+            map.put(key.clone(), total);
+            updated.push(with_count(&key, total));
         }
-        let to_row = |(key, n): &(Vec<Value>, i64)| {
-            let mut row = key.clone();
-            row.push(Value::Long(*n));
-            row
-        };
         let output: Vec<Row> = match self.query.mode {
-            OutputMode::Complete => self.state.iter().map(to_row).collect(),
-            OutputMode::Update => updated.iter().map(|&i| to_row(&self.state[i])).collect(),
-            OutputMode::Append => self
-                .state
+            OutputMode::Complete => maps
                 .iter()
-                .filter(|(k, _)| watermarked && closed(k))
-                .map(to_row)
+                .flat_map(|m| m.iter().map(|(k, n)| with_count(k, n)))
+                .collect(),
+            OutputMode::Update => in_partition_order(updated, self.key_len()),
+            OutputMode::Append => maps
+                .iter()
+                .flat_map(|m| m.iter().filter(|(k, _)| watermarked && closed(k)))
+                .map(|(k, n)| with_count(k, n))
                 .collect(),
         };
-        if watermarked && self.query.mode != OutputMode::Complete {
-            self.state.retain(|(k, _)| !closed(k));
-            self.index = self
-                .state
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (state_key(k), i))
-                .collect();
+        if watermarked {
+            for map in &mut maps {
+                let evicted: Vec<Vec<Value>> = map
+                    .iter()
+                    .filter(|(k, _)| closed(k))
+                    .map(|(k, _)| k.to_vec())
+                    .collect();
+                for key in evicted {
+                    map.remove(&key);
+                }
+            }
         }
-        (in_partition_order(output, self.key_len()), dropped)
+        self.partitions = maps;
+        (output, dropped)
     }
 
     fn key_len(&self) -> usize {
@@ -282,10 +321,7 @@ impl StreamingQuery {
     /// the foreachBatch function's `show()`).
     pub fn sink_text(&self, batch: &Batch) -> String {
         match self.query.sink {
-            Sink::Console {
-                num_rows,
-                truncate,
-            } => console_text(
+            Sink::Console { num_rows, truncate } => console_text(
                 batch.progress.batch_id,
                 &self.schema,
                 &batch.rows,
@@ -347,6 +383,13 @@ fn window_end(key: &[Value]) -> Option<i64> {
     })
 }
 
+/// A result row: the grouping key and its count.
+fn with_count(key: &[Value], count: i64) -> Row {
+    let mut row = key.to_vec();
+    row.push(Value::Long(count));
+    row
+}
+
 /// `groupBy("type").count()` of one batch (foreachBatch's DataFrame), in Spark's order.
 fn counts_in_order(lines: &[Line]) -> Vec<Row> {
     let mut counts: Vec<(Value, i64)> = Vec::new();
@@ -357,7 +400,10 @@ fn counts_in_order(lines: &[Line]) -> Vec<Row> {
             None => counts.push((kind, 1)),
         }
     }
-    let rows = counts.into_iter().map(|(k, n)| vec![k, Value::Long(n)]).collect();
+    let rows = counts
+        .into_iter()
+        .map(|(k, n)| vec![k, Value::Long(n)])
+        .collect();
     in_partition_order(rows, 1)
 }
 

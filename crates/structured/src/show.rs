@@ -21,7 +21,10 @@ const MIN_COLUMN_WIDTH: usize = 3;
 /// it with one more newline.
 pub fn show_string(schema: &Schema, rows: &[Row], num_rows: usize, truncate: usize) -> String {
     let shown = &rows[..rows.len().min(num_rows)];
-    let header: Vec<String> = schema.iter().map(|f| escape_meta_characters(&f.name)).collect();
+    let header: Vec<String> = schema
+        .iter()
+        .map(|f| escape_meta_characters(&f.name))
+        .collect();
     let cells: Vec<Vec<String>> = shown
         .iter()
         .map(|row| {

@@ -24,12 +24,18 @@ pub fn timestamp_text(micros: i64) -> String {
 /// `.5` ... `.123456`), read in UTC, in microseconds since the epoch.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let (whole, fraction) = match text.split_once('.') {
-        Some((w, f)) if !f.is_empty() && f.len() <= 6 && f.bytes().all(|b| b.is_ascii_digit()) => (w, f),
+        Some((w, f)) if !f.is_empty() && f.len() <= 6 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            (w, f)
+        }
         Some(_) => return None,
         None => (text, ""),
     };
     let time = chrono::NaiveDateTime::parse_from_str(whole, "%Y-%m-%d %H:%M:%S").ok()?;
-    let micros: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<6}").parse().ok()? };
+    let micros: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<6}").parse().ok()?
+    };
     Some(time.and_utc().timestamp() * MICROS_PER_SECOND + micros)
 }
 
@@ -38,7 +44,9 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
 pub fn parse_duration(text: &str) -> Result<i64, String> {
     let mut parts = text.split_whitespace();
     let (Some(number), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(format!("The duration '{text}' is not a number and a unit, e.g. '10 seconds'"));
+        return Err(format!(
+            "The duration '{text}' is not a number and a unit, e.g. '10 seconds'"
+        ));
     };
     let n: i64 = number
         .parse()
@@ -50,7 +58,11 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
         "minute" => 60 * MICROS_PER_SECOND,
         "hour" => 3_600 * MICROS_PER_SECOND,
         "day" => 86_400 * MICROS_PER_SECOND,
-        _ => return Err(format!("'{unit}' in the duration '{text}' is not a unit of time")),
+        _ => {
+            return Err(format!(
+                "'{unit}' in the duration '{text}' is not a unit of time"
+            ))
+        }
     };
     Ok(n * unit_micros)
 }

@@ -30,7 +30,9 @@ fn query(spec: &Json) -> Query {
     } else {
         let options = &spec["options"];
         Sink::Console {
-            num_rows: options["numRows"].as_str().map_or(20, |n| n.parse().expect("numRows")),
+            num_rows: options["numRows"]
+                .as_str()
+                .map_or(20, |n| n.parse().expect("numRows")),
             truncate: options["truncate"].as_str() != Some("false"),
         }
     };
@@ -71,40 +73,44 @@ fn iso_watermark(ms: i64) -> String {
 fn check(golden: &Json) -> Vec<String> {
     let name = golden["name"].as_str().expect("a name");
     let mut problems = Vec::new();
-    let started = StreamingQuery::start(query(&golden["query"]));
+    let run = StreamingQuery::run(query(&golden["query"]), &triggers(golden));
     if let Some(error) = golden.get("error") {
-        match started {
+        match run {
             Ok(_) => problems.push(format!("{name}: Spark refused the query, we started it")),
             Err(e) => {
                 if e.condition != error["condition"].as_str().unwrap_or_default() {
-                    problems.push(format!("{name}: condition {} != Spark's {}", e.condition, error["condition"]));
+                    problems.push(format!(
+                        "{name}: condition {} != Spark's {}",
+                        e.condition, error["condition"]
+                    ));
                 }
                 if e.message != error["message"].as_str().unwrap_or_default() {
-                    problems.push(format!("{name}: message\n{}\n!= Spark's\n{}", e.message, error["message"]));
+                    problems.push(format!(
+                        "{name}: message\n{}\n!= Spark's\n{}",
+                        e.message, error["message"]
+                    ));
                 }
             }
         }
         return problems;
     }
-    let mut running = match started {
-        Ok(q) => q,
+    let (text, progress) = match run {
+        Ok(run) => (run.text, run.progress),
         Err(e) => return vec![format!("{name}: we refused the query: {e}")],
     };
-    let mut text = String::new();
-    let mut progress = Vec::new();
-    for trigger in triggers(golden) {
-        if let Some(batch) = running.trigger(&trigger) {
-            text.push_str(&running.sink_text(&batch));
-            progress.push(batch.progress);
-        }
-    }
     let spark_text = golden["output"].as_str().expect("output");
     if text != spark_text {
-        problems.push(format!("{name}: console text differs\n--- Spark\n{spark_text}--- ours\n{text}"));
+        problems.push(format!(
+            "{name}: console text differs\n--- Spark\n{spark_text}--- ours\n{text}"
+        ));
     }
     let spark_progress = golden["progress"].as_array().expect("progress");
     if spark_progress.len() != progress.len() {
-        problems.push(format!("{name}: Spark ran {} batches, we ran {}", spark_progress.len(), progress.len()));
+        problems.push(format!(
+            "{name}: Spark ran {} batches, we ran {}",
+            spark_progress.len(),
+            progress.len()
+        ));
     }
     for (ours, spark) in progress.iter().zip(spark_progress) {
         let watermark = ours.watermark_ms.map(iso_watermark);
@@ -114,7 +120,9 @@ fn check(golden: &Json) -> Vec<String> {
             && spark["rows_dropped_by_watermark"].as_u64() == Some(ours.rows_dropped_by_watermark)
             && spark["state_rows"].as_u64() == ours.state_rows.map(|n| n as u64);
         if !same {
-            problems.push(format!("{name}: batch progress {ours:?} != Spark's {spark}"));
+            problems.push(format!(
+                "{name}: batch progress {ours:?} != Spark's {spark}"
+            ));
         }
     }
     problems
@@ -130,6 +138,14 @@ fn every_query_golden_matches_spark_byte_for_byte() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 1, "only {} query goldens", paths.len());
-    let problems: Vec<String> = paths.iter().flat_map(|p| check(&common::read_json(p))).collect();
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n\n"));
+    let problems: Vec<String> = paths
+        .iter()
+        .flat_map(|p| check(&common::read_json(p)))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
 }

@@ -18,7 +18,12 @@ fn show_string_equals_spark_on_every_golden_case() {
             .as_array()
             .expect("a schema")
             .iter()
-            .map(|f| Field::new(f[0].as_str().expect("a column"), data_type(f[1].as_str().expect("a type"))))
+            .map(|f| {
+                Field::new(
+                    f[0].as_str().expect("a column"),
+                    data_type(f[1].as_str().expect("a type")),
+                )
+            })
             .collect();
         let rows: Vec<_> = case["rows"]
             .as_array()
@@ -41,7 +46,13 @@ fn show_string_equals_spark_on_every_golden_case() {
             failures.push(format!("case {name}:\n--- Spark\n{spark}--- ours\n{ours}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// The oracle's type names.

@@ -7,7 +7,9 @@ use serde_json::Value as Json;
 
 /// A directory of goldens below this crate's `tests/`.
 pub fn golden_dir(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name)
 }
 
 /// A golden file as JSON.
