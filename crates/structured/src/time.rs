@@ -66,3 +66,38 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     };
     Ok(n * unit_micros)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_spark_writes_them_and_bad_ones_say_why() {
+        assert_eq!(parse_duration("10 seconds"), Ok(10 * MICROS_PER_SECOND));
+        assert_eq!(parse_duration("1 minute"), Ok(60 * MICROS_PER_SECOND));
+        assert_eq!(parse_duration("500 milliseconds"), Ok(500_000));
+        assert!(parse_duration("ten seconds")
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_duration("10 parsecs")
+            .unwrap_err()
+            .contains("not a unit of time"));
+        assert!(parse_duration("10")
+            .unwrap_err()
+            .contains("a number and a unit"));
+    }
+
+    #[test]
+    fn timestamps_print_back_as_they_were_read() {
+        for text in [
+            "2026-11-24 10:00:00",
+            "2026-11-24 10:00:00.5",
+            "1969-12-31 23:59:59.000001",
+        ] {
+            let micros = parse_timestamp(text).expect("a timestamp");
+            assert_eq!(timestamp_text(micros), text);
+        }
+        assert_eq!(parse_timestamp("2026-11-24T10:00:00"), None);
+        assert_eq!(parse_timestamp("2026-11-24 10:00:00.1234567"), None);
+    }
+}
