@@ -31,6 +31,10 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
+import notebook_code
+import spark_harness
+from notebook_code import get_message_type
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOLDENS = os.path.join(ROOT, "crates", "structured", "tests")
@@ -38,18 +42,6 @@ GOLDENS = os.path.join(ROOT, "crates", "structured", "tests")
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
-
-
-def get_message_type(line):
-    """The notebook's function (tests/pyspark/notebook_code.py), as the queries' UDF."""
-    if "[info]" in line:
-        return "info"
-    elif "[notice]" in line:
-        return "notice"
-    elif "[error]" in line:
-        return "error"
-    else:
-        return "unknown"
 
 
 # ---------------------------------------------------------------------------------------
@@ -130,41 +122,38 @@ INPUTS = {
 
 WINDOW = ["20 seconds", "10 seconds"]
 
+
+
+def windowed(name, input_name, mode, watermark="10 seconds"):
+    """The windowed job: groupBy(window("timestamp", *WINDOW), "type").count()."""
+    spec = {"name": name, "input": input_name, "job": "windowed", "window": WINDOW, "mode": mode}
+    if watermark:
+        spec["watermark"] = watermark
+    spec["type"] = "when"
+    return spec
+
+
 QUERIES = [
     {"name": "per_trigger_counts", "input": "notebook", "job": "per_trigger", "type": "udf"},
     {"name": "per_trigger_counts_many", "input": "many", "job": "per_trigger", "type": "when"},
     {"name": "running_complete", "input": "notebook", "job": "running", "mode": "complete", "type": "udf"},
     {"name": "running_update", "input": "notebook", "job": "running", "mode": "update", "type": "when"},
-    {"name": "running_complete_many", "input": "many", "job": "running", "mode": "complete", "type": "when"},
-    {"name": "running_update_many", "input": "many", "job": "running", "mode": "update", "type": "when"},
-    {"name": "windowed_update", "input": "notebook", "job": "windowed", "window": WINDOW, "mode": "update",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_append", "input": "notebook", "job": "windowed", "window": WINDOW, "mode": "append",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_complete", "input": "notebook", "job": "windowed", "window": WINDOW, "mode": "complete",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_update_late", "input": "late", "job": "windowed", "window": WINDOW, "mode": "update",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_append_late", "input": "late", "job": "windowed", "window": WINDOW, "mode": "append",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_complete_late", "input": "late", "job": "windowed", "window": WINDOW, "mode": "complete",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_update_many", "input": "many", "job": "windowed", "window": WINDOW, "mode": "update",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_append_many", "input": "many", "job": "windowed", "window": WINDOW, "mode": "append",
-     "watermark": "10 seconds", "type": "when"},
-    {"name": "windowed_update_no_watermark", "input": "late", "job": "windowed", "window": WINDOW, "mode": "update",
-     "type": "when"},
-    {"name": "windowed_update_ties", "input": "ties", "job": "windowed", "window": WINDOW, "mode": "update",
-     "type": "when"},
-    {"name": "windowed_complete_ties", "input": "ties", "job": "windowed", "window": WINDOW, "mode": "complete",
-     "type": "when"},
+    windowed("windowed_update", "notebook", "update"),
+    windowed("windowed_append", "notebook", "append"),
+    windowed("windowed_complete", "notebook", "complete"),
+    windowed("windowed_update_late", "late", "update"),
+    windowed("windowed_append_late", "late", "append"),
+    windowed("windowed_complete_late", "late", "complete"),
+    windowed("windowed_update_many", "many", "update"),
+    windowed("windowed_append_many", "many", "append"),
+    windowed("windowed_update_no_watermark", "late", "update", watermark=None),
+    windowed("windowed_update_ties", "ties", "update", watermark=None),
+    windowed("windowed_complete_ties", "ties", "complete", watermark=None),
     {"name": "lines_append", "input": "many", "job": "lines", "mode": "append", "type": "udf"},
     {"name": "lines_append_options", "input": "many", "job": "lines", "mode": "append", "type": "when",
      "options": {"numRows": "2", "truncate": "false"}},
     {"name": "error_running_append", "input": "notebook", "job": "running", "mode": "append", "type": "when"},
-    {"name": "error_windowed_append_no_watermark", "input": "notebook", "job": "windowed", "window": WINDOW, "mode": "append",
-     "type": "when"},
+    windowed("error_windowed_append_no_watermark", "notebook", "append", watermark=None),
     {"name": "error_lines_complete", "input": "notebook", "job": "lines", "mode": "complete", "type": "when"},
 ]
 
@@ -444,6 +433,8 @@ def main(argv):
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
     from pyspark.sql import SparkSession
 
+    # The UDF runs in the Python workers, which cannot import notebook_code: ship it by value.
+    spark_harness.ship_by_value(notebook_code)
     spark = (SparkSession.builder.master("local[2]").appName("structured-oracle")
              .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
              .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
