@@ -465,7 +465,9 @@ def main(argv):
                 f.write("\n")
             log("query", spec["name"], "%.0f s" % (time.time() - began))
     spark.stop()
+    sys.stdout.flush()
     os.dup2(saved_stdout, 1)
+    os.unlink(console_path)
     return 1 if failed else 0
 
 
