@@ -1,0 +1,79 @@
+//! The typed values of the Structured Streaming subset: Spark SQL types, rows and schemas.
+
+/// A Spark SQL data type of the subset (the types the notebook's jobs produce and `show()` prints).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataType {
+    /// `bigint` (`count()` results).
+    Long,
+    /// `int`.
+    Int,
+    /// `double`.
+    Double,
+    /// `string`.
+    String,
+    /// `boolean`.
+    Boolean,
+    /// `timestamp`: microseconds since the epoch, printed in the session time zone.
+    Timestamp,
+    /// `struct<...>`, e.g. the `window` column (`struct<start: timestamp, end: timestamp>`).
+    Struct(Vec<Field>),
+}
+
+impl DataType {
+    /// The type of `window(...)`'s column: `struct<start: timestamp, end: timestamp>`.
+    pub fn window() -> DataType {
+        DataType::Struct(vec![
+            Field::new("start", DataType::Timestamp),
+            Field::new("end", DataType::Timestamp),
+        ])
+    }
+}
+
+/// A named column of a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The column's name as `show()` prints it in the header.
+    pub name: String,
+    /// The column's type.
+    pub data_type: DataType,
+}
+
+impl Field {
+    /// A field named `name` of type `data_type`.
+    pub fn new(name: &str, data_type: DataType) -> Field {
+        Field {
+            name: name.to_string(),
+            data_type,
+        }
+    }
+}
+
+/// A DataFrame's columns, in order.
+pub type Schema = Vec<Field>;
+
+/// One value of a row; `Null` is SQL's NULL of any type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// NULL.
+    Null,
+    /// A `bigint`.
+    Long(i64),
+    /// An `int`.
+    Int(i32),
+    /// A `double`.
+    Double(f64),
+    /// A `string`.
+    String(String),
+    /// A `boolean`.
+    Boolean(bool),
+    /// A `timestamp` in microseconds since 1970-01-01 00:00:00 UTC.
+    Timestamp(i64),
+    /// A `struct`'s fields, in the struct type's order.
+    Struct(Vec<Value>),
+}
+
+/// One row: a value per column of the schema.
+pub type Row = Vec<Value>;
+
+/// Microseconds in a second (Spark stores timestamps as microseconds).
+pub const MICROS_PER_SECOND: i64 = 1_000_000;
