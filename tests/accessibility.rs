@@ -22,10 +22,8 @@ mod support;
 
 use axe::{axe_source, run_axe, Violation};
 use fantoccini::Client;
-use page::{click, open, wait_js};
-use std::path::{Path, PathBuf};
+use page::{built_page, click, open, wait_js, PageSession};
 use std::time::Duration;
-use support::{webdriver_session, workspace, StaticServer};
 
 type Res<T> = Result<T, String>;
 
@@ -78,26 +76,12 @@ async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Viol
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn the_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
-    let root = workspace();
-    let dist = std::env::var("E2E_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("dist-web"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no index.html: run `bash scripts/build-web.sh dist-web` first",
-        dist.display()
-    );
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let logs = root.join("target/accessibility-logs");
-    let server = StaticServer::start(dist).await.unwrap();
-    let profile: &Path = &std::env::temp_dir().join(format!("dstream-a11y-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(profile);
-    let (client, _driver) = webdriver_session(&logs, profile, &["--window-size=1280,900"])
-        .await
-        .unwrap();
+    let session = PageSession::start(dist, "accessibility-logs", &["--window-size=1280,900"]).await;
     let mut report = Vec::new();
     for theme in ["light", "dark"] {
-        match audit(&client, &server.origin, &axe, theme).await {
+        match audit(&session.client, &session.origin, &axe, theme).await {
             Ok(found) => {
                 for v in &found {
                     eprintln!(
@@ -119,8 +103,7 @@ async fn the_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
             Err(e) => report.push(format!("{theme} theme: {e}")),
         }
     }
-    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
-    let _ = std::fs::remove_dir_all(profile);
+    session.close().await;
     assert!(
         report.is_empty(),
         "serious or critical accessibility problems:\n{}",

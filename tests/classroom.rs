@@ -20,10 +20,8 @@ mod support;
 
 use axe::{axe_source, run_axe};
 use fantoccini::Client;
-use page::{click, open, wait_js};
-use std::path::{Path, PathBuf};
+use page::{built_page, click, open, wait_js, PageSession};
 use std::time::Duration;
-use support::{webdriver_session, workspace, StaticServer};
 
 /// The page's scroll extent against the viewport, and the smallest font size of any text in the compare view.
 const MEASURE: &str = r#"
@@ -119,31 +117,16 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn the_compare_view_fits_a_1280x720_projector_in_large_type_with_the_differences_marked() {
-    let root = workspace();
-    let dist = std::env::var("E2E_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("dist-web"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no index.html: run `bash scripts/build-web.sh dist-web` first",
-        dist.display()
-    );
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let logs = root.join("target/classroom-logs");
-    let server = StaticServer::start(dist).await.unwrap();
-    let profile: &Path =
-        &std::env::temp_dir().join(format!("dstream-class-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(profile);
-    let (client, _driver) = webdriver_session(
-        &logs,
-        profile,
+    let session = PageSession::start(
+        dist,
+        "classroom-logs",
         &["--window-size=1280,720", "--hide-scrollbars"],
     )
-    .await
-    .unwrap();
-    let result = check(&client, &server.origin, &axe).await;
-    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
-    let _ = std::fs::remove_dir_all(profile);
+    .await;
+    let result = check(&session.client, &session.origin, &axe).await;
+    session.close().await;
     if let Err(e) = result {
         panic!("{e}");
     }

@@ -18,7 +18,7 @@ mod page;
 mod support;
 
 use fantoccini::{Client, Locator};
-use page::{open, wait_js};
+use page::{built_page, open, wait_js};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::{webdriver_session, workspace, Proc, StaticServer};
@@ -136,14 +136,7 @@ async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
 #[ignore = "needs `trunk build --release` (dist/), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
 async fn teaching_views_screenshots() {
     let root = workspace();
-    let dist = std::env::var("E2E_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no index.html: run `trunk build --release` first",
-        dist.display()
-    );
+    let dist = built_page("dist", "trunk build --release");
     let out = std::env::var("SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("docs/screenshots"));

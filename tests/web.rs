@@ -227,8 +227,8 @@ async fn a_saved_checkpoint_is_restored_and_can_be_cleared() {
     .await;
 }
 
-#[wasm_bindgen_test]
-async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
+/// A chart of two batches (at 10 s and 20 s), drawn.
+async fn mount_chart() -> Element {
     let root = fresh_root();
     let points = Rc::new(vec![
         ChartPoint {
@@ -252,6 +252,12 @@ async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
         root.query_selector_all("path.series").unwrap().length() == 4
     })
     .await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn chart_draws_axes_legend_and_a_keyboard_tooltip() {
+    let root = mount_chart().await;
     let text = root.text_content().unwrap();
     assert!(
         text.contains("00:00:10") && text.contains("00:00:20"),
@@ -615,29 +621,7 @@ async fn a_chart_exports_as_a_standalone_svg_with_its_styles_and_legend() {
         ".series.t-error { stroke: rgb(200, 10, 20); } .swatch.t-error { background: rgb(200, 10, 20); }",
     ));
     document.head().unwrap().append_child(&style).unwrap();
-    let root = fresh_root();
-    let points = Rc::new(vec![
-        ChartPoint {
-            time_ms: 10_000,
-            counts: [3, 1, 4, 1],
-        },
-        ChartPoint {
-            time_ms: 20_000,
-            counts: [5, 9, 2, 6],
-        },
-    ]);
-    yew::Renderer::<Chart>::with_root_and_props(
-        root.clone(),
-        ChartProps {
-            points,
-            title: "Stateless".into(),
-        },
-    )
-    .render();
-    wait_for("the chart's four series", &root, || {
-        root.query_selector_all("path.series").unwrap().length() == 4
-    })
-    .await;
+    let root = mount_chart().await;
     assert_eq!(
         by_testid(&root, "chart-svg").len(),
         1,

@@ -1,6 +1,7 @@
 //! The compare view: the three consoles of the last batch side by side in large type, with the batch's input
 //! lines and the records that differ between modes marked, fitting a 1280x720 projector without scrolling.
 
+use super::controls::PauseStep;
 use super::panel::describe;
 use crate::engine::NotebookConfig;
 use crate::model::compare::{CompareView as View, PageView};
@@ -27,26 +28,10 @@ pub struct CompareProps {
 #[function_component(CompareView)]
 pub fn compare_view(p: &CompareProps) -> Html {
     let d = p.dispatch.clone();
-    let on_pause = {
-        let paused = p.paused;
-        Callback::from(move |_| {
-            d.emit(if paused {
-                Action::Resume
-            } else {
-                Action::Pause
-            })
-        })
-    };
-    let d = p.dispatch.clone();
-    let on_step = Callback::from(move |_| d.emit(Action::Step));
-    let d = p.dispatch.clone();
     let on_full = Callback::from(move |_| d.emit(Action::SetView(PageView::Full)));
     let bar = html! {
         <div class="compare-bar">
-            <button onclick={on_pause} data-testid="pause" aria-pressed={p.paused.to_string()}>
-                { if p.paused { "Resume" } else { "Pause" } }
-            </button>
-            <button onclick={on_step} disabled={!p.paused} data-testid="step">{"Step one batch"}</button>
+            <PauseStep paused={p.paused} dispatch={p.dispatch.clone()} />
             <button onclick={on_full} data-testid="view-full">{"Full page"}</button>
         </div>
     };

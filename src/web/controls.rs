@@ -216,17 +216,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             now_ms: now_local_ms(),
         });
     });
-    let d = p.dispatch.clone();
     let paused = p.paused;
-    let on_pause = Callback::from(move |_| {
-        d.emit(if paused {
-            Action::Resume
-        } else {
-            Action::Pause
-        })
-    });
-    let d = p.dispatch.clone();
-    let on_step = Callback::from(move |_| d.emit(Action::Step));
     let d = p.dispatch.clone();
     let on_reset = Callback::from(move |_| {
         d.emit(Action::Reset {
@@ -288,10 +278,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                 </p>
             }
             <div class="run">
-                <button onclick={on_pause} data-testid="pause" aria-pressed={paused.to_string()}>
-                    { if paused { "Resume" } else { "Pause" } }
-                </button>
-                <button onclick={on_step} disabled={!paused} data-testid="step">{"Step one batch"}</button>
+                <PauseStep {paused} dispatch={p.dispatch.clone()} />
                 <button onclick={on_reset} data-testid="reset">{"Reset"}</button>
                 <button onclick={on_clear} data-testid="clear-checkpoint">{"Clear checkpoint"}</button>
                 <span class="stat" data-testid="run-status">
@@ -366,5 +353,38 @@ pub fn theme_toggle() -> Html {
                 }) }
             </select>
         </label>
+    }
+}
+
+/// Props of [`PauseStep`].
+#[derive(Properties, PartialEq)]
+pub struct PauseStepProps {
+    /// Whether the batch clock is stopped.
+    pub paused: bool,
+    /// The reducer.
+    pub dispatch: Callback<Action>,
+}
+
+/// Pause / Resume the batch clock, and, while paused, run one batch now.
+#[function_component(PauseStep)]
+pub fn pause_step(p: &PauseStepProps) -> Html {
+    let d = p.dispatch.clone();
+    let paused = p.paused;
+    let on_pause = Callback::from(move |_| {
+        d.emit(if paused {
+            Action::Resume
+        } else {
+            Action::Pause
+        })
+    });
+    let d = p.dispatch.clone();
+    let on_step = Callback::from(move |_| d.emit(Action::Step));
+    html! {
+        <>
+            <button onclick={on_pause} data-testid="pause" aria-pressed={paused.to_string()}>
+                { if paused { "Resume" } else { "Pause" } }
+            </button>
+            <button onclick={on_step} disabled={!paused} data-testid="step">{"Step one batch"}</button>
+        </>
     }
 }

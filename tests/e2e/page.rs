@@ -2,7 +2,10 @@
 //! page's own script evaluates.
 
 use fantoccini::{Client, Locator};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+use super::support::{webdriver_session, workspace, Proc, StaticServer};
 
 /// Polls `js` (a function body returning a boolean) until it is true.
 pub async fn wait_js(c: &Client, js: &str, timeout: Duration, what: &str) -> Result<(), String> {
@@ -52,4 +55,54 @@ pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
         .click()
         .await
         .map_err(|e| format!("clicking {testid}: {e}"))
+}
+
+/// The built page a browser test opens: `E2E_DIST`, or `default` under the workspace. Panics, saying to run
+/// `build`, when it has no `index.html`.
+pub fn built_page(default: &str, build: &str) -> PathBuf {
+    let dist = std::env::var("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join(default));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `{build}` first",
+        dist.display()
+    );
+    dist
+}
+
+/// A headless Chromium session on a built page served on loopback: `client` opens `origin`. Logs go to
+/// `target/<logs>`; the browser profile is fresh and removed by [`PageSession::close`].
+pub struct PageSession {
+    /// The WebDriver client.
+    pub client: Client,
+    /// The page's origin (`http://127.0.0.1:PORT`).
+    pub origin: String,
+    _server: StaticServer,
+    _driver: Proc,
+    profile: PathBuf,
+}
+
+impl PageSession {
+    /// Serves `dist` and opens a browser with the `extra` flags (window size, scale).
+    pub async fn start(dist: PathBuf, logs: &str, extra: &[&str]) -> PageSession {
+        let server = StaticServer::start(dist).await.unwrap();
+        let profile = std::env::temp_dir().join(format!("dstream-{logs}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
+        let logs = workspace().join("target").join(logs);
+        let (client, driver) = webdriver_session(&logs, &profile, extra).await.unwrap();
+        PageSession {
+            client,
+            origin: server.origin.clone(),
+            _server: server,
+            _driver: driver,
+            profile,
+        }
+    }
+
+    /// Closes the browser and removes its profile.
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(15), self.client.close()).await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
 }
