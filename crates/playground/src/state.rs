@@ -121,6 +121,7 @@ impl JobState {
     }
 
     /// Whether the running batch has failed.
+    #[inline]
     pub fn faulted(&self) -> bool {
         self.fault.borrow().is_some()
     }
@@ -138,6 +139,7 @@ impl JobState {
     /// Calls `f` as Spark's executors do: `None` once the batch has failed
     /// (this call's error is recorded as the batch's, and nothing more is
     /// evaluated). Its prints go to the worker log.
+    #[inline]
     pub fn call_worker(&self, rt: &Runtime, f: &Value, args: impl Into<Params>) -> Option<Value> {
         if self.faulted() {
             return None;
@@ -152,6 +154,7 @@ impl JobState {
     }
 
     /// Calls `f` as an executor-side function: its prints go to the worker log.
+    #[inline]
     pub fn run_worker(
         &self,
         rt: &Runtime,
@@ -222,6 +225,7 @@ pub(crate) struct Func {
 
 impl Func {
     /// The job and the function, if the job is alive.
+    #[inline]
     fn parts(&self) -> Option<(Rc<JobState>, Value)> {
         let job = self.job.upgrade()?;
         let f = job.functions.borrow().get(self.index)?.clone();
@@ -231,6 +235,7 @@ impl Func {
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
+    #[inline]
     pub fn worker(&self, args: impl Into<Params>) -> Option<Value> {
         let (job, f) = self.parts()?;
         job.call_worker(job.runtime.get()?, &f, args)
@@ -239,6 +244,7 @@ impl Func {
     /// Calls the function as Spark's executors do, keeping its error as a
     /// value (for a record that becomes a failed one): `None` once the batch
     /// has failed or the job has ended.
+    #[inline]
     pub fn try_worker(&self, args: impl Into<Params>) -> Option<Result<Value, PyError>> {
         let (job, f) = self.parts()?;
         if job.faulted() {
