@@ -134,7 +134,9 @@ fn batch_of_100k_lines_through_the_three_notebook_programs() {
             let r = job.run_batch();
             per_job.push(now_ms() - t);
             assert!(r.failure.is_none(), "{:?}", r.failure);
-            assert!(r.text.starts_with("-------------------------------------------\nTime: "));
+            assert!(r
+                .text
+                .starts_with("-------------------------------------------\nTime: "));
         }
         if round > 0 {
             stateless_ms.push(per_job[0]);

@@ -125,9 +125,7 @@ impl PyRdd {
                 return None;
             }
             for x in &self.records {
-                let step = job
-                    .run_worker(rt, f, x.clone())
-                    .and_then(|y| out(x, y));
+                let step = job.run_worker(rt, f, x.clone()).and_then(|y| out(x, y));
                 if let Err(e) = step {
                     return Some(e);
                 }
