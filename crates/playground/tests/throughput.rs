@@ -10,10 +10,10 @@
 //! per batch (100 000 by default; fewer suit a run under
 //! `valgrind --tool=callgrind`, which counts instructions instead of time).
 
-use std::path::Path;
 use std::time::Duration;
 
 use dstream_notebook::generator::LogGenerator;
+use dstream_playground::examples::example;
 use dstream_playground::{Input, Job, JobConfig};
 
 /// The notebook's three programs, as the page runs them side by side.
@@ -42,18 +42,16 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// A started job running the notebook program `name` on the live input.
+/// A started job running the notebook program `name` (as the examples
+/// menu offers it) on the live input.
 fn job(name: &str) -> Job {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/programs")
-        .join(format!("{name}.py"));
-    let source = std::fs::read_to_string(path).expect("the notebook program");
+    let source = example(name).expect("a notebook example").source;
     let config = JobConfig {
         start_ms: 0,
         parallelism: 2,
         input: Input::Live,
     };
-    let job = Job::from_source(config, &source, &format!("{name}.py"));
+    let job = Job::from_source(config, source, &format!("{name}.py"));
     assert!(job.failed().is_none(), "{name}: {:?}", job.failed());
     job
 }
