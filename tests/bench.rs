@@ -1,5 +1,6 @@
 //! Budget figure: time to process one 100 000-line batch through all three modes, both through the engine
-//! alone and through the page's reducer (lines in, batch closed, batch log and consoles updated, checkpoint).
+//! alone and through the page's reducer (lines in, batch closed, batch log and consoles updated, checkpoint);
+//! and through the notebook's three programs run as code (the playground's `Job`, the lab's Python).
 //! It prints the numbers; it asserts nothing about them (a measurement, not a timed test).
 //!
 //! Natively: `cargo test --release -p dstream-lab --test bench -- --nocapture`
@@ -7,6 +8,8 @@
 
 use dstream_lab::engine::{LogGenerator, NotebookConfig, NotebookLab};
 use dstream_lab::model::{Action, BootParams, Effect, Lab};
+use dstream_playground::examples::example;
+use dstream_playground::{Input, Job, JobConfig};
 
 const LINES: usize = 100_000;
 /// Release builds measure five rounds; debug builds (as in `cargo test --workspace`) one, to stay quick.
@@ -91,5 +94,60 @@ fn batch_of_100k_lines_through_all_three_modes() {
         engine_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
         median(page_ms.clone()),
         page_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+    ));
+}
+
+/// The notebook's cells as the examples menu offers them (the PySpark-checked programs).
+const NOTEBOOK_PROGRAMS: [&str; 3] = [
+    "notebook_stateless",
+    "notebook_cumulative",
+    "notebook_window",
+];
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn batch_of_100k_lines_through_the_three_notebook_programs() {
+    let input = lines();
+    // One job per program, as the page runs a student's program: the same lines pushed to each, one batch each.
+    let mut jobs: Vec<Job> = NOTEBOOK_PROGRAMS
+        .iter()
+        .map(|name| {
+            let program = example(name).expect("a notebook example");
+            let config = JobConfig {
+                start_ms: 0,
+                parallelism: 2,
+                input: Input::Live,
+            };
+            let job = Job::from_source(config, program.source, &format!("{name}.py"));
+            assert!(job.failed().is_none(), "{name}: {:?}", job.failed());
+            job
+        })
+        .collect();
+    let mut all_ms = Vec::new();
+    let mut stateless_ms = Vec::new();
+    // Round 0 warms up and is not counted.
+    for round in 0..=ROUNDS {
+        let mut per_job = Vec::new();
+        for job in &mut jobs {
+            let t = now_ms();
+            job.push_lines(&input);
+            let r = job.run_batch();
+            per_job.push(now_ms() - t);
+            assert!(r.failure.is_none(), "{:?}", r.failure);
+            assert!(r
+                .text
+                .starts_with("-------------------------------------------\nTime: "));
+        }
+        if round > 0 {
+            stateless_ms.push(per_job[0]);
+            all_ms.push(per_job.iter().sum());
+        }
+    }
+    report(&format!(
+        "BENCH {} lines/batch, the three notebook programs as code (one Job each): median {:.1} ms (runs {:?}); notebook_stateless.py alone median {:.1} ms",
+        LINES,
+        median(all_ms.clone()),
+        all_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        median(stateless_ms),
     ));
 }

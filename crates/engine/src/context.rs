@@ -53,10 +53,10 @@ impl<T> ClosedBatch<T> for Rdd<T> {
 impl ClosedBatch<Line> for LineBatch {
     fn for_each(&self, sink: &mut dyn FnMut(&Line)) -> usize {
         LineBatch::for_each(self, sink);
-        usize::from(self.len() > 0)
+        self.partitions()
     }
     fn into_rdd(self) -> Rdd<Line> {
-        let partitions = usize::from(self.len() > 0);
+        let partitions = self.partitions();
         Rdd::new(self.into_lines(), partitions)
     }
 }
@@ -130,6 +130,12 @@ impl LineInput {
     /// How many lines wait in the open batch.
     pub fn pending(&self) -> usize {
         self.buffer.borrow().len()
+    }
+
+    /// Gives the open batch one partition even if no line is pushed into
+    /// it, as [`LiveInput::hold_partition`] does.
+    pub fn hold_partition(&self) {
+        self.buffer.borrow_mut().hold_partition();
     }
 }
 

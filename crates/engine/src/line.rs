@@ -112,6 +112,8 @@ impl<'de> Deserialize<'de> for Line {
 pub(crate) struct LineBuffer {
     text: String,
     ends: Vec<usize>,
+    /// Whether the open batch has a partition even if no line is pushed.
+    hold: bool,
     /// The last closed batch's buffers, to be reused once nobody reads them.
     last: Option<(Rc<String>, Rc<Vec<usize>>)>,
 }
@@ -127,6 +129,12 @@ impl LineBuffer {
     /// How many lines are held.
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Gives the open batch one partition even if no line is pushed into it
+    /// (see [`LineInput::hold_partition`](crate::LineInput::hold_partition)).
+    pub(crate) fn hold_partition(&mut self) {
+        self.hold = true;
     }
 
     /// Closes the batch: its lines, sharing one buffer.
@@ -159,6 +167,7 @@ impl LineBuffer {
         let batch = LineBatch {
             buf: Rc::new(std::mem::replace(&mut self.text, text)),
             ends: Rc::new(std::mem::replace(&mut self.ends, ends)),
+            held: std::mem::take(&mut self.hold),
         };
         self.last = Some((batch.buf.clone(), batch.ends.clone()));
         batch
@@ -169,12 +178,20 @@ impl LineBuffer {
 pub(crate) struct LineBatch {
     buf: Rc<String>,
     ends: Rc<Vec<usize>>,
+    /// Whether the batch has a partition even without lines.
+    held: bool,
 }
 
 impl LineBatch {
     /// How many lines the batch holds.
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// How many partitions the batch has: one, unless it holds no line
+    /// and was not given one (an idle receiver's batch has none).
+    pub(crate) fn partitions(&self) -> usize {
+        usize::from(self.len() > 0 || self.held)
     }
 
     /// Feeds each line to `sink` in order. One [`Line`] view is moved along the
@@ -232,6 +249,19 @@ mod tests {
         assert!(Rc::ptr_eq(&lines[0].buf, &lines[3].buf));
         assert_eq!(b.len(), 0);
         assert_eq!(b.take().len(), 0);
+    }
+
+    #[test]
+    fn a_held_batch_has_one_partition_without_lines() {
+        let mut b = LineBuffer::default();
+        assert_eq!(b.take().partitions(), 0);
+        b.hold_partition();
+        let held = b.take();
+        assert_eq!((held.len(), held.partitions()), (0, 1));
+        // The hold is for one batch only.
+        assert_eq!(b.take().partitions(), 0);
+        b.push("x");
+        assert_eq!(b.take().partitions(), 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use dstream_python::{Host, PyError, Value};
+use dstream_python::{Host, PyError};
 
 use crate::graph::{NodeBatch, StreamNode};
 use crate::host::JobHost;
@@ -112,7 +112,7 @@ impl Job {
             Input::Queue(_) => None,
         };
         match live {
-            Some(live) => live.extend(lines.into_iter().map(|l| Value::str(l.as_ref()))),
+            Some(live) => lines.into_iter().for_each(|l| live.push(l.as_ref())),
             None => {
                 let n = lines.into_iter().count() as u64;
                 self.state
@@ -133,7 +133,7 @@ impl Job {
         };
         let k = engine.as_ref().map_or(0, |e| e.ssc.batches_run()) as usize;
         match batches.get(k) {
-            Some(lines) => live.extend(lines.iter().map(|l| Value::str(l))),
+            Some(lines) => lines.iter().for_each(|l| live.push(l)),
             None => live.hold_partition(),
         }
     }

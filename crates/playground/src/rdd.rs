@@ -125,9 +125,7 @@ impl PyRdd {
                 return None;
             }
             for x in &self.records {
-                let step = job
-                    .run_worker(rt, f, vec![x.clone()])
-                    .and_then(|y| out(x, y));
+                let step = job.run_worker(rt, f, x.clone()).and_then(|y| out(x, y));
                 if let Err(e) = step {
                     return Some(e);
                 }
@@ -170,7 +168,7 @@ impl PyRdd {
                 let mut out = Vec::with_capacity(self.records.len());
                 let error = self.records.iter().find_map(|kv| {
                     let step = item(kv, 0).and_then(|k| {
-                        let v = job.run_worker(rt, &f, vec![item(kv, 1)?])?;
+                        let v = job.run_worker(rt, &f, item(kv, 1)?)?;
                         out.push(Value::tuple(vec![k, v]));
                         Ok(())
                     });
@@ -201,7 +199,7 @@ impl PyRdd {
                         |v| v,
                         |acc, v| {
                             if error.is_none() {
-                                match job.run_worker(rt, &f, vec![acc.clone(), v]) {
+                                match job.run_worker(rt, &f, (acc.clone(), v)) {
                                     Ok(r) => *acc = r,
                                     Err(e) => error = Some(e),
                                 }
@@ -236,7 +234,7 @@ impl PyRdd {
                 let error = self.records.iter().find_map(|kv| {
                     let step = key_value(kv).and_then(|(k, _)| {
                         let k = match &keyfunc {
-                            Some(f) => job.run_worker(rt, f, vec![k])?,
+                            Some(f) => job.run_worker(rt, f, k)?,
                             None => k,
                         };
                         keyed.push((k, kv.clone()));

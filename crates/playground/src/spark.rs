@@ -317,9 +317,13 @@ fn socket_text_stream(job: &Weak<JobState>, rt: &Runtime) -> Result<Value, PyErr
     engine.has_input = true;
     // Queued batches go through the live input too: the job feeds each at its
     // batch time (`Job::run_batch`), whatever the program's outputs read.
-    let (lines, input) = engine.ssc.live_stream::<Value>();
+    let (lines, input) = engine.ssc.live_lines();
     engine.live = Some(input);
     drop(slot);
+    // Made a `str` as each line is read (piped, when one stream reads it), a
+    // line's text is copied into a small allocation that is freed as soon as
+    // the record is, rather than all the batch's at once.
+    let lines = lines.map(|line| Value::str(line));
     Ok(PyDStream::value(
         &state,
         Flow::Values(lines),

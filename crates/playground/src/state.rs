@@ -7,10 +7,10 @@
 //! hold the program's streams, whose graph holds the closures: were the
 //! closures to hold the functions, dropping a job would leak it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 
-use dstream_engine::{LiveInput, StreamingContext};
+use dstream_engine::{LineInput, StreamingContext};
 use dstream_python::{Args, PyError, Runtime, Value};
 
 use crate::graph::{NodeBatch, NodeKind, StreamNode};
@@ -45,8 +45,10 @@ pub(crate) type Deferred = Box<dyn FnOnce(&Rc<JobState>) -> Result<(), PyError>>
 /// The engine context of the program's `StreamingContext`.
 pub(crate) struct Engine {
     pub ssc: StreamingContext,
-    /// The live input, once `socketTextStream` was called.
-    pub live: Option<LiveInput<Value>>,
+    /// The live input, once `socketTextStream` was called: the lines of a
+    /// batch in one buffer, each made a Python `str` only when a stream
+    /// reads it.
+    pub live: Option<LineInput>,
     /// Whether `socketTextStream` was called (live or queued).
     pub has_input: bool,
 }
@@ -54,8 +56,9 @@ pub(crate) struct Engine {
 /// The job's shared state.
 pub(crate) struct JobState {
     pub config: JobConfig,
-    /// The interpreter, kept from the first native call that saw it.
-    pub runtime: RefCell<Option<Runtime>>,
+    /// The interpreter, kept from the first native call that saw it (set
+    /// once, so a worker call reads it without a borrow or a count).
+    runtime: OnceCell<Runtime>,
     /// Every Python function a stream calls; closures name them by index.
     functions: RefCell<Vec<Value>>,
     pub engine: RefCell<Option<Engine>>,
@@ -87,7 +90,7 @@ impl JobState {
     pub fn new(config: JobConfig) -> JobState {
         JobState {
             config,
-            runtime: RefCell::new(None),
+            runtime: OnceCell::new(),
             functions: RefCell::new(Vec::new()),
             engine: RefCell::new(None),
             phase: Cell::new(Phase::TopLevel),
@@ -108,10 +111,7 @@ impl JobState {
 
     /// Keeps `rt` as the runtime that calls the streams' functions back.
     pub fn remember_runtime(&self, rt: &Runtime) {
-        let mut slot = self.runtime.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(rt.clone());
-        }
+        self.runtime.get_or_init(|| rt.clone());
     }
 
     /// `print` from Python: to stdout at the top level and in the batch's
@@ -129,6 +129,7 @@ impl JobState {
     }
 
     /// Whether the running batch has failed.
+    #[inline]
     pub fn faulted(&self) -> bool {
         self.fault.borrow().is_some()
     }
@@ -146,7 +147,8 @@ impl JobState {
     /// Calls `f` as Spark's executors do: `None` once the batch has failed
     /// (this call's error is recorded as the batch's, and nothing more is
     /// evaluated). Its prints go to the worker log.
-    pub fn call_worker(&self, rt: &Runtime, f: &Value, args: Vec<Value>) -> Option<Value> {
+    #[inline]
+    pub fn call_worker(&self, rt: &Runtime, f: &Value, args: impl Into<Params>) -> Option<Value> {
         if self.faulted() {
             return None;
         }
@@ -160,18 +162,17 @@ impl JobState {
     }
 
     /// Calls `f` as an executor-side function: its prints go to the worker log.
-    pub fn run_worker(&self, rt: &Runtime, f: &Value, args: Vec<Value>) -> Result<Value, PyError> {
+    #[inline]
+    pub fn run_worker(
+        &self,
+        rt: &Runtime,
+        f: &Value,
+        args: impl Into<Params>,
+    ) -> Result<Value, PyError> {
         self.worker_depth.set(self.worker_depth.get() + 1);
-        // One and two arguments (every map, filter and reduce function) take
-        // the interpreter's quick path, with no argument list.
-        let mut args = args.into_iter();
-        let result = match (args.next(), args.next(), args.next()) {
-            (Some(a), None, _) => rt.call1(f, a),
-            (Some(a), Some(b), None) => rt.call2(f, a, b),
-            (a, b, c) => {
-                let all = a.into_iter().chain(b).chain(c).chain(args).collect();
-                rt.call(f, Args::positional(all))
-            }
+        let result = match args.into() {
+            Params::One(a) => rt.call1(f, a),
+            Params::Two(a, b) => rt.call2(f, a, b),
         };
         self.worker_depth.set(self.worker_depth.get() - 1);
         result
@@ -198,7 +199,7 @@ impl JobState {
         slide_ms: i64,
         watch: Watch,
     ) -> usize {
-        let line = self.runtime.borrow().as_ref().map(|rt| rt.current_line());
+        let line = self.runtime.get().map(|rt| rt.current_line());
         let mut nodes = self.nodes.borrow_mut();
         let id = nodes.len();
         nodes.push(StreamNode {
@@ -226,6 +227,27 @@ impl JobState {
     }
 }
 
+/// The arguments of an executor-side call: every function PySpark calls on
+/// the executors takes one (`map`, `filter`, ...) or two (`reduceByKey`,
+/// `updateStateByKey`), and the interpreter takes each count on a quick path
+/// with no argument list.
+pub(crate) enum Params {
+    One(Value),
+    Two(Value, Value),
+}
+
+impl From<Value> for Params {
+    fn from(a: Value) -> Params {
+        Params::One(a)
+    }
+}
+
+impl From<(Value, Value)> for Params {
+    fn from((a, b): (Value, Value)) -> Params {
+        Params::Two(a, b)
+    }
+}
+
 /// A Python function a stream calls, named by its place in the job's list.
 #[derive(Clone)]
 pub(crate) struct Func {
@@ -234,41 +256,40 @@ pub(crate) struct Func {
 }
 
 impl Func {
-    /// The job, the function and the runtime, if the job is alive.
-    fn parts(&self) -> Option<(Rc<JobState>, Value, Runtime)> {
+    /// The job and the function, if the job is alive.
+    #[inline]
+    fn parts(&self) -> Option<(Rc<JobState>, Value)> {
         let job = self.job.upgrade()?;
         let f = job.functions.borrow().get(self.index)?.clone();
-        let rt = job.runtime.borrow().clone()?;
-        Some((job, f, rt))
+        Some((job, f))
     }
 
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
-    pub fn worker(&self, args: Vec<Value>) -> Option<Value> {
-        let (job, f, rt) = self.parts()?;
-        job.call_worker(&rt, &f, args)
+    #[inline]
+    pub fn worker(&self, args: impl Into<Params>) -> Option<Value> {
+        let (job, f) = self.parts()?;
+        job.call_worker(job.runtime.get()?, &f, args)
     }
 
     /// Calls the function as Spark's executors do, keeping its error as a
     /// value (for a record that becomes a failed one): `None` once the batch
     /// has failed or the job has ended.
-    pub fn try_worker(&self, args: Vec<Value>) -> Option<Result<Value, PyError>> {
-        let (job, f, rt) = self.parts()?;
+    #[inline]
+    pub fn try_worker(&self, args: impl Into<Params>) -> Option<Result<Value, PyError>> {
+        let (job, f) = self.parts()?;
         if job.faulted() {
             return None;
         }
-        Some(job.run_worker(&rt, &f, args))
+        Some(job.run_worker(job.runtime.get()?, &f, args))
     }
 
     /// Calls the function on the driver (`transform`, `foreachRDD`).
     pub fn driver(&self, args: Vec<Value>) -> Result<Value, PyError> {
-        let Some((_, f, rt)) = self.parts() else {
-            return Err(PyError::new(
-                "RuntimeError",
-                "the job this function belongs to has ended",
-            ));
-        };
+        let ended = || PyError::new("RuntimeError", "the job this function belongs to has ended");
+        let (job, f) = self.parts().ok_or_else(ended)?;
+        let rt = job.runtime.get().ok_or_else(ended)?;
         rt.call(&f, Args::positional(args))
     }
 }

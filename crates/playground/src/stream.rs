@@ -16,7 +16,7 @@ use crate::object::method_attr;
 use crate::observe::{path_reader, NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
-use crate::state::{Func, JobState};
+use crate::state::{Func, JobState, Params};
 use crate::values::{
     bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
     ResultIterable,
@@ -239,7 +239,7 @@ impl PyDStream {
                     if is_marker(x) {
                         return x.clone();
                     }
-                    match f.try_worker(vec![x.clone()]) {
+                    match f.try_worker(x.clone()) {
                         Some(Ok(y)) => {
                             n.add(1);
                             y
@@ -256,7 +256,7 @@ impl PyDStream {
                     if is_marker(x) {
                         return vec![x.clone()];
                     }
-                    match f.try_worker(vec![x.clone()]) {
+                    match f.try_worker(x.clone()) {
                         Some(ys) => ys
                             .and_then(|ys| iterate(&ys))
                             .inspect(|ys| n.add(ys.len() as u64))
@@ -273,7 +273,7 @@ impl PyDStream {
                         if is_marker(x) {
                             return Some(x.clone());
                         }
-                        match f.try_worker(vec![x.clone()])? {
+                        match f.try_worker(x.clone())? {
                             Ok(keep) => keep.truthy().then(|| {
                                 n.add(1);
                                 x.clone()
@@ -283,7 +283,7 @@ impl PyDStream {
                     })),
                     Flow::Pairs(s) => {
                         let kept = s.filter(move |(k, v)| {
-                            f.worker(vec![Value::tuple(vec![k.clone(), v.clone()])])
+                            f.worker(Value::tuple(vec![k.clone(), v.clone()]))
                                 .is_some_and(|r| r.truthy())
                         });
                         return Ok(self.keyed(&job, Flow::Pairs(kept), method));
@@ -295,7 +295,7 @@ impl PyDStream {
                 let n = emitted.clone();
                 match &self.flow {
                     Flow::Pairs(s) => {
-                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, vec![v.clone()])));
+                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, v.clone())));
                         return Ok(self.keyed(&job, mapped, method));
                     }
                     Flow::Values(s) => Flow::Values(s.map(move |kv| {
@@ -304,7 +304,7 @@ impl PyDStream {
                         }
                         let mapped = item(kv, 0).and_then(|k| {
                             let v = item(kv, 1)?;
-                            match f.try_worker(vec![v]) {
+                            match f.try_worker(v) {
                                 Some(v) => Ok(Value::tuple(vec![k, v?])),
                                 None => Ok(Value::None),
                             }
@@ -321,7 +321,7 @@ impl PyDStream {
                         return vec![kv.clone()];
                     }
                     let out = item(kv, 0).and_then(|k| {
-                        let Some(vs) = f.try_worker(vec![item(kv, 1)?]) else {
+                        let Some(vs) = f.try_worker(item(kv, 1)?) else {
                             return Ok(Vec::new());
                         };
                         Ok(iterate(&vs?)?
@@ -466,7 +466,7 @@ impl PyDStream {
                 let filter: Option<FilterFn<(Value, Value)>> = given(&a[5]).map(|g| {
                     let g = job.register(g.clone(), rt);
                     Box::new(move |(k, v): &(Value, Value)| {
-                        g.worker(vec![Value::tuple(vec![k.clone(), v.clone()])])
+                        g.worker(Value::tuple(vec![k.clone(), v.clone()]))
                             .is_some_and(|r| r.truthy())
                     }) as FilterFn<(Value, Value)>
                 });
@@ -499,10 +499,10 @@ impl PyDStream {
                 ));
                 node.replace(NewNode::state(&log));
                 let update = move |values: &[Value], state: Option<&Value>| {
-                    let new = f.worker(vec![
+                    let new = f.worker((
                         Value::list(values.to_vec()),
                         state.cloned().unwrap_or(Value::None),
-                    ])?;
+                    ))?;
                     // PySpark drops the keys whose new state is None.
                     let new = (!matches!(new, Value::None)).then_some(new);
                     log.call(values, state, new.as_ref());
@@ -645,14 +645,14 @@ fn flow_slide(flow: &Flow) -> Duration {
 }
 
 /// `f(args)` on the executors; `None` stands in once the batch has failed.
-fn apply(f: &Func, args: Vec<Value>) -> Value {
+fn apply(f: &Func, args: impl Into<Params>) -> Value {
     f.worker(args).unwrap_or(Value::None)
 }
 
 /// A Python reduce function as the engine's `(a, b) -> c`.
 fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
     move |a, b| {
-        f.worker(vec![a.clone(), b.clone()])
+        f.worker((a.clone(), b.clone()))
             .unwrap_or_else(|| a.clone())
     }
 }

@@ -70,6 +70,7 @@ pub fn partitions(slot: &Option<Value>) -> Result<Option<usize>, PyError> {
 }
 
 /// `k, v = record`: Python's unpacking of a record into a key and a value.
+#[inline]
 pub fn unpack_pair(record: &Value) -> Result<(Value, Value), PyError> {
     let items = match record {
         Value::Tuple(items) if items.len() == 2 => return Ok((items[0].clone(), items[1].clone())),
@@ -98,6 +99,7 @@ pub fn unpack_pair(record: &Value) -> Result<(Value, Value), PyError> {
 }
 
 /// Python's `hash(key)` refusal: `TypeError: unhashable type: 'list'`.
+#[inline]
 pub fn check_hashable(key: &Value) -> Result<(), PyError> {
     match unhashable_part(key) {
         Some(kind) => Err(PyError::type_error(format!("unhashable type: '{kind}'"))),
@@ -115,6 +117,7 @@ fn unhashable_part(v: &Value) -> Option<&str> {
 }
 
 /// A `(key, value)` pair of a keyed operation: unpacked, with a hashable key.
+#[inline]
 pub fn key_value(record: &Value) -> Result<(Value, Value), PyError> {
     let (k, v) = unpack_pair(record)?;
     check_hashable(&k)?;
