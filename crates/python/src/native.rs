@@ -27,6 +27,9 @@ pub trait Caller {
     fn call2(&self, f: &Value, a: Value, b: Value) -> Result<Value, PyError> {
         self.call(f, Args::positional(vec![a, b]))
     }
+
+    /// The program line being run: the line of the call expression most recently started (0 before any).
+    fn current_line(&self) -> u32;
 }
 
 /// A shared handle to the interpreter, for natives that call Python later.
