@@ -91,7 +91,7 @@ pub(crate) struct Frame<'a> {
     /// The local slots (`None`: unbound).
     pub locals: &'a mut [Option<Value>],
     /// The cells of variables that inner functions read.
-    pub cells: Vec<CellRef>,
+    pub cells: &'a [CellRef],
     /// The running function's closure.
     pub closure: &'a [CellRef],
     /// The running code (names for error messages).
@@ -177,25 +177,17 @@ impl Interp {
     /// Runs a module's top level.
     pub fn run_module(&self, code: &Code) -> R<()> {
         let mut locals = vec![None; code.local_names.len()];
+        let cells = new_cells(code.cell_names.len());
         let mut frame = Frame {
             locals: &mut locals,
-            cells: new_cells(code.cell_names.len()),
+            cells: &cells,
             closure: &[],
             code,
             fail_line: 0,
         };
         match (code.body)(self, &mut frame) {
             Ok(_) => Ok(()),
-            Err(mut e) => {
-                e.trace.insert(
-                    0,
-                    TraceEntry {
-                        line: frame.fail_line,
-                        function: "<module>".to_string(),
-                    },
-                );
-                Err(*e)
-            }
+            Err(e) => Err(*traced(e, frame.fail_line, "<module>")),
         }
     }
 
@@ -217,14 +209,20 @@ impl Interp {
     /// taking `N` parameters gets them in its slots directly.
     fn call_exact<const N: usize>(&self, f: &Value, args: [Value; N]) -> R<Value> {
         match as_function(f) {
-            Some(func) if func.code.params.len() == N => self
-                .run(func, |locals| {
-                    for (slot, a) in locals.iter_mut().zip(args) {
-                        *slot = Some(a);
+            // The arguments are the whole frame (a lambda's): they become its slots.
+            Some(func) if func.code.local_names.len() == N && func.code.params.len() == N => {
+                self.enter(func, &mut args.map(Some)).map_err(|e| *e)
+            }
+            Some(func) if func.code.params.len() == N => {
+                let mut args = args.map(Some);
+                self.run(func, |locals| {
+                    for (slot, a) in locals.iter_mut().zip(&mut args) {
+                        *slot = a.take();
                     }
                     Ok(())
                 })
-                .map_err(|e| *e),
+                .map_err(|e| *e)
+            }
             _ => self.call_value(f, Args::positional(args.into())),
         }
     }
@@ -263,15 +261,29 @@ impl Interp {
         arguments: impl FnOnce(&mut [Option<Value>]) -> E<()>,
     ) -> E<Value> {
         let n = func.code.local_names.len();
-        if n <= INLINE_SLOTS {
-            let mut slots: [Option<Value>; INLINE_SLOTS] = Default::default();
-            arguments(&mut slots[..n])?;
-            self.enter(func, &mut slots[..n])
+        // A lambda's one or two slots are all a call sets up and drops.
+        if n <= 2 {
+            self.run_inline::<2>(func, n, arguments)
+        } else if n <= INLINE_SLOTS {
+            self.run_inline::<INLINE_SLOTS>(func, n, arguments)
         } else {
             let mut slots = vec![None; n];
             arguments(&mut slots)?;
             self.enter(func, &mut slots)
         }
+    }
+
+    /// [`Self::run`] with the `n <= K` slots in an array on the stack.
+    #[inline]
+    fn run_inline<const K: usize>(
+        &self,
+        func: &Function,
+        n: usize,
+        arguments: impl FnOnce(&mut [Option<Value>]) -> E<()>,
+    ) -> E<Value> {
+        let mut slots: [Option<Value>; K] = std::array::from_fn(|_| None);
+        arguments(&mut slots[..n])?;
+        self.enter(func, &mut slots[..n])
     }
 
     /// Runs `func`'s body in a frame over `locals`, its parameters filled.
@@ -285,35 +297,28 @@ impl Interp {
         }
         self.depth.set(depth + 1);
         let code = &*func.code;
+        // Most functions have no cells: their frame owns none, nor drops any.
+        let owned: Vec<CellRef>;
+        let cells: &[CellRef] = if code.cell_names.is_empty() {
+            &[]
+        } else {
+            let mut made = new_cells(code.cell_names.len());
+            for &(local, cell) in &code.param_cells {
+                made[cell as usize] = Rc::new(RefCell::new(locals[local as usize].take()));
+            }
+            owned = made;
+            &owned
+        };
         let mut frame = Frame {
             locals,
-            cells: Vec::new(),
+            cells,
             closure: &func.closure,
             code,
             fail_line: 0,
         };
-        if !code.cell_names.is_empty() {
-            frame.cells = new_cells(code.cell_names.len());
-            for &(local, cell) in &code.param_cells {
-                frame.cells[cell as usize] =
-                    Rc::new(RefCell::new(frame.locals[local as usize].take()));
-            }
-        }
         let result = (code.body)(self, &mut frame);
         self.depth.set(depth);
-        match result {
-            Ok(v) => Ok(v),
-            Err(mut e) => {
-                e.trace.insert(
-                    0,
-                    TraceEntry {
-                        line: frame.fail_line,
-                        function: code.name.to_string(),
-                    },
-                );
-                Err(e)
-            }
-        }
+        result.map_err(|e| traced(e, frame.fail_line, &code.name))
     }
 
     /// A `def` or `lambda` evaluated: its defaults' values and its closure's cells.
@@ -436,7 +441,21 @@ impl Interp {
     }
 }
 
-pub(crate) fn new_cells(n: usize) -> Vec<CellRef> {
+/// `e` with the frame of `function`, failed at `line`, outermost in its traceback.
+#[cold]
+#[inline(never)]
+fn traced(mut e: Box<PyError>, line: u32, function: &str) -> Box<PyError> {
+    e.trace.insert(
+        0,
+        TraceEntry {
+            line,
+            function: function.to_string(),
+        },
+    );
+    e
+}
+
+fn new_cells(n: usize) -> Vec<CellRef> {
     (0..n).map(|_| Rc::new(RefCell::new(None))).collect()
 }
 

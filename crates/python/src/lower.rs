@@ -39,6 +39,22 @@ pub(crate) fn body(mut stmts: Vec<St>) -> ExFn {
         }) => stmts.pop().map(|s| s.kind),
         _ => None,
     };
+    // `return x`, the frame's last act: the local's value moves out of its slot.
+    if let Some(StK::Return(Some(Ex {
+        kind: ExK::Load(Var::Local(i)),
+        line,
+    }))) = last
+    {
+        let (i, block) = (i as usize, block(stmts));
+        return Box::new(move |it, f| match block(it, f)? {
+            Flow::Next => match f.locals[i].take() {
+                Some(v) => Ok(v),
+                None => Err(at(f, line, Box::new(it.unbound(Var::Local(i as u32), f)))),
+            },
+            Flow::Return(v) => Ok(v),
+            Flow::Break | Flow::Continue => Ok(Value::None),
+        });
+    }
     let value = match last {
         Some(StK::Return(Some(e))) => expr(e),
         _ => Box::new(|_: &Interp, _: &mut Frame<'_>| Ok(Value::None)),
@@ -300,24 +316,46 @@ fn tuple(line: u32, items: Vec<Ex>) -> ExFn {
 }
 
 /// `a op b`: on two locals (`x + y`) or a local and a constant (`n - 1`),
-/// the operands are read where they lie, without a copy.
+/// the operands are read where they lie, without a copy, and two ints are
+/// added, subtracted or multiplied inline.
 fn binary(line: u32, op: ArithOp, a: Ex, b: Ex) -> ExFn {
+    match op {
+        ArithOp::Add => binary_with(line, op, a, b, i64::checked_add),
+        ArithOp::Sub => binary_with(line, op, a, b, i64::checked_sub),
+        ArithOp::Mul => binary_with(line, op, a, b, i64::checked_mul),
+        _ => binary_with(line, op, a, b, |_, _| None),
+    }
+}
+
+/// [`binary`] with `ints`, `op` on two ints (`None`: not inline, as on
+/// overflow, where `ops::binary` raises Python's error).
+fn binary_with(
+    line: u32,
+    op: ArithOp,
+    a: Ex,
+    b: Ex,
+    ints: impl Fn(i64, i64) -> Option<i64> + Copy + 'static,
+) -> ExFn {
+    let apply = move |a: &Value, b: &Value| -> E<Value> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            if let Some(r) = ints(*x, *y) {
+                return Ok(Value::Int(r));
+            }
+        }
+        Ok(ops::binary(op, a, b)?)
+    };
     match (local_slot(&a), local_slot(&b), &b.kind) {
-        (Some(i), Some(j), _) => ex(line, move |it, f| {
-            Ok(ops::binary(op, local(it, f, i)?, local(it, f, j)?)?)
-        }),
+        (Some(i), Some(j), _) => ex(line, move |it, f| apply(local(it, f, i)?, local(it, f, j)?)),
         (Some(i), None, ExK::Const(c)) => {
             let c = c.clone();
-            ex(line, move |it, f| {
-                Ok(ops::binary(op, local(it, f, i)?, &c)?)
-            })
+            ex(line, move |it, f| apply(local(it, f, i)?, &c))
         }
         _ => {
             let (a, b) = (expr(a), expr(b));
             ex(line, move |it, f| {
                 let a = a(it, f)?;
                 let b = b(it, f)?;
-                Ok(ops::binary(op, &a, &b)?)
+                apply(&a, &b)
             })
         }
     }
@@ -358,25 +396,106 @@ fn test(e: Ex) -> TestFn {
 /// `"literal" in container` (or `not in`): a local string is searched where
 /// it lies, without a reference count.
 fn str_in(line: u32, search: StrIn, container: Ex) -> TestFn {
-    let StrIn {
-        needle,
-        finder,
-        negated,
-    } = search;
-    let found = move |c: &Value| -> E<bool> {
-        let found = match c {
-            Value::Str(s) => finder.find(s.as_bytes()).is_some(),
-            other => ops::contains(other, &needle)?,
-        };
-        Ok(found != negated)
-    };
     match local_slot(&container) {
-        Some(i) => tst(line, move |it, f| found(local(it, f, i)?)),
+        Some(i) => tst(line, move |it, f| found(&search, local(it, f, i)?)),
         None => {
             let container = expr(container);
-            tst(line, move |it, f| found(&container(it, f)?))
+            tst(line, move |it, f| found(&search, &container(it, f)?))
         }
     }
+}
+
+/// Whether `search` holds for `container`: its prepared search over a
+/// string, Python's `in` over anything else.
+#[inline]
+fn found(search: &StrIn, container: &Value) -> E<bool> {
+    let found = match container {
+        Value::Str(s) => search.finder.find(s.as_bytes()).is_some(),
+        other => ops::contains(other, &search.needle)?,
+    };
+    Ok(found != search.negated)
+}
+
+/// One arm of an `if "lit" in x: y = "const"` / `elif ...` chain.
+struct StrArm {
+    search: StrIn,
+    /// The local searched.
+    container: usize,
+    /// The test's line.
+    line: u32,
+    /// The local assigned and its constant.
+    target: usize,
+    value: Value,
+}
+
+/// `if "[info]" in line: t = "info"` / `elif ...:` / `else: t = "unknown"`
+/// (the notebook's `get_message_type`) as one closure: its arms as data,
+/// tried in turn; `None` when the chain has another shape.
+fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<(Vec<StrArm>, Option<(usize, Value)>)> {
+    // `x = constant` into a local.
+    fn assigned(body: &[St]) -> Option<(usize, Value)> {
+        match body {
+            [St {
+                kind: StK::Assign(targets, Ex { kind: ExK::Const(c), .. }),
+                ..
+            }] => match targets[..] {
+                [Target::Var(Var::Local(t))] => Some((t as usize, c.clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let (mut test, mut body, mut orelse) = (test, body, orelse);
+    let mut arms = Vec::new();
+    loop {
+        let ExK::InStr(search, container) = &test.kind else {
+            return None;
+        };
+        let (target, value) = assigned(body)?;
+        arms.push(StrArm {
+            search: StrIn {
+                needle: search.needle.clone(),
+                finder: search.finder.clone(),
+                negated: search.negated,
+            },
+            container: local_slot(container)?,
+            line: test.line,
+            target,
+            value,
+        });
+        match orelse {
+            [] => return Some((arms, None)),
+            [St {
+                kind: StK::If(t, b, o),
+                ..
+            }] => (test, body, orelse) = (t, b, o),
+            last => return Some((arms, Some(assigned(last)?))),
+        }
+    }
+}
+
+/// The closure of a chain [`str_chain`] recognised.
+fn str_chain_fn(line: u32, arms: Vec<StrArm>, otherwise: Option<(usize, Value)>) -> StFn {
+    st(line, move |it, f| {
+        for arm in &arms {
+            let hit = match local(it, f, arm.container) {
+                Ok(c) => found(&arm.search, c),
+                Err(e) => Err(e),
+            };
+            match hit {
+                Ok(true) => {
+                    f.locals[arm.target] = Some(arm.value.clone());
+                    return Ok(Flow::Next);
+                }
+                Ok(false) => {}
+                Err(e) => return Err(at(f, arm.line, e)),
+            }
+        }
+        if let Some((target, value)) = &otherwise {
+            f.locals[*target] = Some(value.clone());
+        }
+        Ok(Flow::Next)
+    })
 }
 
 /// `func(a, b)`: a Python function's slots are filled straight from the arguments.
@@ -612,6 +731,9 @@ fn stmt(s: St) -> StFn {
         StK::Assign(targets, value) => assign(line, targets, value),
         StK::AugAssign(target, op, value) => aug_assign(line, target, op, value),
         StK::If(t, body, orelse) => {
+            if let Some((arms, otherwise)) = str_chain(&t, &body, &orelse) {
+                return str_chain_fn(line, arms, otherwise);
+            }
             let (t, body, orelse) = (test(t), block(body), block(orelse));
             st(line, move |it, f| {
                 if t(it, f)? {
