@@ -20,12 +20,14 @@ use crate::number::{self, ArithOp};
 use crate::ops;
 use crate::value::{Dict, Value};
 
+/// A compiled piece of code run in a frame: what it yields, or the error.
+type Run<T> = Box<dyn Fn(&Interp, &mut Frame<'_>) -> E<T>>;
 /// An expression: its value.
-pub(crate) type ExFn = Box<dyn Fn(&Interp, &mut Frame<'_>) -> E<Value>>;
+pub(crate) type ExFn = Run<Value>;
 /// An expression in a test (`if`, `while`, `not`, a comprehension's `if`): its truth.
-type TestFn = Box<dyn Fn(&Interp, &mut Frame<'_>) -> E<bool>>;
+type TestFn = Run<bool>;
 /// A statement (or a block of them): where it ended.
-type StFn = Box<dyn Fn(&Interp, &mut Frame<'_>) -> E<Flow>>;
+type StFn = Run<Flow>;
 /// An assignment target: stores the value.
 type StoreFn = Box<dyn Fn(&Interp, &mut Frame<'_>, Value) -> E<()>>;
 
@@ -70,18 +72,8 @@ pub(crate) fn body(mut stmts: Vec<St>) -> ExFn {
     })
 }
 
-/// An expression closure whose own failures record `line`.
-fn ex(line: u32, g: impl Fn(&Interp, &mut Frame<'_>) -> E<Value> + 'static) -> ExFn {
-    Box::new(move |it, f| g(it, f).map_err(|e| at(f, line, e)))
-}
-
-/// A test closure whose own failures record `line`.
-fn tst(line: u32, g: impl Fn(&Interp, &mut Frame<'_>) -> E<bool> + 'static) -> TestFn {
-    Box::new(move |it, f| g(it, f).map_err(|e| at(f, line, e)))
-}
-
-/// A statement closure whose own failures record `line`.
-fn st(line: u32, g: impl Fn(&Interp, &mut Frame<'_>) -> E<Flow> + 'static) -> StFn {
+/// A closure whose own failures record `line`.
+fn at_line<T: 'static>(line: u32, g: impl Fn(&Interp, &mut Frame<'_>) -> E<T> + 'static) -> Run<T> {
     Box::new(move |it, f| g(it, f).map_err(|e| at(f, line, e)))
 }
 
@@ -119,17 +111,19 @@ pub(crate) fn expr(e: Ex) -> ExFn {
     let line = e.line;
     match e.kind {
         ExK::Const(v) => Box::new(move |_, _| Ok(v.clone())),
-        ExK::BigInt => ex(line, |_, _| Err(number::int_overflow().into())),
-        ExK::Load(Var::Local(i)) => ex(line, move |it, f| Ok(local(it, f, i as usize)?.clone())),
-        ExK::Load(var) => ex(line, move |it, f| it.load(var, f)),
+        ExK::BigInt => at_line(line, |_, _| Err(number::int_overflow().into())),
+        ExK::Load(Var::Local(i)) => {
+            at_line(line, move |it, f| Ok(local(it, f, i as usize)?.clone()))
+        }
+        ExK::Load(var) => at_line(line, move |it, f| it.load(var, f)),
         ExK::Tuple(items) => tuple(line, items),
         ExK::List(items) => {
             let items = exprs(items);
-            ex(line, move |it, f| Ok(Value::list(eval_all(&items, it, f)?)))
+            at_line(line, move |it, f| Ok(Value::list(eval_all(&items, it, f)?)))
         }
         ExK::Set(items) => {
             let items = exprs(items);
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let mut set = Dict::with_capacity(items.len());
                 for i in &items {
                     set.insert(ops::hashable(i(it, f)?)?, Value::None);
@@ -140,7 +134,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         ExK::Dict(pairs) => {
             let pairs: Vec<(ExFn, ExFn)> =
                 pairs.into_iter().map(|(k, v)| (expr(k), expr(v))).collect();
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let mut d = Dict::with_capacity(pairs.len());
                 for (k, v) in &pairs {
                     let k = ops::hashable(k(it, f)?)?;
@@ -153,19 +147,19 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         ExK::Binary(op, a, b) => binary(line, op, *a, *b),
         ExK::Neg(a) => {
             let a = expr(*a);
-            ex(line, move |it, f| Ok(ops::negate(&a(it, f)?)?))
+            at_line(line, move |it, f| Ok(ops::negate(&a(it, f)?)?))
         }
         ExK::Pos(a) => {
             let a = expr(*a);
-            ex(line, move |it, f| Ok(ops::positive(&a(it, f)?)?))
+            at_line(line, move |it, f| Ok(ops::positive(&a(it, f)?)?))
         }
         ExK::Not(a) => {
             let a = test(*a);
-            ex(line, move |it, f| Ok(Value::Bool(!a(it, f)?)))
+            at_line(line, move |it, f| Ok(Value::Bool(!a(it, f)?)))
         }
         ExK::And(a, b) => {
             let (a, b) = (expr(*a), expr(*b));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let a = a(it, f)?;
                 if !a.truthy() {
                     return Ok(a);
@@ -175,7 +169,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::Or(a, b) => {
             let (a, b) = (expr(*a), expr(*b));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let a = a(it, f)?;
                 if a.truthy() {
                     return Ok(a);
@@ -190,7 +184,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         ExK::Chain(first, rest) => {
             let first = expr(*first);
             let rest: Vec<_> = rest.into_iter().map(|(op, e)| (op, expr(e))).collect();
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let mut left = first(it, f)?;
                 for (op, e) in &rest {
                     let right = e(it, f)?;
@@ -204,7 +198,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::IfExp(t, body, orelse) => {
             let (t, body, orelse) = (test(*t), expr(*body), expr(*orelse));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 if t(it, f)? {
                     body(it, f)
                 } else {
@@ -214,7 +208,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::Function(code, defaults, captures) => {
             let defaults = exprs(defaults);
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let defaults = eval_all(&defaults, it, f)?;
                 Ok(it.make_function(&code, defaults, &captures, f))
             })
@@ -222,7 +216,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         ExK::Call(func, args) => call(line, *func, args),
         ExK::CallArgs(func, args) => {
             let (func, args) = (expr(*func), call_args(args));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let func = func(it, f)?;
                 let args = eval_args(&args, it, f)?;
                 it.line.set(line);
@@ -231,7 +225,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::CallMethod(obj, name, args) => {
             let (obj, args) = (expr(*obj), call_args(args));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let obj = obj(it, f)?;
                 let args = eval_args(&args, it, f)?;
                 it.line.set(line);
@@ -247,11 +241,11 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::Attr(obj, name) => {
             let obj = expr(*obj);
-            ex(line, move |it, f| Ok(it.getattr(&obj(it, f)?, &name)?))
+            at_line(line, move |it, f| Ok(it.getattr(&obj(it, f)?, &name)?))
         }
         ExK::Subscript(obj, index) => {
             let (obj, index) = (expr(*obj), expr(*index));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let obj = obj(it, f)?;
                 let index = index(it, f)?;
                 Ok(ops::getitem(&obj, &index)?)
@@ -260,7 +254,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         ExK::Slice(obj, bounds) => {
             let obj = expr(*obj);
             let bounds = bounds.map(|b| b.map(|b| expr(*b)));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let obj = obj(it, f)?;
                 let mut b = [Value::None, Value::None, Value::None];
                 for (slot, e) in b.iter_mut().zip(&bounds) {
@@ -273,11 +267,11 @@ pub(crate) fn expr(e: Ex) -> ExFn {
         }
         ExK::FString(parts) => {
             let parts = fparts(parts);
-            ex(line, move |it, f| Ok(Value::str(&fstring(&parts, it, f)?)))
+            at_line(line, move |it, f| Ok(Value::str(&fstring(&parts, it, f)?)))
         }
         ExK::Comp(comp) => {
             let comp = comprehension(*comp);
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let mut out = CompOut::new(comp.kind);
                 clauses(&comp, 0, &mut out, it, f)?;
                 Ok(out.finish())
@@ -293,14 +287,14 @@ fn tuple(line: u32, items: Vec<Ex>) -> ExFn {
         Ok(pair) => pair,
         Err(items) => {
             let items = exprs(items);
-            return ex(line, move |it, f| {
+            return at_line(line, move |it, f| {
                 Ok(Value::tuple(eval_all(&items, it, f)?))
             });
         }
     };
     if let (Some(i), ExK::Const(c)) = (local_slot(&a), &b.kind) {
         let c = c.clone();
-        return ex(line, move |it, f| {
+        return at_line(line, move |it, f| {
             Ok(Value::Tuple(Rc::from([
                 local(it, f, i)?.clone(),
                 c.clone(),
@@ -308,7 +302,7 @@ fn tuple(line: u32, items: Vec<Ex>) -> ExFn {
         });
     }
     let (a, b) = (expr(a), expr(b));
-    ex(line, move |it, f| {
+    at_line(line, move |it, f| {
         let a = a(it, f)?;
         let b = b(it, f)?;
         Ok(Value::Tuple(Rc::from([a, b])))
@@ -345,14 +339,16 @@ fn binary_with(
         Ok(ops::binary(op, a, b)?)
     };
     match (local_slot(&a), local_slot(&b), &b.kind) {
-        (Some(i), Some(j), _) => ex(line, move |it, f| apply(local(it, f, i)?, local(it, f, j)?)),
+        (Some(i), Some(j), _) => {
+            at_line(line, move |it, f| apply(local(it, f, i)?, local(it, f, j)?))
+        }
         (Some(i), None, ExK::Const(c)) => {
             let c = c.clone();
-            ex(line, move |it, f| apply(local(it, f, i)?, &c))
+            at_line(line, move |it, f| apply(local(it, f, i)?, &c))
         }
         _ => {
             let (a, b) = (expr(a), expr(b));
-            ex(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let a = a(it, f)?;
                 let b = b(it, f)?;
                 apply(&a, &b)
@@ -369,13 +365,13 @@ fn test(e: Ex) -> TestFn {
         ExK::Compare(op, a, b) => match (local_slot(&a), &b.kind) {
             (Some(i), ExK::Const(c)) => {
                 let c = c.clone();
-                tst(line, move |it, f| {
+                at_line(line, move |it, f| {
                     Ok(ops::compare(op, local(it, f, i)?, &c)?)
                 })
             }
             _ => {
                 let (a, b) = (expr(*a), expr(*b));
-                tst(line, move |it, f| {
+                at_line(line, move |it, f| {
                     let a = a(it, f)?;
                     let b = b(it, f)?;
                     Ok(ops::compare(op, &a, &b)?)
@@ -397,10 +393,10 @@ fn test(e: Ex) -> TestFn {
 /// it lies, without a reference count.
 fn str_in(line: u32, search: StrIn, container: Ex) -> TestFn {
     match local_slot(&container) {
-        Some(i) => tst(line, move |it, f| found(&search, local(it, f, i)?)),
+        Some(i) => at_line(line, move |it, f| found(&search, local(it, f, i)?)),
         None => {
             let container = expr(container);
-            tst(line, move |it, f| found(&search, &container(it, f)?))
+            at_line(line, move |it, f| found(&search, &container(it, f)?))
         }
     }
 }
@@ -431,12 +427,23 @@ struct StrArm {
 /// `if "[info]" in line: t = "info"` / `elif ...:` / `else: t = "unknown"`
 /// (the notebook's `get_message_type`) as one closure: its arms as data,
 /// tried in turn; `None` when the chain has another shape.
-fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<(Vec<StrArm>, Option<(usize, Value)>)> {
+fn str_chain(
+    test: &Ex,
+    body: &[St],
+    orelse: &[St],
+) -> Option<(Vec<StrArm>, Option<(usize, Value)>)> {
     // `x = constant` into a local.
     fn assigned(body: &[St]) -> Option<(usize, Value)> {
         match body {
             [St {
-                kind: StK::Assign(targets, Ex { kind: ExK::Const(c), .. }),
+                kind:
+                    StK::Assign(
+                        targets,
+                        Ex {
+                            kind: ExK::Const(c),
+                            ..
+                        },
+                    ),
                 ..
             }] => match targets[..] {
                 [Target::Var(Var::Local(t))] => Some((t as usize, c.clone())),
@@ -476,7 +483,7 @@ fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<(Vec<StrArm>, Opti
 
 /// The closure of a chain [`str_chain`] recognised.
 fn str_chain_fn(line: u32, arms: Vec<StrArm>, otherwise: Option<(usize, Value)>) -> StFn {
-    st(line, move |it, f| {
+    at_line(line, move |it, f| {
         for arm in &arms {
             let hit = match local(it, f, arm.container) {
                 Ok(c) => found(&arm.search, c),
@@ -502,7 +509,7 @@ fn str_chain_fn(line: u32, arms: Vec<StrArm>, otherwise: Option<(usize, Value)>)
 fn call(line: u32, func: Ex, args: Vec<Ex>) -> ExFn {
     let func = expr(func);
     let args = exprs(args);
-    ex(line, move |it, f| {
+    at_line(line, move |it, f| {
         let func = func(it, f)?;
         if let Some(function) = as_function(&func) {
             if function.code.params.len() == args.len() {
@@ -723,7 +730,7 @@ fn stmt(s: St) -> StFn {
     match s.kind {
         StK::Expr(e) => {
             let e = expr(e);
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 e(it, f)?;
                 Ok(Flow::Next)
             })
@@ -735,7 +742,7 @@ fn stmt(s: St) -> StFn {
                 return str_chain_fn(line, arms, otherwise);
             }
             let (t, body, orelse) = (test(t), block(body), block(orelse));
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 if t(it, f)? {
                     body(it, f)
                 } else {
@@ -745,7 +752,7 @@ fn stmt(s: St) -> StFn {
         }
         StK::While(t, body, orelse) => {
             let (t, body, orelse) = (test(t), block(body), block(orelse));
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 while t(it, f)? {
                     match body(it, f)? {
                         Flow::Break => return Ok(Flow::Next),
@@ -758,7 +765,7 @@ fn stmt(s: St) -> StFn {
         }
         StK::For(t, iter, body, orelse) => {
             let (t, iter, body, orelse) = (target(t), expr(iter), block(body), block(orelse));
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let iterable = iter(it, f)?;
                 let mut items = ops::iterate(&iterable)?;
                 while let Some(item) = items.next_item() {
@@ -777,16 +784,16 @@ fn stmt(s: St) -> StFn {
                 Some(e) => expr(e),
                 None => Box::new(|_: &Interp, _: &mut Frame<'_>| Ok(Value::None)),
             };
-            st(line, move |it, f| Ok(Flow::Return(value(it, f)?)))
+            at_line(line, move |it, f| Ok(Flow::Return(value(it, f)?)))
         }
         StK::Pass => Box::new(|_, _| Ok(Flow::Next)),
         StK::Break => Box::new(|_, _| Ok(Flow::Break)),
         StK::Continue => Box::new(|_, _| Ok(Flow::Continue)),
-        StK::Import { module, top, var } => st(line, move |it, f| {
+        StK::Import { module, top, var } => at_line(line, move |it, f| {
             it.import(&module, top, var, f)?;
             Ok(Flow::Next)
         }),
-        StK::ImportFrom(module, names) => st(line, move |it, f| {
+        StK::ImportFrom(module, names) => at_line(line, move |it, f| {
             it.import_from(&module, &names, f)?;
             Ok(Flow::Next)
         }),
@@ -804,7 +811,7 @@ fn assign(line: u32, mut targets: Vec<Target>, value: Ex) -> StFn {
             });
         }
         let value = expr(value);
-        return st(line, move |it, f| {
+        return at_line(line, move |it, f| {
             f.locals[i] = Some(value(it, f)?);
             Ok(Flow::Next)
         });
@@ -812,7 +819,7 @@ fn assign(line: u32, mut targets: Vec<Target>, value: Ex) -> StFn {
     let value = expr(value);
     if targets.len() == 1 {
         if let Some(t) = targets.pop().map(target) {
-            return st(line, move |it, f| {
+            return at_line(line, move |it, f| {
                 let v = value(it, f)?;
                 t(it, f, v)?;
                 Ok(Flow::Next)
@@ -820,7 +827,7 @@ fn assign(line: u32, mut targets: Vec<Target>, value: Ex) -> StFn {
         }
     }
     let targets: Vec<StoreFn> = targets.into_iter().map(target).collect();
-    st(line, move |it, f| {
+    at_line(line, move |it, f| {
         let v = value(it, f)?;
         for t in &targets {
             t(it, f, v.clone())?;
@@ -833,7 +840,7 @@ fn assign(line: u32, mut targets: Vec<Target>, value: Ex) -> StFn {
 fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
     let value = expr(value);
     match target {
-        Target::Var(var) => st(line, move |it, f| {
+        Target::Var(var) => at_line(line, move |it, f| {
             let current = it.load(var, f)?;
             let rhs = value(it, f)?;
             let new = ops::inplace(op, current, &rhs)?;
@@ -842,7 +849,7 @@ fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
         }),
         Target::Subscript(obj, index) => {
             let (obj, index) = (expr(obj), expr(index));
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let obj = obj(it, f)?;
                 let index = index(it, f)?;
                 let current = ops::getitem(&obj, &index)?;
@@ -854,13 +861,13 @@ fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
         }
         Target::Attr(obj, name) => {
             let obj = expr(obj);
-            st(line, move |it, f| {
+            at_line(line, move |it, f| {
                 let obj = obj(it, f)?;
                 it.getattr(&obj, &name)?;
                 Err(no_setattr(&obj, &name).into())
             })
         }
-        Target::Unpack(_) => st(line, |_, _| {
+        Target::Unpack(_) => at_line(line, |_, _| {
             Err(Box::new(crate::error::PyError::new(
                 "SyntaxError",
                 "'tuple' is an illegal expression for augmented assignment",
