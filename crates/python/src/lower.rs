@@ -424,14 +424,16 @@ struct StrArm {
     value: Value,
 }
 
+/// A recognised [`str_chain`]: its arms, then the `else` assignment, if any.
+struct StrChain {
+    arms: Vec<StrArm>,
+    otherwise: Option<(usize, Value)>,
+}
+
 /// `if "[info]" in line: t = "info"` / `elif ...:` / `else: t = "unknown"`
 /// (the notebook's `get_message_type`) as one closure: its arms as data,
 /// tried in turn; `None` when the chain has another shape.
-fn str_chain(
-    test: &Ex,
-    body: &[St],
-    orelse: &[St],
-) -> Option<(Vec<StrArm>, Option<(usize, Value)>)> {
+fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChain> {
     // `x = constant` into a local.
     fn assigned(body: &[St]) -> Option<(usize, Value)> {
         match body {
@@ -471,18 +473,28 @@ fn str_chain(
             value,
         });
         match orelse {
-            [] => return Some((arms, None)),
+            [] => {
+                return Some(StrChain {
+                    arms,
+                    otherwise: None,
+                })
+            }
             [St {
                 kind: StK::If(t, b, o),
                 ..
             }] => (test, body, orelse) = (t, b, o),
-            last => return Some((arms, Some(assigned(last)?))),
+            last => {
+                return Some(StrChain {
+                    arms,
+                    otherwise: Some(assigned(last)?),
+                })
+            }
         }
     }
 }
 
 /// The closure of a chain [`str_chain`] recognised.
-fn str_chain_fn(line: u32, arms: Vec<StrArm>, otherwise: Option<(usize, Value)>) -> StFn {
+fn str_chain_fn(line: u32, StrChain { arms, otherwise }: StrChain) -> StFn {
     at_line(line, move |it, f| {
         for arm in &arms {
             let hit = match local(it, f, arm.container) {
@@ -738,8 +750,8 @@ fn stmt(s: St) -> StFn {
         StK::Assign(targets, value) => assign(line, targets, value),
         StK::AugAssign(target, op, value) => aug_assign(line, target, op, value),
         StK::If(t, body, orelse) => {
-            if let Some((arms, otherwise)) = str_chain(&t, &body, &orelse) {
-                return str_chain_fn(line, arms, otherwise);
+            if let Some(chain) = str_chain(&t, &body, &orelse) {
+                return str_chain_fn(line, chain);
             }
             let (t, body, orelse) = (test(t), block(body), block(orelse));
             at_line(line, move |it, f| {
