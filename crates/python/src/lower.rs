@@ -3,7 +3,8 @@
 //! over node kinds per record. The shapes a record's functions are made of
 //! get closures of their own: a local or a constant, `x + y` and `n - 1` on
 //! locals, the pair `(x, 1)`, `"[info]" in line` (a prepared substring
-//! search over the local string, in place), `x = "info"`, `return x`.
+//! search over the local string, in place), `x = "info"`, an `if "lit" in
+//! x: t = "const"` / `elif` / `else` chain (one closure), `return x`.
 //!
 //! Every closure that fails records its line in the frame unless an inner
 //! one already did ([`at`]), so tracebacks show the innermost failing line.
