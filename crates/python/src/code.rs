@@ -1,11 +1,13 @@
 //! The compiled form the evaluator runs: the syntax tree with every name
 //! resolved to a slot (a frame's local, a cell shared with inner functions,
 //! a closure's free variable, a module global), so a call never looks a
-//! local up by its name.
+//! local up by its name. `lower.rs` turns each body's tree into closures.
 
+use std::fmt;
 use std::rc::Rc;
 
 use crate::ast::CmpOp;
+use crate::lower::ExFn;
 use crate::number::ArithOp;
 use crate::value::Value;
 
@@ -32,7 +34,6 @@ pub(crate) enum Capture {
 }
 
 /// A compiled function body (or the module's).
-#[derive(Debug)]
 pub(crate) struct Code {
     /// `<module>`, `<lambda>` or the def's name.
     pub name: Rc<str>,
@@ -46,8 +47,18 @@ pub(crate) struct Code {
     pub cell_names: Vec<Rc<str>>,
     /// Names of the closure's cells.
     pub free_names: Vec<Rc<str>>,
-    /// The statements.
-    pub body: Vec<St>,
+    /// The statements, as closures: what a call runs (the return value;
+    /// `None` when the body ends without a `return`).
+    pub body: ExFn,
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Code")
+            .field("name", &self.name)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A compiled statement and its line.

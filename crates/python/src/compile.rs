@@ -112,7 +112,7 @@ impl Scope {
             local_names: self.local_names,
             cell_names: self.cell_names,
             free_names: self.free.iter().map(|(n, _)| n.as_str().into()).collect(),
-            body,
+            body: crate::lower::body(body),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod highlight;
 mod interp;
 pub mod iterate;
 pub mod lexer;
+mod lower;
 mod methods;
 pub mod native;
 pub mod number;

@@ -28,9 +28,7 @@ pub trait Caller {
         self.call(f, Args::positional(vec![a, b]))
     }
 
-    /// The program line of the call expression most recently started (0
-    /// before any): a native reads it to learn which line called it, e.g. to
-    /// show which line built a `DStream`.
+    /// The program line being run: the line of the call expression most recently started (0 before any).
     fn current_line(&self) -> u32;
 }
 

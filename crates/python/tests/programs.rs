@@ -46,6 +46,10 @@ const PROGRAMS: &[&str] = &[
 for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     print(get_message_type(l), (get_message_type(l), 1))
 "#,
+    // An `if "lit" in x: t = "const"` chain over other containers, without an `else`.
+    "def kind(line):\n    if \"[info]\" in line:\n        t = \"info\"\n    elif \"[error]\" not in line:\n        t = \"other\"\n    return t\n\nprint(kind(\"[info]\"), kind([\"[info]\"]), kind((\"a\",)))\nkind(\"[error]\")\n",
+    "def kind(line):\n    if \"[info]\" in line:\n        t = \"info\"\n    elif \"[error]\" in line:\n        t = \"error\"\n    else:\n        t = \"unknown\"\n    return t\n\nprint(kind(\"[error]\"), kind(\"\"))\nkind(5)\n",
+    "def kind(line):\n    if \"[info]\" in line:\n        t = \"info\"\n    elif \"[error]\" in line:\n        t = \"error\"\n    return t\n\nkind(\"[error]\")\nkind([1])\nkind(None)\n",
     "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\nprint(updateFunction([1, 2, 3], None), updateFunction([], 5), updateFunction([4], 1))\n",
     "def make_adder(n):\n    return lambda x: x + n\n\nadd3 = make_adder(3)\nprint(add3(4), list(map(make_adder(10), [1, 2])))\n",
     "def counter():\n    count = 0\n    def inc():\n        return count + 1\n    count = 5\n    return inc()\n\nprint(counter())\n",

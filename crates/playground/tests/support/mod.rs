@@ -24,7 +24,7 @@ impl Caller for DirectCaller {
         }
     }
 
-    /// The tests build graphs without program lines.
+    /// These tests run no Python program: no line is being run.
     fn current_line(&self) -> u32 {
         0
     }
