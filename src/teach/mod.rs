@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod program;
 pub mod state;
 pub mod window;
+pub mod window_svg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod program_view;

@@ -8,6 +8,7 @@ use super::lineage::{Lineage, HEIGHT as LIN_H, NODE_H, NODE_Y, WIDTH as LIN_W};
 use super::metrics::{fmt_num, MetricsView, Sparkline, SPARK_H, SPARK_W};
 use super::state::StateView;
 use super::window::{BatchChip, CellRole, PathView, Timeline};
+use super::window_svg::timeline_svg;
 use super::TeachViews;
 use crate::chart::type_class;
 use crate::engine::{Mode, NotebookConfig};
@@ -148,6 +149,10 @@ pub fn window_timeline_view(p: &WindowTimelineProps) -> Html {
                 }
             </ul>
             { for tl.zero_notes.iter().map(|n| html! { <p class="teach-note zero-note" data-testid="zero-note">{n}</p> }) }
+            <p class="teach-actions">
+                <a class="button" download={format!("window-batch-{}.svg", tl.batch)} data-testid="window-svg"
+                    href={data_url("image/svg+xml", &timeline_svg(tl))}>{"Download SVG"}</a>
+            </p>
         </section>
     }
 }
