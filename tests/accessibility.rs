@@ -14,6 +14,8 @@
 
 #[path = "e2e/axe.rs"]
 mod axe;
+// Each test file uses some of the shared page helpers.
+#[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
 #[allow(dead_code)]
@@ -22,7 +24,7 @@ mod support;
 
 use axe::{axe_source, run_axe, Violation};
 use fantoccini::Client;
-use page::{built_page, click, open, wait_js, PageSession};
+use page::{built_page, click, open_subtracting_window, wait_js, PageSession};
 use std::time::Duration;
 
 type Res<T> = Result<T, String>;
@@ -31,21 +33,7 @@ type Res<T> = Result<T, String>;
 /// run (its console, or its explanation of why it cannot run beside the page's 1 s batches); then axe-core's
 /// violations.
 async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Violation>> {
-    open(
-        c,
-        origin,
-        "source=sim&interval=1&window=5&slide=1&rate=8",
-        &[("dstream-lab/theme", theme)],
-    )
-    .await?;
-    wait_js(
-        c,
-        "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
-         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 7;",
-        Duration::from_secs(90),
-        "the subtracting window timeline with 7 batches",
-    )
-    .await?;
+    open_subtracting_window(c, origin, &[("dstream-lab/theme", theme)]).await?;
     click(c, "job-new").await?;
     wait_js(
         c,

@@ -12,6 +12,8 @@
 
 #[path = "e2e/axe.rs"]
 mod axe;
+// Each test file uses some of the shared page helpers.
+#[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
 #[allow(dead_code)]

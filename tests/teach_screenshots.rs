@@ -18,7 +18,7 @@ mod page;
 mod support;
 
 use fantoccini::{Client, Locator};
-use page::{built_page, open, wait_js};
+use page::{built_page, open, open_subtracting_window, wait_js};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::{webdriver_session, workspace, Proc, StaticServer};
@@ -82,21 +82,7 @@ async fn check_window_matches_console(c: &Client) -> Res<()> {
 
 async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
     // Subtracting path: 5 s window, 1 s slide, 1 s batches, inverse on.
-    open(
-        c,
-        origin,
-        "source=sim&interval=1&window=5&slide=1&rate=8",
-        &[],
-    )
-    .await?;
-    wait_js(
-        c,
-        "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
-         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 7;",
-        Duration::from_secs(90),
-        "the subtracting window timeline with 7 batches",
-    )
-    .await?;
+    open_subtracting_window(c, origin, &[]).await?;
     check_window_matches_console(c).await?;
     shot(c, "[data-testid=window-timeline]", out, "window-subtract").await?;
     shot(c, "[data-testid=state-calls]", out, "state-calls").await?;

@@ -57,6 +57,30 @@ pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
         .map_err(|e| format!("clicking {testid}: {e}"))
 }
 
+/// Opens the page on 1 s batches of the built-in source (8 lines/s) with a 5 s window sliding every second, and
+/// waits for the window timeline on its subtracting path with 7 batches in its strip. `storage` as in [`open`].
+pub async fn open_subtracting_window(
+    c: &Client,
+    origin: &str,
+    storage: &[(&str, &str)],
+) -> Result<(), String> {
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=5&slide=1&rate=8",
+        storage,
+    )
+    .await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-path=subtract]').length == 1 && \
+         document.querySelectorAll('[data-testid=window-strip] li[data-role]').length >= 7;",
+        Duration::from_secs(90),
+        "the subtracting window timeline with 7 batches",
+    )
+    .await
+}
+
 /// The built page a browser test opens: `E2E_DIST`, or `default` under the workspace. Panics, saying to run
 /// `build`, when it has no `index.html`.
 pub fn built_page(default: &str, build: &str) -> PathBuf {

@@ -4,31 +4,11 @@
 //! the programs' text and what the programs printed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-use dstream_notebook::program_input::ProgramInput;
 use dstream_playground::{BatchResult, Input, Job, JobConfig, NodeKind, StreamNode};
-use serde_json::Value as Json;
 
-fn programs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
-}
-
-/// The manifest's programs (without `.py`) and their inputs.
-fn manifest() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(programs_dir().join("manifest.json")).unwrap();
-    let entries: Vec<Json> = serde_json::from_str(&text).unwrap();
-    entries
-        .iter()
-        .map(|e| {
-            let program = e["program"].as_str().unwrap();
-            (
-                program.trim_end_matches(".py").to_string(),
-                e["input"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
+mod manifest;
+use manifest::{manifest, program};
 
 /// A program run over its manifest input: its source, the job, the batches'
 /// lines and each batch's result.
@@ -40,13 +20,7 @@ struct Run {
 }
 
 fn run(name: &str) -> Run {
-    let (_, input) = manifest()
-        .into_iter()
-        .find(|(p, _)| p == name)
-        .unwrap_or_else(|| panic!("{name} is not in manifest.json"));
-    let dir = programs_dir();
-    let input = ProgramInput::parse(&std::fs::read_to_string(dir.join(input)).unwrap()).unwrap();
-    let source = std::fs::read_to_string(dir.join(format!("{name}.py"))).unwrap();
+    let (source, input) = program(name);
     let config = JobConfig {
         start_ms: input.start_ms,
         parallelism: input.parallelism,

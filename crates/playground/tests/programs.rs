@@ -4,41 +4,16 @@
 //! PySpark 4.0.1 printed and fails with the error, line and batch PySpark
 //! reported.
 
-use std::path::{Path, PathBuf};
-
-use dstream_notebook::program_input::ProgramInput;
 use dstream_playground::{run_batches, Input, JobConfig, JobFailure};
 use serde_json::Value as Json;
 
-fn programs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
-}
-
-/// The manifest's `(program, input)` entries.
-fn manifest() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(programs_dir().join("manifest.json")).unwrap();
-    let entries: Vec<Json> = serde_json::from_str(&text).unwrap();
-    entries
-        .iter()
-        .map(|e| {
-            (
-                e["program"].as_str().unwrap().to_string(),
-                e["input"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
+mod manifest;
+use manifest::{manifest, program, programs_dir};
 
 /// Runs `name` (without `.py`) over its manifest input.
 fn run(name: &str) -> (String, Option<JobFailure>) {
+    let (source, input) = program(name);
     let file = format!("{name}.py");
-    let (_, input) = manifest()
-        .into_iter()
-        .find(|(p, _)| *p == file)
-        .unwrap_or_else(|| panic!("{file} is not in manifest.json"));
-    let dir = programs_dir();
-    let input = ProgramInput::parse(&std::fs::read_to_string(dir.join(input)).unwrap()).unwrap();
-    let source = std::fs::read_to_string(dir.join(&file)).unwrap();
     // `run_batches` feeds the batches itself (`Input::Queue`).
     let config = JobConfig {
         start_ms: input.start_ms,
@@ -155,10 +130,7 @@ programs!(
 
 #[test]
 fn every_manifest_program_has_a_test_and_a_golden() {
-    let listed: Vec<String> = manifest()
-        .into_iter()
-        .map(|(p, _)| p.trim_end_matches(".py").to_string())
-        .collect();
+    let listed: Vec<String> = manifest().into_iter().map(|(p, _)| p).collect();
     let mut tested: Vec<String> = TESTED.iter().map(|s| s.to_string()).collect();
     tested.sort();
     let mut sorted = listed.clone();
