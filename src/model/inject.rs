@@ -12,36 +12,32 @@ use super::Lab;
 impl Lab {
     /// Puts `line` into the open batch through the source feeding the engine, or says why it cannot.
     pub(super) fn inject_line(&mut self, line: String) -> Vec<Effect> {
-        let feeding = self.source.feeding();
-        let cap = match feeding {
-            Some(SourceKind::Relay) => usize::try_from(self.source.status.latest.max_line_bytes)
-                .ok()
-                .filter(|&cap| cap > 0)
-                .unwrap_or(DEFAULT_MAX_LINE_BYTES),
-            _ => DEFAULT_MAX_LINE_BYTES,
-        };
         if let Some(why) = self.inject_unavailable() {
             self.notify(Level::Warn, why);
             return Vec::new();
         }
+        // Past that check, the built-in source feeds the engine, or a relay that takes this page's lines.
+        let through_relay = self.source.feeding() == Some(SourceKind::Relay);
+        let cap = if through_relay {
+            usize::try_from(self.source.status.latest.max_line_bytes)
+                .ok()
+                .filter(|&cap| cap > 0)
+                .unwrap_or(DEFAULT_MAX_LINE_BYTES)
+        } else {
+            DEFAULT_MAX_LINE_BYTES
+        };
         if let Some(why) = inject_problem(&line, cap) {
             self.notify(Level::Error, format!("Cannot inject that line: {why}."));
             return Vec::new();
         }
-        match feeding {
-            Some(SourceKind::Simulated) => {
-                self.source.injected_lines += 1;
-                self.ingest(SourceKind::Simulated, &[line]);
-                Vec::new()
-            }
-            Some(SourceKind::Relay) if self.source.status.latest.inject => {
-                self.source.injected_lines += 1;
-                vec![Effect::SendToRelay(
-                    ClientMessage::Inject { line }.to_json(),
-                )]
-            }
-            // Refused above.
-            Some(SourceKind::Relay) | None => Vec::new(),
+        self.source.injected_lines += 1;
+        if through_relay {
+            vec![Effect::SendToRelay(
+                ClientMessage::Inject { line }.to_json(),
+            )]
+        } else {
+            self.ingest(SourceKind::Simulated, &[line]);
+            Vec::new()
         }
     }
 
