@@ -195,3 +195,63 @@ fn streams_that_are_not_windows_record_no_path() {
     ssc.advance().unwrap();
     assert_eq!(counts.window_path(), None);
 }
+
+/// The path `stream` reported for the window at `t`, if it emitted one then.
+fn path_at<T: dstream_engine::Record>(stream: &DStream<T>, t: i64) -> Option<WindowPath> {
+    stream.window_path().filter(|p| p.time_ms == t)
+}
+
+#[test]
+fn reduce_by_window_count_by_window_and_count_by_value_and_window_report_the_paths_of_the_window_they_are_built_on(
+) {
+    let ssc = context();
+    let values = ssc.queue_stream(vec![vec![1i64, 2, 2]; 64]);
+    let (w, s) = (Duration::from_secs(50), Duration::from_secs(10));
+    let sub = || Some(Box::new(|a: &i64, b: &i64| a - b) as InvFn<i64>);
+    // Each operation beside what PySpark builds it on.
+    let by_window = values.reduce_by_window(|a, b| a + b, sub(), w, s).unwrap();
+    let by_window_keyed = values
+        .map(|x| (1i64, *x))
+        .reduce_by_key_and_window(|a, b| a + b, sub(), w, s, Some(1), None)
+        .unwrap();
+    let by_value = values.count_by_value_and_window(w, s, None).unwrap();
+    let by_value_keyed = values
+        .map(|x| (*x, 1i64))
+        .reduce_by_key_and_window(|a, b| a + b, sub(), w, s, None, None)
+        .unwrap();
+    let counted = values.count_by_window(w, s).unwrap();
+    let afresh = values
+        .reduce_by_window(|a, b| *a.max(b), None, Duration::from_secs(20), s)
+        .unwrap();
+    for stream in [&by_window, &counted, &afresh] {
+        stream.foreach_rdd(|_, _| {});
+    }
+    by_window_keyed.foreach_rdd(|_, _| {});
+    by_value.foreach_rdd(|_, _| {});
+    by_value_keyed.foreach_rdd(|_, _| {});
+    ssc.start(0).unwrap();
+    let mut subtracted = 0;
+    for _ in 0..8 {
+        let t = ssc.advance().unwrap();
+        let by_window_path = path_at(&by_window, t);
+        assert!(by_window_path.is_some(), "reduceByWindow at {t}");
+        assert_eq!(by_window_path, path_at(&by_window_keyed, t));
+        let by_value_path = path_at(&by_value, t);
+        assert!(by_value_path.is_some(), "countByValueAndWindow at {t}");
+        assert_eq!(by_value_path, path_at(&by_value_keyed, t));
+        let counted_path = path_at(&counted, t).expect("countByWindow records its path");
+        subtracted += usize::from(matches!(counted_path.how, WindowHow::Subtracted { .. }));
+        let afresh_path = path_at(&afresh, t).expect("reduceByWindow without invFunc too");
+        assert!(matches!(
+            afresh_path.how,
+            WindowHow::Reduced {
+                why: AfreshReason::NoInverse,
+                ..
+            }
+        ));
+    }
+    assert_eq!(
+        subtracted, 7,
+        "countByWindow subtracts once it has a previous window"
+    );
+}

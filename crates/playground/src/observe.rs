@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use dstream_engine::python::{partition_of, PyRepr};
-use dstream_engine::{DStream, Duration, WindowPath};
+use dstream_engine::{DStream, Duration, Record, WindowPath};
 use dstream_python::Value;
 
 use crate::graph::{NodeBatch, NodeKind, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
@@ -148,7 +148,8 @@ impl UpdateLog {
     }
 }
 
-/// Reads the path a `reduceByKeyAndWindow` took at its latest window.
+/// Reads the path a window reduced by `reduceByKeyAndWindow` (or an operation
+/// PySpark builds on it) took at its latest window.
 pub(crate) type PathReader = Box<dyn Fn() -> Option<WindowPath>>;
 
 /// What the job watches of one node.
@@ -158,7 +159,8 @@ pub(crate) struct Watch {
     pub records: Option<Tally>,
     /// Its update calls (an `updateStateByKey` node).
     pub updates: Option<Rc<UpdateLog>>,
-    /// The path its windows took (a `reduceByKeyAndWindow` node).
+    /// The path its windows took (a `reduceByKeyAndWindow`, `reduceByWindow`,
+    /// `countByWindow` or `countByValueAndWindow` node).
     pub path: Option<PathReader>,
 }
 
@@ -234,12 +236,6 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
     }
 }
 
-/// The reader of `windowed`'s window paths.
-pub(crate) fn path_reader(windowed: &DStream<(Value, Value)>) -> PathReader {
-    let windowed = windowed.clone();
-    Box::new(move || windowed.window_path())
-}
-
 /// What a new stream's registration records besides its op and parents.
 pub(crate) struct NewNode {
     /// Its kind.
@@ -249,7 +245,8 @@ pub(crate) struct NewNode {
     pub counted: Option<Tally>,
     /// Its update calls (`updateStateByKey`).
     pub updates: Option<Rc<UpdateLog>>,
-    /// The path its windows take (`reduceByKeyAndWindow`).
+    /// The path its windows take (`reduceByKeyAndWindow` and the operations
+    /// PySpark builds on it).
     pub path: Option<PathReader>,
 }
 
@@ -282,6 +279,21 @@ impl NewNode {
                 slide_ms: slide.as_millis(),
             },
             ..NewNode::default()
+        }
+    }
+
+    /// A window of `window` every `slide` reduced by `reduceByKeyAndWindow`
+    /// (or an operation PySpark builds on it): `reduced`'s windows record their
+    /// paths.
+    pub fn reduced_window<T: Record>(
+        window: Duration,
+        slide: Duration,
+        reduced: &DStream<T>,
+    ) -> NewNode {
+        let reduced = reduced.clone();
+        NewNode {
+            path: Some(Box::new(move || reduced.window_path())),
+            ..NewNode::window(window, slide)
         }
     }
 

@@ -13,7 +13,7 @@ use dstream_python::{Args, Native, PyError, Runtime, Value};
 use crate::errors::{spark_error, unsupported};
 use crate::graph::NodeKind;
 use crate::object::method_attr;
-use crate::observe::{path_reader, NewNode, Tally, UpdateLog};
+use crate::observe::{NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Func, JobState, Params};
@@ -419,32 +419,33 @@ impl PyDStream {
                 let inv = inverse(&a[1], &job, rt);
                 let w = seconds(a[2].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[3].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                node.replace(NewNode::window(w, s));
                 let reduced = self
                     .checked_values()
-                    .reduce_by_window(reducer(f), inv, w, s);
-                Flow::Values(reduced.map_err(|e| spark_error(&e))?)
+                    .reduce_by_window(reducer(f), inv, w, s)
+                    .map_err(|e| spark_error(&e))?;
+                node.replace(NewNode::reduced_window(w, s, &reduced));
+                Flow::Values(reduced)
             }
             "countByWindow" => {
                 let a = bind(&["windowDuration", "slideDuration"], 2)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                node.replace(NewNode::window(w, s));
                 let counted = self
                     .checked_values()
                     .count_by_window(w, s)
                     .map_err(|e| spark_error(&e))?;
+                node.replace(NewNode::reduced_window(w, s, &counted));
                 Flow::Values(counted.map(|n| Value::Int(*n)))
             }
             "countByValueAndWindow" => {
                 let a = bind(&["windowDuration", "slideDuration", "numPartitions"], 2)?;
                 let w = seconds(a[0].as_ref().unwrap_or(&Value::None), "windowDuration")?;
                 let s = seconds(a[1].as_ref().unwrap_or(&Value::None), "slideDuration")?;
-                node.replace(NewNode::window(w, s));
                 let counted = self
                     .hashable_values()
                     .count_by_value_and_window(w, s, partitions(&a[2])?)
                     .map_err(|e| spark_error(&e))?;
+                node.replace(NewNode::reduced_window(w, s, &counted));
                 Flow::Pairs(counts(&counted))
             }
             "reduceByKeyAndWindow" => {
@@ -479,10 +480,7 @@ impl PyDStream {
                     filter,
                 );
                 let windowed = windowed.map_err(|e| spark_error(&e))?;
-                node.replace(NewNode {
-                    path: Some(path_reader(&windowed)),
-                    ..NewNode::window(w, s)
-                });
+                node.replace(NewNode::reduced_window(w, s, &windowed));
                 Flow::Pairs(windowed)
             }
             "updateStateByKey" => {

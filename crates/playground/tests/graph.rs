@@ -289,3 +289,38 @@ fn windows_cover_their_batches_and_count_their_records() {
         assert_eq!(path.time_ms, result.time_ms.unwrap());
     }
 }
+
+#[test]
+fn reduce_by_window_and_count_by_value_and_window_show_why_each_window_was_reduced_afresh() {
+    use dstream_engine::{AfreshReason, WindowHow};
+    let r = run("reduce_windows");
+    let nodes = r.job.describe();
+    let windowed: Vec<&StreamNode> = nodes
+        .iter()
+        .filter(|n| matches!(n.op.as_str(), "reduceByWindow" | "countByValueAndWindow"))
+        .collect();
+    // In program order: reduceByWindow(max, None, 20, 10), reduceByWindow(+, -, 30, 10),
+    // countByValueAndWindow(20, 10) (PySpark's add and sub on a 20 s window).
+    let short = |window_ms| AfreshReason::ShortWindow {
+        window_ms,
+        slide_ms: 10_000,
+    };
+    let expected = [AfreshReason::NoInverse, short(30_000), short(20_000)];
+    assert_eq!(windowed.len(), expected.len());
+    for result in &r.results {
+        for (n, why) in windowed.iter().zip(&expected) {
+            let cover = result.nodes[n.id].window.as_ref().unwrap();
+            let path = cover
+                .path
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} (line {:?}) records its path", n.op, n.line));
+            assert_eq!(path.time_ms, result.time_ms.unwrap());
+            assert!(
+                matches!(&path.how, WindowHow::Reduced { why: w, .. } if w == why),
+                "{}: {:?}",
+                n.op,
+                path.how
+            );
+        }
+    }
+}

@@ -128,7 +128,7 @@ impl<T: Record> DStream<T> {
         let keyed = self.map(|x| (1i64, x.clone()));
         let reduced =
             keyed.reduce_by_key_and_window(func, inv_func, window, slide, Some(1), None)?;
-        Ok(reduced.map(|kv| kv.1.clone()))
+        Ok(reduced.map(|kv| kv.1.clone()).with_paths_of(&reduced))
     }
 
     /// `countByWindow(window, slide)`: PySpark's `map(1).reduceByWindow(add, sub)`.
@@ -159,6 +159,23 @@ impl<T: Record> DStream<T> {
             .clone()
     }
 
+    /// This stream, reporting the window paths of `reduced`, the
+    /// `reduceByKeyAndWindow` PySpark builds it on with a map or a filter
+    /// (`reduceByWindow`, `countByWindow`, `countByValueAndWindow`): its
+    /// windows are the ones `reduced` formed.
+    fn with_paths_of<U: Record>(self, reduced: &DStream<U>) -> DStream<T> {
+        let slot = reduced
+            .graph
+            .window_paths
+            .borrow()
+            .get(&reduced.node.id)
+            .cloned();
+        if let Some(slot) = slot {
+            self.record_paths_in(slot);
+        }
+        self
+    }
+
     /// Makes `slot` the record of this stream's window paths.
     fn record_paths_in(&self, slot: PathSlot) {
         self.graph
@@ -185,7 +202,7 @@ impl<T: Key> DStream<T> {
             num_partitions,
             None,
         )?;
-        Ok(counted.filter(|kv| kv.1 > 0))
+        Ok(counted.filter(|kv| kv.1 > 0).with_paths_of(&counted))
     }
 }
 
