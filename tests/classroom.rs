@@ -16,6 +16,8 @@ mod axe;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
+#[path = "classroom/share.rs"]
+mod share;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;
