@@ -2,6 +2,7 @@
 //! In front of a class: the compare view (`?view=compare`) on a 1280x720 projector shows the three modes' output
 //! for one batch side by side with no scrollbar, in type of at least 20 px, with the records that differ between
 //! modes marked, and no serious accessibility problem. Headless Chromium on the release page.
+//! `classroom/share.rs`: a shared scenario link reproduces the three consoles byte for byte.
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -16,6 +17,8 @@ mod axe;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
+#[path = "classroom/share.rs"]
+mod share;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;

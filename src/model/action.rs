@@ -136,4 +136,21 @@ pub enum Action {
         /// What the clipboard said.
         result: Result<(), String>,
     },
+    // Share a scenario.
+    /// "Copy link": make the `?scenario=` link of the last batches and copy it.
+    ShareCopyLink {
+        /// The page's address without its query (`http://host:8080/`).
+        page: String,
+    },
+    /// The clipboard took the share link, or refused it (the browser's reason).
+    ShareLinkCopied(Result<(), String>),
+    /// "Download scenario": save the last batches as `replay`'s JSON file.
+    ShareDownload,
+    /// "Load scenario": the text of a scenario file the user picked (or why it could not be read), to replay.
+    ShareLoad {
+        /// The file's name.
+        file: String,
+        /// Its text.
+        text: Result<String, String>,
+    },
 }

@@ -41,6 +41,8 @@ impl Lab {
             notices.push(Level::Warn, format!("Ignored URL parameter: {e}"));
         }
         let config = url_config(params, &mut notices);
+        // A shared scenario starts a context of its own: the checkpoint of the last visit is not restored for it.
+        let saved = saved.filter(|_| params.scenario.is_none());
         let engine = restore(saved, &config, params, now_ms, &mut notices);
         let mut lab = Lab {
             draft: Draft::from_config(engine.config()),
@@ -63,6 +65,10 @@ impl Lab {
             stats: Stats::default(),
             view: params.view.unwrap_or_default(),
             sample: BatchSample::default(),
+            share: super::share::Share {
+                pending: params.scenario.clone(),
+                ..Default::default()
+            },
             perf_clock: None,
         };
         lab.open_jobs(saved_jobs, params);
@@ -70,7 +76,7 @@ impl Lab {
     }
 
     /// Starts what the booted page runs: the first relay attempt (unless only the built-in source is
-    /// wanted), the batch timer, and the built-in source when it feeds the engine. Call it once, after
+    /// wanted), the `?scenario=` link's replay, the batch timer, and the built-in source when it feeds the engine. Call it once, after
     /// [`Lab::boot`].
     pub fn start(&mut self) -> Vec<Effect> {
         let mut effects = if self.source.relay_wanted() {
@@ -78,6 +84,8 @@ impl Lab {
         } else {
             Vec::new()
         };
+        // A shared scenario's link replays it now, and pauses at its end.
+        effects.extend(self.open_pending_scenario());
         effects.extend(self.batch_timer());
         // Nothing ran before: the built-in source starts if it feeds the engine now.
         effects.extend(self.sim_effect(None));

@@ -58,4 +58,16 @@ pub enum Effect {
         /// The link.
         url: String,
     },
+    // Share a scenario.
+    /// Put the share link on the clipboard, then dispatch `ShareLinkCopied` with the answer.
+    CopyShareLink(String),
+    /// Save `text` as a file named `name` (a download).
+    DownloadFile {
+        /// The file name offered.
+        name: String,
+        /// Its MIME type.
+        mime: String,
+        /// Its content.
+        text: String,
+    },
 }

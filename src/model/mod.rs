@@ -11,7 +11,8 @@
 //! views and the counters show),
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
-//! [`job_link`] (`?job=` links).
+//! [`job_link`] (`?job=` links); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
+//! [`packed`] packs a link's text).
 
 pub mod action;
 pub mod batch_log;
@@ -20,13 +21,16 @@ pub mod compare;
 pub mod consoles;
 pub mod effect;
 mod inject;
+pub mod input_log;
 pub mod job_batches;
 pub mod job_link;
 pub mod jobs;
 pub mod link;
 pub mod notices;
+pub mod packed;
 pub mod pipeline;
 pub mod settings;
+pub mod share;
 pub mod source;
 pub mod stats;
 pub mod url;
@@ -79,6 +83,8 @@ pub struct Lab {
     pub view: PageView,
     /// The first input lines of the open batch and of the last one.
     pub sample: BatchSample,
+    /// "Share a scenario": the last batches' input, the last link made.
+    share: share::Share,
     /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
     /// statistics; `None` natively (no processing time is shown then).
     pub perf_clock: Option<fn() -> f64>,
@@ -167,6 +173,14 @@ impl Lab {
                 self.job_link_copied(id, result);
                 Vec::new()
             }
+            // Share a scenario.
+            Action::ShareCopyLink { page } => self.copy_share_link(&page),
+            Action::ShareLinkCopied(result) => {
+                self.share_link_copied(result);
+                Vec::new()
+            }
+            Action::ShareDownload => self.download_scenario(),
+            Action::ShareLoad { file, text } => self.load_scenario(&file, text),
         };
         effects.extend(self.sim_effect(sim_before));
         effects

@@ -36,11 +36,17 @@ impl Lab {
     /// Starts a new context with `config`: the open batch's lines, the batch log, the consoles and the saved
     /// checkpoint belong to the old one.
     pub(super) fn restart(&mut self, config: NotebookConfig, now_ms: i64) -> Vec<Effect> {
+        self.restart_with(fresh_engine(&config, now_ms))
+    }
+
+    /// [`Lab::restart`] with this engine (a new context, not run yet), whatever its clock.
+    pub(super) fn restart_with(&mut self, engine: NotebookLab) -> Vec<Effect> {
         self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
-        self.engine = fresh_engine(&config, now_ms);
-        self.draft = Draft::from_config(&config);
+        self.engine = engine;
+        self.draft = Draft::from_config(self.engine.config());
         self.log = BatchLog::default();
         self.consoles = Consoles::default();
+        self.share.input = Default::default();
         self.context += 1;
         self.stats.behind = 0;
         self.restart_jobs();
@@ -81,6 +87,12 @@ impl Lab {
             self.source.ignored_lines += lines.len() as u64;
             return;
         }
+        self.take_lines(lines);
+    }
+
+    /// Puts lines into the open batch, whatever their source; counts them as dropped beyond
+    /// [`MAX_PENDING_LINES`].
+    pub(super) fn take_lines(&mut self, lines: &[String]) {
         let room = MAX_PENDING_LINES.saturating_sub(self.engine.pending_lines());
         let take = lines.len().min(room);
         for l in &lines[..take] {
@@ -88,6 +100,7 @@ impl Lab {
         }
         self.jobs.push_lines(&lines[..take]);
         self.sample.push(&lines[..take]);
+        self.share.input.push(&lines[..take]);
         self.stats.lines_in += take as u64;
         self.stats.lines_dropped_full += (lines.len() - take) as u64;
     }
@@ -162,7 +175,7 @@ impl Lab {
 
     /// The checkpoint after the last batch recorded (the notebook's `ssc.checkpoint("checkpoint")`). Should the
     /// engine refuse to checkpoint, the page says so and deletes the stored one, which is a batch behind.
-    fn checkpoint(&mut self) -> Option<Effect> {
+    pub(super) fn checkpoint(&mut self) -> Option<Effect> {
         let last = self.log.last()?;
         match SavedCheckpoint::capture(&self.engine, last.batch, &last.time_label) {
             Ok(cp) => Some(Effect::SaveCheckpoint(Box::new(cp))),
@@ -185,8 +198,9 @@ impl Lab {
         start.zip(self.perf_clock).map(|(s, clock)| clock() - s)
     }
 
-    fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
+    pub(super) fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
         self.log.record(&r, timing);
+        self.share.input.close(r.batch, r.time_ms);
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
         self.consoles.record(r);

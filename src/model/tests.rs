@@ -3,6 +3,7 @@
 mod effects;
 mod inject;
 mod relay;
+mod share;
 
 use super::*;
 

@@ -1,5 +1,5 @@
 //! Start-up settings from the page URL (`?source=relay&interval=1&rate=50&relay=ws://...`, `?job=`, `?example=`,
-//! `?view=`),
+//! `?view=`, `?scenario=`),
 //! decoded as browsers encode forms (`form_urlencoded`: `%XX` escapes and `+` for a space).
 
 use super::compare::PageView;
@@ -27,6 +27,8 @@ pub struct BootParams {
     pub example: Option<String>,
     /// `view=compare|full`: the page's layout.
     pub view: Option<PageView>,
+    /// `scenario=`: a shared scenario, deflated and base64url-encoded (replayed at start, see `share`).
+    pub scenario: Option<String>,
     /// Parameters that could not be understood, reported on screen.
     pub errors: Vec<String>,
 }
@@ -46,6 +48,7 @@ impl BootParams {
                 "relay" => p.relay_url = Some(v),
                 "job" => p.job = Some(v),
                 "example" => p.example = Some(v),
+                "scenario" => p.scenario = Some(v),
                 "view" => match PageView::parse(&v) {
                     Some(view) => p.view = Some(view),
                     None => p.errors.push(format!("view={v}: use compare or full")),

@@ -8,6 +8,7 @@ use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
+use super::share::{ShareBox, ShareBoxProps};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -127,6 +128,11 @@ pub fn app(props: &AppProps) -> Html {
         unavailable: lab.inject_unavailable().map(AttrValue::from),
         dispatch: dispatch.clone(),
     };
+    let share_props = ShareBoxProps {
+        summary: lab.share_summary(),
+        link: lab.share_link().cloned(),
+        dispatch: dispatch.clone(),
+    };
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
     let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
@@ -212,6 +218,7 @@ pub fn app(props: &AppProps) -> Html {
             <main>
                 <Controls ..controls_props />
                 <InjectBox ..inject_props />
+                <ShareBox ..share_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>

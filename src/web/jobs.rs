@@ -3,6 +3,7 @@
 //! lineage, windows, update calls, batches). What they show comes from `crate::model::jobs`, the views through
 //! `crate::teach::program`.
 
+use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::platform::page_address;
 use crate::engine::{example, EXAMPLES};
@@ -159,15 +160,8 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
                 <p class="job-refused" data-testid="job-refused" role="alert">{refusal(program_ms, page_ms)}</p>
             }
             if let Some(link) = &p.link {
-                <div class="job-link">
-                    <label for={format!("job-{id}-link")}>{"Link to this program: "}</label>
-                    <input id={format!("job-{id}-link")} data-testid="job-link" readonly=true value={link.url.clone()} />
-                    <span role="status">{ match &link.copied {
-                        None => String::new(),
-                        Some(Ok(())) => "Copied.".to_string(),
-                        Some(Err(why)) => format!("Not copied ({why}): select the link and copy it."),
-                    } }</span>
-                </div>
+                <CopiedLink id={format!("job-{id}-link")} label="Link to this program: " testid="job-link"
+                    link={link.clone()} />
             }
             <div class="console-box">
                 <h3>{"Console — the job's stdout"}</h3>

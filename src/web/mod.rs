@@ -6,6 +6,7 @@ pub mod app;
 pub mod chart;
 pub mod compare;
 pub mod controls;
+pub mod copied_link;
 pub mod editor;
 pub mod hooks;
 pub mod inject;
@@ -13,6 +14,7 @@ pub mod jobs;
 pub mod panel;
 pub mod platform;
 pub mod relay;
+pub mod share;
 pub mod sim;
 pub mod svg_export;
 

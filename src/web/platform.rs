@@ -1,7 +1,7 @@
 //! Thin wrappers over the browser APIs the app needs (clock, location, storage), each failing soft: a
 //! browser with storage disabled still runs the lab, it only cannot checkpoint.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The engine's clock: local naive epoch ms (UTC ms shifted by the browser's timezone offset), so batch
 /// times print as local time, like PySpark's pprint.
@@ -77,6 +77,22 @@ pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
 /// Deletes a stored string.
 pub fn storage_remove(key: &str) -> Result<(), String> {
     storage()?.remove_item(key).map_err(js_error)
+}
+
+/// Saves `text` (of type `mime`) as a file named `file_name`, through a temporary download link.
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlElement = document
+        .create_element("a")
+        .map_err(|_| "cannot make a link")?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    let _ = link.set_attribute("href", &crate::teach::export::data_url(mime, text));
+    let _ = link.set_attribute("download", file_name);
+    link.click();
+    Ok(())
 }
 
 /// A JavaScript exception as words.

@@ -2,9 +2,9 @@
 //! carries each element's computed paint and text styles, so it looks as on the page (in the theme shown) without
 //! the page's style sheets, plus the legend the page draws beside it in HTML.
 
-use crate::teach::export::data_url;
+use crate::web::platform::download;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -161,20 +161,9 @@ pub fn figure_legend(figure: &Element) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Saves `svg_text` as `file_name` through a temporary download link.
+/// Saves `svg_text` as `file_name`.
 pub fn download_svg(file_name: &str, svg_text: &str) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let link: HtmlElement = document
-        .create_element("a")
-        .map_err(|_| "cannot make a link")?
-        .dyn_into()
-        .map_err(|_| "not a link")?;
-    let _ = link.set_attribute("href", &data_url("image/svg+xml", svg_text));
-    let _ = link.set_attribute("download", file_name);
-    link.click();
-    Ok(())
+    download(file_name, "image/svg+xml", svg_text)
 }
 
 fn view_box(svg: &Element) -> Option<(f64, f64, f64, f64)> {

@@ -4,17 +4,18 @@
 use dstream_engine::python::PyRepr;
 use dstream_engine::time::{format_batch_time, parse_naive_time};
 use dstream_engine::{Duration, EngineError, StreamingContext};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::config::NotebookConfig;
 use crate::message_type::MessageType;
 use crate::pipelines::{codes, cumulative, stateless, windowed, WindowSpec};
 
 /// The zero time used when a scenario names none.
 pub const DEFAULT_START: &str = "2026-11-24T10:00:00";
 
-/// A scenario file, as written.
-#[derive(Debug, Deserialize)]
+/// A scenario file, as written (and as the page writes the batches it ran, see [`Scenario::of_lab`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// The batch interval in seconds (fractions allowed, as in PySpark).
@@ -46,7 +47,7 @@ fn two() -> usize {
 }
 
 /// One pipeline of a scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "lowercase", deny_unknown_fields)]
 pub enum PipelineSpec {
     /// `reduceByKey` per batch.
@@ -151,6 +152,65 @@ impl Scenario {
             .unwrap_or(0)
     }
 
+    /// The scenario of batches a [`crate::NotebookLab`] ran with `config`: its three modes as pipelines, in
+    /// [`crate::Mode::ALL`] order, over `batches` (the lines of each), the first closing one interval after
+    /// `start_ms` (naive epoch ms), so that replaying it prints the lab's `Time:` lines.
+    pub fn of_lab(config: &NotebookConfig, start_ms: i64, batches: Vec<Vec<String>>) -> Scenario {
+        let seconds = |ms: i64| ms as f64 / 1000.0;
+        let specs = [
+            PipelineSpec::Stateless,
+            PipelineSpec::Cumulative,
+            PipelineSpec::Window {
+                window_s: seconds(config.window_ms),
+                slide_s: seconds(config.slide_ms),
+                inverse: config.inverse,
+                filter_zero: config.filter_zero,
+            },
+        ];
+        Scenario {
+            batch_interval_s: seconds(config.batch_interval_ms),
+            start: Some(start_text(start_ms)),
+            checkpoint: true,
+            parallelism: config.parallelism,
+            batches,
+            extra_batches: 0,
+            // A unit enum variant or a struct of numbers and booleans always becomes JSON.
+            pipelines: specs
+                .iter()
+                .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+                .collect(),
+        }
+    }
+
+    /// The lab settings that run this scenario's pipelines: its interval and parallelism, and the first window
+    /// pipeline's settings (the notebook's when it has none), durations read as [`Scenario::run`] reads them.
+    /// Settings Spark would refuse are refused with Spark's message.
+    pub fn lab_config(&self) -> Result<NotebookConfig, ScenarioError> {
+        let ms = |s: f64| Duration::from_secs_f64(s).as_millis();
+        let mut config = NotebookConfig {
+            batch_interval_ms: ms(self.batch_interval_s),
+            parallelism: self.parallelism,
+            ..NotebookConfig::default()
+        };
+        let window = self.specs()?.into_iter().find_map(|s| match s {
+            PipelineSpec::Window {
+                window_s,
+                slide_s,
+                inverse,
+                filter_zero,
+            } => Some((window_s, slide_s, inverse, filter_zero)),
+            _ => None,
+        });
+        if let Some((window_s, slide_s, inverse, filter_zero)) = window {
+            config.window_ms = ms(window_s);
+            config.slide_ms = ms(slide_s);
+            config.inverse = inverse;
+            config.filter_zero = filter_zero;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
     /// Runs the scenario through the engine, as the oracle runs it in PySpark:
     /// `queueStream(batches, oneAtATime=True)` read at every batch.
     pub fn run(&self) -> Result<Replay, ScenarioError> {
@@ -231,6 +291,12 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     })
 }
 
+/// Naive epoch ms written as a `start` field: `YYYY-MM-DDTHH:MM:SS`, with `.ffffff` only when there are
+/// sub-seconds (the batch time PySpark prints, with the `T` scenario files use).
+pub fn start_text(ms: i64) -> String {
+    format_batch_time(ms).replacen(' ', "T", 1)
+}
+
 /// A file's `start` field as naive epoch ms.
 pub(crate) fn start_ms(start: &str) -> Result<i64, ScenarioError> {
     parse_naive_time(start).ok_or_else(|| {
@@ -263,6 +329,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("start"), "{err}");
+    }
+
+    #[test]
+    fn a_lab_scenario_survives_json_and_gives_back_the_lab_settings() {
+        let config = NotebookConfig {
+            batch_interval_ms: 500,
+            window_ms: 3_000,
+            slide_ms: 1_500,
+            inverse: false,
+            filter_zero: true,
+            parallelism: 3,
+        };
+        let start = parse_naive_time("2026-11-30T09:15:02.5").unwrap();
+        let s = Scenario::of_lab(&config, start, vec![vec!["[info] a".into()], vec![]]);
+        let text = serde_json::to_string(&s).unwrap();
+        let back = Scenario::parse(&text).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.start_ms(), start);
+        assert_eq!(back.lab_config().unwrap(), config);
+        let modes: Vec<&str> = s
+            .pipelines
+            .iter()
+            .filter_map(|p| p["mode"].as_str())
+            .collect();
+        assert_eq!(modes, ["stateless", "cumulative", "window"]);
     }
 
     #[test]

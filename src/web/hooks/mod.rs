@@ -11,6 +11,7 @@ pub mod use_sim_source;
 pub mod use_storage;
 
 use crate::model::{Action, Effect};
+use crate::web::platform::download;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -43,6 +44,13 @@ pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) 
                 Effect::RememberRelayUrl(url) => storage.remember_relay_url(&url),
                 Effect::SaveJobs(jobs) => storage.save_jobs(&jobs),
                 Effect::CopyLink { id, url } => clipboard.copy(id, &url),
+                // Share a scenario.
+                Effect::CopyShareLink(url) => clipboard.copy_share_link(&url),
+                Effect::DownloadFile { name, mime, text } => {
+                    if let Err(e) = download(&name, &mime, &text) {
+                        web_sys::console::error_1(&format!("Download {name}: {e}").into());
+                    }
+                }
                 _ if inert => {}
                 Effect::OpenRelay { seq, url } => relay.open(seq, &url),
                 Effect::CloseRelay => relay.close(),

@@ -1,0 +1,149 @@
+//! "Share a scenario": a link copied from a page that ran a few batches of the built-in source opens, in the same
+//! browser, on the very same three `pprint` consoles, byte for byte, paused at the end of the replay; and the share
+//! controls pass axe.
+
+use super::axe::{axe_source, run_axe};
+use super::page::{built_page, click, open, wait_js, PageSession};
+use fantoccini::Client;
+use std::time::Duration;
+
+/// The three modes' consoles, as the page shows them.
+const CONSOLES: &str = "return ['stateless', 'cumulative', 'window'].map(m => \
+    document.querySelector(`[data-testid=mode-${m}] [data-testid=pprint]`).textContent);";
+
+async fn consoles(c: &Client) -> Result<Vec<String>, String> {
+    let v = c
+        .execute(CONSOLES, vec![])
+        .await
+        .map_err(|e| format!("reading the consoles: {e}"))?;
+    serde_json::from_value(v).map_err(|e| format!("the consoles: {e}"))
+}
+
+async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+    open(
+        c,
+        origin,
+        "source=sim&interval=1&window=4&slide=2&rate=20",
+        &[("dstream-lab/theme", "light")],
+    )
+    .await?;
+    wait_js(
+        c,
+        "const p = document.querySelector('[data-testid=mode-window] [data-testid=pprint]'); \
+         return p !== null && (p.textContent.match(/Time: /g) || []).length >= 2;",
+        Duration::from_secs(90),
+        "two windows printed (batch 4)",
+    )
+    .await?;
+    click(c, "pause").await?;
+    // A render may still be on its way after the pause: read the consoles once they stay the same.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let original = consoles(c).await?;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    if consoles(c).await? != original {
+        return Err("the consoles changed while paused".to_string());
+    }
+    eprintln!("[share] original consoles: {original:?}");
+    click(c, "share-copy-link").await?;
+    wait_js(
+        c,
+        "const l = document.querySelector('[data-testid=share-link]'); return l !== null && l.value.includes('?scenario=');",
+        Duration::from_secs(10),
+        "the link shown after Copy link",
+    )
+    .await?;
+    let link = c
+        .execute(
+            "return document.querySelector('[data-testid=share-link]').value;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let link = link.as_str().ok_or("the link is not text")?.to_string();
+    let held = c
+        .execute(
+            "return document.querySelector('[data-testid=share-batches]').textContent;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!("[share] {held} — {} characters: {link}", link.len());
+    let mut problems = Vec::new();
+    // From the keyboard: Tab after "Download scenario" reaches "Load scenario", and its focus shows.
+    c.execute(
+        "document.querySelector('[data-testid=share-download]').focus(); return true;",
+        vec![],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    c.active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys("\u{E004}")
+        .await
+        .map_err(|e| format!("pressing Tab: {e}"))?;
+    let focus = c
+        .execute(
+            "const a = document.activeElement; \
+             return [a.dataset.testid || a.tagName, getComputedStyle(a).outlineStyle];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    if focus != serde_json::json!(["share-load", "solid"]) {
+        problems.push(format!(
+            "Tab after Download scenario: focus on {focus}, not a visibly focused share-load"
+        ));
+    }
+    for v in run_axe(c, axe).await? {
+        eprintln!(
+            "[axe] share controls: {} ({:?}): {}",
+            v.id, v.impact, v.help
+        );
+        if v.blocks() {
+            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
+        }
+    }
+    c.goto(&link).await.map_err(|e| e.to_string())?;
+    wait_js(
+        c,
+        "const n = document.querySelector('[data-testid=notices]'); \
+         return n !== null && n.textContent.includes('Replayed the scenario of the link');",
+        Duration::from_secs(30),
+        "the link's replay, paused at its end",
+    )
+    .await?;
+    let replayed = consoles(c).await?;
+    for (mode, (a, b)) in ["stateless", "cumulative", "window"]
+        .iter()
+        .zip(original.iter().zip(&replayed))
+    {
+        if !a.contains("Time: ") {
+            problems.push(format!("the {mode} console printed nothing: {a:?}"));
+        }
+        if a != b {
+            problems.push(format!(
+                "the {mode} console differs after the link:\n{a:?}\n{b:?}"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn a_shared_link_reproduces_the_three_consoles_byte_for_byte() {
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
+    let session =
+        PageSession::start(dist, "classroom-share-logs", &["--window-size=1280,900"]).await;
+    let result = check(&session.client, &session.origin, &axe).await;
+    session.close().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
