@@ -136,4 +136,7 @@ pub enum Action {
         /// What the clipboard said.
         result: Result<(), String>,
     },
+    // Time travel.
+    /// Move the time travel cursor: show the page as of an earlier batch, or live again.
+    Travel(super::travel::TravelMove),
 }

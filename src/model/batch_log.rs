@@ -7,6 +7,7 @@
 //! back as the window and a slide reach, saved with its checkpoint); what it explains arrives in each
 //! [`BatchReport`] and is recorded here as that batch's result.
 
+use super::travel::TRAVEL_BATCHES;
 use crate::chart::ChartPoint;
 use crate::engine::{BatchReport, MessageType, Mode, UpdateCall, WindowExplain};
 use std::collections::VecDeque;
@@ -78,9 +79,8 @@ impl BatchEntry {
     }
 }
 
-/// The last window the windowed mode emitted, and how PySpark formed it. Kept apart from the entries: only
-/// the latest window is explained, and it stays explained while the window waits a slide longer than the
-/// log reaches.
+/// A window the windowed mode emitted, and how PySpark formed it. Kept apart from the entries: the window
+/// stays explained while it waits a slide longer than the log reaches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LastWindow {
     /// 1-based batch number of the batch at which it was emitted.
@@ -97,7 +97,9 @@ pub struct LastWindow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchLog {
     entries: VecDeque<BatchEntry>,
-    last_window: Option<LastWindow>,
+    /// The windows emitted, oldest first: the last one emitted as of each batch time travel reaches
+    /// ([`TRAVEL_BATCHES`]).
+    windows: VecDeque<LastWindow>,
 }
 
 impl BatchLog {
@@ -109,12 +111,17 @@ impl BatchLog {
         }
         if let (Some(explain), Some(records)) = (&r.window_explain, &outputs[Mode::Window.index()])
         {
-            self.last_window = Some(LastWindow {
+            self.windows.push_back(LastWindow {
                 batch: r.batch,
                 time_ms: r.time_ms,
                 records: records.clone(),
                 explain: explain.clone(),
             });
+        }
+        // The window before the second kept one is no batch's last window that time travel reaches.
+        let oldest = (r.batch + 1).saturating_sub(TRAVEL_BATCHES as u64);
+        while self.windows.get(1).is_some_and(|w| w.batch <= oldest) {
+            self.windows.pop_front();
         }
         if self.entries.len() == LOG_BATCHES {
             self.entries.pop_front();
@@ -147,7 +154,26 @@ impl BatchLog {
 
     /// The last window emitted, if any.
     pub fn last_window(&self) -> Option<&LastWindow> {
-        self.last_window.as_ref()
+        self.windows.back()
+    }
+
+    /// The log as it was right after batch `batch` ran: the batches up to it still kept, and the last window
+    /// emitted by then (for a batch time travel reaches, [`TRAVEL_BATCHES`]).
+    pub fn as_of(&self, batch: u64) -> BatchLog {
+        BatchLog {
+            entries: self
+                .entries
+                .iter()
+                .take_while(|e| e.batch <= batch)
+                .cloned()
+                .collect(),
+            windows: self
+                .windows
+                .iter()
+                .take_while(|w| w.batch <= batch)
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The chart points of `mode`: one per batch at which it emitted.

@@ -29,6 +29,7 @@ pub mod pipeline;
 pub mod settings;
 pub mod source;
 pub mod stats;
+pub mod travel;
 pub mod url;
 
 #[cfg(test)]
@@ -36,6 +37,7 @@ mod tests;
 
 pub use action::Action;
 pub use batch_log::{BatchEntry, BatchLog, LOG_BATCHES};
+pub use consoles::ConsoleText;
 pub use consoles::{Console, Consoles, CONSOLE_BLOCKS};
 pub use effect::Effect;
 pub use job_batches::{JobBatch, JobBatches, JOB_BATCHES};
@@ -46,6 +48,7 @@ pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
 pub use settings::{Draft, DraftField, BATCH_INTERVALS_S};
 pub use source::{SourceChoice, SourceKind, SourceState, DEFAULT_SIM_RATE, MAX_SIM_RATE};
 pub use stats::Stats;
+pub use travel::{TravelMove, TravelSpan, TRAVEL_BATCHES};
 pub use url::BootParams;
 
 use crate::chart::ChartPoint;
@@ -82,6 +85,8 @@ pub struct Lab {
     /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
     /// statistics; `None` natively (no processing time is shown then).
     pub perf_clock: Option<fn() -> f64>,
+    /// Time travel: which batch the page shows.
+    travel: travel::Travel,
 }
 
 impl Lab {
@@ -165,6 +170,10 @@ impl Lab {
             }
             Action::JobLinkCopied { id, result } => {
                 self.job_link_copied(id, result);
+                Vec::new()
+            }
+            Action::Travel(to) => {
+                self.travel(to);
                 Vec::new()
             }
         };

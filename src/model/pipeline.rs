@@ -41,6 +41,7 @@ impl Lab {
         self.draft = Draft::from_config(&config);
         self.log = BatchLog::default();
         self.consoles = Consoles::default();
+        self.travel_restart();
         self.context += 1;
         self.stats.behind = 0;
         self.restart_jobs();
@@ -189,8 +190,10 @@ impl Lab {
         self.log.record(&r, timing);
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
+        let batch = r.batch;
         self.consoles.record(r);
-        self.jobs.batch_ended(self.perf_clock);
-        self.sample.close();
+        self.jobs.batch_ended(self.perf_clock, batch);
+        self.sample.close(batch);
+        self.travel_after_batch();
     }
 }
