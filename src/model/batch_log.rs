@@ -97,6 +97,9 @@ pub struct LastWindow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchLog {
     entries: VecDeque<BatchEntry>,
+    /// The last [`TRAVEL_BATCHES`] batches forgotten, oldest first: the log as of a batch time travel reaches
+    /// held them.
+    forgotten: VecDeque<BatchEntry>,
     /// The windows emitted, oldest first: the last one emitted as of each batch time travel reaches
     /// ([`TRAVEL_BATCHES`]).
     windows: VecDeque<LastWindow>,
@@ -124,7 +127,10 @@ impl BatchLog {
             self.windows.pop_front();
         }
         if self.entries.len() == LOG_BATCHES {
-            self.entries.pop_front();
+            if self.forgotten.len() == TRAVEL_BATCHES {
+                self.forgotten.pop_front();
+            }
+            self.forgotten.extend(self.entries.pop_front());
         }
         self.entries.push_back(BatchEntry {
             batch: r.batch,
@@ -157,16 +163,21 @@ impl BatchLog {
         self.windows.back()
     }
 
-    /// The log as it was right after batch `batch` ran: the batches up to it still kept, and the last window
-    /// emitted by then (for a batch time travel reaches, [`TRAVEL_BATCHES`]).
+    /// The log as it was right after batch `batch` ran, for a batch time travel reaches ([`TRAVEL_BATCHES`]):
+    /// the last [`LOG_BATCHES`] batches up to it, and the last window emitted by then.
     pub fn as_of(&self, batch: u64) -> BatchLog {
+        let upto: Vec<&BatchEntry> = self
+            .forgotten
+            .iter()
+            .chain(&self.entries)
+            .take_while(|e| e.batch <= batch)
+            .collect();
         BatchLog {
-            entries: self
-                .entries
+            entries: upto[upto.len().saturating_sub(LOG_BATCHES)..]
                 .iter()
-                .take_while(|e| e.batch <= batch)
-                .cloned()
+                .map(|e| (*e).clone())
                 .collect(),
+            forgotten: VecDeque::new(),
             windows: self
                 .windows
                 .iter()

@@ -44,7 +44,7 @@ impl Travel {
 }
 
 /// The batches time travel reaches and the batch viewed, as the controls show them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TravelSpan {
     /// The oldest batch it reaches.
     pub first: u64,
@@ -52,6 +52,8 @@ pub struct TravelSpan {
     pub last: u64,
     /// The batch shown.
     pub viewed: u64,
+    /// Its time, `YYYY-MM-DD HH:MM:SS` as the consoles' `Time:` line.
+    pub time_label: String,
     /// Whether the page shows the past (not following new batches).
     pub past: bool,
 }
@@ -76,10 +78,13 @@ impl Lab {
     /// What the time travel controls show; `None` before the first batch.
     pub fn travel_span(&self) -> Option<TravelSpan> {
         let (first, last) = self.travel_range()?;
+        let viewed = self.viewed_batch().unwrap_or(last);
+        let entry = self.log.entries().iter().rfind(|e| e.batch == viewed)?;
         Some(TravelSpan {
             first,
             last,
-            viewed: self.viewed_batch().unwrap_or(last),
+            viewed,
+            time_label: entry.time_label.clone(),
             past: self.travel.at.is_some(),
         })
     }

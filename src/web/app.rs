@@ -8,6 +8,7 @@ use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
+use super::travel::{TravelBar, TravelBarProps};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -127,11 +128,22 @@ pub fn app(props: &AppProps) -> Html {
         unavailable: lab.inject_unavailable().map(AttrValue::from),
         dispatch: dispatch.clone(),
     };
+    let travel_props = TravelBarProps {
+        span: lab.travel_span(),
+        dispatch: dispatch.clone(),
+    };
+    // Time travel: every view below shows this batch (the last one run unless the teacher went back).
+    let viewed = lab.viewed_batch();
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
-    let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
-    let teach = use_memo(batch_key.clone(), |(_, _, c)| {
-        crate::teach::views(lab.log(), c)
+    let batch_key = (
+        lab.context,
+        lab.stats.batches_run,
+        lab.config().clone(),
+        viewed,
+    );
+    let teach = use_memo(batch_key.clone(), |(_, _, c, _)| {
+        crate::teach::views(&lab.viewed_log(), c)
     });
     let csv = use_memo(batch_key, |_| {
         Rc::<str>::from(history_csv(lab.log().entries()))
@@ -140,17 +152,25 @@ pub fn app(props: &AppProps) -> Html {
     // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
     // consoles for each would waste the page's time.
     let panels = use_memo(
-        (lab.context, lab.stats.batches_run, lab.config().clone()),
+        (
+            lab.context,
+            lab.stats.batches_run,
+            lab.config().clone(),
+            viewed,
+        ),
         |_| {
+            let log = lab.viewed_log();
+            let past = lab.travel_span().filter(|s| s.past).map(|s| s.viewed);
             Mode::ALL
                 .into_iter()
                 .map(|mode| {
-                    let console = lab.console(mode);
+                    let console = lab.viewed_console(mode);
                     ModePanelProps {
                         mode,
-                        points: Rc::new(lab.points(mode)),
-                        console: Rc::from(console.text()),
+                        points: Rc::new(log.points(mode)),
+                        console: Rc::from(console.text),
                         console_dropped: console.dropped,
+                        as_of: past,
                         code: Rc::from(lab.code(mode)),
                         extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
                         config: lab.config().clone(),
@@ -161,12 +181,19 @@ pub fn app(props: &AppProps) -> Html {
     );
     // The job panels change with a batch, an edit or a button, not with every frame of lines.
     let jobs = use_memo(
-        (lab.context, lab.stats.batches_run, lab.jobs().revision()),
+        (
+            lab.context,
+            lab.stats.batches_run,
+            lab.jobs().revision(),
+            viewed,
+        ),
         |_| {
             lab.jobs()
                 .iter()
                 .enumerate()
-                .map(|(i, j)| JobPanelProps::of(j, i + 1, dispatch.clone()))
+                .map(|(i, j)| {
+                    JobPanelProps::of(j, i + 1, lab.viewed_job_console(j), dispatch.clone())
+                })
                 .collect::<Vec<_>>()
         },
     );
@@ -177,6 +204,7 @@ pub fn app(props: &AppProps) -> Html {
         config: running.clone(),
         paused: lab.paused,
         dispatch: dispatch.clone(),
+        travel: lab.travel_span(),
     });
     drop(lab);
     let on_view = {
@@ -211,6 +239,7 @@ pub fn app(props: &AppProps) -> Html {
             } else {
             <main>
                 <Controls ..controls_props />
+                <TravelBar ..travel_props />
                 <InjectBox ..inject_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }

@@ -15,6 +15,7 @@ pub mod platform;
 pub mod relay;
 pub mod sim;
 pub mod svg_export;
+pub mod travel;
 
 pub use app::App;
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::compare::CompareView;
-use crate::model::{Action, BootParams, JobStatus, CONSOLE_BLOCKS};
+use crate::model::{Action, BootParams, JobStatus, LOG_BATCHES};
 use crate::teach::{views, TeachViews};
 
 const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
@@ -74,8 +74,9 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
     });
     let id = lab.jobs().iter().last().unwrap().id;
     lab.apply(Action::JobRun { id });
-    // More batches than a console shows, so blocks have scrolled out at the batches travelled to.
-    let n = (CONSOLE_BLOCKS + TRAVEL_BATCHES + 30) as i64;
+    // More batches than the log keeps, so blocks had scrolled out of the consoles and batches out of the log
+    // (charts, statistics) at the batches travelled to, and have been forgotten since.
+    let n = (LOG_BATCHES + TRAVEL_BATCHES + 30) as i64;
     let mut captured = Vec::new();
     for k in 1..=n {
         batch(&mut lab, k);
@@ -90,7 +91,13 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
         (first, last),
         (n as u64 - TRAVEL_BATCHES as u64 + 1, n as u64)
     );
-    assert!(captured[first as usize - 1].consoles[0].dropped > 0);
+    let oldest = &captured[first as usize - 1];
+    assert!(oldest.consoles[0].dropped > 0);
+    assert_eq!(oldest.teach.metrics.batches, LOG_BATCHES);
+    assert_eq!(
+        lab.log().entries().front().map(|e| e.batch),
+        Some(n as u64 - LOG_BATCHES as u64 + 1)
+    );
     for k in first..last {
         travel(&mut lab, TravelMove::To(k));
         assert_eq!(lab.viewed_batch(), Some(k));
@@ -123,12 +130,14 @@ fn the_cursor_is_clamped_to_the_batches_kept_and_reaching_the_last_is_live() {
     travel(&mut lab, TravelMove::Back);
     assert_eq!(lab.viewed_batch(), Some(1));
     travel(&mut lab, TravelMove::Forward);
+    let batch_two = lab.log().entries()[1].time_label.clone();
     assert_eq!(
         lab.travel_span(),
         Some(TravelSpan {
             first: 1,
             last: 5,
             viewed: 2,
+            time_label: batch_two,
             past: true
         })
     );
