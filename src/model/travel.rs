@@ -9,7 +9,7 @@
 
 use super::batch_log::BatchLog;
 use super::consoles::ConsoleText;
-use super::{Lab, StudentJob};
+use super::{JobBatches, Lab, StudentJob};
 use crate::engine::Mode;
 use std::borrow::Cow;
 
@@ -105,6 +105,19 @@ impl Lab {
     /// Student job `job`'s console as of the batch viewed.
     pub fn viewed_job_console(&self, job: &StudentJob) -> ConsoleText {
         job.console.as_of(self.travel.at)
+    }
+
+    /// What student job `job`'s batches did, as of the batch viewed (its program views read them).
+    pub fn viewed_job_batches<'a>(&self, job: &'a StudentJob) -> Cow<'a, JobBatches> {
+        let time = self
+            .travel
+            .at
+            .and_then(|k| self.log.entries().iter().rfind(|e| e.batch == k))
+            .map(|e| e.time_ms);
+        match time {
+            Some(t) => Cow::Owned(job.batches.as_of(t)),
+            None => Cow::Borrowed(&job.batches),
+        }
     }
 
     /// Moves the time travel cursor.

@@ -191,9 +191,7 @@ pub fn app(props: &AppProps) -> Html {
             lab.jobs()
                 .iter()
                 .enumerate()
-                .map(|(i, j)| {
-                    JobPanelProps::of(j, i + 1, lab.viewed_job_console(j), dispatch.clone())
-                })
+                .map(|(i, j)| JobPanelProps::of(j, i + 1, &lab, dispatch.clone()))
                 .collect::<Vec<_>>()
         },
     );

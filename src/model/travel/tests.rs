@@ -4,6 +4,7 @@
 use super::*;
 use crate::model::compare::CompareView;
 use crate::model::{Action, BootParams, JobStatus, LOG_BATCHES};
+use crate::teach::program::{program_views, ProgramViews};
 use crate::teach::{views, TeachViews};
 
 const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
@@ -40,6 +41,7 @@ struct Shown {
     batch: Option<u64>,
     consoles: Vec<ConsoleText>,
     jobs: Vec<ConsoleText>,
+    job_views: Vec<ProgramViews>,
     compare: Option<CompareView>,
     teach: TeachViews,
     points: Vec<Vec<crate::chart::ChartPoint>>,
@@ -55,6 +57,11 @@ fn shown(lab: &Lab) -> Shown {
             .iter()
             .map(|j| lab.viewed_job_console(j))
             .collect(),
+        job_views: lab
+            .jobs()
+            .iter()
+            .map(|j| program_views(&lab.viewed_job_batches(j)))
+            .collect(),
         compare: lab.compare_view(),
         teach: views(&log, lab.config()),
         points: Mode::ALL.map(|m| log.points(m)).to_vec(),
@@ -67,13 +74,16 @@ fn travel(lab: &mut Lab, to: TravelMove) {
 
 #[test]
 fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
-    // The window (30 s, sliding every 20 s) prints every other batch; a student job prints its own console.
+    // The window (30 s, sliding every 20 s) prints every other batch; student jobs print their own consoles and
+    // have their own views (windows, update calls).
     let mut lab = booted("window=30&slide=20");
-    lab.apply(Action::JobNew {
-        example: "notebook_window".to_string(),
-    });
-    let id = lab.jobs().iter().last().unwrap().id;
-    lab.apply(Action::JobRun { id });
+    for example in ["notebook_window", "notebook_cumulative"] {
+        lab.apply(Action::JobNew {
+            example: example.to_string(),
+        });
+        let id = lab.jobs().iter().last().unwrap().id;
+        lab.apply(Action::JobRun { id });
+    }
     // More batches than the log keeps, so blocks had scrolled out of the consoles and batches out of the log
     // (charts, statistics) at the batches travelled to, and have been forgotten since.
     let n = (LOG_BATCHES + TRAVEL_BATCHES + 30) as i64;
@@ -82,10 +92,9 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
         batch(&mut lab, k);
         captured.push(shown(&lab));
     }
-    assert!(matches!(
-        lab.jobs().get(id).unwrap().status,
-        JobStatus::Running { .. }
-    ));
+    for j in lab.jobs().iter() {
+        assert!(matches!(j.status, JobStatus::Running { .. }));
+    }
     let (first, last) = lab.travel_range().unwrap();
     assert_eq!(
         (first, last),
@@ -104,6 +113,7 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
         let now = shown(&lab);
         let then = &captured[k as usize - 1];
         assert!(!then.jobs[0].text.is_empty() && !then.consoles[2].text.is_empty());
+        assert_ne!(then.job_views, captured[k as usize].job_views);
         assert_eq!(&now, then, "batch {k}");
     }
     travel(&mut lab, TravelMove::Now);
