@@ -8,7 +8,7 @@ use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
-use super::travel::{TravelBar, TravelBarProps};
+use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -128,10 +128,7 @@ pub fn app(props: &AppProps) -> Html {
         unavailable: lab.inject_unavailable().map(AttrValue::from),
         dispatch: dispatch.clone(),
     };
-    let travel_props = TravelBarProps {
-        span: lab.travel_span(),
-        dispatch: dispatch.clone(),
-    };
+    let travel = html! { <TravelBar span={lab.travel_span()} dispatch={dispatch.clone()} /> };
     // Time travel: every view below shows this batch (the last one run unless the teacher went back).
     let viewed = lab.viewed_batch();
     let notices: Vec<_> = lab.notices().cloned().collect();
@@ -202,7 +199,6 @@ pub fn app(props: &AppProps) -> Html {
         config: running.clone(),
         paused: lab.paused,
         dispatch: dispatch.clone(),
-        travel: lab.travel_span(),
     });
     drop(lab);
     let on_view = {
@@ -226,6 +222,8 @@ pub fn app(props: &AppProps) -> Html {
                     <ThemeToggle />
                     <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
                         aria-pressed={(view == PageView::Compare).to_string()}>{"Compare view"}</button>
+                    // Time travel: in the compare view's one-line header, so the consoles keep the height.
+                    if compare.is_some() { { travel.clone() } }
                 </div>
                 if compare.is_none() {
                     <SourceBar ..source_props />
@@ -237,7 +235,7 @@ pub fn app(props: &AppProps) -> Html {
             } else {
             <main>
                 <Controls ..controls_props />
-                <TravelBar ..travel_props />
+                { travel }
                 <InjectBox ..inject_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }

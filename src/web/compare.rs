@@ -3,10 +3,9 @@
 
 use super::controls::PauseStep;
 use super::panel::describe;
-use super::travel::TravelBar;
 use crate::engine::NotebookConfig;
 use crate::model::compare::{CompareView as View, PageView};
-use crate::model::{Action, TravelSpan};
+use crate::model::Action;
 use yew::prelude::*;
 
 /// The `pprint` rule line.
@@ -23,8 +22,6 @@ pub struct CompareProps {
     pub paused: bool,
     /// The reducer.
     pub dispatch: Callback<Action>,
-    /// Time travel's batches (the compare view shows the one chosen); `None` before the first batch.
-    pub travel: Option<TravelSpan>,
 }
 
 /// The compare view.
@@ -36,7 +33,6 @@ pub fn compare_view(p: &CompareProps) -> Html {
         <div class="compare-bar">
             <PauseStep paused={p.paused} dispatch={p.dispatch.clone()} />
             <button onclick={on_full} data-testid="view-full">{"Full page"}</button>
-            <TravelBar span={p.travel.clone()} dispatch={p.dispatch.clone()} />
         </div>
     };
     let Some(v) = &p.view else {

@@ -20,11 +20,8 @@ pub struct TravelBarProps {
 fn status(span: Option<&TravelSpan>) -> String {
     match span {
         None => "Time travel starts with the first batch.".to_string(),
-        Some(s) if s.past => format!(
-            "Viewing batch {} of {} ({}): the stream keeps running.",
-            s.viewed, s.last, s.time_label
-        ),
-        Some(s) => format!("Live: batch {} ({}).", s.last, s.time_label),
+        Some(s) if s.past => format!("Viewing batch {} of {}", s.viewed, s.last),
+        Some(s) => format!("Live: batch {}", s.last),
     }
 }
 
@@ -64,7 +61,12 @@ pub fn travel_bar(p: &TravelBarProps) -> Html {
                 disabled={!past}>{"Forward ▶"}</button>
             <button type="button" onclick={go(TravelMove::Now)} data-testid="travel-now"
                 disabled={!past}>{"Jump to now"}</button>
-            <span class="stat travel-status" data-testid="travel-status">{status(span)}</span>
+            <span class="stat travel-status" data-testid="travel-status">
+                {status(span)}
+                if let Some(s) = span {
+                    <span class="travel-time">{format!(" ({}){}", s.time_label, if s.past { ": the stream keeps running." } else { "." })}</span>
+                }
+            </span>
         </div>
     }
 }
