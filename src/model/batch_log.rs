@@ -1,7 +1,8 @@
 //! The batch log: the page's one record of past batches. Every view of the past reads it — the charts, the
 //! CSV export, the streaming statistics, the window strip, the lineage and the update calls — so each batch's
 //! numbers are kept once, for at most [`LOG_BATCHES`] batches, and memory stays flat however long the page
-//! runs.
+//! runs. Time travel reads the log as it was after an earlier batch ([`BatchLog::as_of`]), so the log also keeps
+//! the [`TRAVEL_BATCHES`] batches it forgot last, and the windows emitted as far back as time travel reaches.
 //!
 //! The notebook's engine keeps its own working memory for the explanations it computes (the counts as far
 //! back as the window and a slide reach, saved with its checkpoint); what it explains arrives in each

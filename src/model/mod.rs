@@ -12,6 +12,7 @@
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
 //! [`job_link`] (`?job=` links).
+//! [`travel`]: time travel, every view as of an earlier batch.
 
 pub mod action;
 pub mod batch_log;

@@ -46,7 +46,6 @@ pub struct JobPanelProps {
 }
 
 impl JobPanelProps {
-    /// The props of `job`'s panel, the `number`th on the page.
     /// The props of `job`'s panel, the `number`th on `lab`'s page, as of the batch the page shows (time travel).
     pub fn of(job: &StudentJob, number: usize, lab: &Lab, dispatch: Callback<Action>) -> Self {
         let console = lab.viewed_job_console(job);
