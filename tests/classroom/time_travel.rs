@@ -1,6 +1,7 @@
-//! Time travel on the release page: going back to batch k shows every console exactly as the page showed it right
-//! after batch k ran (recorded while the batches ran), the view stays on k while the stream runs on, and "Jump to
-//! now" brings back the live text. The travel controls pass axe-core.
+//! Time travel on the release page: going back to batch k shows every console and teaching view exactly as the
+//! page showed it right after batch k ran (recorded while the batches ran), with a cursor on each chart; the view
+//! stays on k while the stream runs on, and "Jump to now" brings back the live text. The travel controls pass
+//! axe-core.
 
 use super::axe::{axe_source, run_axe};
 use super::page::{built_page, click, open, wait_js, PageSession};
@@ -10,8 +11,9 @@ use fantoccini::{key::Key, Client, Locator};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// What the page shows: the travel status's batch viewed and last batch run, and every console (the three
-/// modes', then the student job's), read in one script so they belong to the same render.
+/// What the page shows: the travel status's batch viewed and last batch run, every console (the three modes',
+/// then the student job's) and the teaching views' text, and the charts' travel cursors, read in one script so
+/// they belong to the same render.
 const READ: &str = r#"
 const s = document.querySelector('[data-testid=travel-status]').textContent;
 const live = s.match(/^Live: batch (\d+)/);
@@ -22,6 +24,9 @@ return {
   last: live ? Number(live[1]) : past ? Number(past[2]) : null,
   past: past !== null,
   consoles: [...document.querySelectorAll('[data-testid=pprint], [data-testid=job-console]')].map(e => e.textContent),
+  views: [...document.querySelectorAll(['window-timeline', 'state-calls', 'lineage-stateless', 'lineage-cumulative',
+    'lineage-window', 'batch-metrics'].map(t => `[data-testid=${t}]`).join(', '))].map(e => e.textContent),
+  cursors: document.querySelectorAll('[data-testid=chart-cursor]').length,
 };
 "#;
 
@@ -36,7 +41,15 @@ struct Shown {
     last: Option<u64>,
     past: bool,
     consoles: Vec<String>,
+    views: Vec<String>,
+    cursors: usize,
 }
+
+/// What the page showed of one batch: its consoles, then its teaching views.
+type Recorded = (Vec<String>, Vec<String>);
+
+/// The teaching views [`READ`] reads.
+const VIEWS: usize = 6;
 
 async fn read(c: &Client) -> Result<Shown, String> {
     let v = c.execute(READ, vec![]).await.map_err(|e| e.to_string())?;
@@ -58,8 +71,18 @@ async fn wait_for(c: &Client, viewed: u64, past: bool, what: &str) -> Result<Sho
     }
 }
 
-/// Fails, naming the console, unless `now` shows exactly `then`.
-fn same(now: &Shown, then: &[String], what: &str) -> Result<(), String> {
+/// Fails, naming the console or view, unless `now` shows exactly `then`, with a cursor on each of the three charts
+/// when it shows the past.
+fn same(now: &Shown, (then, views): &Recorded, what: &str) -> Result<(), String> {
+    if now.views != *views {
+        return Err(format!(
+            "{what}: the teaching views show\n{:?}\ninstead of\n{views:?}",
+            now.views
+        ));
+    }
+    if now.cursors != if now.past { 3 } else { 0 } {
+        return Err(format!("{what}: {} chart cursors", now.cursors));
+    }
     if now.consoles.len() != CONSOLES.len() {
         return Err(format!(
             "{what}: {} consoles, not {}",
@@ -96,7 +119,7 @@ async fn axe_problems(c: &Client, axe: &str) -> Result<Vec<String>, String> {
 async fn record_then_pause(
     c: &Client,
     origin: &str,
-) -> Result<(BTreeMap<u64, Vec<String>>, u64), String> {
+) -> Result<(BTreeMap<u64, Recorded>, u64), String> {
     let program = example("notebook_stateless")
         .ok_or("no notebook_stateless example")?
         .source
@@ -125,8 +148,11 @@ async fn record_then_pause(
         }
         let s = read(c).await?;
         if let (Some(k), false) = (s.viewed, s.past) {
-            if s.consoles.len() == CONSOLES.len() && !s.consoles[3].is_empty() {
-                recorded.insert(k, s.consoles);
+            if s.consoles.len() == CONSOLES.len()
+                && !s.consoles[3].is_empty()
+                && s.views.len() == VIEWS
+            {
+                recorded.insert(k, (s.consoles, s.views));
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -135,7 +161,7 @@ async fn record_then_pause(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let paused = read(c).await?;
     let n = paused.last.ok_or("no batch after pausing")?;
-    recorded.insert(n, paused.consoles);
+    recorded.insert(n, (paused.consoles, paused.views));
     eprintln!(
         "[time travel] recorded batches {:?}, paused at {n}",
         recorded.keys()
@@ -161,7 +187,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         return Err(format!("the status says {:?}", at_k.status));
     }
     same(&at_k, then(k)?, &format!("batch {k}"))?;
-    if at_k.consoles == *then(n)? {
+    if at_k.consoles == then(n)?.0 {
         return Err(format!("batch {k} shows the consoles of batch {n}"));
     }
     // The slider takes the arrow keys; Forward steps on.
@@ -215,7 +241,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         ));
     }
     // Fewer than 120 batches ran: the live stateless console is batch n's with the batches run since.
-    let stateless = &then(n)?[0];
+    let stateless = &then(n)?.0[0];
     if !live.consoles[0].starts_with(stateless.as_str()) || live.consoles[0] == *stateless {
         return Err("after Jump to now the stateless console is not the live one".to_string());
     }
