@@ -23,6 +23,8 @@ mod share;
 #[path = "e2e/support.rs"]
 mod support;
 
+#[path = "classroom/time_travel.rs"]
+mod time_travel;
 use axe::{axe_source, run_axe};
 use fantoccini::Client;
 use page::{built_page, click, open, wait_js, PageSession};

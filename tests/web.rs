@@ -245,6 +245,7 @@ async fn mount_chart() -> Element {
         ChartProps {
             points,
             title: "Stateless".into(),
+            cursor: false,
         },
     )
     .render();

@@ -153,4 +153,7 @@ pub enum Action {
         /// Its text.
         text: Result<String, String>,
     },
+    // Time travel.
+    /// Move the time travel cursor: show the page as of an earlier batch, or live again.
+    Travel(super::travel::TravelMove),
 }

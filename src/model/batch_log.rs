@@ -1,12 +1,14 @@
 //! The batch log: the page's one record of past batches. Every view of the past reads it — the charts, the
 //! CSV export, the streaming statistics, the window strip, the lineage and the update calls — so each batch's
 //! numbers are kept once, for at most [`LOG_BATCHES`] batches, and memory stays flat however long the page
-//! runs.
+//! runs. Time travel reads the log as it was after an earlier batch ([`BatchLog::as_of`]), so the log also keeps
+//! the [`TRAVEL_BATCHES`] batches it forgot last, and the windows emitted as far back as time travel reaches.
 //!
 //! The notebook's engine keeps its own working memory for the explanations it computes (the counts as far
 //! back as the window and a slide reach, saved with its checkpoint); what it explains arrives in each
 //! [`BatchReport`] and is recorded here as that batch's result.
 
+use super::travel::TRAVEL_BATCHES;
 use crate::chart::ChartPoint;
 use crate::engine::{BatchReport, MessageType, Mode, UpdateCall, WindowExplain};
 use std::collections::VecDeque;
@@ -78,9 +80,8 @@ impl BatchEntry {
     }
 }
 
-/// The last window the windowed mode emitted, and how PySpark formed it. Kept apart from the entries: only
-/// the latest window is explained, and it stays explained while the window waits a slide longer than the
-/// log reaches.
+/// A window the windowed mode emitted, and how PySpark formed it. Kept apart from the entries: the window
+/// stays explained while it waits a slide longer than the log reaches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LastWindow {
     /// 1-based batch number of the batch at which it was emitted.
@@ -97,7 +98,12 @@ pub struct LastWindow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchLog {
     entries: VecDeque<BatchEntry>,
-    last_window: Option<LastWindow>,
+    /// The last [`TRAVEL_BATCHES`] batches forgotten, oldest first: the log as of a batch time travel reaches
+    /// held them.
+    forgotten: VecDeque<BatchEntry>,
+    /// The windows emitted, oldest first: the last one emitted as of each batch time travel reaches
+    /// ([`TRAVEL_BATCHES`]).
+    windows: VecDeque<LastWindow>,
 }
 
 impl BatchLog {
@@ -109,15 +115,23 @@ impl BatchLog {
         }
         if let (Some(explain), Some(records)) = (&r.window_explain, &outputs[Mode::Window.index()])
         {
-            self.last_window = Some(LastWindow {
+            self.windows.push_back(LastWindow {
                 batch: r.batch,
                 time_ms: r.time_ms,
                 records: records.clone(),
                 explain: explain.clone(),
             });
         }
+        // The window before the second kept one is no batch's last window that time travel reaches.
+        let oldest = (r.batch + 1).saturating_sub(TRAVEL_BATCHES as u64);
+        while self.windows.get(1).is_some_and(|w| w.batch <= oldest) {
+            self.windows.pop_front();
+        }
         if self.entries.len() == LOG_BATCHES {
-            self.entries.pop_front();
+            if self.forgotten.len() == TRAVEL_BATCHES {
+                self.forgotten.pop_front();
+            }
+            self.forgotten.extend(self.entries.pop_front());
         }
         self.entries.push_back(BatchEntry {
             batch: r.batch,
@@ -147,7 +161,31 @@ impl BatchLog {
 
     /// The last window emitted, if any.
     pub fn last_window(&self) -> Option<&LastWindow> {
-        self.last_window.as_ref()
+        self.windows.back()
+    }
+
+    /// The log as it was right after batch `batch` ran, for a batch time travel reaches ([`TRAVEL_BATCHES`]):
+    /// the last [`LOG_BATCHES`] batches up to it, and the last window emitted by then.
+    pub fn as_of(&self, batch: u64) -> BatchLog {
+        let upto: Vec<&BatchEntry> = self
+            .forgotten
+            .iter()
+            .chain(&self.entries)
+            .take_while(|e| e.batch <= batch)
+            .collect();
+        BatchLog {
+            entries: upto[upto.len().saturating_sub(LOG_BATCHES)..]
+                .iter()
+                .map(|e| (*e).clone())
+                .collect(),
+            forgotten: VecDeque::new(),
+            windows: self
+                .windows
+                .iter()
+                .take_while(|w| w.batch <= batch)
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The chart points of `mode`: one per batch at which it emitted.

@@ -8,6 +8,7 @@ use super::pipeline::fresh_engine;
 use super::settings::Draft;
 use super::source::{SourceChoice, SourceState, DEFAULT_SIM_RATE};
 use super::stats::Stats;
+use super::travel::Travel;
 use super::url::BootParams;
 use super::{BatchLog, Consoles, Jobs, Lab};
 use crate::checkpoint::SavedCheckpoint;
@@ -70,6 +71,7 @@ impl Lab {
                 ..Default::default()
             },
             perf_clock: None,
+            travel: Travel::default(),
         };
         lab.open_jobs(saved_jobs, params);
         lab

@@ -3,8 +3,10 @@
 //! sees where per-batch counts, running totals and the window part ways.
 
 use super::batch_log::BatchEntry;
+use super::travel::TRAVEL_BATCHES;
 use super::Lab;
 use crate::engine::{MessageType, Mode};
+use std::collections::VecDeque;
 
 /// Input lines of a batch the view shows (the rest are counted).
 pub const SAMPLE_LINES: usize = 3;
@@ -30,11 +32,12 @@ impl PageView {
     }
 }
 
-/// The first input lines of the open batch and of the last one closed.
+/// The first input lines of the open batch and of the last ones closed (as far back as time travel reaches).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchSample {
     open: Vec<String>,
-    last: Vec<String>,
+    /// Per batch closed, oldest first: its number and first lines.
+    closed: VecDeque<(u64, Vec<String>)>,
 }
 
 impl BatchSample {
@@ -44,14 +47,26 @@ impl BatchSample {
         self.open.extend(lines.iter().take(room).cloned());
     }
 
-    /// The open batch was closed (run).
-    pub(super) fn close(&mut self) {
-        self.last = std::mem::take(&mut self.open);
+    /// The open batch was closed (run) as batch `batch`.
+    pub(super) fn close(&mut self, batch: u64) {
+        if self.closed.len() == TRAVEL_BATCHES {
+            self.closed.pop_front();
+        }
+        self.closed
+            .push_back((batch, std::mem::take(&mut self.open)));
     }
 
     /// The first lines of the last batch run.
     pub fn last(&self) -> &[String] {
-        &self.last
+        self.closed.back().map_or(&[], |(_, lines)| lines)
+    }
+
+    /// The first lines of batch `batch`, if it is one of the last ones run.
+    pub fn of(&self, batch: u64) -> &[String] {
+        self.closed
+            .iter()
+            .rfind(|(b, _)| *b == batch)
+            .map_or(&[], |(_, lines)| lines)
     }
 }
 
@@ -155,10 +170,12 @@ impl CompareView {
 }
 
 impl Lab {
-    /// The compare view of the last batch run, if one ran.
+    /// The compare view of the batch viewed ([`Lab::viewed_batch`]: the last one run, unless time travel
+    /// shows an earlier one), if one ran.
     pub fn compare_view(&self) -> Option<CompareView> {
-        let entry = self.log.last()?;
-        Some(CompareView::of(entry, self.sample.last()))
+        let batch = self.viewed_batch()?;
+        let entry = self.log.entries().iter().rfind(|e| e.batch == batch)?;
+        Some(CompareView::of(entry, self.sample.of(batch)))
     }
 
     /// Shows the page as `view`.

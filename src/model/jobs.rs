@@ -93,6 +93,20 @@ pub fn refusal(program_ms: i64, page_ms: i64) -> String {
     )
 }
 
+/// Where a job started now stands on the page's clock.
+#[derive(Debug, Clone, Copy)]
+struct JobClock {
+    /// Its zero time: the end of the page's open batch.
+    start_ms: i64,
+    /// The page's batch interval.
+    page_ms: i64,
+    /// The page's parallelism.
+    parallelism: usize,
+    /// The page's last batch run (0 before the first): what the program's top level prints is shown from then
+    /// on.
+    page_batch: u64,
+}
+
 /// The last "Copy link" of a job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobLink {
@@ -162,12 +176,18 @@ impl StudentJob {
 
     /// Runs the editor's text as a new job whose batch 1 is the page batch after the one open now (which ends at
     /// `start_ms`).
-    fn start(&mut self, start_ms: i64, page_ms: i64, parallelism: usize) {
+    fn start(&mut self, clock: JobClock) {
         let source = self.text.clone();
-        self.start_text(source, start_ms, page_ms, parallelism);
+        self.start_text(source, clock);
     }
 
-    fn start_text(&mut self, source: String, start_ms: i64, page_ms: i64, parallelism: usize) {
+    fn start_text(&mut self, source: String, clock: JobClock) {
+        let JobClock {
+            start_ms,
+            page_ms,
+            parallelism,
+            page_batch,
+        } = clock;
         let run = ProgramJob::start(&source, start_ms, parallelism);
         self.console = Console::default();
         self.batches = JobBatches::default();
@@ -183,7 +203,7 @@ impl StudentJob {
             }
             _ => {
                 if !top_level.is_empty() {
-                    self.console.push(top_level);
+                    self.console.push(page_batch, top_level);
                 }
                 if let Some(f) = run.job().failed() {
                     self.status = JobStatus::Stopped {
@@ -204,9 +224,9 @@ impl StudentJob {
         self.ran = Some(source);
     }
 
-    /// The page's batch ended: a waiting job starts reading lines, a running one runs its batch (timed with
-    /// `clock`, the page's, if it has one).
-    fn batch_ended(&mut self, clock: Option<fn() -> f64>) {
+    /// The page's batch `page_batch` ended: a waiting job starts reading lines, a running one runs its batch
+    /// (timed with `clock`, the page's, if it has one).
+    fn batch_ended(&mut self, clock: Option<fn() -> f64>, page_batch: u64) {
         let Some(run) = &mut self.run else { return };
         if self.armed {
             self.armed = false;
@@ -224,7 +244,7 @@ impl StudentJob {
             self.batches.record(r, processing_ms);
         }
         if !text.is_empty() {
-            self.console.push(text);
+            self.console.push(page_batch, text);
         }
         if let Some(f) = failure {
             let source = self.ran.as_deref().unwrap_or_default();
@@ -350,10 +370,11 @@ impl Jobs {
         }
     }
 
-    /// The page's batch ended: every job runs its batch (a failing one stops alone), timed with `clock`.
-    pub(super) fn batch_ended(&mut self, clock: Option<fn() -> f64>) {
+    /// The page's batch `page_batch` ended: every job runs its batch (a failing one stops alone), timed with
+    /// `clock`.
+    pub(super) fn batch_ended(&mut self, clock: Option<fn() -> f64>, page_batch: u64) {
         for j in self.all_mut() {
-            j.batch_ended(clock);
+            j.batch_ended(clock, page_batch);
         }
     }
 
@@ -380,20 +401,21 @@ impl Lab {
 
     /// Starts job `id` with the page's next batch.
     fn start_job(&mut self, id: u64) {
-        let (start, page_ms, parallelism) = self.job_clock();
+        let clock = self.job_clock();
         if let Some(j) = self.jobs.get_mut(id) {
-            j.start(start, page_ms, parallelism);
+            j.start(clock);
         }
     }
 
-    /// When a job started now has its zero time (the open batch's end), the page's interval, the parallelism.
-    fn job_clock(&self) -> (i64, i64, usize) {
+    /// Where a job started now stands on the page's clock.
+    fn job_clock(&self) -> JobClock {
         let c = self.config();
-        (
-            self.next_batch_time_ms(),
-            c.batch_interval_ms,
-            c.parallelism,
-        )
+        JobClock {
+            start_ms: self.next_batch_time_ms(),
+            page_ms: c.batch_interval_ms,
+            parallelism: c.parallelism,
+            page_batch: self.log().last().map_or(0, |e| e.batch),
+        }
     }
 
     /// "New job": a panel with the example `name`'s program.
@@ -490,10 +512,10 @@ impl Lab {
     /// A new context of the page (new settings, reset, checkpoint cleared): the jobs that run (or were refused
     /// for their interval, which may agree now) start again with its first batch.
     pub(super) fn restart_jobs(&mut self) {
-        let (start, page_ms, parallelism) = self.job_clock();
+        let clock = self.job_clock();
         for j in self.jobs.all_mut() {
             if let (true, Some(text)) = (j.restarts(), j.ran.clone()) {
-                j.start_text(text, start, page_ms, parallelism);
+                j.start_text(text, clock);
             }
         }
     }

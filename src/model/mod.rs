@@ -12,7 +12,7 @@
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
 //! [`job_link`] (`?job=` links); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
-//! [`packed`] packs a link's text).
+//! [`packed`] packs a link's text); [`travel`]: time travel, every view as of an earlier batch.
 
 pub mod action;
 pub mod batch_log;
@@ -33,6 +33,7 @@ pub mod settings;
 pub mod share;
 pub mod source;
 pub mod stats;
+pub mod travel;
 pub mod url;
 
 #[cfg(test)]
@@ -40,6 +41,7 @@ mod tests;
 
 pub use action::Action;
 pub use batch_log::{BatchEntry, BatchLog, LOG_BATCHES};
+pub use consoles::ConsoleText;
 pub use consoles::{Console, Consoles, CONSOLE_BLOCKS};
 pub use effect::Effect;
 pub use job_batches::{JobBatch, JobBatches, JOB_BATCHES};
@@ -50,6 +52,7 @@ pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
 pub use settings::{Draft, DraftField, BATCH_INTERVALS_S};
 pub use source::{SourceChoice, SourceKind, SourceState, DEFAULT_SIM_RATE, MAX_SIM_RATE};
 pub use stats::Stats;
+pub use travel::{TravelMove, TravelSpan, TRAVEL_BATCHES};
 pub use url::BootParams;
 
 use crate::chart::ChartPoint;
@@ -88,6 +91,8 @@ pub struct Lab {
     /// The page's high-resolution clock in ms (`performance.now()`), to time each batch for the streaming
     /// statistics; `None` natively (no processing time is shown then).
     pub perf_clock: Option<fn() -> f64>,
+    /// Time travel: which batch the page shows.
+    travel: travel::Travel,
 }
 
 impl Lab {
@@ -181,6 +186,10 @@ impl Lab {
             }
             Action::ShareDownload => self.download_scenario(),
             Action::ShareLoad { file, text } => self.load_scenario(&file, text),
+            Action::Travel(to) => {
+                self.travel(to);
+                Vec::new()
+            }
         };
         effects.extend(self.sim_effect(sim_before));
         effects

@@ -47,6 +47,7 @@ impl Lab {
         self.log = BatchLog::default();
         self.consoles = Consoles::default();
         self.share.input = Default::default();
+        self.travel_restart();
         self.context += 1;
         self.stats.behind = 0;
         self.restart_jobs();
@@ -203,8 +204,10 @@ impl Lab {
         self.share.input.close(r.batch, r.time_ms);
         self.stats.batches_run = r.batch;
         self.stats.last_batch_lines = r.lines;
+        let batch = r.batch;
         self.consoles.record(r);
-        self.jobs.batch_ended(self.perf_clock);
-        self.sample.close();
+        self.jobs.batch_ended(self.perf_clock, batch);
+        self.sample.close(batch);
+        self.travel_after_batch();
     }
 }

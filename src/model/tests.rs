@@ -175,7 +175,7 @@ fn the_log_and_consoles_stay_bounded() {
         CONSOLE_BLOCKS
     );
     assert_eq!(
-        lab.console(Mode::Stateless).dropped,
+        lab.console(Mode::Stateless).dropped(),
         (LOG_BATCHES + 50 - CONSOLE_BLOCKS) as u64
     );
     let total: i64 = lab

@@ -9,6 +9,7 @@ use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use super::share::{ShareBox, ShareBoxProps};
+use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -133,11 +134,19 @@ pub fn app(props: &AppProps) -> Html {
         link: lab.share_link().cloned(),
         dispatch: dispatch.clone(),
     };
+    let travel = html! { <TravelBar span={lab.travel_span()} dispatch={dispatch.clone()} /> };
+    // Time travel: every view below shows this batch (the last one run unless the teacher went back).
+    let viewed = lab.viewed_batch();
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
-    let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
-    let teach = use_memo(batch_key.clone(), |(_, _, c)| {
-        crate::teach::views(lab.log(), c)
+    let batch_key = (
+        lab.context,
+        lab.stats.batches_run,
+        lab.config().clone(),
+        viewed,
+    );
+    let teach = use_memo(batch_key.clone(), |(_, _, c, _)| {
+        crate::teach::views(&lab.viewed_log(), c)
     });
     let csv = use_memo(batch_key, |_| {
         Rc::<str>::from(history_csv(lab.log().entries()))
@@ -146,17 +155,25 @@ pub fn app(props: &AppProps) -> Html {
     // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
     // consoles for each would waste the page's time.
     let panels = use_memo(
-        (lab.context, lab.stats.batches_run, lab.config().clone()),
+        (
+            lab.context,
+            lab.stats.batches_run,
+            lab.config().clone(),
+            viewed,
+        ),
         |_| {
+            let log = lab.viewed_log();
+            let past = lab.travel_span().filter(|s| s.past).map(|s| s.viewed);
             Mode::ALL
                 .into_iter()
                 .map(|mode| {
-                    let console = lab.console(mode);
+                    let console = lab.viewed_console(mode);
                     ModePanelProps {
                         mode,
-                        points: Rc::new(lab.points(mode)),
-                        console: Rc::from(console.text()),
+                        points: Rc::new(log.points(mode)),
+                        console: Rc::from(console.text),
                         console_dropped: console.dropped,
+                        as_of: past,
                         code: Rc::from(lab.code(mode)),
                         extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
                         config: lab.config().clone(),
@@ -167,12 +184,17 @@ pub fn app(props: &AppProps) -> Html {
     );
     // The job panels change with a batch, an edit or a button, not with every frame of lines.
     let jobs = use_memo(
-        (lab.context, lab.stats.batches_run, lab.jobs().revision()),
+        (
+            lab.context,
+            lab.stats.batches_run,
+            lab.jobs().revision(),
+            viewed,
+        ),
         |_| {
             lab.jobs()
                 .iter()
                 .enumerate()
-                .map(|(i, j)| JobPanelProps::of(j, i + 1, dispatch.clone()))
+                .map(|(i, j)| JobPanelProps::of(j, i + 1, &lab, dispatch.clone()))
                 .collect::<Vec<_>>()
         },
     );
@@ -206,6 +228,8 @@ pub fn app(props: &AppProps) -> Html {
                     <ThemeToggle />
                     <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
                         aria-pressed={(view == PageView::Compare).to_string()}>{"Compare view"}</button>
+                    // Time travel: in the compare view's one-line header, so the consoles keep the height.
+                    if compare.is_some() { { travel.clone() } }
                 </div>
                 if compare.is_none() {
                     <SourceBar ..source_props />
@@ -217,6 +241,7 @@ pub fn app(props: &AppProps) -> Html {
             } else {
             <main>
                 <Controls ..controls_props />
+                { travel }
                 <InjectBox ..inject_props />
                 <ShareBox ..share_props />
                 <div class="panels">

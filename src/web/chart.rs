@@ -19,6 +19,10 @@ pub struct ChartProps {
     pub points: Rc<Vec<ChartPoint>>,
     /// What the chart shows, for screen readers.
     pub title: AttrValue,
+    /// Time travel shows an earlier batch: mark its point (the last one charted as of then) with a cursor,
+    /// and show its values until the pointer or keyboard picks another.
+    #[prop_or_default]
+    pub cursor: bool,
 }
 
 /// The chart.
@@ -29,7 +33,8 @@ pub fn chart(props: &ChartProps) -> Html {
     let l = use_memo(points.clone(), |p| layout(p));
     let n = points.len();
     // A selection past the end (history shrank after a reset) shows nothing rather than panicking.
-    let sel = (*selected).filter(|i| *i < n);
+    let travel_cursor = n.checked_sub(1).filter(|_| props.cursor);
+    let sel = (*selected).filter(|i| *i < n).or(travel_cursor);
 
     let onmousemove = {
         let selected = selected.clone();
@@ -171,6 +176,10 @@ pub fn chart(props: &ChartProps) -> Html {
                         y1={(HEIGHT - BOTTOM).to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
                     <g class="xlabels">{ for xlabels }</g>
                     { for series }
+                    if let Some(i) = travel_cursor {
+                        <line class="travel-cursor" data-testid="chart-cursor" x1={l.xs[i].to_string()} x2={l.xs[i].to_string()}
+                            y1={TOP.to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
+                    }
                     { marker.unwrap_or_default() }
                     if n == 0 {
                         <text class="empty" x={(WIDTH / 2.0).to_string()} y={(HEIGHT / 2.0).to_string()} text-anchor="middle">

@@ -8,7 +8,7 @@ use super::editor::{Editor, EditorError};
 use super::platform::page_address;
 use crate::engine::{example, EXAMPLES};
 use crate::model::jobs::refusal;
-use crate::model::{Action, JobLink, JobStatus, StudentJob, MAX_JOBS};
+use crate::model::{Action, JobLink, JobStatus, Lab, StudentJob, MAX_JOBS};
 use crate::program::FILENAME;
 use crate::teach::export::data_url;
 use crate::teach::program::{program_views, ProgramViews};
@@ -47,8 +47,9 @@ pub struct JobPanelProps {
 }
 
 impl JobPanelProps {
-    /// The props of `job`'s panel, the `number`th on the page.
-    pub fn of(job: &StudentJob, number: usize, dispatch: Callback<Action>) -> Self {
+    /// The props of `job`'s panel, the `number`th on `lab`'s page, as of the batch the page shows (time travel).
+    pub fn of(job: &StudentJob, number: usize, lab: &Lab, dispatch: Callback<Action>) -> Self {
+        let console = lab.viewed_job_console(job);
         let origin = match job.example.as_deref().and_then(example) {
             Some(e) => e.title.to_string(),
             None => "a program from a link".to_string(),
@@ -59,12 +60,12 @@ impl JobPanelProps {
             origin: origin.into(),
             text: Rc::from(job.text.as_str()),
             status: job.status.clone(),
-            console: Rc::from(job.console.text()),
-            console_dropped: job.console.dropped,
+            console: Rc::from(console.text),
+            console_dropped: console.dropped,
             unread_lines: job.unread_lines(),
             edited: job.edited_since_run(),
             link: job.link.clone(),
-            views: Rc::new(program_views(&job.batches)),
+            views: Rc::new(program_views(&lab.viewed_job_batches(job))),
             dispatch,
         }
     }

@@ -17,6 +17,7 @@ pub mod relay;
 pub mod share;
 pub mod sim;
 pub mod svg_export;
+pub mod travel;
 
 pub use app::App;
 

@@ -18,6 +18,9 @@ pub struct ModePanelProps {
     pub console: Rc<str>,
     /// Blocks that scrolled out of the console.
     pub console_dropped: u64,
+    /// The earlier batch time travel shows (chart, console and views as of it); `None` when live.
+    #[prop_or_default]
+    pub as_of: Option<u64>,
     /// The notebook's code for this mode.
     pub code: Rc<str>,
     /// The running settings.
@@ -81,9 +84,13 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
                 <p class="explain">{explain}</p>
             </header>
             <div class="panel-body">
-                <Chart points={p.points.clone()} title={AttrValue::from(title)} />
+                <Chart points={p.points.clone()} title={AttrValue::from(title)} cursor={p.as_of.is_some()} />
                 <div class="console-box">
-                    <h3>{"Console — "}<code>{"pprint()"}</code></h3>
+                    <h3>{"Console — "}<code>{"pprint()"}</code>
+                        if let Some(k) = p.as_of {
+                            <span class="as-of">{format!(" as of batch {k}")}</span>
+                        }
+                    </h3>
                     // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
                     <pre class="console" data-testid="pprint" tabindex="0" role="region" ref={console_ref}
                         aria-label={format!("{title} console")}>{&*p.console}</pre>
