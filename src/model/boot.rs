@@ -64,6 +64,8 @@ impl Lab {
             view: params.view.unwrap_or_default(),
             sample: BatchSample::default(),
             perf_clock: None,
+            predict: None,
+            mistake: None,
         };
         lab.open_jobs(saved_jobs, params);
         lab

@@ -6,8 +6,10 @@ use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProp
 use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
+use super::mistakes::{MistakesPanel, MistakesProps};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
+use super::predict::{PredictPanel, PredictProps};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -127,6 +129,20 @@ pub fn app(props: &AppProps) -> Html {
         unavailable: lab.inject_unavailable().map(AttrValue::from),
         dispatch: dispatch.clone(),
     };
+    // Predict, then reveal; Spark's classic mistakes.
+    let predict_props = PredictProps {
+        prediction: lab.prediction().cloned(),
+        lines: lab.sample.open().to_vec(),
+        pending: lab.pending_lines(),
+        config: lab.config().clone(),
+        dispatch: dispatch.clone(),
+    };
+    let mistakes_props = MistakesProps {
+        tried: lab.mistake(),
+        message: lab.mistake_message(),
+        queued: lab.stats.behind,
+        dispatch: dispatch.clone(),
+    };
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
     let batch_key = (lab.context, lab.stats.batches_run, lab.config().clone());
@@ -212,6 +228,8 @@ pub fn app(props: &AppProps) -> Html {
             <main>
                 <Controls ..controls_props />
                 <InjectBox ..inject_props />
+                <PredictPanel ..predict_props />
+                <MistakesPanel ..mistakes_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
