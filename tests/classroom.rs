@@ -13,9 +13,13 @@
 #[path = "e2e/axe.rs"]
 mod axe;
 // Each test file uses some of the shared page helpers.
+#[path = "classroom/mistakes.rs"]
+mod mistakes;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
+#[path = "classroom/predict.rs"]
+mod predict;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;

@@ -216,6 +216,11 @@ impl Lab {
         self.predict.as_ref()
     }
 
+    /// Batches the running context has run (the page's counter keeps the last context's until a batch runs).
+    fn batches_in_context(&self) -> u64 {
+        self.log.last().map_or(0, |e| e.batch)
+    }
+
     /// "Predict the next batch": stops the batch clock and opens a prediction of the open batch.
     pub(super) fn predict_start(&mut self) -> Vec<Effect> {
         if let Some(why) = self.no_batch_runs() {
@@ -227,7 +232,7 @@ impl Lab {
             return effects;
         }
         self.predict = Some(Prediction {
-            batch: self.stats.batches_run + 1,
+            batch: self.batches_in_context() + 1,
             typed: Default::default(),
             revealed: None,
             held: Vec::new(),
@@ -246,7 +251,7 @@ impl Lab {
     /// "Reveal": runs the predicted batch, marks the prediction, and lets the lines that waited into the next
     /// batch.
     pub(super) fn predict_reveal(&mut self) -> Vec<Effect> {
-        if !self.predict.as_ref().is_some_and(|p| p.revealed.is_none()) {
+        if self.predict.as_ref().is_none_or(|p| p.revealed.is_some()) {
             return Vec::new();
         }
         let effects = self.step();
@@ -319,7 +324,8 @@ impl Lab {
     pub(super) fn predict_follow(&mut self) {
         let stale = self.predict.as_ref().is_some_and(|p| {
             p.context != self.context
-                || (p.revealed.is_none() && (!self.paused || self.stats.batches_run + 1 != p.batch))
+                || (p.revealed.is_none()
+                    && (!self.paused || self.batches_in_context() + 1 != p.batch))
         });
         if stale {
             self.predict_close();
@@ -466,6 +472,28 @@ mod tests {
         assert_eq!(lab.log().last().unwrap().lines, 1);
         assert_eq!(lab.pending_lines(), 2);
         assert_eq!(lab.sample.open(), ["[info] late", "[info] later"]);
+    }
+
+    #[test]
+    fn a_prediction_after_a_reset_is_of_the_new_contexts_first_batch() {
+        let mut lab = lab("source=sim&interval=1");
+        for k in 1..=2 {
+            lab.apply(lines(&["[info] a"]));
+            lab.apply(Action::Tick {
+                now_ms: T0 + k * 1_000,
+            });
+        }
+        lab.apply(Action::Reset { now_ms: T0 + 2_100 });
+        lab.apply(lines(&["[error] b"]));
+        lab.apply(Action::PredictStart);
+        assert_eq!(lab.prediction().unwrap().batch, 1);
+        typed(&mut lab, Mode::Cumulative, "('error', 1)");
+        lab.apply(Action::PredictReveal);
+        assert_eq!(
+            lab.prediction().unwrap().revealed.as_ref().unwrap().batch,
+            1
+        );
+        assert_eq!(marks(&lab, Mode::Cumulative)[0].0, Verdict::Right);
     }
 
     #[test]
