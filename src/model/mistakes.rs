@@ -88,7 +88,8 @@ impl Mistake {
         }
     }
 
-    /// The student program holding the mistake: the notebook's program with the one line changed.
+    /// The student program holding the mistake: the notebook's program with the one line changed (`None` for
+    /// `local[1]`, which changes the page's own context, or should the example no longer hold that line).
     fn program(self) -> Option<String> {
         let (name, right, wrong) = match self {
             Mistake::Local1 => return None,
@@ -173,7 +174,7 @@ impl Lab {
     /// Tries `mistake`, after undoing the one tried before.
     pub(super) fn try_mistake(&mut self, mistake: Mistake, now_ms: i64) -> Vec<Effect> {
         let mut effects = self.undo_mistake(now_ms);
-        let Some(program) = mistake.program() else {
+        if mistake == Mistake::Local1 {
             let before = self.config().clone();
             let local1 = crate::engine::NotebookConfig {
                 parallelism: 1,
@@ -185,6 +186,16 @@ impl Lab {
                 job: None,
                 before: Some(before),
             });
+            return effects;
+        }
+        let Some(program) = mistake.program() else {
+            self.notify(
+                super::Level::Error,
+                format!(
+                    "The lab could not write the program for \"{}\": the notebook's example changed.",
+                    mistake.label()
+                ),
+            );
             return effects;
         };
         self.open_linked(None, program.clone());

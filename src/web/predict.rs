@@ -76,7 +76,8 @@ fn open(p: &PredictProps, pr: &Prediction, on_reveal: Callback<MouseEvent>, clos
     html! {
         <>
             <h3>{format!("Batch {}: {} input line{}", pr.batch, p.pending, if p.pending == 1 { "" } else { "s" })}</h3>
-            <ol class="predict-lines" data-testid="predict-lines" aria-label="The lines of the predicted batch">
+            <ol class="predict-lines" data-testid="predict-lines" tabindex="0"
+                aria-label="The lines of the predicted batch">
                 { for p.lines.iter().map(|l| html! { <li><code>{l}</code></li> }) }
                 if more > 0 { <li class="compare-more">{format!("… and {more} more")}</li> }
             </ol>
