@@ -130,7 +130,9 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 async fn each_classic_mistake_shows_sparks_own_message_and_local1_runs_no_batch() {
     let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let axe = crate::axe::axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session = PageSession::start(dist, "classroom-logs", &["--window-size=1280,900"]).await;
+    // Its own logs name: the browser profile is named after it, and the tests of this binary run side by side.
+    let session =
+        PageSession::start(dist, "classroom-mistakes-logs", &["--window-size=1280,900"]).await;
     let result = check(&session.client, &session.origin, &axe).await;
     session.close().await;
     if let Err(e) = result {

@@ -148,7 +148,9 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 async fn a_prediction_of_the_shown_lines_is_marked_right_and_a_wrong_one_wrong() {
     let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let axe = crate::axe::axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session = PageSession::start(dist, "classroom-logs", &["--window-size=1280,900"]).await;
+    // Its own logs name: the browser profile is named after it, and the tests of this binary run side by side.
+    let session =
+        PageSession::start(dist, "classroom-predict-logs", &["--window-size=1280,900"]).await;
     let result = check(&session.client, &session.origin, &axe).await;
     session.close().await;
     if let Err(e) = result {
