@@ -14,11 +14,15 @@
 #[path = "e2e/axe.rs"]
 mod axe;
 // Each test file uses some of the shared page helpers.
+#[path = "classroom/mistakes.rs"]
+mod mistakes;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
 #[path = "classroom/share.rs"]
 mod share;
+#[path = "classroom/predict.rs"]
+mod predict;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;

@@ -1,8 +1,10 @@
 //! Everything that can change the page's state: the app's one reducer, [`crate::model::Lab::apply`], takes
 //! these.
 
+use super::mistakes::Mistake;
 use super::settings::DraftField;
 use super::source::SourceChoice;
+use crate::engine::Mode;
 
 /// Everything that can change the page's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,4 +158,31 @@ pub enum Action {
     // Time travel.
     /// Move the time travel cursor: show the page as of an earlier batch, or live again.
     Travel(super::travel::TravelMove),
+    // Predict, then reveal (#16).
+    /// "Predict the next batch": stop the batch clock and show the lines that will form the next batch.
+    PredictStart,
+    /// The class typed `text` as `mode`'s `pprint` output for the predicted batch.
+    PredictType {
+        /// The mode predicted.
+        mode: Mode,
+        /// The box's whole text: one record per line.
+        text: String,
+    },
+    /// "Reveal": run the predicted batch and mark the prediction.
+    PredictReveal,
+    /// Close the prediction.
+    PredictClose,
+    // Spark's classic mistakes (#16).
+    /// Try one of Spark's classic mistakes (undoing one tried before).
+    MistakeTry {
+        /// The mistake.
+        mistake: Mistake,
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
+    /// Back to the working setup.
+    MistakeUndo {
+        /// Local naive epoch ms.
+        now_ms: i64,
+    },
 }

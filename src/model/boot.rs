@@ -72,6 +72,8 @@ impl Lab {
             },
             perf_clock: None,
             travel: Travel::default(),
+            predict: None,
+            mistake: None,
         };
         lab.open_jobs(saved_jobs, params);
         lab

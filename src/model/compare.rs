@@ -8,8 +8,11 @@ use super::Lab;
 use crate::engine::{MessageType, Mode};
 use std::collections::VecDeque;
 
-/// Input lines of a batch the view shows (the rest are counted).
+/// Input lines of a batch the compare view shows (the rest are counted).
 pub const SAMPLE_LINES: usize = 3;
+/// Input lines of a batch kept for the views: all of a batch up to this many (the rest are counted), so
+/// "Predict the next batch" can show the whole open batch in class.
+pub const KEPT_LINES: usize = 60;
 
 /// How the page is laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,7 +35,8 @@ impl PageView {
     }
 }
 
-/// The first input lines of the open batch and of the last ones closed (as far back as time travel reaches).
+/// The first input lines (up to [`KEPT_LINES`]) of the open batch and of the last ones closed (as far back as time
+/// travel reaches).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchSample {
     open: Vec<String>,
@@ -41,9 +45,9 @@ pub struct BatchSample {
 }
 
 impl BatchSample {
-    /// Notes lines entering the open batch (only the first [`SAMPLE_LINES`] are kept).
+    /// Notes lines entering the open batch (only the first [`KEPT_LINES`] are kept).
     pub(super) fn push(&mut self, lines: &[String]) {
-        let room = SAMPLE_LINES.saturating_sub(self.open.len());
+        let room = KEPT_LINES.saturating_sub(self.open.len());
         self.open.extend(lines.iter().take(room).cloned());
     }
 
@@ -67,6 +71,11 @@ impl BatchSample {
             .iter()
             .rfind(|(b, _)| *b == batch)
             .map_or(&[], |(_, lines)| lines)
+    }
+
+    /// The first lines of the open batch.
+    pub fn open(&self) -> &[String] {
+        &self.open
     }
 }
 
@@ -121,8 +130,13 @@ pub struct CompareView {
     pub columns: Vec<CompareColumn>,
 }
 
+/// A record as `pprint` prints it: `('error', 2)`.
+pub fn record_text(key: MessageType, count: i64) -> String {
+    format!("('{}', {count})", key.as_str())
+}
+
 /// What a record printed by `mode` (with `count`) means when the per-batch output printed `in_batch` for its key.
-fn note(mode: Mode, count: i64, in_batch: Option<i64>) -> Option<&'static str> {
+pub(super) fn note(mode: Mode, count: i64, in_batch: Option<i64>) -> Option<&'static str> {
     match (mode, in_batch) {
         (Mode::Stateless, _) => None,
         (Mode::Window, _) if count == 0 => {
@@ -136,7 +150,7 @@ fn note(mode: Mode, count: i64, in_batch: Option<i64>) -> Option<&'static str> {
 }
 
 impl CompareView {
-    /// The view of `entry`, whose first input lines were `sample`.
+    /// The view of `entry`, whose first input lines were `sample` (it shows the first [`SAMPLE_LINES`]).
     pub fn of(entry: &BatchEntry, sample: &[String]) -> CompareView {
         let in_batch = |key: MessageType| {
             entry
@@ -152,7 +166,7 @@ impl CompareView {
                         .iter()
                         .map(|&(key, count)| CompareRow {
                             key,
-                            text: format!("('{}', {count})", key.as_str()),
+                            text: record_text(key, count),
                             note: note(mode, count, in_batch(key)),
                         })
                         .collect()
@@ -163,7 +177,7 @@ impl CompareView {
             batch: entry.batch,
             time_label: entry.time_label.clone(),
             lines: entry.lines,
-            sample: sample.to_vec(),
+            sample: sample[..sample.len().min(SAMPLE_LINES)].to_vec(),
             columns,
         }
     }

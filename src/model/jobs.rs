@@ -581,7 +581,7 @@ impl Lab {
     }
 
     /// Opens and runs a program a link carries, unless a job already holds it (then that one runs).
-    fn open_linked(&mut self, example: Option<String>, program: String) {
+    pub(super) fn open_linked(&mut self, example: Option<String>, program: String) {
         let open = self.jobs.iter().find(|j| j.text == program).map(|j| j.id);
         let id = match open {
             Some(id) => id,

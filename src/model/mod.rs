@@ -26,9 +26,11 @@ pub mod job_batches;
 pub mod job_link;
 pub mod jobs;
 pub mod link;
+pub mod mistakes;
 pub mod notices;
 pub mod packed;
 pub mod pipeline;
+pub mod predict;
 pub mod settings;
 pub mod share;
 pub mod source;
@@ -93,6 +95,10 @@ pub struct Lab {
     pub perf_clock: Option<fn() -> f64>,
     /// Time travel: which batch the page shows.
     travel: travel::Travel,
+    /// "Predict, then reveal": the prediction open or last revealed.
+    predict: Option<predict::Prediction>,
+    /// The classic mistake being tried, if one is.
+    mistake: Option<mistakes::Tried>,
 }
 
 impl Lab {
@@ -190,7 +196,23 @@ impl Lab {
                 self.travel(to);
                 Vec::new()
             }
+            // Predict, then reveal.
+            Action::PredictStart => self.predict_start(),
+            Action::PredictType { mode, text } => {
+                self.predict_type(mode, text);
+                Vec::new()
+            }
+            Action::PredictReveal => self.predict_reveal(),
+            Action::PredictClose => {
+                self.predict_close();
+                Vec::new()
+            }
+            // Spark's classic mistakes.
+            Action::MistakeTry { mistake, now_ms } => self.try_mistake(mistake, now_ms),
+            Action::MistakeUndo { now_ms } => self.undo_mistake(now_ms),
         };
+        self.predict_follow();
+        self.mistake_follow();
         effects.extend(self.sim_effect(sim_before));
         effects
     }

@@ -88,11 +88,14 @@ impl Lab {
             self.source.ignored_lines += lines.len() as u64;
             return;
         }
+        if self.predict_hold(lines) {
+            return;
+        }
         self.take_lines(lines);
     }
 
-    /// Puts lines into the open batch, whatever their source; counts them as dropped beyond
-    /// [`MAX_PENDING_LINES`].
+    /// Puts lines into the open batch, whatever their source; beyond [`MAX_PENDING_LINES`] they are counted as
+    /// dropped.
     pub(super) fn take_lines(&mut self, lines: &[String]) {
         let room = MAX_PENDING_LINES.saturating_sub(self.engine.pending_lines());
         let take = lines.len().min(room);
@@ -112,6 +115,9 @@ impl Lab {
         if self.paused {
             return Vec::new();
         }
+        if self.no_batch_runs().is_some() {
+            return self.starve(now_ms);
+        }
         let mut ran = 0;
         let tick_start = self.perf_clock.map(|c| c());
         while self.engine.next_batch_time_ms() <= now_ms && ran < MAX_BATCHES_PER_TICK {
@@ -127,13 +133,7 @@ impl Lab {
             self.record(r, timing);
             ran += 1;
         }
-        let next = self.engine.next_batch_time_ms();
-        let interval = self.engine.config().batch_interval_ms;
-        self.stats.behind = if next <= now_ms {
-            ((now_ms - next) / interval + 1) as u64
-        } else {
-            0
-        };
+        self.stats.behind = self.behind_at(now_ms);
         let mut effects: Vec<Effect> = self.batch_timer().into_iter().collect();
         if ran > 0 {
             effects.extend(self.checkpoint());
@@ -141,9 +141,20 @@ impl Lab {
         effects
     }
 
+    /// Batches due by `now_ms` that have not run.
+    pub(super) fn behind_at(&self, now_ms: i64) -> u64 {
+        let next = self.engine.next_batch_time_ms();
+        let interval = self.engine.config().batch_interval_ms;
+        if next <= now_ms {
+            ((now_ms - next) / interval + 1) as u64
+        } else {
+            0
+        }
+    }
+
     /// While paused: closes the open batch now, and checkpoints it.
     pub(super) fn step(&mut self) -> Vec<Effect> {
-        if !self.paused {
+        if !self.paused || self.no_batch_runs().is_some() {
             return Vec::new();
         }
         let start = self.perf_clock.map(|c| c());

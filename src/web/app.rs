@@ -6,10 +6,12 @@ use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProp
 use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
+use super::mistakes::{MistakesPanel, MistakesProps};
 use super::panel::{ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use super::share::{ShareBox, ShareBoxProps};
 use super::travel::TravelBar;
+use super::predict::{PredictPanel, PredictProps};
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
@@ -137,6 +139,20 @@ pub fn app(props: &AppProps) -> Html {
     let travel = html! { <TravelBar span={lab.travel_span()} dispatch={dispatch.clone()} /> };
     // Time travel: every view below shows this batch (the last one run unless the teacher went back).
     let viewed = lab.viewed_batch();
+    // Predict, then reveal; Spark's classic mistakes.
+    let predict_props = PredictProps {
+        prediction: lab.prediction().cloned(),
+        lines: lab.sample.open().to_vec(),
+        pending: lab.pending_lines(),
+        config: lab.config().clone(),
+        dispatch: dispatch.clone(),
+    };
+    let mistakes_props = MistakesProps {
+        tried: lab.mistake(),
+        message: lab.mistake_message(),
+        queued: lab.stats.behind,
+        dispatch: dispatch.clone(),
+    };
     let notices: Vec<_> = lab.notices().cloned().collect();
     // The teaching views and the CSV change only when a batch runs or the context is replaced.
     let batch_key = (
@@ -244,6 +260,8 @@ pub fn app(props: &AppProps) -> Html {
                 { travel }
                 <InjectBox ..inject_props />
                 <ShareBox ..share_props />
+                <PredictPanel ..predict_props />
+                <MistakesPanel ..mistakes_props />
                 <div class="panels">
                     { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
