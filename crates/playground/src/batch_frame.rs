@@ -10,7 +10,7 @@ use dstream_structured::batch::group_count;
 use dstream_structured::{show_string, GroupKey, Row, Schema, Step};
 
 use crate::errors::unsupported;
-use crate::frame::sql_type_name;
+use crate::frame::{check_keys, sql_type_name};
 use crate::spark::{alive, method};
 use crate::sql::{analysis_error, group_keys, step};
 use crate::state::JobState;
@@ -42,9 +42,7 @@ impl BatchFrame {
         let mut call = |id: usize, args: &[dstream_structured::Value]| state.call_udf(id, args);
         let mut rows = Vec::with_capacity(self.rows.len());
         for row in self.rows.iter() {
-            if let Some(r) = parsed.apply(&self.schema, row.clone(), &mut call)? {
-                rows.push(r);
-            }
+            parsed.apply(&self.schema, row.clone(), &mut call, &mut rows)?;
         }
         Ok(BatchFrame::value(&self.job, schema, rows))
     }
@@ -104,9 +102,7 @@ impl BatchFrame {
         match name {
             "groupBy" | "groupby" => {
                 let keys = group_keys(&args)?;
-                for k in &keys {
-                    k.field(&self.schema).map_err(|e| analysis_error(&e))?;
-                }
+                check_keys(&keys, &self.schema)?;
                 Ok(Value::Native(Rc::new(BatchGrouped {
                     frame: BatchFrame {
                         job: self.job.clone(),

@@ -18,15 +18,12 @@ use crate::state::JobState;
 use crate::values::{bind_method, given};
 
 /// The names of `pyspark.sql.functions` the lab offers.
-pub(crate) const FUNCTIONS: &[&str] = &["col", "column", "lit", "when", "window", "udf"];
+pub(crate) const FUNCTIONS: &[&str] = &[
+    "col", "column", "lit", "when", "window", "udf", "lower", "upper", "length", "split", "explode",
+];
 
 /// `pyspark.sql.functions` names a student may reach for that the lab does not offer.
 pub(crate) const FUNCTIONS_ELSEWHERE: &[&str] = &[
-    "split",
-    "explode",
-    "lower",
-    "upper",
-    "length",
     "count",
     "sum",
     "avg",
@@ -288,8 +285,8 @@ pub(crate) fn to_python(value: &SqlValue) -> Result<Value, PyError> {
         SqlValue::Long(n) => Value::Int(*n),
         SqlValue::Double(d) => Value::Float(*d),
         SqlValue::String(s) => Value::str(s),
-        SqlValue::Timestamp(_) | SqlValue::Struct(_) => {
-            return Err(unsupported("a UDF on a timestamp or window column"))
+        SqlValue::Timestamp(_) | SqlValue::Struct(_) | SqlValue::Array(_) => {
+            return Err(unsupported("a UDF on a timestamp, window or array column"))
         }
     })
 }
@@ -339,6 +336,7 @@ fn type_name(t: &DataType) -> &'static str {
         DataType::Boolean => "BooleanType",
         DataType::Timestamp => "TimestampType",
         DataType::Struct(_) => "StructType",
+        DataType::Array(_) => "ArrayType",
     }
 }
 
@@ -414,6 +412,34 @@ pub(crate) fn function(job: &Weak<JobState>, name: &str) -> Option<Value> {
         ),
         "udf" => method("udf", &["f", "returnType", "useArrow"], 0, move |_, a| {
             udf(&job, &a)
+        }),
+        "lower" | "upper" | "length" | "explode" => {
+            let name: &'static str = FUNCTIONS.iter().find(|f| **f == name)?;
+            method(name, &["col"], 1, move |_, a| {
+                let e = Box::new(column_expr(a[0].as_ref().unwrap_or(&Value::None), "col")?);
+                Ok(Column::expr(match name {
+                    "lower" => Expr::Lower(e),
+                    "upper" => Expr::Upper(e),
+                    "length" => Expr::Length(e),
+                    _ => Expr::Explode(e),
+                }))
+            })
+        }
+        "split" => method("split", &["str", "pattern", "limit"], 2, |_, a| {
+            let e = column_expr(a[0].as_ref().unwrap_or(&Value::None), "str")?;
+            let Some(Value::Str(pattern)) = &a[1] else {
+                return Err(not_str("pattern", a[1].as_ref()));
+            };
+            if !matches!(given(&a[2]), None | Some(Value::Int(-1))) {
+                return Err(unsupported("split(...)'s limit"));
+            }
+            // Spark's pattern is a Java regular expression: a plain one splits as text.
+            if pattern.is_empty() || pattern.chars().any(|c| "\\^$.|?*+()[]{}".contains(c)) {
+                return Err(unsupported(&format!(
+                    "split with the regular expression '{pattern}' (plain text patterns only)"
+                )));
+            }
+            Ok(Column::expr(Expr::Split(Box::new(e), pattern.to_string())))
         }),
         _ => return None,
     })

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::micro_batch::in_partition_order;
 use crate::plan::{keys_of, GroupKey};
 use crate::query::AnalysisError;
-use crate::value::{DataType, Field, Row, Schema, Value};
+use crate::value::{DataType, Field, KeyPart, Row, Schema, Value};
 
 /// `df.groupBy(keys).count()` of a batch: the result's schema and rows in Spark's order
 /// (by shuffle partition, then in the order the batch first saw the keys), or Spark's error
@@ -22,11 +22,10 @@ pub fn group_count(
         .collect::<Result<Schema, AnalysisError>>()?;
     result.push(Field::new("count", DataType::Long));
     let mut counts: Vec<Row> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
     for row in rows {
         for key in keys_of(keys, schema, row) {
-            // Debug text is a faithful identity for the subset's values (no NaN keys).
-            let id = format!("{key:?}");
+            let id = KeyPart::of_key(&key);
             match index.get(&id) {
                 Some(&i) => {
                     if let Some(Value::Long(n)) = counts[i].last_mut() {

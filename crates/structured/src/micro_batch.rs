@@ -32,7 +32,7 @@ use crate::plan::{keys_of, Call, GroupKey, Step};
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
 use crate::state_store::StateMap;
-use crate::value::{Row, Schema, Value};
+use crate::value::{KeyPart, Row, Schema, Value};
 
 /// Spark's default `spark.sql.shuffle.partitions`.
 pub const SHUFFLE_PARTITIONS: u32 = 200;
@@ -89,27 +89,6 @@ pub struct StreamingQuery {
     max_event_time_ms: Option<i64>,
 }
 
-/// A hashable form of a grouping key (the subset's keys are strings and windows).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct StateKey(String, i64, i64);
-
-fn state_key(key: &[Value]) -> StateKey {
-    let mut k = StateKey(String::new(), i64::MIN, i64::MIN);
-    for v in key {
-        match v {
-            Value::String(s) => k.0 = s.clone(),
-            Value::Struct(fields) => {
-                if let [Value::Timestamp(a), Value::Timestamp(b)] = fields.as_slice() {
-                    k.1 = *a;
-                    k.2 = *b;
-                }
-            }
-            _ => {}
-        }
-    }
-    k
-}
-
 impl StreamingQuery {
     /// `writeStream.start()`: the analysis, then a query ready for its first trigger.
     pub fn start(query: Query) -> Result<StreamingQuery, AnalysisError> {
@@ -140,26 +119,31 @@ impl StreamingQuery {
     /// the watermark step saw, in milliseconds.
     fn evaluate<E>(&self, lines: &[Line], call: Call<E>) -> Result<(Vec<Row>, Vec<i64>), E> {
         let include_timestamp = self.query.source.include_timestamp;
-        let mut rows = Vec::with_capacity(lines.len());
+        let mut rows: Vec<Row> = lines
+            .iter()
+            .map(|line| {
+                let mut row = vec![Value::String(line.value.clone())];
+                if include_timestamp {
+                    row.push(Value::Timestamp(line.timestamp));
+                }
+                row
+            })
+            .collect();
         let mut event_times = Vec::new();
-        'lines: for line in lines {
-            let mut row = vec![Value::String(line.value.clone())];
-            if include_timestamp {
-                row.push(Value::Timestamp(line.timestamp));
-            }
-            for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
-                if let Step::Watermark(column, _) = step {
-                    let i = schema.iter().position(|f| f.name == *column);
+        for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
+            if let Step::Watermark(column, _) = step {
+                let i = schema.iter().position(|f| f.name == *column);
+                for row in &rows {
                     if let Some(Value::Timestamp(ts)) = i.map(|i| &row[i]) {
                         event_times.push(ts.div_euclid(1000));
                     }
                 }
-                match step.apply(schema, row, call)? {
-                    Some(next) => row = next,
-                    None => continue 'lines,
-                }
             }
-            rows.push(row);
+            let mut next = Vec::with_capacity(rows.len());
+            for row in rows {
+                step.apply(schema, row, call, &mut next)?;
+            }
+            rows = next;
         }
         Ok((rows, event_times))
     }
@@ -237,11 +221,11 @@ impl StreamingQuery {
             self.query.watermark().is_some() && self.query.mode != OutputMode::Complete;
         // Grouped input of this batch, in first-seen order.
         let mut batch_keys: Vec<(Vec<Value>, i64)> = Vec::new();
-        let mut batch_index: HashMap<StateKey, usize> = HashMap::new();
+        let mut batch_index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
         let input = self.schemas.last().expect("the source's schema");
         for row in rows {
             for key in keys_of(keys, input, row) {
-                let sk = state_key(&key);
+                let sk = KeyPart::of_key(&key);
                 match batch_index.get(&sk) {
                     Some(&i) => batch_keys[i].1 += 1,
                     None => {

@@ -49,6 +49,18 @@ pub enum Expr {
     },
     /// `expr.alias(name)`.
     Alias(Box<Expr>, String),
+    /// `lower(e)`.
+    Lower(Box<Expr>),
+    /// `upper(e)`.
+    Upper(Box<Expr>),
+    /// `length(e)`: the characters of a string.
+    Length(Box<Expr>),
+    /// `split(e, pattern)` with a pattern without regular-expression characters (Spark's
+    /// pattern is a Java regex; a plain one splits as Rust's `str::split`, empty parts kept).
+    Split(Box<Expr>, String),
+    /// `explode(e)`: one row per element of the array (a generator: only at the top of a
+    /// `select` or `withColumn`).
+    Explode(Box<Expr>),
 }
 
 /// What evaluating a UDF needs: a call of UDF `id` with the row's arguments. Its error is the
@@ -79,6 +91,44 @@ impl Expr {
                 let args: Vec<String> = args.iter().map(Expr::name).collect();
                 format!("{name}({})", args.join(", "))
             }
+            Expr::Lower(e) => format!("lower({})", e.name()),
+            Expr::Upper(e) => format!("upper({})", e.name()),
+            Expr::Length(e) => format!("length({})", e.name()),
+            Expr::Split(e, pattern) => format!("split({}, {pattern}, -1)", e.name()),
+            Expr::Explode(_) => "col".to_string(),
+        }
+    }
+
+    /// The array a generator column (`explode(e)`, maybe aliased) explodes.
+    pub fn generator(&self) -> Option<&Expr> {
+        match self {
+            Expr::Explode(e) => Some(e),
+            Expr::Alias(e, _) => e.generator(),
+            _ => None,
+        }
+    }
+
+    /// Whether `explode` appears anywhere in the expression.
+    fn has_generator(&self) -> bool {
+        match self {
+            Expr::Explode(_) => true,
+            Expr::Column(_) | Expr::Literal(_) => false,
+            Expr::Contains(a, b) => a.has_generator() || b.has_generator(),
+            Expr::When {
+                branches,
+                otherwise,
+            } => {
+                branches
+                    .iter()
+                    .any(|(c, v)| c.has_generator() || v.has_generator())
+                    || otherwise.as_ref().is_some_and(|o| o.has_generator())
+            }
+            Expr::Udf { args, .. } => args.iter().any(Expr::has_generator),
+            Expr::Alias(e, _)
+            | Expr::Lower(e)
+            | Expr::Upper(e)
+            | Expr::Length(e)
+            | Expr::Split(e, _) => e.has_generator(),
         }
     }
 
@@ -115,6 +165,33 @@ impl Expr {
                 return_type.clone()
             }
             Expr::Alias(e, _) => e.data_type(schema)?,
+            Expr::Lower(e) | Expr::Upper(e) => {
+                e.data_type(schema)?;
+                DataType::String
+            }
+            Expr::Length(e) => {
+                e.data_type(schema)?;
+                DataType::Int
+            }
+            Expr::Split(e, _) => {
+                e.data_type(schema)?;
+                DataType::Array(Box::new(DataType::String))
+            }
+            Expr::Explode(e) => match e.data_type(schema)? {
+                DataType::Array(element) => *element,
+                other => return Err(AnalysisError {
+                    condition: "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE".to_string(),
+                    message: format!(
+                        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"explode({})\" \
+                             due to data type mismatch: The first parameter requires the \
+                             (\"ARRAY\" or \"MAP\") type, however \"{}\" has the type \"{}\". \
+                             SQLSTATE: 42K09",
+                        e.name(),
+                        e.name(),
+                        sql_name(&other)
+                    ),
+                }),
+            },
         })
     }
 
@@ -154,8 +231,83 @@ impl Expr {
                 call(*id, &values)?
             }
             Expr::Alias(e, _) => e.eval(schema, row, call)?,
+            Expr::Lower(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::String(s.to_lowercase())
+            }),
+            Expr::Upper(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::String(s.to_uppercase())
+            }),
+            Expr::Length(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::Int(s.chars().count() as i32)
+            }),
+            Expr::Split(e, pattern) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::Array(
+                    s.split(pattern.as_str())
+                        .map(|p| Value::String(p.to_string()))
+                        .collect(),
+                )
+            }),
+            // The analysis keeps generators at the top of a step, which expands them.
+            Expr::Explode(e) => e.eval(schema, row, call)?,
         })
     }
+}
+
+/// A string function on a value: NULL stays NULL.
+fn map_string(v: Value, f: impl FnOnce(&str) -> Value) -> Value {
+    match v {
+        Value::Null => Value::Null,
+        other => f(&plain_text(&other)),
+    }
+}
+
+/// A type as Spark's messages name it.
+fn sql_name(t: &DataType) -> &'static str {
+    match t {
+        DataType::Long => "BIGINT",
+        DataType::Int => "INT",
+        DataType::Double => "DOUBLE",
+        DataType::String => "STRING",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Timestamp => "TIMESTAMP",
+        DataType::Struct(_) => "STRUCT",
+        DataType::Array(_) => "ARRAY",
+    }
+}
+
+/// Spark's refusal of a generator where it cannot go.
+fn generator_error(e: &Expr) -> AnalysisError {
+    AnalysisError {
+        condition: "UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS".to_string(),
+        message: format!(
+            "[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not supported: \
+             nested in expressions \"{}\". SQLSTATE: 42K0E",
+            e.name()
+        ),
+    }
+}
+
+/// Checks the generators of a step's expressions: each at the top, at most one.
+fn check_generators<'a>(exprs: impl IntoIterator<Item = &'a Expr>) -> Result<(), AnalysisError> {
+    let mut generators = 0;
+    for e in exprs {
+        match e.generator() {
+            Some(inner) if inner.has_generator() => return Err(generator_error(e)),
+            Some(_) => generators += 1,
+            None if e.has_generator() => return Err(generator_error(e)),
+            None => {}
+        }
+    }
+    if generators > 1 {
+        return Err(AnalysisError {
+            condition: "UNSUPPORTED_GENERATOR.MULTI_GENERATOR".to_string(),
+            message: format!(
+                "[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only \
+                 one generator allowed per SELECT clause but found {generators}. SQLSTATE: 42K0E"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// A value as a string function reads it (`contains` casts its arguments to string).
@@ -180,7 +332,7 @@ fn literal_type(v: &Value) -> DataType {
         Value::Double(_) => DataType::Double,
         Value::Boolean(_) => DataType::Boolean,
         Value::Timestamp(_) => DataType::Timestamp,
-        Value::Null | Value::String(_) | Value::Struct(_) => DataType::String,
+        Value::Null | Value::String(_) | Value::Struct(_) | Value::Array(_) => DataType::String,
     }
 }
 
@@ -218,6 +370,7 @@ impl Step {
     pub fn schema_after(&self, schema: &Schema) -> Result<Schema, AnalysisError> {
         Ok(match self {
             Step::WithColumn(name, e) => {
+                check_generators([e])?;
                 let field = Field::new(name, e.data_type(schema)?);
                 let mut out = schema.clone();
                 match out.iter().position(|f| f.name == *name) {
@@ -226,11 +379,17 @@ impl Step {
                 }
                 out
             }
-            Step::Select(exprs) => exprs
-                .iter()
-                .map(|e| Ok(Field::new(&e.name(), e.data_type(schema)?)))
-                .collect::<Result<Schema, AnalysisError>>()?,
+            Step::Select(exprs) => {
+                check_generators(exprs)?;
+                exprs
+                    .iter()
+                    .map(|e| Ok(Field::new(&e.name(), e.data_type(schema)?)))
+                    .collect::<Result<Schema, AnalysisError>>()?
+            }
             Step::Filter(e) => {
+                if e.has_generator() {
+                    return Err(generator_error(e));
+                }
                 e.data_type(schema)?;
                 schema.clone()
             }
@@ -241,30 +400,74 @@ impl Step {
         })
     }
 
-    /// The row after this step (`None`: filtered out), over `schema`, the schema before it.
-    pub fn apply<E>(&self, schema: &Schema, row: Row, call: Call<E>) -> Result<Option<Row>, E> {
-        Ok(Some(match self {
+    /// The rows this step makes of `row` (none: filtered out; several: exploded), over
+    /// `schema`, the schema before it, pushed on `out`.
+    pub fn apply<E>(
+        &self,
+        schema: &Schema,
+        row: Row,
+        call: Call<E>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), E> {
+        match self {
             Step::WithColumn(name, e) => {
-                let value = e.eval(schema, &row, call)?;
-                let mut out = row;
-                match schema.iter().position(|f| f.name == *name) {
-                    Some(i) => out[i] = value,
-                    None => out.push(value),
+                let place = schema.iter().position(|f| f.name == *name);
+                let put = |value: Value, out: &mut Vec<Row>| {
+                    let mut next = row.clone();
+                    match place {
+                        Some(i) => next[i] = value,
+                        None => next.push(value),
+                    }
+                    out.push(next);
+                };
+                match e.generator() {
+                    Some(inner) => {
+                        for v in elements(inner.eval(schema, &row, call)?) {
+                            put(v, out);
+                        }
+                    }
+                    None => put(e.eval(schema, &row, call)?, out),
                 }
-                out
             }
-            Step::Select(exprs) => exprs
-                .iter()
-                .map(|e| e.eval(schema, &row, call))
-                .collect::<Result<Row, E>>()?,
+            Step::Select(exprs) => {
+                let mut values = Vec::with_capacity(exprs.len());
+                let mut exploded = None;
+                for (i, e) in exprs.iter().enumerate() {
+                    match e.generator() {
+                        Some(inner) => {
+                            exploded = Some((i, elements(inner.eval(schema, &row, call)?)));
+                            values.push(Value::Null);
+                        }
+                        None => values.push(e.eval(schema, &row, call)?),
+                    }
+                }
+                match exploded {
+                    None => out.push(values),
+                    Some((i, items)) => {
+                        for item in items {
+                            let mut next = values.clone();
+                            next[i] = item;
+                            out.push(next);
+                        }
+                    }
+                }
+            }
             Step::Filter(e) => {
-                if e.eval(schema, &row, call)? != Value::Boolean(true) {
-                    return Ok(None);
+                if e.eval(schema, &row, call)? == Value::Boolean(true) {
+                    out.push(row);
                 }
-                row
             }
-            Step::Watermark(..) => row,
-        }))
+            Step::Watermark(..) => out.push(row),
+        }
+        Ok(())
+    }
+}
+
+/// The elements `explode` makes rows of: none for NULL or an empty array.
+fn elements(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(items) => items,
+        _ => Vec::new(),
     }
 }
 

@@ -177,7 +177,8 @@ impl StateMap {
 /// `UnsafeRow.hashCode()` of a grouping key: Murmur3 (seed 42) over the row's bytes as 4-byte
 /// words. The row: a null bitset word, one 8-byte slot per field (`offset << 32 | size` for
 /// variable-length fields), then the variable data (a nested struct row, string bytes padded
-/// with zeros to 8).
+/// with zeros to 8). An array key (the playground refuses them) is laid out as a struct of its
+/// elements, not as Spark's `UnsafeArrayData`: its order in the store is not Spark's.
 pub fn unsafe_row_hash(key: &[Value]) -> i32 {
     let bytes = unsafe_row_bytes(key);
     // `hashUnsafeWords`: the row is a whole number of words, so this is `hashUnsafeBytes`.
@@ -205,7 +206,7 @@ fn unsafe_row_bytes(fields: &[Value]) -> Vec<u8> {
                 row.resize(row.len().next_multiple_of(8), 0);
                 (offset << 32) | s.len() as u64
             }
-            Value::Struct(inner) => {
+            Value::Struct(inner) | Value::Array(inner) => {
                 let offset = row.len() as u64;
                 let nested = unsafe_row_bytes(inner);
                 row.extend_from_slice(&nested);
