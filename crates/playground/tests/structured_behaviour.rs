@@ -68,8 +68,12 @@ fn constructs_outside_the_subset_say_so_with_their_line() {
         ("x = lines.orderBy(\"value\")\n", "DataFrame.orderBy"),
         ("x = lines.groupBy(\"value\").agg()\n", "GroupedData.agg"),
         (
-            "from pyspark.sql.functions import split\nx = split(lines.value, \" \")\n",
-            "pyspark.sql.functions.split",
+            "from pyspark.sql.functions import expr\nx = expr(\"value\")\n",
+            "pyspark.sql.functions.expr",
+        ),
+        (
+            "from pyspark.sql.functions import split\nx = split(lines.value, \"\\\\s+\")\n",
+            "split with the regular expression '\\s+'",
         ),
         (
             "x = lines.writeStream.format(\"memory\").start()\n",

@@ -179,9 +179,10 @@ impl Expr {
             }
             Expr::Explode(e) => match e.data_type(schema)? {
                 DataType::Array(element) => *element,
-                other => return Err(AnalysisError {
-                    condition: "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE".to_string(),
-                    message: format!(
+                other => {
+                    return Err(AnalysisError {
+                        condition: "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE".to_string(),
+                        message: format!(
                         "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"explode({})\" \
                              due to data type mismatch: The first parameter requires the \
                              (\"ARRAY\" or \"MAP\") type, however \"{}\" has the type \"{}\". \
@@ -190,7 +191,8 @@ impl Expr {
                         e.name(),
                         sql_name(&other)
                     ),
-                }),
+                    })
+                }
             },
         })
     }
