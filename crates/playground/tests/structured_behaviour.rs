@@ -160,3 +160,27 @@ q = lines.writeStream.format(\"console\").start()\n";
         failure.error.message
     );
 }
+
+#[test]
+fn column_operators_are_refused_not_silently_compared() {
+    for (body, expected) in [
+        (
+            "x = lines.where(col(\"value\") == \"a\")\n",
+            "NotImplementedError: not supported in the lab: comparing columns with == or != (use .contains(...), when(...) or a udf)",
+        ),
+        (
+            "x = lines.where(col(\"value\") > 3)\n",
+            "TypeError: '>' not supported between instances of 'Column' and 'int'",
+        ),
+        (
+            "x = lines.select(length(\"value\") + 1)\n",
+            "TypeError: unsupported operand type(s) for +: 'Column' and 'int'",
+        ),
+    ] {
+        let body = format!("from pyspark.sql.functions import length\n{body}");
+        let job = job(&body);
+        let failure = job.failed().expect("a refusal");
+        assert_eq!(failure.error.to_string(), expected);
+        assert_eq!(failure.error.line(), Some(line_of(&body, "x = ")));
+    }
+}
