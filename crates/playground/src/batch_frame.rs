@@ -6,13 +6,13 @@ use std::any::Any;
 use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
-use dstream_structured::batch::group_count;
-use dstream_structured::{show_string, GroupKey, Row, Schema, Step};
+use dstream_structured::batch::group_aggregate;
+use dstream_structured::{show_string, Aggregation, GroupKey, Row, Schema, Step};
 
 use crate::errors::unsupported;
 use crate::frame::{check_keys, sql_type_name};
 use crate::spark::{alive, method};
-use crate::sql::{analysis_error, group_keys, step};
+use crate::sql::{aggregates, analysis_error, group_keys, step};
 use crate::state::JobState;
 use crate::values::bind_method;
 
@@ -210,6 +210,18 @@ struct BatchGrouped {
     keys: Vec<GroupKey>,
 }
 
+impl BatchGrouped {
+    /// The batch's groups, aggregated at once (UDFs called now).
+    fn aggregate(&self, aggregation: Aggregation) -> Result<Value, PyError> {
+        let f = &self.frame;
+        let state = alive(&f.job)?;
+        let mut call = |id: usize, args: &[dstream_structured::Value]| state.call_udf(id, args);
+        let (schema, rows) = group_aggregate(&f.schema, &f.rows, &aggregation, &mut call)
+            .map_err(|e| analysis_error(&e))??;
+        Ok(BatchFrame::value(&f.job, schema, rows))
+    }
+}
+
 impl Native for BatchGrouped {
     fn type_name(&self) -> &str {
         "GroupedData"
@@ -218,12 +230,15 @@ impl Native for BatchGrouped {
     fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
         match name {
             "count" => Some(method("GroupedData.count", &[], 0, move |_, _| {
-                let f = &self.frame;
-                let (schema, rows) =
-                    group_count(&f.schema, &f.rows, &self.keys).map_err(|e| analysis_error(&e))?;
-                Ok(BatchFrame::value(&f.job, schema, rows))
+                self.aggregate(Aggregation::count(self.keys.clone()))
             })),
-            "agg" | "sum" | "avg" | "mean" | "min" | "max" | "pivot" => {
+            "agg" => Some(NativeFn::value("agg", move |_, args: Args| {
+                self.aggregate(Aggregation {
+                    keys: self.keys.clone(),
+                    aggregates: aggregates(&args)?,
+                })
+            })),
+            "sum" | "avg" | "mean" | "min" | "max" | "pivot" => {
                 Some(crate::object::not_offered(&format!("GroupedData.{name}")))
             }
             _ => None,

@@ -10,12 +10,14 @@ use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
 use dstream_structured::time::parse_duration;
-use dstream_structured::{GroupKey, OutputMode, Query, Schema, Sink, Source, StreamingQuery};
+use dstream_structured::{
+    Aggregation, GroupKey, OutputMode, Query, Schema, Sink, Source, StreamingQuery,
+};
 
 use crate::errors::unsupported;
 use crate::object::Object;
 use crate::spark::{alive, method, AWAIT_TERMINATION};
-use crate::sql::{analysis_error, group_keys, remember, step};
+use crate::sql::{aggregates, analysis_error, group_keys, remember, step};
 use crate::state::{Func, JobState};
 use crate::values::{bind_method, given};
 
@@ -370,10 +372,19 @@ impl Native for Grouped {
         match name {
             "count" => Some(method("GroupedData.count", &[], 0, move |_, _| {
                 let mut query = self.query.clone();
-                query.group_by = Some(self.keys.clone());
+                query.group_by = Some(Aggregation::count(self.keys.clone()));
                 Ok(Frame::value(&self.job, query))
             })),
-            "agg" | "sum" | "avg" | "mean" | "min" | "max" | "pivot" | "applyInPandas" => {
+            "agg" => Some(NativeFn::value("agg", move |_, args: Args| {
+                let mut query = self.query.clone();
+                query.group_by = Some(Aggregation {
+                    keys: self.keys.clone(),
+                    aggregates: aggregates(&args)?,
+                });
+                query.result_schema().map_err(|e| analysis_error(&e))?;
+                Ok(Frame::value(&self.job, query))
+            })),
+            "sum" | "avg" | "mean" | "min" | "max" | "pivot" | "applyInPandas" => {
                 Some(crate::object::not_offered(&format!("GroupedData.{name}")))
             }
             _ => None,

@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
 use dstream_structured::time::parse_duration;
-use dstream_structured::{DataType, Expr, Step, Value as SqlValue, Window};
+use dstream_structured::{AggFn, Aggregate, DataType, Expr, Step, Value as SqlValue, Window};
 
 use crate::errors::unsupported;
 use crate::object::not_offered;
@@ -19,17 +19,12 @@ use crate::values::{bind_method, given};
 
 /// The names of `pyspark.sql.functions` the lab offers.
 pub(crate) const FUNCTIONS: &[&str] = &[
-    "col", "column", "lit", "when", "window", "udf", "lower", "upper", "length", "split", "explode",
+    "col", "column", "lit", "when", "window", "udf", "lower", "upper", "length", "split",
+    "explode", "count", "sum", "avg", "mean", "min", "max",
 ];
 
 /// `pyspark.sql.functions` names a student may reach for that the lab does not offer.
 pub(crate) const FUNCTIONS_ELSEWHERE: &[&str] = &[
-    "count",
-    "sum",
-    "avg",
-    "mean",
-    "min",
-    "max",
     "expr",
     "to_timestamp",
     "current_timestamp",
@@ -51,11 +46,13 @@ pub(crate) const TYPES: &[&str] = &[
     "TimestampType",
 ];
 
-/// What a column stands for: an expression, or `window(...)`, which only `groupBy` takes.
+/// What a column stands for: an expression, `window(...)`, which only `groupBy` takes, or an
+/// aggregate (`count`, `sum`, ...), which only `agg` takes.
 #[derive(Clone, Debug)]
 pub(crate) enum ColumnKind {
     Expr(Expr),
     Window(String, Window),
+    Aggregate(Aggregate),
 }
 
 /// A `pyspark.sql.Column`.
@@ -85,6 +82,7 @@ impl Column {
         let expr = || match &self.kind {
             ColumnKind::Expr(e) => Ok(e.clone()),
             ColumnKind::Window(..) => Err(window_elsewhere()),
+            ColumnKind::Aggregate(_) => Err(aggregate_elsewhere()),
         };
         match name {
             "contains" => {
@@ -97,11 +95,17 @@ impl Column {
             }
             "alias" | "name" => {
                 let a = bind_method(&args, &qualname, &["alias"], 1)?;
-                match a[0].as_ref() {
-                    Some(Value::Str(s)) => {
+                match (a[0].as_ref(), &self.kind) {
+                    (Some(Value::Str(s)), ColumnKind::Aggregate(agg)) => {
+                        Ok(Column::value(ColumnKind::Aggregate(Aggregate {
+                            name: s.to_string(),
+                            ..agg.clone()
+                        })))
+                    }
+                    (Some(Value::Str(s)), _) => {
                         Ok(Column::expr(Expr::Alias(Box::new(expr()?), s.to_string())))
                     }
-                    other => Err(not_str("alias", other)),
+                    (other, _) => Err(not_str("alias", other)),
                 }
             }
             "when" => {
@@ -186,6 +190,7 @@ impl Native for Column {
         match &self.kind {
             ColumnKind::Expr(e) => format!("Column<'{}'>", e.name()),
             ColumnKind::Window(c, _) => format!("Column<'window({c})'>"),
+            ColumnKind::Aggregate(a) => format!("Column<'{}'>", a.name),
         }
     }
 
@@ -204,6 +209,11 @@ fn window_elsewhere() -> PyError {
     unsupported("window(...) outside groupBy(...)")
 }
 
+/// An aggregate used where a plain column is expected.
+fn aggregate_elsewhere() -> PyError {
+    unsupported("an aggregate (count, sum, avg, min, max) outside groupBy(...).agg(...)")
+}
+
 fn not_str(what: &str, got: Option<&Value>) -> PyError {
     let got = got.map_or("NoneType", |v| v.type_name());
     PyError::new(
@@ -219,6 +229,7 @@ pub(crate) fn column_expr(value: &Value, what: &str) -> Result<Expr, PyError> {
         other => match Column::of(other).map(|c| &c.kind) {
             Some(ColumnKind::Expr(e)) => Ok(e.clone()),
             Some(ColumnKind::Window(..)) => Err(window_elsewhere()),
+            Some(ColumnKind::Aggregate(_)) => Err(aggregate_elsewhere()),
             None => Err(PyError::new(
                 "PySparkTypeError",
                 format!(
@@ -236,6 +247,7 @@ pub(crate) fn literal_or_column(value: &Value) -> Result<Expr, PyError> {
     match Column::of(value).map(|c| &c.kind) {
         Some(ColumnKind::Expr(e)) => Ok(e.clone()),
         Some(ColumnKind::Window(..)) => Err(window_elsewhere()),
+        Some(ColumnKind::Aggregate(_)) => Err(aggregate_elsewhere()),
         None => Ok(Expr::Literal(to_sql(value)?)),
     }
 }
@@ -436,6 +448,27 @@ pub(crate) fn function(job: &Weak<JobState>, name: &str) -> Option<Value> {
                 }))
             })
         }
+        "count" | "sum" | "avg" | "mean" | "min" | "max" => {
+            let name: &'static str = FUNCTIONS.iter().find(|f| **f == name)?;
+            method(name, &["col"], 1, move |_, a| {
+                let function = match name {
+                    "count" => AggFn::Count,
+                    "sum" => AggFn::Sum,
+                    "avg" | "mean" => AggFn::Avg,
+                    "min" => AggFn::Min,
+                    _ => AggFn::Max,
+                };
+                let arg = a[0].as_ref().unwrap_or(&Value::None);
+                // `count("*")`: every row (Spark's `count(1)`).
+                let input = match arg {
+                    Value::Str(s) if &**s == "*" && function == AggFn::Count => None,
+                    other => Some(column_expr(other, "col")?),
+                };
+                Ok(Column::value(ColumnKind::Aggregate(Aggregate::new(
+                    function, input,
+                ))))
+            })
+        }
         "split" => method("split", &["str", "pattern", "limit"], 2, |_, a| {
             let e = column_expr(a[0].as_ref().unwrap_or(&Value::None), "str")?;
             let Some(Value::Str(pattern)) = &a[1] else {
@@ -586,7 +619,8 @@ pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
                 };
                 let value = a[1].clone().unwrap_or(Value::None);
                 let Some(ColumnKind::Expr(e)) = Column::of(&value).map(|c| &c.kind) else {
-                    return match Column::of(&value) {
+                    return match Column::of(&value).map(|c| &c.kind) {
+                        Some(ColumnKind::Aggregate(_)) => Err(aggregate_elsewhere()),
                         Some(_) => Err(window_elsewhere()),
                         None => Err(PyError::new(
                             "PySparkTypeError",
@@ -673,6 +707,25 @@ pub(crate) fn group_keys(args: &Args) -> Result<Vec<dstream_structured::GroupKey
                     other.name()
                 ))),
             },
+        })
+        .collect()
+}
+
+/// `agg(*exprs)`'s aggregates.
+pub(crate) fn aggregates(args: &Args) -> Result<Vec<Aggregate>, PyError> {
+    if !args.keyword.is_empty() || args.positional.is_empty() {
+        return Err(unsupported(
+            "agg() without aggregate columns (e.g. agg(count(\"*\"), max(\"value\")))",
+        ));
+    }
+    args.positional
+        .iter()
+        .map(|c| match Column::of(c).map(|c| &c.kind) {
+            Some(ColumnKind::Aggregate(a)) => Ok(a.clone()),
+            _ => Err(unsupported(&format!(
+                "agg() of a '{}' (the lab's agg takes count, sum, avg, min, max columns)",
+                c.type_name()
+            ))),
         })
         .collect()
 }

@@ -66,7 +66,11 @@ fn lines_pushed_without_a_time_arrive_when_their_trigger_interval_began() {
 fn constructs_outside_the_subset_say_so_with_their_line() {
     for (body, construct) in [
         ("x = lines.orderBy(\"value\")\n", "DataFrame.orderBy"),
-        ("x = lines.groupBy(\"value\").agg()\n", "GroupedData.agg"),
+        (
+            "x = lines.groupBy(\"value\").agg()\n",
+            "agg() without aggregate columns",
+        ),
+        ("x = lines.groupBy(\"value\").sum()\n", "GroupedData.sum"),
         (
             "from pyspark.sql.functions import expr\nx = expr(\"value\")\n",
             "pyspark.sql.functions.expr",

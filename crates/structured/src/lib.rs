@@ -4,6 +4,7 @@
 //! late-data rules, printed exactly as Spark's console sink prints them. Every rule is checked
 //! against goldens from real PySpark 4.0.1 (`tests/pyspark/structured_oracle.py`).
 
+pub mod aggregate;
 pub mod batch;
 pub mod hash;
 pub mod micro_batch;
@@ -14,6 +15,7 @@ pub mod state_store;
 pub mod time;
 pub mod value;
 
+pub use aggregate::{AggFn, Aggregate, Aggregation};
 pub use micro_batch::{console_text, Batch, Line, Progress, StreamingQuery};
 pub use plan::{Call, Expr, GroupKey, Step, Window};
 pub use query::{AnalysisError, OutputMode, Query, Sink, Source};

@@ -25,14 +25,13 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use std::collections::HashMap;
-
+use crate::aggregate::Group;
 use crate::hash::partition_of;
-use crate::plan::{keys_of, Call, GroupKey, Step};
+use crate::plan::{Call, Step};
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
 use crate::state_store::StateMap;
-use crate::value::{KeyPart, Row, Schema, Value};
+use crate::value::{Row, Schema, Value};
 
 /// Spark's default `spark.sql.shuffle.partitions`.
 pub const SHUFFLE_PARTITIONS: u32 = 200;
@@ -156,15 +155,23 @@ impl StreamingQuery {
             return Ok(None);
         }
         let (rows, event_times) = self.evaluate(lines, call)?;
+        // Everything that can fail (UDFs) runs before the query's state changes.
+        let groups = match &self.query.group_by {
+            Some(aggregation) => {
+                let input = self.schemas.last().expect("the source's schema");
+                Some(aggregation.group(input, &rows, call)?)
+            }
+            None => None,
+        };
         let batch_id = self.next_batch_id;
         self.next_batch_id += 1;
         let watermark_ms = self.watermark_ms;
         let delay = self.query.watermark().map(|(_, delay)| delay);
-        let (rows, dropped) = match self.query.group_by.clone() {
+        let (rows, dropped) = match groups {
             None => (rows, 0),
-            Some(keys) => {
+            Some(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
-                self.aggregate(&rows, &keys, batch_id == 0, late_ms, watermark_ms)
+                self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
             }
         };
         if let Some(delay) = delay {
@@ -205,8 +212,7 @@ impl StreamingQuery {
     /// windows evicted. Returns the sink's rows and the dropped grouped rows.
     fn aggregate(
         &mut self,
-        rows: &[Row],
-        keys: &[GroupKey],
+        batch_keys: Vec<Group>,
         first_batch: bool,
         late_ms: i64,
         watermark_ms: i64,
@@ -219,22 +225,9 @@ impl StreamingQuery {
         // only in append and update.
         let watermarked =
             self.query.watermark().is_some() && self.query.mode != OutputMode::Complete;
-        // Grouped input of this batch, in first-seen order.
-        let mut batch_keys: Vec<(Vec<Value>, i64)> = Vec::new();
-        let mut batch_index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
-        let input = self.schemas.last().expect("the source's schema");
-        for row in rows {
-            for key in keys_of(keys, input, row) {
-                let sk = KeyPart::of_key(&key);
-                match batch_index.get(&sk) {
-                    Some(&i) => batch_keys[i].1 += 1,
-                    None => {
-                        batch_index.insert(sk, batch_keys.len());
-                        batch_keys.push((key, 1));
-                    }
-                }
-            }
-        }
+        let Some(aggregation) = self.query.group_by.clone() else {
+            return (Vec::new(), 0);
+        };
         // Every partition's store gets a new version each batch (the first one starts empty).
         let mut maps: Vec<StateMap> = if first_batch {
             vec![StateMap::default(); SHUFFLE_PARTITIONS as usize]
@@ -243,26 +236,30 @@ impl StreamingQuery {
         };
         let mut dropped = 0;
         let mut updated: Vec<Row> = Vec::new();
-        for (key, n) in batch_keys {
+        for (key, partial) in batch_keys {
             if watermarked && late(&key) {
                 dropped += 1;
                 continue;
             }
             let map = &mut maps[partition_of(&key, SHUFFLE_PARTITIONS) as usize];
-            let total = map.get(&key).unwrap_or(0) + n;
-            map.put(key.clone(), total);
-            updated.push(with_count(&key, total));
+            let mut buffers = map
+                .get(&key)
+                .map_or_else(|| aggregation.init(), <[Value]>::to_vec);
+            aggregation.merge(&mut buffers, &partial);
+            updated.push(aggregation.row(&key, &buffers));
+            map.put(key, buffers);
         }
+        let key_len = aggregation.keys.len();
         let output: Vec<Row> = match self.query.mode {
             OutputMode::Complete => maps
                 .iter()
-                .flat_map(|m| m.iter().map(|(k, n)| with_count(k, n)))
+                .flat_map(|m| m.iter().map(|(k, b)| aggregation.row(k, b)))
                 .collect(),
-            OutputMode::Update => in_partition_order(updated, self.key_len()),
+            OutputMode::Update => in_partition_order(updated, key_len),
             OutputMode::Append => maps
                 .iter()
                 .flat_map(|m| m.iter().filter(|(k, _)| watermarked && closed(k)))
-                .map(|(k, n)| with_count(k, n))
+                .map(|(k, b)| aggregation.row(k, b))
                 .collect(),
         };
         if watermarked {
@@ -279,10 +276,6 @@ impl StreamingQuery {
         }
         self.partitions = maps;
         (output, dropped)
-    }
-
-    fn key_len(&self) -> usize {
-        self.schema.len() - 1
     }
 
     /// The text the console sink prints for a batch (its header and table); None for
@@ -323,13 +316,6 @@ fn window_end(key: &[Value]) -> Option<i64> {
         },
         _ => None,
     })
-}
-
-/// A result row: the grouping key and its count.
-fn with_count(key: &[Value], count: i64) -> Row {
-    let mut row = key.to_vec();
-    row.push(Value::Long(count));
-    row
 }
 
 /// Sorts rows by the shuffle partition of their first `key_len` values; a stable sort keeps the

@@ -2,6 +2,7 @@
 //! ([`Step`]), an optional `groupBy(...).count()`, an output mode and a sink; and the analysis
 //! Spark does (columns that exist, which output modes a query may use).
 
+use crate::aggregate::Aggregation;
 use crate::plan::{GroupKey, Step, Window};
 use crate::value::{DataType, Field, Schema};
 
@@ -85,8 +86,8 @@ pub struct Query {
     pub source: Source,
     /// What happens to each row before the aggregation, in order.
     pub steps: Vec<Step>,
-    /// `groupBy(keys).count()`'s keys, when the query aggregates.
-    pub group_by: Option<Vec<GroupKey>>,
+    /// `groupBy(keys).count()` / `.agg(...)`, when the query aggregates.
+    pub group_by: Option<Aggregation>,
     /// `outputMode(...)`; Spark's default is append.
     pub mode: OutputMode,
     /// The sink.
@@ -157,7 +158,7 @@ impl Query {
     /// watermark closes (late rows, eviction, append's output).
     pub fn event_time_window(&self) -> Option<Window> {
         let (column, _) = self.watermark()?;
-        self.group_by.as_ref()?.iter().find_map(|k| match k {
+        self.group_by.as_ref()?.keys.iter().find_map(|k| match k {
             GroupKey::Window(c, w) if c == column => Some(*w),
             _ => None,
         })
@@ -172,15 +173,10 @@ impl Query {
     pub fn result_schema(&self) -> Result<Schema, AnalysisError> {
         let schemas = self.schemas()?;
         let input = schemas.last().expect("the source's schema");
-        let Some(keys) = &self.group_by else {
-            return Ok(input.clone());
-        };
-        let mut schema = keys
-            .iter()
-            .map(|k| k.field(input))
-            .collect::<Result<Schema, AnalysisError>>()?;
-        schema.push(Field::new("count", DataType::Long));
-        Ok(schema)
+        match &self.group_by {
+            None => Ok(input.clone()),
+            Some(aggregation) => aggregation.schema(input),
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 use crate::hash::{hash_bytes, SPARK_HASH_SEED};
 use crate::value::Value;
 
-/// One partition's state as Java's map holds it: bins of (key hash, key, count).
+/// One partition's state as Java's map holds it: bins of (key hash, key, aggregation buffers).
 #[derive(Clone, Debug, Default)]
 pub struct StateMap {
     table: Vec<Vec<Node>>,
@@ -26,7 +26,7 @@ pub struct StateMap {
 struct Node {
     hash: i32,
     key: Vec<Value>,
-    count: i64,
+    buffers: Vec<Value>,
 }
 
 /// `ConcurrentHashMap.spread`.
@@ -66,9 +66,10 @@ impl StateMap {
         self.table.iter().flatten()
     }
 
-    /// The rows in iteration order: (key, count).
-    pub fn iter(&self) -> impl Iterator<Item = (&[Value], i64)> {
-        self.nodes().map(|n| (n.key.as_slice(), n.count))
+    /// The rows in iteration order: (key, buffers).
+    pub fn iter(&self) -> impl Iterator<Item = (&[Value], &[Value])> {
+        self.nodes()
+            .map(|n| (n.key.as_slice(), n.buffers.as_slice()))
     }
 
     /// How many keys the map holds.
@@ -81,8 +82,8 @@ impl StateMap {
         self.count == 0
     }
 
-    /// The count of `key`, if present.
-    pub fn get(&self, key: &[Value]) -> Option<i64> {
+    /// The buffers of `key`, if present.
+    pub fn get(&self, key: &[Value]) -> Option<&[Value]> {
         let hash = unsafe_row_hash(key);
         if self.table.is_empty() {
             return None;
@@ -91,14 +92,14 @@ impl StateMap {
         self.table[bin]
             .iter()
             .find(|n| n.hash == hash && n.key == key)
-            .map(|n| n.count)
+            .map(|n| n.buffers.as_slice())
     }
 
-    /// `put(key, count)`: replaces in place, or appends to the key's bin and resizes at three
-    /// quarters full.
-    pub fn put(&mut self, key: Vec<Value>, count: i64) {
+    /// `put(key, buffers)`: replaces in place, or appends to the key's bin and resizes at
+    /// three quarters full.
+    pub fn put(&mut self, key: Vec<Value>, buffers: Vec<Value>) {
         let hash = unsafe_row_hash(&key);
-        self.put_node(Node { hash, key, count });
+        self.put_node(Node { hash, key, buffers });
     }
 
     fn put_node(&mut self, node: Node) {
@@ -112,7 +113,7 @@ impl StateMap {
             .iter_mut()
             .find(|n| n.hash == node.hash && n.key == node.key)
         {
-            existing.count = node.count;
+            existing.buffers = node.buffers;
             return;
         }
         self.table[bin].push(node);

@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 
 use dstream_structured::{
-    Expr, GroupKey, Line, OutputMode, Query, Sink, Source, Step, StreamingQuery, Value,
+    Aggregation, Expr, GroupKey, Line, OutputMode, Query, Sink, Source, Step, StreamingQuery, Value,
 };
 
 fn column(name: &str) -> Expr {
@@ -15,7 +15,7 @@ fn no_udf(_: usize, _: &[Value]) -> Result<Value, Infallible> {
     Ok(Value::Null)
 }
 
-fn query(steps: Vec<Step>, group_by: Option<Vec<GroupKey>>, mode: OutputMode) -> Query {
+fn query(steps: Vec<Step>, group_by: Option<Aggregation>, mode: OutputMode) -> Query {
     Query {
         source: Source {
             include_timestamp: false,
@@ -56,7 +56,7 @@ fn grouping_by_two_string_columns_keeps_every_pair_apart() {
         GroupKey::Column("low".to_string()),
     ];
     let mut rows = first_batch(
-        query(steps, Some(keys), OutputMode::Complete),
+        query(steps, Some(Aggregation::count(keys)), OutputMode::Complete),
         &["a", "A", "a", "b"],
     );
     rows.sort_by_key(|r| format!("{r:?}"));
@@ -115,4 +115,60 @@ fn a_generator_inside_an_expression_or_two_in_a_select_are_refused_as_spark_does
     );
     let e = StreamingQuery::start(missing).expect_err("a missing column");
     assert_eq!(e.condition, "UNRESOLVED_COLUMN.WITH_SUGGESTION");
+}
+
+#[test]
+fn aggregates_merge_across_batches_as_spark_merges_partial_buffers() {
+    use dstream_structured::{AggFn, Aggregate};
+    let len = || Some(Expr::Length(Box::new(column("value"))));
+    let aggregation = Aggregation {
+        keys: vec![],
+        aggregates: vec![
+            Aggregate::new(AggFn::Count, None),
+            Aggregate::new(AggFn::Sum, len()),
+            Aggregate::new(AggFn::Avg, len()),
+            Aggregate::new(AggFn::Min, Some(column("value"))),
+            Aggregate::new(AggFn::Max, Some(column("value"))),
+        ],
+    };
+    let names: Vec<&str> = aggregation
+        .aggregates
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "count(1)",
+            "sum(length(value))",
+            "avg(length(value))",
+            "min(value)",
+            "max(value)"
+        ]
+    );
+    let mut running =
+        StreamingQuery::start(query(Vec::new(), Some(aggregation), OutputMode::Complete))
+            .expect("a valid query");
+    let lines = |values: &[&str]| -> Vec<Line> {
+        values
+            .iter()
+            .map(|v| Line {
+                timestamp: 0,
+                value: v.to_string(),
+            })
+            .collect()
+    };
+    let Ok(_) = running.trigger(&lines(&["bb", "a"]), &mut no_udf);
+    let Ok(second) = running.trigger(&lines(&["ccc", "B"]), &mut no_udf);
+    assert_eq!(
+        second.expect("a batch").rows,
+        vec![vec![
+            Value::Long(4),
+            Value::Long(7),
+            Value::Double(1.75),
+            text("B"),
+            text("ccc"),
+        ]],
+        "min and max compare UTF-8 bytes: 'B' < 'a'"
+    );
 }

@@ -7,11 +7,11 @@ mod common;
 
 use std::convert::Infallible;
 
-use dstream_structured::batch::group_count;
+use dstream_structured::batch::group_aggregate;
 use dstream_structured::time::parse_duration;
 use dstream_structured::{
-    show_string, DataType, Expr, GroupKey, Line, OutputMode, Query, Sink, Source, Step,
-    StreamingQuery, Value, Window,
+    show_string, Aggregation, DataType, Expr, GroupKey, Line, OutputMode, Query, Sink, Source,
+    Step, StreamingQuery, Value, Window,
 };
 use serde_json::Value as Json;
 
@@ -113,7 +113,7 @@ fn query(spec: &Json) -> Query {
             include_timestamp: true,
         },
         steps,
-        group_by,
+        group_by: group_by.map(Aggregation::count),
         mode: OutputMode::parse(spec["mode"].as_str().unwrap_or("append")).expect("a mode"),
         sink,
     }
@@ -159,8 +159,9 @@ fn run(
         match running.sink_text(&batch) {
             Some(printed) => text.push_str(&printed),
             None => {
-                let keys = [GroupKey::Column("type".to_string())];
-                let (schema, rows) = group_count(running.schema(), &batch.rows, &keys)?;
+                let counts = Aggregation::count(vec![GroupKey::Column("type".to_string())]);
+                let Ok((schema, rows)) =
+                    group_aggregate(running.schema(), &batch.rows, &counts, &mut call_udf)?;
                 text.push_str(&(show_string(&schema, &rows, 20, 20) + "\n"));
             }
         }
