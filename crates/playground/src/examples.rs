@@ -4,7 +4,8 @@
 
 /// One example program.
 pub struct Example {
-    /// The file name, also the `?example=` value.
+    /// The `?example=` value: the file name, with `structured_` before the
+    /// name of a Structured Streaming program (`tests/programs/structured/`).
     pub name: &'static str,
     /// What the menu shows.
     pub title: &'static str,
@@ -20,9 +21,17 @@ macro_rules! example {
             source: include_str!(concat!("../tests/programs/", $name, ".py")),
         }
     };
+    (structured $name:literal, $title:literal) => {
+        Example {
+            name: concat!("structured_", $name),
+            title: $title,
+            source: include_str!(concat!("../tests/programs/structured/", $name, ".py")),
+        }
+    };
 }
 
-/// The menu, in the order shown: the notebook's three cells first.
+/// The menu, in the order shown: the notebook's three cells first, then
+/// the same three jobs in Structured Streaming.
 pub const EXAMPLES: &[Example] = &[
     example!(
         "notebook_stateless",
@@ -35,6 +44,18 @@ pub const EXAMPLES: &[Example] = &[
     example!(
         "notebook_window",
         "Notebook: windowed counts (reduceByKeyAndWindow)"
+    ),
+    example!(
+        structured "per_trigger_counts",
+        "Structured Streaming: counts per trigger (foreachBatch, udf)"
+    ),
+    example!(
+        structured "running_complete",
+        "Structured Streaming: running totals (complete mode)"
+    ),
+    example!(
+        structured "windowed_update",
+        "Structured Streaming: windowed counts (watermark, update mode)"
     ),
     example!("network_word_count", "NetworkWordCount"),
     example!("error_count", "Errors only, counted (filter + count)"),

@@ -8,13 +8,11 @@ use dstream_python::{Host, PyError, Value};
 use crate::errors::unsupported;
 use crate::object::{not_offered, Object};
 use crate::spark::{spark_context_class, spark_session_class, streaming_context_class};
+use crate::sql::{function, type_class, FUNCTIONS, FUNCTIONS_ELSEWHERE, TYPES};
 use crate::state::JobState;
 
 /// Real `pyspark` modules the lab does not offer.
 const PYSPARK_ELSEWHERE: &[&str] = &[
-    "pyspark.sql.functions",
-    "pyspark.sql.types",
-    "pyspark.sql.streaming",
     "pyspark.sql.window",
     "pyspark.rdd",
     "pyspark.conf",
@@ -59,10 +57,35 @@ impl JobHost {
                 "SparkContext" => spark_context_class(&job),
                 "SparkSession" => spark_session_class(&job),
                 "StreamingContext" => streaming_context_class(&job),
+                "functions" => functions_module(&job),
                 other => not_offered(other),
             })
         })
     }
+}
+
+/// `pyspark.sql.functions`: the functions the lab offers, and the ones it does not, which
+/// say so when called.
+fn functions_module(job: &Weak<JobState>) -> Value {
+    let job = job.clone();
+    Object::value("module", "<module 'pyspark.sql.functions'>", move |attr| {
+        if FUNCTIONS.contains(&attr) || FUNCTIONS_ELSEWHERE.contains(&attr) {
+            function(&job, attr)
+        } else {
+            None
+        }
+    })
+}
+
+/// `pyspark.sql.types`: the data types a UDF declares.
+fn types_module() -> Value {
+    Object::value("module", "<module 'pyspark.sql.types'>", |attr| {
+        if TYPES.contains(&attr) {
+            type_class(attr)
+        } else {
+            None
+        }
+    })
 }
 
 impl Host for JobHost {
@@ -71,6 +94,8 @@ impl Host for JobHost {
             "pyspark" => self.module(name, &["SparkContext", "SparkConf", "StorageLevel", "RDD"]),
             "pyspark.context" => self.module(name, &["SparkContext"]),
             "pyspark.sql" => self.module(name, &["SparkSession", "DataFrame", "functions"]),
+            "pyspark.sql.functions" => functions_module(&self.job),
+            "pyspark.sql.types" => types_module(),
             "pyspark.streaming" | "pyspark.streaming.context" => {
                 self.module(name, &["StreamingContext", "DStream"])
             }

@@ -103,9 +103,15 @@ impl Job {
     }
 
     /// Adds lines to the open batch of the live stream. Lines no
-    /// `socketTextStream` reads (none was made, or it reads a queue) are
-    /// counted in [`Job::unread_lines`].
+    /// `socketTextStream` or `readStream` socket source reads (none was
+    /// made, or it reads a queue) are counted in [`Job::unread_lines`].
+    /// For Structured Streaming, the lines' arrival time is when the open
+    /// trigger interval began (see [`Job::push_lines_at`]).
     pub fn push_lines<S: AsRef<str>>(&self, lines: impl IntoIterator<Item = S>) {
+        if self.state.reads_socket.get() {
+            let at = crate::trigger::interval_start_ms(&self.state);
+            return self.push_lines_at(lines, at);
+        }
         let engine = self.state.engine.borrow();
         let live = match self.state.config.input {
             Input::Live => engine.as_ref().and_then(|e| e.live.as_ref()),
@@ -119,6 +125,26 @@ impl Job {
                     .unread_lines
                     .set(self.state.unread_lines.get() + n);
             }
+        }
+    }
+
+    /// Adds lines that reached the page at `arrival_ms` (naive epoch ms) to
+    /// the open trigger of the program's Structured Streaming queries: their
+    /// `timestamp` column with `includeTimestamp`. Without a `readStream`
+    /// socket source, they are counted in [`Job::unread_lines`].
+    pub fn push_lines_at<S: AsRef<str>>(
+        &self,
+        lines: impl IntoIterator<Item = S>,
+        arrival_ms: i64,
+    ) {
+        if self.state.reads_socket.get() {
+            let lines = lines.into_iter().map(|l| l.as_ref().to_string());
+            crate::trigger::push(&self.state, lines, arrival_ms);
+        } else {
+            let n = lines.into_iter().count() as u64;
+            self.state
+                .unread_lines
+                .set(self.state.unread_lines.get() + n);
         }
     }
 
@@ -143,16 +169,18 @@ impl Job {
         self.state.unread_lines.get()
     }
 
-    /// Whether batches run: started, not stopped, not failed.
+    /// Whether batches run: started (a StreamingContext, or a Structured
+    /// Streaming query not stopped), not stopped, not failed.
     pub fn running(&self) -> bool {
         self.failure.is_none()
             && !self.state.stopped.get()
-            && self
+            && (self
                 .state
                 .engine
                 .borrow()
                 .as_ref()
                 .is_some_and(|e| e.ssc.is_started())
+                || crate::trigger::active(&self.state))
     }
 
     /// Runs the next batch. A failed job stays failed: every later call
@@ -175,6 +203,9 @@ impl Job {
                 time_ms: None,
                 nodes: Vec::new(),
             };
+        }
+        if self.state.engine.borrow().is_none() {
+            return self.run_trigger();
         }
         let state = &self.state;
         self.feed_queue();
@@ -226,6 +257,19 @@ impl Job {
         }
     }
 
+    /// One trigger of the program's Structured Streaming queries.
+    fn run_trigger(&mut self) -> BatchResult {
+        let (batch, time_ms, text, error) = crate::trigger::run(&self.state);
+        self.failure = error.map(|error| JobFailure { error, batch });
+        BatchResult {
+            batch,
+            text,
+            failure: self.failure.clone(),
+            time_ms: Some(time_ms),
+            nodes: Vec::new(),
+        }
+    }
+
     /// Everything the job printed to stdout so far.
     pub fn output(&self) -> String {
         self.state.stdout.borrow().clone()
@@ -243,22 +287,24 @@ impl Job {
     }
 
     /// The batch interval the program's `StreamingContext(sc, n)` asked for,
-    /// in ms, once it made one: a page feeding the job must batch alike.
+    /// or its Structured Streaming query's `trigger(processingTime=...)`, in
+    /// ms, once it made one: a page feeding the job must batch alike.
     pub fn batch_interval_ms(&self) -> Option<i64> {
         self.state
             .engine
             .borrow()
             .as_ref()
             .map(|e| e.ssc.batch_interval().as_millis())
+            .or_else(|| crate::trigger::trigger_interval_ms(&self.state))
     }
 
-    /// How many batches have run.
+    /// How many batches (or Structured Streaming triggers) have run.
     pub fn batches_run(&self) -> u64 {
         self.state
             .engine
             .borrow()
             .as_ref()
-            .map_or(0, |e| e.ssc.batches_run())
+            .map_or(self.state.triggers_run.get(), |e| e.ssc.batches_run())
     }
 
     /// The program's DStream graph: inputs, transformations and outputs in

@@ -10,8 +10,10 @@
 //!
 //! It is wasm-safe: no files, no threads, no clock.
 
+mod batch_frame;
 mod errors;
 pub mod examples;
+mod frame;
 mod graph;
 mod host;
 mod job;
@@ -20,9 +22,11 @@ mod observe;
 mod partitions;
 mod rdd;
 mod spark;
+mod sql;
 mod state;
 mod stream;
 mod traceback;
+mod trigger;
 mod values;
 
 pub use errors::{spark_error, unsupported};

@@ -19,13 +19,13 @@ use crate::values::{bind_method, seconds};
 pub(crate) const AWAIT_TERMINATION: &str = "<lab: awaitTermination>";
 
 /// The job, or the error a native of a dropped job raises.
-fn alive(job: &Weak<JobState>) -> Result<Rc<JobState>, PyError> {
+pub(crate) fn alive(job: &Weak<JobState>) -> Result<Rc<JobState>, PyError> {
     job.upgrade()
         .ok_or_else(|| PyError::new("RuntimeError", "this program's job has ended"))
 }
 
 /// A method of an [`Object`], bound with Python's argument rules.
-fn method(
+pub(crate) fn method(
     qualname: &'static str,
     params: &'static [&'static str],
     required: usize,
@@ -149,7 +149,9 @@ fn session(job: &Weak<JobState>) -> Value {
         move |name| match name {
             "sparkContext" => Some(spark_context(&job)),
             "stop" => Some(method("SparkSession.stop", &[], 0, |_, _| Ok(Value::None))),
-            "readStream" | "read" | "createDataFrame" | "sql" => {
+            "readStream" => Some(crate::frame::read_stream(&job)),
+            "streams" => Some(crate::frame::streams()),
+            "read" | "createDataFrame" | "sql" => {
                 Some(not_offered(&format!("SparkSession.{name} (DataFrames)")))
             }
             _ => None,

@@ -12,7 +12,9 @@ use std::rc::{Rc, Weak};
 
 use dstream_engine::{LineInput, StreamingContext};
 use dstream_python::{Args, PyError, Runtime, Value};
+use dstream_structured::{DataType, Line, Value as SqlValue};
 
+use crate::frame::RunningQuery;
 use crate::graph::{NodeBatch, NodeKind, StreamNode};
 use crate::job::JobConfig;
 use crate::observe::{Tally, Watch};
@@ -84,6 +86,16 @@ pub(crate) struct JobState {
     pub unread_lines: Cell<u64>,
     /// `ssc.stop()` was called.
     pub stopped: Cell<bool>,
+    /// The Python UDFs the program made, by number, with their declared types.
+    udfs: RefCell<Vec<(Func, DataType)>>,
+    /// The Structured Streaming queries the program started, in start order.
+    pub structured: RefCell<Vec<RunningQuery>>,
+    /// A `readStream` socket source was loaded: pushed lines go to [`JobState::lines`].
+    pub reads_socket: Cell<bool>,
+    /// The lines that arrived since the last trigger, with their arrival times.
+    pub lines: RefCell<Vec<Line>>,
+    /// How many triggers the queries ran.
+    pub triggers_run: Cell<u64>,
 }
 
 impl JobState {
@@ -106,7 +118,50 @@ impl JobState {
             input_lines: Tally::default(),
             unread_lines: Cell::new(0),
             stopped: Cell::new(false),
+            udfs: RefCell::new(Vec::new()),
+            structured: RefCell::new(Vec::new()),
+            reads_socket: Cell::new(false),
+            lines: RefCell::new(Vec::new()),
+            triggers_run: Cell::new(0),
         }
+    }
+
+    /// Keeps Python function `f` as a UDF returning `data_type`; returns its number.
+    pub fn add_udf(self: &Rc<Self>, f: Value, data_type: DataType) -> usize {
+        let index = {
+            let mut functions = self.functions.borrow_mut();
+            functions.push(f);
+            functions.len() - 1
+        };
+        let func = Func {
+            job: Rc::downgrade(self),
+            index,
+        };
+        let mut udfs = self.udfs.borrow_mut();
+        udfs.push((func, data_type));
+        udfs.len() - 1
+    }
+
+    /// Calls UDF `id` on one row's arguments as PySpark's Python workers do: its prints go
+    /// to the worker log, its result becomes the declared type.
+    pub fn call_udf(&self, id: usize, args: &[SqlValue]) -> Result<SqlValue, PyError> {
+        let ended = || PyError::new("RuntimeError", "this program's job has ended");
+        let (func, data_type) = self.udfs.borrow().get(id).cloned().ok_or_else(ended)?;
+        let f = self
+            .functions
+            .borrow()
+            .get(func.index)
+            .cloned()
+            .ok_or_else(ended)?;
+        let rt = self.runtime.get().ok_or_else(ended)?;
+        let values = args
+            .iter()
+            .map(crate::sql::to_python)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.worker_depth.set(self.worker_depth.get() + 1);
+        let result = rt.call(&f, Args::positional(values));
+        self.worker_depth.set(self.worker_depth.get() - 1);
+        Ok(crate::sql::from_python(&result?, &data_type))
     }
 
     /// Keeps `rt` as the runtime that calls the streams' functions back.

@@ -319,12 +319,12 @@ fn imports_outside_pyspark_fail_as_python_says() {
         "ModuleNotFoundError: No module named 'numpy'"
     );
     let job = Job::build(config(), |host| {
-        host.import("pyspark.sql.functions")?;
+        host.import("pyspark.sql.window")?;
         Ok(())
     });
     assert_eq!(
         job.failed().unwrap().error.to_string(),
-        "NotImplementedError: not supported in the lab: module 'pyspark.sql.functions'"
+        "NotImplementedError: not supported in the lab: module 'pyspark.sql.window'"
     );
 }
 

@@ -237,7 +237,7 @@ impl Parser<'_> {
         let kw = match &self.tok().tok {
             Tok::Name(n) => n.clone(),
             Tok::Indent => return Err(self.invalid()),
-            Tok::Op("@") => return Err(self.unsupported("decorators")),
+            Tok::Op("@") => return self.decorated(),
             _ => String::new(),
         };
         let compound = match kw.as_str() {
@@ -417,6 +417,54 @@ impl Parser<'_> {
         };
         self.check_target(&target, false)?;
         Ok(target)
+    }
+
+    /// `@d1 @d2 def f(...): ...` as `def f(...): ...` then `f = d1(d2(f))`. Python evaluates
+    /// the decorators before it makes the function; the subset's decorators (`@udf(...)`) do
+    /// not tell the difference.
+    fn decorated(&mut self) -> PResult<Vec<Stmt>> {
+        let first_line = self.line();
+        let mut decorators = Vec::new();
+        while self.eat_op("@") {
+            decorators.push(self.expression()?);
+            if !self.at(&Tok::Newline) {
+                return Err(self.invalid());
+            }
+            self.pos += 1;
+        }
+        let def_line = self.line();
+        let def = match &self.tok().tok {
+            Tok::Name(n) if n == "def" => self.def_statement()?,
+            Tok::Name(n) if n == "class" => return Err(self.unsupported("classes")),
+            _ => return Err(self.invalid()),
+        };
+        let StmtKind::Def(function) = &def else {
+            return Err(self.invalid());
+        };
+        let name = |line| Expr::new(ExprKind::Name(function.name.clone()), line, 0);
+        let mut value = name(def_line);
+        for d in decorators.into_iter().rev() {
+            let (line, col) = (d.line, d.col);
+            value = Expr::new(
+                ExprKind::Call(Box::new(d), vec![Arg::Positional(value)]),
+                line,
+                col,
+            );
+        }
+        let assign = StmtKind::Assign {
+            targets: vec![name(def_line)],
+            value,
+        };
+        Ok(vec![
+            Stmt {
+                kind: def,
+                line: def_line,
+            },
+            Stmt {
+                kind: assign,
+                line: first_line,
+            },
+        ])
     }
 
     fn def_statement(&mut self) -> PResult<StmtKind> {

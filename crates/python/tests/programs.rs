@@ -46,6 +46,8 @@ const PROGRAMS: &[&str] = &[
 for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     print(get_message_type(l), (get_message_type(l), 1))
 "#,
+    // Decorators, stacked and with arguments (`@udf(returnType=...)`'s form).
+    "def twice(f):\n    return lambda x: f(f(x))\n\ndef tag(name):\n    def wrap(f):\n        return lambda x: name + ':' + f(x)\n    return wrap\n\n@tag('t')\n@twice\ndef shout(s):\n    return s + '!'\n\nprint(shout('a'))\n@twice\ndef bad(x):\n    return x + 1\n\nbad('s')\n",
     // An `if "lit" in x: t = "const"` chain over other containers, without an `else`.
     "def kind(line):\n    if \"[info]\" in line:\n        t = \"info\"\n    elif \"[error]\" not in line:\n        t = \"other\"\n    return t\n\nprint(kind(\"[info]\"), kind([\"[info]\"]), kind((\"a\",)))\nkind(\"[error]\")\n",
     "def kind(line):\n    if \"[info]\" in line:\n        t = \"info\"\n    elif \"[error]\" in line:\n        t = \"error\"\n    else:\n        t = \"unknown\"\n    return t\n\nprint(kind(\"[error]\"), kind(\"\"))\nkind(5)\n",

@@ -126,7 +126,7 @@ fn valid_python_outside_the_subset_is_not_supported_with_its_line() {
         ("with open('f') as f:\n    pass\n", "with statements", 1),
         ("def f():\n    global x\n", "global statements", 2),
         ("def f():\n    yield 1\n", "generators (yield)", 2),
-        ("@decorator\ndef f():\n    pass\n", "decorators", 1),
+        ("@decorator\nclass A:\n    pass\n", "classes", 2),
         (
             "def f(*args):\n    pass\n",
             "star parameters (*args, **kwargs)",

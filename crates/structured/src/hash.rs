@@ -63,7 +63,8 @@ pub fn hash_bytes(bytes: &[u8], seed: i32) -> i32 {
 }
 
 /// `Murmur3Hash` of one value with `seed`; NULL leaves the seed as it is, a struct hashes its
-/// fields in order, a double hashes its bits (with -0.0 as 0.0, as Spark normalises it).
+/// fields and an array its elements in order, a double hashes its bits (with -0.0 as 0.0, as
+/// Spark normalises it).
 pub fn hash_value(value: &Value, seed: i32) -> i32 {
     match value {
         Value::Null => seed,
@@ -75,7 +76,7 @@ pub fn hash_value(value: &Value, seed: i32) -> i32 {
             hash_long(d.to_bits() as i64, seed)
         }
         Value::String(s) => hash_bytes(s.as_bytes(), seed),
-        Value::Struct(fields) => hash_row(fields, seed),
+        Value::Struct(fields) | Value::Array(fields) => hash_row(fields, seed),
     }
 }
 

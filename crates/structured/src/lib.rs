@@ -1,18 +1,23 @@
-//! Structured Streaming beside the DStreams: the notebook's three jobs as Spark 4 writes them
-//! (`readStream` ... `groupBy(...).count()` ... `writeStream`), run micro-batch by micro-batch
-//! with Spark's output modes, watermark and late-data rules, printed exactly as Spark's console
-//! sink prints them. Every rule is checked against goldens from real PySpark 4.0.1
-//! (`tests/pyspark/structured_oracle.py`).
+//! Structured Streaming beside the DStreams: the notebook's three jobs and close variants as
+//! Spark 4 writes them (`readStream` ... `withColumn` ... `groupBy(...).count()` ...
+//! `writeStream`), run micro-batch by micro-batch with Spark's output modes, watermark and
+//! late-data rules, printed exactly as Spark's console sink prints them. Every rule is checked
+//! against goldens from real PySpark 4.0.1 (`tests/pyspark/structured_oracle.py`).
 
+pub mod aggregate;
+pub mod batch;
 pub mod hash;
 pub mod micro_batch;
+pub mod plan;
 pub mod query;
 pub mod show;
 pub mod state_store;
 pub mod time;
 pub mod value;
 
-pub use micro_batch::{console_text, Batch, Line, Progress, Run, StreamingQuery};
-pub use query::{AnalysisError, Job, OutputMode, Query, Sink, Window};
+pub use aggregate::{AggFn, Aggregate, Aggregation};
+pub use micro_batch::{console_text, Batch, Line, Progress, StreamingQuery};
+pub use plan::{Call, Expr, GroupKey, Step, Window};
+pub use query::{AnalysisError, OutputMode, Query, Sink, Source};
 pub use show::show_string;
 pub use value::{DataType, Field, Row, Schema, Value};

@@ -25,10 +25,10 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use std::collections::HashMap;
-
+use crate::aggregate::Group;
 use crate::hash::partition_of;
-use crate::query::{AnalysisError, Job, OutputMode, Query, Sink};
+use crate::plan::{Call, Step};
+use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
 use crate::state_store::StateMap;
 use crate::value::{Row, Schema, Value};
@@ -70,19 +70,12 @@ pub struct Batch {
     pub rows: Vec<Row>,
 }
 
-/// What a query printed and reported over a whole input (see [`StreamingQuery::run`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Run {
-    /// Everything the sink printed, batch after batch.
-    pub text: String,
-    /// One entry per batch Spark ran.
-    pub progress: Vec<Progress>,
-}
-
 /// A started query: its state between triggers.
 #[derive(Clone, Debug)]
 pub struct StreamingQuery {
     query: Query,
+    /// The schema before each step, then the aggregation's input schema.
+    schemas: Vec<Schema>,
     schema: Schema,
     next_batch_id: u64,
     /// Each shuffle partition's state store (grouping key -> count), in Java's map order.
@@ -95,33 +88,13 @@ pub struct StreamingQuery {
     max_event_time_ms: Option<i64>,
 }
 
-/// A hashable form of a grouping key (the subset's keys are strings and windows).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct StateKey(String, i64, i64);
-
-fn state_key(key: &[Value]) -> StateKey {
-    let mut k = StateKey(String::new(), i64::MIN, i64::MIN);
-    for v in key {
-        match v {
-            Value::String(s) => k.0 = s.clone(),
-            Value::Struct(fields) => {
-                if let [Value::Timestamp(a), Value::Timestamp(b)] = fields.as_slice() {
-                    k.1 = *a;
-                    k.2 = *b;
-                }
-            }
-            _ => {}
-        }
-    }
-    k
-}
-
 impl StreamingQuery {
     /// `writeStream.start()`: the analysis, then a query ready for its first trigger.
     pub fn start(query: Query) -> Result<StreamingQuery, AnalysisError> {
         query.analyse()?;
         Ok(StreamingQuery {
-            schema: query.result_schema(),
+            schemas: query.schemas()?,
+            schema: query.result_schema()?,
             query,
             next_batch_id: 0,
             partitions: Vec::new(),
@@ -129,23 +102,6 @@ impl StreamingQuery {
             watermark_ms: 0,
             max_event_time_ms: None,
         })
-    }
-
-    /// Starts `query` and feeds it `triggers` (the lines that arrived before each trigger), as
-    /// `replay` and the goldens do: the sink's whole text and the batches' progress.
-    pub fn run(query: Query, triggers: &[Vec<Line>]) -> Result<Run, AnalysisError> {
-        let mut running = StreamingQuery::start(query)?;
-        let mut run = Run {
-            text: String::new(),
-            progress: Vec::new(),
-        };
-        for lines in triggers {
-            if let Some(batch) = running.trigger(lines) {
-                run.text.push_str(&running.sink_text(&batch));
-                run.progress.push(batch.progress);
-            }
-        }
-        Ok(run)
     }
 
     /// The query this runs.
@@ -158,45 +114,80 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
-    /// None when it runs none.
-    pub fn trigger(&mut self, lines: &[Line]) -> Option<Batch> {
-        if lines.is_empty() && !self.needs_no_data_batch() {
-            return None;
+    /// The rows of `lines` after the query's steps (`call` runs its UDFs), and the event times
+    /// the watermark step saw, in milliseconds.
+    fn evaluate<E>(&self, lines: &[Line], call: Call<E>) -> Result<(Vec<Row>, Vec<i64>), E> {
+        let include_timestamp = self.query.source.include_timestamp;
+        let mut rows: Vec<Row> = lines
+            .iter()
+            .map(|line| {
+                let mut row = vec![Value::String(line.value.clone())];
+                if include_timestamp {
+                    row.push(Value::Timestamp(line.timestamp));
+                }
+                row
+            })
+            .collect();
+        let mut event_times = Vec::new();
+        for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
+            if let Step::Watermark(column, _) = step {
+                let i = schema.iter().position(|f| f.name == *column);
+                for row in &rows {
+                    if let Some(Value::Timestamp(ts)) = i.map(|i| &row[i]) {
+                        event_times.push(ts.div_euclid(1000));
+                    }
+                }
+            }
+            let mut next = Vec::with_capacity(rows.len());
+            for row in rows {
+                step.apply(schema, row, call, &mut next)?;
+            }
+            rows = next;
         }
+        Ok((rows, event_times))
+    }
+
+    /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
+    /// None when it runs none; `call` runs the query's UDFs, and its error fails the batch
+    /// (the query's state stays as the last batch left it).
+    pub fn trigger<E>(&mut self, lines: &[Line], call: Call<E>) -> Result<Option<Batch>, E> {
+        if lines.is_empty() && !self.needs_no_data_batch() {
+            return Ok(None);
+        }
+        let (rows, event_times) = self.evaluate(lines, call)?;
+        // Everything that can fail (UDFs) runs before the query's state changes.
+        let groups = match &self.query.group_by {
+            Some(aggregation) => {
+                let input = self.schemas.last().expect("the source's schema");
+                Some(aggregation.group(input, &rows, call)?)
+            }
+            None => None,
+        };
         let batch_id = self.next_batch_id;
         self.next_batch_id += 1;
         let watermark_ms = self.watermark_ms;
-        let has_watermark = self.query.watermark_delay.is_some();
-        let (rows, dropped) = match self.query.job {
-            Job::Lines => (
-                lines
-                    .iter()
-                    .map(|l| vec![Value::String(l.value.clone()), message_type(&l.value)])
-                    .collect(),
-                0,
-            ),
-            Job::PerTriggerCounts => (counts_in_order(lines), 0),
-            Job::RunningCounts | Job::WindowedCounts(_) => {
+        let delay = self.query.watermark().map(|(_, delay)| delay);
+        let (rows, dropped) = match groups {
+            None => (rows, 0),
+            Some(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
-                self.aggregate(lines, batch_id == 0, late_ms, watermark_ms)
+                self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
             }
         };
-        if let Some(delay) = self.query.watermark_delay {
-            for line in lines {
-                let ms = line.timestamp.div_euclid(1000);
+        if let Some(delay) = delay {
+            for ms in event_times {
                 self.max_event_time_ms = Some(self.max_event_time_ms.map_or(ms, |m| m.max(ms)));
             }
             if let Some(max) = self.max_event_time_ms {
                 self.watermark_ms = self.watermark_ms.max(max - delay / 1000);
             }
         }
-        self.last_used_watermark_ms = has_watermark.then_some(watermark_ms);
-        Some(Batch {
+        self.last_used_watermark_ms = delay.map(|_| watermark_ms);
+        Ok(Some(Batch {
             progress: Progress {
                 batch_id,
                 input_rows: lines.len(),
-                watermark_ms: has_watermark.then_some(watermark_ms),
+                watermark_ms: delay.map(|_| watermark_ms),
                 rows_dropped_by_watermark: dropped,
                 state_rows: self
                     .query
@@ -204,7 +195,7 @@ impl StreamingQuery {
                     .then(|| self.partitions.iter().map(StateMap::len).sum()),
             },
             rows,
-        })
+        }))
     }
 
     /// Spark's `shouldRunAnotherBatch` of the state store: append/update with a watermark that
@@ -221,7 +212,7 @@ impl StreamingQuery {
     /// windows evicted. Returns the sink's rows and the dropped grouped rows.
     fn aggregate(
         &mut self,
-        lines: &[Line],
+        batch_keys: Vec<Group>,
         first_batch: bool,
         late_ms: i64,
         watermark_ms: i64,
@@ -233,22 +224,10 @@ impl StreamingQuery {
         // Complete mode keeps every window, late or not: Spark filters late rows and evicts
         // only in append and update.
         let watermarked =
-            self.query.watermark_delay.is_some() && self.query.mode != OutputMode::Complete;
-        // Grouped input of this batch, in first-seen order.
-        let mut batch_keys: Vec<(Vec<Value>, i64)> = Vec::new();
-        let mut batch_index: HashMap<StateKey, usize> = HashMap::new();
-        for line in lines {
-            for key in self.keys_of(line) {
-                let sk = state_key(&key);
-                match batch_index.get(&sk) {
-                    Some(&i) => batch_keys[i].1 += 1,
-                    None => {
-                        batch_index.insert(sk, batch_keys.len());
-                        batch_keys.push((key, 1));
-                    }
-                }
-            }
-        }
+            self.query.watermark().is_some() && self.query.mode != OutputMode::Complete;
+        let Some(aggregation) = self.query.group_by.clone() else {
+            return (Vec::new(), 0);
+        };
         // Every partition's store gets a new version each batch (the first one starts empty).
         let mut maps: Vec<StateMap> = if first_batch {
             vec![StateMap::default(); SHUFFLE_PARTITIONS as usize]
@@ -257,26 +236,30 @@ impl StreamingQuery {
         };
         let mut dropped = 0;
         let mut updated: Vec<Row> = Vec::new();
-        for (key, n) in batch_keys {
+        for (key, partial) in batch_keys {
             if watermarked && late(&key) {
                 dropped += 1;
                 continue;
             }
             let map = &mut maps[partition_of(&key, SHUFFLE_PARTITIONS) as usize];
-            let total = map.get(&key).unwrap_or(0) + n;
-            map.put(key.clone(), total);
-            updated.push(with_count(&key, total));
+            let mut buffers = map
+                .get(&key)
+                .map_or_else(|| aggregation.init(), <[Value]>::to_vec);
+            aggregation.merge(&mut buffers, &partial);
+            updated.push(aggregation.row(&key, &buffers));
+            map.put(key, buffers);
         }
+        let key_len = aggregation.keys.len();
         let output: Vec<Row> = match self.query.mode {
             OutputMode::Complete => maps
                 .iter()
-                .flat_map(|m| m.iter().map(|(k, n)| with_count(k, n)))
+                .flat_map(|m| m.iter().map(|(k, b)| aggregation.row(k, b)))
                 .collect(),
-            OutputMode::Update => in_partition_order(updated, self.key_len()),
+            OutputMode::Update => in_partition_order(updated, key_len),
             OutputMode::Append => maps
                 .iter()
                 .flat_map(|m| m.iter().filter(|(k, _)| watermarked && closed(k)))
-                .map(|(k, n)| with_count(k, n))
+                .map(|(k, b)| aggregation.row(k, b))
                 .collect(),
         };
         if watermarked {
@@ -295,40 +278,18 @@ impl StreamingQuery {
         (output, dropped)
     }
 
-    fn key_len(&self) -> usize {
-        self.schema.len() - 1
-    }
-
-    /// The grouping keys one line adds to: its type, and for the windowed job one key per
-    /// window containing its timestamp (Spark's order: the latest window first).
-    fn keys_of(&self, line: &Line) -> Vec<Vec<Value>> {
-        let kind = message_type(&line.value);
-        match self.query.job {
-            Job::WindowedCounts(w) => windows_of(line.timestamp, w.duration, w.slide)
-                .into_iter()
-                .map(|(start, end)| {
-                    vec![
-                        Value::Struct(vec![Value::Timestamp(start), Value::Timestamp(end)]),
-                        kind.clone(),
-                    ]
-                })
-                .collect(),
-            _ => vec![vec![kind]],
-        }
-    }
-
-    /// The text the query's sink prints for a batch (the console sink's header and table, or
-    /// the foreachBatch function's `show()`).
-    pub fn sink_text(&self, batch: &Batch) -> String {
+    /// The text the console sink prints for a batch (its header and table); None for
+    /// `foreachBatch`, whose function the caller runs on the batch's rows.
+    pub fn sink_text(&self, batch: &Batch) -> Option<String> {
         match self.query.sink {
-            Sink::Console { num_rows, truncate } => console_text(
+            Sink::Console { num_rows, truncate } => Some(console_text(
                 batch.progress.batch_id,
                 &self.schema,
                 &batch.rows,
                 num_rows,
                 truncate,
-            ),
-            Sink::ForeachBatchShow => show_string(&self.schema, &batch.rows, 20, 20) + "\n",
+            )),
+            Sink::ForeachBatch => None,
         }
     }
 }
@@ -347,32 +308,6 @@ pub fn console_text(
     format!("{dashes}\nBatch: {batch_id}\n{dashes}\n{table}\n")
 }
 
-/// The notebook's `get_message_type`.
-pub fn message_type(line: &str) -> Value {
-    let kind = if line.contains("[info]") {
-        "info"
-    } else if line.contains("[notice]") {
-        "notice"
-    } else if line.contains("[error]") {
-        "error"
-    } else {
-        "unknown"
-    };
-    Value::String(kind.to_string())
-}
-
-/// The windows `window(ts, duration, slide)` puts a timestamp in, as Spark's `TimeWindowing`
-/// enumerates them: from the last window starting at or before `ts` backwards.
-pub fn windows_of(ts: i64, duration: i64, slide: i64) -> Vec<(i64, i64)> {
-    let overlapping = (duration + slide - 1) / slide;
-    let last_start = ts - (ts + slide).rem_euclid(slide);
-    (0..overlapping)
-        .map(|i| last_start - i * slide)
-        .map(|start| (start, start + duration))
-        .filter(|(start, end)| *start <= ts && ts < *end)
-        .collect()
-}
-
 fn window_end(key: &[Value]) -> Option<i64> {
     key.iter().find_map(|v| match v {
         Value::Struct(fields) => match fields.as_slice() {
@@ -383,33 +318,9 @@ fn window_end(key: &[Value]) -> Option<i64> {
     })
 }
 
-/// A result row: the grouping key and its count.
-fn with_count(key: &[Value], count: i64) -> Row {
-    let mut row = key.to_vec();
-    row.push(Value::Long(count));
-    row
-}
-
-/// `groupBy("type").count()` of one batch (foreachBatch's DataFrame), in Spark's order.
-fn counts_in_order(lines: &[Line]) -> Vec<Row> {
-    let mut counts: Vec<(Value, i64)> = Vec::new();
-    for line in lines {
-        let kind = message_type(&line.value);
-        match counts.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((kind, 1)),
-        }
-    }
-    let rows = counts
-        .into_iter()
-        .map(|(k, n)| vec![k, Value::Long(n)])
-        .collect();
-    in_partition_order(rows, 1)
-}
-
 /// Sorts rows by the shuffle partition of their first `key_len` values; a stable sort keeps the
 /// order within a partition.
-fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row> {
+pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row> {
     rows.sort_by_cached_key(|row| partition_of(&row[..key_len], SHUFFLE_PARTITIONS));
     rows
 }

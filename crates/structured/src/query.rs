@@ -1,7 +1,9 @@
-//! A streaming query of the subset: the socket source's lines, the notebook's message type, an
-//! optional watermark, one of the notebook's three jobs (or the plain lines), an output mode and
-//! a sink; and the analysis Spark does at `start()` (which output modes a query may use).
+//! A streaming query of the subset: the socket source's columns, the steps of its plan
+//! ([`Step`]), an optional `groupBy(...).count()`, an output mode and a sink; and the analysis
+//! Spark does (columns that exist, which output modes a query may use).
 
+use crate::aggregate::Aggregation;
+use crate::plan::{GroupKey, Step, Window};
 use crate::value::{DataType, Field, Schema};
 
 /// How a sink receives a stateful query's result (`writeStream.outputMode(...)`).
@@ -36,28 +38,6 @@ impl OutputMode {
     }
 }
 
-/// `window("timestamp", duration, slide)`, in microseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    /// The window's length.
-    pub duration: i64,
-    /// How far apart two windows start.
-    pub slide: i64,
-}
-
-/// What the query computes from the typed lines (`value`, `timestamp`, `type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Job {
-    /// `select("value", "type")`: no aggregation.
-    Lines,
-    /// `foreachBatch(lambda df, id: df.groupBy("type").count().show())`: counts per trigger.
-    PerTriggerCounts,
-    /// `groupBy("type").count()`: running totals over the whole stream.
-    RunningCounts,
-    /// `groupBy(window("timestamp", d, s), "type").count()`: counts per event-time window.
-    WindowedCounts(Window),
-}
-
 /// Where the result goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sink {
@@ -68,8 +48,8 @@ pub enum Sink {
         /// Cut cells at 20 characters.
         truncate: bool,
     },
-    /// `foreachBatch` with a function that calls `show()` on the batch's result.
-    ForeachBatchShow,
+    /// `foreachBatch(f)`: the caller runs `f` on each batch's rows.
+    ForeachBatch,
 }
 
 impl Sink {
@@ -80,13 +60,34 @@ impl Sink {
     };
 }
 
+/// `spark.readStream.format("socket")...load()`: the columns `value` (the line) and, with
+/// `includeTimestamp`, `timestamp` (when the line arrived).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// `option("includeTimestamp", True)`.
+    pub include_timestamp: bool,
+}
+
+impl Source {
+    /// The source's schema.
+    pub fn schema(self) -> Schema {
+        let mut schema = vec![Field::new("value", DataType::String)];
+        if self.include_timestamp {
+            schema.push(Field::new("timestamp", DataType::Timestamp));
+        }
+        schema
+    }
+}
+
 /// A whole query: `readStream` ... `writeStream.start()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
-    /// The computation.
-    pub job: Job,
-    /// `withWatermark("timestamp", delay)`: the delay in microseconds.
-    pub watermark_delay: Option<i64>,
+    /// The socket source.
+    pub source: Source,
+    /// What happens to each row before the aggregation, in order.
+    pub steps: Vec<Step>,
+    /// `groupBy(keys).count()` / `.agg(...)`, when the query aggregates.
+    pub group_by: Option<Aggregation>,
     /// `outputMode(...)`; Spark's default is append.
     pub mode: OutputMode,
     /// The sink.
@@ -112,15 +113,24 @@ impl std::fmt::Display for AnalysisError {
 impl std::error::Error for AnalysisError {}
 
 impl Query {
-    /// Spark's `UnsupportedOperationChecker` for this subset: append needs a watermark on an
-    /// aggregation's event-time key, complete needs an aggregation.
-    pub fn analyse(&self) -> Result<(), AnalysisError> {
-        let aggregates = matches!(self.job, Job::RunningCounts | Job::WindowedCounts(_));
-        // foreachBatch hands every micro-batch over as a batch DataFrame: no streaming aggregation.
-        if matches!(self.job, Job::PerTriggerCounts) {
-            return Ok(());
+    /// The schema after each step: `schemas[0]` is the source's, `schemas[i + 1]` the one
+    /// after `steps[i]`; or Spark's error for a column a step does not find.
+    pub fn schemas(&self) -> Result<Vec<Schema>, AnalysisError> {
+        let mut schemas = vec![self.source.schema()];
+        for step in &self.steps {
+            let next = step.schema_after(schemas.last().expect("the source's schema"))?;
+            schemas.push(next);
         }
-        let watermarked_key = self.watermark_delay.is_some() && self.event_time_window().is_some();
+        Ok(schemas)
+    }
+
+    /// Spark's analysis: every column resolves, then the `UnsupportedOperationChecker` for
+    /// this subset: append needs a watermark on an aggregation's event-time key, complete
+    /// needs an aggregation.
+    pub fn analyse(&self) -> Result<(), AnalysisError> {
+        self.result_schema()?;
+        let aggregates = self.group_by.is_some();
+        let watermarked_key = self.event_time_window().is_some();
         if aggregates && self.mode == OutputMode::Append && !watermarked_key {
             return Err(AnalysisError {
                 condition: "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION".to_string(),
@@ -136,27 +146,36 @@ impl Query {
         Ok(())
     }
 
-    /// The event-time window of a windowed job.
-    pub fn event_time_window(&self) -> Option<Window> {
-        match self.job {
-            Job::WindowedCounts(w) => Some(w),
+    /// `withWatermark(column, delay)`: the column and the delay in microseconds.
+    pub fn watermark(&self) -> Option<(&str, i64)> {
+        self.steps.iter().rev().find_map(|s| match s {
+            Step::Watermark(column, delay) => Some((column.as_str(), *delay)),
             _ => None,
-        }
+        })
+    }
+
+    /// The window of a grouping key over the watermarked column: the key whose windows the
+    /// watermark closes (late rows, eviction, append's output).
+    pub fn event_time_window(&self) -> Option<Window> {
+        let (column, _) = self.watermark()?;
+        self.group_by.as_ref()?.keys.iter().find_map(|k| match k {
+            GroupKey::Window(c, w) if c == column => Some(*w),
+            _ => None,
+        })
     }
 
     /// Whether the query keeps state between batches (a streaming aggregation).
     pub fn is_stateful(&self) -> bool {
-        matches!(self.job, Job::RunningCounts | Job::WindowedCounts(_))
+        self.group_by.is_some()
     }
 
     /// The schema of the rows the sink receives.
-    pub fn result_schema(&self) -> Schema {
-        let count = Field::new("count", DataType::Long);
-        let kind = Field::new("type", DataType::String);
-        match self.job {
-            Job::Lines => vec![Field::new("value", DataType::String), kind],
-            Job::PerTriggerCounts | Job::RunningCounts => vec![kind, count],
-            Job::WindowedCounts(_) => vec![Field::new("window", DataType::window()), kind, count],
+    pub fn result_schema(&self) -> Result<Schema, AnalysisError> {
+        let schemas = self.schemas()?;
+        let input = schemas.last().expect("the source's schema");
+        match &self.group_by {
+            None => Ok(input.clone()),
+            Some(aggregation) => aggregation.schema(input),
         }
     }
 }

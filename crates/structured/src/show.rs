@@ -143,7 +143,7 @@ fn escape_meta_characters(s: &str) -> String {
 }
 
 /// A value as `ToPrettyString` prints it: NULL as `NULL`, numbers as Java prints them,
-/// timestamps in the session time zone (UTC), structs as `{a, b}`.
+/// timestamps in the session time zone (UTC), structs as `{a, b}`, arrays as `[a, b]`.
 pub fn cell_text(value: &Value) -> String {
     match value {
         Value::Null => "NULL".to_string(),
@@ -156,6 +156,10 @@ pub fn cell_text(value: &Value) -> String {
         Value::Struct(fields) => {
             let inner: Vec<String> = fields.iter().map(cell_text).collect();
             format!("{{{}}}", inner.join(", "))
+        }
+        Value::Array(items) => {
+            let inner: Vec<String> = items.iter().map(cell_text).collect();
+            format!("[{}]", inner.join(", "))
         }
     }
 }

@@ -14,7 +14,7 @@
 use crate::hash::{hash_bytes, SPARK_HASH_SEED};
 use crate::value::Value;
 
-/// One partition's state as Java's map holds it: bins of (key hash, key, count).
+/// One partition's state as Java's map holds it: bins of (key hash, key, aggregation buffers).
 #[derive(Clone, Debug, Default)]
 pub struct StateMap {
     table: Vec<Vec<Node>>,
@@ -26,7 +26,7 @@ pub struct StateMap {
 struct Node {
     hash: i32,
     key: Vec<Value>,
-    count: i64,
+    buffers: Vec<Value>,
 }
 
 /// `ConcurrentHashMap.spread`.
@@ -66,9 +66,10 @@ impl StateMap {
         self.table.iter().flatten()
     }
 
-    /// The rows in iteration order: (key, count).
-    pub fn iter(&self) -> impl Iterator<Item = (&[Value], i64)> {
-        self.nodes().map(|n| (n.key.as_slice(), n.count))
+    /// The rows in iteration order: (key, buffers).
+    pub fn iter(&self) -> impl Iterator<Item = (&[Value], &[Value])> {
+        self.nodes()
+            .map(|n| (n.key.as_slice(), n.buffers.as_slice()))
     }
 
     /// How many keys the map holds.
@@ -81,8 +82,8 @@ impl StateMap {
         self.count == 0
     }
 
-    /// The count of `key`, if present.
-    pub fn get(&self, key: &[Value]) -> Option<i64> {
+    /// The buffers of `key`, if present.
+    pub fn get(&self, key: &[Value]) -> Option<&[Value]> {
         let hash = unsafe_row_hash(key);
         if self.table.is_empty() {
             return None;
@@ -91,14 +92,14 @@ impl StateMap {
         self.table[bin]
             .iter()
             .find(|n| n.hash == hash && n.key == key)
-            .map(|n| n.count)
+            .map(|n| n.buffers.as_slice())
     }
 
-    /// `put(key, count)`: replaces in place, or appends to the key's bin and resizes at three
-    /// quarters full.
-    pub fn put(&mut self, key: Vec<Value>, count: i64) {
+    /// `put(key, buffers)`: replaces in place, or appends to the key's bin and resizes at
+    /// three quarters full.
+    pub fn put(&mut self, key: Vec<Value>, buffers: Vec<Value>) {
         let hash = unsafe_row_hash(&key);
-        self.put_node(Node { hash, key, count });
+        self.put_node(Node { hash, key, buffers });
     }
 
     fn put_node(&mut self, node: Node) {
@@ -112,7 +113,7 @@ impl StateMap {
             .iter_mut()
             .find(|n| n.hash == node.hash && n.key == node.key)
         {
-            existing.count = node.count;
+            existing.buffers = node.buffers;
             return;
         }
         self.table[bin].push(node);
@@ -177,7 +178,8 @@ impl StateMap {
 /// `UnsafeRow.hashCode()` of a grouping key: Murmur3 (seed 42) over the row's bytes as 4-byte
 /// words. The row: a null bitset word, one 8-byte slot per field (`offset << 32 | size` for
 /// variable-length fields), then the variable data (a nested struct row, string bytes padded
-/// with zeros to 8).
+/// with zeros to 8). An array key (the playground refuses them) is laid out as a struct of its
+/// elements, not as Spark's `UnsafeArrayData`: its order in the store is not Spark's.
 pub fn unsafe_row_hash(key: &[Value]) -> i32 {
     let bytes = unsafe_row_bytes(key);
     // `hashUnsafeWords`: the row is a whole number of words, so this is `hashUnsafeBytes`.
@@ -205,7 +207,7 @@ fn unsafe_row_bytes(fields: &[Value]) -> Vec<u8> {
                 row.resize(row.len().next_multiple_of(8), 0);
                 (offset << 32) | s.len() as u64
             }
-            Value::Struct(inner) => {
+            Value::Struct(inner) | Value::Array(inner) => {
                 let offset = row.len() as u64;
                 let nested = unsafe_row_bytes(inner);
                 row.extend_from_slice(&nested);

@@ -17,6 +17,8 @@ pub enum DataType {
     Timestamp,
     /// `struct<...>`, e.g. the `window` column (`struct<start: timestamp, end: timestamp>`).
     Struct(Vec<Field>),
+    /// `array<...>` (`split`'s result).
+    Array(Box<DataType>),
 }
 
 impl DataType {
@@ -70,6 +72,54 @@ pub enum Value {
     Timestamp(i64),
     /// A `struct`'s fields, in the struct type's order.
     Struct(Vec<Value>),
+    /// An `array`'s elements.
+    Array(Vec<Value>),
+}
+
+/// A value as a grouping key compares: equal keys group together (doubles by their bits,
+/// with -0.0 as 0.0 and every NaN as one, as Spark normalises them).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum KeyPart {
+    /// NULL.
+    Null,
+    /// A whole number (`bigint`, `int`) or a timestamp, with its type's tag.
+    Number(u8, i64),
+    /// A double's normalised bits.
+    Double(u64),
+    /// A string.
+    String(String),
+    /// A boolean.
+    Boolean(bool),
+    /// A struct's or an array's parts, with its type's tag.
+    Nested(u8, Vec<KeyPart>),
+}
+
+impl KeyPart {
+    /// The key form of `value`.
+    pub fn of(value: &Value) -> KeyPart {
+        match value {
+            Value::Null => KeyPart::Null,
+            Value::Long(n) => KeyPart::Number(0, *n),
+            Value::Int(n) => KeyPart::Number(1, i64::from(*n)),
+            Value::Timestamp(n) => KeyPart::Number(2, *n),
+            Value::Double(d) => KeyPart::Double(if d.is_nan() {
+                f64::NAN.to_bits()
+            } else if *d == 0.0 {
+                0
+            } else {
+                d.to_bits()
+            }),
+            Value::String(s) => KeyPart::String(s.clone()),
+            Value::Boolean(b) => KeyPart::Boolean(*b),
+            Value::Struct(fields) => KeyPart::Nested(0, fields.iter().map(KeyPart::of).collect()),
+            Value::Array(items) => KeyPart::Nested(1, items.iter().map(KeyPart::of).collect()),
+        }
+    }
+
+    /// The key form of a whole grouping key.
+    pub fn of_key(key: &[Value]) -> Vec<KeyPart> {
+        key.iter().map(KeyPart::of).collect()
+    }
 }
 
 /// One row: a value per column of the schema.

@@ -5,28 +5,100 @@
 
 mod common;
 
+use std::convert::Infallible;
+
+use dstream_structured::batch::group_aggregate;
 use dstream_structured::time::parse_duration;
-use dstream_structured::{Job, Line, OutputMode, Query, Sink, StreamingQuery, Window};
+use dstream_structured::{
+    show_string, Aggregation, DataType, Expr, GroupKey, Line, OutputMode, Query, Sink, Source,
+    Step, StreamingQuery, Value, Window,
+};
 use serde_json::Value as Json;
 
 fn duration(json: &Json) -> i64 {
     parse_duration(json.as_str().expect("a duration")).expect("a valid duration")
 }
 
-/// The oracle's query spec as a [`Query`].
+/// The notebook's `get_message_type`, which the oracle's UDF runs.
+fn get_message_type(line: &str) -> &'static str {
+    if line.contains("[info]") {
+        "info"
+    } else if line.contains("[notice]") {
+        "notice"
+    } else if line.contains("[error]") {
+        "error"
+    } else {
+        "unknown"
+    }
+}
+
+/// The oracle's message type column: the notebook's function as UDF 0, or the same rule as
+/// `when(col("value").contains("[info]"), "info")...otherwise("unknown")`.
+fn message_type(kind: &str) -> Expr {
+    let value = || Box::new(Expr::Column("value".to_string()));
+    let text = |s: &str| Expr::Literal(Value::String(s.to_string()));
+    match kind {
+        "udf" => Expr::Udf {
+            id: 0,
+            name: "get_message_type".to_string(),
+            args: vec![Expr::Column("value".to_string())],
+            return_type: DataType::String,
+        },
+        "when" => Expr::When {
+            branches: ["info", "notice", "error"]
+                .iter()
+                .map(|k| {
+                    let tag = format!("[{k}]");
+                    (Expr::Contains(value(), Box::new(text(&tag))), text(k))
+                })
+                .collect(),
+            otherwise: Some(Box::new(text("unknown"))),
+        },
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// UDF 0 of the goldens' queries.
+fn call_udf(id: usize, args: &[Value]) -> Result<Value, Infallible> {
+    assert_eq!(id, 0, "the goldens' queries have one UDF");
+    Ok(match args {
+        [Value::String(line)] => Value::String(get_message_type(line).to_string()),
+        _ => Value::Null,
+    })
+}
+
+/// The oracle's query spec as a [`Query`], as `build_query` writes it in PySpark.
 fn query(spec: &Json) -> Query {
-    let job = match spec["job"].as_str().expect("a job") {
-        "per_trigger" => Job::PerTriggerCounts,
-        "running" => Job::RunningCounts,
-        "lines" => Job::Lines,
-        "windowed" => Job::WindowedCounts(Window {
-            duration: duration(&spec["window"][0]),
-            slide: duration(&spec["window"][1]),
-        }),
+    let job = spec["job"].as_str().expect("a job");
+    let mut steps = vec![Step::WithColumn(
+        "type".to_string(),
+        message_type(spec["type"].as_str().expect("a type")),
+    )];
+    if let Some(w) = spec.get("watermark").filter(|w| !w.is_null()) {
+        steps.push(Step::Watermark("timestamp".to_string(), duration(w)));
+    }
+    let column = |n: &str| GroupKey::Column(n.to_string());
+    let group_by = match job {
+        "per_trigger" | "lines" => None,
+        "running" => Some(vec![column("type")]),
+        "windowed" => Some(vec![
+            GroupKey::Window(
+                "timestamp".to_string(),
+                Window {
+                    duration: duration(&spec["window"][0]),
+                    slide: duration(&spec["window"][1]),
+                },
+            ),
+            column("type"),
+        ]),
         other => panic!("unknown job {other}"),
     };
-    let sink = if job == Job::PerTriggerCounts {
-        Sink::ForeachBatchShow
+    if job == "lines" {
+        let names = ["value", "type"].map(|n| Expr::Column(n.to_string()));
+        steps.push(Step::Select(names.to_vec()));
+    }
+    let sink = if job == "per_trigger" {
+        Sink::ForeachBatch
     } else {
         let options = &spec["options"];
         Sink::Console {
@@ -37,8 +109,11 @@ fn query(spec: &Json) -> Query {
         }
     };
     Query {
-        job,
-        watermark_delay: spec.get("watermark").filter(|w| !w.is_null()).map(duration),
+        source: Source {
+            include_timestamp: true,
+        },
+        steps,
+        group_by: group_by.map(Aggregation::count),
         mode: OutputMode::parse(spec["mode"].as_str().unwrap_or("append")).expect("a mode"),
         sink,
     }
@@ -69,11 +144,37 @@ fn iso_watermark(ms: i64) -> String {
     time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// Starts `query` and feeds it `triggers`: the sink's text (for foreachBatch, the oracle's
+/// function: `df.groupBy("type").count().show()`) and the batches' progress.
+fn run(
+    query: Query,
+    triggers: &[Vec<Line>],
+) -> Result<(String, Vec<dstream_structured::Progress>), dstream_structured::AnalysisError> {
+    let mut running = StreamingQuery::start(query)?;
+    let mut text = String::new();
+    let mut progress = Vec::new();
+    for lines in triggers {
+        let Ok(batch) = running.trigger(lines, &mut call_udf);
+        let Some(batch) = batch else { continue };
+        match running.sink_text(&batch) {
+            Some(printed) => text.push_str(&printed),
+            None => {
+                let counts = Aggregation::count(vec![GroupKey::Column("type".to_string())]);
+                let Ok((schema, rows)) =
+                    group_aggregate(running.schema(), &batch.rows, &counts, &mut call_udf)?;
+                text.push_str(&(show_string(&schema, &rows, 20, 20) + "\n"));
+            }
+        }
+        progress.push(batch.progress);
+    }
+    Ok((text, progress))
+}
+
 /// Runs one golden; returns what differs.
 fn check(golden: &Json) -> Vec<String> {
     let name = golden["name"].as_str().expect("a name");
     let mut problems = Vec::new();
-    let run = StreamingQuery::run(query(&golden["query"]), &triggers(golden));
+    let run = run(query(&golden["query"]), &triggers(golden));
     if let Some(error) = golden.get("error") {
         match run {
             Ok(_) => problems.push(format!("{name}: Spark refused the query, we started it")),
@@ -95,7 +196,7 @@ fn check(golden: &Json) -> Vec<String> {
         return problems;
     }
     let (text, progress) = match run {
-        Ok(run) => (run.text, run.progress),
+        Ok(run) => run,
         Err(e) => return vec![format!("{name}: we refused the query: {e}")],
     };
     let spark_text = golden["output"].as_str().expect("output");

@@ -90,6 +90,13 @@ pub fn value(json: &Json, ty: &DataType) -> Value {
                 .map(|(v, f)| value(v, &f.data_type))
                 .collect(),
         ),
+        DataType::Array(element) => Value::Array(
+            json.as_array()
+                .expect("an array's elements")
+                .iter()
+                .map(|v| value(v, element))
+                .collect(),
+        ),
     }
 }
 

@@ -1,0 +1,27 @@
+//! Operations on a batch DataFrame, the one `foreachBatch` hands its function each trigger:
+//! `groupBy(keys).count()` / `.agg(...)` as Spark's hash aggregation orders it.
+
+use crate::aggregate::Aggregation;
+use crate::micro_batch::in_partition_order;
+use crate::plan::Call;
+use crate::query::AnalysisError;
+use crate::value::{Row, Schema};
+
+/// `df.groupBy(keys).agg(...)` of a batch: the result's schema and rows in Spark's order (by
+/// shuffle partition, then in the order the batch first saw the keys), or Spark's error for a
+/// column the batch lacks. `call` runs the UDFs of the aggregates' inputs.
+pub fn group_aggregate<E>(
+    schema: &Schema,
+    rows: &[Row],
+    aggregation: &Aggregation,
+    call: Call<E>,
+) -> Result<Result<(Schema, Vec<Row>), E>, AnalysisError> {
+    let result = aggregation.schema(schema)?;
+    Ok(aggregation.group(schema, rows, call).map(|groups| {
+        let rows = groups
+            .iter()
+            .map(|(key, buffers)| aggregation.row(key, buffers))
+            .collect();
+        (result, in_partition_order(rows, aggregation.keys.len()))
+    }))
+}

@@ -1,0 +1,550 @@
+//! What a query computes from the socket source's rows: column expressions (`col`, `lit`,
+//! `contains`, `when`/`otherwise`, `alias`, a UDF), the steps between the source and the
+//! aggregation (`withColumn`, `select`, `where`, `withWatermark`), and the grouping keys
+//! (columns and `window(...)`).
+//!
+//! A UDF is named by a number: the crate never runs Python itself, the caller passes a
+//! function that calls UDF `id` with its arguments (see [`Call`]), so the interpreter stays
+//! outside this crate.
+
+use crate::query::AnalysisError;
+use crate::value::{DataType, Field, Row, Schema, Value};
+
+/// `window("timestamp", duration, slide)`, in microseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The window's length.
+    pub duration: i64,
+    /// How far apart two windows start.
+    pub slide: i64,
+}
+
+/// A column expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// `col("name")`, or a column named by a string.
+    Column(String),
+    /// `lit(v)`, or a plain value where a column is expected.
+    Literal(Value),
+    /// `a.contains(b)`: NULL when either side is NULL.
+    Contains(Box<Expr>, Box<Expr>),
+    /// `when(c1, v1).when(c2, v2)...otherwise(v)`: the first branch whose condition is true;
+    /// NULL when none is and there is no `otherwise`.
+    When {
+        /// `(condition, value)` in order.
+        branches: Vec<(Expr, Expr)>,
+        /// The `otherwise` value.
+        otherwise: Option<Box<Expr>>,
+    },
+    /// A Python UDF called on `args`: `id` is the caller's number for the function.
+    Udf {
+        /// Which function (the caller's numbering).
+        id: usize,
+        /// The function's `__name__` (the column's name is `name(args)`).
+        name: String,
+        /// Its arguments.
+        args: Vec<Expr>,
+        /// The declared return type.
+        return_type: DataType,
+    },
+    /// `expr.alias(name)`.
+    Alias(Box<Expr>, String),
+    /// `lower(e)`.
+    Lower(Box<Expr>),
+    /// `upper(e)`.
+    Upper(Box<Expr>),
+    /// `length(e)`: the characters of a string.
+    Length(Box<Expr>),
+    /// `split(e, pattern)` with a pattern without regular-expression characters (Spark's
+    /// pattern is a Java regex; a plain one splits as Rust's `str::split`, empty parts kept).
+    Split(Box<Expr>, String),
+    /// `explode(e)`: one row per element of the array (a generator: only at the top of a
+    /// `select` or `withColumn`).
+    Explode(Box<Expr>),
+}
+
+/// What evaluating a UDF needs: a call of UDF `id` with the row's arguments. Its error is the
+/// caller's (a Python exception) and stops the evaluation.
+pub type Call<'a, E> = &'a mut dyn FnMut(usize, &[Value]) -> Result<Value, E>;
+
+impl Expr {
+    /// The column's name as Spark derives it (`value`, `f(value)`, `CASE WHEN ... END`).
+    pub fn name(&self) -> String {
+        match self {
+            Expr::Column(name) | Expr::Alias(_, name) => name.clone(),
+            Expr::Literal(v) => literal_text(v),
+            Expr::Contains(a, b) => format!("contains({}, {})", a.name(), b.name()),
+            Expr::When {
+                branches,
+                otherwise,
+            } => {
+                let mut text = "CASE".to_string();
+                for (c, v) in branches {
+                    text.push_str(&format!(" WHEN {} THEN {}", c.name(), v.name()));
+                }
+                if let Some(o) = otherwise {
+                    text.push_str(&format!(" ELSE {}", o.name()));
+                }
+                text + " END"
+            }
+            Expr::Udf { name, args, .. } => {
+                let args: Vec<String> = args.iter().map(Expr::name).collect();
+                format!("{name}({})", args.join(", "))
+            }
+            Expr::Lower(e) => format!("lower({})", e.name()),
+            Expr::Upper(e) => format!("upper({})", e.name()),
+            Expr::Length(e) => format!("length({})", e.name()),
+            Expr::Split(e, pattern) => format!("split({}, {pattern}, -1)", e.name()),
+            Expr::Explode(_) => "col".to_string(),
+        }
+    }
+
+    /// The array a generator column (`explode(e)`, maybe aliased) explodes.
+    pub fn generator(&self) -> Option<&Expr> {
+        match self {
+            Expr::Explode(e) => Some(e),
+            Expr::Alias(e, _) => e.generator(),
+            _ => None,
+        }
+    }
+
+    /// Whether `explode` appears anywhere in the expression.
+    fn has_generator(&self) -> bool {
+        match self {
+            Expr::Explode(_) => true,
+            Expr::Column(_) | Expr::Literal(_) => false,
+            Expr::Contains(a, b) => a.has_generator() || b.has_generator(),
+            Expr::When {
+                branches,
+                otherwise,
+            } => {
+                branches
+                    .iter()
+                    .any(|(c, v)| c.has_generator() || v.has_generator())
+                    || otherwise.as_ref().is_some_and(|o| o.has_generator())
+            }
+            Expr::Udf { args, .. } => args.iter().any(Expr::has_generator),
+            Expr::Alias(e, _)
+            | Expr::Lower(e)
+            | Expr::Upper(e)
+            | Expr::Length(e)
+            | Expr::Split(e, _) => e.has_generator(),
+        }
+    }
+
+    /// The expression's type over `schema`, or Spark's error for a column it does not have.
+    pub fn data_type(&self, schema: &Schema) -> Result<DataType, AnalysisError> {
+        Ok(match self {
+            Expr::Column(name) => schema[column_index(schema, name)?].data_type.clone(),
+            Expr::Literal(v) => literal_type(v),
+            Expr::Contains(a, b) => {
+                a.data_type(schema)?;
+                b.data_type(schema)?;
+                DataType::Boolean
+            }
+            Expr::When {
+                branches,
+                otherwise,
+            } => {
+                let mut result = None;
+                for (c, v) in branches {
+                    c.data_type(schema)?;
+                    result.get_or_insert(v.data_type(schema)?);
+                }
+                if let Some(o) = otherwise {
+                    o.data_type(schema)?;
+                }
+                result.unwrap_or(DataType::String)
+            }
+            Expr::Udf {
+                args, return_type, ..
+            } => {
+                for a in args {
+                    a.data_type(schema)?;
+                }
+                return_type.clone()
+            }
+            Expr::Alias(e, _) => e.data_type(schema)?,
+            Expr::Lower(e) | Expr::Upper(e) => {
+                e.data_type(schema)?;
+                DataType::String
+            }
+            Expr::Length(e) => {
+                e.data_type(schema)?;
+                DataType::Int
+            }
+            Expr::Split(e, _) => {
+                e.data_type(schema)?;
+                DataType::Array(Box::new(DataType::String))
+            }
+            Expr::Explode(e) => match e.data_type(schema)? {
+                DataType::Array(element) => *element,
+                other => {
+                    return Err(AnalysisError {
+                        condition: "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE".to_string(),
+                        message: format!(
+                        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"explode({})\" \
+                             due to data type mismatch: The first parameter requires the \
+                             (\"ARRAY\" or \"MAP\") type, however \"{}\" has the type \"{}\". \
+                             SQLSTATE: 42K09",
+                        e.name(),
+                        e.name(),
+                        sql_name(&other)
+                    ),
+                    })
+                }
+            },
+        })
+    }
+
+    /// The expression's value on `row` (of `schema`, which [`Expr::data_type`] checked).
+    pub fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        Ok(match self {
+            Expr::Column(name) => schema
+                .iter()
+                .position(|f| f.name == *name)
+                .map_or(Value::Null, |i| row[i].clone()),
+            Expr::Literal(v) => v.clone(),
+            Expr::Contains(a, b) => {
+                match (a.eval(schema, row, call)?, b.eval(schema, row, call)?) {
+                    (Value::Null, _) | (_, Value::Null) => Value::Null,
+                    (a, b) => Value::Boolean(plain_text(&a).contains(&plain_text(&b))),
+                }
+            }
+            Expr::When {
+                branches,
+                otherwise,
+            } => {
+                for (c, v) in branches {
+                    if c.eval(schema, row, call)? == Value::Boolean(true) {
+                        return v.eval(schema, row, call);
+                    }
+                }
+                match otherwise {
+                    Some(o) => o.eval(schema, row, call)?,
+                    None => Value::Null,
+                }
+            }
+            Expr::Udf { id, args, .. } => {
+                let values = args
+                    .iter()
+                    .map(|a| a.eval(schema, row, call))
+                    .collect::<Result<Vec<_>, E>>()?;
+                call(*id, &values)?
+            }
+            Expr::Alias(e, _) => e.eval(schema, row, call)?,
+            Expr::Lower(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::String(s.to_lowercase())
+            }),
+            Expr::Upper(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::String(s.to_uppercase())
+            }),
+            Expr::Length(e) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::Int(s.chars().count() as i32)
+            }),
+            Expr::Split(e, pattern) => map_string(e.eval(schema, row, call)?, |s| {
+                Value::Array(
+                    s.split(pattern.as_str())
+                        .map(|p| Value::String(p.to_string()))
+                        .collect(),
+                )
+            }),
+            // The analysis keeps generators at the top of a step, which expands them.
+            Expr::Explode(e) => e.eval(schema, row, call)?,
+        })
+    }
+}
+
+/// A string function on a value: NULL stays NULL.
+fn map_string(v: Value, f: impl FnOnce(&str) -> Value) -> Value {
+    match v {
+        Value::Null => Value::Null,
+        other => f(&plain_text(&other)),
+    }
+}
+
+/// A type as Spark's messages name it.
+fn sql_name(t: &DataType) -> &'static str {
+    match t {
+        DataType::Long => "BIGINT",
+        DataType::Int => "INT",
+        DataType::Double => "DOUBLE",
+        DataType::String => "STRING",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Timestamp => "TIMESTAMP",
+        DataType::Struct(_) => "STRUCT",
+        DataType::Array(_) => "ARRAY",
+    }
+}
+
+/// Spark's refusal of a generator where it cannot go.
+fn generator_error(e: &Expr) -> AnalysisError {
+    AnalysisError {
+        condition: "UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS".to_string(),
+        message: format!(
+            "[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not supported: \
+             nested in expressions \"{}\". SQLSTATE: 42K0E",
+            e.name()
+        ),
+    }
+}
+
+/// Checks the generators of a step's expressions: each at the top, at most one.
+fn check_generators<'a>(exprs: impl IntoIterator<Item = &'a Expr>) -> Result<(), AnalysisError> {
+    let mut generators = 0;
+    for e in exprs {
+        match e.generator() {
+            Some(inner) if inner.has_generator() => return Err(generator_error(e)),
+            Some(_) => generators += 1,
+            None if e.has_generator() => return Err(generator_error(e)),
+            None => {}
+        }
+    }
+    if generators > 1 {
+        return Err(AnalysisError {
+            condition: "UNSUPPORTED_GENERATOR.MULTI_GENERATOR".to_string(),
+            message: format!(
+                "[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only \
+                 one generator allowed per SELECT clause but found {generators}. SQLSTATE: 42K0E"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// A value as a string function reads it (`contains` casts its arguments to string).
+fn plain_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => crate::show::cell_text(other),
+    }
+}
+
+fn literal_text(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".to_string(),
+        other => crate::show::cell_text(other),
+    }
+}
+
+fn literal_type(v: &Value) -> DataType {
+    match v {
+        Value::Long(_) => DataType::Long,
+        Value::Int(_) => DataType::Int,
+        Value::Double(_) => DataType::Double,
+        Value::Boolean(_) => DataType::Boolean,
+        Value::Timestamp(_) => DataType::Timestamp,
+        Value::Null | Value::String(_) | Value::Struct(_) | Value::Array(_) => DataType::String,
+    }
+}
+
+/// The index of column `name`, or Spark's `UNRESOLVED_COLUMN` error.
+pub fn column_index(schema: &Schema, name: &str) -> Result<usize, AnalysisError> {
+    schema.iter().position(|f| f.name == name).ok_or_else(|| {
+        let names: Vec<String> = schema.iter().map(|f| format!("`{}`", f.name)).collect();
+        AnalysisError {
+            condition: "UNRESOLVED_COLUMN.WITH_SUGGESTION".to_string(),
+            message: format!(
+                "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter \
+                 with name `{name}` cannot be resolved. Did you mean one of the following? \
+                 [{}]. SQLSTATE: 42703",
+                names.join(", ")
+            ),
+        }
+    })
+}
+
+/// One step between the source and the aggregation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// `withColumn(name, expr)`: replaces the column of that name, or adds it at the end.
+    WithColumn(String, Expr),
+    /// `select(exprs...)`.
+    Select(Vec<Expr>),
+    /// `where(cond)` / `filter(cond)`: keeps the rows where it is true.
+    Filter(Expr),
+    /// `withWatermark(column, delay)`: the event-time column and the delay in microseconds.
+    Watermark(String, i64),
+}
+
+impl Step {
+    /// The schema after this step, or Spark's analysis error.
+    pub fn schema_after(&self, schema: &Schema) -> Result<Schema, AnalysisError> {
+        Ok(match self {
+            Step::WithColumn(name, e) => {
+                check_generators([e])?;
+                let field = Field::new(name, e.data_type(schema)?);
+                let mut out = schema.clone();
+                match out.iter().position(|f| f.name == *name) {
+                    Some(i) => out[i] = field,
+                    None => out.push(field),
+                }
+                out
+            }
+            Step::Select(exprs) => {
+                check_generators(exprs)?;
+                exprs
+                    .iter()
+                    .map(|e| Ok(Field::new(&e.name(), e.data_type(schema)?)))
+                    .collect::<Result<Schema, AnalysisError>>()?
+            }
+            Step::Filter(e) => {
+                if e.has_generator() {
+                    return Err(generator_error(e));
+                }
+                e.data_type(schema)?;
+                schema.clone()
+            }
+            Step::Watermark(column, _) => {
+                column_index(schema, column)?;
+                schema.clone()
+            }
+        })
+    }
+
+    /// The rows this step makes of `row` (none: filtered out; several: exploded), over
+    /// `schema`, the schema before it, pushed on `out`.
+    pub fn apply<E>(
+        &self,
+        schema: &Schema,
+        row: Row,
+        call: Call<E>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), E> {
+        match self {
+            Step::WithColumn(name, e) => {
+                let place = schema.iter().position(|f| f.name == *name);
+                let put = |value: Value, out: &mut Vec<Row>| {
+                    let mut next = row.clone();
+                    match place {
+                        Some(i) => next[i] = value,
+                        None => next.push(value),
+                    }
+                    out.push(next);
+                };
+                match e.generator() {
+                    Some(inner) => {
+                        for v in elements(inner.eval(schema, &row, call)?) {
+                            put(v, out);
+                        }
+                    }
+                    None => put(e.eval(schema, &row, call)?, out),
+                }
+            }
+            Step::Select(exprs) => {
+                let mut values = Vec::with_capacity(exprs.len());
+                let mut exploded = None;
+                for (i, e) in exprs.iter().enumerate() {
+                    match e.generator() {
+                        Some(inner) => {
+                            exploded = Some((i, elements(inner.eval(schema, &row, call)?)));
+                            values.push(Value::Null);
+                        }
+                        None => values.push(e.eval(schema, &row, call)?),
+                    }
+                }
+                match exploded {
+                    None => out.push(values),
+                    Some((i, items)) => {
+                        for item in items {
+                            let mut next = values.clone();
+                            next[i] = item;
+                            out.push(next);
+                        }
+                    }
+                }
+            }
+            Step::Filter(e) => {
+                if e.eval(schema, &row, call)? == Value::Boolean(true) {
+                    out.push(row);
+                }
+            }
+            Step::Watermark(..) => out.push(row),
+        }
+        Ok(())
+    }
+}
+
+/// The elements `explode` makes rows of: none for NULL or an empty array.
+fn elements(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
+}
+
+/// A grouping key of `groupBy(...)`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GroupKey {
+    /// A column by name.
+    Column(String),
+    /// `window(column, duration, slide)`: the windows containing the column's time.
+    Window(String, Window),
+}
+
+impl GroupKey {
+    /// The key's field in the result, or Spark's error for a column the input lacks.
+    pub fn field(&self, schema: &Schema) -> Result<Field, AnalysisError> {
+        match self {
+            GroupKey::Column(name) => Ok(schema[column_index(schema, name)?].clone()),
+            GroupKey::Window(column, _) => {
+                column_index(schema, column)?;
+                Ok(Field::new("window", DataType::window()))
+            }
+        }
+    }
+}
+
+/// The grouping keys one row adds to: one, or one per window of a `window(...)` key (Spark's
+/// order: the latest window first).
+pub fn keys_of(keys: &[GroupKey], schema: &Schema, row: &Row) -> Vec<Vec<Value>> {
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for key in keys {
+        match key {
+            GroupKey::Column(name) => {
+                let v = schema
+                    .iter()
+                    .position(|f| f.name == *name)
+                    .map_or(Value::Null, |i| row[i].clone());
+                out.iter_mut().for_each(|k| k.push(v.clone()));
+            }
+            GroupKey::Window(column, w) => {
+                let ts = schema
+                    .iter()
+                    .position(|f| f.name == *column)
+                    .map(|i| &row[i]);
+                // A NULL time is in no window: the row adds to no key.
+                let Some(Value::Timestamp(ts)) = ts else {
+                    return Vec::new();
+                };
+                let windows = windows_of(*ts, w.duration, w.slide);
+                out = out
+                    .into_iter()
+                    .flat_map(|k| {
+                        windows.iter().map(move |(start, end)| {
+                            let mut k = k.clone();
+                            k.push(Value::Struct(vec![
+                                Value::Timestamp(*start),
+                                Value::Timestamp(*end),
+                            ]));
+                            k
+                        })
+                    })
+                    .collect();
+            }
+        }
+    }
+    out
+}
+
+/// The windows `window(ts, duration, slide)` puts a timestamp in, as Spark's `TimeWindowing`
+/// enumerates them: from the last window starting at or before `ts` backwards.
+pub fn windows_of(ts: i64, duration: i64, slide: i64) -> Vec<(i64, i64)> {
+    let overlapping = (duration + slide - 1) / slide;
+    let last_start = ts - (ts + slide).rem_euclid(slide);
+    (0..overlapping)
+        .map(|i| last_start - i * slide)
+        .map(|start| (start, start + duration))
+        .filter(|(start, end)| *start <= ts && ts < *end)
+        .collect()
+}
