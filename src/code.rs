@@ -4,11 +4,19 @@
 use crate::engine::{Mode, NotebookConfig};
 use crate::timefmt::seconds_literal;
 
+/// The cores of the master that runs `parallelism` partitions: the socket receiver holds one core for good, so
+/// `local[1]` would never process a batch (one of Spark's classic mistakes); Spark gets at least two.
+pub fn master_cores(parallelism: usize) -> usize {
+    parallelism.max(2)
+}
+
 /// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`.
 ///
 /// The notebook's third example says `sc = StreamingContext(...)` and then uses `ssc`; the code shown here
 /// names it `ssc` throughout so it runs as written.
-pub fn pyspark_code(mode: Mode, c: &NotebookConfig) -> String {
+/// `cores` is the master's: `local[cores]` (see [`master_cores`]); when it is not the partition count, the
+/// partition count is set as `spark.default.parallelism`, which decides the printed key order.
+pub fn pyspark_code(mode: Mode, c: &NotebookConfig, cores: usize) -> String {
     let interval = seconds_literal(c.batch_interval_ms);
     let (app, extra_checkpoint) = match mode {
         Mode::Stateless => ("Spark Streaming - Stateless", false),
@@ -21,9 +29,16 @@ pub fn pyspark_code(mode: Mode, c: &NotebookConfig) -> String {
             "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n",
         );
     }
+    let parallelism = if cores == c.parallelism {
+        String::new()
+    } else {
+        format!(
+            ".config(\"spark.default.parallelism\", \"{}\")",
+            c.parallelism
+        )
+    };
     s.push_str(&format!(
-        "spark = SparkSession.builder.appName(\"{app}\").master(\"local[{}]\").getOrCreate()\n",
-        c.parallelism
+        "spark = SparkSession.builder.appName(\"{app}\").master(\"local[{cores}]\"){parallelism}.getOrCreate()\n"
     ));
     s.push_str(&format!(
         "ssc = StreamingContext(spark.sparkContext, {interval})\n"
@@ -112,7 +127,7 @@ mod tests {
 
     /// The calls of `mode`'s program for `c`, failing with the program when Python cannot parse it.
     fn calls(mode: Mode, c: &NotebookConfig) -> Vec<PyCall> {
-        let code = pyspark_code(mode, c);
+        let code = pyspark_code(mode, c, master_cores(c.parallelism));
         python_calls(&code).unwrap_or_else(|e| panic!("{e}\n--- {} ---\n{code}", mode.as_str()))
     }
 
@@ -141,10 +156,21 @@ mod tests {
                 assert_eq!(ctx.args.len(), 2, "{ctx:?}");
                 assert_eq!(ctx.args[0], "spark.sparkContext");
                 assert_eq!(ms(&ctx.args[1]), c.batch_interval_ms, "{c:?}");
+                let cores = master_cores(c.parallelism);
+                assert!(cores >= 2, "a receiver and the batches need two cores");
                 assert_eq!(
                     the_call(&calls, "master").args,
-                    [format!("'local[{}]'", c.parallelism)]
+                    [format!("'local[{cores}]'")]
                 );
+                if cores != c.parallelism {
+                    assert_eq!(
+                        the_call(&calls, "config").args,
+                        [
+                            "'spark.default.parallelism'".to_string(),
+                            format!("'{}'", c.parallelism)
+                        ]
+                    );
+                }
                 let source = the_call(&calls, "socketTextStream");
                 assert_eq!(source.receiver.as_deref(), Some("ssc"));
                 assert_eq!(source.args, ["'127.0.0.1'", "9999"]);
@@ -248,15 +274,15 @@ mod tests {
     #[test]
     fn defaults_are_written_as_the_notebook_writes_them() {
         let c = NotebookConfig::default();
-        let w = pyspark_code(Mode::Window, &c);
+        let w = pyspark_code(Mode::Window, &c, 2);
         assert!(w.contains("StreamingContext(spark.sparkContext, 10)"));
         assert!(w.contains("invFunc = lambda x, y: x - y,"));
         assert!(w.contains("windowDuration = 20,"));
         assert!(w.contains("slideDuration = 10)"));
         assert!(w.contains("ssc.checkpoint(\"checkpoint\")"));
-        let s = pyspark_code(Mode::Stateless, &c);
+        let s = pyspark_code(Mode::Stateless, &c, 2);
         assert!(!s.contains("checkpoint"));
-        assert!(pyspark_code(Mode::Cumulative, &c).contains("updateStateByKey(updateFunction)"));
+        assert!(pyspark_code(Mode::Cumulative, &c, 2).contains("updateStateByKey(updateFunction)"));
     }
 
     /// The `get_message_type` the panels show, run by Python, classifies as the engine does.

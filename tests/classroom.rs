@@ -19,10 +19,10 @@ mod mistakes;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
-#[path = "classroom/share.rs"]
-mod share;
 #[path = "classroom/predict.rs"]
 mod predict;
+#[path = "classroom/share.rs"]
+mod share;
 #[allow(dead_code)]
 #[path = "e2e/support.rs"]
 mod support;

@@ -288,7 +288,14 @@ impl Lab {
 
     /// The notebook's code for `mode` with the running settings.
     pub fn code(&self, mode: Mode) -> String {
-        pyspark_code(mode, self.engine.config())
+        let c = self.engine.config();
+        // Trying `local[1]` (a classic mistake) shows the master that runs no batch.
+        let cores = if self.mistake() == Some(mistakes::Mistake::Local1) {
+            1
+        } else {
+            crate::code::master_cores(c.parallelism)
+        };
+        pyspark_code(mode, c, cores)
     }
 
     /// Everything lost or set aside so far, in words (empty when nothing was).

@@ -141,9 +141,8 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
             "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n\n",
         );
     }
-    // The socket receiver holds one core for good: local[1] would never process a batch, so give Spark two
-    // cores and keep the page's partition count (it decides the printed key order).
-    let cores = c.parallelism.max(2);
+    // Keep the page's partition count (it decides the printed key order) on a master that can run batches.
+    let cores = crate::code::master_cores(c.parallelism);
     s.push_str(&format!(
         "spark = (SparkSession.builder.appName(\"DStream Lab\")\n         .master(\"local[{cores}]\")\n"
     ));
