@@ -1,8 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! In front of a class: the compare view (`?view=compare`) on a 1280x720 projector shows the three modes' output
-//! for one batch side by side with no scrollbar, in type of at least 20 px, with the records that differ between
-//! modes marked, and no serious accessibility problem. Headless Chromium on the release page.
-//! `classroom/share.rs`: a shared scenario link reproduces the three consoles byte for byte.
+//! (and a student job's) for one batch side by side with no scrollbar, in type of at least 20 px, with the records
+//! that differ between modes marked, and no serious accessibility problem. Headless Chromium on the release page.
+//! The other features of a class, one module each: `classroom/share.rs` (a shared scenario link reproduces the three
+//! consoles byte for byte), `classroom/time_travel.rs` (batch k's consoles and views exactly as they were),
+//! `classroom/predict.rs` (a prediction is marked), `classroom/mistakes.rs` (each classic mistake with Spark's words).
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -30,6 +32,8 @@ mod support;
 #[path = "classroom/time_travel.rs"]
 mod time_travel;
 use axe::{axe_source, run_axe};
+use dstream_lab::engine::example;
+use dstream_lab::model::job_link::encode_program;
 use fantoccini::Client;
 use page::{built_page, click, open, wait_js, PageSession};
 use std::time::Duration;
@@ -49,6 +53,8 @@ return {
   inner_height: innerHeight, inner_width: innerWidth,
   smallest, where,
   columns: document.querySelectorAll('.compare-col').length,
+  stateless: document.querySelector('[data-testid=compare-stateless] pre')?.textContent.trim(),
+  job: document.querySelector('[data-testid=compare-job] pre')?.textContent.trim(),
   marked: document.querySelectorAll('[data-testid=compare-cumulative] .differs').length,
   heights: Object.fromEntries(['header.top', '.notices', '.compare-head', '.compare-input', '.compare-columns', 'footer']
     .map(s => [s, Math.round(document.querySelector(s)?.getBoundingClientRect().height ?? 0)])),
@@ -56,10 +62,22 @@ return {
 "#;
 
 async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+    // A student job running the notebook's stateless cell on the page's 1 s batches: its column prints what
+    // the stateless mode prints.
+    let program = example("notebook_stateless")
+        .ok_or("no notebook_stateless example")?
+        .source
+        .replace(
+            "StreamingContext(spark.sparkContext, 10)",
+            "StreamingContext(spark.sparkContext, 1)",
+        );
     open(
         c,
         origin,
-        "source=sim&interval=1&window=5&slide=1&rate=8&view=compare",
+        &format!(
+            "source=sim&interval=1&window=5&slide=1&rate=8&view=compare&job={}",
+            encode_program(&program)
+        ),
         &[("dstream-lab/theme", "light")],
     )
     .await?;
@@ -106,8 +124,17 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     if n("smallest") < 20.0 {
         problems.push(format!("text of {} px in {}", m["smallest"], m["where"]));
     }
-    if n("columns") != 3.0 {
-        problems.push(format!("{} columns, not the three modes", m["columns"]));
+    if n("columns") != 4.0 {
+        problems.push(format!(
+            "{} columns, not the three modes and the job",
+            m["columns"]
+        ));
+    }
+    if m["job"].as_str().is_none() || m["job"] != m["stateless"] {
+        problems.push(format!(
+            "the stateless job's column {} is not the stateless mode's {}",
+            m["job"], m["stateless"]
+        ));
     }
     if n("marked") < 1.0 {
         problems.push("no running total is marked as differing from the batch".to_string());

@@ -1,9 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Screenshots of the teaching views for the README, taken from the built page in headless Chromium, and an
-//! end-to-end check that the window timeline on the live page agrees with the window's own console.
+//! Screenshots of the teaching views and the classroom features for the README, taken from the built page in
+//! headless Chromium, and an end-to-end check that the window timeline on the live page agrees with the window's
+//! own console.
 //!
 //! ```text
-//! trunk build --release            # dist/ (or E2E_DIST=/some/dist)
+//! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
 //! cargo test -p dstream-lab --test teach_screenshots -- --ignored --nocapture
 //! ```
 //!
@@ -18,7 +19,7 @@ mod page;
 mod support;
 
 use fantoccini::{Client, Locator};
-use page::{built_page, open, open_subtracting_window, wait_js};
+use page::{built_page, click, open, open_subtracting_window, wait_js};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::{webdriver_session, workspace, Proc, StaticServer};
@@ -118,11 +119,131 @@ async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
     Ok(())
 }
 
+/// Types `text` into the element `css` selects.
+async fn type_into(c: &Client, css: &str, text: &str) -> Res<()> {
+    c.find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("typing into {css}: {e}"))
+}
+
+/// The classroom features as a teacher meets them: the compare view on a 1280x720 projector, time travel,
+/// a revealed prediction and a classic mistake.
+async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
+    c.set_window_size(1280, 720)
+        .await
+        .map_err(|e| format!("a 1280x720 window: {e}"))?;
+    open(
+        c,
+        origin,
+        "view=compare&source=sim&interval=1&window=5&slide=1&rate=8",
+        &[],
+    )
+    .await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-testid=compare] [data-testid=pprint]').length == 3 && \
+         [...document.querySelectorAll('[data-testid=compare] [data-testid=pprint]')] \
+           .every(p => p.textContent.includes('('));",
+        Duration::from_secs(60),
+        "the compare view with records in its three consoles",
+    )
+    .await?;
+    let png = c.screenshot().await.map_err(|e| e.to_string())?;
+    let path = out.join("compare-view.png");
+    std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("[screenshots] {}", path.display());
+    c.set_window_size(1400, 4000)
+        .await
+        .map_err(|e| e.to_string())?;
+
+    open_subtracting_window(c, origin, &[]).await?;
+    click(c, "pause").await?;
+    click(c, "travel-back").await?;
+    click(c, "travel-back").await?;
+    wait_js(
+        c,
+        "return document.querySelector('[data-testid=travel-status]').textContent.includes('Viewing');",
+        Duration::from_secs(10),
+        "the page as of an earlier batch",
+    )
+    .await?;
+    shot(c, "[data-testid=travel]", out, "time-travel").await?;
+    click(c, "travel-now").await?;
+
+    click(c, "predict-start").await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-testid=predict-lines] li').length > 0;",
+        Duration::from_secs(10),
+        "the lines of the batch to predict",
+    )
+    .await?;
+    type_into(
+        c,
+        "[data-testid=predict-input][data-mode=stateless]",
+        "('info', 3)\n('error', 1)",
+    )
+    .await?;
+    type_into(
+        c,
+        "[data-testid=predict-input][data-mode=window]",
+        "('error', 0)",
+    )
+    .await?;
+    click(c, "predict-reveal").await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-testid=predict-mark]').length > 0;",
+        Duration::from_secs(10),
+        "the marks",
+    )
+    .await?;
+    shot(c, "[data-testid=predict]", out, "predict-reveal").await?;
+    click(c, "predict-close").await?;
+
+    click(c, "mistake-local1").await?;
+    wait_js(
+        c,
+        "const m = document.querySelector('[data-testid=mistake-message]'); \
+         return m !== null && m.textContent.includes('local[n], n > 1');",
+        Duration::from_secs(10),
+        "Spark's warning about local[1]",
+    )
+    .await?;
+    shot(c, "[data-testid=mistakes]", out, "mistake-local1").await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs `trunk build --release` (dist/), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
+async fn classroom_screenshots() {
+    let root = workspace();
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let out = std::env::var("SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("docs/screenshots"));
+    std::fs::create_dir_all(&out).unwrap();
+    let logs = root.join("target/classroom-screenshot-logs");
+    let server = StaticServer::start(dist).await.unwrap();
+    let profile = std::env::temp_dir().join(format!("dstream-class-shots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let (client, _driver) = browser(&logs, &profile).await.unwrap();
+    let result = classroom(&client, &server.origin, &out).await;
+    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
+    let _ = std::fs::remove_dir_all(&profile);
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
 async fn teaching_views_screenshots() {
     let root = workspace();
-    let dist = built_page("dist", "trunk build --release");
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let out = std::env::var("SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("docs/screenshots"));

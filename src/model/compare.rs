@@ -1,6 +1,6 @@
-//! The compare view (presentation mode): the three modes' output for the same batch side by side, with the
-//! batch's input lines, and each record that one mode prints and another does not marked with why, so the room
-//! sees where per-batch counts, running totals and the window part ways.
+//! The compare view (presentation mode): the three modes' output for the same batch side by side, and every
+//! student job's, with the batch's input lines, and each record that one mode prints and another does not marked
+//! with why, so the room sees where per-batch counts, running totals and the window part ways.
 
 use super::batch_log::BatchEntry;
 use super::travel::TRAVEL_BATCHES;
@@ -115,6 +115,18 @@ impl CompareColumn {
     }
 }
 
+/// A student job's column: what its program printed right after this batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareJob {
+    /// The job.
+    pub id: u64,
+    /// Its place on the page (1-based): "Job N".
+    pub number: usize,
+    /// What it printed after this batch (its `pprint` blocks and prints), exactly; `None` when it printed
+    /// nothing then (its batches may be further apart than the page's, or it is not running).
+    pub text: Option<String>,
+}
+
 /// The whole compare view for one batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompareView {
@@ -128,6 +140,8 @@ pub struct CompareView {
     pub sample: Vec<String>,
     /// The three modes, in [`Mode::ALL`] order.
     pub columns: Vec<CompareColumn>,
+    /// Every student job, in the page's order.
+    pub jobs: Vec<CompareJob>,
 }
 
 /// A record as `pprint` prints it: `('error', 2)`.
@@ -179,6 +193,7 @@ impl CompareView {
             lines: entry.lines,
             sample: sample[..sample.len().min(SAMPLE_LINES)].to_vec(),
             columns,
+            jobs: Vec::new(),
         }
     }
 }
@@ -189,7 +204,20 @@ impl Lab {
     pub fn compare_view(&self) -> Option<CompareView> {
         let batch = self.viewed_batch()?;
         let entry = self.log.entries().iter().rfind(|e| e.batch == batch)?;
-        Some(CompareView::of(entry, self.sample.of(batch)))
+        let jobs = self
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, job)| CompareJob {
+                id: job.id,
+                number: i + 1,
+                text: job.console.printed_at(batch).map(str::to_string),
+            })
+            .collect();
+        Some(CompareView {
+            jobs,
+            ..CompareView::of(entry, self.sample.of(batch))
+        })
     }
 
     /// Shows the page as `view`.

@@ -71,6 +71,14 @@ impl Console {
         self.shown(None).1
     }
 
+    /// The block printed right after the page's batch `batch`, if one was and it is still kept.
+    pub fn printed_at(&self, batch: u64) -> Option<&str> {
+        self.blocks
+            .iter()
+            .rfind(|(b, _)| *b == batch)
+            .map(|(_, s)| s.as_str())
+    }
+
     /// The console exactly as the page showed it right after its batch `batch` ran (`None`: now). A batch
     /// older than time travel reaches shows what is left of it.
     pub fn as_of(&self, batch: Option<u64>) -> ConsoleText {

@@ -50,6 +50,7 @@ impl Lab {
         self.travel_restart();
         self.context += 1;
         self.stats.behind = 0;
+        self.stats.batches_run = 0;
         self.restart_jobs();
         // A reload before the new context's first batch must start fresh, not resurrect the old state.
         let mut effects = vec![Effect::ClearCheckpoint];

@@ -161,6 +161,28 @@ fn pause_step_resume() {
 }
 
 #[test]
+fn a_new_context_counts_its_batches_from_zero() {
+    let mut lab = boot();
+    lab.apply(Action::SetSource(SourceChoice::Simulated));
+    sim_lines(&mut lab, "[notice] n", 3);
+    lab.apply(Action::Tick {
+        now_ms: T0 + 20_000,
+    });
+    assert_eq!(lab.stats.batches_run, 2);
+    lab.apply(Action::Reset {
+        now_ms: T0 + 21_000,
+    });
+    assert_eq!(
+        lab.stats.batches_run, 0,
+        "the run status counts the new context's batches"
+    );
+    lab.apply(Action::Tick {
+        now_ms: T0 + 30_000,
+    });
+    assert_eq!(lab.stats.batches_run, 1);
+}
+
+#[test]
 fn the_log_and_consoles_stay_bounded() {
     let mut lab = boot_with("source=sim&interval=1", T0);
     let mut now = T0;

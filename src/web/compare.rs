@@ -1,5 +1,6 @@
-//! The compare view: the three consoles of the last batch side by side in large type, with the batch's input
-//! lines and the records that differ between modes marked, fitting a 1280x720 projector without scrolling.
+//! The compare view: the three consoles of the last batch side by side in large type, then each student job's
+//! output of that batch, with the batch's input lines and the records that differ between modes marked, fitting
+//! a 1280x720 projector without scrolling.
 
 use super::controls::PauseStep;
 use super::panel::describe;
@@ -84,6 +85,20 @@ pub fn compare_view(p: &CompareProps) -> Html {
                                     </li>
                                 }) }
                             </ul>
+                        </div>
+                    }
+                }) }
+                { for v.jobs.iter().map(|j| {
+                    let title = format!("Job {}", j.number);
+                    html! {
+                        <div class="compare-col" data-testid="compare-job" data-job-id={j.id.to_string()}>
+                            <h3>{&title}</h3>
+                            if let Some(text) = &j.text {
+                                <pre class="console compare-console" tabindex="0" role="region"
+                                    aria-label={format!("{title}'s output at this batch")}>{text}</pre>
+                            } else {
+                                <p class="compare-note">{"No output at this batch."}</p>
+                            }
                         </div>
                     }
                 }) }

@@ -67,7 +67,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         "two batches queued under local[1]",
     )
     .await?;
-    // The status keeps the last context's count until a batch runs, and under local[1] none does.
+    // Under local[1] no batch runs: the run status stays at the new context's 0.
     if batches(c).await? != before {
         problems.push(format!(
             "local[1] ran batches: {before} when it started, {} now",

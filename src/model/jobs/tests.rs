@@ -390,3 +390,32 @@ fn a_jobs_batches_keep_its_graph_and_stop_at_the_last_batch_that_ran_through() {
     assert_eq!(job(&lab, id).batches.recent().len(), 1);
     assert_eq!(job(&lab, id).batches.last().map(|b| b.batch), Some(1));
 }
+
+#[test]
+fn the_compare_view_shows_each_jobs_output_of_the_batch_it_compares() {
+    let mut lab = booted("", None);
+    let id = new_job(&mut lab, "notebook_stateless");
+    let idle = new_job(&mut lab, "error_count");
+    lab.apply(Action::JobRun { id });
+    batch(&mut lab, 1, &LINES);
+    batch(&mut lab, 2, &LINES[..2]);
+    let view = lab.compare_view().expect("a batch ran");
+    assert_eq!(view.batch, 2);
+    let numbers: Vec<(u64, usize)> = view.jobs.iter().map(|j| (j.id, j.number)).collect();
+    assert_eq!(numbers, [(id, 1), (idle, 2)]);
+    // The stateless job printed exactly the stateless mode's block of this batch; the job never run printed
+    // nothing.
+    let mode_block = lab
+        .console(Mode::Stateless)
+        .blocks()
+        .last()
+        .unwrap()
+        .to_string();
+    assert_eq!(view.jobs[0].text.as_deref(), Some(mode_block.as_str()));
+    assert_eq!(view.jobs[1].text, None);
+    // Batch 1 ran before the job's first batch: nothing of the job's at that batch.
+    lab.apply(Action::Pause);
+    lab.apply(Action::Travel(crate::model::travel::TravelMove::Back));
+    let earlier = lab.compare_view().unwrap();
+    assert_eq!((earlier.batch, earlier.jobs[0].text.as_deref()), (1, None));
+}
