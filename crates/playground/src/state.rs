@@ -11,7 +11,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 
 use dstream_engine::{LineInput, StreamingContext};
-use dstream_python::{Args, PyError, Runtime, Value};
+use dstream_python::{Args, PyError, Quick, Runtime, Value};
 
 use crate::graph::{NodeBatch, NodeKind, StreamNode};
 use crate::job::JobConfig;
@@ -181,11 +181,13 @@ impl JobState {
     /// Makes `f` callable from the streams' closures.
     pub fn register(self: &Rc<Self>, f: Value, rt: &Runtime) -> Func {
         self.remember_runtime(rt);
+        let quick = dstream_python::quick(&f);
         let mut functions = self.functions.borrow_mut();
         functions.push(f);
         Func {
             job: Rc::downgrade(self),
             index: functions.len() - 1,
+            quick,
         }
     }
 
@@ -248,11 +250,26 @@ impl From<(Value, Value)> for Params {
     }
 }
 
+impl Params {
+    /// What `quick` gives for these arguments, if it gives anything.
+    #[inline]
+    fn quick(&self, quick: &Quick) -> Option<Value> {
+        match self {
+            Params::One(a) => quick.call1(a),
+            Params::Two(a, b) => quick.call2(a, b),
+        }
+    }
+}
+
 /// A Python function a stream calls, named by its place in the job's list.
 #[derive(Clone)]
 pub(crate) struct Func {
     job: Weak<JobState>,
     index: usize,
+    /// The function's body as data, when it has a shape that needs no call
+    /// (`lambda x, y: x + y`, `lambda x: (x, 1)`, ...): such a record is
+    /// computed in place, and any other goes through the interpreter.
+    quick: Option<Quick>,
 }
 
 impl Func {
@@ -269,7 +286,15 @@ impl Func {
     /// batch's, and nothing more is evaluated).
     #[inline]
     pub fn worker(&self, args: impl Into<Params>) -> Option<Value> {
-        let (job, f) = self.parts()?;
+        let args = args.into();
+        let job = self.job.upgrade()?;
+        if job.faulted() {
+            return None;
+        }
+        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
+            return Some(v);
+        }
+        let f = job.functions.borrow().get(self.index)?.clone();
         job.call_worker(job.runtime.get()?, &f, args)
     }
 
@@ -278,10 +303,15 @@ impl Func {
     /// has failed or the job has ended.
     #[inline]
     pub fn try_worker(&self, args: impl Into<Params>) -> Option<Result<Value, PyError>> {
-        let (job, f) = self.parts()?;
+        let args = args.into();
+        let job = self.job.upgrade()?;
         if job.faulted() {
             return None;
         }
+        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
+            return Some(Ok(v));
+        }
+        let f = job.functions.borrow().get(self.index)?.clone();
         Some(job.run_worker(job.runtime.get()?, &f, args))
     }
 
