@@ -250,13 +250,41 @@ impl From<(Value, Value)> for Params {
     }
 }
 
-impl Params {
+/// The arguments of a call a stream makes, borrowed from its records: a
+/// function with a [`Quick`] form reads them in place, and only a real call
+/// takes copies.
+pub(crate) enum Borrowed<'a> {
+    One(&'a Value),
+    Two(&'a Value, &'a Value),
+}
+
+impl<'a> From<&'a Value> for Borrowed<'a> {
+    fn from(a: &'a Value) -> Borrowed<'a> {
+        Borrowed::One(a)
+    }
+}
+
+impl<'a> From<(&'a Value, &'a Value)> for Borrowed<'a> {
+    fn from((a, b): (&'a Value, &'a Value)) -> Borrowed<'a> {
+        Borrowed::Two(a, b)
+    }
+}
+
+impl Borrowed<'_> {
     /// What `quick` gives for these arguments, if it gives anything.
     #[inline]
     fn quick(&self, quick: &Quick) -> Option<Value> {
-        match self {
-            Params::One(a) => quick.call1(a),
-            Params::Two(a, b) => quick.call2(a, b),
+        match *self {
+            Borrowed::One(a) => quick.call1(a),
+            Borrowed::Two(a, b) => quick.call2(a, b),
+        }
+    }
+
+    /// The arguments of a real call.
+    fn owned(&self) -> Params {
+        match *self {
+            Borrowed::One(a) => Params::One(a.clone()),
+            Borrowed::Two(a, b) => Params::Two(a.clone(), b.clone()),
         }
     }
 }
@@ -272,6 +300,16 @@ pub(crate) struct Func {
     quick: Option<Quick>,
 }
 
+/// How a worker call went before the interpreter is asked.
+enum Early {
+    /// The job has ended or its batch has failed.
+    Stop,
+    /// The function's quick form gave the value.
+    Value(Value),
+    /// A real call is needed.
+    Call(Rc<JobState>, Value),
+}
+
 impl Func {
     /// The job and the function, if the job is alive.
     #[inline]
@@ -281,38 +319,60 @@ impl Func {
         Some((job, f))
     }
 
+    /// What a worker call with `args` comes to without the interpreter.
+    #[inline]
+    fn early(&self, args: &Borrowed) -> Early {
+        let Some(job) = self.job.upgrade() else {
+            return Early::Stop;
+        };
+        if job.faulted() {
+            return Early::Stop;
+        }
+        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
+            return Early::Value(v);
+        }
+        let f = job.functions.borrow().get(self.index).cloned();
+        match f {
+            Some(f) => Early::Call(job, f),
+            None => Early::Stop,
+        }
+    }
+
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
     #[inline]
-    pub fn worker(&self, args: impl Into<Params>) -> Option<Value> {
+    pub fn worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Value> {
         let args = args.into();
-        let job = self.job.upgrade()?;
-        if job.faulted() {
-            return None;
+        match self.early(&args) {
+            Early::Stop => None,
+            Early::Value(v) => Some(v),
+            Early::Call(job, f) => job.call_worker(job.runtime.get()?, &f, args.owned()),
         }
-        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
-            return Some(v);
-        }
-        let f = job.functions.borrow().get(self.index)?.clone();
-        job.call_worker(job.runtime.get()?, &f, args)
     }
 
     /// Calls the function as Spark's executors do, keeping its error as a
     /// value (for a record that becomes a failed one): `None` once the batch
     /// has failed or the job has ended.
     #[inline]
-    pub fn try_worker(&self, args: impl Into<Params>) -> Option<Result<Value, PyError>> {
+    pub fn try_worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Result<Value, PyError>> {
         let args = args.into();
-        let job = self.job.upgrade()?;
-        if job.faulted() {
-            return None;
+        match self.early(&args) {
+            Early::Stop => None,
+            Early::Value(v) => Some(Ok(v)),
+            Early::Call(job, f) => Some(job.run_worker(job.runtime.get()?, &f, args.owned())),
         }
-        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
-            return Some(Ok(v));
+    }
+
+    /// [`Self::try_worker`] on `str(text)`, a line of the live input: a
+    /// quick form that reads only the text needs no `str` value.
+    #[inline]
+    pub fn try_worker_text(&self, text: &str) -> Option<Result<Value, PyError>> {
+        if let Some(v) = self.quick.as_ref().and_then(|q| q.call1_text(text)) {
+            let job = self.job.upgrade()?;
+            return (!job.faulted()).then_some(Ok(v));
         }
-        let f = job.functions.borrow().get(self.index)?.clone();
-        Some(job.run_worker(job.runtime.get()?, &f, args))
+        self.try_worker(&Value::str(text))
     }
 
     /// Calls the function on the driver (`transform`, `foreachRDD`).

@@ -2,7 +2,7 @@
 //! `lambda x, y: x + y` on two ints, `lambda x: (x, 1)`, `return` of a
 //! constant or a parameter, and the notebook's `get_message_type` (an
 //! `if "lit" in line: t = "const"` / `elif` / `else` chain, then `return t`)
-//! on a `str`. A stream calls such a function once per record; [`Quick`]
+//! on a `str` (the chain's prepared searches, as the lowered closure runs them). A stream calls such a function once per record; [`Quick`]
 //! gives the value the call would return straight from the arguments, with
 //! no frame, no closures and no argument copies, or `None` where the call
 //! could do anything else (another type, an int overflow, an unbound local):
@@ -53,85 +53,7 @@ enum Shape {
     /// `return a op b` on two ints, when the result fits in 64 bits.
     Ints(IntOp, Item, Item),
     /// An `if "lit" in p: t = "const"` / `elif` / `else` chain, then `return r`.
-    Chain {
-        chain: StrChain,
-        returned: usize,
-        /// The chain's literals found in one pass, when the arms allow it.
-        scan: Option<Scan>,
-    },
-}
-
-/// Every arm's literal looked for in one pass over the string (the arms
-/// search the same parameter; the literals, at most 64, start with at most
-/// three distinct bytes): each place one of those bytes occurs is compared
-/// with the literals starting there. The arms then read which literals
-/// occur, in their order, so the first arm whose test holds is taken, as in
-/// the chain.
-struct Scan {
-    /// The literals, by arm.
-    needles: Vec<Box<[u8]>>,
-    /// Their distinct first bytes.
-    firsts: Vec<u8>,
-    /// The pass can stop once one of these literals is found (the first
-    /// arm's, unless it is a `not in`) or all are.
-    stop: u64,
-}
-
-impl Scan {
-    /// For the chain's arms, if they allow one pass.
-    fn new(chain: &StrChain) -> Option<Scan> {
-        let first = chain.arms.first()?;
-        if chain.arms.len() > 64 || chain.arms.iter().any(|a| a.container != first.container) {
-            return None;
-        }
-        let needles: Vec<Box<[u8]>> = chain
-            .arms
-            .iter()
-            .map(|a| match &a.search.needle {
-                Value::Str(n) if !n.is_empty() => Some(n.as_bytes().into()),
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        let mut firsts: Vec<u8> = needles.iter().map(|n| n[0]).collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        if firsts.len() > 3 {
-            return None;
-        }
-        let stop = if first.search.negated { 0 } else { 1 };
-        Some(Scan {
-            needles,
-            firsts,
-            stop,
-        })
-    }
-
-    /// Bit `i` set: arm `i`'s literal occurs in `s`.
-    fn found(&self, s: &[u8]) -> u64 {
-        match self.firsts[..] {
-            [a] => self.found_at(s, memchr::memchr_iter(a, s)),
-            [a, b] => self.found_at(s, memchr::memchr2_iter(a, b, s)),
-            [a, b, c] => self.found_at(s, memchr::memchr3_iter(a, b, c, s)),
-            _ => 0,
-        }
-    }
-
-    fn found_at(&self, s: &[u8], places: impl Iterator<Item = usize>) -> u64 {
-        let all = u64::MAX >> (64 - self.needles.len());
-        let mut found = 0;
-        for at in places {
-            let rest = &s[at..];
-            for (i, needle) in self.needles.iter().enumerate() {
-                if rest.starts_with(needle) {
-                    found |= 1 << i;
-                }
-            }
-            if found & self.stop != 0 || found == all {
-                break;
-            }
-        }
-        found
-    }
+    Chain { chain: StrChain, returned: usize },
 }
 
 /// The [`Quick`] form of the Python function `f`, if it is one whose body
@@ -157,6 +79,30 @@ impl Quick {
             return None;
         }
         self.run(&[a, b])
+    }
+
+    /// `f(s)` for a `str` argument the caller holds as text, if the shape
+    /// gives it without the argument as a value: a constant, or the chain's
+    /// constant (a result that is the argument itself needs the value).
+    #[inline]
+    pub fn call1_text(&self, s: &str) -> Option<Value> {
+        if self.params != 1 {
+            return None;
+        }
+        match &*self.shape {
+            Shape::Item(Item::Const(c)) => Some(c.clone()),
+            Shape::Chain { chain, returned } => {
+                let (target, value) = match chain.arms.iter().find(|arm| arm.search.in_str(s)) {
+                    Some(arm) => (arm.target, &arm.value),
+                    None => {
+                        let (target, value) = chain.otherwise.as_ref()?;
+                        (*target, value)
+                    }
+                };
+                (target == *returned).then(|| value.clone())
+            }
+            _ => None,
+        }
     }
 
     fn run(&self, args: &[&Value]) -> Option<Value> {
@@ -187,27 +133,7 @@ impl Quick {
                 }?;
                 Some(Value::Int(r))
             }
-            Shape::Chain {
-                chain,
-                returned,
-                scan: Some(scan),
-            } => {
-                let Value::Str(s) = args[chain.arms[0].container] else {
-                    return None;
-                };
-                let found = scan.found(s.as_bytes());
-                for (i, arm) in chain.arms.iter().enumerate() {
-                    if (found >> i & 1 == 1) != arm.search.negated {
-                        return self.assigned(args, arm.target, &arm.value, *returned);
-                    }
-                }
-                self.otherwise(args, chain, *returned)
-            }
-            Shape::Chain {
-                chain,
-                returned,
-                scan: None,
-            } => {
+            Shape::Chain { chain, returned } => {
                 for arm in &chain.arms {
                     let Value::Str(s) = args[arm.container] else {
                         return None;
@@ -280,7 +206,6 @@ pub(crate) fn recognise(body: &[St], params: usize) -> Option<Quick> {
                 return None;
             }
             Shape::Chain {
-                scan: Scan::new(&chain),
                 chain,
                 returned: *r as usize,
             }

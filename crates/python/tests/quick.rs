@@ -160,7 +160,11 @@ fn every_shape_gives_what_the_call_returns_or_nothing() {
         for x in &values {
             if let Some(v) = q.call1(x) {
                 given += 1;
-                assert_eq!(shown(Ok(v)), shown(rt.call1(&f, x.clone())), "{name}({x:?})");
+                assert_eq!(
+                    shown(Ok(v)),
+                    shown(rt.call1(&f, x.clone())),
+                    "{name}({x:?})"
+                );
             }
         }
     }
@@ -187,7 +191,9 @@ fn what_a_shape_leaves_to_the_call_is_what_can_raise_or_differ() {
     let interpreter = run(PROGRAM);
     let q = |name: &str| quick(&interpreter.global(name).unwrap()).unwrap();
     // Overflow raises in the call.
-    assert!(q("add").call2(&Value::Int(i64::MAX), &Value::Int(1)).is_none());
+    assert!(q("add")
+        .call2(&Value::Int(i64::MAX), &Value::Int(1))
+        .is_none());
     // Floats, bools and strings go through Python's own `+`.
     assert!(q("add").call2(&Value::Float(1.0), &Value::Int(1)).is_none());
     assert!(q("add").call2(&Value::Bool(true), &Value::Int(1)).is_none());
@@ -197,9 +203,10 @@ fn what_a_shape_leaves_to_the_call_is_what_can_raise_or_differ() {
     assert!(q("get_message_type").call1(&listed).is_none());
     // No arm taken and no `else`: `return t` raises UnboundLocalError.
     assert!(q("no_else").call1(&Value::str("[error]")).is_none());
-    let called = interpreter
-        .runtime()
-        .call1(&interpreter.global("no_else").unwrap(), Value::str("[error]"));
+    let called = interpreter.runtime().call1(
+        &interpreter.global("no_else").unwrap(),
+        Value::str("[error]"),
+    );
     assert!(shown(called).starts_with("UnboundLocalError"));
 }
 
@@ -218,7 +225,10 @@ scale = lambda x, k=2: x * k
 indexed = lambda kv: kv[1]
 "#);
     for name in ["printing", "called", "two_steps", "indexed"] {
-        assert!(quick(&interpreter.global(name).unwrap()).is_none(), "{name}");
+        assert!(
+            quick(&interpreter.global(name).unwrap()).is_none(),
+            "{name}"
+        );
     }
     // `x * k` on two parameters is a shape; a call with one argument binds
     // the default and goes the general way.
