@@ -319,8 +319,9 @@ impl Func {
         Some((job, f))
     }
 
-    /// What a worker call with `args` comes to without the interpreter.
-    #[inline]
+    /// What a worker call with `args` comes to without the interpreter
+    /// (inlined: a quick form's value then moves straight to the caller).
+    #[inline(always)]
     fn early(&self, args: &Borrowed) -> Early {
         let Some(job) = self.job.upgrade() else {
             return Early::Stop;
