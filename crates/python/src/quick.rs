@@ -2,7 +2,8 @@
 //! `lambda x, y: x + y` on two ints, `lambda x: (x, 1)`, `return` of a
 //! constant or a parameter, and the notebook's `get_message_type` (an
 //! `if "lit" in line: t = "const"` / `elif` / `else` chain, then `return t`)
-//! on a `str` (the chain's prepared searches, as the lowered closure runs them). A stream calls such a function once per record; [`Quick`]
+//! on a `str` (with the chain's prepared searches, as its lowered closure
+//! runs them). A stream calls such a function once per record; [`Quick`]
 //! gives the value the call would return straight from the arguments, with
 //! no frame, no closures and no argument copies, or `None` where the call
 //! could do anything else (another type, an int overflow, an unbound local):
