@@ -223,6 +223,10 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
             }
             x.clone()
         })),
+        Flow::Lines(s) => Flow::Lines(s.map(move |line| {
+            tally.add(1);
+            line.clone()
+        })),
         Flow::Pairs(s) => {
             let log = log.cloned();
             Flow::Pairs(s.map(move |(k, v)| {

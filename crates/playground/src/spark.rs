@@ -322,13 +322,9 @@ fn socket_text_stream(job: &Weak<JobState>, rt: &Runtime) -> Result<Value, PyErr
     let (lines, input) = engine.ssc.live_lines();
     engine.live = Some(input);
     drop(slot);
-    // Made a `str` as each line is read (piped, when one stream reads it), a
-    // line's text is copied into a small allocation that is freed as soon as
-    // the record is, rather than all the batch's at once.
-    let lines = lines.map(|line| Value::str(line));
     Ok(PyDStream::value(
         &state,
-        Flow::Values(lines),
+        Flow::Lines(lines),
         "socketTextStream",
         Vec::new(),
         NewNode::input(&state.input_lines),

@@ -11,7 +11,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 
 use dstream_engine::{LineInput, StreamingContext};
-use dstream_python::{Args, PyError, Runtime, Value};
+use dstream_python::{Args, PyError, Quick, Runtime, Value};
 use dstream_structured::{DataType, Line, Value as SqlValue};
 
 use crate::frame::RunningQuery;
@@ -133,9 +133,11 @@ impl JobState {
             functions.push(f);
             functions.len() - 1
         };
+        // `call_udf` converts each row's values and calls the function itself.
         let func = Func {
             job: Rc::downgrade(self),
             index,
+            quick: None,
         };
         let mut udfs = self.udfs.borrow_mut();
         udfs.push((func, data_type));
@@ -236,11 +238,13 @@ impl JobState {
     /// Makes `f` callable from the streams' closures.
     pub fn register(self: &Rc<Self>, f: Value, rt: &Runtime) -> Func {
         self.remember_runtime(rt);
+        let quick = dstream_python::quick(&f);
         let mut functions = self.functions.borrow_mut();
         functions.push(f);
         Func {
             job: Rc::downgrade(self),
             index: functions.len() - 1,
+            quick,
         }
     }
 
@@ -303,11 +307,64 @@ impl From<(Value, Value)> for Params {
     }
 }
 
+/// The arguments of a call a stream makes, borrowed from its records: a
+/// function with a [`Quick`] form reads them in place, and only a real call
+/// takes copies.
+pub(crate) enum Borrowed<'a> {
+    One(&'a Value),
+    Two(&'a Value, &'a Value),
+}
+
+impl<'a> From<&'a Value> for Borrowed<'a> {
+    fn from(a: &'a Value) -> Borrowed<'a> {
+        Borrowed::One(a)
+    }
+}
+
+impl<'a> From<(&'a Value, &'a Value)> for Borrowed<'a> {
+    fn from((a, b): (&'a Value, &'a Value)) -> Borrowed<'a> {
+        Borrowed::Two(a, b)
+    }
+}
+
+impl Borrowed<'_> {
+    /// What `quick` gives for these arguments, if it gives anything.
+    #[inline]
+    fn quick(&self, quick: &Quick) -> Option<Value> {
+        match *self {
+            Borrowed::One(a) => quick.call1(a),
+            Borrowed::Two(a, b) => quick.call2(a, b),
+        }
+    }
+
+    /// The arguments of a real call.
+    fn owned(&self) -> Params {
+        match *self {
+            Borrowed::One(a) => Params::One(a.clone()),
+            Borrowed::Two(a, b) => Params::Two(a.clone(), b.clone()),
+        }
+    }
+}
+
 /// A Python function a stream calls, named by its place in the job's list.
 #[derive(Clone)]
 pub(crate) struct Func {
     job: Weak<JobState>,
     index: usize,
+    /// The function's body as data, when it has a shape that needs no call
+    /// (`lambda x, y: x + y`, `lambda x: (x, 1)`, ...): such a record is
+    /// computed in place, and any other goes through the interpreter.
+    quick: Option<Quick>,
+}
+
+/// How a worker call went before the interpreter is asked.
+enum Early {
+    /// The job has ended or its batch has failed.
+    Stop,
+    /// The function's quick form gave the value.
+    Value(Value),
+    /// A real call is needed.
+    Call(Rc<JobState>, Value),
 }
 
 impl Func {
@@ -319,25 +376,61 @@ impl Func {
         Some((job, f))
     }
 
+    /// What a worker call with `args` comes to without the interpreter
+    /// (inlined: a quick form's value then moves straight to the caller).
+    #[inline(always)]
+    fn early(&self, args: &Borrowed) -> Early {
+        let Some(job) = self.job.upgrade() else {
+            return Early::Stop;
+        };
+        if job.faulted() {
+            return Early::Stop;
+        }
+        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
+            return Early::Value(v);
+        }
+        let f = job.functions.borrow().get(self.index).cloned();
+        match f {
+            Some(f) => Early::Call(job, f),
+            None => Early::Stop,
+        }
+    }
+
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
     #[inline]
-    pub fn worker(&self, args: impl Into<Params>) -> Option<Value> {
-        let (job, f) = self.parts()?;
-        job.call_worker(job.runtime.get()?, &f, args)
+    pub fn worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Value> {
+        let args = args.into();
+        match self.early(&args) {
+            Early::Stop => None,
+            Early::Value(v) => Some(v),
+            Early::Call(job, f) => job.call_worker(job.runtime.get()?, &f, args.owned()),
+        }
     }
 
     /// Calls the function as Spark's executors do, keeping its error as a
     /// value (for a record that becomes a failed one): `None` once the batch
     /// has failed or the job has ended.
     #[inline]
-    pub fn try_worker(&self, args: impl Into<Params>) -> Option<Result<Value, PyError>> {
-        let (job, f) = self.parts()?;
-        if job.faulted() {
-            return None;
+    pub fn try_worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Result<Value, PyError>> {
+        let args = args.into();
+        match self.early(&args) {
+            Early::Stop => None,
+            Early::Value(v) => Some(Ok(v)),
+            Early::Call(job, f) => Some(job.run_worker(job.runtime.get()?, &f, args.owned())),
         }
-        Some(job.run_worker(job.runtime.get()?, &f, args))
+    }
+
+    /// [`Self::try_worker`] on `str(text)`, a line of the live input: a
+    /// quick form that reads only the text needs no `str` value.
+    #[inline]
+    pub fn try_worker_text(&self, text: &str) -> Option<Result<Value, PyError>> {
+        if let Some(v) = self.quick.as_ref().and_then(|q| q.call1_text(text)) {
+            let job = self.job.upgrade()?;
+            return (!job.faulted()).then_some(Ok(v));
+        }
+        self.try_worker(&Value::str(text))
     }
 
     /// Calls the function on the driver (`transform`, `foreachRDD`).

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use dstream_engine::pprint::pprint_block;
-use dstream_engine::{DStream, Duration, FilterFn, InvFn};
+use dstream_engine::{DStream, Duration, FilterFn, InvFn, Line};
 use dstream_python::iterate::iterate;
 use dstream_python::{Args, Native, PyError, Runtime, Value};
 
@@ -16,18 +16,23 @@ use crate::object::method_attr;
 use crate::observe::{NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
-use crate::state::{Func, JobState, Params};
+use crate::state::{Borrowed, Func, JobState};
 use crate::values::{
     bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
     ResultIterable,
 };
 
 /// A stream's records: Python values, or `(key, value)` pairs once a keyed
-/// operation made them (their keys are hashable, checked on the way in).
+/// operation made them (their keys are hashable, checked on the way in), or
+/// the live input's lines before they are made `str`s: a `map` whose
+/// function has a quick form that reads only the text (the notebook's
+/// `get_message_type`) makes none; every other reader reads them as
+/// `str` values ([`PyDStream::values`]).
 #[derive(Clone)]
 pub(crate) enum Flow {
     Values(DStream<Value>),
     Pairs(DStream<(Value, Value)>),
+    Lines(DStream<Line>),
 }
 
 /// The methods a DStream offers in the lab.
@@ -142,6 +147,10 @@ impl PyDStream {
         match &self.flow {
             Flow::Values(s) => s.clone(),
             Flow::Pairs(s) => s.map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])),
+            // A line's text is copied into a small allocation freed as soon as
+            // the record is (piped, when one stream reads it), rather than all
+            // the batch's at once.
+            Flow::Lines(s) => s.map(|line| Value::str(line)),
         }
     }
 
@@ -161,7 +170,7 @@ impl PyDStream {
     /// them: a failed record fails the batch.
     fn checked_values(&self) -> DStream<Value> {
         match &self.flow {
-            Flow::Pairs(_) => self.values(),
+            Flow::Pairs(_) | Flow::Lines(_) => self.values(),
             Flow::Values(s) => {
                 let job = self.job.clone();
                 s.flat_map(move |record| match checked(record) {
@@ -180,9 +189,9 @@ impl PyDStream {
     fn pairs(&self) -> DStream<(Value, Value)> {
         match &self.flow {
             Flow::Pairs(s) => s.clone(),
-            Flow::Values(s) => {
+            Flow::Values(_) | Flow::Lines(_) => {
                 let job = self.job.clone();
-                s.flat_map(move |record| {
+                self.values().flat_map(move |record| {
                     match checked(record).and_then(|x| x.map(key_value).transpose()) {
                         Ok(pair) => pair,
                         Err(e) => {
@@ -235,11 +244,26 @@ impl PyDStream {
             "map" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
                 let n = emitted.clone();
+                if let Flow::Lines(lines) = &self.flow {
+                    // As below, on `str(line)`, which a quick form reading only
+                    // the text does without.
+                    return Ok(derive(
+                        Flow::Values(lines.map(move |line| match f.try_worker_text(line) {
+                            Some(Ok(y)) => {
+                                n.add(1);
+                                y
+                            }
+                            Some(Err(e)) => failed(e),
+                            None => Value::None,
+                        })),
+                        me,
+                    ));
+                }
                 Flow::Values(self.narrow_input().map(move |x| {
                     if is_marker(x) {
                         return x.clone();
                     }
-                    match f.try_worker(x.clone()) {
+                    match f.try_worker(x) {
                         Some(Ok(y)) => {
                             n.add(1);
                             y
@@ -256,7 +280,7 @@ impl PyDStream {
                     if is_marker(x) {
                         return vec![x.clone()];
                     }
-                    match f.try_worker(x.clone()) {
+                    match f.try_worker(x) {
                         Some(ys) => ys
                             .and_then(|ys| iterate(&ys))
                             .inspect(|ys| n.add(ys.len() as u64))
@@ -269,21 +293,23 @@ impl PyDStream {
                 let f = func(&bind(&["f"], 1)?[0]);
                 let n = emitted.clone();
                 match &self.flow {
-                    Flow::Values(_) => Flow::Values(self.narrow_input().flat_map(move |x| {
-                        if is_marker(x) {
-                            return Some(x.clone());
-                        }
-                        match f.try_worker(x.clone())? {
-                            Ok(keep) => keep.truthy().then(|| {
-                                n.add(1);
-                                x.clone()
-                            }),
-                            Err(e) => Some(failed(e)),
-                        }
-                    })),
+                    Flow::Values(_) | Flow::Lines(_) => {
+                        Flow::Values(self.narrow_input().flat_map(move |x| {
+                            if is_marker(x) {
+                                return Some(x.clone());
+                            }
+                            match f.try_worker(x)? {
+                                Ok(keep) => keep.truthy().then(|| {
+                                    n.add(1);
+                                    x.clone()
+                                }),
+                                Err(e) => Some(failed(e)),
+                            }
+                        }))
+                    }
                     Flow::Pairs(s) => {
                         let kept = s.filter(move |(k, v)| {
-                            f.worker(Value::tuple(vec![k.clone(), v.clone()]))
+                            f.worker(&Value::tuple(vec![k.clone(), v.clone()]))
                                 .is_some_and(|r| r.truthy())
                         });
                         return Ok(self.keyed(&job, Flow::Pairs(kept), method));
@@ -295,22 +321,24 @@ impl PyDStream {
                 let n = emitted.clone();
                 match &self.flow {
                     Flow::Pairs(s) => {
-                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, v.clone())));
+                        let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, v)));
                         return Ok(self.keyed(&job, mapped, method));
                     }
-                    Flow::Values(s) => Flow::Values(s.map(move |kv| {
-                        if is_marker(kv) {
-                            return kv.clone();
-                        }
-                        let mapped = item(kv, 0).and_then(|k| {
-                            let v = item(kv, 1)?;
-                            match f.try_worker(v) {
-                                Some(v) => Ok(Value::tuple(vec![k, v?])),
-                                None => Ok(Value::None),
+                    Flow::Values(_) | Flow::Lines(_) => {
+                        Flow::Values(self.values().map(move |kv| {
+                            if is_marker(kv) {
+                                return kv.clone();
                             }
-                        });
-                        mapped.inspect(|_| n.add(1)).unwrap_or_else(failed)
-                    })),
+                            let mapped = item(kv, 0).and_then(|k| {
+                                let v = item(kv, 1)?;
+                                match f.try_worker(&v) {
+                                    Some(v) => Ok(Value::tuple(vec![k, v?])),
+                                    None => Ok(Value::None),
+                                }
+                            });
+                            mapped.inspect(|_| n.add(1)).unwrap_or_else(failed)
+                        }))
+                    }
                 }
             }
             "flatMapValues" => {
@@ -321,7 +349,7 @@ impl PyDStream {
                         return vec![kv.clone()];
                     }
                     let out = item(kv, 0).and_then(|k| {
-                        let Some(vs) = f.try_worker(item(kv, 1)?) else {
+                        let Some(vs) = f.try_worker(&item(kv, 1)?) else {
                             return Ok(Vec::new());
                         };
                         Ok(iterate(&vs?)?
@@ -358,7 +386,7 @@ impl PyDStream {
             "count" => {
                 bind(&[], 0)?;
                 let counted = match &self.flow {
-                    Flow::Values(_) => self.checked_values().count(),
+                    Flow::Values(_) | Flow::Lines(_) => self.checked_values().count(),
                     Flow::Pairs(s) => s.count(),
                 };
                 Flow::Values(counted.map(|n| Value::Int(*n)))
@@ -401,7 +429,9 @@ impl PyDStream {
                 let s = optional_seconds(&a[1], "slideDuration")?.unwrap_or(self.slide());
                 node.replace(NewNode::window(w, s));
                 match &self.flow {
-                    Flow::Values(st) => Flow::Values(st.window(w, s).map_err(|e| spark_error(&e))?),
+                    Flow::Values(_) | Flow::Lines(_) => {
+                        Flow::Values(self.values().window(w, s).map_err(|e| spark_error(&e))?)
+                    }
                     Flow::Pairs(st) => Flow::Pairs(st.window(w, s).map_err(|e| spark_error(&e))?),
                 }
             }
@@ -467,7 +497,7 @@ impl PyDStream {
                 let filter: Option<FilterFn<(Value, Value)>> = given(&a[5]).map(|g| {
                     let g = job.register(g.clone(), rt);
                     Box::new(move |(k, v): &(Value, Value)| {
-                        g.worker(Value::tuple(vec![k.clone(), v.clone()]))
+                        g.worker(&Value::tuple(vec![k.clone(), v.clone()]))
                             .is_some_and(|r| r.truthy())
                     }) as FilterFn<(Value, Value)>
                 });
@@ -497,10 +527,9 @@ impl PyDStream {
                 ));
                 node.replace(NewNode::state(&log));
                 let update = move |values: &[Value], state: Option<&Value>| {
-                    let new = f.worker((
-                        Value::list(values.to_vec()),
-                        state.cloned().unwrap_or(Value::None),
-                    ))?;
+                    let none = Value::None;
+                    let list = Value::list(values.to_vec());
+                    let new = f.worker((&list, state.unwrap_or(&none)))?;
                     // PySpark drops the keys whose new state is None.
                     let new = (!matches!(new, Value::None)).then_some(new);
                     log.call(values, state, new.as_ref());
@@ -538,9 +567,9 @@ impl PyDStream {
                     })
                 };
                 match &self.flow {
-                    Flow::Values(s) => {
-                        s.foreach_rdd(move |t, records| print(t, take(records, num + 1)))
-                    }
+                    Flow::Values(_) | Flow::Lines(_) => self
+                        .values()
+                        .foreach_rdd(move |t, records| print(t, take(records, num + 1))),
                     Flow::Pairs(s) => s.foreach_rdd(move |t, pairs| {
                         let taken = pairs.iter().take(num + 1);
                         print(
@@ -639,20 +668,18 @@ fn flow_slide(flow: &Flow) -> Duration {
     match flow {
         Flow::Values(s) => s.slide_duration(),
         Flow::Pairs(s) => s.slide_duration(),
+        Flow::Lines(s) => s.slide_duration(),
     }
 }
 
 /// `f(args)` on the executors; `None` stands in once the batch has failed.
-fn apply(f: &Func, args: impl Into<Params>) -> Value {
+fn apply<'a>(f: &Func, args: impl Into<Borrowed<'a>>) -> Value {
     f.worker(args).unwrap_or(Value::None)
 }
 
 /// A Python reduce function as the engine's `(a, b) -> c`.
 fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
-    move |a, b| {
-        f.worker((a.clone(), b.clone()))
-            .unwrap_or_else(|| a.clone())
-    }
+    move |a, b| f.worker((a, b)).unwrap_or_else(|| a.clone())
 }
 
 /// PySpark's `if invFunc:`: the inverse function, when one is given.

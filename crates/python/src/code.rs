@@ -50,6 +50,9 @@ pub(crate) struct Code {
     /// The statements, as closures: what a call runs (the return value;
     /// `None` when the body ends without a `return`).
     pub body: ExFn,
+    /// The body as data a host runs without a call, when it has one of
+    /// [`crate::quick`]'s shapes.
+    pub quick: Option<crate::quick::Quick>,
 }
 
 impl fmt::Debug for Code {
@@ -195,6 +198,14 @@ pub(crate) struct StrIn {
     pub finder: memchr::memmem::Finder<'static>,
     /// `not in`.
     pub negated: bool,
+}
+
+impl StrIn {
+    /// The test's truth for the string `s`.
+    #[inline]
+    pub fn in_str(&self, s: &str) -> bool {
+        self.finder.find(s.as_bytes()).is_some() != self.negated
+    }
 }
 
 /// Compiled expressions.

@@ -105,8 +105,10 @@ impl Scope {
         param_cells: Vec<(u32, u32)>,
         body: Vec<St>,
     ) -> Code {
+        let quick = crate::quick::recognise(&body, params.len());
         Code {
             name,
+            quick,
             params,
             param_cells,
             local_names: self.local_names,

@@ -27,10 +27,12 @@ pub mod native;
 pub mod number;
 mod ops;
 pub mod parser;
+mod quick;
 pub mod value;
 
 pub use error::{PyError, TraceEntry};
 pub use highlight::{highlight, Span, SpanKind};
 pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
+pub use quick::{quick, Quick};
 pub use value::{Dict, Value};

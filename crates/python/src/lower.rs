@@ -407,34 +407,34 @@ fn str_in(line: u32, search: StrIn, container: Ex) -> TestFn {
 #[inline]
 fn found(search: &StrIn, container: &Value) -> E<bool> {
     let found = match container {
-        Value::Str(s) => search.finder.find(s.as_bytes()).is_some(),
+        Value::Str(s) => return Ok(search.in_str(s)),
         other => ops::contains(other, &search.needle)?,
     };
     Ok(found != search.negated)
 }
 
 /// One arm of an `if "lit" in x: y = "const"` / `elif ...` chain.
-struct StrArm {
-    search: StrIn,
+pub(crate) struct StrArm {
+    pub search: StrIn,
     /// The local searched.
-    container: usize,
+    pub container: usize,
     /// The test's line.
     line: u32,
     /// The local assigned and its constant.
-    target: usize,
-    value: Value,
+    pub target: usize,
+    pub value: Value,
 }
 
 /// A recognised [`str_chain`]: its arms, then the `else` assignment, if any.
-struct StrChain {
-    arms: Vec<StrArm>,
-    otherwise: Option<(usize, Value)>,
+pub(crate) struct StrChain {
+    pub arms: Vec<StrArm>,
+    pub otherwise: Option<(usize, Value)>,
 }
 
 /// `if "[info]" in line: t = "info"` / `elif ...:` / `else: t = "unknown"`
 /// (the notebook's `get_message_type`) as one closure: its arms as data,
 /// tried in turn; `None` when the chain has another shape.
-fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChain> {
+pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChain> {
     // `x = constant` into a local.
     fn assigned(body: &[St]) -> Option<(usize, Value)> {
         match body {

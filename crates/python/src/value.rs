@@ -145,7 +145,7 @@ impl PartialEq for Value {
         }
         match (self, other) {
             (Value::None, Value::None) => true,
-            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || a == b,
             (Value::Tuple(a), Value::Tuple(b)) => a == b,
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b) || *a.borrow() == *b.borrow(),
             (Value::Dict(a), Value::Dict(b)) => {

@@ -1,0 +1,251 @@
+//! Functions whose whole body is a shape a host can run without a call:
+//! `lambda x, y: x + y` on two ints, `lambda x: (x, 1)`, `return` of a
+//! constant or a parameter, and the notebook's `get_message_type` (an
+//! `if "lit" in line: t = "const"` / `elif` / `else` chain, then `return t`)
+//! on a `str` (with the chain's prepared searches, as its lowered closure
+//! runs them). A stream calls such a function once per record; [`Quick`]
+//! gives the value the call would return straight from the arguments, with
+//! no frame, no closures and no argument copies, or `None` where the call
+//! could do anything else (another type, an int overflow, an unbound local):
+//! then the host makes the real call, which raises Python's error.
+//!
+//! None of these shapes can have an effect the caller would see (they call
+//! nothing, print nothing, raise nothing on the arguments they accept), so
+//! a value from [`Quick`] is exactly what the call returns.
+
+use std::rc::Rc;
+
+use crate::code::{Ex, ExK, St, StK, Var};
+use crate::eval::as_function;
+use crate::lower::{str_chain, StrChain};
+use crate::number::ArithOp;
+use crate::value::Value;
+
+/// A function's body as data the host runs without calling it (see the
+/// module's description). Cloning it is cheap.
+#[derive(Clone)]
+pub struct Quick {
+    /// How many positional parameters the function takes (a call with
+    /// another count goes the general way, which binds defaults or raises).
+    params: usize,
+    shape: Rc<Shape>,
+}
+
+/// An operand: a parameter or a constant.
+enum Item {
+    Param(usize),
+    Const(Value),
+}
+
+/// An int operation done inline: `+`, `-`, `*`.
+#[derive(Clone, Copy)]
+enum IntOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+/// What the body computes.
+enum Shape {
+    /// `return c` or `return p`.
+    Item(Item),
+    /// `return (a, b, ...)` of parameters and constants.
+    Tuple(Vec<Item>),
+    /// `return a op b` on two ints, when the result fits in 64 bits.
+    Ints(IntOp, Item, Item),
+    /// An `if "lit" in p: t = "const"` / `elif` / `else` chain, then `return r`.
+    Chain { chain: StrChain, returned: usize },
+}
+
+/// The [`Quick`] form of the Python function `f`, if it is one whose body
+/// has one of the shapes.
+pub fn quick(f: &Value) -> Option<Quick> {
+    as_function(f)?.code.quick.clone()
+}
+
+impl Quick {
+    /// `f(a)`, if the shape gives it for this argument.
+    #[inline]
+    pub fn call1(&self, a: &Value) -> Option<Value> {
+        if self.params != 1 {
+            return None;
+        }
+        self.run(&[a])
+    }
+
+    /// `f(a, b)`, if the shape gives it for these arguments.
+    #[inline]
+    pub fn call2(&self, a: &Value, b: &Value) -> Option<Value> {
+        if self.params != 2 {
+            return None;
+        }
+        self.run(&[a, b])
+    }
+
+    /// `f(s)` for a `str` argument the caller holds as text, if the shape
+    /// gives it without the argument as a value: a constant, or the chain's
+    /// constant (a result that is the argument itself needs the value).
+    #[inline]
+    pub fn call1_text(&self, s: &str) -> Option<Value> {
+        if self.params != 1 {
+            return None;
+        }
+        match &*self.shape {
+            Shape::Item(Item::Const(c)) => Some(c.clone()),
+            Shape::Chain { chain, returned } => {
+                let (target, value) = match chain.arms.iter().find(|arm| arm.search.in_str(s)) {
+                    Some(arm) => (arm.target, &arm.value),
+                    None => {
+                        let (target, value) = chain.otherwise.as_ref()?;
+                        (*target, value)
+                    }
+                };
+                (target == *returned).then(|| value.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn run(&self, args: &[&Value]) -> Option<Value> {
+        let item = |i: &Item| match i {
+            Item::Param(p) => args[*p].clone(),
+            Item::Const(c) => c.clone(),
+        };
+        match &*self.shape {
+            Shape::Item(i) => Some(item(i)),
+            Shape::Tuple(items) => Some(match &items[..] {
+                [a, b] => Value::Tuple(Rc::from([item(a), item(b)])),
+                _ => Value::tuple(items.iter().map(item).collect()),
+            }),
+            Shape::Ints(op, a, b) => {
+                let int = |i: &Item| match i {
+                    Item::Param(p) => match args[*p] {
+                        Value::Int(n) => Some(*n),
+                        _ => None,
+                    },
+                    Item::Const(Value::Int(n)) => Some(*n),
+                    Item::Const(_) => None,
+                };
+                let (a, b) = (int(a)?, int(b)?);
+                let r = match op {
+                    IntOp::Add => a.checked_add(b),
+                    IntOp::Sub => a.checked_sub(b),
+                    IntOp::Mul => a.checked_mul(b),
+                }?;
+                Some(Value::Int(r))
+            }
+            Shape::Chain { chain, returned } => {
+                for arm in &chain.arms {
+                    let Value::Str(s) = args[arm.container] else {
+                        return None;
+                    };
+                    if arm.search.in_str(s) {
+                        return self.assigned(args, arm.target, &arm.value, *returned);
+                    }
+                }
+                self.otherwise(args, chain, *returned)
+            }
+        }
+    }
+
+    /// `return returned` after the chain's arm set `target` to `value`.
+    fn assigned(
+        &self,
+        args: &[&Value],
+        target: usize,
+        value: &Value,
+        returned: usize,
+    ) -> Option<Value> {
+        if target == returned {
+            Some(value.clone())
+        } else {
+            self.param(args, returned)
+        }
+    }
+
+    /// `return returned` after no arm's test held.
+    fn otherwise(&self, args: &[&Value], chain: &StrChain, returned: usize) -> Option<Value> {
+        match &chain.otherwise {
+            Some((target, value)) => self.assigned(args, *target, value, returned),
+            None => self.param(args, returned),
+        }
+    }
+
+    /// The local `slot` when nothing assigned it: a parameter's argument, or
+    /// `None` for a local never bound (the real call raises `UnboundLocalError`).
+    fn param(&self, args: &[&Value], slot: usize) -> Option<Value> {
+        (slot < self.params).then(|| args[slot].clone())
+    }
+}
+
+/// The [`Quick`] form of a body taking `params` parameters (the first local
+/// slots), if it has one of the shapes. Docstrings (compiled to `pass`) are
+/// skipped.
+pub(crate) fn recognise(body: &[St], params: usize) -> Option<Quick> {
+    let start = body
+        .iter()
+        .position(|s| !matches!(s.kind, StK::Pass))
+        .unwrap_or(body.len());
+    let shape = match &body[start..] {
+        [St {
+            kind: StK::Return(Some(e)),
+            ..
+        }] => expression(e, params)?,
+        [St {
+            kind: StK::If(test, then, orelse),
+            ..
+        }, St {
+            kind:
+                StK::Return(Some(Ex {
+                    kind: ExK::Load(Var::Local(r)),
+                    ..
+                })),
+            ..
+        }] => {
+            let chain = str_chain(test, then, orelse)?;
+            if chain.arms.iter().any(|arm| arm.container >= params) {
+                return None;
+            }
+            Shape::Chain {
+                chain,
+                returned: *r as usize,
+            }
+        }
+        _ => return None,
+    };
+    Some(Quick {
+        params,
+        shape: Rc::new(shape),
+    })
+}
+
+/// The shape of `return e`.
+fn expression(e: &Ex, params: usize) -> Option<Shape> {
+    Some(match &e.kind {
+        ExK::Tuple(items) => Shape::Tuple(
+            items
+                .iter()
+                .map(|i| item(i, params))
+                .collect::<Option<_>>()?,
+        ),
+        ExK::Binary(op, a, b) => {
+            let op = match op {
+                ArithOp::Add => IntOp::Add,
+                ArithOp::Sub => IntOp::Sub,
+                ArithOp::Mul => IntOp::Mul,
+                _ => return None,
+            };
+            Shape::Ints(op, item(a, params)?, item(b, params)?)
+        }
+        _ => Shape::Item(item(e, params)?),
+    })
+}
+
+/// A parameter or a constant.
+fn item(e: &Ex, params: usize) -> Option<Item> {
+    match &e.kind {
+        ExK::Load(Var::Local(i)) if (*i as usize) < params => Some(Item::Param(*i as usize)),
+        ExK::Const(c) => Some(Item::Const(c.clone())),
+        _ => None,
+    }
+}
