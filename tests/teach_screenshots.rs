@@ -144,9 +144,11 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     .await?;
     wait_js(
         c,
-        "return document.querySelectorAll('[data-testid=compare] [data-testid=pprint]').length == 3 && \
-         [...document.querySelectorAll('[data-testid=compare] [data-testid=pprint]')] \
-           .every(p => p.textContent.includes('('));",
+        "const h = document.querySelector('[data-testid=compare] h2'); \
+         const m = h && h.textContent.match(/Batch (\\d+)/); \
+         const consoles = [...document.querySelectorAll('[data-testid=compare] .compare-console')]; \
+         return m !== null && Number(m[1]) >= 6 && consoles.length == 3 && \
+           consoles.every(p => p.textContent.includes('('));",
         Duration::from_secs(60),
         "the compare view with records in its three consoles",
     )
@@ -204,6 +206,8 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     shot(c, "[data-testid=predict]", out, "predict-reveal").await?;
     click(c, "predict-close").await?;
 
+    // A running page (the one above is paused), where local[1] queues batches.
+    open(c, origin, "source=sim&interval=1&rate=8", &[]).await?;
     click(c, "mistake-local1").await?;
     wait_js(
         c,
@@ -211,6 +215,14 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
          return m !== null && m.textContent.includes('local[n], n > 1');",
         Duration::from_secs(10),
         "Spark's warning about local[1]",
+    )
+    .await?;
+    wait_js(
+        c,
+        "const q = document.querySelector('[data-testid=mistake-queued]'); \
+         return q !== null && parseInt(q.textContent, 10) >= 2;",
+        Duration::from_secs(10),
+        "two batches queued under local[1]",
     )
     .await?;
     shot(c, "[data-testid=mistakes]", out, "mistake-local1").await?;

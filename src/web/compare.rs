@@ -65,7 +65,7 @@ pub fn compare_view(p: &CompareProps) -> Html {
                     let (title, op, _) = describe(c.mode, &p.config);
                     html! {
                         <div class="compare-col" data-testid={format!("compare-{}", c.mode.as_str())}>
-                            <h3>{title}<code class="op">{op}</code></h3>
+                            <h3>{title}{" "}<code class="op">{op}</code></h3>
                             <pre class="console compare-console" tabindex="0" role="region"
                                 aria-label={format!("{title} at this batch")}>
                                 {format!("{RULE}\nTime: {}\n{RULE}\n", v.time_label)}
