@@ -21,6 +21,7 @@ pub mod lineage;
 pub mod metrics;
 pub mod program;
 pub mod state;
+pub mod trigger;
 pub mod window;
 pub mod window_svg;
 

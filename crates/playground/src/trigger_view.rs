@@ -77,6 +77,8 @@ pub struct QueryTrigger {
     pub mode: &'static str,
     /// The sink is `foreachBatch` (else the console).
     pub foreach_batch: bool,
+    /// The query keeps state between triggers (a streaming aggregation).
+    pub stateful: bool,
     /// The sink's (and the state store's) column names.
     pub columns: Vec<String>,
     /// `window(...)`'s duration and slide (ms) of a key over the watermarked column.
@@ -225,6 +227,7 @@ fn query_view(
         query: index,
         mode: plan.mode.name(),
         foreach_batch,
+        stateful: plan.is_stateful(),
         columns: query.schema().iter().map(|f| f.name.clone()).collect(),
         window_ms: plan
             .event_time_window()
