@@ -143,6 +143,8 @@ impl Before {
         let lines = state.lines.borrow();
         let mut event_times_ms: Vec<i64> =
             lines.iter().map(|l| l.timestamp.div_euclid(1000)).collect();
+        // Lines arrive in runs sharing a time: dropping the runs first keeps a 100 000-line trigger's sort short.
+        event_times_ms.dedup();
         event_times_ms.sort_unstable();
         event_times_ms.dedup();
         event_times_ms.truncate(VIEW_EVENT_TIMES);

@@ -147,6 +147,11 @@ fn every_structured_example_of_the_menu_is_a_golden_program() {
 
 /// Runs program `name` over `input` as [`run`] does and returns each trigger's view.
 fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
+    trigger_views_of(name, triggers(input))
+}
+
+/// Runs program `name` over the lines (and event times) of each trigger; returns each trigger's view.
+fn trigger_views_of(name: &str, triggers: Vec<Vec<(i64, String)>>) -> Vec<TriggerView> {
     let source = read(&dir().join(format!("{name}.py")));
     let config = JobConfig {
         start_ms: 0,
@@ -155,7 +160,7 @@ fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
     };
     let mut job = Job::from_source(config, &source, &format!("{name}.py"));
     let mut views = Vec::new();
-    for trigger in triggers(input) {
+    for trigger in triggers {
         for (at, line) in trigger {
             job.push_lines_at([line], at);
         }
@@ -298,4 +303,27 @@ fn trigger_views_mark_added_updated_and_evicted_rows() {
     }
     let evicted: usize = views.iter().map(|v| v.queries[0].changes.evicted).sum();
     assert!(evicted > 0, "the watermark evicted windows");
+}
+
+#[test]
+fn trigger_views_keep_their_first_rows_and_count_the_others() {
+    // Two triggers of 60 distinct words each, 30 of the second's already seen: a store of 90 words.
+    let words = |from: usize| -> Vec<(i64, String)> {
+        (from..from + 60).map(|i| (0, format!("w{i}"))).collect()
+    };
+    let views = trigger_views_of("word_count_complete", vec![words(0), words(30)]);
+    let q = &views[1].queries[0];
+    let progress = q.progress.as_ref().expect("a batch ran");
+    assert_eq!(progress.state_rows, Some(90));
+    assert_eq!(q.state_after.total(), 90);
+    assert_eq!(q.state_after.rows.len(), dstream_playground::VIEW_ROWS);
+    assert_eq!(q.state_before.total(), 60);
+    assert_eq!(
+        (q.changes.added, q.changes.updated, q.changes.evicted),
+        (30, 30, 0)
+    );
+    // Complete mode prints the whole table; the view keeps its first rows and counts the rest.
+    assert_eq!(q.sink.total(), 90);
+    assert_eq!(q.sink.rows.len(), dstream_playground::VIEW_ROWS);
+    assert_eq!(views[1].input_lines, 60);
 }
