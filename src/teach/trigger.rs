@@ -232,7 +232,12 @@ fn query_story(q: &QueryTrigger, lines: usize, event_times: &[i64]) -> QueryStor
         None => "Spark ran no batch of this query at this trigger.".to_string(),
     };
     let watermark_text = q.watermark_delay_ms.map(|delay| {
-        let at = |ms: Option<i64>| ms.map_or_else(|| "—".to_string(), clock_label);
+        // Spark's watermark is 0 (the epoch) until a batch has seen an event time.
+        let at = |ms: Option<i64>| match ms {
+            None => "—".to_string(),
+            Some(0) => "the epoch (no event time seen yet)".to_string(),
+            Some(ms) => clock_label(ms),
+        };
         format!(
             "Watermark {} → {} (the latest event time seen minus {} s; a window ending at or before it is closed).",
             at(q.watermark_before_ms),

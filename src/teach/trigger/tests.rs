@@ -5,8 +5,9 @@ use crate::model::{Action, BootParams, Lab};
 
 const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
 
-/// The page (10 s batches) with one job of example `name`, run; returns the page and the job's id.
-fn page_with(name: &str) -> (Lab, u64) {
+/// The page (10 s batches) with one job of example `name`, its program edited by `edit` (`from` -> `to`), run;
+/// returns the page and the job's id.
+fn page_with(name: &str, edit: Option<(&str, &str)>) -> (Lab, u64) {
     let params = BootParams::from_query("source=sim");
     let mut lab = Lab::boot(None, T0 + 3_000, &params, "ws://x/ws");
     lab.start();
@@ -14,6 +15,12 @@ fn page_with(name: &str) -> (Lab, u64) {
         example: name.to_string(),
     });
     let id = lab.jobs().iter().last().expect("a job opened").id;
+    if let Some((from, to)) = edit {
+        let source = crate::engine::example(name).expect("an example").source;
+        let text = source.replacen(from, to, 1);
+        assert_ne!(text, source, "{name} no longer contains {from:?}");
+        lab.apply(Action::JobEdit { id, text });
+    }
     lab.apply(Action::JobRun { id });
     (lab, id)
 }
@@ -36,7 +43,12 @@ fn batch(lab: &mut Lab, k: i64) {
 
 /// The job's trigger view after each of `n` page batches (None while no trigger ran).
 fn stories(name: &str, n: i64) -> Vec<Option<TriggerStory>> {
-    let (mut lab, id) = page_with(name);
+    edited_stories(name, None, n)
+}
+
+/// [`stories`] of example `name` edited by `edit`.
+fn edited_stories(name: &str, edit: Option<(&str, &str)>, n: i64) -> Vec<Option<TriggerStory>> {
+    let (mut lab, id) = page_with(name, edit);
     (1..=n)
         .map(|k| {
             batch(&mut lab, k);
@@ -107,6 +119,16 @@ fn the_windowed_update_job_shows_the_store_the_watermark_and_the_windows_it_clos
         );
     }
     assert!(evicted > 0, "the watermark evicted windows over 12 batches");
+    let first = &shown[0].queries[0];
+    assert!(
+        first
+            .watermark_text
+            .as_ref()
+            .unwrap()
+            .starts_with("Watermark the epoch (no event time seen yet) → "),
+        "{:?}",
+        first.watermark_text
+    );
 }
 
 #[test]
@@ -161,4 +183,30 @@ fn the_per_trigger_counts_job_keeps_no_state_and_says_so() {
 fn a_dstream_job_has_no_trigger_view() {
     let all = stories("notebook_stateless", 3);
     assert!(all.iter().all(Option::is_none));
+}
+
+#[test]
+fn a_students_append_variant_prints_exactly_the_windows_the_watermark_evicts() {
+    let edit = Some(("outputMode(\"update\")", "outputMode(\"append\")"));
+    let shown: Vec<TriggerStory> = edited_stories("structured_windowed_update", edit, 12)
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut printed = 0;
+    for s in &shown {
+        let q = &s.queries[0];
+        assert_eq!(q.title, "Query 1 (append mode)");
+        assert!(q
+            .mode_sentence
+            .starts_with("Append mode prints a window only once the watermark has closed it"));
+        // The page's lines arrive in order, so no window gets a row in the trigger that closes it: what append
+        // prints is what the trigger evicts.
+        let mut sink = cells(&q.sink);
+        let mut evicted = marked(q.before.as_ref().unwrap(), "evicted");
+        sink.sort();
+        evicted.sort();
+        assert_eq!(sink, evicted, "trigger {}", s.batch);
+        printed += sink.len();
+    }
+    assert!(printed > 0, "append printed closed windows over 12 batches");
 }
