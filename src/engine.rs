@@ -16,7 +16,7 @@ pub use dstream_notebook::{
 pub use dstream_playground::examples::{example, Example, EXAMPLES};
 pub use dstream_playground::traceback;
 pub use dstream_playground::{
-    BatchResult, Input, Job, JobConfig, JobFailure, NodeBatch, NodeKind, StreamNode,
-    UpdateCall as ProgramUpdateCall, WindowCover,
+    BatchResult, Input, Job, JobConfig, JobFailure, NodeBatch, NodeKind, QueryTrigger, RowChange,
+    StreamNode, TriggerView, UpdateCall as ProgramUpdateCall, ViewTable, WindowCover,
 };
 pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

@@ -4,7 +4,8 @@
 //! that differ between modes marked, and no serious accessibility problem. Headless Chromium on the release page.
 //! The other features of a class, one module each: `classroom/share.rs` (a shared scenario link reproduces the three
 //! consoles byte for byte), `classroom/time_travel.rs` (batch k's consoles and views exactly as they were),
-//! `classroom/predict.rs` (a prediction is marked), `classroom/mistakes.rs` (each classic mistake with Spark's words).
+//! `classroom/predict.rs` (a prediction is marked), `classroom/mistakes.rs` (each classic mistake with Spark's words),
+//! `classroom/trigger.rs` (a Structured Streaming job's "What the trigger did", trigger by trigger).
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -31,6 +32,8 @@ mod support;
 
 #[path = "classroom/time_travel.rs"]
 mod time_travel;
+#[path = "classroom/trigger.rs"]
+mod trigger;
 use axe::{axe_source, run_axe};
 use dstream_lab::engine::example;
 use dstream_lab::model::job_link::encode_program;

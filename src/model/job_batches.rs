@@ -1,11 +1,12 @@
 //! What a student job's batches did, node by node, for its program views: the DStream graph its program built
 //! and the observations the engine run made of its recent batches (records per node, and for the last batch the
-//! update calls and the windows). Bounded: memory stays flat however long the job runs. The batches pushed out
-//! that time travel still reaches are kept apart, so the views as of an earlier page batch
-//! ([`JobBatches::as_of`]) are the ones the page showed then.
+//! update calls and the windows; for a Structured Streaming job, what each trigger did to its state store).
+//! Bounded: memory stays flat however long the job runs. The batches pushed out that time travel still reaches
+//! are kept apart, so the views as of an earlier page batch ([`JobBatches::as_of`]) are the ones the page showed
+//! then.
 
 use super::travel::TRAVEL_BATCHES;
-use crate::engine::{BatchResult, NodeBatch, StreamNode};
+use crate::engine::{BatchResult, NodeBatch, StreamNode, TriggerView};
 use std::collections::VecDeque;
 
 /// Batches a job keeps for its metrics; older ones are counted.
@@ -23,6 +24,8 @@ pub struct JobBatch {
     /// What each node did, by node id, with the update calls and windows (the views show those of the last
     /// batch alone, as of the batch the page shows).
     pub nodes: Vec<NodeBatch>,
+    /// What the trigger of the program's Structured Streaming queries did (None for a DStream batch).
+    pub structured: Option<TriggerView>,
 }
 
 /// A job's graph and recent batches.
@@ -61,6 +64,7 @@ impl JobBatches {
             time_ms,
             processing_ms,
             nodes: r.nodes,
+            structured: r.structured,
         });
     }
 

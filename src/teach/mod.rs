@@ -12,20 +12,26 @@
 //! - [`program`] renders the same kinds of views for any student job, from the DStream graph its program built
 //!   and what the engine observed of its batches (it reads the job's [`crate::model::JobBatches`], not the
 //!   log); the job's export is its program's text;
-//! - `view` and `program_view` (wasm32 only) hold the yew components that draw all of the above.
+//! - [`trigger`] renders "What the trigger did" for a Structured Streaming job (its state store before and after,
+//!   the watermark and windows on the event-time axis, late rows dropped, the output mode), from the same
+//!   [`crate::model::JobBatches`];
+//! - `view`, `program_view` and `trigger_view` (wasm32 only) hold the yew components that draw all of the above.
 //!
-//! Everything but `view` and `program_view` is plain Rust, tested natively against the engine's own numbers.
+//! Everything but `view`, `program_view` and `trigger_view` is plain Rust, tested natively against the engine's own numbers.
 
 pub mod export;
 pub mod lineage;
 pub mod metrics;
 pub mod program;
 pub mod state;
+pub mod trigger;
 pub mod window;
 pub mod window_svg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod program_view;
+#[cfg(target_arch = "wasm32")]
+pub mod trigger_view;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 

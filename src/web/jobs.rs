@@ -1,7 +1,7 @@
 //! The student jobs' part of the page: the examples menu with "New job", and one panel per job (its editor, Run,
 //! Reset, Copy link, Download, Remove, its status, error and console, and the teaching views of its program:
-//! lineage, windows, update calls, batches). What they show comes from `crate::model::jobs`, the views through
-//! `crate::teach::program`.
+//! lineage, windows, update calls, batches; for a Structured Streaming job, what its trigger did). What they show
+//! comes from `crate::model::jobs`, the views through `crate::teach::program` and `crate::teach::trigger`.
 
 use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
@@ -13,6 +13,8 @@ use crate::program::FILENAME;
 use crate::teach::export::data_url;
 use crate::teach::program::{program_views, ProgramViews};
 use crate::teach::program_view::ProgramTeach;
+use crate::teach::trigger::{trigger_story, TriggerStory};
+use crate::teach::trigger_view::TriggerTeach;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -42,6 +44,8 @@ pub struct JobPanelProps {
     pub link: Option<JobLink>,
     /// The teaching views of the program that ran.
     pub views: Rc<ProgramViews>,
+    /// What the Structured Streaming job's trigger did (None for a DStream job, or before its first trigger).
+    pub trigger: Option<Rc<TriggerStory>>,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
@@ -50,6 +54,7 @@ impl JobPanelProps {
     /// The props of `job`'s panel, the `number`th on `lab`'s page, as of the batch the page shows (time travel).
     pub fn of(job: &StudentJob, number: usize, lab: &Lab, dispatch: Callback<Action>) -> Self {
         let console = lab.viewed_job_console(job);
+        let batches = lab.viewed_job_batches(job);
         let origin = match job.example.as_deref().and_then(example) {
             Some(e) => e.title.to_string(),
             None => "a program from a link".to_string(),
@@ -65,7 +70,8 @@ impl JobPanelProps {
             unread_lines: job.unread_lines(),
             edited: job.edited_since_run(),
             link: job.link.clone(),
-            views: Rc::new(program_views(&lab.viewed_job_batches(job))),
+            views: Rc::new(program_views(&batches)),
+            trigger: trigger_story(&batches).map(Rc::new),
             dispatch,
         }
     }
@@ -178,6 +184,9 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
             </div>
             if !p.views.lineage.nodes.is_empty() {
                 <ProgramTeach views={p.views.clone()} />
+            }
+            if let Some(story) = &p.trigger {
+                <TriggerTeach story={story.clone()} />
             }
         </section>
     }

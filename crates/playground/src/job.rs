@@ -9,6 +9,7 @@ use crate::graph::{NodeBatch, StreamNode};
 use crate::host::JobHost;
 use crate::spark::AWAIT_TERMINATION;
 use crate::state::{JobState, Phase};
+use crate::trigger_view::{Before, TriggerView};
 
 /// Where `socketTextStream` reads its lines from.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +65,9 @@ pub struct BatchResult {
     /// What each node of [`Job::describe`] did in the batch, by id, as the
     /// engine run observed it (empty when no batch ran).
     pub nodes: Vec<NodeBatch>,
+    /// What the trigger of the program's Structured Streaming queries did (None for a
+    /// DStream batch, or when no trigger ran).
+    pub structured: Option<TriggerView>,
 }
 
 /// A program's streaming job.
@@ -193,6 +197,7 @@ impl Job {
                 failure: Some(failure.clone()),
                 time_ms: None,
                 nodes: Vec::new(),
+                structured: None,
             };
         }
         if !self.running() {
@@ -202,6 +207,7 @@ impl Job {
                 failure: None,
                 time_ms: None,
                 nodes: Vec::new(),
+                structured: None,
             };
         }
         if self.state.engine.borrow().is_none() {
@@ -254,11 +260,13 @@ impl Job {
             failure: self.failure.clone(),
             time_ms: Some(time_ms),
             nodes: state.node_batches(time_ms, interval_ms),
+            structured: None,
         }
     }
 
     /// One trigger of the program's Structured Streaming queries.
     fn run_trigger(&mut self) -> BatchResult {
+        let before = Before::take(&self.state);
         let (batch, time_ms, text, error) = crate::trigger::run(&self.state);
         self.failure = error.map(|error| JobFailure { error, batch });
         BatchResult {
@@ -267,6 +275,7 @@ impl Job {
             failure: self.failure.clone(),
             time_ms: Some(time_ms),
             nodes: Vec::new(),
+            structured: Some(before.view(&self.state)),
         }
     }
 

@@ -27,12 +27,17 @@ mod state;
 mod stream;
 mod traceback;
 mod trigger;
+mod trigger_view;
 mod values;
 
+pub use dstream_structured::Progress;
 pub use errors::{spark_error, unsupported};
 pub use graph::{NodeBatch, NodeKind, StreamNode, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
 pub use job::{run_batches, BatchResult, Input, Job, JobConfig, JobFailure};
 pub use rdd::PyRdd;
 pub use stream::PyDStream;
 pub use traceback::traceback;
+pub use trigger_view::{
+    Changes, QueryTrigger, RowChange, TriggerView, ViewRow, ViewTable, VIEW_EVENT_TIMES, VIEW_ROWS,
+};
 pub use values::{BatchTime, ResultIterable};

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dstream_playground::{Input, Job, JobConfig, JobFailure};
+use dstream_playground::{Input, Job, JobConfig, JobFailure, RowChange, TriggerView};
 use dstream_structured::time::parse_timestamp;
 use serde_json::Value as Json;
 
@@ -143,4 +143,187 @@ fn every_structured_example_of_the_menu_is_a_golden_program() {
             .expect("the example");
         assert_eq!(example.source, read(&dir().join(format!("{name}.py"))));
     }
+}
+
+/// Runs program `name` over `input` as [`run`] does and returns each trigger's view.
+fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
+    trigger_views_of(name, triggers(input))
+}
+
+/// Runs program `name` over the lines (and event times) of each trigger; returns each trigger's view.
+fn trigger_views_of(name: &str, triggers: Vec<Vec<(i64, String)>>) -> Vec<TriggerView> {
+    let source = read(&dir().join(format!("{name}.py")));
+    let config = JobConfig {
+        start_ms: 0,
+        parallelism: 2,
+        input: Input::Live,
+    };
+    let mut job = Job::from_source(config, &source, &format!("{name}.py"));
+    let mut views = Vec::new();
+    for trigger in triggers {
+        for (at, line) in trigger {
+            job.push_lines_at([line], at);
+        }
+        let result = job.run_batch();
+        assert!(result.failure.is_none(), "{name}: {:?}", result.failure);
+        views.push(result.structured.expect("a Structured Streaming trigger"));
+    }
+    views
+}
+
+/// A golden's per-batch progress as the view gives it: batch id, input rows, watermark (ms),
+/// rows dropped by the watermark, state rows.
+fn golden_progress(query: &str) -> Vec<(u64, usize, i64, u64, usize)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../structured/tests/queries")
+        .join(format!("{query}.json"));
+    let json: Json = serde_json::from_str(&read(&path)).unwrap();
+    json["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let iso = p["watermark"].as_str().unwrap();
+            let text = iso.replace('T', " ");
+            let micros = parse_timestamp(text.trim_end_matches('Z')).expect(iso);
+            (
+                p["batch"].as_u64().unwrap(),
+                p["input_rows"].as_u64().unwrap() as usize,
+                micros / 1000,
+                p["rows_dropped_by_watermark"].as_u64().unwrap(),
+                p["state_rows"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn trigger_views_of_late_rows_give_sparks_watermark_and_dropped_rows() {
+    for (program, query) in [
+        ("windowed_update_late", "windowed_update_late"),
+        ("windowed_append", "windowed_append_late"),
+    ] {
+        let views = trigger_views(program, "late");
+        let ours: Vec<(u64, usize, i64, u64, usize)> = views
+            .iter()
+            .filter_map(|v| v.queries[0].progress.as_ref())
+            .map(|p| {
+                (
+                    p.batch_id,
+                    p.input_rows,
+                    p.watermark_ms.expect("a watermark"),
+                    p.rows_dropped_by_watermark,
+                    p.state_rows.expect("a stateful query"),
+                )
+            })
+            .collect();
+        assert_eq!(ours, golden_progress(query), "{program}");
+        let dropped: u64 = ours.iter().map(|p| p.3).sum();
+        assert!(dropped > 0, "{program}: the late input drops rows");
+        for v in &views {
+            let q = &v.queries[0];
+            // The view's watermark before a batch is the one the batch used, and the store
+            // after it holds as many rows as Spark's numRowsTotal.
+            if let Some(p) = &q.progress {
+                assert_eq!(q.watermark_before_ms, p.watermark_ms, "{program}");
+                assert_eq!(Some(q.state_after.total()), p.state_rows, "{program}");
+            }
+            assert!(q.watermark_after_ms >= q.watermark_before_ms, "{program}");
+        }
+    }
+}
+
+#[test]
+fn the_state_after_a_trigger_is_the_state_before_the_next() {
+    for (program, input) in [
+        ("windowed_update_late", "late"),
+        ("windowed_append", "late"),
+        ("running_complete", "notebook"),
+        ("running_update", "notebook"),
+    ] {
+        let views = trigger_views(program, input);
+        for pair in views.windows(2) {
+            let (after, before) = (&pair[0].queries[0], &pair[1].queries[0]);
+            let cells = |t: &dstream_playground::ViewTable| -> Vec<Vec<String>> {
+                t.rows.iter().map(|r| r.cells.clone()).collect()
+            };
+            assert_eq!(
+                cells(&after.state_after),
+                cells(&before.state_before),
+                "{program}"
+            );
+            assert_eq!(
+                after.watermark_after_ms, before.watermark_before_ms,
+                "{program}"
+            );
+        }
+        assert!(
+            views.iter().any(|v| v.queries[0].state_after.total() > 0),
+            "{program}: the store held rows"
+        );
+    }
+}
+
+#[test]
+fn trigger_views_mark_added_updated_and_evicted_rows() {
+    let views = trigger_views("windowed_update_late", "late");
+    for v in &views {
+        let q = &v.queries[0];
+        let marked = |t: &dstream_playground::ViewTable, c: RowChange| {
+            t.rows.iter().filter(|r| r.change == c).count()
+        };
+        assert_eq!(marked(&q.state_after, RowChange::Added), q.changes.added);
+        assert_eq!(
+            marked(&q.state_after, RowChange::Updated),
+            q.changes.updated
+        );
+        assert_eq!(
+            marked(&q.state_before, RowChange::Evicted),
+            q.changes.evicted
+        );
+        assert_eq!(
+            q.state_before.total() + q.changes.added - q.changes.evicted,
+            q.state_after.total()
+        );
+        // Update mode's sink gets the keys the batch changed: those added or updated (a key
+        // changed and evicted in the same batch is printed, then gone).
+        if q.progress.is_some() {
+            assert!(q.sink.total() >= q.changes.added + q.changes.updated);
+        }
+        // Every evicted row is a window the new watermark closed.
+        for r in q
+            .state_before
+            .rows
+            .iter()
+            .filter(|r| r.change == RowChange::Evicted)
+        {
+            let (_, end) = r.window_ms.expect("a window key");
+            assert!(end <= q.watermark_after_ms.expect("a watermark"));
+        }
+    }
+    let evicted: usize = views.iter().map(|v| v.queries[0].changes.evicted).sum();
+    assert!(evicted > 0, "the watermark evicted windows");
+}
+
+#[test]
+fn trigger_views_keep_their_first_rows_and_count_the_others() {
+    // Two triggers of 60 distinct words each, 30 of the second's already seen: a store of 90 words.
+    let words = |from: usize| -> Vec<(i64, String)> {
+        (from..from + 60).map(|i| (0, format!("w{i}"))).collect()
+    };
+    let views = trigger_views_of("word_count_complete", vec![words(0), words(30)]);
+    let q = &views[1].queries[0];
+    let progress = q.progress.as_ref().expect("a batch ran");
+    assert_eq!(progress.state_rows, Some(90));
+    assert_eq!(q.state_after.total(), 90);
+    assert_eq!(q.state_after.rows.len(), dstream_playground::VIEW_ROWS);
+    assert_eq!(q.state_before.total(), 60);
+    assert_eq!(
+        (q.changes.added, q.changes.updated, q.changes.evicted),
+        (30, 30, 0)
+    );
+    // Complete mode prints the whole table; the view keeps its first rows and counts the rest.
+    assert_eq!(q.sink.total(), 90);
+    assert_eq!(q.sink.rows.len(), dstream_playground::VIEW_ROWS);
+    assert_eq!(views[1].input_lines, 60);
 }

@@ -70,6 +70,21 @@ pub struct Batch {
     pub rows: Vec<Row>,
 }
 
+/// Rows of the last batch's sink [`StreamingQuery::last_batch`] keeps (the rest are counted).
+pub const KEPT_SINK_ROWS: usize = 50;
+
+/// The last batch a query ran, kept for the lab's views: its progress and the first
+/// [`KEPT_SINK_ROWS`] rows its sink received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastBatch {
+    /// The batch's figures.
+    pub progress: Progress,
+    /// The sink's first rows, in Spark's order.
+    pub rows: Vec<Row>,
+    /// How many rows the sink received in all.
+    pub total_rows: usize,
+}
+
 /// A started query: its state between triggers.
 #[derive(Clone, Debug)]
 pub struct StreamingQuery {
@@ -86,6 +101,7 @@ pub struct StreamingQuery {
     /// The watermark the next batch will use (ms).
     watermark_ms: i64,
     max_event_time_ms: Option<i64>,
+    last_batch: Option<LastBatch>,
 }
 
 impl StreamingQuery {
@@ -101,6 +117,7 @@ impl StreamingQuery {
             last_used_watermark_ms: None,
             watermark_ms: 0,
             max_event_time_ms: None,
+            last_batch: None,
         })
     }
 
@@ -183,19 +200,44 @@ impl StreamingQuery {
             }
         }
         self.last_used_watermark_ms = delay.map(|_| watermark_ms);
-        Ok(Some(Batch {
-            progress: Progress {
-                batch_id,
-                input_rows: lines.len(),
-                watermark_ms: delay.map(|_| watermark_ms),
-                rows_dropped_by_watermark: dropped,
-                state_rows: self
-                    .query
-                    .is_stateful()
-                    .then(|| self.partitions.iter().map(StateMap::len).sum()),
-            },
-            rows,
-        }))
+        let progress = Progress {
+            batch_id,
+            input_rows: lines.len(),
+            watermark_ms: delay.map(|_| watermark_ms),
+            rows_dropped_by_watermark: dropped,
+            state_rows: self
+                .query
+                .is_stateful()
+                .then(|| self.partitions.iter().map(StateMap::len).sum()),
+        };
+        self.last_batch = Some(LastBatch {
+            progress: progress.clone(),
+            rows: rows.iter().take(KEPT_SINK_ROWS).cloned().collect(),
+            total_rows: rows.len(),
+        });
+        Ok(Some(Batch { progress, rows }))
+    }
+
+    /// The last batch this query ran, if it ran one.
+    pub fn last_batch(&self) -> Option<&LastBatch> {
+        self.last_batch.as_ref()
+    }
+
+    /// The watermark the next batch will use (ms), None without `withWatermark`.
+    pub fn next_watermark_ms(&self) -> Option<i64> {
+        self.query.watermark().map(|_| self.watermark_ms)
+    }
+
+    /// The state store's rows (the grouping keys, then the aggregates), shuffle partition by
+    /// partition in the store's order; empty for a stateless query.
+    pub fn state_rows(&self) -> Vec<Row> {
+        let Some(aggregation) = &self.query.group_by else {
+            return Vec::new();
+        };
+        self.partitions
+            .iter()
+            .flat_map(|m| m.iter().map(|(k, b)| aggregation.row(k, b)))
+            .collect()
     }
 
     /// Spark's `shouldRunAnotherBatch` of the state store: append/update with a watermark that

@@ -5,6 +5,7 @@ use super::*;
 use crate::model::compare::CompareView;
 use crate::model::{Action, BootParams, JobStatus, LOG_BATCHES};
 use crate::teach::program::{program_views, ProgramViews};
+use crate::teach::trigger::{trigger_story, TriggerStory};
 use crate::teach::{views, TeachViews};
 
 const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
@@ -42,6 +43,7 @@ struct Shown {
     consoles: Vec<ConsoleText>,
     jobs: Vec<ConsoleText>,
     job_views: Vec<ProgramViews>,
+    job_triggers: Vec<Option<TriggerStory>>,
     compare: Option<CompareView>,
     teach: TeachViews,
     points: Vec<Vec<crate::chart::ChartPoint>>,
@@ -62,6 +64,11 @@ fn shown(lab: &Lab) -> Shown {
             .iter()
             .map(|j| program_views(&lab.viewed_job_batches(j)))
             .collect(),
+        job_triggers: lab
+            .jobs()
+            .iter()
+            .map(|j| trigger_story(&lab.viewed_job_batches(j)))
+            .collect(),
         compare: lab.compare_view(),
         teach: views(&log, lab.config()),
         points: Mode::ALL.map(|m| log.points(m)).to_vec(),
@@ -75,9 +82,13 @@ fn travel(lab: &mut Lab, to: TravelMove) {
 #[test]
 fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
     // The window (30 s, sliding every 20 s) prints every other batch; student jobs print their own consoles and
-    // have their own views (windows, update calls).
+    // have their own views (windows, update calls, a Structured Streaming trigger's state store).
     let mut lab = booted("window=30&slide=20");
-    for example in ["notebook_window", "notebook_cumulative"] {
+    for example in [
+        "notebook_window",
+        "notebook_cumulative",
+        "structured_windowed_update",
+    ] {
         lab.apply(Action::JobNew {
             example: example.to_string(),
         });
@@ -114,6 +125,8 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
         let then = &captured[k as usize - 1];
         assert!(!then.jobs[0].text.is_empty() && !then.consoles[2].text.is_empty());
         assert_ne!(then.job_views, captured[k as usize].job_views);
+        assert_ne!(then.job_triggers[2], captured[k as usize].job_triggers[2]);
+        assert!(then.job_triggers[2].is_some());
         assert_eq!(&now, then, "batch {k}");
     }
     travel(&mut lab, TravelMove::Now);
