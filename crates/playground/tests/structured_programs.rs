@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use dstream_notebook::program_input::{ProgramInput, TimedLine};
 use dstream_playground::{Input, Job, JobConfig, JobFailure};
-use dstream_structured::time::parse_timestamp;
 use serde_json::Value as Json;
 
 fn dir() -> PathBuf {
@@ -32,25 +32,14 @@ fn manifest() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Input `name`: per trigger, the lines and their event times (ms).
-fn triggers(name: &str) -> Vec<Vec<(i64, String)>> {
+/// Input `name`: per trigger, the lines and their arrival times (ms), as `replay --program`
+/// reads them.
+fn triggers(name: &str) -> Vec<Vec<TimedLine>> {
     let path = dir().join("inputs").join(format!("{name}.json"));
-    let json: Json = serde_json::from_str(&read(&path)).unwrap();
-    json.as_array()
-        .unwrap()
-        .iter()
-        .map(|trigger| {
-            trigger
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|line| {
-                    let ts = parse_timestamp(line[0].as_str().unwrap()).expect("a timestamp");
-                    (ts / 1000, line[1].as_str().unwrap().to_string())
-                })
-                .collect()
-        })
-        .collect()
+    ProgramInput::parse(&read(&path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .triggers
+        .expect("a trigger input")
 }
 
 /// Runs program `name` over `input`, one `run_batch` per trigger, each trigger's lines pushed
@@ -67,8 +56,8 @@ fn run(name: &str, input: &str) -> (String, Option<JobFailure>) {
         assert!(job.running(), "{name}: the program started no query");
     }
     for trigger in triggers(input) {
-        for (at, line) in trigger {
-            job.push_lines_at([line], at);
+        for line in trigger {
+            job.push_lines_at([line.line], line.arrival_ms);
         }
         if job.run_batch().failure.is_some() {
             break;
