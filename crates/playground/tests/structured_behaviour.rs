@@ -70,7 +70,10 @@ fn constructs_outside_the_subset_say_so_with_their_line() {
             "x = lines.groupBy(\"value\").agg()\n",
             "agg() without aggregate columns",
         ),
-        ("x = lines.groupBy(\"value\").sum()\n", "GroupedData.sum"),
+        (
+            "x = lines.groupBy(\"value\").pivot(\"value\")\n",
+            "GroupedData.pivot",
+        ),
         (
             "from pyspark.sql.functions import expr\nx = expr(\"value\")\n",
             "pyspark.sql.functions.expr",
