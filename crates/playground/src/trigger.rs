@@ -58,7 +58,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
     let mut error = None;
     let count = state.structured.borrow().len();
     for i in 0..count {
-        let mut call = |request: Request| crate::sql::answer(&state, request);
+        let mut call = |request: Request| crate::sql::answer(state, request);
         // The query is borrowed while it runs (UDFs never reach it); foreachBatch's function
         // runs after, free to stop it.
         let outcome = {

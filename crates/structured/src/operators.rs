@@ -437,8 +437,9 @@ pub fn cast(v: &Value, to: &DataType) -> Result<Value, RuntimeError> {
         (Value::Double(d), _) => {
             let t = d.trunc();
             let fits = match to {
-                DataType::Int => t >= f64::from(i32::MIN) && t <= f64::from(i32::MAX),
-                _ => t >= -9.223_372_036_854_776e18 && t < 9.223_372_036_854_776e18,
+                DataType::Int => (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&t),
+                // 2^63: the first double past the largest bigint.
+                _ => (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t),
             };
             if fits {
                 whole(t as i64)
