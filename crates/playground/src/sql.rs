@@ -165,9 +165,80 @@ impl Column {
                 let to = return_type(a[0].as_ref().unwrap_or(&Value::None), "dataType")?;
                 Ok(Column::expr(Expr::Cast(Box::new(expr()?), to)))
             }
-            _ => Err(unsupported(&qualname)),
+            _ => operator(name, expr()?, &args, &qualname)
+                .unwrap_or_else(|| Err(unsupported(&qualname))),
         }
     }
+}
+
+/// Column's operator methods, Python's names for Spark's operators: `col.__add__(1)` is
+/// `col + 1` in PySpark (`(n + 1)`), `__radd__` its reflection, `__invert__` `~col`.
+const COLUMN_OPERATORS: &[&str] = &[
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__and__",
+    "__rand__",
+    "__or__",
+    "__ror__",
+    "__invert__",
+    "__neg__",
+];
+
+/// The column `Column.name(args)` makes for an operator method; `None` for other names.
+fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Result<Value, PyError>> {
+    use dstream_structured::operators::{ArithOp, CmpOp};
+    let this = Box::new(this);
+    if matches!(name, "__invert__" | "__neg__") {
+        return Some(bind_method(args, qualname, &[], 0).map(|_| {
+            Column::expr(if name == "__invert__" {
+                Expr::Not(this)
+            } else {
+                Expr::Negate(this)
+            })
+        }));
+    }
+    let other = bind_method(args, qualname, &["other"], 1)
+        .and_then(|a| literal_or_column(a[0].as_ref().unwrap_or(&Value::None)));
+    let other = match other {
+        Ok(o) => Box::new(o),
+        Err(e) => return Some(Err(e)),
+    };
+    let compare = |op| Expr::Compare(op, this.clone(), other.clone());
+    let e = match name {
+        "__add__" => Expr::Arith(ArithOp::Add, this, other),
+        "__radd__" => Expr::Arith(ArithOp::Add, other, this),
+        "__sub__" => Expr::Arith(ArithOp::Sub, this, other),
+        "__rsub__" => Expr::Arith(ArithOp::Sub, other, this),
+        "__mul__" => Expr::Arith(ArithOp::Mul, this, other),
+        "__rmul__" => Expr::Arith(ArithOp::Mul, other, this),
+        "__truediv__" => Expr::Arith(ArithOp::Div, this, other),
+        "__rtruediv__" => Expr::Arith(ArithOp::Div, other, this),
+        "__eq__" => compare(CmpOp::Eq),
+        // PySpark's `!=` is `NOT (a = b)`.
+        "__ne__" => Expr::Not(Box::new(compare(CmpOp::Eq))),
+        "__lt__" => compare(CmpOp::Lt),
+        "__le__" => compare(CmpOp::Le),
+        "__gt__" => compare(CmpOp::Gt),
+        "__ge__" => compare(CmpOp::Ge),
+        "__and__" => Expr::And(this, other),
+        "__rand__" => Expr::And(other, this),
+        "__or__" => Expr::Or(this, other),
+        "__ror__" => Expr::Or(other, this),
+        _ => return None,
+    };
+    Some(Ok(Column::expr(e)))
 }
 
 /// The Column methods the lab offers.
@@ -208,6 +279,7 @@ impl Native for Column {
     fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
         let method: &'static str = COLUMN_METHODS
             .iter()
+            .chain(COLUMN_OPERATORS)
             .chain(COLUMN_ELSEWHERE)
             .copied()
             .find(|m| *m == name)?;

@@ -278,3 +278,27 @@ fn what_the_lab_does_not_compute_is_refused_at_its_line() {
         assert_refused_at_x(body, expected);
     }
 }
+
+#[test]
+fn column_operator_methods_build_sparks_expressions() {
+    // What PySpark's `col + 1`, `10 / col`, `(a > 3) & (a != 5)`, `~(a >= 3)` call.
+    let body = "from pyspark.sql.functions import length\n\
+x = lines.select(length(\"value\").alias(\"n\")).select(col(\"n\").__add__(1), \
+col(\"n\").__rtruediv__(10), col(\"n\").__gt__(3).__and__(col(\"n\").__ne__(5)), \
+col(\"n\").__ge__(3).__invert__())\n\
+q = x.writeStream.format(\"console\").option(\"truncate\", False).start()\nq.awaitTermination()\n";
+    let (text, failure) = one_trigger(body, &["ab", "abcde"]);
+    assert!(failure.is_none(), "{failure:?}");
+    assert!(
+        text.contains("|(n + 1)|(10 / n)|((n > 3) AND (NOT (n = 5)))|(NOT (n >= 3))|"),
+        "{text}"
+    );
+    assert!(
+        text.contains("|3      |5.0     |false                      |true          |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("|6      |2.0     |false                      |false         |"),
+        "{text}"
+    );
+}
