@@ -82,18 +82,24 @@ pub struct RuntimeError {
 const ANSI_HINT: &str =
     "If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.";
 
-fn overflow(op: ArithOp, t: &DataType) -> RuntimeError {
+/// Spark's overflow of `t`; `op` names the `try_` function its message points to (unary
+/// minus has none).
+fn overflow(op: Option<ArithOp>, t: &DataType) -> RuntimeError {
     let what = if *t == DataType::Int {
         "integer"
     } else {
         "long"
     };
+    let hint = op.map_or(String::new(), |op| {
+        format!(
+            "Use '{}' to tolerate overflow and return NULL instead. ",
+            op.try_name()
+        )
+    });
     RuntimeError {
         kind: "ArithmeticException",
         message: format!(
-            "[ARITHMETIC_OVERFLOW] {what} overflow. Use '{}' to tolerate overflow and return NULL \
-             instead. {ANSI_HINT} SQLSTATE: 22003",
-            op.try_name()
+            "[ARITHMETIC_OVERFLOW] {what} overflow. {hint}{ANSI_HINT} SQLSTATE: 22003"
         ),
     }
 }
@@ -235,9 +241,9 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value, result: &DataType) -> Result<Val
             match (result, exact) {
                 (DataType::Int, Some(n)) => i32::try_from(n)
                     .map(Value::Int)
-                    .map_err(|_| overflow(op, result)),
+                    .map_err(|_| overflow(Some(op), result)),
                 (_, Some(n)) => Ok(Value::Long(n)),
-                (_, None) => Err(overflow(op, result)),
+                (_, None) => Err(overflow(Some(op), result)),
             }
         }
     }
@@ -311,11 +317,11 @@ pub fn negate(a: &Value) -> Result<Value, RuntimeError> {
         Value::Int(n) => n
             .checked_neg()
             .map(Value::Int)
-            .ok_or_else(|| overflow(ArithOp::Sub, &DataType::Int)),
+            .ok_or_else(|| overflow(None, &DataType::Int)),
         Value::Long(n) => n
             .checked_neg()
             .map(Value::Long)
-            .ok_or_else(|| overflow(ArithOp::Sub, &DataType::Long)),
+            .ok_or_else(|| overflow(None, &DataType::Long)),
         Value::Double(d) => Ok(Value::Double(-d)),
         _ => Ok(Value::Null),
     }
@@ -363,11 +369,14 @@ pub fn check_cast(from: &DataType, to: &DataType, name: &str) -> Result<(), Anal
     }
 }
 
-/// A value in Spark's literal syntax, as its cast errors quote it (`1.0E10D`, `7L`, `'ab'`).
+/// A value in Spark's literal syntax, as its cast errors quote it (`1.0E10D`, `NaN`, `7L`,
+/// `'ab'`).
 fn quoted(v: &Value) -> String {
     match v {
         Value::String(s) => format!("'{s}'"),
         Value::Long(n) => format!("{n}L"),
+        // PySpark 4.0.1 quoted NaN without the suffix.
+        Value::Double(d) if !d.is_finite() => crate::show::java_double(*d),
         Value::Double(d) => format!("{}D", crate::show::java_double(*d)),
         other => crate::show::cell_text(other),
     }
@@ -389,7 +398,7 @@ fn cast_overflow(v: &Value, to: &DataType) -> RuntimeError {
         kind: "ArithmeticException",
         message: format!(
             "[CAST_OVERFLOW] The value {} of the type \"{}\" cannot be cast to \"{}\" due to an \
-             overflow. Use `try_cast` to tolerate overflow and return NULL instead. {ANSI_HINT} \
+             overflow. Use `try_cast` to tolerate overflow and return NULL instead. \
              SQLSTATE: 22003",
             quoted(v),
             sql_name(&value_type(v)),
@@ -413,8 +422,9 @@ fn cast_invalid(v: &Value, to: &DataType) -> RuntimeError {
 }
 
 /// `CAST(v AS to)` for a cast [`check_cast`] allowed. A string becomes a number only when it
-/// is one (surrounding white space aside): the lab reads whole numbers as `[+-]digits` and
-/// doubles as Rust reads them, and refuses the rest as Spark's malformed input.
+/// is one (surrounding white space aside): whole numbers as `[+-]digits` in the type's range
+/// (`1.0` is malformed for an int, as in Spark), doubles as Java writes them; the rest is
+/// Spark's malformed input.
 pub fn cast(v: &Value, to: &DataType) -> Result<Value, RuntimeError> {
     let whole = |n: i64| -> Result<Value, RuntimeError> {
         match to {
@@ -448,13 +458,13 @@ pub fn cast(v: &Value, to: &DataType) -> Result<Value, RuntimeError> {
             }
         }
         (Value::String(s), DataType::Double) => {
+            // Java's number syntax (a `d`/`f` suffix allowed) and, as Spark adds, `inf`,
+            // `Infinity` and `NaN` in any case; Rust's reading is that, less the suffix.
             let text = s.trim();
-            let plain = !text.is_empty()
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+            let text = text.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(text);
+            let hex = text.contains(['x', 'X']);
             match text.parse::<f64>() {
-                Ok(d) if plain => Ok(Value::Double(d)),
+                Ok(d) if !hex => Ok(Value::Double(d)),
                 _ => Err(cast_invalid(v, to)),
             }
         }
@@ -589,6 +599,36 @@ mod tests {
         assert!(e
             .message
             .starts_with("[CAST_OVERFLOW] The value 9223372036854775807L of the type \"BIGINT\""));
+        // Each as PySpark 4.0.1 cast it.
+        for (text, d) in [
+            ("1e3", 1000.0),
+            ("Infinity", f64::INFINITY),
+            ("1d", 1.0),
+            (".5", 0.5),
+        ] {
+            assert_eq!(
+                cast(&Value::String(text.into()), &DataType::Double),
+                Ok(Value::Double(d))
+            );
+        }
+        for text in ["1.0", "1e3", "", "0x10", "99999999999"] {
+            assert!(
+                cast(&Value::String(text.into()), &DataType::Int).is_err(),
+                "{text}"
+            );
+        }
+        let e = cast(&Value::Double(f64::NAN), &DataType::Int).unwrap_err();
+        assert_eq!(
+            e.message,
+            "[CAST_OVERFLOW] The value NaN of the type \"DOUBLE\" cannot be cast to \"INT\" due to \
+             an overflow. Use `try_cast` to tolerate overflow and return NULL instead. SQLSTATE: 22003"
+        );
+        let e = negate(&Value::Int(i32::MIN)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "[ARITHMETIC_OVERFLOW] integer overflow. If necessary set \"spark.sql.ansi.enabled\" to \
+             \"false\" to bypass this error. SQLSTATE: 22003"
+        );
         assert!(check_cast(&DataType::Timestamp, &DataType::Int, "x").is_err());
     }
 }

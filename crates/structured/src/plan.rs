@@ -1,11 +1,13 @@
 //! What a query computes from the socket source's rows: column expressions (`col`, `lit`,
-//! `contains`, `when`/`otherwise`, `alias`, a UDF), the steps between the source and the
+//! `contains`, `when`/`otherwise`, `alias`, a UDF, the string functions, Spark's operators and
+//! casts of [`crate::operators`]), the steps between the source and the
 //! aggregation (`withColumn`, `select`, `where`, `withWatermark`), and the grouping keys
 //! (columns and `window(...)`).
 //!
 //! A UDF is named by a number: the crate never runs Python itself, the caller passes a
 //! function that calls UDF `id` with its arguments (see [`Call`]), so the interpreter stays
-//! outside this crate.
+//! outside this crate; Spark's run-time errors go to the same function, which makes them the
+//! caller's errors.
 
 use crate::operators::{self, sql_name, ArithOp, CmpOp, RuntimeError};
 use crate::query::AnalysisError;
@@ -132,9 +134,9 @@ impl Expr {
             Expr::Negate(a) => format!("(- {})", a.name()),
             Expr::IsNull(a) => format!("({} IS NULL)", a.name()),
             Expr::IsNotNull(a) => format!("({} IS NOT NULL)", a.name()),
-            // A cast column keeps the column's name; a cast expression is named by the cast.
+            // A cast column (or alias) keeps its name; a cast expression is named by the cast.
             Expr::Cast(a, t) => match a.as_ref() {
-                Expr::Column(name) => name.clone(),
+                Expr::Column(name) | Expr::Alias(_, name) => name.clone(),
                 other => format!("CAST({} AS {})", other.name(), sql_name(t)),
             },
         }
