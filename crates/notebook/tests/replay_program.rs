@@ -169,7 +169,7 @@ fn every_structured_program_prints_its_golden_and_exits_as_pyspark_failed() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
-    assert!(structured.len() >= 12, "only {} programs", structured.len());
+    assert!(structured.len() >= 15, "only {} programs", structured.len());
 }
 
 #[test]
