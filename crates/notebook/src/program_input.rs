@@ -3,7 +3,13 @@
 //! `crates/playground/tests/programs/inputs/*.json`; a scenario file is read
 //! too, its `batch_interval_s`, `pipelines` and `checkpoint` ignored (the
 //! program says those).
+//!
+//! A Structured Streaming program's input is a list of triggers, each a list of
+//! `[ARRIVAL TIME, LINE]` pairs (`"2026-11-24 10:00:05"`: the socket source's
+//! `timestamp`), the format of
+//! `crates/playground/tests/programs/structured/inputs/*.json`.
 
+use dstream_engine::time::parse_naive_time;
 use serde::Deserialize;
 
 use crate::scenario::{from_json, start_ms, ScenarioError, DEFAULT_START};
@@ -43,11 +49,26 @@ pub struct ProgramInput {
     pub batches: Vec<Vec<String>>,
     /// Batches run after the input is drained (default 0).
     pub extra_batches: u64,
+    /// For a trigger input: each trigger's lines with their arrival times
+    /// (naive epoch ms); `batches` then holds the same lines without them.
+    pub triggers: Option<Vec<Vec<TimedLine>>>,
+}
+
+/// A line of a Structured Streaming trigger and when it reached the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedLine {
+    /// The arrival time (naive epoch ms): the line's `timestamp` column.
+    pub arrival_ms: i64,
+    /// The line.
+    pub line: String,
 }
 
 impl ProgramInput {
-    /// Reads an input (or scenario) file's JSON text.
+    /// Reads an input (or scenario, or trigger input) file's JSON text.
     pub fn parse(text: &str) -> Result<ProgramInput, ScenarioError> {
+        if text.trim_start().starts_with('[') {
+            return ProgramInput::parse_triggers(text);
+        }
         let file: InputFile = from_json(text)?;
         let start_ms = start_ms(file.start.as_deref().unwrap_or(DEFAULT_START))?;
         if file.parallelism == 0 {
@@ -60,6 +81,36 @@ impl ProgramInput {
             parallelism: file.parallelism,
             batches: file.batches,
             extra_batches: file.extra_batches,
+            triggers: None,
+        })
+    }
+
+    /// Reads a trigger input: `[[[TIME, LINE], ...], ...]`.
+    fn parse_triggers(text: &str) -> Result<ProgramInput, ScenarioError> {
+        let file: Vec<Vec<(String, String)>> = from_json(text)?;
+        let mut triggers = Vec::with_capacity(file.len());
+        for (k, trigger) in file.into_iter().enumerate() {
+            let lines = trigger
+                .into_iter()
+                .enumerate()
+                .map(|(i, (time, line))| match parse_naive_time(&time) {
+                    Some(arrival_ms) => Ok(TimedLine { arrival_ms, line }),
+                    None => Err(ScenarioError::Malformed(format!(
+                        "field `[{k}][{i}][0]`: {time:?} is not a time like \"2026-11-24 10:00:05\""
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            triggers.push(lines);
+        }
+        Ok(ProgramInput {
+            start_ms: start_ms(DEFAULT_START)?,
+            parallelism: two(),
+            batches: triggers
+                .iter()
+                .map(|t| t.iter().map(|l| l.line.clone()).collect())
+                .collect(),
+            extra_batches: 0,
+            triggers: Some(triggers),
         })
     }
 }
@@ -67,7 +118,6 @@ impl ProgramInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dstream_engine::time::parse_naive_time;
 
     #[test]
     fn inputs_default_start_parallelism_and_extra_batches() {
@@ -85,6 +135,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!((input.parallelism, input.extra_batches), (3, 2));
+    }
+
+    #[test]
+    fn trigger_inputs_give_each_lines_arrival_time() {
+        let input = ProgramInput::parse(
+            r#"[[["2026-11-24 10:00:05", "[info] a"]], [], [["2026-11-24 10:00:02", "late"]]]"#,
+        )
+        .unwrap();
+        let at = |t: &str| parse_naive_time(t).unwrap();
+        let triggers = input.triggers.unwrap();
+        assert_eq!(triggers.len(), 3);
+        assert_eq!(
+            triggers[0],
+            vec![TimedLine {
+                arrival_ms: at("2026-11-24 10:00:05"),
+                line: "[info] a".into()
+            }]
+        );
+        assert!(triggers[1].is_empty());
+        assert_eq!(triggers[2][0].arrival_ms, at("2026-11-24 10:00:02"));
+        assert_eq!(input.batches[2], vec!["late".to_string()]);
+    }
+
+    #[test]
+    fn malformed_trigger_inputs_name_the_bad_line() {
+        for (text, place) in [
+            (r#"[[["noon", "a"]]]"#, "[0][0][0]"),
+            (r#"[[], [["2026-11-24 10:00:05"]]]"#, "[1][0]"),
+            (r#"[{"batches": []}]"#, "[0]"),
+        ] {
+            let err = ProgramInput::parse(text).unwrap_err().to_string();
+            assert!(err.contains(place), "{text}: {err}");
+        }
     }
 
     #[test]

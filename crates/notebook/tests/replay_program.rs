@@ -1,6 +1,7 @@
 //! `replay --program` as a real process: a student's program over its input
 //! prints PySpark's stdout byte for byte; a failing one also prints Python's
-//! error text on stderr and exits 1; a malformed input exits 2.
+//! error text on stderr and exits 1; a malformed input exits 2. Structured
+//! Streaming programs over their trigger inputs print their goldens too.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -106,4 +107,90 @@ fn a_malformed_input_exits_2() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("batches"));
+}
+
+/// `tests/programs/structured/manifest.json`: each program and its input's name.
+fn structured_manifest() -> Vec<(String, String)> {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&golden("structured/manifest.json")).unwrap();
+    manifest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["program"].as_str().unwrap().to_string(),
+                e["input"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_structured_program_prints_its_golden_and_exits_as_pyspark_failed() {
+    let structured = structured_manifest();
+    let mut problems = Vec::new();
+    for (program, input) in &structured {
+        let name = program.trim_end_matches(".py");
+        let out = replay(
+            &format!("structured/{program}"),
+            &format!("structured/inputs/{input}.json"),
+            "pprint",
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        if stdout != golden(&format!("structured/{name}.stdout.txt")) {
+            problems.push(format!("{name}: stdout differs from its golden:\n{stdout}"));
+        }
+        let error = programs()
+            .join(format!("structured/{name}.error.json"))
+            .exists()
+            .then(|| golden(&format!("structured/{name}.error.json")));
+        match error {
+            None if out.status.code() != Some(0) || !stderr.is_empty() => problems.push(format!(
+                "{name}: exit {:?}, stderr {stderr}",
+                out.status.code()
+            )),
+            Some(error) => {
+                let error: serde_json::Value = serde_json::from_str(&error).unwrap();
+                let last = format!(
+                    "\n{}: {}\n",
+                    error["type"].as_str().unwrap(),
+                    error["message"].as_str().unwrap()
+                );
+                if out.status.code() != Some(1) || !stderr.ends_with(&last) {
+                    problems.push(format!(
+                        "{name}: exit {:?}, stderr {stderr}, expected {last}",
+                        out.status.code()
+                    ));
+                }
+            }
+            None => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    assert!(structured.len() >= 15, "only {} programs", structured.len());
+}
+
+#[test]
+fn structured_json_gives_each_triggers_text_and_the_error() {
+    let out = replay(
+        "structured/error_udf.py",
+        "structured/inputs/notebook.json",
+        "json",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&golden("structured/error_udf.error.json")).unwrap();
+    for field in ["type", "message", "line", "batch"] {
+        assert_eq!(got["error"][field], expected[field], "{field}");
+    }
+    let text: String = got["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(text, golden("structured/error_udf.stdout.txt"));
 }

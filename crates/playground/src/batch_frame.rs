@@ -7,12 +7,12 @@ use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
 use dstream_structured::batch::group_aggregate;
-use dstream_structured::{show_string, Aggregation, GroupKey, Row, Schema, Step};
+use dstream_structured::{show_string, Aggregation, GroupKey, Request, Row, Schema, Step};
 
 use crate::errors::unsupported;
 use crate::frame::{check_keys, sql_type_name};
 use crate::spark::{alive, method};
-use crate::sql::{aggregates, analysis_error, group_keys, step};
+use crate::sql::{aggregates, analysis_error, group_keys, numeric_aggregation, step};
 use crate::state::JobState;
 use crate::values::bind_method;
 
@@ -39,7 +39,7 @@ impl BatchFrame {
             .schema_after(&self.schema)
             .map_err(|e| analysis_error(&e))?;
         let state = alive(&self.job)?;
-        let mut call = |id: usize, args: &[dstream_structured::Value]| state.call_udf(id, args);
+        let mut call = |request: Request| crate::sql::answer(&state, request);
         let mut rows = Vec::with_capacity(self.rows.len());
         for row in self.rows.iter() {
             parsed.apply(&self.schema, row.clone(), &mut call, &mut rows)?;
@@ -142,7 +142,6 @@ const BATCH_ELSEWHERE: &[&str] = &[
     "agg",
     "drop",
     "withColumnRenamed",
-    "selectExpr",
     "printSchema",
     "write",
     "persist",
@@ -169,20 +168,11 @@ impl Native for BatchFrame {
             }
             _ => {}
         }
-        let known = [
-            "withColumn",
-            "select",
-            "where",
-            "filter",
-            "withWatermark",
-            "groupBy",
-            "groupby",
-            "show",
-            "count",
-            "isEmpty",
-        ];
+        let known = crate::sql::STEPS
+            .iter()
+            .copied()
+            .chain(["groupBy", "groupby", "show", "count", "isEmpty"]);
         let method: &'static str = known
-            .into_iter()
             .chain(BATCH_ELSEWHERE.iter().copied())
             .find(|m| *m == name)?;
         Some(NativeFn::value(method, move |rt, args| {
@@ -215,7 +205,7 @@ impl BatchGrouped {
     fn aggregate(&self, aggregation: Aggregation) -> Result<Value, PyError> {
         let f = &self.frame;
         let state = alive(&f.job)?;
-        let mut call = |id: usize, args: &[dstream_structured::Value]| state.call_udf(id, args);
+        let mut call = |request: Request| crate::sql::answer(&state, request);
         let (schema, rows) = group_aggregate(&f.schema, &f.rows, &aggregation, &mut call)
             .map_err(|e| analysis_error(&e))??;
         Ok(BatchFrame::value(&f.job, schema, rows))
@@ -238,9 +228,16 @@ impl Native for BatchGrouped {
                     aggregates: aggregates(&args)?,
                 })
             })),
-            "sum" | "avg" | "mean" | "min" | "max" | "pivot" => {
-                Some(crate::object::not_offered(&format!("GroupedData.{name}")))
+            "sum" | "avg" | "mean" | "min" | "max" => {
+                let name: &'static str = ["sum", "avg", "mean", "min", "max"]
+                    .into_iter()
+                    .find(|n| *n == name)?;
+                Some(NativeFn::value(name, move |_, args: Args| {
+                    let keys = self.keys.clone();
+                    self.aggregate(numeric_aggregation(name, keys, &args, &self.frame.schema)?)
+                }))
             }
+            "pivot" => Some(crate::object::not_offered("GroupedData.pivot")),
             _ => None,
         }
     }

@@ -17,7 +17,7 @@ use dstream_structured::{
 use crate::errors::unsupported;
 use crate::object::Object;
 use crate::spark::{alive, method, AWAIT_TERMINATION};
-use crate::sql::{aggregates, analysis_error, group_keys, remember, step};
+use crate::sql::{aggregates, analysis_error, group_keys, numeric_aggregation, remember, step};
 use crate::state::{Func, JobState};
 use crate::values::{bind_method, given};
 
@@ -206,7 +206,6 @@ const FRAME_ELSEWHERE: &[&str] = &[
     "drop",
     "withColumnRenamed",
     "withColumns",
-    "selectExpr",
     "printSchema",
     "explain",
     "cache",
@@ -287,17 +286,11 @@ impl Native for Frame {
             }
             _ => {}
         }
-        let known = [
-            "withColumn",
-            "select",
-            "where",
-            "filter",
-            "withWatermark",
-            "groupBy",
-            "groupby",
-        ];
+        let known = crate::sql::STEPS
+            .iter()
+            .copied()
+            .chain(["groupBy", "groupby"]);
         let method: &'static str = known
-            .into_iter()
             .chain(FRAME_ELSEWHERE.iter().copied())
             .find(|m| *m == name)?;
         Some(NativeFn::value(method, move |rt, args| {
@@ -384,7 +377,21 @@ impl Native for Grouped {
                 query.result_schema().map_err(|e| analysis_error(&e))?;
                 Ok(Frame::value(&self.job, query))
             })),
-            "sum" | "avg" | "mean" | "min" | "max" | "pivot" | "applyInPandas" => {
+            "sum" | "avg" | "mean" | "min" | "max" => {
+                let name: &'static str = ["sum", "avg", "mean", "min", "max"]
+                    .into_iter()
+                    .find(|n| *n == name)?;
+                Some(NativeFn::value(name, move |_, args: Args| {
+                    let input = self.query.schemas().map_err(|e| analysis_error(&e))?;
+                    let input = input.last().expect("the source's schema");
+                    let mut query = self.query.clone();
+                    query.group_by =
+                        Some(numeric_aggregation(name, self.keys.clone(), &args, input)?);
+                    query.result_schema().map_err(|e| analysis_error(&e))?;
+                    Ok(Frame::value(&self.job, query))
+                }))
+            }
+            "pivot" | "applyInPandas" => {
                 Some(crate::object::not_offered(&format!("GroupedData.{name}")))
             }
             _ => None,

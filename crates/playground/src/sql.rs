@@ -1,5 +1,6 @@
 //! `pyspark.sql.functions` and `pyspark.sql.types` for Structured Streaming programs: columns
-//! (`col`, `lit`, `when`/`otherwise`, `contains`, `alias`), `window(...)`, Python UDFs
+//! (`col`, `lit`, `when`/`otherwise`, `contains`, `alias`, `isNull`/`isNotNull`, `cast`),
+//! `selectExpr`'s SQL texts, `window(...)`, Python UDFs
 //! (`udf(f, StringType())` and `@udf(returnType=...)`), and the data types they name. A
 //! column holds a `dstream_structured` expression; a UDF is a number the job's state maps to
 //! the Python function ([`JobState::add_udf`]).
@@ -8,8 +9,12 @@ use std::any::Any;
 use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
+use dstream_structured::operators::LAB_UNSUPPORTED;
+use dstream_structured::sql_text::parse_select_expr;
 use dstream_structured::time::parse_duration;
-use dstream_structured::{AggFn, Aggregate, DataType, Expr, Step, Value as SqlValue, Window};
+use dstream_structured::{
+    AggFn, Aggregate, Aggregation, DataType, Expr, Request, Step, Value as SqlValue, Window,
+};
 
 use crate::errors::unsupported;
 use crate::object::not_offered;
@@ -146,18 +151,113 @@ impl Column {
                     otherwise: Some(Box::new(value)),
                 }))
             }
-            _ => Err(unsupported(&qualname)),
+            "isNull" | "isNotNull" => {
+                bind_method(&args, &qualname, &[], 0)?;
+                let e = Box::new(expr()?);
+                Ok(Column::expr(if name == "isNull" {
+                    Expr::IsNull(e)
+                } else {
+                    Expr::IsNotNull(e)
+                }))
+            }
+            "cast" | "astype" => {
+                let a = bind_method(&args, &qualname, &["dataType"], 1)?;
+                let to = return_type(a[0].as_ref().unwrap_or(&Value::None), "dataType")?;
+                Ok(Column::expr(Expr::Cast(Box::new(expr()?), to)))
+            }
+            _ => operator(name, expr()?, &args, &qualname)
+                .unwrap_or_else(|| Err(unsupported(&qualname))),
         }
     }
 }
+
+/// Column's operator methods, Python's names for Spark's operators: `col.__add__(1)` is
+/// `col + 1` in PySpark (`(n + 1)`), `__radd__` its reflection, `__invert__` `~col`.
+const COLUMN_OPERATORS: &[&str] = &[
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__and__",
+    "__rand__",
+    "__or__",
+    "__ror__",
+    "__invert__",
+    "__neg__",
+];
+
+/// The column `Column.name(args)` makes for an operator method; `None` for other names.
+fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Result<Value, PyError>> {
+    use dstream_structured::operators::{ArithOp, CmpOp};
+    let this = Box::new(this);
+    if matches!(name, "__invert__" | "__neg__") {
+        return Some(bind_method(args, qualname, &[], 0).map(|_| {
+            Column::expr(if name == "__invert__" {
+                Expr::Not(this)
+            } else {
+                Expr::Negate(this)
+            })
+        }));
+    }
+    let other = bind_method(args, qualname, &["other"], 1)
+        .and_then(|a| literal_or_column(a[0].as_ref().unwrap_or(&Value::None)));
+    let other = match other {
+        Ok(o) => Box::new(o),
+        Err(e) => return Some(Err(e)),
+    };
+    let compare = |op| Expr::Compare(op, this.clone(), other.clone());
+    let e = match name {
+        "__add__" => Expr::Arith(ArithOp::Add, this, other),
+        "__radd__" => Expr::Arith(ArithOp::Add, other, this),
+        "__sub__" => Expr::Arith(ArithOp::Sub, this, other),
+        "__rsub__" => Expr::Arith(ArithOp::Sub, other, this),
+        "__mul__" => Expr::Arith(ArithOp::Mul, this, other),
+        "__rmul__" => Expr::Arith(ArithOp::Mul, other, this),
+        "__truediv__" => Expr::Arith(ArithOp::Div, this, other),
+        "__rtruediv__" => Expr::Arith(ArithOp::Div, other, this),
+        "__eq__" => compare(CmpOp::Eq),
+        // PySpark's `!=` is `NOT (a = b)`.
+        "__ne__" => Expr::Not(Box::new(compare(CmpOp::Eq))),
+        "__lt__" => compare(CmpOp::Lt),
+        "__le__" => compare(CmpOp::Le),
+        "__gt__" => compare(CmpOp::Gt),
+        "__ge__" => compare(CmpOp::Ge),
+        "__and__" => Expr::And(this, other),
+        "__rand__" => Expr::And(other, this),
+        "__or__" => Expr::Or(this, other),
+        "__ror__" => Expr::Or(other, this),
+        _ => return None,
+    };
+    Some(Ok(Column::expr(e)))
+}
+
+/// The Column methods the lab offers.
+const COLUMN_METHODS: &[&str] = &[
+    "contains",
+    "alias",
+    "name",
+    "when",
+    "otherwise",
+    "isNull",
+    "isNotNull",
+    "cast",
+    "astype",
+];
 
 /// Column methods PySpark has and the lab does not offer.
 const COLUMN_ELSEWHERE: &[&str] = &[
     "startswith",
     "endswith",
-    "isNull",
-    "isNotNull",
-    "cast",
     "like",
     "rlike",
     "substr",
@@ -177,9 +277,11 @@ impl Native for Column {
     }
 
     fn get_attr(self: Rc<Self>, name: &str) -> Option<Value> {
-        let method: &'static str = ["contains", "alias", "name", "when", "otherwise"]
-            .into_iter()
-            .chain(COLUMN_ELSEWHERE.iter().copied())
+        let method: &'static str = COLUMN_METHODS
+            .iter()
+            .chain(COLUMN_OPERATORS)
+            .chain(COLUMN_ELSEWHERE)
+            .copied()
             .find(|m| *m == name)?;
         Some(NativeFn::value(method, move |_, args| {
             self.call(method, args)
@@ -381,8 +483,9 @@ pub(crate) fn type_class(name: &str) -> Option<Value> {
     }))
 }
 
-/// A return type as `udf` takes it: a type object or a DDL name (`"string"`).
-fn return_type(value: &Value) -> Result<DataType, PyError> {
+/// A data type as `udf` (`returnType`) and `cast` (`dataType`) take it: a type object or a
+/// DDL name (`"string"`).
+fn return_type(value: &Value, what: &str) -> Result<DataType, PyError> {
     if let Value::Native(n) = value {
         if let Some(t) = n.as_any().downcast_ref::<SqlType>() {
             return Ok(t.0.clone());
@@ -395,12 +498,12 @@ fn return_type(value: &Value) -> Result<DataType, PyError> {
             "bigint" | "long" => Ok(DataType::Long),
             "double" => Ok(DataType::Double),
             "boolean" => Ok(DataType::Boolean),
-            other => Err(unsupported(&format!("the return type '{other}'"))),
+            other => Err(unsupported(&format!("the data type '{other}'"))),
         },
         other => Err(PyError::new(
             "PySparkTypeError",
             format!(
-                "[NOT_DATATYPE_OR_STR] Argument `returnType` should be a DataType or str, got {}.",
+                "[NOT_DATATYPE_OR_STR] Argument `{what}` should be a DataType or str, got {}.",
                 other.type_name()
             ),
         )),
@@ -549,7 +652,7 @@ fn udf(job: &Weak<JobState>, a: &[Option<Value>]) -> Result<Value, PyError> {
             || matches!(v, Value::Native(n) if n.as_any().downcast_ref::<SqlType>().is_some())
     });
     let (f, declared) = if f_is_type { (None, f) } else { (f, declared) };
-    let data_type = declared.map_or(Ok(DataType::String), |t| return_type(&t))?;
+    let data_type = declared.map_or(Ok(DataType::String), |t| return_type(&t, "returnType"))?;
     match f {
         Some(f) => make_udf(job, f, data_type),
         None => {
@@ -606,8 +709,18 @@ fn function_name(f: &Value) -> String {
         .to_string()
 }
 
-/// A DataFrame method that adds a step: `withColumn`, `select`, `where`/`filter`,
-/// `withWatermark`; `None` for other names.
+/// The DataFrame methods [`step`] reads, streaming or not.
+pub(crate) const STEPS: &[&str] = &[
+    "withColumn",
+    "select",
+    "selectExpr",
+    "where",
+    "filter",
+    "withWatermark",
+];
+
+/// A DataFrame method that adds a step: `withColumn`, `select`, `selectExpr`,
+/// `where`/`filter`, `withWatermark`; `None` for other names.
 pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
     let qualname = format!("DataFrame.{name}");
     let parse = || -> Result<Step, PyError> {
@@ -651,6 +764,27 @@ pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Step::Select(exprs))
             }
+            "selectExpr" => {
+                if !args.keyword.is_empty() {
+                    return Err(PyError::type_error(format!(
+                        "{qualname}() got an unexpected keyword argument '{}'",
+                        args.keyword[0].0
+                    )));
+                }
+                let texts = match args.positional.as_slice() {
+                    [Value::List(items)] => items.borrow().clone(),
+                    all => all.to_vec(),
+                };
+                let exprs = texts
+                    .iter()
+                    .map(|t| match t {
+                        Value::Str(text) => parse_select_expr(text)
+                            .map_err(|e| unsupported(&format!("selectExpr of {e}"))),
+                        other => Err(not_str("expr", Some(other))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Step::Select(exprs))
+            }
             "where" | "filter" => {
                 let a = bind_method(args, &qualname, &["condition"], 1)?;
                 match a[0].as_ref() {
@@ -679,11 +813,7 @@ pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
             _ => unreachable!("step() is asked only for the step methods"),
         }
     };
-    matches!(
-        name,
-        "withColumn" | "select" | "where" | "filter" | "withWatermark"
-    )
-    .then(parse)
+    STEPS.contains(&name).then(parse)
 }
 
 /// `groupBy(*cols)`'s keys: column names, columns, and `window(...)`.
@@ -730,9 +860,50 @@ pub(crate) fn aggregates(args: &Args) -> Result<Vec<Aggregate>, PyError> {
         .collect()
 }
 
-/// Spark's analysis error as PySpark raises it.
+/// Spark's analysis error as PySpark raises it (the lab's own limits as the lab's refusal).
 pub(crate) fn analysis_error(e: &dstream_structured::AnalysisError) -> PyError {
+    if e.condition == LAB_UNSUPPORTED {
+        return unsupported(&e.message);
+    }
     PyError::new("AnalysisException", e.message.clone())
+}
+
+/// What an evaluation asks of the job: a UDF run in the lab's Python, or Spark's run-time
+/// error raised as PySpark raises it.
+pub(crate) fn answer(state: &JobState, request: Request) -> Result<SqlValue, PyError> {
+    match request {
+        Request::Udf(id, args) => state.call_udf(id, args),
+        Request::Fail(e) => Err(PyError::new(e.kind, e.message)),
+    }
+}
+
+/// `groupBy(...).sum(*cols)` and its siblings, as [`Aggregation::numeric`] over `input`.
+pub(crate) fn numeric_aggregation(
+    name: &str,
+    keys: Vec<dstream_structured::GroupKey>,
+    args: &Args,
+    input: &dstream_structured::Schema,
+) -> Result<Aggregation, PyError> {
+    if !args.keyword.is_empty() {
+        return Err(unsupported(&format!(
+            "keyword arguments to GroupedData.{name}"
+        )));
+    }
+    let function = match name {
+        "sum" => AggFn::Sum,
+        "avg" | "mean" => AggFn::Avg,
+        "min" => AggFn::Min,
+        _ => AggFn::Max,
+    };
+    let columns = args
+        .positional
+        .iter()
+        .map(|c| match c {
+            Value::Str(s) => Ok(s.to_string()),
+            other => Err(not_str("cols", Some(other))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Aggregation::numeric(keys, function, &columns, input).map_err(|e| analysis_error(&e))
 }
 
 /// Keeps the natives' runtime for UDF calls (the first call that saw it).

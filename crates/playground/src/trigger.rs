@@ -11,7 +11,7 @@
 use std::rc::Rc;
 
 use dstream_python::{PyError, Value};
-use dstream_structured::{Line, Value as SqlValue};
+use dstream_structured::{Line, Request};
 
 use crate::batch_frame::BatchFrame;
 use crate::state::{JobState, Phase};
@@ -58,7 +58,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
     let mut error = None;
     let count = state.structured.borrow().len();
     for i in 0..count {
-        let mut call = |id: usize, args: &[SqlValue]| state.call_udf(id, args);
+        let mut call = |request: Request| crate::sql::answer(state, request);
         // The query is borrowed while it runs (UDFs never reach it); foreachBatch's function
         // runs after, free to stop it.
         let outcome = {

@@ -1,6 +1,7 @@
 //! What the Structured Streaming natives do beyond the PySpark goldens: the arrival time of
 //! lines pushed without one, the lab's refusals (with the line that asked), Spark's analysis
-//! errors raised where PySpark raises them, errors in a foreachBatch function.
+//! errors raised where PySpark raises them, errors in a foreachBatch function, Spark's run-time
+//! errors (ANSI arithmetic, casts) and the SQL texts selectExpr reads.
 
 use dstream_playground::{Input, Job, JobConfig};
 
@@ -70,7 +71,10 @@ fn constructs_outside_the_subset_say_so_with_their_line() {
             "x = lines.groupBy(\"value\").agg()\n",
             "agg() without aggregate columns",
         ),
-        ("x = lines.groupBy(\"value\").sum()\n", "GroupedData.sum"),
+        (
+            "x = lines.groupBy(\"value\").pivot(\"value\")\n",
+            "GroupedData.pivot",
+        ),
         (
             "from pyspark.sql.functions import expr\nx = expr(\"value\")\n",
             "pyspark.sql.functions.expr",
@@ -181,10 +185,120 @@ fn column_operators_are_refused_not_silently_compared() {
             "TypeError: unsupported operand type(s) for +: 'Column' and 'int'",
         ),
     ] {
-        let body = format!("from pyspark.sql.functions import length\n{body}");
-        let job = job(&body);
-        let failure = job.failed().expect("a refusal");
-        assert_eq!(failure.error.to_string(), expected);
-        assert_eq!(failure.error.line(), Some(line_of(&body, "x = ")));
+        assert_refused_at_x(&format!("from pyspark.sql.functions import length\n{body}"), expected);
     }
+}
+
+/// Asserts the program `body` failed at its `x = ` line with `expected` (`Type: message`).
+fn assert_refused_at_x(body: &str, expected: &str) {
+    let job = job(body);
+    let failure = job.failed().expect("a refusal");
+    assert_eq!(failure.error.to_string(), expected);
+    assert_eq!(failure.error.line(), Some(line_of(body, "x = ")));
+}
+
+/// The console text and the failure of a query over one trigger of `lines`.
+fn one_trigger(body: &str, lines: &[&str]) -> (String, Option<dstream_playground::JobFailure>) {
+    let mut job = job(body);
+    assert!(job.failed().is_none(), "{body}: {:?}", job.failed());
+    job.push_lines_at(lines.iter().copied(), START_MS);
+    let result = job.run_batch();
+    (result.text, result.failure)
+}
+
+#[test]
+fn spark_run_time_errors_stop_the_query_with_sparks_class_and_words() {
+    let console = "q = x.writeStream.format(\"console\").start()\nq.awaitTermination()\n";
+    for (step, kind, start) in [
+        (
+            "x = lines.selectExpr(\"length(value) / 0\")\n",
+            "ArithmeticException",
+            "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide`",
+        ),
+        (
+            "x = lines.selectExpr(\"length(value) * 2147483647\")\n",
+            "ArithmeticException",
+            "[ARITHMETIC_OVERFLOW] integer overflow. Use 'try_multiply'",
+        ),
+        (
+            "x = lines.select(col(\"value\").cast(\"int\"))\n",
+            "NumberFormatException",
+            "[CAST_INVALID_INPUT] The value 'ab' of the type \"STRING\" cannot be cast to \"INT\"",
+        ),
+    ] {
+        let (text, failure) = one_trigger(&format!("{step}{console}"), &["ab"]);
+        let failure = failure.expect("a run-time error");
+        assert_eq!(
+            (failure.error.kind.as_str(), failure.batch),
+            (kind, 1),
+            "{step}"
+        );
+        assert!(
+            failure.error.message.starts_with(start),
+            "{step}: {}",
+            failure.error.message
+        );
+        assert_eq!(text, "", "{step}: a failed micro-batch prints nothing");
+    }
+}
+
+#[test]
+fn select_expr_and_casts_compute_with_sparks_types_and_nulls() {
+    let body = "x = lines.selectExpr(\"value\", \"length(value) - 3 AS n\")\
+.selectExpr(\"n\", \"n / 2 AS half\", \"n > 0 OR value = 'ab'\", \"-n\")\
+.select(\"n\", col(\"half\").cast(\"string\").alias(\"s\"), col(\"n\").isNull())\n\
+q = x.writeStream.format(\"console\").start()\nq.awaitTermination()\n";
+    let (text, failure) = one_trigger(body, &["ab", "abcde"]);
+    assert!(failure.is_none(), "{failure:?}");
+    assert!(text.contains("|  n|   s|(n IS NULL)|"), "{text}");
+    assert!(text.contains("| -1|-0.5|      false|"), "{text}");
+    assert!(text.contains("|  2| 1.0|      false|"), "{text}");
+}
+
+#[test]
+fn what_the_lab_does_not_compute_is_refused_at_its_line() {
+    for (body, expected) in [
+        (
+            "x = lines.selectExpr(\"count(*)\")\n",
+            "NotImplementedError: not supported in the lab: selectExpr of '*' in 'count(*)'",
+        ),
+        (
+            "x = lines.selectExpr(\"value + 1\")\n",
+            "NotImplementedError: not supported in the lab: (value + 1): arithmetic on a non-numeric column (cast it first)",
+        ),
+        (
+            "x = lines.groupBy(\"value\").sum(\"value\")\n",
+            "AnalysisException: \"value\" is not a numeric column. Aggregation function can only be applied on a numeric column.",
+        ),
+        (
+            "x = lines.select(col(\"timestamp\").cast(\"int\"))\n",
+            "NotImplementedError: not supported in the lab: timestamp: a cast from TIMESTAMP to INT",
+        ),
+    ] {
+        assert_refused_at_x(body, expected);
+    }
+}
+
+#[test]
+fn column_operator_methods_build_sparks_expressions() {
+    // What PySpark's `col + 1`, `10 / col`, `(a > 3) & (a != 5)`, `~(a >= 3)` call.
+    let body = "from pyspark.sql.functions import length\n\
+x = lines.select(length(\"value\").alias(\"n\")).select(col(\"n\").__add__(1), \
+col(\"n\").__rtruediv__(10), col(\"n\").__gt__(3).__and__(col(\"n\").__ne__(5)), \
+col(\"n\").__ge__(3).__invert__())\n\
+q = x.writeStream.format(\"console\").option(\"truncate\", False).start()\nq.awaitTermination()\n";
+    let (text, failure) = one_trigger(body, &["ab", "abcde"]);
+    assert!(failure.is_none(), "{failure:?}");
+    assert!(
+        text.contains("|(n + 1)|(10 / n)|((n > 3) AND (NOT (n = 5)))|(NOT (n >= 3))|"),
+        "{text}"
+    );
+    assert!(
+        text.contains("|3      |5.0     |false                      |true          |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("|6      |2.0     |false                      |false         |"),
+        "{text}"
+    );
 }

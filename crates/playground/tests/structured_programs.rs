@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use dstream_notebook::program_input::{ProgramInput, TimedLine};
 use dstream_playground::{Input, Job, JobConfig, JobFailure, RowChange, TriggerView};
 use dstream_structured::time::parse_timestamp;
 use serde_json::Value as Json;
@@ -32,25 +33,14 @@ fn manifest() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Input `name`: per trigger, the lines and their event times (ms).
-fn triggers(name: &str) -> Vec<Vec<(i64, String)>> {
+/// Input `name`: per trigger, the lines and their arrival times (ms), as `replay --program`
+/// reads them.
+fn triggers(name: &str) -> Vec<Vec<TimedLine>> {
     let path = dir().join("inputs").join(format!("{name}.json"));
-    let json: Json = serde_json::from_str(&read(&path)).unwrap();
-    json.as_array()
-        .unwrap()
-        .iter()
-        .map(|trigger| {
-            trigger
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|line| {
-                    let ts = parse_timestamp(line[0].as_str().unwrap()).expect("a timestamp");
-                    (ts / 1000, line[1].as_str().unwrap().to_string())
-                })
-                .collect()
-        })
-        .collect()
+    ProgramInput::parse(&read(&path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .triggers
+        .expect("a trigger input")
 }
 
 /// Runs program `name` over `input`, one `run_batch` per trigger, each trigger's lines pushed
@@ -67,8 +57,8 @@ fn run(name: &str, input: &str) -> (String, Option<JobFailure>) {
         assert!(job.running(), "{name}: the program started no query");
     }
     for trigger in triggers(input) {
-        for (at, line) in trigger {
-            job.push_lines_at([line], at);
+        for line in trigger {
+            job.push_lines_at([line.line], line.arrival_ms);
         }
         if job.run_batch().failure.is_some() {
             break;
@@ -151,7 +141,7 @@ fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
 }
 
 /// Runs program `name` over the lines (and event times) of each trigger; returns each trigger's view.
-fn trigger_views_of(name: &str, triggers: Vec<Vec<(i64, String)>>) -> Vec<TriggerView> {
+fn trigger_views_of(name: &str, triggers: Vec<Vec<TimedLine>>) -> Vec<TriggerView> {
     let source = read(&dir().join(format!("{name}.py")));
     let config = JobConfig {
         start_ms: 0,
@@ -161,8 +151,8 @@ fn trigger_views_of(name: &str, triggers: Vec<Vec<(i64, String)>>) -> Vec<Trigge
     let mut job = Job::from_source(config, &source, &format!("{name}.py"));
     let mut views = Vec::new();
     for trigger in triggers {
-        for (at, line) in trigger {
-            job.push_lines_at([line], at);
+        for line in trigger {
+            job.push_lines_at([line.line], line.arrival_ms);
         }
         let result = job.run_batch();
         assert!(result.failure.is_none(), "{name}: {:?}", result.failure);
@@ -308,8 +298,13 @@ fn trigger_views_mark_added_updated_and_evicted_rows() {
 #[test]
 fn trigger_views_keep_their_first_rows_and_count_the_others() {
     // Two triggers of 60 distinct words each, 30 of the second's already seen: a store of 90 words.
-    let words = |from: usize| -> Vec<(i64, String)> {
-        (from..from + 60).map(|i| (0, format!("w{i}"))).collect()
+    let words = |from: usize| -> Vec<TimedLine> {
+        (from..from + 60)
+            .map(|i| TimedLine {
+                arrival_ms: 0,
+                line: format!("w{i}"),
+            })
+            .collect()
     };
     let views = trigger_views_of("word_count_complete", vec![words(0), words(30)]);
     let q = &views[1].queries[0];

@@ -247,6 +247,41 @@ impl Aggregation {
         }
     }
 
+    /// `groupBy(keys).sum("a", "b")` and its siblings (`avg`/`mean`, `min`, `max`):
+    /// `function` over each named column, or over every numeric column of `input` when none
+    /// is named (the keys too, as Spark does); Spark's error for a column that is not numeric.
+    pub fn numeric(
+        keys: Vec<GroupKey>,
+        function: AggFn,
+        columns: &[String],
+        input: &Schema,
+    ) -> Result<Aggregation, AnalysisError> {
+        let names: Vec<String> = if columns.is_empty() {
+            input
+                .iter()
+                .filter(|f| numeric(&f.data_type))
+                .map(|f| f.name.clone())
+                .collect()
+        } else {
+            columns.to_vec()
+        };
+        let mut aggregates = Vec::with_capacity(names.len());
+        for name in names {
+            let field = &input[crate::plan::column_index(input, &name)?];
+            if !numeric(&field.data_type) {
+                return Err(AnalysisError {
+                    condition: "NOT_NUMERIC_COLUMN".to_string(),
+                    message: format!(
+                        "\"{name}\" is not a numeric column. Aggregation function can only be \
+                         applied on a numeric column."
+                    ),
+                });
+            }
+            aggregates.push(Aggregate::new(function, Some(Expr::Column(name))));
+        }
+        Ok(Aggregation { keys, aggregates })
+    }
+
     /// The result's schema over the input schema.
     pub fn schema(&self, input: &Schema) -> Result<Schema, AnalysisError> {
         let keys = self.keys.iter().map(|k| k.field(input));

@@ -1,12 +1,15 @@
 //! What a query computes from the socket source's rows: column expressions (`col`, `lit`,
-//! `contains`, `when`/`otherwise`, `alias`, a UDF), the steps between the source and the
+//! `contains`, `when`/`otherwise`, `alias`, a UDF, the string functions, Spark's operators and
+//! casts of [`crate::operators`]), the steps between the source and the
 //! aggregation (`withColumn`, `select`, `where`, `withWatermark`), and the grouping keys
 //! (columns and `window(...)`).
 //!
 //! A UDF is named by a number: the crate never runs Python itself, the caller passes a
 //! function that calls UDF `id` with its arguments (see [`Call`]), so the interpreter stays
-//! outside this crate.
+//! outside this crate; Spark's run-time errors go to the same function, which makes them the
+//! caller's errors.
 
+use crate::operators::{self, sql_name, ArithOp, CmpOp, RuntimeError};
 use crate::query::AnalysisError;
 use crate::value::{DataType, Field, Row, Schema, Value};
 
@@ -61,11 +64,38 @@ pub enum Expr {
     /// `explode(e)`: one row per element of the array (a generator: only at the top of a
     /// `select` or `withColumn`).
     Explode(Box<Expr>),
+    /// `a + b`, `a - b`, `a * b`, `a / b` (see [`operators`]).
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// `a = b`, `a < b`, ...: NULL when either side is NULL.
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// `a AND b` (`&`).
+    And(Box<Expr>, Box<Expr>),
+    /// `a OR b` (`|`).
+    Or(Box<Expr>, Box<Expr>),
+    /// `NOT a` (`~`; `a != b` is `NOT (a = b)`).
+    Not(Box<Expr>),
+    /// `-a`.
+    Negate(Box<Expr>),
+    /// `a IS NULL` (`isNull()`).
+    IsNull(Box<Expr>),
+    /// `a IS NOT NULL` (`isNotNull()`).
+    IsNotNull(Box<Expr>),
+    /// `CAST(a AS type)` (`cast("int")`).
+    Cast(Box<Expr>, DataType),
 }
 
-/// What evaluating a UDF needs: a call of UDF `id` with the row's arguments. Its error is the
-/// caller's (a Python exception) and stops the evaluation.
-pub type Call<'a, E> = &'a mut dyn FnMut(usize, &[Value]) -> Result<Value, E>;
+/// What evaluating an expression asks of its caller.
+pub enum Request<'v> {
+    /// Call UDF `id` with the row's arguments.
+    Udf(usize, &'v [Value]),
+    /// Spark stopped the query with this error (overflow, division by zero, a bad cast): the
+    /// caller turns it into its own error.
+    Fail(RuntimeError),
+}
+
+/// The caller's side of an evaluation: runs UDFs and turns Spark's run-time errors into its
+/// own error type `E` (a Python exception), which stops the evaluation.
+pub type Call<'a, E> = &'a mut dyn FnMut(Request<'_>) -> Result<Value, E>;
 
 impl Expr {
     /// The column's name as Spark derives it (`value`, `f(value)`, `CASE WHEN ... END`).
@@ -96,6 +126,19 @@ impl Expr {
             Expr::Length(e) => format!("length({})", e.name()),
             Expr::Split(e, pattern) => format!("split({}, {pattern}, -1)", e.name()),
             Expr::Explode(_) => "col".to_string(),
+            Expr::Arith(op, a, b) => format!("({} {} {})", a.name(), op.symbol(), b.name()),
+            Expr::Compare(op, a, b) => format!("({} {} {})", a.name(), op.symbol(), b.name()),
+            Expr::And(a, b) => format!("({} AND {})", a.name(), b.name()),
+            Expr::Or(a, b) => format!("({} OR {})", a.name(), b.name()),
+            Expr::Not(a) => format!("(NOT {})", a.name()),
+            Expr::Negate(a) => format!("(- {})", a.name()),
+            Expr::IsNull(a) => format!("({} IS NULL)", a.name()),
+            Expr::IsNotNull(a) => format!("({} IS NOT NULL)", a.name()),
+            // A cast column (or alias) keeps its name; a cast expression is named by the cast.
+            Expr::Cast(a, t) => match a.as_ref() {
+                Expr::Column(name) | Expr::Alias(_, name) => name.clone(),
+                other => format!("CAST({} AS {})", other.name(), sql_name(t)),
+            },
         }
     }
 
@@ -124,11 +167,19 @@ impl Expr {
                     || otherwise.as_ref().is_some_and(|o| o.has_generator())
             }
             Expr::Udf { args, .. } => args.iter().any(Expr::has_generator),
+            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                a.has_generator() || b.has_generator()
+            }
             Expr::Alias(e, _)
             | Expr::Lower(e)
             | Expr::Upper(e)
             | Expr::Length(e)
-            | Expr::Split(e, _) => e.has_generator(),
+            | Expr::Split(e, _)
+            | Expr::Not(e)
+            | Expr::Negate(e)
+            | Expr::IsNull(e)
+            | Expr::IsNotNull(e)
+            | Expr::Cast(e, _) => e.has_generator(),
         }
     }
 
@@ -194,6 +245,43 @@ impl Expr {
                     })
                 }
             },
+            Expr::Arith(op, a, b) => operators::arith_type(
+                *op,
+                &a.data_type(schema)?,
+                &b.data_type(schema)?,
+                &self.name(),
+            )?,
+            Expr::Compare(_, a, b) => {
+                operators::check_comparable(
+                    &a.data_type(schema)?,
+                    &b.data_type(schema)?,
+                    &self.name(),
+                )?;
+                DataType::Boolean
+            }
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                operators::check_boolean(&a.data_type(schema)?, &self.name())?;
+                operators::check_boolean(&b.data_type(schema)?, &self.name())?;
+                DataType::Boolean
+            }
+            Expr::Not(a) => {
+                operators::check_boolean(&a.data_type(schema)?, &self.name())?;
+                DataType::Boolean
+            }
+            Expr::Negate(a) => operators::arith_type(
+                ArithOp::Sub,
+                &DataType::Int,
+                &a.data_type(schema)?,
+                &self.name(),
+            )?,
+            Expr::IsNull(a) | Expr::IsNotNull(a) => {
+                a.data_type(schema)?;
+                DataType::Boolean
+            }
+            Expr::Cast(a, t) => {
+                operators::check_cast(&a.data_type(schema)?, t, &self.name())?;
+                t.clone()
+            }
         })
     }
 
@@ -230,7 +318,7 @@ impl Expr {
                     .iter()
                     .map(|a| a.eval(schema, row, call))
                     .collect::<Result<Vec<_>, E>>()?;
-                call(*id, &values)?
+                call(Request::Udf(*id, &values))?
             }
             Expr::Alias(e, _) => e.eval(schema, row, call)?,
             Expr::Lower(e) => map_string(e.eval(schema, row, call)?, |s| {
@@ -251,7 +339,43 @@ impl Expr {
             }),
             // The analysis keeps generators at the top of a step, which expands them.
             Expr::Explode(e) => e.eval(schema, row, call)?,
+            Expr::Arith(op, a, b) => {
+                let (x, y) = (a.eval(schema, row, call)?, b.eval(schema, row, call)?);
+                // The type was checked at analysis; only its width matters here.
+                let result = match (op, &x, &y) {
+                    (ArithOp::Div, ..) | (_, Value::Double(_), _) | (_, _, Value::Double(_)) => {
+                        DataType::Double
+                    }
+                    (_, Value::Long(_), _) | (_, _, Value::Long(_)) => DataType::Long,
+                    _ => DataType::Int,
+                };
+                ran(operators::arith(*op, &x, &y, &result), call)?
+            }
+            Expr::Compare(op, a, b) => operators::compare(
+                *op,
+                &a.eval(schema, row, call)?,
+                &b.eval(schema, row, call)?,
+            ),
+            Expr::And(a, b) => {
+                operators::and(&a.eval(schema, row, call)?, &b.eval(schema, row, call)?)
+            }
+            Expr::Or(a, b) => {
+                operators::or(&a.eval(schema, row, call)?, &b.eval(schema, row, call)?)
+            }
+            Expr::Not(a) => operators::not(&a.eval(schema, row, call)?),
+            Expr::Negate(a) => ran(operators::negate(&a.eval(schema, row, call)?), call)?,
+            Expr::IsNull(a) => Value::Boolean(a.eval(schema, row, call)? == Value::Null),
+            Expr::IsNotNull(a) => Value::Boolean(a.eval(schema, row, call)? != Value::Null),
+            Expr::Cast(a, t) => ran(operators::cast(&a.eval(schema, row, call)?, t), call)?,
         })
+    }
+}
+
+/// An operator's result, its run-time error handed to the caller.
+fn ran<E>(result: Result<Value, RuntimeError>, call: Call<E>) -> Result<Value, E> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => call(Request::Fail(e)),
     }
 }
 
@@ -260,20 +384,6 @@ fn map_string(v: Value, f: impl FnOnce(&str) -> Value) -> Value {
     match v {
         Value::Null => Value::Null,
         other => f(&plain_text(&other)),
-    }
-}
-
-/// A type as Spark's messages name it.
-fn sql_name(t: &DataType) -> &'static str {
-    match t {
-        DataType::Long => "BIGINT",
-        DataType::Int => "INT",
-        DataType::Double => "DOUBLE",
-        DataType::String => "STRING",
-        DataType::Boolean => "BOOLEAN",
-        DataType::Timestamp => "TIMESTAMP",
-        DataType::Struct(_) => "STRUCT",
-        DataType::Array(_) => "ARRAY",
     }
 }
 

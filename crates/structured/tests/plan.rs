@@ -1,18 +1,22 @@
 //! The plan's rules beyond the PySpark goldens: grouping keys of several columns stay apart,
 //! `explode(split(...))` makes a row per part, generators only where Spark allows them.
 
-use std::convert::Infallible;
-
+use dstream_structured::operators::RuntimeError;
 use dstream_structured::{
-    Aggregation, Expr, GroupKey, Line, OutputMode, Query, Sink, Source, Step, StreamingQuery, Value,
+    Aggregation, Expr, GroupKey, Line, OutputMode, Query, Request, Sink, Source, Step,
+    StreamingQuery, Value,
 };
 
 fn column(name: &str) -> Expr {
     Expr::Column(name.to_string())
 }
 
-fn no_udf(_: usize, _: &[Value]) -> Result<Value, Infallible> {
-    Ok(Value::Null)
+/// The queries here call no UDF; a run-time error is the test's result.
+fn no_udf(request: Request) -> Result<Value, RuntimeError> {
+    match request {
+        Request::Udf(..) => Ok(Value::Null),
+        Request::Fail(e) => Err(e),
+    }
 }
 
 fn query(steps: Vec<Step>, group_by: Option<Aggregation>, mode: OutputMode) -> Query {
@@ -37,7 +41,9 @@ fn first_batch(query: Query, lines: &[&str]) -> Vec<Vec<Value>> {
         })
         .collect();
     let mut running = StreamingQuery::start(query).expect("a valid query");
-    let Ok(batch) = running.trigger(&lines, &mut no_udf);
+    let batch = running
+        .trigger(&lines, &mut no_udf)
+        .expect("no run-time error");
     batch.expect("a batch").rows
 }
 
@@ -158,8 +164,12 @@ fn aggregates_merge_across_batches_as_spark_merges_partial_buffers() {
             })
             .collect()
     };
-    let Ok(_) = running.trigger(&lines(&["bb", "a"]), &mut no_udf);
-    let Ok(second) = running.trigger(&lines(&["ccc", "B"]), &mut no_udf);
+    running
+        .trigger(&lines(&["bb", "a"]), &mut no_udf)
+        .expect("no run-time error");
+    let second = running
+        .trigger(&lines(&["ccc", "B"]), &mut no_udf)
+        .expect("no run-time error");
     assert_eq!(
         second.expect("a batch").rows,
         vec![vec![

@@ -5,13 +5,12 @@
 
 mod common;
 
-use std::convert::Infallible;
-
 use dstream_structured::batch::group_aggregate;
+use dstream_structured::operators::RuntimeError;
 use dstream_structured::time::parse_duration;
 use dstream_structured::{
-    show_string, Aggregation, DataType, Expr, GroupKey, Line, OutputMode, Query, Sink, Source,
-    Step, StreamingQuery, Value, Window,
+    show_string, Aggregation, DataType, Expr, GroupKey, Line, OutputMode, Query, Request, Sink,
+    Source, Step, StreamingQuery, Value, Window,
 };
 use serde_json::Value as Json;
 
@@ -59,7 +58,11 @@ fn message_type(kind: &str) -> Expr {
 }
 
 /// UDF 0 of the goldens' queries.
-fn call_udf(id: usize, args: &[Value]) -> Result<Value, Infallible> {
+fn call_udf(request: Request) -> Result<Value, RuntimeError> {
+    let (id, args) = match request {
+        Request::Udf(id, args) => (id, args),
+        Request::Fail(e) => return Err(e),
+    };
     assert_eq!(id, 0, "the goldens' queries have one UDF");
     Ok(match args {
         [Value::String(line)] => Value::String(get_message_type(line).to_string()),
@@ -154,14 +157,17 @@ fn run(
     let mut text = String::new();
     let mut progress = Vec::new();
     for lines in triggers {
-        let Ok(batch) = running.trigger(lines, &mut call_udf);
+        let batch = running
+            .trigger(lines, &mut call_udf)
+            .expect("no run-time error");
         let Some(batch) = batch else { continue };
         match running.sink_text(&batch) {
             Some(printed) => text.push_str(&printed),
             None => {
                 let counts = Aggregation::count(vec![GroupKey::Column("type".to_string())]);
-                let Ok((schema, rows)) =
-                    group_aggregate(running.schema(), &batch.rows, &counts, &mut call_udf)?;
+                let (schema, rows) =
+                    group_aggregate(running.schema(), &batch.rows, &counts, &mut call_udf)?
+                        .expect("no run-time error");
                 text.push_str(&(show_string(&schema, &rows, 20, 20) + "\n"));
             }
         }

@@ -20,7 +20,8 @@ use dstream_notebook::scenario::{Scenario, ScenarioError};
 struct Cli {
     /// The scenario file (JSON: batch_interval_s, batches, pipelines, ...), or
     /// with --program the input file (start, parallelism, batches,
-    /// extra_batches; a scenario file is read too).
+    /// extra_batches; a scenario file is read too; for a Structured Streaming
+    /// program a list of triggers of [TIME, LINE] pairs).
     scenario: PathBuf,
     /// A PySpark program to run over the file's batches (what its
     /// `socketTextStream` yields) instead of the scenario's pipelines.

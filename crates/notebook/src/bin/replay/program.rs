@@ -34,20 +34,38 @@ pub fn replay(program: &Path, input: &Path, format: Format) -> ExitCode {
         |n| n.to_string_lossy().to_string(),
     );
     let batches = input_data.batches.len() as u64 + input_data.extra_batches;
+    // A trigger input feeds the live stream trigger by trigger, each line at
+    // its arrival time; other inputs are `socketTextStream`'s fixed batches.
+    let triggers = input_data.triggers.unwrap_or_default();
     let config = JobConfig {
         start_ms: input_data.start_ms,
         parallelism: input_data.parallelism,
-        input: Input::Queue(input_data.batches),
+        input: if triggers.is_empty() {
+            Input::Queue(input_data.batches)
+        } else {
+            Input::Live
+        },
     };
     let mut job = Job::from_source(config, &source, &filename);
     // Batch 0 is the program's top level (what it printed before the batches).
     let mut texts = vec![json!({"batch": 0, "text": job.output()})];
-    for _ in 0..batches {
+    for k in 0..batches as usize {
         if job.failed().is_some() || !job.running() {
             break;
         }
+        for line in triggers.get(k).into_iter().flatten() {
+            job.push_lines_at([&line.line], line.arrival_ms);
+        }
         let result = job.run_batch();
         texts.push(json!({"batch": result.batch, "text": result.text}));
+    }
+    if job.unread_lines() > 0 {
+        // A trigger input's lines reach only a `readStream` socket source.
+        eprintln!(
+            "replay: {} lines of {} no socket source read",
+            job.unread_lines(),
+            input.display()
+        );
     }
     let failure = job.failed();
     match format {
