@@ -19,22 +19,12 @@ mod page;
 mod support;
 
 use fantoccini::{Client, Locator};
-use page::{built_page, click, open, open_subtracting_window, wait_js};
+use page::{built_page, click, open, open_subtracting_window, wait_js, PageSession};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::{webdriver_session, workspace, Proc, StaticServer};
+use support::workspace;
 
 type Res<T> = Result<T, String>;
-
-async fn browser(logs: &Path, profile: &Path) -> Res<(Client, Proc)> {
-    // No scrollbars and a fixed scale, so screenshots look the same everywhere.
-    let extra = [
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        "--window-size=1400,4000",
-    ];
-    webdriver_session(logs, profile, &extra).await
-}
 
 async fn shot(c: &Client, css: &str, out: &Path, name: &str) -> Res<()> {
     let el = c
@@ -229,23 +219,27 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
-async fn classroom_screenshots() {
-    let root = workspace();
+/// Opens the release page in a browser with the screenshot flags (logs under `target/<logs>`), runs `take`'s
+/// screenshots into `docs/screenshots/` (or `SCREENSHOT_DIR`), and closes the browser; panics with what failed.
+async fn screenshots<F, Fut>(logs: &str, take: F)
+where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: std::future::Future<Output = Res<()>>,
+{
     let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let out = std::env::var("SCREENSHOT_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("docs/screenshots"));
+        .unwrap_or_else(|_| workspace().join("docs/screenshots"));
     std::fs::create_dir_all(&out).unwrap();
-    let logs = root.join("target/classroom-screenshot-logs");
-    let server = StaticServer::start(dist).await.unwrap();
-    let profile = std::env::temp_dir().join(format!("dstream-class-shots-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let (client, _driver) = browser(&logs, &profile).await.unwrap();
-    let result = classroom(&client, &server.origin, &out).await;
-    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
-    let _ = std::fs::remove_dir_all(&profile);
+    // No scrollbars and a fixed scale, so screenshots look the same everywhere.
+    let flags = [
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        "--window-size=1400,4000",
+    ];
+    let session = PageSession::start(dist, logs, &flags).await;
+    let result = take(session.client.clone(), session.origin.clone(), out).await;
+    session.close().await;
     if let Err(e) = result {
         panic!("{e}");
     }
@@ -253,22 +247,18 @@ async fn classroom_screenshots() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
+async fn classroom_screenshots() {
+    screenshots("classroom-screenshot-logs", |c, origin, out| async move {
+        classroom(&c, &origin, &out).await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
 async fn teaching_views_screenshots() {
-    let root = workspace();
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let out = std::env::var("SCREENSHOT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("docs/screenshots"));
-    std::fs::create_dir_all(&out).unwrap();
-    let logs = root.join("target/teach-screenshot-logs");
-    let server = StaticServer::start(dist).await.unwrap();
-    let profile = std::env::temp_dir().join(format!("dstream-shots-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let (client, _driver) = browser(&logs, &profile).await.unwrap();
-    let result = run(&client, &server.origin, &out).await;
-    let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
-    let _ = std::fs::remove_dir_all(&profile);
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    screenshots("teach-screenshot-logs", |c, origin, out| async move {
+        run(&c, &origin, &out).await
+    })
+    .await;
 }
