@@ -35,10 +35,8 @@ mod time_travel;
 #[path = "classroom/trigger.rs"]
 mod trigger;
 use axe::{axe_source, run_axe};
-use dstream_lab::engine::example;
-use dstream_lab::model::job_link::encode_program;
 use fantoccini::Client;
-use page::{built_page, click, open, wait_js, PageSession};
+use page::{built_page, click, open, stateless_job_every_second, wait_js, PageSession};
 use std::time::Duration;
 
 /// The page's scroll extent against the viewport, and the smallest font size of any text in the compare view.
@@ -59,6 +57,9 @@ return {
   stateless: document.querySelector('[data-testid=compare-stateless] pre')?.textContent.trim(),
   job: document.querySelector('[data-testid=compare-job] pre')?.textContent.trim(),
   marked: document.querySelectorAll('[data-testid=compare-cumulative] .differs').length,
+  // Each column's parts (heading, console, notes), to see what takes the height when the page scrolls.
+  parts: [...document.querySelectorAll('.compare-col')]
+    .map(c => [...c.children].map(e => e.tagName + ':' + Math.round(e.getBoundingClientRect().height)).join(' ')),
   heights: Object.fromEntries(['header.top', '.notices', '.compare-head', '.compare-input', '.compare-columns', 'footer']
     .map(s => [s, Math.round(document.querySelector(s)?.getBoundingClientRect().height ?? 0)])),
 };
@@ -67,19 +68,12 @@ return {
 async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     // A student job running the notebook's stateless cell on the page's 1 s batches: its column prints what
     // the stateless mode prints.
-    let program = example("notebook_stateless")
-        .ok_or("no notebook_stateless example")?
-        .source
-        .replace(
-            "StreamingContext(spark.sparkContext, 10)",
-            "StreamingContext(spark.sparkContext, 1)",
-        );
     open(
         c,
         origin,
         &format!(
             "source=sim&interval=1&window=5&slide=1&rate=8&view=compare&job={}",
-            encode_program(&program)
+            stateless_job_every_second()
         ),
         &[("dstream-lab/theme", "light")],
     )

@@ -19,7 +19,10 @@ mod page;
 mod support;
 
 use fantoccini::{Client, Locator};
-use page::{built_page, click, open, open_subtracting_window, wait_js, PageSession};
+use page::{
+    built_page, click, open, open_subtracting_window, start_prediction, type_into, wait_js,
+    PageSession,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::workspace;
@@ -109,16 +112,6 @@ async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
     Ok(())
 }
 
-/// Types `text` into the element `css` selects.
-async fn type_into(c: &Client, css: &str, text: &str) -> Res<()> {
-    c.find(Locator::Css(css))
-        .await
-        .map_err(|e| format!("{css}: {e}"))?
-        .send_keys(text)
-        .await
-        .map_err(|e| format!("typing into {css}: {e}"))
-}
-
 /// The classroom features as a teacher meets them: the compare view on a 1280x720 projector, time travel,
 /// a revealed prediction and a classic mistake.
 async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
@@ -165,14 +158,7 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     shot(c, "[data-testid=travel]", out, "time-travel").await?;
     click(c, "travel-now").await?;
 
-    click(c, "predict-start").await?;
-    wait_js(
-        c,
-        "return document.querySelectorAll('[data-testid=predict-lines] li').length > 0;",
-        Duration::from_secs(10),
-        "the lines of the batch to predict",
-    )
-    .await?;
+    start_prediction(c).await?;
     type_into(
         c,
         "[data-testid=predict-input][data-mode=stateless]",

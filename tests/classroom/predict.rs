@@ -2,7 +2,9 @@
 //! and Reveal marks each predicted record right or wrong.
 
 use crate::axe::run_axe;
-use crate::page::{built_page, click, open_subtracting_window, wait_js, PageSession};
+use crate::page::{
+    built_page, click, open_subtracting_window, start_prediction, type_into, wait_js, PageSession,
+};
 use dstream_notebook::{get_message_type, MessageType};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -42,17 +44,6 @@ fn stateless_answer(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
-async fn type_into(c: &Client, mode: &str, text: &str) -> Result<(), String> {
-    c.find(Locator::Css(&format!(
-        "[data-testid=predict-input][data-mode={mode}]"
-    )))
-    .await
-    .map_err(|e| format!("the {mode} box: {e}"))?
-    .send_keys(text)
-    .await
-    .map_err(|e| format!("typing into the {mode} box: {e}"))
-}
-
 async fn axe_clean(c: &Client, axe: &str, when: &str) -> Vec<String> {
     match run_axe(c, axe).await {
         Ok(vs) => vs
@@ -77,14 +68,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     click(c, "inject-submit").await?;
-    click(c, "predict-start").await?;
-    wait_js(
-        c,
-        "return document.querySelectorAll('[data-testid=predict-lines] li').length > 0;",
-        Duration::from_secs(10),
-        "the lines of the predicted batch",
-    )
-    .await?;
+    start_prediction(c).await?;
     let shown = c.execute(SHOWN, vec![]).await.map_err(|e| e.to_string())?;
     let lines: Vec<String> =
         serde_json::from_value(shown["lines"].clone()).map_err(|e| e.to_string())?;
@@ -94,9 +78,19 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         problems.push("the panel does not show every line of the batch".to_string());
     }
     let answer = stateless_answer(&lines);
-    type_into(c, "stateless", &answer.join("\n")).await?;
+    type_into(
+        c,
+        "[data-testid=predict-input][data-mode=stateless]",
+        &answer.join("\n"),
+    )
+    .await?;
     // Deliberately wrong: no running total is ever negative.
-    type_into(c, "cumulative", "('error', -1)").await?;
+    type_into(
+        c,
+        "[data-testid=predict-input][data-mode=cumulative]",
+        "('error', -1)",
+    )
+    .await?;
     problems.extend(axe_clean(c, axe, "predicting").await);
     click(c, "predict-reveal").await?;
     wait_js(

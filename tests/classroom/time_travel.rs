@@ -4,9 +4,7 @@
 //! axe-core.
 
 use super::axe::{axe_source, run_axe};
-use super::page::{built_page, click, open, wait_js, PageSession};
-use dstream_lab::engine::example;
-use dstream_lab::model::job_link::encode_program;
+use super::page::{built_page, click, open, stateless_job_every_second, wait_js, PageSession};
 use fantoccini::{key::Key, Client, Locator};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -120,19 +118,12 @@ async fn record_then_pause(
     c: &Client,
     origin: &str,
 ) -> Result<(BTreeMap<u64, Recorded>, u64), String> {
-    let program = example("notebook_stateless")
-        .ok_or("no notebook_stateless example")?
-        .source
-        .replace(
-            "StreamingContext(spark.sparkContext, 10)",
-            "StreamingContext(spark.sparkContext, 1)",
-        );
     open(
         c,
         origin,
         &format!(
             "source=sim&interval=1&window=4&slide=2&rate=8&job={}",
-            encode_program(&program)
+            stateless_job_every_second()
         ),
         &[("dstream-lab/theme", "light")],
     )

@@ -57,6 +57,40 @@ pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
         .map_err(|e| format!("clicking {testid}: {e}"))
 }
 
+/// The `?job=` value of the notebook's stateless cell run as a student job on the page's 1 s batches.
+pub fn stateless_job_every_second() -> String {
+    let program = dstream_lab::engine::example("notebook_stateless")
+        .expect("the notebook's stateless example")
+        .source
+        .replace(
+            "StreamingContext(spark.sparkContext, 10)",
+            "StreamingContext(spark.sparkContext, 1)",
+        );
+    dstream_lab::model::job_link::encode_program(&program)
+}
+
+/// Types `text` into the element `css` selects.
+pub async fn type_into(c: &Client, css: &str, text: &str) -> Result<(), String> {
+    c.find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))?
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("typing into {css}: {e}"))
+}
+
+/// Starts a prediction and waits for the lines of the batch to predict.
+pub async fn start_prediction(c: &Client) -> Result<(), String> {
+    click(c, "predict-start").await?;
+    wait_js(
+        c,
+        "return document.querySelectorAll('[data-testid=predict-lines] li').length > 0;",
+        Duration::from_secs(10),
+        "the lines of the batch to predict",
+    )
+    .await
+}
+
 /// Opens the page on 1 s batches of the built-in source (8 lines/s) with a 5 s window sliding every second, and
 /// waits for the window timeline on its subtracting path with 7 batches in its strip. `storage` as in [`open`].
 pub async fn open_subtracting_window(
