@@ -296,6 +296,15 @@ impl Native for Column {
         }
     }
 
+    /// PySpark's `Column.__bool__`: `col("a") and col("b")` would silently keep one column.
+    fn truth(&self) -> Result<bool, PyError> {
+        Err(PyError::new(
+            "PySparkValueError",
+            "[CANNOT_CONVERT_COLUMN_INTO_BOOL] Cannot convert column into bool: please use '&' for \
+'and', '|' for 'or', '~' for 'not' when building DataFrame boolean expressions.",
+        ))
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -354,20 +363,9 @@ pub(crate) fn literal_or_column(value: &Value) -> Result<Expr, PyError> {
     }
 }
 
-/// A condition that is a Python `bool`: in PySpark `col("v") == "x"` is a column, in the lab
-/// (whose columns have no operators) Python compared the objects.
-fn compared_columns(condition: &Value) -> Option<PyError> {
-    matches!(condition, Value::Bool(_)).then(|| {
-        unsupported("comparing columns with == or != (use .contains(...), when(...) or a udf)")
-    })
-}
-
 /// `when(condition, value)`'s pair.
 fn branch(a: &[Option<Value>]) -> Result<(Expr, Expr), PyError> {
     let condition = a[0].clone().unwrap_or(Value::None);
-    if let Some(e) = compared_columns(&condition) {
-        return Err(e);
-    }
     let Some(ColumnKind::Expr(c)) = Column::of(&condition).map(|c| &c.kind) else {
         return Err(PyError::new(
             "PySparkTypeError",
@@ -791,10 +789,7 @@ pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
                     Some(Value::Str(_)) => Err(unsupported(&format!(
                         "{qualname} with a SQL string (use a column: col(...).contains(...))"
                     ))),
-                    Some(v) => match compared_columns(v) {
-                        Some(e) => Err(e),
-                        None => Ok(Step::Filter(column_expr(v, "condition")?)),
-                    },
+                    Some(v) => Ok(Step::Filter(column_expr(v, "condition")?)),
                     None => Err(not_str("condition", None)),
                 }
             }
