@@ -205,7 +205,7 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
             Column::expr(if name == "__invert__" {
                 Expr::Not(this)
             } else {
-                Expr::Negate(this)
+                Expr::Negative(this)
             })
         }));
     }
@@ -218,11 +218,13 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
     let compare = |op| Expr::Compare(op, this.clone(), other.clone());
     let e = match name {
         "__add__" => Expr::Arith(ArithOp::Add, this, other),
-        "__radd__" => Expr::Arith(ArithOp::Add, other, this),
+        // PySpark's `__radd__`, `__rmul__`, `__rand__`, `__ror__` keep the column on the left
+        // (`1 + col("n")` is `(n + 1)`); only `__rsub__` and `__rtruediv__` reverse.
+        "__radd__" => Expr::Arith(ArithOp::Add, this, other),
         "__sub__" => Expr::Arith(ArithOp::Sub, this, other),
         "__rsub__" => Expr::Arith(ArithOp::Sub, other, this),
         "__mul__" => Expr::Arith(ArithOp::Mul, this, other),
-        "__rmul__" => Expr::Arith(ArithOp::Mul, other, this),
+        "__rmul__" => Expr::Arith(ArithOp::Mul, this, other),
         "__truediv__" => Expr::Arith(ArithOp::Div, this, other),
         "__rtruediv__" => Expr::Arith(ArithOp::Div, other, this),
         "__eq__" => compare(CmpOp::Eq),
@@ -233,9 +235,9 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
         "__gt__" => compare(CmpOp::Gt),
         "__ge__" => compare(CmpOp::Ge),
         "__and__" => Expr::And(this, other),
-        "__rand__" => Expr::And(other, this),
+        "__rand__" => Expr::And(this, other),
         "__or__" => Expr::Or(this, other),
-        "__ror__" => Expr::Or(other, this),
+        "__ror__" => Expr::Or(this, other),
         _ => return None,
     };
     Some(Ok(Column::expr(e)))

@@ -200,14 +200,14 @@ q.awaitTermination()\n";
         (
             "lines.select(length(\"value\").alias(\"n\")).withColumn(\"n2\", col(\"n\") + 1)\
 .select(\"n2\", 10 / col(\"n\"), -col(\"n\"), ~(col(\"n\") > 3), 3 < col(\"n\"), \
-(col(\"n\") >= 2) & (col(\"n\") != 5))",
+(col(\"n\") >= 2) & (col(\"n\") != 5), 2 * col(\"n\"))",
             "lines.select(length(\"value\").alias(\"n\")).withColumn(\"n2\", col(\"n\").__add__(1))\
 .select(\"n2\", col(\"n\").__rtruediv__(10), col(\"n\").__neg__(), col(\"n\").__gt__(3).__invert__(), \
-col(\"n\").__gt__(3), col(\"n\").__ge__(2).__and__(col(\"n\").__ne__(5)))",
+col(\"n\").__gt__(3), col(\"n\").__ge__(2).__and__(col(\"n\").__ne__(5)), col(\"n\").__rmul__(2))",
             &[
                 "|n2 |",
                 "|(10 / n)  ",
-                "|(- n)|(NOT (n > 3))|(n > 3)|((n >= 2) AND (NOT (n = 5)))|",
+                "|negative(n)|(NOT (n > 3))|(n > 3)|((n >= 2) AND (NOT (n = 5)))|(n * 2)|",
             ][..],
         ),
     ] {
