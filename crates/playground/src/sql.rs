@@ -205,7 +205,7 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
             Column::expr(if name == "__invert__" {
                 Expr::Not(this)
             } else {
-                Expr::Negate(this)
+                Expr::Negative(this)
             })
         }));
     }
@@ -218,11 +218,13 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
     let compare = |op| Expr::Compare(op, this.clone(), other.clone());
     let e = match name {
         "__add__" => Expr::Arith(ArithOp::Add, this, other),
-        "__radd__" => Expr::Arith(ArithOp::Add, other, this),
+        // PySpark's `__radd__`, `__rmul__`, `__rand__`, `__ror__` keep the column on the left
+        // (`1 + col("n")` is `(n + 1)`); only `__rsub__` and `__rtruediv__` reverse.
+        "__radd__" => Expr::Arith(ArithOp::Add, this, other),
         "__sub__" => Expr::Arith(ArithOp::Sub, this, other),
         "__rsub__" => Expr::Arith(ArithOp::Sub, other, this),
         "__mul__" => Expr::Arith(ArithOp::Mul, this, other),
-        "__rmul__" => Expr::Arith(ArithOp::Mul, other, this),
+        "__rmul__" => Expr::Arith(ArithOp::Mul, this, other),
         "__truediv__" => Expr::Arith(ArithOp::Div, this, other),
         "__rtruediv__" => Expr::Arith(ArithOp::Div, other, this),
         "__eq__" => compare(CmpOp::Eq),
@@ -233,9 +235,9 @@ fn operator(name: &str, this: Expr, args: &Args, qualname: &str) -> Option<Resul
         "__gt__" => compare(CmpOp::Gt),
         "__ge__" => compare(CmpOp::Ge),
         "__and__" => Expr::And(this, other),
-        "__rand__" => Expr::And(other, this),
+        "__rand__" => Expr::And(this, other),
         "__or__" => Expr::Or(this, other),
-        "__ror__" => Expr::Or(other, this),
+        "__ror__" => Expr::Or(this, other),
         _ => return None,
     };
     Some(Ok(Column::expr(e)))
@@ -296,6 +298,15 @@ impl Native for Column {
         }
     }
 
+    /// PySpark's `Column.__bool__`: `col("a") and col("b")` would silently keep one column.
+    fn truth(&self) -> Result<bool, PyError> {
+        Err(PyError::new(
+            "PySparkValueError",
+            "[CANNOT_CONVERT_COLUMN_INTO_BOOL] Cannot convert column into bool: please use '&' for \
+'and', '|' for 'or', '~' for 'not' when building DataFrame boolean expressions.",
+        ))
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -354,20 +365,9 @@ pub(crate) fn literal_or_column(value: &Value) -> Result<Expr, PyError> {
     }
 }
 
-/// A condition that is a Python `bool`: in PySpark `col("v") == "x"` is a column, in the lab
-/// (whose columns have no operators) Python compared the objects.
-fn compared_columns(condition: &Value) -> Option<PyError> {
-    matches!(condition, Value::Bool(_)).then(|| {
-        unsupported("comparing columns with == or != (use .contains(...), when(...) or a udf)")
-    })
-}
-
 /// `when(condition, value)`'s pair.
 fn branch(a: &[Option<Value>]) -> Result<(Expr, Expr), PyError> {
     let condition = a[0].clone().unwrap_or(Value::None);
-    if let Some(e) = compared_columns(&condition) {
-        return Err(e);
-    }
     let Some(ColumnKind::Expr(c)) = Column::of(&condition).map(|c| &c.kind) else {
         return Err(PyError::new(
             "PySparkTypeError",
@@ -791,10 +791,7 @@ pub(crate) fn step(name: &str, args: &Args) -> Option<Result<Step, PyError>> {
                     Some(Value::Str(_)) => Err(unsupported(&format!(
                         "{qualname} with a SQL string (use a column: col(...).contains(...))"
                     ))),
-                    Some(v) => match compared_columns(v) {
-                        Some(e) => Err(e),
-                        None => Ok(Step::Filter(column_expr(v, "condition")?)),
-                    },
+                    Some(v) => Ok(Step::Filter(column_expr(v, "condition")?)),
                     None => Err(not_str("condition", None)),
                 }
             }

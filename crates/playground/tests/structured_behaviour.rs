@@ -170,22 +170,56 @@ q = lines.writeStream.format(\"console\").start()\n";
 }
 
 #[test]
-fn column_operators_are_refused_not_silently_compared() {
-    for (body, expected) in [
+fn a_column_refuses_to_be_a_bool_as_in_pyspark() {
+    let refusal = "PySparkValueError: [CANNOT_CONVERT_COLUMN_INTO_BOOL] Cannot convert column into \
+bool: please use '&' for 'and', '|' for 'or', '~' for 'not' when building DataFrame boolean expressions.";
+    for body in [
+        "x = lines.where(col(\"value\") == \"a\" and col(\"value\") == \"b\")\n",
+        "x = lines.where(not col(\"value\").contains(\"a\"))\n",
+        "x = lines.where(1 < length(\"value\") < 3)\n",
+        "x = 1 if col(\"value\") == \"a\" else 2\n",
+    ] {
+        assert_refused_at_x(
+            &format!("from pyspark.sql.functions import length\n{body}"),
+            refusal,
+        );
+    }
+}
+
+#[test]
+fn python_operators_on_columns_build_the_plans_of_their_methods() {
+    let query = "q = x.writeStream.format(\"console\").option(\"truncate\", False).start()\n\
+q.awaitTermination()\n";
+    let lines = ["ab", "[error] x", "x", "abcde"];
+    for (operators, methods, names) in [
         (
-            "x = lines.where(col(\"value\") == \"a\")\n",
-            "NotImplementedError: not supported in the lab: comparing columns with == or != (use .contains(...), when(...) or a udf)",
+            "lines.where(col(\"value\").contains(\"[error]\") | (col(\"value\") == \"x\"))",
+            "lines.where(col(\"value\").contains(\"[error]\").__or__(col(\"value\").__eq__(\"x\")))",
+            &["|[error] x|2026", "|x        |2026"][..],
         ),
         (
-            "x = lines.where(col(\"value\") > 3)\n",
-            "TypeError: '>' not supported between instances of 'Column' and 'int'",
-        ),
-        (
-            "x = lines.select(length(\"value\") + 1)\n",
-            "TypeError: unsupported operand type(s) for +: 'Column' and 'int'",
+            "lines.select(length(\"value\").alias(\"n\")).withColumn(\"n2\", col(\"n\") + 1)\
+.select(\"n2\", 10 / col(\"n\"), -col(\"n\"), ~(col(\"n\") > 3), 3 < col(\"n\"), \
+(col(\"n\") >= 2) & (col(\"n\") != 5), 2 * col(\"n\"))",
+            "lines.select(length(\"value\").alias(\"n\")).withColumn(\"n2\", col(\"n\").__add__(1))\
+.select(\"n2\", col(\"n\").__rtruediv__(10), col(\"n\").__neg__(), col(\"n\").__gt__(3).__invert__(), \
+col(\"n\").__gt__(3), col(\"n\").__ge__(2).__and__(col(\"n\").__ne__(5)), col(\"n\").__rmul__(2))",
+            &[
+                "|n2 |",
+                "|(10 / n)  ",
+                "|negative(n)|(NOT (n > 3))|(n > 3)|((n >= 2) AND (NOT (n = 5)))|(n * 2)|",
+            ][..],
         ),
     ] {
-        assert_refused_at_x(&format!("from pyspark.sql.functions import length\n{body}"), expected);
+        let program = |x: &str| format!("from pyspark.sql.functions import length\nx = {x}\n{query}");
+        let (with_operators, failure) = one_trigger(&program(operators), &lines);
+        assert!(failure.is_none(), "{failure:?}");
+        let (with_methods, failure) = one_trigger(&program(methods), &lines);
+        assert!(failure.is_none(), "{failure:?}");
+        for name in names {
+            assert!(with_operators.contains(name), "{name}: {with_operators}");
+        }
+        assert_eq!(with_operators, with_methods);
     }
 }
 

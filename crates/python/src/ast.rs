@@ -148,6 +148,8 @@ pub enum UnaryOp {
     Pos,
     /// `not x`
     Not,
+    /// `~x`
+    Invert,
 }
 
 /// An argument at a call site.

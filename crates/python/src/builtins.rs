@@ -311,7 +311,7 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
             let mut it = ops::iterate(&x)?;
             let want = name == "any";
             while let Some(item) = it.next_item() {
-                if item.truthy() == want {
+                if ops::truth(&item)? == want {
                     return Ok(Value::Bool(want));
                 }
             }
@@ -342,8 +342,8 @@ fn call_builtin(name: &str, rt: &Runtime, args: Args, host: &dyn Host) -> R<Valu
             let mut out = Vec::new();
             for item in ops::collect(&iterable)? {
                 let keep = match f {
-                    Value::None => item.truthy(),
-                    _ => rt.call(&f, Args::positional(vec![item.clone()]))?.truthy(),
+                    Value::None => ops::truth(&item)?,
+                    _ => ops::truth(&rt.call(&f, Args::positional(vec![item.clone()]))?)?,
                 };
                 if keep {
                     out.push(item);
@@ -667,7 +667,10 @@ fn construct(name: &str, rt: &Runtime, args: Args) -> R<Value> {
             Some(x) => to_float(x).map(Value::Float),
         },
         "str" => Ok(Value::str(&arg.map(ops::to_str).unwrap_or_default())),
-        "bool" => Ok(Value::Bool(arg.is_some_and(Value::truthy))),
+        "bool" => Ok(Value::Bool(match arg {
+            Some(a) => crate::ops::truth(a)?,
+            None => false,
+        })),
         "list" => Ok(Value::list(match arg {
             None => Vec::new(),
             Some(x) => ops::collect(x)?,

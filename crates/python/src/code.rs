@@ -231,6 +231,8 @@ pub(crate) enum ExK {
     Neg(Box<Ex>),
     /// `+a`
     Pos(Box<Ex>),
+    /// `~a`
+    Invert(Box<Ex>),
     /// `not a`
     Not(Box<Ex>),
     /// `a and b`

@@ -408,6 +408,7 @@ impl Compiler<'_> {
                     (UnaryOp::Neg, _) => ExK::Neg(a),
                     (UnaryOp::Pos, _) => ExK::Pos(a),
                     (UnaryOp::Not, _) => ExK::Not(a),
+                    (UnaryOp::Invert, _) => ExK::Invert(a),
                 }
             }
             ExprKind::And(a, b) => ExK::And(self.boxed(a)?, self.boxed(b)?),

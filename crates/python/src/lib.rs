@@ -14,6 +14,7 @@ mod builtins;
 mod code;
 pub mod compare;
 mod compile;
+mod dunder;
 pub mod error;
 mod eval;
 pub mod format;

@@ -14,7 +14,10 @@ use std::rc::Rc;
 
 use dstream_engine::python::PyRepr;
 
+use crate::ast::CmpOp;
 use crate::code::*;
+use crate::dunder;
+use crate::error::PyError;
 use crate::eval::{as_function, at, no_attribute, no_setattr, Flow, Frame, Interp, E};
 use crate::native::Args;
 use crate::number::{self, ArithOp};
@@ -146,14 +149,9 @@ pub(crate) fn expr(e: Ex) -> ExFn {
             })
         }
         ExK::Binary(op, a, b) => binary(line, op, *a, *b),
-        ExK::Neg(a) => {
-            let a = expr(*a);
-            at_line(line, move |it, f| Ok(ops::negate(&a(it, f)?)?))
-        }
-        ExK::Pos(a) => {
-            let a = expr(*a);
-            at_line(line, move |it, f| Ok(ops::positive(&a(it, f)?)?))
-        }
+        ExK::Neg(a) => unary(line, *a, "__neg__", ops::negate),
+        ExK::Pos(a) => unary(line, *a, "__pos__", ops::positive),
+        ExK::Invert(a) => unary(line, *a, "__invert__", ops::invert),
         ExK::Not(a) => {
             let a = test(*a);
             at_line(line, move |it, f| Ok(Value::Bool(!a(it, f)?)))
@@ -162,7 +160,7 @@ pub(crate) fn expr(e: Ex) -> ExFn {
             let (a, b) = (expr(*a), expr(*b));
             at_line(line, move |it, f| {
                 let a = a(it, f)?;
-                if !a.truthy() {
+                if !ops::truth(&a)? {
                     return Ok(a);
                 }
                 b(it, f)
@@ -172,13 +170,21 @@ pub(crate) fn expr(e: Ex) -> ExFn {
             let (a, b) = (expr(*a), expr(*b));
             at_line(line, move |it, f| {
                 let a = a(it, f)?;
-                if a.truthy() {
+                if ops::truth(&a)? {
                     return Ok(a);
                 }
                 b(it, f)
             })
         }
-        kind @ (ExK::Compare(..) | ExK::InStr(..)) => {
+        ExK::Compare(op, a, b) => {
+            let (a, b) = (expr(*a), expr(*b));
+            at_line(line, move |it, f| {
+                let a = a(it, f)?;
+                let b = b(it, f)?;
+                compare(it, op, &a, &b)
+            })
+        }
+        kind @ ExK::InStr(..) => {
             let t = test(Ex { kind, line });
             Box::new(move |it, f| Ok(Value::Bool(t(it, f)?)))
         }
@@ -186,15 +192,18 @@ pub(crate) fn expr(e: Ex) -> ExFn {
             let first = expr(*first);
             let rest: Vec<_> = rest.into_iter().map(|(op, e)| (op, expr(e))).collect();
             at_line(line, move |it, f| {
+                // `a < b < c` is `a < b and b < c`, with `b` evaluated once.
                 let mut left = first(it, f)?;
+                let mut result = Value::Bool(true);
                 for (op, e) in &rest {
                     let right = e(it, f)?;
-                    if !ops::compare(*op, &left, &right)? {
-                        return Ok(Value::Bool(false));
+                    result = compare(it, *op, &left, &right)?;
+                    if !ops::truth(&result)? {
+                        return Ok(result);
                     }
                     left = right;
                 }
-                Ok(Value::Bool(true))
+                Ok(result)
             })
         }
         ExK::IfExp(t, body, orelse) => {
@@ -331,31 +340,73 @@ fn binary_with(
     b: Ex,
     ints: impl Fn(i64, i64) -> Option<i64> + Copy + 'static,
 ) -> ExFn {
-    let apply = move |a: &Value, b: &Value| -> E<Value> {
+    let apply = move |it: &Interp, a: &Value, b: &Value| -> E<Value> {
         if let (Value::Int(x), Value::Int(y)) = (a, b) {
             if let Some(r) = ints(*x, *y) {
                 return Ok(Value::Int(r));
             }
         }
-        Ok(ops::binary(op, a, b)?)
+        binary_value(it, op, a, b)
     };
     match (local_slot(&a), local_slot(&b), &b.kind) {
-        (Some(i), Some(j), _) => {
-            at_line(line, move |it, f| apply(local(it, f, i)?, local(it, f, j)?))
-        }
+        (Some(i), Some(j), _) => at_line(line, move |it, f| {
+            apply(it, local(it, f, i)?, local(it, f, j)?)
+        }),
         (Some(i), None, ExK::Const(c)) => {
             let c = c.clone();
-            at_line(line, move |it, f| apply(local(it, f, i)?, &c))
+            at_line(line, move |it, f| apply(it, local(it, f, i)?, &c))
         }
         _ => {
             let (a, b) = (expr(a), expr(b));
             at_line(line, move |it, f| {
                 let a = a(it, f)?;
                 let b = b(it, f)?;
-                apply(&a, &b)
+                apply(it, &a, &b)
             })
         }
     }
+}
+
+/// `a op b`: a native operand's method (`__add__`, `__radd__`), else Python's own operator.
+fn binary_value(it: &Interp, op: ArithOp, a: &Value, b: &Value) -> E<Value> {
+    if dunder::involved(a, b) {
+        if let Some(r) = dunder::binary(it, op, a, b) {
+            return Ok(r?);
+        }
+    }
+    Ok(ops::binary(op, a, b)?)
+}
+
+/// `a op b` for a comparison, as a value: a native operand's method decides
+/// (PySpark's `col("n") > 3` is a `Column`), else Python's own comparison.
+fn compare(it: &Interp, op: CmpOp, a: &Value, b: &Value) -> E<Value> {
+    if dunder::involved(a, b) {
+        if let Some(r) = dunder::compare(it, op, a, b) {
+            return Ok(r?);
+        }
+    }
+    Ok(Value::Bool(ops::compare(op, a, b)?))
+}
+
+/// `bool(a op b)`: without a `bool` value unless a native operand decides.
+#[inline]
+fn test_compare(it: &Interp, op: CmpOp, a: &Value, b: &Value) -> E<bool> {
+    if dunder::involved(a, b) {
+        return Ok(ops::truth(&compare(it, op, a, b)?)?);
+    }
+    Ok(ops::compare(op, a, b)?)
+}
+
+/// `-a`, `+a` or `~a`: the native operand's `name` method, else `own`.
+fn unary(line: u32, a: Ex, name: &'static str, own: fn(&Value) -> Result<Value, PyError>) -> ExFn {
+    let a = expr(a);
+    at_line(line, move |it, f| {
+        let a = a(it, f)?;
+        if let Some(r) = dunder::unary(it, name, &a) {
+            return Ok(r?);
+        }
+        Ok(own(&a)?)
+    })
 }
 
 /// `bool(e)` without building a `bool` value for the tests that compute one.
@@ -367,7 +418,7 @@ fn test(e: Ex) -> TestFn {
             (Some(i), ExK::Const(c)) => {
                 let c = c.clone();
                 at_line(line, move |it, f| {
-                    Ok(ops::compare(op, local(it, f, i)?, &c)?)
+                    test_compare(it, op, local(it, f, i)?, &c)
                 })
             }
             _ => {
@@ -375,7 +426,7 @@ fn test(e: Ex) -> TestFn {
                 at_line(line, move |it, f| {
                     let a = a(it, f)?;
                     let b = b(it, f)?;
-                    Ok(ops::compare(op, &a, &b)?)
+                    test_compare(it, op, &a, &b)
                 })
             }
         },
@@ -385,7 +436,7 @@ fn test(e: Ex) -> TestFn {
         }
         kind => {
             let e = expr(Ex { kind, line });
-            Box::new(move |it, f| Ok(e(it, f)?.truthy()))
+            Box::new(move |it, f| Ok(ops::truth(&e(it, f)?)?))
         }
     }
 }
@@ -849,6 +900,19 @@ fn assign(line: u32, mut targets: Vec<Target>, value: Ex) -> StFn {
     })
 }
 
+/// `a op= b`: a list's own `+=` (which extends it with any iterable), else
+/// a native operand's `__op__` / `__rop__` (the lab's natives have no
+/// `__iop__`), else Python's own operator.
+fn inplace(it: &Interp, op: ArithOp, a: Value, b: &Value) -> E<Value> {
+    let list_extend = matches!((op, &a), (ArithOp::Add, Value::List(_)));
+    if dunder::involved(&a, b) && !list_extend {
+        if let Some(r) = dunder::binary(it, op, &a, b) {
+            return Ok(r?);
+        }
+    }
+    Ok(ops::inplace(op, a, b)?)
+}
+
 /// `target op= value`.
 fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
     let value = expr(value);
@@ -856,7 +920,7 @@ fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
         Target::Var(var) => at_line(line, move |it, f| {
             let current = it.load(var, f)?;
             let rhs = value(it, f)?;
-            let new = ops::inplace(op, current, &rhs)?;
+            let new = inplace(it, op, current, &rhs)?;
             it.store(var, new, f);
             Ok(Flow::Next)
         }),
@@ -867,7 +931,7 @@ fn aug_assign(line: u32, target: Target, op: ArithOp, value: Ex) -> StFn {
                 let index = index(it, f)?;
                 let current = ops::getitem(&obj, &index)?;
                 let rhs = value(it, f)?;
-                let new = ops::inplace(op, current, &rhs)?;
+                let new = inplace(it, op, current, &rhs)?;
                 ops::setitem(&obj, index, new)?;
                 Ok(Flow::Next)
             })

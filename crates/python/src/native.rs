@@ -84,6 +84,13 @@ pub trait Native: Any {
         None
     }
 
+    /// `bool(self)`, which `if`, `while`, `and`, `or` and `not` ask: true
+    /// unless the type decides otherwise (PySpark's `Column` raises, so that
+    /// `col("a") and col("b")` is an error rather than a wrong condition).
+    fn truth(&self) -> Result<bool, PyError> {
+        Ok(true)
+    }
+
     /// For downcasting to the concrete type (e.g. `union(other)` needs the other `DStream`).
     fn as_any(&self) -> &dyn Any;
 }

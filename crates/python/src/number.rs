@@ -130,6 +130,27 @@ pub enum ArithOp {
     Mod,
     /// `**`
     Pow,
+    /// `&`
+    BitAnd,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `<<`
+    LShift,
+    /// `>>`
+    RShift,
+}
+
+impl ArithOp {
+    /// Whether the operator is one of `&`, `|`, `^`, `<<`, `>>`: defined on
+    /// ints and bools only, never on floats.
+    pub fn is_bitwise(self) -> bool {
+        matches!(
+            self,
+            ArithOp::BitAnd | ArithOp::BitOr | ArithOp::BitXor | ArithOp::LShift | ArithOp::RShift
+        )
+    }
 }
 
 /// `a op b` when both are numbers (`bool`, `int`, `float`), with Python's
@@ -145,6 +166,15 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Option<Result<Value, PyError>
         Value::Float(f) => Some(*f),
         other => int_of(other).map(|i| i as f64),
     };
+    if op.is_bitwise() {
+        // `bool & bool` (and `|`, `^`) stays a bool, as in Python.
+        if let (Value::Bool(x), Value::Bool(y), false) =
+            (a, b, matches!(op, ArithOp::LShift | ArithOp::RShift))
+        {
+            return Some(int_arith(op, *x as i64, *y as i64).map(|v| Value::Bool(v.truthy())));
+        }
+        return Some(int_arith(op, int_of(a)?, int_of(b)?));
+    }
     Some(match (int_of(a), int_of(b)) {
         (Some(x), Some(y)) => int_arith(op, x, y),
         _ => float_arith(op, float_of(a)?, float_of(b)?).map(Value::Float),
@@ -187,6 +217,17 @@ fn int_arith(op: ArithOp, x: i64, y: i64) -> Result<Value, PyError> {
             }
             int_pow(x, y)
         }
+        ArithOp::BitAnd => Ok(Value::Int(x & y)),
+        ArithOp::BitOr => Ok(Value::Int(x | y)),
+        ArithOp::BitXor => Ok(Value::Int(x ^ y)),
+        ArithOp::LShift | ArithOp::RShift if y < 0 => {
+            Err(PyError::new("ValueError", "negative shift count"))
+        }
+        ArithOp::LShift if x == 0 => Ok(Value::Int(0)),
+        // Past 63 bits every nonzero int leaves the lab's 64-bit range.
+        ArithOp::LShift if y >= 64 => Err(int_overflow()),
+        ArithOp::LShift => int_result(wx << y),
+        ArithOp::RShift => Ok(Value::Int(x >> y.min(63))),
     }
 }
 
@@ -264,6 +305,10 @@ fn float_arith(op: ArithOp, x: f64, y: f64) -> Result<f64, PyError> {
             Ok(float_div_mod(x, y).1)
         }
         ArithOp::Pow => float_pow(x, y),
+        // `arith` answers these itself (floats have none of them); kept as Python's error.
+        ArithOp::BitAnd | ArithOp::BitOr | ArithOp::BitXor | ArithOp::LShift | ArithOp::RShift => {
+            Err(PyError::type_error("bitwise operators need ints"))
+        }
     }
 }
 

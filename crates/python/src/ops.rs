@@ -27,6 +27,11 @@ fn symbol(op: ArithOp) -> &'static str {
         ArithOp::FloorDiv => "//",
         ArithOp::Mod => "%",
         ArithOp::Pow => "** or pow()",
+        ArithOp::BitAnd => "&",
+        ArithOp::BitOr => "|",
+        ArithOp::BitXor => "^",
+        ArithOp::LShift => "<<",
+        ArithOp::RShift => ">>",
     }
 }
 
@@ -143,7 +148,18 @@ pub(crate) fn inplace(op: ArithOp, a: Value, b: &Value) -> R<Value> {
         l.borrow_mut().extend(items);
         return Ok(a);
     }
-    binary(op, &a, b)
+    binary(op, &a, b).map_err(|mut e| {
+        // Python names the augmented operator: `unsupported operand type(s) for +=: ...`.
+        let plain = format!("unsupported operand type(s) for {}:", symbol(op));
+        if let Some(rest) = e.message.strip_prefix(&plain) {
+            let augmented = match op {
+                ArithOp::Pow => "**",
+                other => symbol(other),
+            };
+            e.message = format!("unsupported operand type(s) for {augmented}=:{rest}");
+        }
+        e
+    })
 }
 
 /// `-a`.
@@ -157,6 +173,25 @@ pub(crate) fn negate(a: &Value) -> R<Value> {
             "bad operand type for unary -: '{}'",
             a.type_name()
         ))),
+    }
+}
+
+/// `~a`.
+pub(crate) fn invert(a: &Value) -> R<Value> {
+    match as_int(a) {
+        Some(i) => Ok(Value::Int(!i)),
+        None => Err(PyError::type_error(format!(
+            "bad operand type for unary ~: '{}'",
+            a.type_name()
+        ))),
+    }
+}
+
+/// `bool(v)`: a native object decides its own truth (and may refuse to have one).
+pub(crate) fn truth(v: &Value) -> R<bool> {
+    match v {
+        Value::Native(n) => n.truth(),
+        other => Ok(other.truthy()),
     }
 }
 

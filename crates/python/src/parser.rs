@@ -626,8 +626,8 @@ impl Parser<'_> {
                     value,
                 });
             }
-            if matches!(op, "&=" | "|=" | "^=" | "<<=" | ">>=" | "@=") {
-                return Err(self.unsupported("bitwise operators"));
+            if op == "@=" {
+                return Err(self.unsupported("the matrix multiplication operator (@)"));
             }
         }
         if self.starts_expression()
@@ -900,11 +900,19 @@ impl Parser<'_> {
     }
 
     fn bitwise_or(&mut self) -> PResult<Expr> {
-        let e = self.sum()?;
-        if let Tok::Op("|" | "^" | "&" | "<<" | ">>") = self.tok().tok {
-            return Err(self.unsupported("bitwise operators"));
-        }
-        Ok(e)
+        self.binary(&["|"], Self::bitwise_xor)
+    }
+
+    fn bitwise_xor(&mut self) -> PResult<Expr> {
+        self.binary(&["^"], Self::bitwise_and)
+    }
+
+    fn bitwise_and(&mut self) -> PResult<Expr> {
+        self.binary(&["&"], Self::shift)
+    }
+
+    fn shift(&mut self) -> PResult<Expr> {
+        self.binary(&["<<", ">>"], Self::sum)
     }
 
     fn binary(&mut self, ops: &[&str], next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
@@ -941,7 +949,7 @@ impl Parser<'_> {
         let op = match self.tok().tok {
             Tok::Op("-") => UnaryOp::Neg,
             Tok::Op("+") => UnaryOp::Pos,
-            Tok::Op("~") => return Err(self.unsupported("bitwise operators")),
+            Tok::Op("~") => UnaryOp::Invert,
             _ => return self.power(),
         };
         let (line, col) = (self.line(), self.tok().col);
@@ -1475,6 +1483,11 @@ fn arith_op(op: &str) -> Option<ArithOp> {
         "//" => ArithOp::FloorDiv,
         "%" => ArithOp::Mod,
         "**" => ArithOp::Pow,
+        "&" => ArithOp::BitAnd,
+        "|" => ArithOp::BitOr,
+        "^" => ArithOp::BitXor,
+        "<<" => ArithOp::LShift,
+        ">>" => ArithOp::RShift,
         _ => return None,
     })
 }

@@ -224,6 +224,35 @@ fn int_expr(g: &mut Gen) -> String {
     }
 }
 
+/// `&`, `|`, `^`, `~`, `<<`, `>>` on ints (negatives too) and bools, their
+/// precedence among themselves, `+`, `**`, unary minus and comparisons, and
+/// their errors (floats, strings, negative shift counts).
+fn bitwise_expr(g: &mut Gen) -> String {
+    let (a, b, c) = (g.int(), g.int(), g.int());
+    let bit = |g: &mut Gen| g.pick(&["&", "|", "^"]).to_string();
+    let (x, y) = (bit(g), bit(g));
+    let shift = g.below(12);
+    match g.below(12) {
+        0 => format!("{a} {x} {b}"),
+        1 => format!("{a} {x} {b} {y} {c}"),
+        2 => format!("~{a} {x} -{b}"),
+        3 => format!("{a} << {shift} {x} {b} >> {}", g.below(4)),
+        4 => format!("{a} >> {shift}, {a} << {shift}, {a} >> 70, 0 << 99"),
+        5 => format!(
+            "{} {x} {}, ~{}",
+            g.pick(&["True", "False"]),
+            g.pick(&["True", "False", "1", "-2"]),
+            g.pick(&["True", "False"])
+        ),
+        6 => format!("{a} + {b} {x} {c}, {a} {x} {b} == {c}, {a} {x} {b} < {c}"),
+        7 => format!("~{a} ** 2, -~{a}, ~~{a}, ~-{a}"),
+        8 => format!("{a} {x} {}", g.pick(&["1.5", "'a'", "None", "[1]", "2.0"])),
+        9 => format!("{} {x} {a}", g.pick(&["1.5", "'a'", "None"])),
+        10 => format!("{a} {} {b}", g.pick(&["<<", ">>"])),
+        _ => format!("~{}", g.pick(&["1.5", "'a'", "None", "True", "(-1)"])),
+    }
+}
+
 fn bool_expr(g: &mut Gen) -> String {
     let (a, b, c) = (g.pick(VALUES), g.pick(VALUES), g.pick(VALUES));
     match g.below(8) {
@@ -459,6 +488,17 @@ fn generated_expressions_evaluate_as_in_cpython() {
     );
     assert!(
         exprs.len() >= 2000,
+        "only {} distinct expressions",
+        exprs.len()
+    );
+    compare(&exprs);
+}
+
+#[test]
+fn generated_bitwise_expressions_evaluate_as_in_cpython() {
+    let exprs = expressions(37, 400, &[bitwise_expr]);
+    assert!(
+        exprs.len() >= 300,
         "only {} distinct expressions",
         exprs.len()
     );

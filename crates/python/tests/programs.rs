@@ -94,6 +94,10 @@ for l in ["[info] a", "x [error] y", "[notice]", "", "[INFO]"]:
     "print(isinstance(True, int), isinstance('a', (int, str)), type(1) == int, str(None), bool([]))\n",
     "print(list(zip('ab', [1, 2, 3])), list(enumerate('xy', 1)), any([0, '', None]), all([]))\n",
     "for s in ['  a b\\t c  ', '', '   ', 'a\\u3000b\\x1fc', 'one']:\n    print(s.split(), s.rsplit(), s.split(None, 1), s.rsplit(None, 1), s.rsplit(maxsplit=0), s.split(maxsplit=2))\n",
+    // Augmented bitwise assignment on ints and bools, and its error on a float.
+    "x = 6\nx &= 3\nx |= 8\nx ^= 1\nx <<= 2\nx >>= 1\nb = True\nb &= True\nprint(x, b)\nb |= 1.5\n",
+    "x = 2\nx **= 3\nprint(x)\nx **= 'a'\n",
+    "x = 2\nx += None\n",
     // A constant string's `in` (searched with a prepared finder) on other containers and non-containers.
     "def kind(x):\n    if (\n        '[info]' not in x\n    ):\n        return 'no'\n    return 'yes'\n\nprint(kind('a [info] b'), kind(['[info]']), kind({'[info]': 1}), kind(''), 'é' in 'café', '' in 'x', 'fé' in 'café')\nprint(kind(\n    5))\n",
 ];

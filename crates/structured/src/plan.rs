@@ -74,8 +74,11 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     /// `NOT a` (`~`; `a != b` is `NOT (a = b)`).
     Not(Box<Expr>),
-    /// `-a`.
+    /// `-a` in SQL text (`selectExpr("-n")`), named `(- a)`.
     Negate(Box<Expr>),
+    /// `-col` in PySpark (`Column.__neg__`, Spark's `negate` function): the same value as
+    /// [`Expr::Negate`], named `negative(a)`.
+    Negative(Box<Expr>),
     /// `a IS NULL` (`isNull()`).
     IsNull(Box<Expr>),
     /// `a IS NOT NULL` (`isNotNull()`).
@@ -132,6 +135,7 @@ impl Expr {
             Expr::Or(a, b) => format!("({} OR {})", a.name(), b.name()),
             Expr::Not(a) => format!("(NOT {})", a.name()),
             Expr::Negate(a) => format!("(- {})", a.name()),
+            Expr::Negative(a) => format!("negative({})", a.name()),
             Expr::IsNull(a) => format!("({} IS NULL)", a.name()),
             Expr::IsNotNull(a) => format!("({} IS NOT NULL)", a.name()),
             // A cast column (or alias) keeps its name; a cast expression is named by the cast.
@@ -177,6 +181,7 @@ impl Expr {
             | Expr::Split(e, _)
             | Expr::Not(e)
             | Expr::Negate(e)
+            | Expr::Negative(e)
             | Expr::IsNull(e)
             | Expr::IsNotNull(e)
             | Expr::Cast(e, _) => e.has_generator(),
@@ -268,7 +273,7 @@ impl Expr {
                 operators::check_boolean(&a.data_type(schema)?, &self.name())?;
                 DataType::Boolean
             }
-            Expr::Negate(a) => operators::arith_type(
+            Expr::Negate(a) | Expr::Negative(a) => operators::arith_type(
                 ArithOp::Sub,
                 &DataType::Int,
                 &a.data_type(schema)?,
@@ -363,7 +368,9 @@ impl Expr {
                 operators::or(&a.eval(schema, row, call)?, &b.eval(schema, row, call)?)
             }
             Expr::Not(a) => operators::not(&a.eval(schema, row, call)?),
-            Expr::Negate(a) => ran(operators::negate(&a.eval(schema, row, call)?), call)?,
+            Expr::Negate(a) | Expr::Negative(a) => {
+                ran(operators::negate(&a.eval(schema, row, call)?), call)?
+            }
             Expr::IsNull(a) => Value::Boolean(a.eval(schema, row, call)? == Value::Null),
             Expr::IsNotNull(a) => Value::Boolean(a.eval(schema, row, call)? != Value::Null),
             Expr::Cast(a, t) => ran(operators::cast(&a.eval(schema, row, call)?, t), call)?,
