@@ -149,20 +149,30 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
-async fn the_compare_view_fits_a_1280x720_projector_in_large_type_with_the_differences_marked() {
+/// Runs `check` (given the client, the page's origin and axe-core's source) on the release page in a browser of
+/// its own, named `logs` (its logs under `target/<logs>`, and its profile: the tests of this binary run side by
+/// side), with the browser's `flags`; panics with what `check` found.
+pub(crate) async fn on_the_release_page<F>(logs: &str, flags: &[&str], check: F)
+where
+    F: AsyncFnOnce(&Client, &str, &str) -> Result<(), String>,
+{
     let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
     let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session = PageSession::start(
-        dist,
-        "classroom-logs",
-        &["--window-size=1280,720", "--hide-scrollbars"],
-    )
-    .await;
+    let session = PageSession::start(dist, logs, flags).await;
     let result = check(&session.client, &session.origin, &axe).await;
     session.close().await;
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn the_compare_view_fits_a_1280x720_projector_in_large_type_with_the_differences_marked() {
+    on_the_release_page(
+        "classroom-logs",
+        &["--window-size=1280,720", "--hide-scrollbars"],
+        check,
+    )
+    .await;
 }

@@ -2,7 +2,7 @@
 //! batch, and Undo brings the batches back.
 
 use crate::axe::run_axe;
-use crate::page::{built_page, click, open, wait_js, PageSession};
+use crate::page::{click, open, wait_js};
 use fantoccini::Client;
 use std::time::Duration;
 
@@ -128,14 +128,10 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn each_classic_mistake_shows_sparks_own_message_and_local1_runs_no_batch() {
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let axe = crate::axe::axe_source().unwrap_or_else(|e| panic!("{e}"));
-    // Its own logs name: the browser profile is named after it, and the tests of this binary run side by side.
-    let session =
-        PageSession::start(dist, "classroom-mistakes-logs", &["--window-size=1280,900"]).await;
-    let result = check(&session.client, &session.origin, &axe).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::on_the_release_page(
+        "classroom-mistakes-logs",
+        &["--window-size=1280,900"],
+        check,
+    )
+    .await;
 }

@@ -2,9 +2,7 @@
 //! and Reveal marks each predicted record right or wrong.
 
 use crate::axe::run_axe;
-use crate::page::{
-    built_page, click, open_subtracting_window, start_prediction, type_into, wait_js, PageSession,
-};
+use crate::page::{click, open_subtracting_window, start_prediction, type_into, wait_js};
 use dstream_notebook::{get_message_type, MessageType};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -140,14 +138,5 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn a_prediction_of_the_shown_lines_is_marked_right_and_a_wrong_one_wrong() {
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let axe = crate::axe::axe_source().unwrap_or_else(|e| panic!("{e}"));
-    // Its own logs name: the browser profile is named after it, and the tests of this binary run side by side.
-    let session =
-        PageSession::start(dist, "classroom-predict-logs", &["--window-size=1280,900"]).await;
-    let result = check(&session.client, &session.origin, &axe).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::on_the_release_page("classroom-predict-logs", &["--window-size=1280,900"], check).await;
 }

@@ -2,8 +2,8 @@
 //! browser, on the very same three `pprint` consoles, byte for byte, paused at the end of the replay; and the share
 //! controls pass axe.
 
-use super::axe::{axe_source, run_axe};
-use super::page::{built_page, click, open, wait_js, PageSession};
+use super::axe::run_axe;
+use super::page::{click, open, wait_js};
 use fantoccini::Client;
 use std::time::Duration;
 
@@ -137,13 +137,5 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn a_shared_link_reproduces_the_three_consoles_byte_for_byte() {
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session =
-        PageSession::start(dist, "classroom-share-logs", &["--window-size=1280,900"]).await;
-    let result = check(&session.client, &session.origin, &axe).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::on_the_release_page("classroom-share-logs", &["--window-size=1280,900"], check).await;
 }

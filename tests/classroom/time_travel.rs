@@ -3,8 +3,8 @@
 //! stays on k while the stream runs on, and "Jump to now" brings back the live text. The travel controls pass
 //! axe-core.
 
-use super::axe::{axe_source, run_axe};
-use super::page::{built_page, click, open, stateless_job_every_second, wait_js, PageSession};
+use super::axe::run_axe;
+use super::page::{click, open, stateless_job_every_second, wait_js};
 use fantoccini::{key::Key, Client, Locator};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -246,13 +246,5 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn time_travel_shows_batch_ks_consoles_exactly_as_they_were() {
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session =
-        PageSession::start(dist, "classroom-travel-logs", &["--window-size=1280,900"]).await;
-    let result = check(&session.client, &session.origin, &axe).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::on_the_release_page("classroom-travel-logs", &["--window-size=1280,900"], check).await;
 }

@@ -4,8 +4,8 @@
 //! watermark closed, no late row (the page's lines arrive in order), and update mode's sentence; the store after
 //! trigger k is the store before trigger k+1; time travel shows trigger k again; and the view passes axe-core.
 
-use super::axe::{axe_source, run_axe};
-use super::page::{built_page, click, open, wait_js, PageSession};
+use super::axe::run_axe;
+use super::page::{click, open, wait_js};
 use dstream_lab::engine::example;
 use dstream_lab::model::job_link::encode_program;
 use fantoccini::Client;
@@ -192,13 +192,5 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
 #[ignore = "needs the release page (scripts/build-web.sh dist-web), axe-core and Debian chromium + chromedriver; run by scripts/test.sh"]
 async fn the_trigger_view_shows_the_store_the_watermark_and_the_evicted_windows_trigger_by_trigger()
 {
-    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
-    let axe = axe_source().unwrap_or_else(|e| panic!("{e}"));
-    let session =
-        PageSession::start(dist, "classroom-trigger-logs", &["--window-size=1280,900"]).await;
-    let result = check(&session.client, &session.origin, &axe).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::on_the_release_page("classroom-trigger-logs", &["--window-size=1280,900"], check).await;
 }
