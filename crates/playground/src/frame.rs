@@ -60,13 +60,40 @@ pub(crate) fn read_stream(job: &Weak<JobState>) -> Value {
     }))
 }
 
-impl Reader {
+/// A stream builder whose `option(key, value)` and `options(**kw)` record a setting and return the builder
+/// (`DataStreamReader`, `DataStreamWriter`).
+trait Options: Native + 'static {
+    /// Records option `key`.
+    fn option(&self, key: &str, value: &Value);
+}
+
+/// `builder.option` (named `qualname` in errors) or `builder.options`, as `name` asks.
+fn option_method<T: Options>(builder: Rc<T>, name: &str, qualname: &'static str) -> Option<Value> {
+    let me = Value::Native(builder.clone());
+    Some(match name {
+        "option" => method(qualname, &["key", "value"], 2, move |_, a| {
+            let key = option_key(&a[0])?;
+            builder.option(&key, a[1].as_ref().unwrap_or(&Value::None));
+            Ok(me.clone())
+        }),
+        _ => NativeFn::value("options", move |_, args: Args| {
+            for (key, value) in &args.keyword {
+                builder.option(key, value);
+            }
+            Ok(me.clone())
+        }),
+    })
+}
+
+impl Options for Reader {
     fn option(&self, key: &str, value: &Value) {
         if key.eq_ignore_ascii_case("includeTimestamp") {
             *self.include_timestamp.borrow_mut() = option_text(value).eq_ignore_ascii_case("true");
         }
     }
+}
 
+impl Reader {
     fn load(&self, rt: &Runtime, a: &[Option<Value>]) -> Result<Value, PyError> {
         if let Some(Value::Str(f)) = given(&a[1]) {
             *self.format.borrow_mut() = Some(f.to_string());
@@ -114,22 +141,7 @@ impl Native for Reader {
                 }
                 Ok(me.clone())
             }),
-            "option" => method(
-                "DataStreamReader.option",
-                &["key", "value"],
-                2,
-                move |_, a| {
-                    let key = option_key(&a[0])?;
-                    self.option(&key, a[1].as_ref().unwrap_or(&Value::None));
-                    Ok(me.clone())
-                },
-            ),
-            "options" => NativeFn::value("options", move |_, args: Args| {
-                for (key, value) in &args.keyword {
-                    self.option(key, value);
-                }
-                Ok(me.clone())
-            }),
+            "option" | "options" => return option_method(self, name, "DataStreamReader.option"),
             "load" => NativeFn::value("load", move |rt, args: Args| {
                 let mut plain = args.clone();
                 // `load(format="socket", host=..., port=...)`: the options as keywords.
@@ -424,7 +436,7 @@ struct Writer {
     settings: RefCell<WriterSettings>,
 }
 
-impl Writer {
+impl Options for Writer {
     fn option(&self, key: &str, value: &Value) {
         let text = option_text(value);
         let mut s = self.settings.borrow_mut();
@@ -435,7 +447,9 @@ impl Writer {
             _ => {}
         }
     }
+}
 
+impl Writer {
     fn sink(&self) -> Result<Sink, PyError> {
         let s = self.settings.borrow();
         if s.foreach.is_some() {
@@ -538,22 +552,7 @@ impl Native for Writer {
                 self.settings.borrow_mut().format = Some(f.to_string());
                 Ok(me.clone())
             }),
-            "option" => method(
-                "DataStreamWriter.option",
-                &["key", "value"],
-                2,
-                move |_, a| {
-                    let key = option_key(&a[0])?;
-                    self.option(&key, a[1].as_ref().unwrap_or(&Value::None));
-                    Ok(me.clone())
-                },
-            ),
-            "options" => NativeFn::value("options", move |_, args: Args| {
-                for (key, value) in &args.keyword {
-                    self.option(key, value);
-                }
-                Ok(me.clone())
-            }),
+            "option" | "options" => return option_method(self, name, "DataStreamWriter.option"),
             "queryName" => method(
                 "DataStreamWriter.queryName",
                 &["queryName"],
