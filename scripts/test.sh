@@ -2,7 +2,7 @@
 # Command 2 of the quick start: installs what is missing, then runs every check
 # and test: fmt, clippy (native and wasm32: the app, so the engine and notebook as it
 # builds them), workspace tests, the app's release build, the app's wasm tests in headless Chromium, the
-# accessibility check and the e2e test.
+# accessibility and classroom checks and the e2e test. Every test's output is also kept in target/test-logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,8 +19,37 @@ cargo fmt --all -- --check
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "workspace tests"
-cargo test --workspace
+step "workspace tests: build"
+cargo test --workspace --no-run
+
+# What only waits (sockets, timers, a browser's batches) runs beside what computes: the workspace tests beside
+# the wasm builds, then the three browser suites side by side. Each writes a log of its own, shown when it ends.
+logs=target/test-logs
+mkdir -p "$logs"
+declare -A running
+# A step that fails ends the script: the suites still running in the background end with it.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+background() {
+  local name="$1"
+  shift
+  "$@" >"$logs/$name.log" 2>&1 &
+  running[$name]=$!
+}
+failed=()
+finish() {
+  local name="$1"
+  if wait "${running[$name]}"; then
+    step "$name: passed ($(grep -c '^test .* ok$' "$logs/$name.log") tests; log: $logs/$name.log)"
+    grep -E '^test result:' "$logs/$name.log" | sed 's/^/    /' || true
+  else
+    step "$name: FAILED (log: $logs/$name.log)"
+    cat "$logs/$name.log"
+    failed+=("$name")
+  fi
+}
+
+step "workspace tests: run, beside the wasm steps below"
+background "workspace tests" cargo test --workspace
 
 step "waiting for the tool install"
 wait "$setup"
@@ -33,14 +62,20 @@ cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D 
 step "app release build (scripts/build-web.sh dist-web)"
 bash scripts/build-web.sh dist-web >/dev/null
 
-step "app wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test -p dstream-lab --target wasm32-unknown-unknown
+step "app wasm tests: build"
+cargo test -p dstream-lab --target wasm32-unknown-unknown --no-run
 
-step "accessibility and classroom checks (axe-core, the compare view at 1280x720, in headless Chromium)"
-cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
+step "browser suites, side by side: the app's wasm tests, accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
+background "wasm tests in headless Chromium" env CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test -p dstream-lab --target wasm32-unknown-unknown
+background "accessibility and classroom" cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
+background "end to end" cargo test -p dstream-lab --test e2e -- --ignored --nocapture
 
-if [ -f tests/e2e.rs ]; then
-  step "end-to-end test (send-messages -> relay -> browser)"
-  cargo test -p dstream-lab --test e2e -- --ignored --nocapture
+for name in "workspace tests" "wasm tests in headless Chromium" "accessibility and classroom" "end to end"; do
+  finish "$name"
+done
+if [ "${#failed[@]}" -gt 0 ]; then
+  step "FAILED: ${failed[*]}"
+  exit 1
 fi
 step "all checks passed"

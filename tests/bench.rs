@@ -104,15 +104,21 @@ const NOTEBOOK_PROGRAMS: [&str; 3] = [
     "notebook_window",
 ];
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn batch_of_100k_lines_through_the_three_notebook_programs() {
+/// The notebook's three jobs in Structured Streaming, as the examples menu offers them.
+const STRUCTURED_PROGRAMS: [&str; 3] = [
+    "structured_per_trigger_counts",
+    "structured_running_complete",
+    "structured_windowed_update",
+];
+
+/// Medians of one 100 000-line batch (a trigger, for Structured Streaming) through `programs`, one `Job` each
+/// as the page runs a student's program, the same lines pushed to each: all of them, and the first alone.
+fn programs_on_100k_lines(programs: &[&str]) -> (f64, Vec<f64>, f64) {
     let input = lines();
-    // One job per program, as the page runs a student's program: the same lines pushed to each, one batch each.
-    let mut jobs: Vec<Job> = NOTEBOOK_PROGRAMS
+    let mut jobs: Vec<Job> = programs
         .iter()
         .map(|name| {
-            let program = example(name).expect("a notebook example");
+            let program = example(name).expect("an example of the menu");
             let config = JobConfig {
                 start_ms: 0,
                 parallelism: 2,
@@ -124,30 +130,52 @@ fn batch_of_100k_lines_through_the_three_notebook_programs() {
         })
         .collect();
     let mut all_ms = Vec::new();
-    let mut stateless_ms = Vec::new();
+    let mut first_ms = Vec::new();
     // Round 0 warms up and is not counted.
     for round in 0..=ROUNDS {
         let mut per_job = Vec::new();
-        for job in &mut jobs {
+        for (job, name) in jobs.iter_mut().zip(programs) {
             let t = now_ms();
             job.push_lines(&input);
             let r = job.run_batch();
             per_job.push(now_ms() - t);
-            assert!(r.failure.is_none(), "{:?}", r.failure);
-            assert!(r
-                .text
-                .starts_with("-------------------------------------------\nTime: "));
+            assert!(r.failure.is_none(), "{name}: {:?}", r.failure);
+            assert!(
+                r.text.contains("-------"),
+                "{name} printed no block or table: {:?}",
+                r.text
+            );
         }
         if round > 0 {
-            stateless_ms.push(per_job[0]);
+            first_ms.push(per_job[0]);
             all_ms.push(per_job.iter().sum());
         }
     }
+    (median(all_ms.clone()), all_ms, median(first_ms))
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn batch_of_100k_lines_through_the_three_notebook_programs() {
+    let (all, runs, stateless) = programs_on_100k_lines(&NOTEBOOK_PROGRAMS);
     report(&format!(
         "BENCH {} lines/batch, the three notebook programs as code (one Job each): median {:.1} ms (runs {:?}); notebook_stateless.py alone median {:.1} ms",
         LINES,
-        median(all_ms.clone()),
-        all_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
-        median(stateless_ms),
+        all,
+        runs.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        stateless,
+    ));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn trigger_of_100k_lines_through_the_three_structured_streaming_programs() {
+    let (all, runs, per_trigger) = programs_on_100k_lines(&STRUCTURED_PROGRAMS);
+    report(&format!(
+        "BENCH {} lines/trigger, the notebook's three jobs in Structured Streaming as code (one Job each): median {:.1} ms (runs {:?}); per_trigger_counts.py alone median {:.1} ms",
+        LINES,
+        all,
+        runs.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        per_trigger,
     ));
 }
