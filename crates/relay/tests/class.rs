@@ -2,7 +2,7 @@
 //! frames) cannot hurt the others, and the relay refuses what cannot work. Real sockets on 127.0.0.0/8, bounded in
 //! time; each test waits for conditions, not for fixed sleeps, except where a client's own pause is the point.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;

@@ -2,7 +2,7 @@
 //!
 //! Every test is bounded in time: a failing test fails with a message instead of hanging.
 
-mod common;
+use crate::common;
 
 use common::{
     addr_in, bounded, free_addr, generated, handshake_status, relay_config, start_generator,

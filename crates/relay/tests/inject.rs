@@ -2,7 +2,7 @@
 //! `--tee` Spark get it in the stream, in order; without the flag, or too fast, or not one line, the page is told
 //! why and nobody gets it. Real sockets on loopback, bounded in time.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering::Relaxed;
 

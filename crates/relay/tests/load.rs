@@ -2,11 +2,11 @@
 //! lines at a fixed rate. Every client that reads gets every line in order; the few that stop reading get a 1008
 //! with its reason, and only they do; the relay's memory (VmRSS) and the kernel's socket memory stay bounded.
 //!
-//! `cargo test -p dstream-relay --test load` runs a short variant (3 s at 2 000 lines/s). The full one the README's
+//! `cargo test -p dstream-relay --test suite load::` runs a short variant (3 s at 2 000 lines/s). The full one the README's
 //! figures come from (30 s at 100 000 lines/s) is `#[ignore]`d; run it by hand, optimized:
-//! `cargo test -p dstream-relay --profile bench --test load -- --ignored --nocapture`.
+//! `cargo test -p dstream-relay --profile bench --test suite load:: -- --ignored --nocapture`.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};

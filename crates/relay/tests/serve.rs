@@ -1,7 +1,7 @@
 //! `relay --serve DIR` and plain HTTP on the relay's port, with real sockets on 127.0.0.1 (ephemeral ports) and a
 //! real directory of files; every test is bounded in time.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::net::SocketAddr;

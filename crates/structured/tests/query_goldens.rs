@@ -3,7 +3,7 @@
 //! reports the same batches (ids, input rows, watermark, rows dropped by watermark, state
 //! rows), and refuses the same queries with Spark's message.
 
-mod common;
+use crate::common;
 
 use dstream_structured::batch::group_aggregate;
 use dstream_structured::operators::RuntimeError;

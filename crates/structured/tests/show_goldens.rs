@@ -1,7 +1,7 @@
 //! `show_string` equals `Dataset.showString` of real PySpark 4.0.1 on every case of
 //! `tests/show/show_cases.json` (written by tests/pyspark/structured_oracle.py).
 
-mod common;
+use crate::common;
 
 use dstream_structured::{show_string, DataType, Field, Value};
 use serde_json::Value as Json;
