@@ -1,7 +1,7 @@
 //! How a program's job behaves beyond the notebook: errors in callbacks,
 //! Spark's refusals, argument errors, driver-side functions, imports.
 
-mod support;
+use crate::support;
 
 use std::rc::Rc;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use dstream_playground::{BatchResult, Input, Job, JobConfig, NodeKind, StreamNode};
 
-mod manifest;
+use crate::manifest;
 use manifest::{manifest, program};
 
 /// A program run over its manifest input: its source, the job, the batches'

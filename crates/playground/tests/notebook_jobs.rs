@@ -3,7 +3,7 @@
 //! every scenario (the notebook crate's goldens), and what the hard-wired
 //! `NotebookLab` prints on the live stream.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;

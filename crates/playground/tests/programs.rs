@@ -7,7 +7,7 @@
 use dstream_playground::{run_batches, Input, JobConfig, JobFailure};
 use serde_json::Value as Json;
 
-mod manifest;
+use crate::manifest;
 use manifest::{manifest, program, programs_dir};
 
 /// Runs `name` (without `.py`) over its manifest input.

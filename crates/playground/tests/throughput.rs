@@ -4,7 +4,7 @@
 //! 42). Each batch pushes the lines into the job's live input
 //! (`Job::push_lines`) and runs it (`Job::run_batch`, `pprint` blocks
 //! included). Ignored by default (a measurement, not a check):
-//! `cargo test --profile bench -p dstream-playground --test throughput -- --ignored --nocapture`.
+//! `cargo test --profile bench -p dstream-playground --test suite throughput:: -- --ignored --nocapture`.
 //! Time is the thread's CPU time, so the figures hold on a shared machine
 //! where other processes take the cores. `THROUGHPUT_LINES` sets the lines
 //! per batch (100 000 by default; fewer suit a run under

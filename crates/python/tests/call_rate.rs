@@ -2,7 +2,7 @@
 //! (`lines.map(get_message_type).map(lambda x: (x, 1)).reduceByKey(lambda x, y: x + y)`)
 //! calls each function once per record through `Caller::call1` and `call2`. Ignored by
 //! default (a measurement, not a check):
-//! `cargo test --profile bench -p dstream-python --test call_rate -- --ignored --nocapture`.
+//! `cargo test --profile bench -p dstream-python --test suite call_rate:: -- --ignored --nocapture`.
 //! Time is the thread's CPU time, so the figures hold on a shared machine
 //! where other processes take the cores.
 

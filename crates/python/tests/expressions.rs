@@ -2,7 +2,7 @@
 //! lab (`eval_expression`) and by CPython 3.11, compared by `repr` (or by the
 //! exception's `Type: message`).
 
-mod cpython;
+use crate::cpython;
 
 use cpython::{escape, run_python, PY_ESCAPE};
 use dstream_engine::python::PyRepr;

@@ -1,7 +1,7 @@
 //! The lab's string formatting against CPython: `%`-formatting,
 //! `format(value, spec)` and `str.format`.
 
-mod cpython;
+use crate::cpython;
 
 use std::cell::RefCell;
 use std::rc::Rc;

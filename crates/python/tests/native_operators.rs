@@ -5,7 +5,7 @@
 //! lab and by CPython with classes defining the same methods: the same
 //! printed output and the same final error line.
 
-mod cpython;
+use crate::cpython;
 
 use std::cell::RefCell;
 use std::rc::Rc;

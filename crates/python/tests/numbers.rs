@@ -1,7 +1,7 @@
 //! The lab's numbers against CPython: arithmetic, `round`, `int()`/`float()`
 //! of strings, `repr(float)` and `hash(float)`.
 
-mod cpython;
+use crate::cpython;
 
 use cpython::{assert_matches_cpython, floats, ints, py_float, py_literal, Case, Rng};
 use dstream_python::number::{

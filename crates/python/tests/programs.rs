@@ -2,7 +2,7 @@
 //! errors) run by the lab and by CPython 3.11: the same printed output and
 //! the same final error line, with the same line number.
 
-mod cpython;
+use crate::cpython;
 
 use std::cell::RefCell;
 use std::rc::Rc;

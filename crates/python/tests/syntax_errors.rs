@@ -1,7 +1,7 @@
 //! Differential test: broken programs compiled by the lab and by CPython 3.11
 //! give the same exception type, message, line and caret column.
 
-mod cpython;
+use crate::cpython;
 
 use cpython::{escape, run_python, PY_ESCAPE};
 use dstream_python::compile;
