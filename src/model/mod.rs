@@ -37,6 +37,7 @@ pub mod source;
 pub mod stats;
 pub mod travel;
 pub mod url;
+pub mod windowed_compare;
 
 #[cfg(test)]
 mod tests;
@@ -210,6 +211,8 @@ impl Lab {
             // Spark's classic mistakes.
             Action::MistakeTry { mistake, now_ms } => self.try_mistake(mistake, now_ms),
             Action::MistakeUndo { now_ms } => self.undo_mistake(now_ms),
+            // DStream vs Structured Streaming (#12).
+            Action::WindowedCompareOpen => self.open_windowed_compare(),
         };
         self.predict_follow();
         self.mistake_follow();
