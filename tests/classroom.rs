@@ -34,6 +34,8 @@ mod support;
 mod time_travel;
 #[path = "classroom/trigger.rs"]
 mod trigger;
+#[path = "classroom/windowed_compare.rs"]
+mod windowed_compare;
 use axe::{axe_source, run_axe};
 use fantoccini::Client;
 use page::{built_page, click, open, stateless_job_every_second, wait_js, PageSession};

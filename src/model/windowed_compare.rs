@@ -528,7 +528,10 @@ pub(super) fn paired<'a>(
                 Err("Waiting for the first trigger…".to_string())
             }
             JobStatus::Waiting | JobStatus::Running { .. }
-                if batches.recent().next().is_some_and(|b| b.time_ms > entry.time_ms) =>
+                if batches
+                    .recent()
+                    .next()
+                    .is_some_and(|b| b.time_ms > entry.time_ms) =>
             {
                 Err(format!(
                     "Job {number} started after batch {}: its first trigger read a later batch.",
