@@ -13,6 +13,7 @@
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
 //! [`job_link`] (`?job=` links); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
 //! [`packed`] packs a link's text); [`travel`]: time travel, every view as of an earlier batch.
+//! [`windowed_compare`]: the compare view's row of the DStream window beside Structured Streaming's windowed count.
 
 pub mod action;
 pub mod batch_log;

@@ -500,7 +500,7 @@ impl Facts<'_> {
 }
 
 /// The trigger of `job` that read batch `entry`'s lines (its `batches` as of that batch), or why none does.
-pub(super) fn paired<'a>(
+fn paired<'a>(
     job: &StudentJob,
     number: usize,
     entry: &BatchEntry,
@@ -523,20 +523,21 @@ pub(super) fn paired<'a>(
                 ))
             }
         }
+        // No trigger ran by this batch but later ones did: the job started (or restarted) after it.
+        None if batches.recent().len() == 0
+            && job
+                .batches
+                .last()
+                .is_some_and(|b| b.time_ms > entry.time_ms) =>
+        {
+            Err(format!(
+                "Job {number} started after batch {}: its first trigger read a later batch.",
+                entry.batch
+            ))
+        }
         None => match &job.status {
             JobStatus::Waiting | JobStatus::Running { .. } if batches.recent().len() == 0 => {
                 Err("Waiting for the first trigger…".to_string())
-            }
-            JobStatus::Waiting | JobStatus::Running { .. }
-                if batches
-                    .recent()
-                    .next()
-                    .is_some_and(|b| b.time_ms > entry.time_ms) =>
-            {
-                Err(format!(
-                    "Job {number} started after batch {}: its first trigger read a later batch.",
-                    entry.batch
-                ))
             }
             status => Err(format!(
                 "No trigger of Job {number} read batch {}'s lines (the job is {}).",

@@ -340,3 +340,102 @@ fn the_watermark_sentence_names_the_windows_still_open_closed_and_dropped_by_spa
         "{watermark}"
     );
 }
+
+#[test]
+fn a_batch_before_the_job_started_says_so_when_travelled_to() {
+    let params = BootParams::from_query("source=sim&view=compare");
+    let mut lab = Lab::boot(None, T0 + 3 * S, &params, "ws://x/ws");
+    lab.start();
+    batch(&mut lab, 1, &["[info] a"]);
+    assert_eq!(
+        lab.compare_view().unwrap().windowed,
+        None,
+        "no row before the job"
+    );
+    lab.apply(Action::WindowedCompareOpen);
+    for k in 2..=4 {
+        batch(&mut lab, k, &["[info] a"]);
+    }
+    assert_eq!(row(&lab).structured.unwrap().trigger, 2);
+    lab.apply(Action::Travel(TravelMove::To(1)));
+    assert_eq!(
+        row(&lab).structured,
+        Err("Job 1 started after batch 1: its first trigger read a later batch.".to_string())
+    );
+}
+
+#[test]
+fn a_refused_example_is_named_and_the_control_runs_one_on_the_pages_batches_instead() {
+    // On 1 s batches the menu's example (10 s triggers) is refused; the control writes the page's settings in.
+    let mut lab = Lab::boot(
+        None,
+        T0 + 300,
+        &BootParams::from_query("source=sim&view=compare&interval=1&window=5&slide=1"),
+        "ws://x/ws",
+    );
+    lab.start();
+    lab.apply(Action::JobNew {
+        example: EXAMPLE.to_string(),
+    });
+    let refused = lab.jobs().iter().last().unwrap().id;
+    lab.apply(Action::JobRun { id: refused });
+    let tick = |lab: &mut Lab, k: i64| {
+        lab.apply(Action::SimLines(vec!["[error] x".to_string()]));
+        lab.apply(Action::Tick { now_ms: T0 + k * S });
+    };
+    tick(&mut lab, 1);
+    let r = row(&lab);
+    assert_eq!(r.job_id, refused);
+    let why = r.structured.unwrap_err();
+    assert!(
+        why.contains("not run: its batch interval is not the page's"),
+        "{why}"
+    );
+    lab.apply(Action::WindowedCompareOpen);
+    assert_eq!(lab.jobs().len(), 2);
+    for k in 2..=4 {
+        tick(&mut lab, k);
+    }
+    let r = row(&lab);
+    assert_ne!(r.job_id, refused);
+    assert_eq!(r.job_number, 2);
+    assert_eq!(r.structured.clone().unwrap().trigger, 2);
+    assert_eq!(r.mismatch, None);
+    // The refused job keeps its column.
+    let view = lab.compare_view().unwrap();
+    assert_eq!(
+        view.jobs.iter().map(|j| j.id).collect::<Vec<_>>(),
+        [refused]
+    );
+    // 5 s windows sliding every second: each line lands in 5 windows.
+    assert!(text(&r, Topic::EventTime).contains("lands in 5 overlapping windows"));
+}
+
+#[test]
+fn an_example_counting_other_windows_than_the_pages_says_how_they_differ() {
+    // The menu's 20 s windows on a page whose DStream window is 30 s sliding every 10 s.
+    let mut lab = Lab::boot(
+        None,
+        T0 + 3 * S,
+        &BootParams::from_query("source=sim&view=compare&window=30&slide=10"),
+        "ws://x/ws",
+    );
+    lab.start();
+    lab.apply(Action::JobNew {
+        example: EXAMPLE.to_string(),
+    });
+    let id = lab.jobs().iter().last().unwrap().id;
+    lab.apply(Action::JobRun { id });
+    for k in 1..=3 {
+        batch(&mut lab, k, &["[info] a", "[error] b"]);
+    }
+    let r = row(&lab);
+    assert_eq!(
+        r.mismatch.as_deref(),
+        Some(
+            "Job 1's windows are 20 s sliding every 10 s, the DStream window's 30 s sliding every 10 s: press \
+             \"Compare with Structured Streaming\" to open the example with the page's window."
+        )
+    );
+    assert!(!text(&r, Topic::EventTime).contains("holds the lines of the same batches"));
+}
