@@ -15,6 +15,7 @@ use super::job_batches::JobBatch;
 use super::jobs::{JobStatus, StudentJob};
 use super::Lab;
 use crate::engine::{example, MessageType, Mode, NotebookConfig, QueryTrigger, WindowExplain};
+use crate::teach::window::join_words;
 use crate::timefmt::clock_label;
 
 /// An event-time window: its start and end (excluded), naive ms.
@@ -132,17 +133,8 @@ pub struct WindowedCompare {
 }
 
 /// `[10:00:00, 10:00:20)`.
-fn span_text((start, end): (i64, i64)) -> String {
+fn span_text((start, end): Window) -> String {
     format!("[{}, {})", clock_label(start), clock_label(end))
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// `s` after a count other than 1.
@@ -170,11 +162,9 @@ pub fn windows_of(t: i64, (duration, slide): (i64, i64)) -> Vec<Window> {
     windows
 }
 
-/// The distinct windows of `rows`, in time order.
-fn windows_in<'a>(rows: impl Iterator<Item = &'a crate::engine::ViewTable>) -> Vec<Window> {
-    let mut windows: Vec<Window> = rows
-        .flat_map(|t| t.rows.iter().filter_map(|r| r.window_ms))
-        .collect();
+/// The distinct windows of `windows`, in time order.
+fn distinct(windows: impl Iterator<Item = Window>) -> Vec<Window> {
+    let mut windows: Vec<Window> = windows.collect();
     windows.sort_unstable();
     windows.dedup();
     windows
@@ -193,7 +183,7 @@ fn counts_text(counts: &[(MessageType, i64)]) -> String {
 }
 
 /// The (type, count) rows of window `w` in the query's state store after the trigger, by type name.
-fn state_counts(q: &QueryTrigger, w: (i64, i64)) -> Option<Vec<(String, i64)>> {
+fn state_counts(q: &QueryTrigger, w: Window) -> Option<Vec<(String, i64)>> {
     let ty = q.columns.iter().position(|c| c == "type")?;
     let count = q.columns.iter().position(|c| c == "count")?;
     let mut rows: Vec<(String, i64)> = q
@@ -249,17 +239,15 @@ impl Facts<'_> {
                  added to no window.",
             );
         } else {
-            let mut windows: Vec<Window> = view
-                .event_times_ms
-                .iter()
-                .flat_map(|e| windows_of(*e, (duration, slide)))
-                .collect();
-            windows.sort_unstable();
-            windows.dedup();
+            let windows = distinct(
+                view.event_times_ms
+                    .iter()
+                    .flat_map(|e| windows_of(*e, (duration, slide))),
+            );
             let per_line = windows_of(view.event_times_ms[0], (duration, slide)).len();
             text.push_str(&format!(
-                " Structured Streaming groups each line by its own timestamp (the time it reached the page): this \
-                 trigger's {} line{} the event time{} {}, and with {} s windows sliding every {} s each line \
+                " Structured Streaming groups each line by its own timestamp (here the time the trigger interval it \
+                 arrived in began): this trigger's {} line{} the event time{} {}, and with {} s windows sliding every {} s each line \
                  lands in {per_line} overlapping windows: {}.",
                 view.input_lines,
                 if view.input_lines == 1 { " carries" } else { "s carry" },
@@ -415,7 +403,7 @@ impl Facts<'_> {
                 delay / 1000
             ),
             Some(wm) => {
-                let kept = windows_in(std::iter::once(&q.state_after));
+                let kept = distinct(q.state_after.rows.iter().filter_map(|r| r.window_ms));
                 let (open, closed): (Vec<Window>, Vec<Window>) =
                     kept.into_iter().partition(|(_, end)| *end > wm);
                 let spans = |w: &[(i64, i64)]| {
@@ -442,18 +430,13 @@ impl Facts<'_> {
                         if closed.len() == 1 { "it" } else { "them" }
                     ));
                 }
-                let evicted: Vec<Window> = {
-                    let mut w: Vec<Window> = q
-                        .state_before
+                let evicted = distinct(
+                    q.state_before
                         .rows
                         .iter()
                         .filter(|r| r.change == crate::engine::RowChange::Evicted)
-                        .filter_map(|r| r.window_ms)
-                        .collect();
-                    w.sort_unstable();
-                    w.dedup();
-                    w
-                };
+                        .filter_map(|r| r.window_ms),
+                );
                 if evicted.is_empty() {
                     text.push_str(" It dropped no window this trigger.");
                 } else {
@@ -499,7 +482,8 @@ impl Facts<'_> {
     }
 }
 
-/// The trigger of `job` that read batch `entry`'s lines (its `batches` as of that batch), or why none does.
+/// The trigger of `job` that read batch `entry`'s lines, found in `batches` (the job's, or those as of that batch), or
+/// why none does.
 fn paired<'a>(
     job: &StudentJob,
     number: usize,
@@ -567,10 +551,18 @@ impl Lab {
     /// The row for `entry` (the batch viewed), once a job of the example is open.
     pub(super) fn windowed_compare(&self, entry: &BatchEntry) -> Option<WindowedCompare> {
         let (number, job) = self.windowed_compare_job()?;
-        let batches = job.batches.as_of(entry.time_ms);
+        // The job's recent batches hold the trigger unless it is older than they reach (time travel): only then
+        // are the batches as of that time copied.
+        let as_of;
+        let batches = if job.batches.recent().any(|b| b.time_ms <= entry.time_ms) {
+            &job.batches
+        } else {
+            as_of = job.batches.as_of(entry.time_ms);
+            &as_of
+        };
         let log = self.viewed_log();
         let window = log.last_window().filter(|w| w.batch == entry.batch);
-        let trigger = paired(job, number, entry, &batches);
+        let trigger = paired(job, number, entry, batches);
         let query = trigger.as_ref().ok().and_then(|b| {
             b.structured
                 .as_ref()?

@@ -11,11 +11,27 @@ const S: i64 = 1_000;
 /// A started page with these URL parameters (10 s batches unless they say otherwise), and "Compare with
 /// Structured Streaming" pressed before the first batch.
 fn lab_comparing(query: &str) -> Lab {
-    let params = BootParams::from_query(&format!("source=sim&view=compare&{query}"));
-    let mut lab = Lab::boot(None, T0 + 3 * S, &params, "ws://x/ws");
-    lab.start();
+    let mut lab = booted(query, T0 + 3 * S);
     lab.apply(Action::WindowedCompareOpen);
     lab
+}
+
+/// A page in the compare view of the built-in source with these URL parameters, started at `now_ms`.
+fn booted(query: &str, now_ms: i64) -> Lab {
+    let params = BootParams::from_query(&format!("source=sim&view=compare&{query}"));
+    let mut lab = Lab::boot(None, now_ms, &params, "ws://x/ws");
+    lab.start();
+    lab
+}
+
+/// Opens the menu's example as a job and presses Run: the page's settings are not written in.
+fn run_menu_example(lab: &mut Lab) -> u64 {
+    lab.apply(Action::JobNew {
+        example: EXAMPLE.to_string(),
+    });
+    let id = lab.jobs().iter().last().unwrap().id;
+    lab.apply(Action::JobRun { id });
+    id
 }
 
 /// Feeds `lines` and ends the page's 10 s batch `k`.
@@ -343,9 +359,7 @@ fn the_watermark_sentence_names_the_windows_still_open_closed_and_dropped_by_spa
 
 #[test]
 fn a_batch_before_the_job_started_says_so_when_travelled_to() {
-    let params = BootParams::from_query("source=sim&view=compare");
-    let mut lab = Lab::boot(None, T0 + 3 * S, &params, "ws://x/ws");
-    lab.start();
+    let mut lab = booted("", T0 + 3 * S);
     batch(&mut lab, 1, &["[info] a"]);
     assert_eq!(
         lab.compare_view().unwrap().windowed,
@@ -367,18 +381,8 @@ fn a_batch_before_the_job_started_says_so_when_travelled_to() {
 #[test]
 fn a_refused_example_is_named_and_the_control_runs_one_on_the_pages_batches_instead() {
     // On 1 s batches the menu's example (10 s triggers) is refused; the control writes the page's settings in.
-    let mut lab = Lab::boot(
-        None,
-        T0 + 300,
-        &BootParams::from_query("source=sim&view=compare&interval=1&window=5&slide=1"),
-        "ws://x/ws",
-    );
-    lab.start();
-    lab.apply(Action::JobNew {
-        example: EXAMPLE.to_string(),
-    });
-    let refused = lab.jobs().iter().last().unwrap().id;
-    lab.apply(Action::JobRun { id: refused });
+    let mut lab = booted("interval=1&window=5&slide=1", T0 + 300);
+    let refused = run_menu_example(&mut lab);
     let tick = |lab: &mut Lab, k: i64| {
         lab.apply(Action::SimLines(vec!["[error] x".to_string()]));
         lab.apply(Action::Tick { now_ms: T0 + k * S });
@@ -414,18 +418,8 @@ fn a_refused_example_is_named_and_the_control_runs_one_on_the_pages_batches_inst
 #[test]
 fn an_example_counting_other_windows_than_the_pages_says_how_they_differ() {
     // The menu's 20 s windows on a page whose DStream window is 30 s sliding every 10 s.
-    let mut lab = Lab::boot(
-        None,
-        T0 + 3 * S,
-        &BootParams::from_query("source=sim&view=compare&window=30&slide=10"),
-        "ws://x/ws",
-    );
-    lab.start();
-    lab.apply(Action::JobNew {
-        example: EXAMPLE.to_string(),
-    });
-    let id = lab.jobs().iter().last().unwrap().id;
-    lab.apply(Action::JobRun { id });
+    let mut lab = booted("window=30&slide=10", T0 + 3 * S);
+    run_menu_example(&mut lab);
     for k in 1..=3 {
         batch(&mut lab, k, &["[info] a", "[error] b"]);
     }
