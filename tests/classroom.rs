@@ -34,6 +34,8 @@ mod support;
 mod time_travel;
 #[path = "classroom/trigger.rs"]
 mod trigger;
+#[path = "classroom/windowed_compare.rs"]
+mod windowed_compare;
 use axe::{axe_source, run_axe};
 use fantoccini::Client;
 use page::{built_page, click, open, stateless_job_every_second, wait_js, PageSession};
@@ -87,18 +89,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     )
     .await?;
     click(c, "pause").await?;
-    // A 1280x720 viewport, whatever the browser's own frame takes.
-    let frame = c
-        .execute(
-            "return [outerWidth - innerWidth, outerHeight - innerHeight];",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let extra = |i: usize| frame[i].as_u64().unwrap_or(0) as u32;
-    c.set_window_size(1280 + extra(0), 720 + extra(1))
-        .await
-        .map_err(|e| format!("resizing the window: {e}"))?;
+    projector_viewport(c).await?;
     let m = c
         .execute(MEASURE, vec![])
         .await
@@ -136,17 +127,41 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     if n("marked") < 1.0 {
         problems.push("no running total is marked as differing from the batch".to_string());
     }
-    for v in run_axe(c, axe).await? {
-        eprintln!("[axe] compare view: {} ({:?}): {}", v.id, v.impact, v.help);
-        if v.blocks() {
-            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
-        }
-    }
+    problems.extend(axe_problems(c, axe, "compare view").await?);
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// Sizes the browser's window so that its viewport is 1280x720, a projector's, whatever the browser's own frame
+/// takes.
+pub(crate) async fn projector_viewport(c: &Client) -> Result<(), String> {
+    let frame = c
+        .execute(
+            "return [outerWidth - innerWidth, outerHeight - innerHeight];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let extra = |i: usize| frame[i].as_u64().unwrap_or(0) as u32;
+    c.set_window_size(1280 + extra(0), 720 + extra(1))
+        .await
+        .map_err(|e| format!("resizing the window: {e}"))
+}
+
+/// What axe-core finds serious or critical on the page now (each one also logged as `[axe] what: ...`), as
+/// problems of a check.
+pub(crate) async fn axe_problems(c: &Client, axe: &str, what: &str) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
+    for v in run_axe(c, axe).await? {
+        eprintln!("[axe] {what}: {} ({:?}): {}", v.id, v.impact, v.help);
+        if v.blocks() {
+            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
+        }
+    }
+    Ok(problems)
 }
 
 /// Runs `check` (given the client, the page's origin and axe-core's source) on the release page in a browser of

@@ -185,4 +185,8 @@ pub enum Action {
         /// Local naive epoch ms.
         now_ms: i64,
     },
+    // DStream vs Structured Streaming (#12).
+    /// "Compare with Structured Streaming": run the menu's windowed Structured Streaming count beside the window
+    /// mode (reusing the job already open with that program).
+    WindowedCompareOpen,
 }

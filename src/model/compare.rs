@@ -4,6 +4,7 @@
 
 use super::batch_log::BatchEntry;
 use super::travel::TRAVEL_BATCHES;
+use super::windowed_compare::WindowedCompare;
 use super::Lab;
 use crate::engine::{MessageType, Mode};
 use std::collections::VecDeque;
@@ -140,8 +141,10 @@ pub struct CompareView {
     pub sample: Vec<String>,
     /// The three modes, in [`Mode::ALL`] order.
     pub columns: Vec<CompareColumn>,
-    /// Every student job, in the page's order.
+    /// Every student job, in the page's order (but the one the windowed row shows).
     pub jobs: Vec<CompareJob>,
+    /// "Windowed counts: DStream vs Structured Streaming", once a job of its example is open.
+    pub windowed: Option<WindowedCompare>,
 }
 
 /// A record as `pprint` prints it: `('error', 2)`.
@@ -194,6 +197,7 @@ impl CompareView {
             sample: sample[..sample.len().min(SAMPLE_LINES)].to_vec(),
             columns,
             jobs: Vec::new(),
+            windowed: None,
         }
     }
 }
@@ -204,10 +208,12 @@ impl Lab {
     pub fn compare_view(&self) -> Option<CompareView> {
         let batch = self.viewed_batch()?;
         let entry = self.log.entries().iter().rfind(|e| e.batch == batch)?;
+        let windowed = self.windowed_compare(entry);
         let jobs = self
             .jobs
             .iter()
             .enumerate()
+            .filter(|(_, job)| windowed.as_ref().map(|w| w.job_id) != Some(job.id))
             .map(|(i, job)| CompareJob {
                 id: job.id,
                 number: i + 1,
@@ -216,6 +222,7 @@ impl Lab {
             .collect();
         Some(CompareView {
             jobs,
+            windowed,
             ..CompareView::of(entry, self.sample.of(batch))
         })
     }

@@ -13,6 +13,7 @@
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
 //! [`job_link`] (`?job=` links); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
 //! [`packed`] packs a link's text); [`travel`]: time travel, every view as of an earlier batch.
+//! [`windowed_compare`]: the compare view's row of the DStream window beside Structured Streaming's windowed count.
 
 pub mod action;
 pub mod batch_log;
@@ -37,6 +38,7 @@ pub mod source;
 pub mod stats;
 pub mod travel;
 pub mod url;
+pub mod windowed_compare;
 
 #[cfg(test)]
 mod tests;
@@ -210,6 +212,8 @@ impl Lab {
             // Spark's classic mistakes.
             Action::MistakeTry { mistake, now_ms } => self.try_mistake(mistake, now_ms),
             Action::MistakeUndo { now_ms } => self.undo_mistake(now_ms),
+            // DStream vs Structured Streaming (#12).
+            Action::WindowedCompareOpen => self.open_windowed_compare(),
         };
         self.predict_follow();
         self.mistake_follow();

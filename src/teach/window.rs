@@ -199,7 +199,8 @@ fn sum_text(terms: &[i64]) -> String {
     }
 }
 
-fn join_words(items: &[String]) -> String {
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_words(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

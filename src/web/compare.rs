@@ -4,6 +4,7 @@
 
 use super::controls::PauseStep;
 use super::panel::describe;
+use super::windowed_compare::{CompareWithStructured, WindowedRow};
 use crate::engine::NotebookConfig;
 use crate::model::compare::{CompareView as View, PageView};
 use crate::model::Action;
@@ -33,6 +34,7 @@ pub fn compare_view(p: &CompareProps) -> Html {
     let bar = html! {
         <div class="compare-bar">
             <PauseStep paused={p.paused} dispatch={p.dispatch.clone()} />
+            <CompareWithStructured dispatch={p.dispatch.clone()} />
             <button onclick={on_full} data-testid="view-full">{"Full page"}</button>
         </div>
     };
@@ -103,6 +105,9 @@ pub fn compare_view(p: &CompareProps) -> Html {
                     }
                 }) }
             </div>
+            if let Some(row) = &v.windowed {
+                <WindowedRow row={row.clone()} config={p.config.clone()} />
+            }
         </section>
     }
 }

@@ -20,6 +20,7 @@ pub mod share;
 pub mod sim;
 pub mod svg_export;
 pub mod travel;
+pub mod windowed_compare;
 
 pub use app::App;
 

@@ -1,0 +1,627 @@
+//! "Windowed counts: DStream vs Structured Streaming", a row of the compare view (issue #12): the window mode's
+//! block for the batch viewed beside the console output of a Structured Streaming job counting windows on event
+//! time (the menu's `structured_windowed_update`), for the trigger that read exactly that batch's lines, and the
+//! differences explained from that batch's numbers: batch time against event time, the inverse function against
+//! the state store, the keys at 0, the watermark.
+//!
+//! The Structured Streaming side is a student job like any other ([`super::jobs`]): it is fed the page's lines
+//! and runs one trigger at the end of each page batch, so with a `processingTime` equal to the page's interval its
+//! trigger time is the page's batch time, and every line of that batch carries the time its trigger interval
+//! began as its event time. The row pairs a batch with the trigger of the same time and checks that the trigger
+//! read as many lines as the batch had, rather than assuming it.
+
+use super::batch_log::{BatchEntry, LastWindow};
+use super::job_batches::JobBatch;
+use super::jobs::{JobStatus, StudentJob};
+use super::Lab;
+use crate::engine::{example, MessageType, Mode, NotebookConfig, QueryTrigger, WindowExplain};
+use crate::teach::window::join_words;
+use crate::timefmt::clock_label;
+
+/// An event-time window: its start and end (excluded), naive ms.
+type Window = (i64, i64);
+
+/// The examples menu's windowed Structured Streaming count, which the row runs.
+pub const EXAMPLE: &str = "structured_windowed_update";
+
+/// The example's window, as its text writes it (rewritten to the page's window).
+const WINDOW_CALL: &str = "window(\"timestamp\", \"20 seconds\", \"10 seconds\")";
+/// The example's trigger, as its text writes it (rewritten to the page's batch interval).
+const TRIGGER_CALL: &str = "processingTime=\"10 seconds\"";
+
+/// A duration as Structured Streaming's `window` and `trigger` take it: `"20 seconds"`, `"1 second"`.
+fn duration_text(ms: i64) -> String {
+    match (ms % 1000, ms / 1000) {
+        (0, 1) => "1 second".to_string(),
+        (0, s) => format!("{s} seconds"),
+        _ => format!("{ms} milliseconds"),
+    }
+}
+
+/// The example's program with the page's window, slide and batch interval written in, so that its windows are
+/// the DStream window's and its triggers are the page's batches (with the notebook's settings, the example's
+/// text unchanged); `None` if the menu has no such example.
+pub fn program_for(config: &NotebookConfig) -> Option<String> {
+    let source = example(EXAMPLE)?.source;
+    let window = format!(
+        "window(\"timestamp\", \"{}\", \"{}\")",
+        duration_text(config.window_ms),
+        duration_text(config.slide_ms)
+    );
+    let trigger = format!(
+        "processingTime=\"{}\"",
+        duration_text(config.batch_interval_ms)
+    );
+    Some(
+        source
+            .replacen(WINDOW_CALL, &window, 1)
+            .replacen(TRIGGER_CALL, &trigger, 1),
+    )
+}
+
+/// The Structured Streaming side: the trigger paired with the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerSide {
+    /// The job's trigger number (1-based).
+    pub trigger: u64,
+    /// The lines it read (the batch's).
+    pub lines: usize,
+    /// What its console sink printed at that trigger, exactly; `None` when it printed nothing.
+    pub text: Option<String>,
+}
+
+/// Which difference an explanation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// Batch time against event time, and the windows of the trigger.
+    EventTime,
+    /// The inverse function against the state store.
+    Inverse,
+    /// The keys the DStream window prints at 0.
+    ZeroKeys,
+    /// Which windows the watermark still lets Structured Streaming update, and which it dropped.
+    Watermark,
+}
+
+impl Topic {
+    /// The topic as the row titles it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::EventTime => "Batch time vs event time.",
+            Topic::Inverse => "Subtracting vs a state store.",
+            Topic::ZeroKeys => "Keys at 0.",
+            Topic::Watermark => "The watermark.",
+        }
+    }
+
+    /// A name for the page's test hooks (`data-topic`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::EventTime => "event-time",
+            Topic::Inverse => "inverse",
+            Topic::ZeroKeys => "zero-keys",
+            Topic::Watermark => "watermark",
+        }
+    }
+}
+
+/// One difference, worded from the batch's and the trigger's numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// What it is about.
+    pub topic: Topic,
+    /// The sentences.
+    pub text: String,
+}
+
+/// The row for the batch viewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowedCompare {
+    /// The Structured Streaming job.
+    pub job_id: u64,
+    /// Its place on the page (1-based): "Job N".
+    pub job_number: usize,
+    /// The window mode's block printed at this batch, exactly; `None` when it printed nothing (it prints only
+    /// when it slides).
+    pub dstream: Option<String>,
+    /// The trigger that read this batch's lines, or why there is none to show.
+    pub structured: Result<TriggerSide, String>,
+    /// Why the two sides do not count the same windows, when they do not.
+    pub mismatch: Option<String>,
+    /// The differences, once both sides have output at this batch.
+    pub explanations: Vec<Explanation>,
+}
+
+/// `[10:00:00, 10:00:20)`.
+fn span_text((start, end): Window) -> String {
+    format!("[{}, {})", clock_label(start), clock_label(end))
+}
+
+/// `s` after a count other than 1.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The event-time windows (start, end) holding time `t`, with windows `duration` long sliding every `slide`
+/// (Spark's `window`, no start offset), oldest first.
+pub fn windows_of(t: i64, (duration, slide): (i64, i64)) -> Vec<Window> {
+    if slide <= 0 {
+        return Vec::new();
+    }
+    let mut start = t.div_euclid(slide) * slide;
+    let mut windows = Vec::new();
+    while start + duration > t {
+        windows.push((start, start + duration));
+        start -= slide;
+    }
+    windows.reverse();
+    windows
+}
+
+/// The distinct windows of `windows`, in time order.
+fn distinct(windows: impl Iterator<Item = Window>) -> Vec<Window> {
+    let mut windows: Vec<Window> = windows.collect();
+    windows.sort_unstable();
+    windows.dedup();
+    windows
+}
+
+/// `error 2, info 1` (or `no lines`).
+fn counts_text(counts: &[(MessageType, i64)]) -> String {
+    if counts.is_empty() {
+        return "no lines".to_string();
+    }
+    counts
+        .iter()
+        .map(|(k, c)| format!("{} {c}", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The (type, count) rows of window `w` in the query's state store after the trigger, by type name.
+fn state_counts(q: &QueryTrigger, w: Window) -> Option<Vec<(String, i64)>> {
+    let ty = q.columns.iter().position(|c| c == "type")?;
+    let count = q.columns.iter().position(|c| c == "count")?;
+    let mut rows: Vec<(String, i64)> = q
+        .state_after
+        .rows
+        .iter()
+        .filter(|r| r.window_ms == Some(w))
+        .filter_map(|r| Some((r.cells.get(ty)?.clone(), r.cells.get(count)?.parse().ok()?)))
+        .collect();
+    rows.sort();
+    Some(rows)
+}
+
+/// Everything the explanations are worded from.
+struct Facts<'a> {
+    entry: &'a BatchEntry,
+    window: Option<&'a LastWindow>,
+    config: &'a NotebookConfig,
+    trigger: &'a JobBatch,
+    query: &'a QueryTrigger,
+}
+
+impl Facts<'_> {
+    /// The DStream block's records (empty when the window printed nothing at this batch).
+    fn records(&self) -> &[(MessageType, i64)] {
+        self.entry
+            .records(Mode::Window)
+            .map_or(&[], |r| r.as_slice())
+    }
+
+    /// (1) The DStream window counts batches by their batch time; Structured Streaming counts lines by their
+    /// own time, each in several windows; the window ending at the batch time holds the same lines.
+    fn event_time(&self) -> Option<Explanation> {
+        let (t, w) = (self.entry.time_ms, self.config.window_ms);
+        let (duration, slide) = self.query.window_ms?;
+        let view = self.trigger.structured.as_ref()?;
+        let mut text = format!(
+            "The DStream block is labelled with the batch time {} and counts every line of the batches after {} \
+             up to {}: the last {} s of batches, whenever a line was written.",
+            clock_label(t),
+            clock_label(t - w),
+            clock_label(t),
+            w / 1000
+        );
+        let times: Vec<String> = view
+            .event_times_ms
+            .iter()
+            .map(|e| clock_label(*e))
+            .collect();
+        if times.is_empty() {
+            text.push_str(
+                " Structured Streaming groups each line by its own timestamp; this trigger read no line, so it \
+                 added to no window.",
+            );
+        } else {
+            let windows = distinct(
+                view.event_times_ms
+                    .iter()
+                    .flat_map(|e| windows_of(*e, (duration, slide))),
+            );
+            let per_line = windows_of(view.event_times_ms[0], (duration, slide)).len();
+            text.push_str(&format!(
+                " Structured Streaming groups each line by its own timestamp (here the time the trigger interval it \
+                 arrived in began): this trigger's {} line{} the event time{} {}, and with {} s windows sliding every {} s each line \
+                 lands in {per_line} overlapping windows: {}.",
+                view.input_lines,
+                if view.input_lines == 1 { " carries" } else { "s carry" },
+                plural(times.len()),
+                join_words(&times),
+                duration / 1000,
+                slide / 1000,
+                join_words(&windows.iter().map(|w| span_text(*w)).collect::<Vec<_>>())
+            ));
+        }
+        // The window ending at the batch time holds the lines stamped in the batches the DStream window covers.
+        let same = (t - w, t);
+        let printed = self.entry.records(Mode::Window).is_some();
+        if printed && (duration, slide) == (w, self.config.slide_ms) {
+            if let Some(rows) = state_counts(self.query, same).filter(|r| !r.is_empty()) {
+                let ss: Vec<String> = rows.iter().map(|(k, c)| format!("{k} {c}")).collect();
+                let mut dstream: Vec<(String, i64)> = self
+                    .records()
+                    .iter()
+                    .filter(|(_, c)| *c != 0)
+                    .map(|(k, c)| (k.as_str().to_string(), *c))
+                    .collect();
+                dstream.sort();
+                let verdict = if dstream == rows {
+                    "the same counts as the DStream block"
+                } else {
+                    "not the DStream block's: the job has not read every batch of that window"
+                };
+                text.push_str(&format!(
+                    " The window {} holds the lines of the same batches as the DStream block: after this trigger it \
+                     counts {}, {verdict}.",
+                    span_text(same),
+                    ss.join(", ")
+                ));
+            }
+        }
+        Some(Explanation {
+            topic: Topic::EventTime,
+            text,
+        })
+    }
+
+    /// (2) How the DStream window was formed this batch, against Structured Streaming's state store.
+    fn inverse(&self) -> Explanation {
+        let t = clock_label(self.entry.time_ms);
+        let labels = |batches: &[crate::engine::BatchCounts]| {
+            batches
+                .iter()
+                .map(|b| format!("{} ({})", clock_label(b.time_ms), counts_text(&b.counts)))
+                .collect::<Vec<_>>()
+        };
+        let mut text = match self.window.map(|w| &w.explain) {
+            Some(WindowExplain::Subtract {
+                leaving,
+                arriving,
+                keys,
+            }) => {
+                let steps: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        let value = k.old.unwrap_or(0) + k.arriving - k.leaving;
+                        format!(
+                            "{}: {} + {} − {} = {value}",
+                            k.key.as_str(),
+                            k.old.unwrap_or(0),
+                            k.arriving,
+                            k.leaving
+                        )
+                    })
+                    .collect();
+                format!(
+                    "DStream's window at {t} is the previous window plus the newest slide minus the slide that \
+                     left: it added the batch{} at {} and subtracted the batch{} at {} with the inverse function, \
+                     so {}.",
+                    plural(arriving.len()),
+                    join_words(&labels(arriving)),
+                    plural(leaving.len()),
+                    join_words(&labels(leaving)),
+                    join_words(&steps)
+                )
+            }
+            Some(WindowExplain::Recompute { reason, batches }) => format!(
+                "DStream's window at {t} subtracted nothing this batch. {reason} It reduced its {} batch{} again: \
+                 {}.",
+                batches.len(),
+                if batches.len() == 1 { "" } else { "es" },
+                join_words(&labels(batches))
+            ),
+            None => format!("DStream's window printed nothing at {t}: it prints only when it slides."),
+        };
+        let q = self.query;
+        text.push_str(&format!(
+            " Structured Streaming has no inverse function: it keeps one count per (window, type) in its state \
+             store ({} row{} after this trigger: {} added, {} updated) and adds each new line to the counts of its \
+             windows; it never subtracts.",
+            q.state_after.total(),
+            plural(q.state_after.total()),
+            q.changes.added,
+            q.changes.updated
+        ));
+        Explanation {
+            topic: Topic::Inverse,
+            text,
+        }
+    }
+
+    /// (3) The keys the DStream block prints at 0, when it prints any.
+    fn zero_keys(&self) -> Option<Explanation> {
+        let zeros: Vec<String> = self
+            .records()
+            .iter()
+            .filter(|(_, c)| *c == 0)
+            .map(|(k, _)| format!("('{}', 0)", k.as_str()))
+            .collect();
+        if zeros.is_empty() {
+            return None;
+        }
+        let q = self.query;
+        let count = q.columns.iter().position(|c| c == "count");
+        let shown: Vec<&String> = q
+            .state_after
+            .rows
+            .iter()
+            .chain(&q.sink.rows)
+            .filter_map(|r| count.and_then(|i| r.cells.get(i)))
+            .collect();
+        let none_zero = if !shown.is_empty() && shown.iter().all(|c| c.as_str() != "0") {
+            " (none of its rows this trigger is 0)"
+        } else {
+            ""
+        };
+        Some(Explanation {
+            topic: Topic::ZeroKeys,
+            text: format!(
+                "{} print{} because the inverse function took the count back to 0 and, without a filterFunc, \
+                 reduceByKeyAndWindow keeps the key in the window. Structured Streaming has no such row{none_zero}: \
+                 a (window, type) row exists only once a line of that type fell in that window.",
+                join_words(&zeros),
+                if zeros.len() == 1 { "s" } else { "" }
+            ),
+        })
+    }
+
+    /// (4) The windows the watermark still lets Structured Streaming update, and those it dropped.
+    fn watermark(&self) -> Option<Explanation> {
+        let q = self.query;
+        let delay = q.watermark_delay_ms?;
+        let after = q.watermark_after_ms.filter(|w| *w > 0);
+        let mut text = match after {
+            None => format!(
+                "The watermark (the latest event time seen minus {} s) has not started yet, so Structured \
+                 Streaming can still update every window.",
+                delay / 1000
+            ),
+            Some(wm) => {
+                let kept = distinct(q.state_after.rows.iter().filter_map(|r| r.window_ms));
+                let (open, closed): (Vec<Window>, Vec<Window>) =
+                    kept.into_iter().partition(|(_, end)| *end > wm);
+                let spans = |w: &[(i64, i64)]| {
+                    join_words(&w.iter().map(|w| span_text(*w)).collect::<Vec<_>>())
+                };
+                let mut text = format!(
+                    "The watermark is the latest event time seen minus {} s: {} after this trigger. Structured \
+                     Streaming can still update the windows that end after it: {}.",
+                    delay / 1000,
+                    clock_label(wm),
+                    if open.is_empty() {
+                        "none".to_string()
+                    } else {
+                        spans(&open)
+                    }
+                );
+                if !closed.is_empty() {
+                    text.push_str(&format!(
+                        " {} {} at or before it: a line for {} would be late, and the next trigger drops {} from \
+                         the state store.",
+                        spans(&closed),
+                        if closed.len() == 1 { "ends" } else { "end" },
+                        if closed.len() == 1 { "it" } else { "them" },
+                        if closed.len() == 1 { "it" } else { "them" }
+                    ));
+                }
+                let evicted = distinct(
+                    q.state_before
+                        .rows
+                        .iter()
+                        .filter(|r| r.change == crate::engine::RowChange::Evicted)
+                        .filter_map(|r| r.window_ms),
+                );
+                if evicted.is_empty() {
+                    text.push_str(" It dropped no window this trigger.");
+                } else {
+                    text.push_str(&format!(
+                        " It dropped {} from its state store this trigger: the watermark this trigger used was at \
+                         or past {} end, so no line could change {} any more.",
+                        spans(&evicted),
+                        if evicted.len() == 1 { "its" } else { "their" },
+                        if evicted.len() == 1 { "it" } else { "them" }
+                    ));
+                }
+                text
+            }
+        };
+        let late = q
+            .progress
+            .as_ref()
+            .map_or(0, |p| p.rows_dropped_by_watermark);
+        if late > 0 {
+            text.push_str(&format!(
+                " {late} late row{} fell behind the watermark and {} dropped.",
+                plural(late as usize),
+                if late == 1 { "was" } else { "were" }
+            ));
+        }
+        text.push_str(&format!(
+            " The DStream window has no watermark: a batch leaves it {} s after its batch time, whatever its lines' \
+             timestamps.",
+            self.config.window_ms / 1000
+        ));
+        Some(Explanation {
+            topic: Topic::Watermark,
+            text,
+        })
+    }
+
+    fn all(&self) -> Vec<Explanation> {
+        let mut all: Vec<Explanation> = self.event_time().into_iter().collect();
+        all.push(self.inverse());
+        all.extend(self.zero_keys());
+        all.extend(self.watermark());
+        all
+    }
+}
+
+/// The trigger of `job` that read batch `entry`'s lines, found in `batches` (the job's, or those as of that batch), or
+/// why none does.
+fn paired<'a>(
+    job: &StudentJob,
+    number: usize,
+    entry: &BatchEntry,
+    batches: &'a super::JobBatches,
+) -> Result<&'a JobBatch, String> {
+    let at = batches.recent().rfind(|b| b.time_ms == entry.time_ms);
+    match at {
+        Some(b) => {
+            let read = b.structured.as_ref().map_or(0, |v| v.input_lines);
+            if read == entry.lines {
+                Ok(b)
+            } else {
+                Err(format!(
+                    "Job {number}'s trigger {} read {read} line{} but batch {} had {}, so they do not count the same \
+                     lines.",
+                    b.batch,
+                    plural(read),
+                    entry.batch,
+                    entry.lines
+                ))
+            }
+        }
+        // No trigger ran by this batch but later ones did: the job started (or restarted) after it.
+        None if batches.recent().len() == 0
+            && job
+                .batches
+                .last()
+                .is_some_and(|b| b.time_ms > entry.time_ms) =>
+        {
+            Err(format!(
+                "Job {number} started after batch {}: its first trigger read a later batch.",
+                entry.batch
+            ))
+        }
+        None => match &job.status {
+            JobStatus::Waiting | JobStatus::Running { .. } if batches.recent().len() == 0 => {
+                Err("Waiting for the first trigger…".to_string())
+            }
+            status => Err(format!(
+                "No trigger of Job {number} read batch {}'s lines (the job is {}).",
+                entry.batch,
+                status.label()
+            )),
+        },
+    }
+}
+
+impl Lab {
+    /// The job the row compares with: the first job of the example that is running (or waiting for its first
+    /// batch), else the first job of the example; with its place on the page (1-based).
+    pub fn windowed_compare_job(&self) -> Option<(usize, &StudentJob)> {
+        let of_example = || {
+            self.jobs
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| j.example.as_deref() == Some(EXAMPLE))
+        };
+        of_example()
+            .find(|(_, j)| matches!(j.status, JobStatus::Waiting | JobStatus::Running { .. }))
+            .or_else(|| of_example().next())
+            .map(|(i, j)| (i + 1, j))
+    }
+
+    /// The row for `entry` (the batch viewed), once a job of the example is open.
+    pub(super) fn windowed_compare(&self, entry: &BatchEntry) -> Option<WindowedCompare> {
+        let (number, job) = self.windowed_compare_job()?;
+        // The job's recent batches hold the trigger unless it is older than they reach (time travel): only then
+        // are the batches as of that time copied.
+        let as_of;
+        let batches = if job.batches.recent().any(|b| b.time_ms <= entry.time_ms) {
+            &job.batches
+        } else {
+            as_of = job.batches.as_of(entry.time_ms);
+            &as_of
+        };
+        let log = self.viewed_log();
+        let window = log.last_window().filter(|w| w.batch == entry.batch);
+        let trigger = paired(job, number, entry, batches);
+        let query = trigger.as_ref().ok().and_then(|b| {
+            b.structured
+                .as_ref()?
+                .queries
+                .iter()
+                .find(|q| q.window_ms.is_some() && !q.foreach_batch)
+        });
+        let c = self.config();
+        let mismatch = query.and_then(|q| {
+            let (duration, slide) = q.window_ms?;
+            ((duration, slide) != (c.window_ms, c.slide_ms)).then(|| {
+                format!(
+                    "Job {number}'s windows are {} s sliding every {} s, the DStream window's {} s sliding every {} s: \
+                     press \"Compare with Structured Streaming\" to open the example with the page's window.",
+                    duration / 1000,
+                    slide / 1000,
+                    c.window_ms / 1000,
+                    c.slide_ms / 1000
+                )
+            })
+        });
+        let explanations = match (&trigger, query) {
+            (Ok(b), Some(q)) => Facts {
+                entry,
+                window,
+                config: c,
+                trigger: b,
+                query: q,
+            }
+            .all(),
+            _ => Vec::new(),
+        };
+        Some(WindowedCompare {
+            job_id: job.id,
+            job_number: number,
+            dstream: self
+                .console(Mode::Window)
+                .printed_at(entry.batch)
+                .map(str::to_string),
+            structured: trigger.map(|b| TriggerSide {
+                trigger: b.batch,
+                lines: entry.lines,
+                text: job.console.printed_at(entry.batch).map(str::to_string),
+            }),
+            mismatch,
+            explanations,
+        })
+    }
+
+    /// "Compare with Structured Streaming": runs the example with the page's window and batch interval as a
+    /// student job (the one already open with that program, if there is one).
+    pub(super) fn open_windowed_compare(&mut self) -> Vec<super::Effect> {
+        let Some(program) = program_for(self.config()) else {
+            return Vec::new();
+        };
+        self.open_linked(Some(EXAMPLE.to_string()), program);
+        vec![self.save_jobs()]
+    }
+}
+
+#[cfg(test)]
+mod tests;
