@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use dstream_notebook::program_input::{ProgramInput, TimedLine};
-use dstream_playground::{Input, Job, JobConfig, JobFailure, RowChange, TriggerView};
+use dstream_playground::{Input, Job, JobConfig, JobFailure, ModeOutcome, RowChange, TriggerView};
 use dstream_structured::time::parse_timestamp;
 use serde_json::Value as Json;
 
@@ -321,4 +321,146 @@ fn trigger_views_keep_their_first_rows_and_count_the_others() {
     assert_eq!(q.sink.total(), 90);
     assert_eq!(q.sink.rows.len(), dstream_playground::VIEW_ROWS);
     assert_eq!(views[1].input_lines, 60);
+}
+
+/// What output mode `mode` printed over all the triggers of `views` (query 0): its console
+/// texts in order; or Spark's refusal of the mode.
+fn mode_output(views: &[TriggerView], mode: &str) -> Result<String, String> {
+    let mut text = String::new();
+    for v in views {
+        let modes = v.queries[0]
+            .output_modes
+            .as_ref()
+            .expect("a console aggregation has the three modes");
+        let names: Vec<&str> = modes.columns.iter().map(|c| c.mode).collect();
+        assert_eq!(names, ["complete", "update", "append"]);
+        let column = modes.columns.iter().find(|c| c.mode == mode).unwrap();
+        match &column.outcome {
+            ModeOutcome::Refused(message) => return Err(message.clone()),
+            ModeOutcome::Failed(message) => panic!("{mode} failed: {message}"),
+            ModeOutcome::NoBatch => {}
+            ModeOutcome::Printed(b) => {
+                assert_eq!(b.lines_cut, 0, "{mode}: a short text is kept whole");
+                text.push_str(&b.text);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Asserts that the three columns of `program` over `input` are, mode by mode, what PySpark
+/// printed (or the error it raised) for the golden program `goldens[i]`.
+fn assert_modes_are_goldens(program: &str, input: &str, goldens: [(&str, &str); 3]) {
+    let views = trigger_views(program, input);
+    for (mode, golden) in goldens {
+        let error_path = dir().join(format!("{golden}.error.json"));
+        match mode_output(&views, mode) {
+            Ok(text) => {
+                assert!(!error_path.exists(), "{program} as {mode}: PySpark failed");
+                let expected = read(&dir().join(format!("{golden}.stdout.txt")));
+                assert_eq!(text, expected, "{program} as {mode} vs {golden}");
+            }
+            Err(message) => {
+                let error: Json = serde_json::from_str(&read(&error_path)).unwrap();
+                assert_eq!(error["type"], "AnalysisException", "{golden}");
+                assert_eq!(
+                    error["message"].as_str(),
+                    Some(message.as_str()),
+                    "{golden}"
+                );
+                assert_eq!(error["batch"], 0, "{golden}: refused at start()");
+            }
+        }
+    }
+}
+
+#[test]
+fn output_modes_of_the_windowed_example_are_pysparks_with_only_the_mode_changed() {
+    assert_modes_are_goldens(
+        "windowed_update",
+        "notebook",
+        [
+            ("complete", "windowed_update_as_complete"),
+            ("update", "windowed_update"),
+            ("append", "windowed_update_as_append"),
+        ],
+    );
+}
+
+#[test]
+fn output_modes_of_the_running_example_are_pysparks_and_append_is_refused() {
+    assert_modes_are_goldens(
+        "running_complete",
+        "notebook",
+        [
+            ("complete", "running_complete"),
+            ("update", "running_complete_as_update"),
+            ("append", "running_complete_as_append"),
+        ],
+    );
+    // The refusal is the one the golden of a student's own append program shows.
+    let views = trigger_views("running_complete", "notebook");
+    let golden: Json =
+        serde_json::from_str(&read(&dir().join("error_append_no_watermark.error.json"))).unwrap();
+    assert_eq!(
+        mode_output(&views, "append").err().as_deref(),
+        golden["message"].as_str()
+    );
+}
+
+#[test]
+fn output_modes_of_a_udf_query_replay_its_udf_and_match_the_when_programs() {
+    // running_update.py types lines with a udf, running_complete.py with when(): on the same
+    // lines PySpark printed the same counts, so the udf query's complete column (its UDF
+    // answers replayed, not called again) is running_complete's golden.
+    assert_modes_are_goldens(
+        "running_update",
+        "notebook",
+        [
+            ("complete", "running_complete"),
+            ("update", "running_update"),
+            ("append", "running_complete_as_append"),
+        ],
+    );
+    // windowed_append.py (udf, append) on late lines: its update column is
+    // windowed_update_late.py's (when, update) golden.
+    let views = trigger_views("windowed_append", "late");
+    let expected = read(&dir().join("windowed_update_late.stdout.txt"));
+    assert_eq!(mode_output(&views, "update"), Ok(expected));
+}
+
+#[test]
+fn each_as_mode_program_is_its_example_with_only_the_output_mode_changed() {
+    let body = |name: &str| -> String {
+        let text = read(&dir().join(format!("{name}.py")));
+        let lines: Vec<&str> = text.lines().skip_while(|l| l.starts_with('#')).collect();
+        lines.join("\n")
+    };
+    for (example, mode, variant) in [
+        ("windowed_update", "complete", "windowed_update_as_complete"),
+        ("windowed_update", "append", "windowed_update_as_append"),
+        ("running_complete", "update", "running_complete_as_update"),
+        ("running_complete", "append", "running_complete_as_append"),
+    ] {
+        let original = body(example);
+        let own = ["update", "complete"]
+            .into_iter()
+            .find(|m| original.contains(&format!("outputMode(\"{m}\")")))
+            .expect("the example's mode");
+        let swapped = original.replace(
+            &format!("outputMode(\"{own}\")"),
+            &format!("outputMode(\"{mode}\")"),
+        );
+        assert_ne!(swapped, original, "{example}");
+        assert_eq!(body(variant), swapped, "{variant}");
+    }
+}
+
+#[test]
+fn output_modes_are_offered_only_for_a_console_aggregation() {
+    for (program, input) in [("lines_append", "many"), ("per_trigger_counts", "notebook")] {
+        for v in trigger_views(program, input) {
+            assert!(v.queries[0].output_modes.is_none(), "{program}");
+        }
+    }
 }
