@@ -5,7 +5,8 @@
 //! The other features of a class, one module each: `classroom/share.rs` (a shared scenario link reproduces the three
 //! consoles byte for byte), `classroom/time_travel.rs` (batch k's consoles and views exactly as they were),
 //! `classroom/predict.rs` (a prediction is marked), `classroom/mistakes.rs` (each classic mistake with Spark's words),
-//! `classroom/trigger.rs` (a Structured Streaming job's "What the trigger did", trigger by trigger).
+//! `classroom/trigger.rs` (a Structured Streaming job's "What the trigger did", trigger by trigger),
+//! `classroom/output_modes.rs` (its "Output modes side by side": complete | update | append as Spark prints them).
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -19,6 +20,8 @@ mod axe;
 // Each test file uses some of the shared page helpers.
 #[path = "classroom/mistakes.rs"]
 mod mistakes;
+#[path = "classroom/output_modes.rs"]
+mod output_modes;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
@@ -146,6 +149,20 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(problems.join("\n"))
+    }
+}
+
+/// axe-core's serious and critical findings on the page, as problems named `when` (each finding logged), or the
+/// error that kept axe from running.
+pub(crate) async fn axe_clean(c: &Client, axe: &str, when: &str) -> Vec<String> {
+    match run_axe(c, axe).await {
+        Ok(vs) => vs
+            .into_iter()
+            .inspect(|v| eprintln!("[axe] {when}: {} ({:?}): {}", v.id, v.impact, v.help))
+            .filter(|v| v.blocks())
+            .map(|v| format!("axe {when}: {} — {} at {:?}", v.id, v.help, v.nodes))
+            .collect(),
+        Err(e) => vec![e],
     }
 }
 

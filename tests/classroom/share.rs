@@ -3,7 +3,7 @@
 //! controls pass axe.
 
 use super::axe::run_axe;
-use super::page::{click, open, wait_js};
+use super::page::{click, open, tab_after, wait_js};
 use fantoccini::Client;
 use std::time::Duration;
 
@@ -70,26 +70,11 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     eprintln!("[share] {held} — {} characters: {link}", link.len());
     let mut problems = Vec::new();
     // From the keyboard: Tab after "Download scenario" reaches "Load scenario", and its focus shows.
-    c.execute(
+    let focus = tab_after(
+        c,
         "document.querySelector('[data-testid=share-download]').focus(); return true;",
-        vec![],
     )
-    .await
-    .map_err(|e| e.to_string())?;
-    c.active_element()
-        .await
-        .map_err(|e| e.to_string())?
-        .send_keys("\u{E004}")
-        .await
-        .map_err(|e| format!("pressing Tab: {e}"))?;
-    let focus = c
-        .execute(
-            "const a = document.activeElement; \
-             return [a.dataset.testid || a.tagName, getComputedStyle(a).outlineStyle];",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    .await?;
     if focus != serde_json::json!(["share-load", "solid"]) {
         problems.push(format!(
             "Tab after Download scenario: focus on {focus}, not a visibly focused share-load"

@@ -87,7 +87,12 @@ fn consistent(t: &Trigger) -> Result<(), String> {
     Ok(())
 }
 
-async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+/// Opens the page (built-in source, 1 s batches, 8 lines a second) with a job running the menu's windowed Structured
+/// Streaming count on 1 s triggers, with a 4 s window sliding every 2 s and a 2 s watermark.
+pub(crate) async fn open_windowed_job_on_1s_triggers(
+    c: &Client,
+    origin: &str,
+) -> Result<(), String> {
     let program = example("structured_windowed_update")
         .ok_or("no structured_windowed_update example")?
         .source
@@ -112,7 +117,11 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         ),
         &[("dstream-lab/theme", "light")],
     )
-    .await?;
+    .await
+}
+
+async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+    open_windowed_job_on_1s_triggers(c, origin).await?;
     // Record the view trigger by trigger until windows were evicted and 8 triggers were seen.
     let mut recorded: BTreeMap<u64, Trigger> = BTreeMap::new();
     let deadline = Instant::now() + Duration::from_secs(90);

@@ -143,12 +143,21 @@ fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
 /// Runs program `name` over the lines (and event times) of each trigger; returns each trigger's view.
 fn trigger_views_of(name: &str, triggers: Vec<Vec<TimedLine>>) -> Vec<TriggerView> {
     let source = read(&dir().join(format!("{name}.py")));
+    trigger_views_of_source(name, &source, triggers)
+}
+
+/// [`trigger_views_of`] for program `name`'s text `source`.
+fn trigger_views_of_source(
+    name: &str,
+    source: &str,
+    triggers: Vec<Vec<TimedLine>>,
+) -> Vec<TriggerView> {
     let config = JobConfig {
         start_ms: 0,
         parallelism: 2,
         input: Input::Live,
     };
-    let mut job = Job::from_source(config, &source, &format!("{name}.py"));
+    let mut job = Job::from_source(config, source, &format!("{name}.py"));
     let mut views = Vec::new();
     for trigger in triggers {
         for line in trigger {
@@ -463,4 +472,70 @@ fn output_modes_are_offered_only_for_a_console_aggregation() {
             assert!(v.queries[0].output_modes.is_none(), "{program}");
         }
     }
+}
+
+#[test]
+fn a_long_console_text_keeps_its_first_lines_and_counts_the_others() {
+    // 100 distinct words shown with numRows 500: complete's table has 100 rows, more than a column keeps.
+    let source = read(&dir().join("word_count_complete.py")).replace(
+        ".format(\"console\")",
+        ".format(\"console\").option(\"numRows\", 500)",
+    );
+    let line = (0..100)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let trigger = vec![TimedLine {
+        arrival_ms: 0,
+        line,
+    }];
+    let views = trigger_views_of_source("word_count_complete", &source, vec![trigger]);
+    let modes = views[0].queries[0]
+        .output_modes
+        .as_ref()
+        .expect("three modes");
+    let complete = modes.columns.iter().find(|c| c.mode == "complete").unwrap();
+    let ModeOutcome::Printed(b) = &complete.outcome else {
+        panic!("complete printed nothing: {:?}", complete.outcome);
+    };
+    // Dashes, `Batch: 0`, dashes, 3 border and header lines, 100 rows, the bottom border, a blank line.
+    let lines = 3 + 3 + 100 + 1 + 1;
+    assert_eq!(b.rows, 100);
+    assert_eq!(b.text.lines().count(), dstream_playground::MODE_TEXT_LINES);
+    assert_eq!(b.lines_cut, lines - dstream_playground::MODE_TEXT_LINES);
+    assert!(b
+        .text
+        .starts_with("-------------------------------------------\nBatch: 0\n"));
+}
+
+#[test]
+fn the_other_modes_never_call_the_programs_udf_again() {
+    // running_update.py's udf, printing each line it types: Spark runs it once per row, and so does the lab,
+    // though the row also goes to the complete and append modes' queries.
+    let source = read(&dir().join("running_update.py")).replace(
+        "def message_type(line):\n",
+        "def message_type(line):\n    print(\"typed\", line)\n",
+    );
+    let config = JobConfig {
+        start_ms: 0,
+        parallelism: 2,
+        input: Input::Live,
+    };
+    let mut job = Job::from_source(config, &source, "running_update.py");
+    let mut fed = 0;
+    let mut complete_rows = 0;
+    for trigger in triggers("notebook") {
+        for line in trigger {
+            job.push_lines_at([line.line], line.arrival_ms);
+            fed += 1;
+        }
+        let view = job.run_batch().structured.expect("a trigger");
+        let modes = view.queries[0].output_modes.as_ref().expect("three modes");
+        if let ModeOutcome::Printed(b) = &modes.columns[0].outcome {
+            complete_rows = b.rows;
+        }
+    }
+    assert!(job.failed().is_none(), "{:?}", job.failed());
+    assert_eq!(job.worker_output().matches("typed ").count(), fed);
+    assert_eq!(complete_rows, 4, "complete counted every type");
 }
