@@ -49,8 +49,8 @@ pub struct ModeBatch {
     pub lines_cut: usize,
     /// The rows the sink received.
     pub rows: usize,
-    /// The end (ms) of the earliest window left in the state store after the batch: the next
-    /// window the watermark will close.
+    /// In append mode, the end (ms) of the earliest window left in the state store after the
+    /// batch: the next window the watermark will close and append will print.
     pub open_window_end_ms: Option<i64>,
 }
 
@@ -221,7 +221,10 @@ fn printed(query: &StreamingQuery, batch: Option<&Batch>) -> ModeOutcome {
         text: kept,
         lines_cut: total.saturating_sub(MODE_TEXT_LINES),
         rows: batch.rows.len(),
-        open_window_end_ms: earliest_window_end(&query.state_rows()),
+        // Only append waits for windows to close (complete's store, never evicted, can be long).
+        open_window_end_ms: (query.query().mode == OutputMode::Append)
+            .then(|| earliest_window_end(&query.state_rows()))
+            .flatten(),
     })
 }
 
