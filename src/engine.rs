@@ -19,4 +19,5 @@ pub use dstream_playground::{
     BatchResult, Input, Job, JobConfig, JobFailure, NodeBatch, NodeKind, QueryTrigger, RowChange,
     StreamNode, TriggerView, UpdateCall as ProgramUpdateCall, ViewTable, WindowCover,
 };
+pub use dstream_playground::{ModeBatch, ModeColumn, ModeOutcome, OutputModes};
 pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

@@ -5,7 +5,8 @@
 //! The other features of a class, one module each: `classroom/share.rs` (a shared scenario link reproduces the three
 //! consoles byte for byte), `classroom/time_travel.rs` (batch k's consoles and views exactly as they were),
 //! `classroom/predict.rs` (a prediction is marked), `classroom/mistakes.rs` (each classic mistake with Spark's words),
-//! `classroom/trigger.rs` (a Structured Streaming job's "What the trigger did", trigger by trigger).
+//! `classroom/trigger.rs` (a Structured Streaming job's "What the trigger did", trigger by trigger),
+//! `classroom/output_modes.rs` (its "Output modes side by side": complete | update | append as Spark prints them).
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -19,6 +20,8 @@ mod axe;
 // Each test file uses some of the shared page helpers.
 #[path = "classroom/mistakes.rs"]
 mod mistakes;
+#[path = "classroom/output_modes.rs"]
+mod output_modes;
 #[allow(dead_code)]
 #[path = "e2e/page.rs"]
 mod page;
@@ -127,12 +130,8 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     if n("marked") < 1.0 {
         problems.push("no running total is marked as differing from the batch".to_string());
     }
-    problems.extend(axe_problems(c, axe, "compare view").await?);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    problems.extend(axe_clean(c, axe, "compare view").await);
+    verdict(problems)
 }
 
 /// Sizes the browser's window so that its viewport is 1280x720, a projector's, whatever the browser's own frame
@@ -151,17 +150,27 @@ pub(crate) async fn projector_viewport(c: &Client) -> Result<(), String> {
         .map_err(|e| format!("resizing the window: {e}"))
 }
 
-/// What axe-core finds serious or critical on the page now (each one also logged as `[axe] what: ...`), as
-/// problems of a check.
-pub(crate) async fn axe_problems(c: &Client, axe: &str, what: &str) -> Result<Vec<String>, String> {
-    let mut problems = Vec::new();
-    for v in run_axe(c, axe).await? {
-        eprintln!("[axe] {what}: {} ({:?}): {}", v.id, v.impact, v.help);
-        if v.blocks() {
-            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
-        }
+/// axe-core's serious and critical findings on the page, as problems named `when` (each finding logged), or the
+/// error that kept axe from running.
+pub(crate) async fn axe_clean(c: &Client, axe: &str, when: &str) -> Vec<String> {
+    match run_axe(c, axe).await {
+        Ok(vs) => vs
+            .into_iter()
+            .inspect(|v| eprintln!("[axe] {when}: {} ({:?}): {}", v.id, v.impact, v.help))
+            .filter(|v| v.blocks())
+            .map(|v| format!("axe {when}: {} — {} at {:?}", v.id, v.help, v.nodes))
+            .collect(),
+        Err(e) => vec![e],
     }
-    Ok(problems)
+}
+
+/// A check's end: passed when it found no problem, else every problem, one per line.
+pub(crate) fn verdict(problems: Vec<String>) -> Result<(), String> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 /// Runs `check` (given the client, the page's origin and axe-core's source) on the release page in a browser of

@@ -15,6 +15,8 @@
 //! - [`trigger`] renders "What the trigger did" for a Structured Streaming job (its state store before and after,
 //!   the watermark and windows on the event-time axis, late rows dropped, the output mode), from the same
 //!   [`crate::model::JobBatches`];
+//! - [`output_modes`] renders "Output modes side by side" for a Structured Streaming job's streaming aggregation:
+//!   what complete, update and append print at the trigger, from the same [`crate::model::JobBatches`];
 //! - `view`, `program_view` and `trigger_view` (wasm32 only) hold the yew components that draw all of the above.
 //!
 //! Everything but `view`, `program_view` and `trigger_view` is plain Rust, tested natively against the engine's own numbers.
@@ -22,6 +24,7 @@
 pub mod export;
 pub mod lineage;
 pub mod metrics;
+pub mod output_modes;
 pub mod program;
 pub mod state;
 pub mod trigger;

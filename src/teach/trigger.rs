@@ -292,4 +292,4 @@ pub fn trigger_story(b: &JobBatches) -> Option<TriggerStory> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -5,12 +5,14 @@
 
 use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
+use super::output_modes::OutputModesTeach;
 use super::platform::page_address;
 use crate::engine::{example, EXAMPLES};
 use crate::model::jobs::refusal;
 use crate::model::{Action, JobLink, JobStatus, Lab, StudentJob, MAX_JOBS};
 use crate::program::FILENAME;
 use crate::teach::export::data_url;
+use crate::teach::output_modes::{modes_story, ModesStory};
 use crate::teach::program::{program_views, ProgramViews};
 use crate::teach::program_view::ProgramTeach;
 use crate::teach::trigger::{trigger_story, TriggerStory};
@@ -46,6 +48,8 @@ pub struct JobPanelProps {
     pub views: Rc<ProgramViews>,
     /// What the Structured Streaming job's trigger did (None for a DStream job, or before its first trigger).
     pub trigger: Option<Rc<TriggerStory>>,
+    /// "Output modes side by side" of its streaming aggregation (None when it has none, or before a trigger).
+    pub modes: Option<Rc<ModesStory>>,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
@@ -72,6 +76,7 @@ impl JobPanelProps {
             link: job.link.clone(),
             views: Rc::new(program_views(&batches)),
             trigger: trigger_story(&batches).map(Rc::new),
+            modes: modes_story(&batches).map(Rc::new),
             dispatch,
         }
     }
@@ -187,6 +192,9 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
             }
             if let Some(story) = &p.trigger {
                 <TriggerTeach story={story.clone()} />
+            }
+            if let Some(story) = &p.modes {
+                <OutputModesTeach job={id} story={story.clone()} />
             }
         </section>
     }

@@ -12,6 +12,7 @@ pub mod hooks;
 pub mod inject;
 pub mod jobs;
 pub mod mistakes;
+pub mod output_modes;
 pub mod panel;
 pub mod platform;
 pub mod predict;

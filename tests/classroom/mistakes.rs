@@ -1,7 +1,6 @@
 //! Spark's classic mistakes in headless Chromium: each button shows Spark's own message, `local[1]` runs no
 //! batch, and Undo brings the batches back.
 
-use crate::axe::run_axe;
 use crate::page::{click, open, wait_js};
 use fantoccini::Client;
 use std::time::Duration;
@@ -74,18 +73,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
             batches(c).await?
         ));
     }
-    problems.extend(
-        run_axe(c, axe)
-            .await?
-            .into_iter()
-            .filter(|v| v.blocks())
-            .map(|v| {
-                format!(
-                    "axe with a mistake shown: {} — {} at {:?}",
-                    v.id, v.help, v.nodes
-                )
-            }),
-    );
+    problems.extend(crate::axe_clean(c, axe, "with a mistake shown").await);
     // Undo starts a context on local[2] again: its consoles start empty and print again.
     click(c, "mistake-undo").await?;
     wait_js(
@@ -118,11 +106,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         "Undo removing the mistake's job",
     )
     .await?;
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    crate::verdict(problems)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

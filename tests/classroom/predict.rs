@@ -1,7 +1,7 @@
 //! "Predict, then reveal" in headless Chromium: the class predicts the next batch from the lines the page shows,
 //! and Reveal marks each predicted record right or wrong.
 
-use crate::axe::run_axe;
+use crate::axe_clean;
 use crate::page::{click, open_subtracting_window, start_prediction, type_into, wait_js};
 use dstream_notebook::{get_message_type, MessageType};
 use fantoccini::{Client, Locator};
@@ -40,18 +40,6 @@ fn stateless_answer(lines: &[String]) -> Vec<String> {
         .iter()
         .map(|(k, c)| format!("('{}', {c})", k.as_str()))
         .collect()
-}
-
-async fn axe_clean(c: &Client, axe: &str, when: &str) -> Vec<String> {
-    match run_axe(c, axe).await {
-        Ok(vs) => vs
-            .into_iter()
-            .inspect(|v| eprintln!("[axe] {when}: {} ({:?}): {}", v.id, v.impact, v.help))
-            .filter(|v| v.blocks())
-            .map(|v| format!("axe {when}: {} — {} at {:?}", v.id, v.help, v.nodes))
-            .collect(),
-        Err(e) => vec![e],
-    }
 }
 
 async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
@@ -128,11 +116,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         problems.push("the window's records, not predicted, are not all missed".to_string());
     }
     problems.extend(axe_clean(c, axe, "revealed").await);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    crate::verdict(problems)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,8 +2,7 @@
 //! browser, on the very same three `pprint` consoles, byte for byte, paused at the end of the replay; and the share
 //! controls pass axe.
 
-use super::axe::run_axe;
-use super::page::{click, open, wait_js};
+use super::page::{click, open, tab_after, wait_js};
 use fantoccini::Client;
 use std::time::Duration;
 
@@ -70,40 +69,17 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     eprintln!("[share] {held} — {} characters: {link}", link.len());
     let mut problems = Vec::new();
     // From the keyboard: Tab after "Download scenario" reaches "Load scenario", and its focus shows.
-    c.execute(
+    let focus = tab_after(
+        c,
         "document.querySelector('[data-testid=share-download]').focus(); return true;",
-        vec![],
     )
-    .await
-    .map_err(|e| e.to_string())?;
-    c.active_element()
-        .await
-        .map_err(|e| e.to_string())?
-        .send_keys("\u{E004}")
-        .await
-        .map_err(|e| format!("pressing Tab: {e}"))?;
-    let focus = c
-        .execute(
-            "const a = document.activeElement; \
-             return [a.dataset.testid || a.tagName, getComputedStyle(a).outlineStyle];",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    .await?;
     if focus != serde_json::json!(["share-load", "solid"]) {
         problems.push(format!(
             "Tab after Download scenario: focus on {focus}, not a visibly focused share-load"
         ));
     }
-    for v in run_axe(c, axe).await? {
-        eprintln!(
-            "[axe] share controls: {} ({:?}): {}",
-            v.id, v.impact, v.help
-        );
-        if v.blocks() {
-            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
-        }
-    }
+    problems.extend(crate::axe_clean(c, axe, "share controls").await);
     c.goto(&link).await.map_err(|e| e.to_string())?;
     wait_js(
         c,
@@ -127,11 +103,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    crate::verdict(problems)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,6 @@
 //! stays on k while the stream runs on, and "Jump to now" brings back the live text. The travel controls pass
 //! axe-core.
 
-use super::axe::run_axe;
 use super::page::{click, open, stateless_job_every_second, wait_js};
 use fantoccini::{key::Key, Client, Locator};
 use std::collections::BTreeMap;
@@ -98,18 +97,6 @@ fn same(now: &Shown, (then, views): &Recorded, what: &str) -> Result<(), String>
     Ok(())
 }
 
-/// Runs axe-core and lists its serious and critical violations.
-async fn axe_problems(c: &Client, axe: &str) -> Result<Vec<String>, String> {
-    let mut problems = Vec::new();
-    for v in run_axe(c, axe).await? {
-        eprintln!("[axe] time travel: {} ({:?}): {}", v.id, v.impact, v.help);
-        if v.blocks() {
-            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
-        }
-    }
-    Ok(problems)
-}
-
 /// Opens the page on 1 s batches (a 4 s window sliding every 2 s, so the window console prints every other
 /// batch) with a student job running the notebook's stateless cell on them, and records every console after each
 /// batch until at least 8 batches up to batch 10 are recorded; then pauses. Returns the recording and the batch
@@ -194,7 +181,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     click(c, "travel-forward").await?;
     let later = wait_for(c, k + 1, true, "Forward twice").await?;
     same(&later, then(k + 1)?, &format!("batch {}", k + 1))?;
-    let problems = axe_problems(c, axe).await?;
+    let problems = crate::axe_clean(c, axe, "time travel").await;
 
     // "Jump to now" while paused: exactly the live text again.
     click(c, "travel-now").await?;
@@ -236,11 +223,7 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     if !live.consoles[0].starts_with(stateless.as_str()) || live.consoles[0] == *stateless {
         return Err("after Jump to now the stateless console is not the live one".to_string());
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    crate::verdict(problems)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,6 @@
 //! watermark closed, no late row (the page's lines arrive in order), and update mode's sentence; the store after
 //! trigger k is the store before trigger k+1; time travel shows trigger k again; and the view passes axe-core.
 
-use super::axe::run_axe;
 use super::page::{click, open, wait_js};
 use dstream_lab::engine::example;
 use dstream_lab::model::job_link::encode_program;
@@ -87,7 +86,12 @@ fn consistent(t: &Trigger) -> Result<(), String> {
     Ok(())
 }
 
-async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+/// Opens the page (built-in source, 1 s batches, 8 lines a second) with a job running the menu's windowed Structured
+/// Streaming count on 1 s triggers, with a 4 s window sliding every 2 s and a 2 s watermark.
+pub(crate) async fn open_windowed_job_on_1s_triggers(
+    c: &Client,
+    origin: &str,
+) -> Result<(), String> {
     let program = example("structured_windowed_update")
         .ok_or("no structured_windowed_update example")?
         .source
@@ -112,7 +116,11 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         ),
         &[("dstream-lab/theme", "light")],
     )
-    .await?;
+    .await
+}
+
+async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
+    open_windowed_job_on_1s_triggers(c, origin).await?;
     // Record the view trigger by trigger until windows were evicted and 8 triggers were seen.
     let mut recorded: BTreeMap<u64, Trigger> = BTreeMap::new();
     let deadline = Instant::now() + Duration::from_secs(90);
@@ -175,17 +183,8 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
             ));
         }
     }
-    for v in run_axe(c, axe).await? {
-        eprintln!("[axe] trigger view: {} ({:?}): {}", v.id, v.impact, v.help);
-        if v.blocks() {
-            problems.push(format!("axe: {} — {} at {:?}", v.id, v.help, v.nodes));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    problems.extend(crate::axe_clean(c, axe, "trigger view").await);
+    crate::verdict(problems)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,6 +16,7 @@ use dstream_structured::{
 
 use crate::errors::unsupported;
 use crate::object::Object;
+use crate::output_modes::Shadows;
 use crate::spark::{alive, method, AWAIT_TERMINATION};
 use crate::sql::{aggregates, analysis_error, group_keys, numeric_aggregation, remember, step};
 use crate::state::{Func, JobState};
@@ -30,6 +31,8 @@ pub(crate) struct RunningQuery {
     pub trigger_ms: Option<i64>,
     /// `query.stop()` was called.
     pub stopped: bool,
+    /// The same plan in the other output modes, for "Output modes side by side".
+    pub shadows: Option<Shadows>,
 }
 
 /// `spark.readStream`: `format("socket")`, options, `load()`.
@@ -507,6 +510,7 @@ impl Writer {
         let mut queries = state.structured.borrow_mut();
         let index = queries.len();
         queries.push(RunningQuery {
+            shadows: Shadows::of(&started),
             query: started,
             foreach,
             trigger_ms: settings.trigger_ms,

@@ -64,10 +64,17 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
         let outcome = {
             let mut queries = state.structured.borrow_mut();
             let q = &mut queries[i];
+            if let Some(shadows) = &mut q.shadows {
+                shadows.clear();
+            }
             if q.stopped {
                 continue;
             }
-            q.query.trigger(&lines, &mut call).map(|batch| {
+            let ran = match &mut q.shadows {
+                Some(shadows) => shadows.trigger(&mut q.query, &lines, &mut call),
+                None => q.query.trigger(&lines, &mut call),
+            };
+            ran.map(|batch| {
                 batch.map(|b| {
                     let text = q.query.sink_text(&b);
                     let schema = q.query.schema().clone();

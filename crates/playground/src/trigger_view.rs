@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use dstream_structured::show::cell_text;
 use dstream_structured::{Progress, Row, StreamingQuery, Value};
 
+use crate::output_modes::OutputModes;
 use crate::state::JobState;
 
 /// Rows a table of the view keeps; the others are counted in [`ViewTable::hidden`].
@@ -99,6 +100,9 @@ pub struct QueryTrigger {
     pub changes: Changes,
     /// The rows the sink received.
     pub sink: ViewTable,
+    /// What each output mode printed at this trigger, for a streaming aggregation written to
+    /// the console (None otherwise, or when the query did not run).
+    pub output_modes: Option<OutputModes>,
 }
 
 /// What one trigger did.
@@ -163,7 +167,8 @@ impl Before {
             .enumerate()
             .map(|(i, q)| {
                 let before = self.queries.get(i);
-                query_view(i, &q.query, q.foreach.is_some(), before)
+                let modes = q.shadows.as_ref().and_then(|s| s.last()).cloned();
+                query_view(i, &q.query, q.foreach.is_some(), before, modes)
             })
             .collect();
         TriggerView {
@@ -179,6 +184,7 @@ fn query_view(
     query: &StreamingQuery,
     foreach_batch: bool,
     before: Option<&QueryBefore>,
+    output_modes: Option<OutputModes>,
 ) -> QueryTrigger {
     let plan = query.query();
     let key_len = plan.group_by.as_ref().map_or(0, |a| a.keys.len());
@@ -242,6 +248,7 @@ fn query_view(
         state_after: table(after_state.iter().zip(after_changes), 0),
         changes,
         sink,
+        output_modes,
     }
 }
 
@@ -264,7 +271,7 @@ fn table<'a>(rows: impl Iterator<Item = (&'a Row, RowChange)>, more: usize) -> V
 }
 
 /// A `window` struct's (start, end) in ms.
-fn window_of(value: &Value) -> Option<(i64, i64)> {
+pub(crate) fn window_of(value: &Value) -> Option<(i64, i64)> {
     match value {
         Value::Struct(fields) => match fields.as_slice() {
             [Value::Timestamp(start), Value::Timestamp(end)] => {

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use dstream_notebook::program_input::{ProgramInput, TimedLine};
-use dstream_playground::{Input, Job, JobConfig, JobFailure, RowChange, TriggerView};
+use dstream_playground::{Input, Job, JobConfig, JobFailure, ModeOutcome, RowChange, TriggerView};
 use dstream_structured::time::parse_timestamp;
 use serde_json::Value as Json;
 
@@ -143,12 +143,21 @@ fn trigger_views(name: &str, input: &str) -> Vec<TriggerView> {
 /// Runs program `name` over the lines (and event times) of each trigger; returns each trigger's view.
 fn trigger_views_of(name: &str, triggers: Vec<Vec<TimedLine>>) -> Vec<TriggerView> {
     let source = read(&dir().join(format!("{name}.py")));
+    trigger_views_of_source(name, &source, triggers)
+}
+
+/// [`trigger_views_of`] for program `name`'s text `source`.
+fn trigger_views_of_source(
+    name: &str,
+    source: &str,
+    triggers: Vec<Vec<TimedLine>>,
+) -> Vec<TriggerView> {
     let config = JobConfig {
         start_ms: 0,
         parallelism: 2,
         input: Input::Live,
     };
-    let mut job = Job::from_source(config, &source, &format!("{name}.py"));
+    let mut job = Job::from_source(config, source, &format!("{name}.py"));
     let mut views = Vec::new();
     for trigger in triggers {
         for line in trigger {
@@ -321,4 +330,212 @@ fn trigger_views_keep_their_first_rows_and_count_the_others() {
     assert_eq!(q.sink.total(), 90);
     assert_eq!(q.sink.rows.len(), dstream_playground::VIEW_ROWS);
     assert_eq!(views[1].input_lines, 60);
+}
+
+/// What output mode `mode` printed over all the triggers of `views` (query 0): its console
+/// texts in order; or Spark's refusal of the mode.
+fn mode_output(views: &[TriggerView], mode: &str) -> Result<String, String> {
+    let mut text = String::new();
+    for v in views {
+        let modes = v.queries[0]
+            .output_modes
+            .as_ref()
+            .expect("a console aggregation has the three modes");
+        let names: Vec<&str> = modes.columns.iter().map(|c| c.mode).collect();
+        assert_eq!(names, ["complete", "update", "append"]);
+        let column = modes.columns.iter().find(|c| c.mode == mode).unwrap();
+        match &column.outcome {
+            ModeOutcome::Refused(message) => return Err(message.clone()),
+            ModeOutcome::Failed(message) => panic!("{mode} failed: {message}"),
+            ModeOutcome::NoBatch => {}
+            ModeOutcome::Printed(b) => {
+                assert_eq!(b.lines_cut, 0, "{mode}: a short text is kept whole");
+                text.push_str(&b.text);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Asserts that the three columns of `program` over `input` are, mode by mode, what PySpark
+/// printed (or the error it raised) for the golden program `goldens[i]`.
+fn assert_modes_are_goldens(program: &str, input: &str, goldens: [(&str, &str); 3]) {
+    let views = trigger_views(program, input);
+    for (mode, golden) in goldens {
+        let error_path = dir().join(format!("{golden}.error.json"));
+        match mode_output(&views, mode) {
+            Ok(text) => {
+                assert!(!error_path.exists(), "{program} as {mode}: PySpark failed");
+                let expected = read(&dir().join(format!("{golden}.stdout.txt")));
+                assert_eq!(text, expected, "{program} as {mode} vs {golden}");
+            }
+            Err(message) => {
+                let error: Json = serde_json::from_str(&read(&error_path)).unwrap();
+                assert_eq!(error["type"], "AnalysisException", "{golden}");
+                assert_eq!(
+                    error["message"].as_str(),
+                    Some(message.as_str()),
+                    "{golden}"
+                );
+                assert_eq!(error["batch"], 0, "{golden}: refused at start()");
+            }
+        }
+    }
+}
+
+#[test]
+fn output_modes_of_the_windowed_example_are_pysparks_with_only_the_mode_changed() {
+    assert_modes_are_goldens(
+        "windowed_update",
+        "notebook",
+        [
+            ("complete", "windowed_update_as_complete"),
+            ("update", "windowed_update"),
+            ("append", "windowed_update_as_append"),
+        ],
+    );
+}
+
+#[test]
+fn output_modes_of_the_running_example_are_pysparks_and_append_is_refused() {
+    assert_modes_are_goldens(
+        "running_complete",
+        "notebook",
+        [
+            ("complete", "running_complete"),
+            ("update", "running_complete_as_update"),
+            ("append", "running_complete_as_append"),
+        ],
+    );
+    // The refusal is the one the golden of a student's own append program shows.
+    let views = trigger_views("running_complete", "notebook");
+    let golden: Json =
+        serde_json::from_str(&read(&dir().join("error_append_no_watermark.error.json"))).unwrap();
+    assert_eq!(
+        mode_output(&views, "append").err().as_deref(),
+        golden["message"].as_str()
+    );
+}
+
+#[test]
+fn output_modes_of_a_udf_query_replay_its_udf_and_match_the_when_programs() {
+    // running_update.py types lines with a udf, running_complete.py with when(): on the same
+    // lines PySpark printed the same counts, so the udf query's complete column (its UDF
+    // answers replayed, not called again) is running_complete's golden.
+    assert_modes_are_goldens(
+        "running_update",
+        "notebook",
+        [
+            ("complete", "running_complete"),
+            ("update", "running_update"),
+            ("append", "running_complete_as_append"),
+        ],
+    );
+    // windowed_append.py (udf, append) on late lines: its update column is
+    // windowed_update_late.py's (when, update) golden.
+    let views = trigger_views("windowed_append", "late");
+    let expected = read(&dir().join("windowed_update_late.stdout.txt"));
+    assert_eq!(mode_output(&views, "update"), Ok(expected));
+}
+
+#[test]
+fn each_as_mode_program_is_its_example_with_only_the_output_mode_changed() {
+    let body = |name: &str| -> String {
+        let text = read(&dir().join(format!("{name}.py")));
+        let lines: Vec<&str> = text.lines().skip_while(|l| l.starts_with('#')).collect();
+        lines.join("\n")
+    };
+    for (example, mode, variant) in [
+        ("windowed_update", "complete", "windowed_update_as_complete"),
+        ("windowed_update", "append", "windowed_update_as_append"),
+        ("running_complete", "update", "running_complete_as_update"),
+        ("running_complete", "append", "running_complete_as_append"),
+    ] {
+        let original = body(example);
+        let own = ["update", "complete"]
+            .into_iter()
+            .find(|m| original.contains(&format!("outputMode(\"{m}\")")))
+            .expect("the example's mode");
+        let swapped = original.replace(
+            &format!("outputMode(\"{own}\")"),
+            &format!("outputMode(\"{mode}\")"),
+        );
+        assert_ne!(swapped, original, "{example}");
+        assert_eq!(body(variant), swapped, "{variant}");
+    }
+}
+
+#[test]
+fn output_modes_are_offered_only_for_a_console_aggregation() {
+    for (program, input) in [("lines_append", "many"), ("per_trigger_counts", "notebook")] {
+        for v in trigger_views(program, input) {
+            assert!(v.queries[0].output_modes.is_none(), "{program}");
+        }
+    }
+}
+
+#[test]
+fn a_long_console_text_keeps_its_first_lines_and_counts_the_others() {
+    // 100 distinct words shown with numRows 500: complete's table has 100 rows, more than a column keeps.
+    let source = read(&dir().join("word_count_complete.py")).replace(
+        ".format(\"console\")",
+        ".format(\"console\").option(\"numRows\", 500)",
+    );
+    let line = (0..100)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let trigger = vec![TimedLine {
+        arrival_ms: 0,
+        line,
+    }];
+    let views = trigger_views_of_source("word_count_complete", &source, vec![trigger]);
+    let modes = views[0].queries[0]
+        .output_modes
+        .as_ref()
+        .expect("three modes");
+    let complete = modes.columns.iter().find(|c| c.mode == "complete").unwrap();
+    let ModeOutcome::Printed(b) = &complete.outcome else {
+        panic!("complete printed nothing: {:?}", complete.outcome);
+    };
+    // Dashes, `Batch: 0`, dashes, 3 border and header lines, 100 rows, the bottom border, a blank line.
+    let lines = 3 + 3 + 100 + 1 + 1;
+    assert_eq!(b.rows, 100);
+    assert_eq!(b.text.lines().count(), dstream_playground::MODE_TEXT_LINES);
+    assert_eq!(b.lines_cut, lines - dstream_playground::MODE_TEXT_LINES);
+    assert!(b
+        .text
+        .starts_with("-------------------------------------------\nBatch: 0\n"));
+}
+
+#[test]
+fn the_other_modes_never_call_the_programs_udf_again() {
+    // running_update.py's udf, printing each line it types: Spark runs it once per row, and so does the lab,
+    // though the row also goes to the complete and append modes' queries.
+    let source = read(&dir().join("running_update.py")).replace(
+        "def message_type(line):\n",
+        "def message_type(line):\n    print(\"typed\", line)\n",
+    );
+    let config = JobConfig {
+        start_ms: 0,
+        parallelism: 2,
+        input: Input::Live,
+    };
+    let mut job = Job::from_source(config, &source, "running_update.py");
+    let mut fed = 0;
+    let mut complete_rows = 0;
+    for trigger in triggers("notebook") {
+        for line in trigger {
+            job.push_lines_at([line.line], line.arrival_ms);
+            fed += 1;
+        }
+        let view = job.run_batch().structured.expect("a trigger");
+        let modes = view.queries[0].output_modes.as_ref().expect("three modes");
+        if let ModeOutcome::Printed(b) = &modes.columns[0].outcome {
+            complete_rows = b.rows;
+        }
+    }
+    assert!(job.failed().is_none(), "{:?}", job.failed());
+    assert_eq!(job.worker_output().matches("typed ").count(), fed);
+    assert_eq!(complete_rows, 4, "complete counted every type");
 }

@@ -985,8 +985,11 @@ impl Parser<'_> {
         loop {
             let (line, col) = (e.line, e.col);
             if self.eat_op(".") {
+                // CPython places an attribute (and a call of it) on its name's line when that is a later line:
+                // an error in `.start()` of a chain spread over lines is reported at `.start()`'s line.
+                let name_line = self.line();
                 let name = self.name()?;
-                e = Expr::new(ExprKind::Attribute(Box::new(e), name), line, col);
+                e = Expr::new(ExprKind::Attribute(Box::new(e), name), name_line, col);
             } else if self.at_op("(") {
                 let args = self.call_args()?;
                 e = Expr::new(ExprKind::Call(Box::new(e), args), line, col);

@@ -28,6 +28,10 @@ impl Host for Collect {
 }
 
 const PROGRAMS: &[&str] = &[
+    // A method chain spread over lines fails in its last call: the error is on that call's line.
+    "s = 'abc'\nr = (\n    s.upper()\n    .replace('A', 'x')\n    .index('zz')\n)\n",
+    "s = 'abc'\nr = (s\n    .upper()\n    .nope)\n",
+    "s = 'abc'\nr = (s.upper(\n    ).index('zz'\n    ))\n",
     // The notebook's function, called on a few lines.
     r#"def get_message_type(line):
     """

@@ -7,7 +7,7 @@ const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
 
 /// The page (10 s batches) with one job of example `name`, its program edited by `edit` (`from` -> `to`), run;
 /// returns the page and the job's id.
-fn page_with(name: &str, edit: Option<(&str, &str)>) -> (Lab, u64) {
+pub(crate) fn page_with(name: &str, edit: Option<(&str, &str)>) -> (Lab, u64) {
     let params = BootParams::from_query("source=sim");
     let mut lab = Lab::boot(None, T0 + 3_000, &params, "ws://x/ws");
     lab.start();
@@ -26,7 +26,7 @@ fn page_with(name: &str, edit: Option<(&str, &str)>) -> (Lab, u64) {
 }
 
 /// Ends page batch `k` after feeding a few lines (none at every fourth batch).
-fn batch(lab: &mut Lab, k: i64) {
+pub(crate) fn batch(lab: &mut Lab, k: i64) {
     let lines: Vec<String> = (0..(k % 4))
         .map(|i| {
             format!(
