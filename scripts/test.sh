@@ -16,6 +16,13 @@ setup=$!
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "every integration test file is in its crate's suite (crates/*/tests/suite.rs; autotests are off there)"
+for suite in crates/*/tests/suite.rs; do
+  for f in "$(dirname "$suite")"/*.rs; do
+    [ "$f" = "$suite" ] || grep -q "\"$(basename "$f")\"" "$suite" || { echo "$f is not in $suite: add it there"; exit 1; }
+  done
+done
+
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
