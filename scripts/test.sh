@@ -73,7 +73,8 @@ step "app wasm tests: build"
 cargo test -p dstream-lab --target wasm32-unknown-unknown --no-run
 
 step "browser suites, side by side: the app's wasm tests, accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
-background "wasm tests in headless Chromium" env CHROMEDRIVER=/usr/bin/chromedriver \
+# A test may take longer than the runner's default 20 s on a loaded machine: 120 s each.
+background "wasm tests in headless Chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p dstream-lab --target wasm32-unknown-unknown
 background "accessibility and classroom" cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
 background "end to end" cargo test -p dstream-lab --test e2e -- --ignored --nocapture

@@ -11,7 +11,13 @@ use dstream_lab::model::{Action, BootParams, Effect, Lab};
 use dstream_playground::examples::example;
 use dstream_playground::{Input, Job, JobConfig};
 
-const LINES: usize = 100_000;
+/// Release builds measure 100 000-line batches; debug builds (as in `cargo test --workspace` and the wasm tests of
+/// `scripts/test.sh`, which run them to keep them working) 10 000, to stay quick.
+const LINES: usize = if cfg!(debug_assertions) {
+    10_000
+} else {
+    100_000
+};
 /// Release builds measure five rounds; debug builds (as in `cargo test --workspace`) one, to stay quick.
 const ROUNDS: usize = if cfg!(debug_assertions) { 1 } else { 5 };
 
