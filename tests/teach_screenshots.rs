@@ -20,8 +20,8 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use page::{
-    built_page, click, open, open_subtracting_window, start_prediction, type_into, wait_js,
-    PageSession,
+    built_page, click, open, open_subtracting_window, open_windowed_job_on_1s_triggers,
+    start_prediction, type_into, wait_js, PageSession,
 };
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -205,6 +205,48 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     Ok(())
 }
 
+/// Structured Streaming beside the DStreams: the output modes side by side in a windowed job's panel, and the
+/// compare view's windowed row (a window of five slides, so the DStream window subtracts and shows zero keys).
+async fn structured(c: &Client, origin: &str, out: &Path) -> Res<()> {
+    open_windowed_job_on_1s_triggers(c, origin).await?;
+    wait_js(
+        c,
+        "const t = document.querySelector('[data-testid=modes-column][data-mode=append] [data-testid=modes-text]'); \
+         return t !== null && t.textContent.includes('|');",
+        Duration::from_secs(60),
+        "append mode printing its first final window",
+    )
+    .await?;
+    click(c, "pause").await?;
+    shot(c, "[data-testid=job-modes]", out, "output-modes").await?;
+
+    c.set_window_size(1280, 2000)
+        .await
+        .map_err(|e| e.to_string())?;
+    open(
+        c,
+        origin,
+        "view=compare&source=sim&interval=1&window=5&slide=1&rate=8",
+        &[],
+    )
+    .await?;
+    click(c, "windowed-compare-open").await?;
+    wait_js(
+        c,
+        "const r = document.querySelector('[data-testid=windowed-compare]'); \
+         return r !== null && r.querySelector('[data-testid=vs-structured] pre') !== null && \
+           r.querySelectorAll('[data-testid=vs-notes] li').length >= 3 && \
+           Number(r.querySelector('[data-testid=vs-structured] h3').dataset.trigger) >= 7 && \
+           r.textContent.includes('subtracted the batch at');",
+        Duration::from_secs(60),
+        "the windowed row with both sides and a batch that subtracted",
+    )
+    .await?;
+    click(c, "pause").await?;
+    shot(c, "[data-testid=windowed-compare]", out, "windowed-compare").await?;
+    Ok(())
+}
+
 /// Opens the release page in a browser with the screenshot flags (logs under `target/<logs>`), runs `take`'s
 /// screenshots into `docs/screenshots/` (or `SCREENSHOT_DIR`), and closes the browser; panics with what failed.
 async fn screenshots<F, Fut>(logs: &str, take: F)
@@ -245,6 +287,15 @@ async fn classroom_screenshots() {
 async fn teaching_views_screenshots() {
     screenshots("teach-screenshot-logs", |c, origin, out| async move {
         run(&c, &origin, &out).await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web), Debian chromium + chromedriver; run by scripts/screenshots.sh"]
+async fn structured_streaming_screenshots() {
+    screenshots("structured-screenshot-logs", |c, origin, out| async move {
+        structured(&c, &origin, &out).await
     })
     .await;
 }

@@ -318,14 +318,20 @@ impl Facts<'_> {
                         )
                     })
                     .collect();
+                let subtracted = if leaving.is_empty() {
+                    "subtracted nothing with the inverse function (no batch has left the window yet)".to_string()
+                } else {
+                    format!(
+                        "subtracted the batch{} at {} with the inverse function",
+                        plural(leaving.len()),
+                        join_words(&labels(leaving))
+                    )
+                };
                 format!(
                     "DStream's window at {t} is the previous window plus the newest slide minus the slide that \
-                     left: it added the batch{} at {} and subtracted the batch{} at {} with the inverse function, \
-                     so {}.",
+                     left: it added the batch{} at {} and {subtracted}, so {}.",
                     plural(arriving.len()),
                     join_words(&labels(arriving)),
-                    plural(leaving.len()),
-                    join_words(&labels(leaving)),
                     join_words(&steps)
                 )
             }

@@ -6,8 +6,8 @@
 //! printed. Time travel shows trigger k again; the columns are reachable from the keyboard with a visible focus; axe
 //! finds no serious problem.
 
+use super::page::open_windowed_job_on_1s_triggers;
 use super::page::{click, tab_after, wait_js};
-use super::trigger::open_windowed_job_on_1s_triggers;
 use crate::axe_clean;
 use fantoccini::Client;
 use std::collections::{BTreeMap, HashMap};

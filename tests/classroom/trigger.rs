@@ -4,9 +4,7 @@
 //! watermark closed, no late row (the page's lines arrive in order), and update mode's sentence; the store after
 //! trigger k is the store before trigger k+1; time travel shows trigger k again; and the view passes axe-core.
 
-use super::page::{click, open, wait_js};
-use dstream_lab::engine::example;
-use dstream_lab::model::job_link::encode_program;
+use super::page::{click, open_windowed_job_on_1s_triggers, wait_js};
 use fantoccini::Client;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -84,39 +82,6 @@ fn consistent(t: &Trigger) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Opens the page (built-in source, 1 s batches, 8 lines a second) with a job running the menu's windowed Structured
-/// Streaming count on 1 s triggers, with a 4 s window sliding every 2 s and a 2 s watermark.
-pub(crate) async fn open_windowed_job_on_1s_triggers(
-    c: &Client,
-    origin: &str,
-) -> Result<(), String> {
-    let program = example("structured_windowed_update")
-        .ok_or("no structured_windowed_update example")?
-        .source
-        .replace(
-            "\"20 seconds\", \"10 seconds\"",
-            "\"4 seconds\", \"2 seconds\"",
-        )
-        .replace(
-            "withWatermark(\"timestamp\", \"10 seconds\")",
-            "withWatermark(\"timestamp\", \"2 seconds\")",
-        )
-        .replace(
-            "processingTime=\"10 seconds\"",
-            "processingTime=\"1 second\"",
-        );
-    open(
-        c,
-        origin,
-        &format!(
-            "source=sim&interval=1&rate=8&job={}",
-            encode_program(&program)
-        ),
-        &[("dstream-lab/theme", "light")],
-    )
-    .await
 }
 
 async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {

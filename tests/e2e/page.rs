@@ -88,6 +88,36 @@ pub fn stateless_job_every_second() -> String {
     dstream_lab::model::job_link::encode_program(&program)
 }
 
+/// Opens the page (built-in source, 1 s batches, 8 lines a second) with a job running the menu's windowed Structured
+/// Streaming count on 1 s triggers, with a 4 s window sliding every 2 s and a 2 s watermark.
+pub async fn open_windowed_job_on_1s_triggers(c: &Client, origin: &str) -> Result<(), String> {
+    let program = dstream_lab::engine::example("structured_windowed_update")
+        .ok_or("no structured_windowed_update example")?
+        .source
+        .replace(
+            "\"20 seconds\", \"10 seconds\"",
+            "\"4 seconds\", \"2 seconds\"",
+        )
+        .replace(
+            "withWatermark(\"timestamp\", \"10 seconds\")",
+            "withWatermark(\"timestamp\", \"2 seconds\")",
+        )
+        .replace(
+            "processingTime=\"10 seconds\"",
+            "processingTime=\"1 second\"",
+        );
+    open(
+        c,
+        origin,
+        &format!(
+            "source=sim&interval=1&rate=8&job={}",
+            dstream_lab::model::job_link::encode_program(&program)
+        ),
+        &[("dstream-lab/theme", "light")],
+    )
+    .await
+}
+
 /// Types `text` into the element `css` selects.
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Result<(), String> {
     c.find(Locator::Css(css))

@@ -268,6 +268,26 @@ fn with_the_notebooks_window_the_sentences_carry_the_batchs_times_windows_and_co
 }
 
 #[test]
+fn before_a_batch_leaves_a_subtracting_window_the_row_says_it_subtracted_nothing_yet() {
+    let mut lab = lab_comparing("window=50&slide=10");
+    batch(&mut lab, 1, &[]);
+    batch(&mut lab, 2, &["[error] a"]);
+    batch(&mut lab, 3, &["[info] b"]);
+    let r = row(&lab);
+    let t = lab.log().last().unwrap().time_ms;
+    let inverse = text(&r, Topic::Inverse);
+    assert!(
+        inverse.contains(&format!(
+            "added the batch at {} (info 1) and subtracted nothing with the inverse function (no batch has left \
+             the window yet), so",
+            clock_label(t)
+        )),
+        "{inverse}"
+    );
+    assert!(!inverse.contains("batchs"), "{inverse}");
+}
+
+#[test]
 fn with_a_subtracting_window_the_row_gives_the_arithmetic_and_explains_the_key_at_zero() {
     // 50 s sliding every 10 s: at least 5 slides, so PySpark subtracts with the inverse function.
     let mut lab = lab_comparing("window=50&slide=10");
