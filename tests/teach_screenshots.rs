@@ -212,9 +212,9 @@ async fn structured(c: &Client, origin: &str, out: &Path) -> Res<()> {
     wait_js(
         c,
         "const t = document.querySelector('[data-testid=modes-column][data-mode=append] [data-testid=modes-text]'); \
-         return t !== null && t.textContent.includes('|');",
+         return t !== null && t.textContent.includes('|{');",
         Duration::from_secs(60),
-        "append mode printing its first final window",
+        "append mode printing its first final window (a row)",
     )
     .await?;
     click(c, "pause").await?;
@@ -230,7 +230,15 @@ async fn structured(c: &Client, origin: &str, out: &Path) -> Res<()> {
         &[],
     )
     .await?;
-    click(c, "windowed-compare-open").await?;
+    // Clicked from a script: the compare view re-renders every batch, so an element found first may be gone.
+    wait_js(
+        c,
+        "const b = document.querySelector('[data-testid=windowed-compare-open]'); \
+         if (b === null) return false; b.click(); return true;",
+        Duration::from_secs(20),
+        "the control that opens the Structured Streaming job",
+    )
+    .await?;
     wait_js(
         c,
         "const r = document.querySelector('[data-testid=windowed-compare]'); \

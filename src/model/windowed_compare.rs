@@ -184,6 +184,10 @@ fn counts_text(counts: &[(MessageType, i64)]) -> String {
 
 /// The (type, count) rows of window `w` in the query's state store after the trigger, by type name.
 fn state_counts(q: &QueryTrigger, w: Window) -> Option<Vec<(String, i64)>> {
+    // The trigger view keeps the store's first rows only: with some hidden, the window's counts may be among them.
+    if q.state_after.hidden > 0 {
+        return None;
+    }
     let ty = q.columns.iter().position(|c| c == "type")?;
     let count = q.columns.iter().position(|c| c == "count")?;
     let mut rows: Vec<(String, i64)> = q

@@ -453,3 +453,23 @@ fn an_example_counting_other_windows_than_the_pages_says_how_they_differ() {
     );
     assert!(!text(&r, Topic::EventTime).contains("holds the lines of the same batches"));
 }
+
+#[test]
+fn with_more_state_rows_than_the_trigger_view_keeps_the_row_claims_no_counts_it_cannot_see() {
+    // A 100 s window sliding every 10 s: each line lands in 10 windows, so the store holds more than the trigger
+    // view's 40 rows, and the job has read every batch of the window ending at the last batch's time.
+    let mut lab = lab_comparing("window=100&slide=10");
+    for k in 1..=14 {
+        batch(&mut lab, k, &["[info] a", "[notice] b", "[error] c", "d"]);
+    }
+    let r = row(&lab);
+    let event_time = text(&r, Topic::EventTime);
+    assert!(
+        !event_time.contains("not the DStream block's"),
+        "{event_time}"
+    );
+    assert!(
+        !event_time.contains("holds the lines of the same batches"),
+        "{event_time}"
+    );
+}
