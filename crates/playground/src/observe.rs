@@ -18,6 +18,7 @@ use dstream_python::Value;
 use crate::graph::{NodeBatch, NodeKind, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
 use crate::partitions::is_marker;
 use crate::stream::Flow;
+use crate::tupled::Tupled;
 
 /// A node's record count in the running batch, shared by the closures that
 /// count and the job that reads it.
@@ -226,6 +227,12 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
         Flow::Lines(s) => Flow::Lines(s.map(move |line| {
             tally.add(1);
             line.clone()
+        })),
+        Flow::Tuples(s) => Flow::Tuples(s.map(move |record| {
+            if !matches!(record, Tupled::Whole(x) if is_marker(x)) {
+                tally.add(1);
+            }
+            record.clone()
         })),
         Flow::Pairs(s) => {
             let log = log.cloned();

@@ -37,6 +37,17 @@ enum Item {
     Const(Value),
 }
 
+impl Item {
+    /// The operand's value for `args`.
+    #[inline]
+    fn get(&self, args: &[&Value]) -> Value {
+        match self {
+            Item::Param(p) => args[*p].clone(),
+            Item::Const(c) => c.clone(),
+        }
+    }
+}
+
 /// An int operation done inline: `+`, `-`, `*`.
 #[derive(Clone, Copy)]
 enum IntOp {
@@ -82,6 +93,26 @@ impl Quick {
         self.run(&[a, b])
     }
 
+    /// Whether the function takes one argument and returns a 2-tuple of it
+    /// and constants (`lambda x: (x, 1)`): then [`Quick::call1_pair`]
+    /// answers every call.
+    pub fn makes_pair(&self) -> bool {
+        self.params == 1 && matches!(&*self.shape, Shape::Tuple(items) if items.len() == 2)
+    }
+
+    /// The two items of the tuple `f(a)` returns, without the tuple, if
+    /// [`Quick::makes_pair`].
+    #[inline]
+    pub fn call1_pair(&self, a: &Value) -> Option<(Value, Value)> {
+        match &*self.shape {
+            Shape::Tuple(items) if self.params == 1 => match &items[..] {
+                [x, y] => Some((x.get(&[a]), y.get(&[a]))),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `f(s)` for a `str` argument the caller holds as text, if the shape
     /// gives it without the argument as a value: a constant, or the chain's
     /// constant (a result that is the argument itself needs the value).
@@ -107,10 +138,7 @@ impl Quick {
     }
 
     fn run(&self, args: &[&Value]) -> Option<Value> {
-        let item = |i: &Item| match i {
-            Item::Param(p) => args[*p].clone(),
-            Item::Const(c) => c.clone(),
-        };
+        let item = |i: &Item| i.get(args);
         match &*self.shape {
             Shape::Item(i) => Some(item(i)),
             Shape::Tuple(items) => Some(match &items[..] {
