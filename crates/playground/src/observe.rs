@@ -18,7 +18,6 @@ use dstream_python::Value;
 use crate::graph::{NodeBatch, NodeKind, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
 use crate::partitions::is_marker;
 use crate::stream::Flow;
-use crate::tupled::Tupled;
 
 /// A node's record count in the running batch, shared by the closures that
 /// count and the job that reads it.
@@ -229,7 +228,7 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
             line.clone()
         })),
         Flow::Tuples(s) => Flow::Tuples(s.map(move |record| {
-            if !matches!(record, Tupled::Whole(x) if is_marker(x)) {
+            if record.is_record() {
                 tally.add(1);
             }
             record.clone()

@@ -408,8 +408,10 @@ impl Func {
         if self.halt.get() {
             return Early::Stop;
         }
-        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
-            return Early::Value(v);
+        if let Some(q) = &self.quick {
+            if let Some(v) = args.quick(q) {
+                return Early::Value(v);
+            }
         }
         match self.parts() {
             Some((job, f)) => Early::Call(job, f),
@@ -420,7 +422,7 @@ impl Func {
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
-    #[inline]
+    #[inline(always)]
     pub fn worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Value> {
         let args = args.into();
         match self.early(&args) {

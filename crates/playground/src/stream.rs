@@ -195,12 +195,9 @@ impl PyDStream {
         let job = self.job.clone();
         match &self.flow {
             Flow::Pairs(s) => s.clone(),
-            Flow::Tuples(s) => s.flat_map(move |record| match record.key_value() {
-                Ok(pair) => pair,
-                Err(e) => {
-                    fail(&job, e);
-                    None
-                }
+            Flow::Tuples(s) => s.flat_map(move |record| {
+                let pair = tupled_pair(&job, record)?;
+                Some((pair.0.clone(), pair.1.clone()))
             }),
             Flow::Values(_) | Flow::Lines(_) => {
                 self.values().flat_map(move |record| {
@@ -261,14 +258,14 @@ impl PyDStream {
                     return Ok(derive(
                         Flow::Tuples(self.narrow_input().map(move |x| {
                             if is_marker(x) {
-                                return Tupled::Whole(x.clone());
+                                return Tupled::Marker(x.clone());
                             }
                             match f.worker_pair(x) {
                                 Some((k, v)) => {
                                     n.add(1);
                                     Tupled::Pair(k, v)
                                 }
-                                None => Tupled::Whole(Value::None),
+                                None => Tupled::Halted,
                             }
                         })),
                         me,
@@ -395,7 +392,15 @@ impl PyDStream {
                 let a = bind(&["func", "numPartitions"], 1)?;
                 let f = func(&a[0]);
                 let p = partitions(&a[1])?;
-                let reduced = Flow::Pairs(self.pairs().reduce_by_key(reducer(f), p));
+                let reduced = match &self.flow {
+                    // The pairs read in place (see `tupled`).
+                    Flow::Tuples(s) => {
+                        let weak = self.job.clone();
+                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), reducer(f), p)
+                    }
+                    _ => self.pairs().reduce_by_key(reducer(f), p),
+                };
+                let reduced = Flow::Pairs(reduced);
                 return Ok(self.shuffled(&job, reduced, p, method));
             }
             "groupByKey" => {
@@ -693,6 +698,16 @@ impl PyDStream {
         let p = p.unwrap_or(job.config.parallelism);
         PyDStream::hashed_value(job, flow, Some(p), op, vec![self.id], NewNode::default())
     }
+}
+
+/// The pair a keyed operation reads in `record` (see [`Tupled::pair`]);
+/// its error fails the batch.
+#[inline]
+fn tupled_pair<'a>(job: &Weak<JobState>, record: &'a Tupled) -> Option<(&'a Value, &'a Value)> {
+    record.pair().unwrap_or_else(|e| {
+        fail(job, e);
+        None
+    })
 }
 
 /// A stream's slide.

@@ -9,7 +9,7 @@ use dstream_engine::python::PyRepr;
 use dstream_python::{PyError, Value};
 use serde::{Deserialize, Serialize};
 
-use crate::partitions::{checked, is_marker};
+use crate::partitions::checked;
 use crate::values::check_hashable;
 
 /// One record of such a stream.
@@ -17,9 +17,10 @@ use crate::values::check_hashable;
 pub(crate) enum Tupled {
     /// The tuple `(key, value)`.
     Pair(Value, Value),
-    /// A record that is not a tuple the function made: a marker passed on
-    /// (see `partitions`), or the `None` a call gives once the batch failed.
-    Whole(Value),
+    /// A marker passed on (see `partitions`).
+    Marker(Value),
+    /// What a call gives once the batch has failed: `None`, as elsewhere.
+    Halted,
 }
 
 impl Tupled {
@@ -28,25 +29,31 @@ impl Tupled {
     pub fn value(&self) -> Value {
         match self {
             Tupled::Pair(k, v) => Value::tuple(vec![k.clone(), v.clone()]),
-            Tupled::Whole(x) => x.clone(),
+            Tupled::Marker(x) => x.clone(),
+            Tupled::Halted => Value::None,
         }
     }
 
-    /// The record as a keyed operation reads it: `Err` for a failed record
-    /// or an unhashable key, `None` for a partition end, as
-    /// [`crate::values::key_value`] reads the tuple. (A `None` record after
-    /// the batch failed reports an error nobody sees: the batch's first
-    /// error stands.)
+    /// The record as a keyed operation reads it, as
+    /// [`crate::values::key_value`] reads the tuple: `Err` for a failed
+    /// record or an unhashable key, `None` for a partition end. A `Halted`
+    /// record gives none either: reading its `None` would only fail a batch
+    /// that has failed already, whose first error stands.
     #[inline]
-    pub fn key_value(&self) -> Result<Option<(Value, Value)>, PyError> {
+    pub fn pair(&self) -> Result<Option<(&Value, &Value)>, PyError> {
         match self {
             Tupled::Pair(k, v) => {
                 check_hashable(k)?;
-                Ok(Some((k.clone(), v.clone())))
+                Ok(Some((k, v)))
             }
-            Tupled::Whole(x) if is_marker(x) => checked(x).map(|_| None),
-            Tupled::Whole(x) => crate::values::key_value(x).map(Some),
+            Tupled::Marker(x) => checked(x).map(|_| None),
+            Tupled::Halted => Ok(None),
         }
+    }
+
+    /// Whether the record counts as one (a marker does not).
+    pub fn is_record(&self) -> bool {
+        !matches!(self, Tupled::Marker(_))
     }
 }
 

@@ -90,6 +90,10 @@ impl Quick {
         if self.params != 2 {
             return None;
         }
+        // The reducers' shape (`lambda x, y: x + y`), without the general dispatch.
+        if let Shape::Ints(op, x, y) = &*self.shape {
+            return ints(*op, x, y, &[a, b]);
+        }
         self.run(&[a, b])
     }
 
@@ -124,7 +128,7 @@ impl Quick {
         match &*self.shape {
             Shape::Item(Item::Const(c)) => Some(c.clone()),
             Shape::Chain { chain, returned } => {
-                let (target, value) = match chain.arms.iter().find(|arm| arm.search.in_str(s)) {
+                let (target, value) = match chain.first_arm(s) {
                     Some(arm) => (arm.target, &arm.value),
                     None => {
                         let (target, value) = chain.otherwise.as_ref()?;
@@ -145,24 +149,17 @@ impl Quick {
                 [a, b] => Value::Tuple(Rc::from([item(a), item(b)])),
                 _ => Value::tuple(items.iter().map(item).collect()),
             }),
-            Shape::Ints(op, a, b) => {
-                let int = |i: &Item| match i {
-                    Item::Param(p) => match args[*p] {
-                        Value::Int(n) => Some(*n),
-                        _ => None,
-                    },
-                    Item::Const(Value::Int(n)) => Some(*n),
-                    Item::Const(_) => None,
-                };
-                let (a, b) = (int(a)?, int(b)?);
-                let r = match op {
-                    IntOp::Add => a.checked_add(b),
-                    IntOp::Sub => a.checked_sub(b),
-                    IntOp::Mul => a.checked_mul(b),
-                }?;
-                Some(Value::Int(r))
-            }
+            Shape::Ints(op, a, b) => ints(*op, a, b, args),
             Shape::Chain { chain, returned } => {
+                if let Some(c) = chain.one_container() {
+                    let Value::Str(s) = args[c] else {
+                        return None;
+                    };
+                    return match chain.first_arm(s) {
+                        Some(arm) => self.assigned(args, arm.target, &arm.value, *returned),
+                        None => self.otherwise(args, chain, *returned),
+                    };
+                }
                 for arm in &chain.arms {
                     let Value::Str(s) = args[arm.container] else {
                         return None;
@@ -204,6 +201,26 @@ impl Quick {
     fn param(&self, args: &[&Value], slot: usize) -> Option<Value> {
         (slot < self.params).then(|| args[slot].clone())
     }
+}
+
+/// `a op b` for `args`, when both are ints and the result fits in 64 bits.
+#[inline]
+fn ints(op: IntOp, a: &Item, b: &Item, args: &[&Value]) -> Option<Value> {
+    let int = |i: &Item| match i {
+        Item::Param(p) => match args[*p] {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        },
+        Item::Const(Value::Int(n)) => Some(*n),
+        Item::Const(_) => None,
+    };
+    let (a, b) = (int(a)?, int(b)?);
+    let r = match op {
+        IntOp::Add => a.checked_add(b),
+        IntOp::Sub => a.checked_sub(b),
+        IntOp::Mul => a.checked_mul(b),
+    }?;
+    Some(Value::Int(r))
 }
 
 /// The [`Quick`] form of a body taking `params` parameters (the first local
