@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use dstream_engine::pprint::pprint_block;
-use dstream_engine::{DStream, Duration, FilterFn, InvFn, Line};
+use dstream_engine::{DStream, Duration, FilterFn, InvFn, Line, WindowSpec};
 use dstream_python::iterate::iterate;
 use dstream_python::{Args, Native, PyError, Runtime, Value};
 
@@ -538,14 +538,32 @@ impl PyDStream {
                             .is_some_and(|r| r.truthy())
                     }) as FilterFn<(Value, Value)>
                 });
-                let windowed = self.pairs().reduce_by_key_and_window(
-                    reducer(f),
-                    inv,
-                    w,
-                    s,
-                    partitions(&a[4])?,
-                    filter,
-                );
+                let spec = WindowSpec {
+                    window: w,
+                    slide: s,
+                    num_partitions: partitions(&a[4])?,
+                };
+                let windowed = match &self.flow {
+                    // The pairs read in place (see `tupled`).
+                    Flow::Tuples(st) => {
+                        let weak = self.job.clone();
+                        st.reduce_by_key_and_window_of(
+                            move |r| tupled_pair(&weak, r),
+                            reducer(f),
+                            inv,
+                            spec,
+                            filter,
+                        )
+                    }
+                    _ => self.pairs().reduce_by_key_and_window(
+                        reducer(f),
+                        inv,
+                        w,
+                        s,
+                        spec.num_partitions,
+                        filter,
+                    ),
+                };
                 let windowed = windowed.map_err(|e| spark_error(&e))?;
                 node.replace(NewNode::reduced_window(w, s, &windowed));
                 Flow::Pairs(windowed)

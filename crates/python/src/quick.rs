@@ -85,7 +85,7 @@ impl Quick {
     }
 
     /// `f(a, b)`, if the shape gives it for these arguments.
-    #[inline]
+    #[inline(always)]
     pub fn call2(&self, a: &Value, b: &Value) -> Option<Value> {
         if self.params != 2 {
             return None;
@@ -204,7 +204,7 @@ impl Quick {
 }
 
 /// `a op b` for `args`, when both are ints and the result fits in 64 bits.
-#[inline]
+#[inline(always)]
 fn ints(op: IntOp, a: &Item, b: &Item, args: &[&Value]) -> Option<Value> {
     let int = |i: &Item| match i {
         Item::Param(p) => match args[*p] {
