@@ -382,16 +382,6 @@ pub(crate) struct Func {
     quick: Option<Quick>,
 }
 
-/// How a worker call went before the interpreter is asked.
-enum Early {
-    /// The job has ended or its batch has failed.
-    Stop,
-    /// The function's quick form gave the value.
-    Value(Value),
-    /// A real call is needed.
-    Call(Rc<JobState>, Value),
-}
-
 impl Func {
     /// The job and the function, if the job is alive.
     #[inline]
@@ -401,22 +391,11 @@ impl Func {
         Some((job, f))
     }
 
-    /// What a worker call with `args` comes to without the interpreter
-    /// (inlined: a quick form's value then moves straight to the caller).
+    /// What the function's quick form gives for `args`, if it has one that
+    /// gives something (else a real call is needed).
     #[inline(always)]
-    fn early(&self, args: &Borrowed) -> Early {
-        if self.halt.get() {
-            return Early::Stop;
-        }
-        if let Some(q) = &self.quick {
-            if let Some(v) = args.quick(q) {
-                return Early::Value(v);
-            }
-        }
-        match self.parts() {
-            Some((job, f)) => Early::Call(job, f),
-            None => Early::Stop,
-        }
+    fn quick_value(&self, args: &Borrowed) -> Option<Value> {
+        args.quick(self.quick.as_ref()?)
     }
 
     /// Calls the function as Spark's executors do, record by record: `None`
@@ -425,11 +404,17 @@ impl Func {
     #[inline(always)]
     pub fn worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Value> {
         let args = args.into();
-        match self.early(&args) {
-            Early::Stop => None,
-            Early::Value(v) => Some(v),
-            Early::Call(job, f) => job.call_worker(job.runtime.get()?, &f, args.owned()),
+        if self.halt.get() {
+            return None;
         }
+        self.quick_value(&args).or_else(|| self.called(&args))
+    }
+
+    /// [`Self::worker`]'s real call (apart, so that the quick path stays small).
+    #[inline(never)]
+    fn called(&self, args: &Borrowed) -> Option<Value> {
+        let (job, f) = self.parts()?;
+        job.call_worker(job.runtime.get()?, &f, args.owned())
     }
 
     /// Calls the function as Spark's executors do, keeping its error as a
@@ -438,11 +423,20 @@ impl Func {
     #[inline]
     pub fn try_worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Result<Value, PyError>> {
         let args = args.into();
-        match self.early(&args) {
-            Early::Stop => None,
-            Early::Value(v) => Some(Ok(v)),
-            Early::Call(job, f) => Some(job.run_worker(job.runtime.get()?, &f, args.owned())),
+        if self.halt.get() {
+            return None;
         }
+        match self.quick_value(&args) {
+            Some(v) => Some(Ok(v)),
+            None => self.try_called(&args),
+        }
+    }
+
+    /// [`Self::try_worker`]'s real call.
+    #[inline(never)]
+    fn try_called(&self, args: &Borrowed) -> Option<Result<Value, PyError>> {
+        let (job, f) = self.parts()?;
+        Some(job.run_worker(job.runtime.get()?, &f, args.owned()))
     }
 
     /// Whether the function's quick form makes a 2-tuple of its one
