@@ -146,3 +146,35 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Duration, StreamingContext};
+
+    /// Records holding a pair in their own shape: `(key, value, kept)`.
+    type Held = (String, i64, bool);
+
+    #[test]
+    fn pairs_read_in_place_reduce_as_a_stream_of_the_pairs_does() {
+        let ssc = StreamingContext::new(Duration::from_secs(10)).unwrap();
+        let batch: Vec<Held> = ["info", "error", "info", "notice", "skip", "error", "info"]
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), i as i64, *k != "skip"))
+            .collect();
+        let held = ssc.queue_stream(vec![batch]);
+        let in_place = held
+            .reduce_by_key_of(|(k, v, kept)| kept.then_some((k, v)), |a, b| a + b, None)
+            .collect();
+        let pairs = held
+            .filter(|r| r.2)
+            .map(|(k, v, _)| (k.clone(), *v))
+            .reduce_by_key(|a, b| a + b, None)
+            .collect();
+        ssc.start(0).unwrap();
+        ssc.advance().unwrap();
+        let got = in_place.take();
+        assert_eq!(got, pairs.take());
+        assert_eq!(got[0].1.len(), 3, "{got:?}");
+    }
+}
