@@ -37,7 +37,7 @@ pub mod window_path;
 
 pub use checkpoint::Checkpoint;
 pub use context::{LineInput, LiveInput, QueueOptions, StreamingContext};
-pub use dstream::{Collected, DStream, FilterFn, InvFn};
+pub use dstream::{Collected, DStream, FilterFn, InvFn, WindowSpec};
 pub use duration::Duration;
 pub use error::EngineError;
 pub use graph::{Key, Record};

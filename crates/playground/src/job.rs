@@ -233,7 +233,7 @@ impl Job {
         state.phase.set(Phase::Jobs);
         let (outcome, batch) = advanced.unwrap_or((Ok(0), 0));
         let deferred = std::mem::take(&mut *state.deferred.borrow_mut());
-        let fault = state.fault.borrow_mut().take();
+        let fault = state.take_fault();
         let mut error = match outcome {
             Err(e) => Some(crate::errors::spark_error(&e)),
             Ok(_) => None,

@@ -29,6 +29,7 @@ mod stream;
 mod traceback;
 mod trigger;
 mod trigger_view;
+mod tupled;
 mod values;
 
 pub use dstream_structured::Progress;

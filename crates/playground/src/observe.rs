@@ -227,6 +227,12 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
             tally.add(1);
             line.clone()
         })),
+        Flow::Tuples(s) => Flow::Tuples(s.map(move |record| {
+            if record.is_record() {
+                tally.add(1);
+            }
+            record.clone()
+        })),
         Flow::Pairs(s) => {
             let log = log.cloned();
             Flow::Pairs(s.map(move |(k, v)| {

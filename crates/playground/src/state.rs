@@ -75,7 +75,11 @@ pub(crate) struct JobState {
     pub jobs_text: RefCell<String>,
     /// Prints from executor-side functions (PySpark's workers write to stderr).
     pub worker_text: RefCell<String>,
-    pub fault: RefCell<Option<Fault>>,
+    fault: RefCell<Option<Fault>>,
+    /// Set while the running batch has failed, and once the job has ended:
+    /// shared with every [`Func`], so that a call a quick form answers
+    /// checks one flag rather than reaching the state.
+    halt: Rc<Cell<bool>>,
     pub deferred: RefCell<Vec<Deferred>>,
     pub nodes: RefCell<Vec<StreamNode>>,
     /// What the job watches of each node, by id.
@@ -98,6 +102,13 @@ pub(crate) struct JobState {
     pub triggers_run: Cell<u64>,
 }
 
+impl Drop for JobState {
+    /// A function of an ended job answers nothing, quick form or not.
+    fn drop(&mut self) {
+        self.halt.set(true);
+    }
+}
+
 impl JobState {
     pub fn new(config: JobConfig) -> JobState {
         JobState {
@@ -112,6 +123,7 @@ impl JobState {
             jobs_text: RefCell::new(String::new()),
             worker_text: RefCell::new(String::new()),
             fault: RefCell::new(None),
+            halt: Rc::new(Cell::new(false)),
             deferred: RefCell::new(Vec::new()),
             nodes: RefCell::new(Vec::new()),
             watches: RefCell::new(Vec::new()),
@@ -136,6 +148,7 @@ impl JobState {
         // `call_udf` converts each row's values and calls the function itself.
         let func = Func {
             job: Rc::downgrade(self),
+            halt: self.halt.clone(),
             index,
             quick: None,
         };
@@ -188,7 +201,13 @@ impl JobState {
     /// Whether the running batch has failed.
     #[inline]
     pub fn faulted(&self) -> bool {
-        self.fault.borrow().is_some()
+        self.halt.get()
+    }
+
+    /// The running batch's error, if it failed; the next batch starts without one.
+    pub fn take_fault(&self) -> Option<Fault> {
+        self.halt.set(false);
+        self.fault.borrow_mut().take()
     }
 
     /// Records `error` as the batch's error unless one came first; a later
@@ -197,7 +216,10 @@ impl JobState {
         let mut fault = self.fault.borrow_mut();
         match &mut *fault {
             Some(first) => first.jobs_run &= jobs_run,
-            None => *fault = Some(Fault { error, jobs_run }),
+            None => {
+                *fault = Some(Fault { error, jobs_run });
+                self.halt.set(true);
+            }
         }
     }
 
@@ -243,6 +265,7 @@ impl JobState {
         functions.push(f);
         Func {
             job: Rc::downgrade(self),
+            halt: self.halt.clone(),
             index: functions.len() - 1,
             quick,
         }
@@ -350,21 +373,13 @@ impl Borrowed<'_> {
 #[derive(Clone)]
 pub(crate) struct Func {
     job: Weak<JobState>,
+    /// The job's [`JobState::halt`].
+    halt: Rc<Cell<bool>>,
     index: usize,
     /// The function's body as data, when it has a shape that needs no call
     /// (`lambda x, y: x + y`, `lambda x: (x, 1)`, ...): such a record is
     /// computed in place, and any other goes through the interpreter.
     quick: Option<Quick>,
-}
-
-/// How a worker call went before the interpreter is asked.
-enum Early {
-    /// The job has ended or its batch has failed.
-    Stop,
-    /// The function's quick form gave the value.
-    Value(Value),
-    /// A real call is needed.
-    Call(Rc<JobState>, Value),
 }
 
 impl Func {
@@ -376,37 +391,30 @@ impl Func {
         Some((job, f))
     }
 
-    /// What a worker call with `args` comes to without the interpreter
-    /// (inlined: a quick form's value then moves straight to the caller).
+    /// What the function's quick form gives for `args`, if it has one that
+    /// gives something (else a real call is needed).
     #[inline(always)]
-    fn early(&self, args: &Borrowed) -> Early {
-        let Some(job) = self.job.upgrade() else {
-            return Early::Stop;
-        };
-        if job.faulted() {
-            return Early::Stop;
-        }
-        if let Some(v) = self.quick.as_ref().and_then(|q| args.quick(q)) {
-            return Early::Value(v);
-        }
-        let f = job.functions.borrow().get(self.index).cloned();
-        match f {
-            Some(f) => Early::Call(job, f),
-            None => Early::Stop,
-        }
+    fn quick_value(&self, args: &Borrowed) -> Option<Value> {
+        args.quick(self.quick.as_ref()?)
     }
 
     /// Calls the function as Spark's executors do, record by record: `None`
     /// once the batch has failed (this call's error is recorded as the
     /// batch's, and nothing more is evaluated).
-    #[inline]
+    #[inline(always)]
     pub fn worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Value> {
         let args = args.into();
-        match self.early(&args) {
-            Early::Stop => None,
-            Early::Value(v) => Some(v),
-            Early::Call(job, f) => job.call_worker(job.runtime.get()?, &f, args.owned()),
+        if self.halt.get() {
+            return None;
         }
+        self.quick_value(&args).or_else(|| self.called(&args))
+    }
+
+    /// [`Self::worker`]'s real call (apart, so that the quick path stays small).
+    #[inline(never)]
+    fn called(&self, args: &Borrowed) -> Option<Value> {
+        let (job, f) = self.parts()?;
+        job.call_worker(job.runtime.get()?, &f, args.owned())
     }
 
     /// Calls the function as Spark's executors do, keeping its error as a
@@ -415,20 +423,48 @@ impl Func {
     #[inline]
     pub fn try_worker<'a>(&self, args: impl Into<Borrowed<'a>>) -> Option<Result<Value, PyError>> {
         let args = args.into();
-        match self.early(&args) {
-            Early::Stop => None,
-            Early::Value(v) => Some(Ok(v)),
-            Early::Call(job, f) => Some(job.run_worker(job.runtime.get()?, &f, args.owned())),
+        if self.halt.get() {
+            return None;
         }
+        match self.quick_value(&args) {
+            Some(v) => Some(Ok(v)),
+            None => self.try_called(&args),
+        }
+    }
+
+    /// [`Self::try_worker`]'s real call.
+    #[inline(never)]
+    fn try_called(&self, args: &Borrowed) -> Option<Result<Value, PyError>> {
+        let (job, f) = self.parts()?;
+        Some(job.run_worker(job.runtime.get()?, &f, args.owned()))
+    }
+
+    /// Whether the function's quick form makes a 2-tuple of its one
+    /// argument and constants, so that [`Self::worker_pair`] answers every
+    /// call of a running batch.
+    pub fn makes_pair(&self) -> bool {
+        self.quick.as_ref().is_some_and(Quick::makes_pair)
+    }
+
+    /// The items of the 2-tuple a call on `x` returns (see
+    /// [`Self::makes_pair`]): `None` once the batch has failed.
+    #[inline]
+    pub fn worker_pair(&self, x: &Value) -> Option<(Value, Value)> {
+        if self.halt.get() {
+            return None;
+        }
+        self.quick.as_ref()?.call1_pair(x)
     }
 
     /// [`Self::try_worker`] on `str(text)`, a line of the live input: a
     /// quick form that reads only the text needs no `str` value.
     #[inline]
     pub fn try_worker_text(&self, text: &str) -> Option<Result<Value, PyError>> {
+        if self.halt.get() {
+            return None;
+        }
         if let Some(v) = self.quick.as_ref().and_then(|q| q.call1_text(text)) {
-            let job = self.job.upgrade()?;
-            return (!job.faulted()).then_some(Ok(v));
+            return Some(Ok(v));
         }
         self.try_worker(&Value::str(text))
     }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use dstream_engine::pprint::pprint_block;
-use dstream_engine::{DStream, Duration, FilterFn, InvFn, Line};
+use dstream_engine::{DStream, Duration, FilterFn, InvFn, Line, WindowSpec};
 use dstream_python::iterate::iterate;
 use dstream_python::{Args, Native, PyError, Runtime, Value};
 
@@ -17,6 +17,7 @@ use crate::observe::{NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Borrowed, Func, JobState};
+use crate::tupled::Tupled;
 use crate::values::{
     bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
     ResultIterable,
@@ -27,12 +28,15 @@ use crate::values::{
 /// the live input's lines before they are made `str`s: a `map` whose
 /// function has a quick form that reads only the text (the notebook's
 /// `get_message_type`) makes none; every other reader reads them as
-/// `str` values ([`PyDStream::values`]).
+/// `str` values ([`PyDStream::values`]); or the 2-tuples a `map` makes
+/// whose function's quick form is a pair (`lambda x: (x, 1)`), unbuilt
+/// until something reads them as tuples (see `tupled`).
 #[derive(Clone)]
 pub(crate) enum Flow {
     Values(DStream<Value>),
     Pairs(DStream<(Value, Value)>),
     Lines(DStream<Line>),
+    Tuples(DStream<Tupled>),
 }
 
 /// The methods a DStream offers in the lab.
@@ -151,6 +155,7 @@ impl PyDStream {
             // the record is (piped, when one stream reads it), rather than all
             // the batch's at once.
             Flow::Lines(s) => s.map(|line| Value::str(line)),
+            Flow::Tuples(s) => s.map(Tupled::value),
         }
     }
 
@@ -171,9 +176,9 @@ impl PyDStream {
     fn checked_values(&self) -> DStream<Value> {
         match &self.flow {
             Flow::Pairs(_) | Flow::Lines(_) => self.values(),
-            Flow::Values(s) => {
+            Flow::Values(_) | Flow::Tuples(_) => {
                 let job = self.job.clone();
-                s.flat_map(move |record| match checked(record) {
+                self.values().flat_map(move |record| match checked(record) {
                     Ok(x) => x.cloned(),
                     Err(e) => {
                         fail(&job, e);
@@ -187,10 +192,14 @@ impl PyDStream {
     /// The records as `(key, value)` pairs, unpacked as PySpark's keyed
     /// operations unpack them (`for k, v in iterator`) with hashable keys.
     fn pairs(&self) -> DStream<(Value, Value)> {
+        let job = self.job.clone();
         match &self.flow {
             Flow::Pairs(s) => s.clone(),
+            Flow::Tuples(s) => s.flat_map(move |record| {
+                let pair = tupled_pair(&job, record)?;
+                Some((pair.0.clone(), pair.1.clone()))
+            }),
             Flow::Values(_) | Flow::Lines(_) => {
-                let job = self.job.clone();
                 self.values().flat_map(move |record| {
                     match checked(record).and_then(|x| x.map(key_value).transpose()) {
                         Ok(pair) => pair,
@@ -244,6 +253,24 @@ impl PyDStream {
             "map" => {
                 let f = func(&bind(&["f", "preservesPartitioning"], 1)?[0]);
                 let n = emitted.clone();
+                if f.makes_pair() {
+                    // As below, with the tuple's items kept apart (see `tupled`).
+                    return Ok(derive(
+                        Flow::Tuples(self.narrow_input().map(move |x| {
+                            if is_marker(x) {
+                                return Tupled::Marker(x.clone());
+                            }
+                            match f.worker_pair(x) {
+                                Some((k, v)) => {
+                                    n.add(1);
+                                    Tupled::Pair(k, v)
+                                }
+                                None => Tupled::Halted,
+                            }
+                        })),
+                        me,
+                    ));
+                }
                 if let Flow::Lines(lines) = &self.flow {
                     // As below, on `str(line)`, which a quick form reading only
                     // the text does without.
@@ -293,7 +320,7 @@ impl PyDStream {
                 let f = func(&bind(&["f"], 1)?[0]);
                 let n = emitted.clone();
                 match &self.flow {
-                    Flow::Values(_) | Flow::Lines(_) => {
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => {
                         Flow::Values(self.narrow_input().flat_map(move |x| {
                             if is_marker(x) {
                                 return Some(x.clone());
@@ -324,7 +351,7 @@ impl PyDStream {
                         let mapped = Flow::Pairs(s.map_values(move |v| apply(&f, v)));
                         return Ok(self.keyed(&job, mapped, method));
                     }
-                    Flow::Values(_) | Flow::Lines(_) => {
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => {
                         Flow::Values(self.values().map(move |kv| {
                             if is_marker(kv) {
                                 return kv.clone();
@@ -365,7 +392,15 @@ impl PyDStream {
                 let a = bind(&["func", "numPartitions"], 1)?;
                 let f = func(&a[0]);
                 let p = partitions(&a[1])?;
-                let reduced = Flow::Pairs(self.pairs().reduce_by_key(reducer(f), p));
+                let reduced = match &self.flow {
+                    // The pairs read in place (see `tupled`).
+                    Flow::Tuples(s) => {
+                        let weak = self.job.clone();
+                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), reducer(f), p)
+                    }
+                    _ => self.pairs().reduce_by_key(reducer(f), p),
+                };
+                let reduced = Flow::Pairs(reduced);
                 return Ok(self.shuffled(&job, reduced, p, method));
             }
             "groupByKey" => {
@@ -386,7 +421,9 @@ impl PyDStream {
             "count" => {
                 bind(&[], 0)?;
                 let counted = match &self.flow {
-                    Flow::Values(_) | Flow::Lines(_) => self.checked_values().count(),
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => {
+                        self.checked_values().count()
+                    }
                     Flow::Pairs(s) => s.count(),
                 };
                 Flow::Values(counted.map(|n| Value::Int(*n)))
@@ -429,7 +466,7 @@ impl PyDStream {
                 let s = optional_seconds(&a[1], "slideDuration")?.unwrap_or(self.slide());
                 node.replace(NewNode::window(w, s));
                 match &self.flow {
-                    Flow::Values(_) | Flow::Lines(_) => {
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => {
                         Flow::Values(self.values().window(w, s).map_err(|e| spark_error(&e))?)
                     }
                     Flow::Pairs(st) => Flow::Pairs(st.window(w, s).map_err(|e| spark_error(&e))?),
@@ -501,14 +538,32 @@ impl PyDStream {
                             .is_some_and(|r| r.truthy())
                     }) as FilterFn<(Value, Value)>
                 });
-                let windowed = self.pairs().reduce_by_key_and_window(
-                    reducer(f),
-                    inv,
-                    w,
-                    s,
-                    partitions(&a[4])?,
-                    filter,
-                );
+                let spec = WindowSpec {
+                    window: w,
+                    slide: s,
+                    num_partitions: partitions(&a[4])?,
+                };
+                let windowed = match &self.flow {
+                    // The pairs read in place (see `tupled`).
+                    Flow::Tuples(st) => {
+                        let weak = self.job.clone();
+                        st.reduce_by_key_and_window_of(
+                            move |r| tupled_pair(&weak, r),
+                            reducer(f),
+                            inv,
+                            spec,
+                            filter,
+                        )
+                    }
+                    _ => self.pairs().reduce_by_key_and_window(
+                        reducer(f),
+                        inv,
+                        w,
+                        s,
+                        spec.num_partitions,
+                        filter,
+                    ),
+                };
                 let windowed = windowed.map_err(|e| spark_error(&e))?;
                 node.replace(NewNode::reduced_window(w, s, &windowed));
                 Flow::Pairs(windowed)
@@ -567,7 +622,7 @@ impl PyDStream {
                     })
                 };
                 match &self.flow {
-                    Flow::Values(_) | Flow::Lines(_) => self
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => self
                         .values()
                         .foreach_rdd(move |t, records| print(t, take(records, num + 1))),
                     Flow::Pairs(s) => s.foreach_rdd(move |t, pairs| {
@@ -663,12 +718,23 @@ impl PyDStream {
     }
 }
 
+/// The pair a keyed operation reads in `record` (see [`Tupled::pair`]);
+/// its error fails the batch.
+#[inline]
+fn tupled_pair<'a>(job: &Weak<JobState>, record: &'a Tupled) -> Option<(&'a Value, &'a Value)> {
+    record.pair().unwrap_or_else(|e| {
+        fail(job, e);
+        None
+    })
+}
+
 /// A stream's slide.
 fn flow_slide(flow: &Flow) -> Duration {
     match flow {
         Flow::Values(s) => s.slide_duration(),
         Flow::Pairs(s) => s.slide_duration(),
         Flow::Lines(s) => s.slide_duration(),
+        Flow::Tuples(s) => s.slide_duration(),
     }
 }
 

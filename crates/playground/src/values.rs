@@ -108,6 +108,7 @@ pub fn check_hashable(key: &Value) -> Result<(), PyError> {
 }
 
 /// The type name Python's `hash` complains about: the first unhashable part.
+#[inline]
 fn unhashable_part(v: &Value) -> Option<&str> {
     match v {
         Value::List(_) | Value::Dict(_) | Value::Set(_) => Some(v.type_name()),

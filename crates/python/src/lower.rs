@@ -480,6 +480,135 @@ pub(crate) struct StrArm {
 pub(crate) struct StrChain {
     pub arms: Vec<StrArm>,
     pub otherwise: Option<(usize, Value)>,
+    /// The arms' literals when one pass over a string tries them all.
+    one_pass: Option<OnePass>,
+}
+
+/// The literals of a chain whose arms all test `"lit" in` one local, each
+/// literal starting with the same byte (the notebook's `"[info]"`,
+/// `"[notice]"`, `"[error]"`): the arm that holds is the first whose
+/// literal starts at one of that byte's places in the string, so one scan
+/// for the byte replaces a search per arm (the notebook's generated lines
+/// hold `[` about three times each).
+struct OnePass {
+    first: ByteScan,
+    literals: Vec<Literal>,
+}
+
+/// A prepared search for one byte: SSE2 (every x86_64 has it) set up once,
+/// as the general `memchr` would on every call; elsewhere (wasm32) the
+/// crate's word-at-a-time search.
+#[cfg(target_arch = "x86_64")]
+type ByteScan = memchr::arch::x86_64::sse2::memchr::One;
+#[cfg(not(target_arch = "x86_64"))]
+type ByteScan = memchr::arch::all::memchr::One;
+
+#[cfg(target_arch = "x86_64")]
+fn byte_scan(b: u8) -> Option<ByteScan> {
+    ByteScan::new(b)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn byte_scan(b: u8) -> Option<ByteScan> {
+    Some(ByteScan::new(b))
+}
+
+/// A literal with its first eight bytes as one word, so that testing it at
+/// a place takes one comparison (the chains' literals are short).
+struct Literal {
+    bytes: Box<[u8]>,
+    /// The first bytes (up to eight), little-endian, and which of the word's bytes they are.
+    head: u64,
+    mask: u64,
+}
+
+impl Literal {
+    fn new(bytes: &[u8]) -> Literal {
+        let n = bytes.len().min(8);
+        let mut word = [0u8; 8];
+        word[..n].copy_from_slice(&bytes[..n]);
+        Literal {
+            bytes: Box::from(bytes),
+            head: u64::from_le_bytes(word),
+            mask: if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            },
+        }
+    }
+
+    /// Whether `rest` starts with the literal.
+    #[inline]
+    fn starts(&self, rest: &[u8]) -> bool {
+        match rest.first_chunk::<8>() {
+            Some(word) => {
+                u64::from_le_bytes(*word) & self.mask == self.head
+                    && (self.bytes.len() <= 8 || rest.starts_with(&self.bytes))
+            }
+            None => rest.starts_with(&self.bytes),
+        }
+    }
+}
+
+impl OnePass {
+    /// The prepared scan for `arms`, if they have that shape.
+    fn of(arms: &[StrArm]) -> Option<OnePass> {
+        let container = arms.first()?.container;
+        let mut literals = Vec::with_capacity(arms.len());
+        for arm in arms {
+            let Value::Str(lit) = &arm.search.needle else {
+                return None;
+            };
+            if arm.search.negated || arm.container != container || lit.is_empty() {
+                return None;
+            }
+            literals.push(Literal::new(lit.as_bytes()));
+        }
+        let first = literals[0].bytes[0];
+        if !literals.iter().all(|l| l.bytes[0] == first) {
+            return None;
+        }
+        Some(OnePass {
+            first: byte_scan(first)?,
+            literals,
+        })
+    }
+
+    /// The index of the first literal found in `s`.
+    #[inline]
+    fn first_found(&self, s: &[u8]) -> Option<usize> {
+        // Only literals before the best found so far can still change the answer.
+        let mut best = self.literals.len();
+        for at in self.first.iter(s) {
+            let rest = &s[at..];
+            if let Some(i) = self.literals[..best].iter().position(|l| l.starts(rest)) {
+                best = i;
+                if best == 0 {
+                    break;
+                }
+            }
+        }
+        (best < self.literals.len()).then_some(best)
+    }
+}
+
+impl StrChain {
+    /// The first arm whose test holds for the string `s`, when every arm
+    /// searches that one string (the caller checks the locals).
+    #[inline]
+    pub fn first_arm(&self, s: &str) -> Option<&StrArm> {
+        match &self.one_pass {
+            Some(scan) => scan.first_found(s.as_bytes()).map(|i| &self.arms[i]),
+            None => self.arms.iter().find(|arm| arm.search.in_str(s)),
+        }
+    }
+
+    /// The local every arm searches, if they all search one.
+    pub fn one_container(&self) -> Option<usize> {
+        let c = self.arms.first()?.container;
+        self.arms.iter().all(|a| a.container == c).then_some(c)
+    }
 }
 
 /// `if "[info]" in line: t = "info"` / `elif ...:` / `else: t = "unknown"`
@@ -527,6 +656,7 @@ pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChai
         match orelse {
             [] => {
                 return Some(StrChain {
+                    one_pass: OnePass::of(&arms),
                     arms,
                     otherwise: None,
                 })
@@ -537,6 +667,7 @@ pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChai
             }] => (test, body, orelse) = (t, b, o),
             last => {
                 return Some(StrChain {
+                    one_pass: OnePass::of(&arms),
                     arms,
                     otherwise: Some(assigned(last)?),
                 })
@@ -546,7 +677,12 @@ pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChai
 }
 
 /// The closure of a chain [`str_chain`] recognised.
-fn str_chain_fn(line: u32, StrChain { arms, otherwise }: StrChain) -> StFn {
+fn str_chain_fn(
+    line: u32,
+    StrChain {
+        arms, otherwise, ..
+    }: StrChain,
+) -> StFn {
     at_line(line, move |it, f| {
         for arm in &arms {
             let hit = match local(it, f, arm.container) {

@@ -37,6 +37,17 @@ enum Item {
     Const(Value),
 }
 
+impl Item {
+    /// The operand's value for `args`.
+    #[inline]
+    fn get(&self, args: &[&Value]) -> Value {
+        match self {
+            Item::Param(p) => args[*p].clone(),
+            Item::Const(c) => c.clone(),
+        }
+    }
+}
+
 /// An int operation done inline: `+`, `-`, `*`.
 #[derive(Clone, Copy)]
 enum IntOp {
@@ -74,12 +85,36 @@ impl Quick {
     }
 
     /// `f(a, b)`, if the shape gives it for these arguments.
-    #[inline]
+    #[inline(always)]
     pub fn call2(&self, a: &Value, b: &Value) -> Option<Value> {
         if self.params != 2 {
             return None;
         }
+        // The reducers' shape (`lambda x, y: x + y`), without the general dispatch.
+        if let Shape::Ints(op, x, y) = &*self.shape {
+            return ints(*op, x, y, &[a, b]);
+        }
         self.run(&[a, b])
+    }
+
+    /// Whether the function takes one argument and returns a 2-tuple of it
+    /// and constants (`lambda x: (x, 1)`): then [`Quick::call1_pair`]
+    /// answers every call.
+    pub fn makes_pair(&self) -> bool {
+        self.params == 1 && matches!(&*self.shape, Shape::Tuple(items) if items.len() == 2)
+    }
+
+    /// The two items of the tuple `f(a)` returns, without the tuple, if
+    /// [`Quick::makes_pair`].
+    #[inline]
+    pub fn call1_pair(&self, a: &Value) -> Option<(Value, Value)> {
+        match &*self.shape {
+            Shape::Tuple(items) if self.params == 1 => match &items[..] {
+                [x, y] => Some((x.get(&[a]), y.get(&[a]))),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// `f(s)` for a `str` argument the caller holds as text, if the shape
@@ -93,7 +128,7 @@ impl Quick {
         match &*self.shape {
             Shape::Item(Item::Const(c)) => Some(c.clone()),
             Shape::Chain { chain, returned } => {
-                let (target, value) = match chain.arms.iter().find(|arm| arm.search.in_str(s)) {
+                let (target, value) = match chain.first_arm(s) {
                     Some(arm) => (arm.target, &arm.value),
                     None => {
                         let (target, value) = chain.otherwise.as_ref()?;
@@ -107,34 +142,24 @@ impl Quick {
     }
 
     fn run(&self, args: &[&Value]) -> Option<Value> {
-        let item = |i: &Item| match i {
-            Item::Param(p) => args[*p].clone(),
-            Item::Const(c) => c.clone(),
-        };
+        let item = |i: &Item| i.get(args);
         match &*self.shape {
             Shape::Item(i) => Some(item(i)),
             Shape::Tuple(items) => Some(match &items[..] {
                 [a, b] => Value::Tuple(Rc::from([item(a), item(b)])),
                 _ => Value::tuple(items.iter().map(item).collect()),
             }),
-            Shape::Ints(op, a, b) => {
-                let int = |i: &Item| match i {
-                    Item::Param(p) => match args[*p] {
-                        Value::Int(n) => Some(*n),
-                        _ => None,
-                    },
-                    Item::Const(Value::Int(n)) => Some(*n),
-                    Item::Const(_) => None,
-                };
-                let (a, b) = (int(a)?, int(b)?);
-                let r = match op {
-                    IntOp::Add => a.checked_add(b),
-                    IntOp::Sub => a.checked_sub(b),
-                    IntOp::Mul => a.checked_mul(b),
-                }?;
-                Some(Value::Int(r))
-            }
+            Shape::Ints(op, a, b) => ints(*op, a, b, args),
             Shape::Chain { chain, returned } => {
+                if let Some(c) = chain.one_container() {
+                    let Value::Str(s) = args[c] else {
+                        return None;
+                    };
+                    return match chain.first_arm(s) {
+                        Some(arm) => self.assigned(args, arm.target, &arm.value, *returned),
+                        None => self.otherwise(args, chain, *returned),
+                    };
+                }
                 for arm in &chain.arms {
                     let Value::Str(s) = args[arm.container] else {
                         return None;
@@ -176,6 +201,26 @@ impl Quick {
     fn param(&self, args: &[&Value], slot: usize) -> Option<Value> {
         (slot < self.params).then(|| args[slot].clone())
     }
+}
+
+/// `a op b` for `args`, when both are ints and the result fits in 64 bits.
+#[inline(always)]
+fn ints(op: IntOp, a: &Item, b: &Item, args: &[&Value]) -> Option<Value> {
+    let int = |i: &Item| match i {
+        Item::Param(p) => match args[*p] {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        },
+        Item::Const(Value::Int(n)) => Some(*n),
+        Item::Const(_) => None,
+    };
+    let (a, b) = (int(a)?, int(b)?);
+    let r = match op {
+        IntOp::Add => a.checked_add(b),
+        IntOp::Sub => a.checked_sub(b),
+        IntOp::Mul => a.checked_mul(b),
+    }?;
+    Some(Value::Int(r))
 }
 
 /// The [`Quick`] form of a body taking `params` parameters (the first local

@@ -55,6 +55,13 @@ fn samples() -> Vec<Value> {
         "é [error]",
         "[notice] [info] started",
         "[[info]",
+        "[noticed] [error]",
+        "[error][notice]",
+        "x[notic[notice]",
+        "[info",
+        "[",
+        "[[[",
+        "日本 [notice] ends [info]",
         "abcd",
         "bcd",
         "cd",
@@ -100,6 +107,17 @@ def other_target(line):
         t = "other"
     return line
 
+def brackets(line):
+    if "[info]" in line:
+        kind = "info"
+    elif "[" in line:
+        kind = "bracket"
+    elif "[notice]" in line:
+        kind = "never"
+    else:
+        kind = "none"
+    return kind
+
 def letters(word):
     if "a" in word:
         kind = "a"
@@ -135,6 +153,7 @@ one = lambda x: 1
 
 const ONE_ARG: &[&str] = &[
     "get_message_type",
+    "brackets",
     "letters",
     "first_not_in",
     "no_else",
@@ -184,6 +203,51 @@ fn every_shape_gives_what_the_call_returns_or_nothing() {
     }
     // Most calls on these samples take a quick path.
     assert!(given > 150, "{given}");
+}
+
+#[test]
+fn a_str_argument_held_as_text_gives_what_the_value_gives() {
+    let interpreter = run(PROGRAM);
+    let mut given = 0;
+    for name in ONE_ARG {
+        let q = quick(&interpreter.global(name).unwrap()).unwrap();
+        for x in samples() {
+            let Value::Str(text) = &x else { continue };
+            if let Some(v) = q.call1_text(text) {
+                given += 1;
+                assert_eq!(
+                    shown(Ok(v)),
+                    shown(q.call1(&x).ok_or(PyError::value_error("none"))),
+                    "{name}({x:?})"
+                );
+            }
+        }
+    }
+    assert!(given > 50, "{given}");
+}
+
+#[test]
+fn a_pair_shape_gives_the_items_of_the_tuple_the_call_returns() {
+    let interpreter = run(PROGRAM);
+    let rt = interpreter.runtime();
+    for name in ONE_ARG {
+        let f = interpreter.global(name).unwrap();
+        let q = quick(&f).unwrap();
+        assert_eq!(q.makes_pair(), *name == "pair", "{name}");
+        for x in samples() {
+            match q.call1_pair(&x) {
+                Some((k, v)) => {
+                    let tuple = Value::tuple(vec![k, v]);
+                    assert_eq!(
+                        shown(Ok(tuple)),
+                        shown(rt.call1(&f, x.clone())),
+                        "{name}({x:?})"
+                    );
+                }
+                None => assert!(!q.makes_pair(), "{name}({x:?})"),
+            }
+        }
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ impl<T: Key> DStream<T> {
     }
 }
 
-impl<K: Key, V: Record> DStream<(K, V)> {
+impl<T: Record> DStream<T> {
     /// The number of reduce partitions: the given one or `defaultParallelism`.
     pub(super) fn partitions(&self, num_partitions: Option<usize>) -> usize {
         num_partitions
@@ -23,6 +23,30 @@ impl<K: Key, V: Record> DStream<(K, V)> {
             .max(1)
     }
 
+    /// [`DStream::reduce_by_key`] of the `(key, value)` pairs `pair` reads
+    /// in the records, in place (a record it gives none for is skipped):
+    /// a host whose records hold pairs in another shape reduces them
+    /// without a stream of pairs built in between.
+    pub fn reduce_by_key_of<K: Key, V: Record>(
+        &self,
+        pair: impl Fn(&T) -> Option<(&K, &V)> + 'static,
+        func: impl Fn(&V, &V) -> V + 'static,
+        num_partitions: Option<usize>,
+    ) -> DStream<(K, V)> {
+        let p = self.partitions(num_partitions);
+        self.gather(&format!("reduceByKey(partitions={p})"), move |parent, t| {
+            let mut combiner: Combiner<K, V> = Combiner::new();
+            parent.for_each(t, &mut |record| {
+                if let Some((k, v)) = pair(record) {
+                    combiner.add(k, v, |v| v.clone(), |acc, v| *acc = func(acc, v))
+                }
+            })?;
+            Some(Rdd::new(combiner.finish(p), p))
+        })
+    }
+}
+
+impl<K: Key, V: Record> DStream<(K, V)> {
     /// `mapValues(f)`.
     pub fn map_values<U: Record>(&self, f: impl Fn(&V) -> U + 'static) -> DStream<(K, U)> {
         self.map(move |(k, v)| (k.clone(), f(v)))
@@ -48,14 +72,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         func: impl Fn(&V, &V) -> V + 'static,
         num_partitions: Option<usize>,
     ) -> DStream<(K, V)> {
-        let p = self.partitions(num_partitions);
-        self.gather(&format!("reduceByKey(partitions={p})"), move |parent, t| {
-            let mut combiner: Combiner<K, V> = Combiner::new();
-            parent.for_each(t, &mut |(k, v)| {
-                combiner.add(k, v, |v| v.clone(), |acc, v| *acc = func(acc, v))
-            })?;
-            Some(Rdd::new(combiner.finish(p), p))
-        })
+        self.reduce_by_key_of(|(k, v)| Some((k, v)), func, num_partitions)
     }
 
     /// `groupByKey(numPartitions)`: every key's values of the batch, in
@@ -127,5 +144,37 @@ impl<K: Key, V: Record> DStream<(K, V)> {
             compute,
             None,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Duration, StreamingContext};
+
+    /// Records holding a pair in their own shape: `(key, value, kept)`.
+    type Held = (String, i64, bool);
+
+    #[test]
+    fn pairs_read_in_place_reduce_as_a_stream_of_the_pairs_does() {
+        let ssc = StreamingContext::new(Duration::from_secs(10)).unwrap();
+        let batch: Vec<Held> = ["info", "error", "info", "notice", "skip", "error", "info"]
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), i as i64, *k != "skip"))
+            .collect();
+        let held = ssc.queue_stream(vec![batch]);
+        let in_place = held
+            .reduce_by_key_of(|(k, v, kept)| kept.then_some((k, v)), |a, b| a + b, None)
+            .collect();
+        let pairs = held
+            .filter(|r| r.2)
+            .map(|(k, v, _)| (k.clone(), *v))
+            .reduce_by_key(|a, b| a + b, None)
+            .collect();
+        ssc.start(0).unwrap();
+        ssc.advance().unwrap();
+        let got = in_place.take();
+        assert_eq!(got, pairs.take());
+        assert_eq!(got[0].1.len(), 3, "{got:?}");
     }
 }

@@ -23,7 +23,7 @@ mod output;
 mod window;
 
 pub use output::Collected;
-pub use window::{FilterFn, InvFn};
+pub use window::{FilterFn, InvFn, WindowSpec};
 
 /// A discretized stream: one RDD of `T` per batch (per slide for windows).
 pub struct DStream<T> {

@@ -227,11 +227,47 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         num_partitions: Option<usize>,
         filter_func: Option<FilterFn<(K, V)>>,
     ) -> Result<DStream<(K, V)>, EngineError> {
+        let window = WindowSpec {
+            window,
+            slide,
+            num_partitions,
+        };
+        self.reduce_by_key_and_window_of(|(k, v)| Some((k, v)), func, inv_func, window, filter_func)
+    }
+}
+
+/// The window of a [`DStream::reduce_by_key_and_window_of`]: its length and
+/// slide, and the partitions of its reduce.
+pub struct WindowSpec {
+    /// `windowDuration`.
+    pub window: Duration,
+    /// `slideDuration`.
+    pub slide: Duration,
+    /// `numPartitions` (`None`: the default parallelism).
+    pub num_partitions: Option<usize>,
+}
+
+impl<T: Record> DStream<T> {
+    /// [`DStream::reduce_by_key_and_window`] of the `(key, value)` pairs
+    /// `pair` reads in the records, in place (see
+    /// [`DStream::reduce_by_key_of`]).
+    pub fn reduce_by_key_and_window_of<K: Key, V: Record>(
+        &self,
+        pair: impl Fn(&T) -> Option<(&K, &V)> + 'static,
+        func: impl Fn(&V, &V) -> V + 'static,
+        inv_func: Option<InvFn<V>>,
+        WindowSpec {
+            window,
+            slide,
+            num_partitions,
+        }: WindowSpec,
+        filter_func: Option<FilterFn<(K, V)>>,
+    ) -> Result<DStream<(K, V)>, EngineError> {
         let (w, s) = self.validate_window(window, slide)?;
         let p = self.partitions(num_partitions);
         let func: ReduceFn<V> = Rc::new(func);
         let f = func.clone();
-        let reduced = self.reduce_by_key(move |a, b| f(a, b), Some(p));
+        let reduced = self.reduce_by_key_of(pair, move |a, b| f(a, b), Some(p));
         let slot = PathSlot::default();
         let Some(inv) = inv_func else {
             let f = func.clone();
