@@ -11,6 +11,8 @@ mod manifest;
 mod notebook_jobs;
 #[path = "programs.rs"]
 mod programs;
+#[path = "quick_paths.rs"]
+mod quick_paths;
 #[path = "structured_behaviour.rs"]
 mod structured_behaviour;
 #[path = "structured_programs.rs"]
