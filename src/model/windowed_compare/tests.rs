@@ -4,6 +4,8 @@
 use super::*;
 use crate::engine::{afresh_sentence, AfreshReason};
 use crate::model::{Action, BootParams, TravelMove};
+use crate::teach::window::join_words;
+use crate::timefmt::clock_label;
 
 const T0: i64 = 1_795_000_000_000; // a multiple of 10 s
 const S: i64 = 1_000;
