@@ -115,16 +115,7 @@ async fn run(c: &Client, origin: &str, out: &Path) -> Res<()> {
 /// The classroom features as a teacher meets them: the compare view on a 1280x720 projector, time travel,
 /// a revealed prediction and a classic mistake.
 async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
-    c.set_window_size(1280, 720)
-        .await
-        .map_err(|e| format!("a 1280x720 window: {e}"))?;
-    open(
-        c,
-        origin,
-        "view=compare&source=sim&interval=1&window=5&slide=1&rate=8",
-        &[],
-    )
-    .await?;
+    open_compare_view(c, origin, 720).await?;
     wait_js(
         c,
         "const h = document.querySelector('[data-testid=compare] h2'); \
@@ -205,6 +196,21 @@ async fn classroom(c: &Client, origin: &str, out: &Path) -> Res<()> {
     Ok(())
 }
 
+/// Opens the compare view on 1 s batches of the built-in source (a 5 s window sliding every second, so the window
+/// prints at every batch and subtracts), in a window 1280 px wide and `height` high.
+async fn open_compare_view(c: &Client, origin: &str, height: u32) -> Res<()> {
+    c.set_window_size(1280, height)
+        .await
+        .map_err(|e| format!("a 1280x{height} window: {e}"))?;
+    open(
+        c,
+        origin,
+        "view=compare&source=sim&interval=1&window=5&slide=1&rate=8",
+        &[],
+    )
+    .await
+}
+
 /// Structured Streaming beside the DStreams: the output modes side by side in a windowed job's panel, and the
 /// compare view's windowed row (a window of five slides, so the DStream window subtracts and shows zero keys).
 async fn structured(c: &Client, origin: &str, out: &Path) -> Res<()> {
@@ -220,16 +226,7 @@ async fn structured(c: &Client, origin: &str, out: &Path) -> Res<()> {
     click(c, "pause").await?;
     shot(c, "[data-testid=job-modes]", out, "output-modes").await?;
 
-    c.set_window_size(1280, 2000)
-        .await
-        .map_err(|e| e.to_string())?;
-    open(
-        c,
-        origin,
-        "view=compare&source=sim&interval=1&window=5&slide=1&rate=8",
-        &[],
-    )
-    .await?;
+    open_compare_view(c, origin, 2000).await?;
     // Clicked from a script: the compare view re-renders every batch, so an element found first may be gone.
     wait_js(
         c,

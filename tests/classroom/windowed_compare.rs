@@ -102,12 +102,7 @@ async fn tab_to(c: &Client, css: &str, presses: usize) -> Result<String, String>
         if pressed == presses {
             break;
         }
-        c.active_element()
-            .await
-            .map_err(|e| e.to_string())?
-            .send_keys("\u{E004}")
-            .await
-            .map_err(|e| format!("pressing Tab: {e}"))?;
+        super::page::press_tab(c).await?;
     }
     Err(format!("{css} not reached with {presses} presses of Tab"))
 }

@@ -57,16 +57,21 @@ pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
         .map_err(|e| format!("clicking {testid}: {e}"))
 }
 
-/// Runs `focus` (a script focusing an element), presses Tab and returns where the focus went: the focused element's
-/// `data-testid` (or tag name) and its outline style (`solid` when the focus shows).
-pub async fn tab_after(c: &Client, focus: &str) -> Result<serde_json::Value, String> {
-    c.execute(focus, vec![]).await.map_err(|e| e.to_string())?;
+/// Presses Tab on the focused element.
+pub async fn press_tab(c: &Client) -> Result<(), String> {
     c.active_element()
         .await
         .map_err(|e| e.to_string())?
         .send_keys("\u{E004}")
         .await
-        .map_err(|e| format!("pressing Tab: {e}"))?;
+        .map_err(|e| format!("pressing Tab: {e}"))
+}
+
+/// Runs `focus` (a script focusing an element), presses Tab and returns where the focus went: the focused element's
+/// `data-testid` (or tag name) and its outline style (`solid` when the focus shows).
+pub async fn tab_after(c: &Client, focus: &str) -> Result<serde_json::Value, String> {
+    c.execute(focus, vec![]).await.map_err(|e| e.to_string())?;
+    press_tab(c).await?;
     c.execute(
         "const a = document.activeElement; \
          return [a.dataset.testid || a.tagName, getComputedStyle(a).outlineStyle];",
