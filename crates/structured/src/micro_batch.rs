@@ -85,6 +85,23 @@ pub struct LastBatch {
     pub total_rows: usize,
 }
 
+/// A trigger's lines after the query's steps (see [`StreamingQuery::evaluate_trigger`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluated {
+    /// `numInputRows`: the lines of the trigger.
+    input_rows: usize,
+    output: Evaluation,
+    /// The event times (ms) the watermark step saw.
+    event_times: Vec<i64>,
+}
+
+/// The rows of a stateless query, or the keys of an aggregation with their partial buffers.
+#[derive(Clone, Debug, PartialEq)]
+enum Evaluation {
+    Rows(Vec<Row>),
+    Groups(Vec<Group>),
+}
+
 /// A started query: its state between triggers.
 #[derive(Clone, Debug)]
 pub struct StreamingQuery {
@@ -171,29 +188,55 @@ impl StreamingQuery {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
+        let evaluated = self.evaluate_trigger(lines, call)?;
+        Ok(self.run_evaluated(evaluated))
+    }
+
+    /// The part of a trigger that does not depend on the query's state or output mode: the
+    /// lines through the steps, grouped by key when the query aggregates. Everything that can
+    /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
+    /// modes can share it (see [`StreamingQuery::run_evaluated`]).
+    pub fn evaluate_trigger<E>(&self, lines: &[Line], call: Call<E>) -> Result<Evaluated, E> {
         let (rows, event_times) = self.evaluate(lines, call)?;
-        // Everything that can fail (UDFs) runs before the query's state changes.
-        let groups = match &self.query.group_by {
+        let output = match &self.query.group_by {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
-                Some(aggregation.group(input, &rows, call)?)
+                Evaluation::Groups(aggregation.group(input, &rows, call)?)
             }
-            None => None,
+            None => Evaluation::Rows(rows),
         };
+        Ok(Evaluated {
+            input_rows: lines.len(),
+            output,
+            event_times,
+        })
+    }
+
+    /// The rest of a trigger on what [`StreamingQuery::evaluate_trigger`] made of its lines (by
+    /// this query or one of the same plan): the batch Spark runs, or None when it runs none.
+    pub fn run_evaluated(&mut self, evaluated: Evaluated) -> Option<Batch> {
+        if evaluated.input_rows == 0 && !self.needs_no_data_batch() {
+            return None;
+        }
+        let Evaluated {
+            input_rows,
+            output,
+            event_times,
+        } = evaluated;
         let batch_id = self.next_batch_id;
         self.next_batch_id += 1;
         let watermark_ms = self.watermark_ms;
         let delay = self.query.watermark().map(|(_, delay)| delay);
-        let (rows, dropped) = match groups {
-            None => (rows, 0),
-            Some(groups) => {
+        let (rows, dropped) = match output {
+            Evaluation::Rows(rows) => (rows, 0),
+            Evaluation::Groups(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
                 self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
             }
         };
         if let Some(delay) = delay {
-            for ms in event_times {
-                self.max_event_time_ms = Some(self.max_event_time_ms.map_or(ms, |m| m.max(ms)));
+            if let Some(max) = event_times.iter().max() {
+                self.max_event_time_ms = Some(self.max_event_time_ms.map_or(*max, |m| m.max(*max)));
             }
             if let Some(max) = self.max_event_time_ms {
                 self.watermark_ms = self.watermark_ms.max(max - delay / 1000);
@@ -202,7 +245,7 @@ impl StreamingQuery {
         self.last_used_watermark_ms = delay.map(|_| watermark_ms);
         let progress = Progress {
             batch_id,
-            input_rows: lines.len(),
+            input_rows,
             watermark_ms: delay.map(|_| watermark_ms),
             rows_dropped_by_watermark: dropped,
             state_rows: self
@@ -215,7 +258,7 @@ impl StreamingQuery {
             rows: rows.iter().take(KEPT_SINK_ROWS).cloned().collect(),
             total_rows: rows.len(),
         });
-        Ok(Some(Batch { progress, rows }))
+        Some(Batch { progress, rows })
     }
 
     /// The last batch this query ran, if it ran one.
