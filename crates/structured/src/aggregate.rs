@@ -4,9 +4,10 @@
 
 use std::cmp::Ordering;
 
-use crate::plan::{keys_of, Call, Expr, GroupKey};
+use crate::grouping::Grouping;
+use crate::plan::{Call, Expr, GroupKey};
 use crate::query::AnalysisError;
-use crate::value::{DataType, Field, KeyPart, Row, Schema, Value};
+use crate::value::{DataType, Field, Row, Schema, Value};
 
 /// An aggregate function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,24 +325,20 @@ impl Aggregation {
     /// A batch's rows grouped by key, in the order the batch first saw the keys, each with its
     /// partial buffers (`call` runs the UDFs of the aggregates' inputs).
     pub fn group<E>(&self, schema: &Schema, rows: &[Row], call: Call<E>) -> Result<Vec<Group>, E> {
-        let mut groups: Vec<Group> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<KeyPart>, usize> =
-            std::collections::HashMap::new();
+        let mut grouping = Grouping::new(&self.keys, schema);
+        let mut buffers: Vec<Vec<Value>> = Vec::new();
+        let mut ids = Vec::new();
         for row in rows {
-            for key in keys_of(&self.keys, schema, row) {
-                let id = KeyPart::of_key(&key);
-                let i = match index.get(&id) {
-                    Some(&i) => i,
-                    None => {
-                        index.insert(id, groups.len());
-                        groups.push((key, self.init()));
-                        groups.len() - 1
-                    }
-                };
-                self.update(&mut groups[i].1, schema, row, call)?;
+            ids.clear();
+            grouping.add(row, &mut ids);
+            for &i in &ids {
+                if i == buffers.len() {
+                    buffers.push(self.init());
+                }
+                self.update(&mut buffers[i], schema, row, call)?;
             }
         }
-        Ok(groups)
+        Ok(grouping.into_keys().into_iter().zip(buffers).collect())
     }
 
     /// A result row: the key, then each aggregate's result.

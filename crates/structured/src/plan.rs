@@ -9,6 +9,8 @@
 //! outside this crate; Spark's run-time errors go to the same function, which makes them the
 //! caller's errors.
 
+use std::borrow::Cow;
+
 use crate::operators::{self, sql_name, ArithOp, CmpOp, RuntimeError};
 use crate::query::AnalysisError;
 use crate::value::{DataType, Field, Row, Schema, Value};
@@ -290,6 +292,24 @@ impl Expr {
         })
     }
 
+    /// [`Expr::eval`], borrowing a column's or a literal's value instead of copying it (a
+    /// `contains` only reads its sides).
+    fn eval_ref<'r, E>(
+        &'r self,
+        schema: &Schema,
+        row: &'r Row,
+        call: Call<E>,
+    ) -> Result<Cow<'r, Value>, E> {
+        Ok(match self {
+            Expr::Column(name) => schema
+                .iter()
+                .position(|f| f.name == *name)
+                .map_or(Cow::Owned(Value::Null), |i| Cow::Borrowed(&row[i])),
+            Expr::Literal(v) => Cow::Borrowed(v),
+            other => Cow::Owned(other.eval(schema, row, call)?),
+        })
+    }
+
     /// The expression's value on `row` (of `schema`, which [`Expr::data_type`] checked).
     pub fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
         Ok(match self {
@@ -299,9 +319,12 @@ impl Expr {
                 .map_or(Value::Null, |i| row[i].clone()),
             Expr::Literal(v) => v.clone(),
             Expr::Contains(a, b) => {
-                match (a.eval(schema, row, call)?, b.eval(schema, row, call)?) {
-                    (Value::Null, _) | (_, Value::Null) => Value::Null,
-                    (a, b) => Value::Boolean(plain_text(&a).contains(&plain_text(&b))),
+                match (
+                    a.eval_ref(schema, row, call)?,
+                    b.eval_ref(schema, row, call)?,
+                ) {
+                    (a, b) if *a == Value::Null || *b == Value::Null => Value::Null,
+                    (a, b) => Value::Boolean(plain_text(&a).contains(plain_text(&b).as_ref())),
                 }
             }
             Expr::When {
@@ -430,10 +453,10 @@ fn check_generators<'a>(exprs: impl IntoIterator<Item = &'a Expr>) -> Result<(),
 }
 
 /// A value as a string function reads it (`contains` casts its arguments to string).
-fn plain_text(v: &Value) -> String {
+fn plain_text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        other => crate::show::cell_text(other),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(crate::show::cell_text(other)),
     }
 }
 
@@ -531,8 +554,7 @@ impl Step {
         match self {
             Step::WithColumn(name, e) => {
                 let place = schema.iter().position(|f| f.name == *name);
-                let put = |value: Value, out: &mut Vec<Row>| {
-                    let mut next = row.clone();
+                let put = |mut next: Row, value: Value, out: &mut Vec<Row>| {
                     match place {
                         Some(i) => next[i] = value,
                         None => next.push(value),
@@ -542,10 +564,13 @@ impl Step {
                 match e.generator() {
                     Some(inner) => {
                         for v in elements(inner.eval(schema, &row, call)?) {
-                            put(v, out);
+                            put(row.clone(), v, out);
                         }
                     }
-                    None => put(e.eval(schema, &row, call)?, out),
+                    None => {
+                        let value = e.eval(schema, &row, call)?;
+                        put(row, value, out);
+                    }
                 }
             }
             Step::Select(exprs) => {
@@ -657,11 +682,19 @@ pub fn keys_of(keys: &[GroupKey], schema: &Schema, row: &Row) -> Vec<Vec<Value>>
 /// The windows `window(ts, duration, slide)` puts a timestamp in, as Spark's `TimeWindowing`
 /// enumerates them: from the last window starting at or before `ts` backwards.
 pub fn windows_of(ts: i64, duration: i64, slide: i64) -> Vec<(i64, i64)> {
+    windows_containing(ts, duration, slide).collect()
+}
+
+/// [`windows_of`] without collecting them.
+pub(crate) fn windows_containing(
+    ts: i64,
+    duration: i64,
+    slide: i64,
+) -> impl Iterator<Item = (i64, i64)> {
     let overlapping = (duration + slide - 1) / slide;
     let last_start = ts - (ts + slide).rem_euclid(slide);
     (0..overlapping)
-        .map(|i| last_start - i * slide)
-        .map(|start| (start, start + duration))
-        .filter(|(start, end)| *start <= ts && ts < *end)
-        .collect()
+        .map(move |i| last_start - i * slide)
+        .map(move |start| (start, start + duration))
+        .filter(move |(start, end)| *start <= ts && ts < *end)
 }
