@@ -90,25 +90,23 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
 /// A missing column's key part.
 static NULL: Value = Value::Null;
 
-/// The distinct grouping keys of a batch's rows (borrowed for `'r`), in the order first seen.
-pub(crate) struct Grouping<'k, 'r> {
+/// The distinct grouping keys of a batch's rows, in the order first seen.
+pub(crate) struct Grouping<'k> {
     keys: &'k [GroupKey],
     /// Each key's column in the schema (None: the column is missing, the key is NULL).
     columns: Vec<Option<usize>>,
     found: Vec<Vec<Value>>,
     /// (hash, index in `found`).
     table: HashTable<(u64, usize)>,
-    // Buffers of `add`, kept between rows: each key's value in the row, the windows of a
-    // window key, the combination at hand.
-    values: Vec<&'r Value>,
+    // Buffers of `add`, kept between rows: the windows of each window key, and which of them
+    // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
     at: Vec<usize>,
-    parts: Vec<Part<'r>>,
 }
 
-impl<'k, 'r> Grouping<'k, 'r> {
+impl<'k> Grouping<'k> {
     /// No key seen yet, for `keys` over `schema`.
-    pub(crate) fn new(keys: &'k [GroupKey], schema: &Schema) -> Grouping<'k, 'r> {
+    pub(crate) fn new(keys: &'k [GroupKey], schema: &Schema) -> Grouping<'k> {
         let columns = keys
             .iter()
             .map(|key| {
@@ -123,27 +121,23 @@ impl<'k, 'r> Grouping<'k, 'r> {
             columns,
             found: Vec::new(),
             table: HashTable::new(),
-            values: Vec::with_capacity(keys.len()),
             windows: vec![Vec::new(); keys.len()],
             at: vec![0; keys.len()],
-            parts: Vec::with_capacity(keys.len()),
         }
     }
 
     /// Pushes on `ids` the index of each key `row` adds to, in [`crate::plan::keys_of`]'s
     /// order (one per window of a `window(...)` key, the latest first; none for a NULL time);
     /// a key not seen before gets the next index.
-    pub(crate) fn add(&mut self, row: &'r Row, ids: &mut Vec<usize>) {
-        self.values.clear();
-        for (k, (key, column)) in self.keys.iter().zip(&self.columns).enumerate() {
-            let value = column.map_or(&NULL, |i| &row[i]);
-            self.values.push(value);
+    pub(crate) fn add(&mut self, row: &Row, ids: &mut Vec<usize>) {
+        for (k, key) in self.keys.iter().enumerate() {
             if let GroupKey::Window(_, w) = key {
-                let Value::Timestamp(ts) = value else {
+                let Value::Timestamp(ts) = self.value(row, k) else {
                     return;
                 };
+                let ts = *ts;
                 self.windows[k].clear();
-                self.windows[k].extend(windows_containing(*ts, w.duration, w.slide));
+                self.windows[k].extend(windows_containing(ts, w.duration, w.slide));
                 if self.windows[k].is_empty() {
                     return;
                 }
@@ -152,17 +146,7 @@ impl<'k, 'r> Grouping<'k, 'r> {
         // Every combination, the first key varying slowest (keys_of's flat_map order).
         self.at.fill(0);
         loop {
-            self.parts.clear();
-            for (k, key) in self.keys.iter().enumerate() {
-                self.parts.push(match key {
-                    GroupKey::Column(_) => Part::Value(self.values[k]),
-                    GroupKey::Window(..) => {
-                        let (start, end) = self.windows[k][self.at[k]];
-                        Part::Window(start, end)
-                    }
-                });
-            }
-            ids.push(self.id_of_parts());
+            ids.push(self.id_of(row));
             let mut k = self.keys.len();
             loop {
                 if k == 0 {
@@ -182,25 +166,41 @@ impl<'k, 'r> Grouping<'k, 'r> {
         }
     }
 
-    /// The index of the key `self.parts` makes, a new one if the batch has not seen it.
-    fn id_of_parts(&mut self) -> usize {
-        let parts = &self.parts;
+    /// Key `k`'s column in `row` (NULL when the schema lacks it).
+    fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
+        self.columns[k].map_or(&NULL, |i| &row[i])
+    }
+
+    /// Key `k`'s part of the combination at hand.
+    fn part<'r>(&self, row: &'r Row, k: usize) -> Part<'r> {
+        match self.keys[k] {
+            GroupKey::Column(_) => Part::Value(self.value(row, k)),
+            GroupKey::Window(..) => {
+                let (start, end) = self.windows[k][self.at[k]];
+                Part::Window(start, end)
+            }
+        }
+    }
+
+    /// The index of the combination at hand, a new one if the batch has not seen it.
+    fn id_of(&mut self, row: &Row) -> usize {
+        let n = self.keys.len();
         let mut h = FxHasher::default();
-        for part in parts {
-            part.hash(&mut h);
+        for k in 0..n {
+            self.part(row, k).hash(&mut h);
         }
         let hash = h.finish();
-        let found = &self.found;
         let matches = |&(hh, i): &(u64, usize)| {
             hh == hash
-                && found[i].len() == parts.len()
-                && parts.iter().zip(&found[i]).all(|(p, v)| p.groups_with(v))
+                && self.found[i].len() == n
+                && (0..n).all(|k| self.part(row, k).groups_with(&self.found[i][k]))
         };
         if let Some(&(_, i)) = self.table.find(hash, matches) {
             return i;
         }
         let i = self.found.len();
-        self.found.push(parts.iter().map(|p| p.value()).collect());
+        let key = (0..n).map(|k| self.part(row, k).value()).collect();
+        self.found.push(key);
         self.table.insert_unique(hash, (hash, i), |&(hh, _)| hh);
         i
     }

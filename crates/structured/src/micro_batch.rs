@@ -25,7 +25,7 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use crate::aggregate::Group;
+use crate::aggregate::{Aggregation, Group, Partial};
 use crate::hash::partition_of;
 use crate::plan::{Call, Step};
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
@@ -91,8 +91,8 @@ pub struct Evaluated {
     /// `numInputRows`: the lines of the trigger.
     input_rows: usize,
     output: Evaluation,
-    /// The event times (ms) the watermark step saw.
-    event_times: Vec<i64>,
+    /// The latest event time (ms) a watermark step saw.
+    max_event_ms: Option<i64>,
 }
 
 /// The rows of a stateless query, or the keys of an aggregation with their partial buffers.
@@ -109,6 +109,8 @@ pub struct StreamingQuery {
     /// The schema before each step, then the aggregation's input schema.
     schemas: Vec<Schema>,
     schema: Schema,
+    /// The most columns a row has between the source and the aggregation.
+    widest: usize,
     next_batch_id: u64,
     /// Each shuffle partition's state store (grouping key -> count), in Java's map order.
     partitions: Vec<StateMap>,
@@ -125,8 +127,10 @@ impl StreamingQuery {
     /// `writeStream.start()`: the analysis, then a query ready for its first trigger.
     pub fn start(query: Query) -> Result<StreamingQuery, AnalysisError> {
         query.analyse()?;
+        let schemas = query.schemas()?;
         Ok(StreamingQuery {
-            schemas: query.schemas()?,
+            widest: schemas.iter().map(Vec::len).max().unwrap_or(1),
+            schemas,
             schema: query.result_schema()?,
             query,
             next_batch_id: 0,
@@ -148,27 +152,32 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// The rows of `lines` after the query's steps (`call` runs its UDFs), and the event times
-    /// the watermark step saw, in milliseconds.
-    fn evaluate<E>(&self, lines: &[Line], call: Call<E>) -> Result<(Vec<Row>, Vec<i64>), E> {
-        let include_timestamp = self.query.source.include_timestamp;
-        let mut rows: Vec<Row> = lines
-            .iter()
-            .map(|line| {
-                let mut row = vec![Value::String(line.value.clone())];
-                if include_timestamp {
-                    row.push(Value::Timestamp(line.timestamp));
-                }
-                row
-            })
-            .collect();
-        let mut event_times = Vec::new();
+    /// The source's row of a line, with room for the widest row of the steps.
+    fn source_row(&self, line: &Line) -> Row {
+        let mut row = Vec::with_capacity(self.widest);
+        row.push(Value::String(line.value.clone()));
+        if self.query.source.include_timestamp {
+            row.push(Value::Timestamp(line.timestamp));
+        }
+        row
+    }
+
+    /// `rows` through the query's steps, step by step (`call` runs their UDFs); the latest
+    /// event time (ms) a watermark step sees raises `max_event_ms`.
+    fn through_steps<E>(
+        &self,
+        mut rows: Vec<Row>,
+        max_event_ms: &mut Option<i64>,
+        call: Call<E>,
+    ) -> Result<Vec<Row>, E> {
         for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
             if let Step::Watermark(column, _) = step {
-                let i = schema.iter().position(|f| f.name == *column);
-                for row in &rows {
-                    if let Some(Value::Timestamp(ts)) = i.map(|i| &row[i]) {
-                        event_times.push(ts.div_euclid(1000));
+                if let Some(i) = schema.iter().position(|f| f.name == *column) {
+                    for row in &rows {
+                        if let Value::Timestamp(ts) = row[i] {
+                            let ms = ts.div_euclid(1000);
+                            *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
+                        }
                     }
                 }
             }
@@ -178,7 +187,22 @@ impl StreamingQuery {
             }
             rows = next;
         }
-        Ok((rows, event_times))
+        Ok(rows)
+    }
+
+    /// Whether a trigger may take its lines through the steps and into the aggregation one
+    /// line at a time instead of one step at a time over all of them: the same result, and
+    /// the same requests to the caller in the same order, when at most one stage (a step, or
+    /// the aggregates) asks the caller anything. A line's rows are then dropped before the
+    /// next line's are made.
+    fn line_by_line(&self) -> bool {
+        let steps = self.query.steps.iter().filter(|s| s.may_call()).count();
+        let aggregates = self
+            .query
+            .group_by
+            .as_ref()
+            .is_some_and(Aggregation::may_call);
+        steps + usize::from(aggregates) <= 1
     }
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
@@ -197,18 +221,46 @@ impl StreamingQuery {
     /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
     /// modes can share it (see [`StreamingQuery::run_evaluated`]).
     pub fn evaluate_trigger<E>(&self, lines: &[Line], call: Call<E>) -> Result<Evaluated, E> {
-        let (rows, event_times) = self.evaluate(lines, call)?;
+        self.evaluate_lines(lines, call, self.line_by_line())
+    }
+
+    /// [`StreamingQuery::evaluate_trigger`], an aggregation's lines taken one at a time when
+    /// `line_by_line` (see [`StreamingQuery::line_by_line`]).
+    fn evaluate_lines<E>(
+        &self,
+        lines: &[Line],
+        call: Call<E>,
+        line_by_line: bool,
+    ) -> Result<Evaluated, E> {
+        let mut max_event_ms = None;
         let output = match &self.query.group_by {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
-                Evaluation::Groups(aggregation.group(input, &rows, call)?)
+                let mut partial = Partial::new(aggregation, input);
+                if line_by_line {
+                    for line in lines {
+                        let row = vec![self.source_row(line)];
+                        for row in self.through_steps(row, &mut max_event_ms, call)? {
+                            partial.add(&row, call)?;
+                        }
+                    }
+                } else {
+                    let rows = lines.iter().map(|l| self.source_row(l)).collect();
+                    for row in self.through_steps(rows, &mut max_event_ms, call)? {
+                        partial.add(&row, call)?;
+                    }
+                }
+                Evaluation::Groups(partial.finish())
             }
-            None => Evaluation::Rows(rows),
+            None => {
+                let rows = lines.iter().map(|l| self.source_row(l)).collect();
+                Evaluation::Rows(self.through_steps(rows, &mut max_event_ms, call)?)
+            }
         };
         Ok(Evaluated {
             input_rows: lines.len(),
             output,
-            event_times,
+            max_event_ms,
         })
     }
 
@@ -221,7 +273,7 @@ impl StreamingQuery {
         let Evaluated {
             input_rows,
             output,
-            event_times,
+            max_event_ms,
         } = evaluated;
         let batch_id = self.next_batch_id;
         self.next_batch_id += 1;
@@ -235,8 +287,8 @@ impl StreamingQuery {
             }
         };
         if let Some(delay) = delay {
-            if let Some(max) = event_times.iter().max() {
-                self.max_event_time_ms = Some(self.max_event_time_ms.map_or(*max, |m| m.max(*max)));
+            if let Some(ms) = max_event_ms {
+                self.max_event_time_ms = Some(self.max_event_time_ms.map_or(ms, |m| m.max(ms)));
             }
             if let Some(max) = self.max_event_time_ms {
                 self.watermark_ms = self.watermark_ms.max(max - delay / 1000);
@@ -408,4 +460,169 @@ fn window_end(key: &[Value]) -> Option<i64> {
 pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row> {
     rows.sort_by_cached_key(|row| partition_of(&row[..key_len], SHUFFLE_PARTITIONS));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Expr, GroupKey, Request, Window};
+    use crate::query::Source;
+    use crate::value::DataType;
+
+    /// Lines like the lab's generator's, from a small linear congruential generator: message
+    /// types in random order, times spread over a minute (some out of order).
+    fn generated_lines(n: usize) -> Vec<Line> {
+        let mut seed: u64 = 7;
+        let mut next = move |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        (0..n)
+            .map(|i| Line {
+                timestamp: i as i64 * 600 + next(20_000_000) as i64,
+                value: ["[info] up", "[notice] disk", "[error] down", "plain"][next(4) as usize]
+                    .to_string(),
+            })
+            .collect()
+    }
+
+    fn contains(text: &str) -> Expr {
+        Expr::Contains(
+            Box::new(Expr::Column("value".to_string())),
+            Box::new(Expr::Literal(Value::String(text.to_string()))),
+        )
+    }
+
+    fn text(s: &str) -> Expr {
+        Expr::Literal(Value::String(s.to_string()))
+    }
+
+    /// The notebook's message type as `when(...contains...)`, or as a UDF (`udf`).
+    fn message_type(udf: bool) -> Expr {
+        if udf {
+            return Expr::Udf {
+                id: 0,
+                name: "get_message_type".to_string(),
+                args: vec![Expr::Column("value".to_string())],
+                return_type: DataType::String,
+            };
+        }
+        Expr::When {
+            branches: vec![
+                (contains("[info]"), text("info")),
+                (contains("[notice]"), text("notice")),
+                (contains("[error]"), text("error")),
+            ],
+            otherwise: Some(Box::new(text("unknown"))),
+        }
+    }
+
+    /// The running counts and the windowed counts (watermarked), with the type as a `when`
+    /// chain or a UDF, in `mode`.
+    fn queries(mode: OutputMode) -> Vec<Query> {
+        let window = GroupKey::Window(
+            "timestamp".to_string(),
+            Window {
+                duration: 20 * MICROS,
+                slide: 10 * MICROS,
+            },
+        );
+        let mut out = Vec::new();
+        for udf in [false, true] {
+            let typed = Step::WithColumn("type".to_string(), message_type(udf));
+            out.push(Query {
+                source: Source {
+                    include_timestamp: false,
+                },
+                steps: vec![typed.clone()],
+                group_by: Some(Aggregation::count(vec![GroupKey::Column(
+                    "type".to_string(),
+                )])),
+                mode,
+                sink: Sink::Console {
+                    num_rows: 20,
+                    truncate: true,
+                },
+            });
+            out.push(Query {
+                source: Source {
+                    include_timestamp: true,
+                },
+                steps: vec![typed, Step::Watermark("timestamp".to_string(), 10 * MICROS)],
+                group_by: Some(Aggregation::count(vec![
+                    window.clone(),
+                    GroupKey::Column("type".to_string()),
+                ])),
+                mode,
+                sink: Sink::Console {
+                    num_rows: 20,
+                    truncate: false,
+                },
+            });
+        }
+        out
+    }
+
+    const MICROS: i64 = crate::value::MICROS_PER_SECOND;
+
+    /// The UDF's answers, and every request in order.
+    fn answering(
+        requests: &mut Vec<String>,
+    ) -> impl FnMut(Request<'_>) -> Result<Value, String> + '_ {
+        move |request| match request {
+            Request::Udf(_, args) => {
+                requests.push(format!("{args:?}"));
+                let Some(Value::String(line)) = args.first() else {
+                    return Ok(Value::Null);
+                };
+                let kind = ["info", "notice", "error"]
+                    .into_iter()
+                    .find(|k| line.contains(&format!("[{k}]")))
+                    .unwrap_or("unknown");
+                Ok(Value::String(kind.to_string()))
+            }
+            Request::Fail(e) => Err(e.message),
+        }
+    }
+
+    #[test]
+    fn line_by_line_evaluation_equals_step_by_step_for_the_notebook_aggregations() {
+        for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
+            for query in queries(mode) {
+                let Ok(mut by_line) = StreamingQuery::start(query.clone()) else {
+                    continue; // append without a watermark
+                };
+                let mut by_step = by_line.clone();
+                assert!(by_line.line_by_line(), "{query:?}");
+                for (i, lines) in generated_lines(3000).chunks(700).enumerate() {
+                    let (mut asked_by_line, mut asked_by_step) = (Vec::new(), Vec::new());
+                    let fast = by_line
+                        .evaluate_lines(lines, &mut answering(&mut asked_by_line), true)
+                        .expect("no failure");
+                    let general = by_step
+                        .evaluate_lines(lines, &mut answering(&mut asked_by_step), false)
+                        .expect("no failure");
+                    assert_eq!(fast, general, "{query:?} trigger {i}");
+                    assert_eq!(asked_by_line, asked_by_step);
+                    let (a, b) = (by_line.run_evaluated(fast), by_step.run_evaluated(general));
+                    assert_eq!(a, b);
+                    let batch = a.expect("a batch");
+                    assert!(!batch.rows.is_empty() || mode == OutputMode::Append);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn two_stages_that_call_the_caller_go_step_by_step() {
+        let mut query = queries(OutputMode::Update).remove(1);
+        query
+            .steps
+            .push(Step::WithColumn("again".to_string(), message_type(true)));
+        query.steps[0] = Step::WithColumn("type".to_string(), message_type(true));
+        let started = StreamingQuery::start(query).expect("starts");
+        assert!(!started.line_by_line());
+    }
 }

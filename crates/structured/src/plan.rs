@@ -159,24 +159,49 @@ impl Expr {
 
     /// Whether `explode` appears anywhere in the expression.
     fn has_generator(&self) -> bool {
+        self.any(&|e| matches!(e, Expr::Explode(_)))
+    }
+
+    /// Whether evaluating the expression may ask the caller anything (see [`Request`]): it
+    /// calls a UDF, or holds an operator that can fail at run time.
+    pub(crate) fn may_call(&self) -> bool {
+        self.any(&|e| {
+            matches!(
+                e,
+                Expr::Udf { .. }
+                    | Expr::Arith(..)
+                    | Expr::Negate(_)
+                    | Expr::Negative(_)
+                    | Expr::Cast(..)
+            )
+        })
+    }
+
+    /// Whether `pred` holds for the expression or one inside it.
+    fn any(&self, pred: &dyn Fn(&Expr) -> bool) -> bool {
+        pred(self) || self.children().into_iter().any(|e| e.any(pred))
+    }
+
+    /// The expressions directly inside this one.
+    fn children(&self) -> Vec<&Expr> {
         match self {
-            Expr::Explode(_) => true,
-            Expr::Column(_) | Expr::Literal(_) => false,
-            Expr::Contains(a, b) => a.has_generator() || b.has_generator(),
+            Expr::Column(_) | Expr::Literal(_) => Vec::new(),
             Expr::When {
                 branches,
                 otherwise,
-            } => {
-                branches
-                    .iter()
-                    .any(|(c, v)| c.has_generator() || v.has_generator())
-                    || otherwise.as_ref().is_some_and(|o| o.has_generator())
-            }
-            Expr::Udf { args, .. } => args.iter().any(Expr::has_generator),
-            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-                a.has_generator() || b.has_generator()
-            }
-            Expr::Alias(e, _)
+            } => branches
+                .iter()
+                .flat_map(|(c, v)| [c, v])
+                .chain(otherwise.as_deref())
+                .collect(),
+            Expr::Udf { args, .. } => args.iter().collect(),
+            Expr::Contains(a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Compare(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => vec![a, b],
+            Expr::Explode(e)
+            | Expr::Alias(e, _)
             | Expr::Lower(e)
             | Expr::Upper(e)
             | Expr::Length(e)
@@ -186,7 +211,7 @@ impl Expr {
             | Expr::Negative(e)
             | Expr::IsNull(e)
             | Expr::IsNotNull(e)
-            | Expr::Cast(e, _) => e.has_generator(),
+            | Expr::Cast(e, _) => vec![e],
         }
     }
 
@@ -540,6 +565,15 @@ impl Step {
                 schema.clone()
             }
         })
+    }
+
+    /// Whether applying the step may ask the caller anything (see [`Expr::may_call`]).
+    pub(crate) fn may_call(&self) -> bool {
+        match self {
+            Step::WithColumn(_, e) | Step::Filter(e) => e.may_call(),
+            Step::Select(exprs) => exprs.iter().any(Expr::may_call),
+            Step::Watermark(..) => false,
+        }
     }
 
     /// The rows this step makes of `row` (none: filtered out; several: exploded), over
