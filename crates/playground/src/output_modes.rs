@@ -127,7 +127,7 @@ impl Shadows {
     pub(crate) fn trigger(
         &mut self,
         main: &mut StreamingQuery,
-        lines: &[Line],
+        lines: Vec<Line>,
         call: Call<PyError>,
     ) -> Result<Option<Batch>, PyError> {
         self.last = None;

@@ -153,9 +153,9 @@ impl StreamingQuery {
     }
 
     /// The source's row of a line, with room for the widest row of the steps.
-    fn source_row(&self, line: &Line) -> Row {
+    fn source_row(&self, line: Line) -> Row {
         let mut row = Vec::with_capacity(self.widest);
-        row.push(Value::String(line.value.clone()));
+        row.push(Value::String(line.value));
         if self.query.source.include_timestamp {
             row.push(Value::Timestamp(line.timestamp));
         }
@@ -212,7 +212,7 @@ impl StreamingQuery {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
-        let evaluated = self.evaluate_trigger(lines, call)?;
+        let evaluated = self.evaluate_trigger(lines.to_vec(), call)?;
         Ok(self.run_evaluated(evaluated))
     }
 
@@ -220,7 +220,8 @@ impl StreamingQuery {
     /// lines through the steps, grouped by key when the query aggregates. Everything that can
     /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
     /// modes can share it (see [`StreamingQuery::run_evaluated`]).
-    pub fn evaluate_trigger<E>(&self, lines: &[Line], call: Call<E>) -> Result<Evaluated, E> {
+    /// The lines are moved into the rows (their text is not copied).
+    pub fn evaluate_trigger<E>(&self, lines: Vec<Line>, call: Call<E>) -> Result<Evaluated, E> {
         self.evaluate_lines(lines, call, self.line_by_line())
     }
 
@@ -228,11 +229,12 @@ impl StreamingQuery {
     /// `line_by_line` (see [`StreamingQuery::line_by_line`]).
     fn evaluate_lines<E>(
         &self,
-        lines: &[Line],
+        lines: Vec<Line>,
         call: Call<E>,
         line_by_line: bool,
     ) -> Result<Evaluated, E> {
         let mut max_event_ms = None;
+        let input_rows = lines.len();
         let output = match &self.query.group_by {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
@@ -245,7 +247,7 @@ impl StreamingQuery {
                         }
                     }
                 } else {
-                    let rows = lines.iter().map(|l| self.source_row(l)).collect();
+                    let rows = lines.into_iter().map(|l| self.source_row(l)).collect();
                     for row in self.through_steps(rows, &mut max_event_ms, call)? {
                         partial.add(&row, call)?;
                     }
@@ -253,12 +255,12 @@ impl StreamingQuery {
                 Evaluation::Groups(partial.finish())
             }
             None => {
-                let rows = lines.iter().map(|l| self.source_row(l)).collect();
+                let rows = lines.into_iter().map(|l| self.source_row(l)).collect();
                 Evaluation::Rows(self.through_steps(rows, &mut max_event_ms, call)?)
             }
         };
         Ok(Evaluated {
-            input_rows: lines.len(),
+            input_rows,
             output,
             max_event_ms,
         })
@@ -599,10 +601,10 @@ mod tests {
                 for (i, lines) in generated_lines(3000).chunks(700).enumerate() {
                     let (mut asked_by_line, mut asked_by_step) = (Vec::new(), Vec::new());
                     let fast = by_line
-                        .evaluate_lines(lines, &mut answering(&mut asked_by_line), true)
+                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_line), true)
                         .expect("no failure");
                     let general = by_step
-                        .evaluate_lines(lines, &mut answering(&mut asked_by_step), false)
+                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_step), false)
                         .expect("no failure");
                     assert_eq!(fast, general, "{query:?} trigger {i}");
                     assert_eq!(asked_by_line, asked_by_step);
