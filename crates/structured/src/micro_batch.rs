@@ -152,9 +152,11 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// The source's row of a line, with room for the widest row of the steps.
-    fn source_row(&self, line: Line) -> Row {
-        let mut row = Vec::with_capacity(self.widest);
+    /// The source's row of a line, in `row` (emptied; a row done with, to reuse its room), with
+    /// room for the widest row of the steps.
+    fn source_row(&self, line: Line, mut row: Row) -> Row {
+        row.clear();
+        row.reserve(self.widest);
         row.push(Value::String(line.value));
         if self.query.source.include_timestamp {
             row.push(Value::Timestamp(line.timestamp));
@@ -162,18 +164,20 @@ impl StreamingQuery {
         row
     }
 
-    /// `rows` through the query's steps, step by step (`call` runs their UDFs); the latest
-    /// event time (ms) a watermark step sees raises `max_event_ms`.
+    /// `rows` through the query's steps, step by step (`call` runs their UDFs), `spare` the
+    /// room for each step's output; the latest event time (ms) a watermark step sees raises
+    /// `max_event_ms`.
     fn through_steps<E>(
         &self,
-        mut rows: Vec<Row>,
+        rows: &mut Vec<Row>,
+        spare: &mut Vec<Row>,
         max_event_ms: &mut Option<i64>,
         call: Call<E>,
-    ) -> Result<Vec<Row>, E> {
+    ) -> Result<(), E> {
         for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
             if let Step::Watermark(column, _) = step {
                 if let Some(i) = schema.iter().position(|f| f.name == *column) {
-                    for row in &rows {
+                    for row in rows.iter() {
                         if let Value::Timestamp(ts) = row[i] {
                             let ms = ts.div_euclid(1000);
                             *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
@@ -181,13 +185,14 @@ impl StreamingQuery {
                     }
                 }
             }
-            let mut next = Vec::with_capacity(rows.len());
-            for row in rows {
-                step.apply(schema, row, call, &mut next)?;
+            spare.clear();
+            spare.reserve(rows.len());
+            for row in rows.drain(..) {
+                step.apply(schema, row, call, spare)?;
             }
-            rows = next;
+            std::mem::swap(rows, spare);
         }
-        Ok(rows)
+        Ok(())
     }
 
     /// Whether a trigger may take its lines through the steps and into the aggregation one
@@ -239,24 +244,38 @@ impl StreamingQuery {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
                 let mut partial = Partial::new(aggregation, input);
+                let (mut rows, mut spare) = (Vec::new(), Vec::new());
                 if line_by_line {
+                    // One line's rows at a time, their room reused for the next line's.
+                    let mut done = Vec::new();
                     for line in lines {
-                        let row = vec![self.source_row(line)];
-                        for row in self.through_steps(row, &mut max_event_ms, call)? {
+                        rows.push(self.source_row(line, done));
+                        self.through_steps(&mut rows, &mut spare, &mut max_event_ms, call)?;
+                        done = Vec::new();
+                        for row in rows.drain(..) {
                             partial.add(&row, call)?;
+                            done = row;
                         }
                     }
                 } else {
-                    let rows = lines.into_iter().map(|l| self.source_row(l)).collect();
-                    for row in self.through_steps(rows, &mut max_event_ms, call)? {
-                        partial.add(&row, call)?;
+                    rows = lines
+                        .into_iter()
+                        .map(|l| self.source_row(l, Vec::new()))
+                        .collect();
+                    self.through_steps(&mut rows, &mut spare, &mut max_event_ms, call)?;
+                    for row in &rows {
+                        partial.add(row, call)?;
                     }
                 }
                 Evaluation::Groups(partial.finish())
             }
             None => {
-                let rows = lines.into_iter().map(|l| self.source_row(l)).collect();
-                Evaluation::Rows(self.through_steps(rows, &mut max_event_ms, call)?)
+                let mut rows = lines
+                    .into_iter()
+                    .map(|l| self.source_row(l, Vec::new()))
+                    .collect();
+                self.through_steps(&mut rows, &mut Vec::new(), &mut max_event_ms, call)?;
+                Evaluation::Rows(rows)
             }
         };
         Ok(Evaluated {
