@@ -31,7 +31,15 @@ impl Part<'_> {
     fn hash(self, h: &mut FxHasher) {
         match self {
             Part::Value(v) => hash_value(v, h),
-            Part::Window(start, end) => hash_value(&window_value(start, end), h),
+            // As hash_value hashes the struct window_value makes, without making it.
+            Part::Window(start, end) => {
+                h.write_u8(STRUCT);
+                h.write_usize(2);
+                for time in [start, end] {
+                    h.write_u8(NUMBER + TIMESTAMP);
+                    h.write_i64(time);
+                }
+            }
         }
     }
 
@@ -54,6 +62,14 @@ fn window_value(start: i64, end: i64) -> Value {
     Value::Struct(vec![Value::Timestamp(start), Value::Timestamp(end)])
 }
 
+// The first byte hash_value writes for a kind of value.
+const STRUCT: u8 = 5;
+const ARRAY: u8 = 6;
+/// Plus the number's tag in [`KeyPart::Number`].
+const NUMBER: u8 = 10;
+/// [`KeyPart::of`]'s tag of a timestamp.
+const TIMESTAMP: u8 = 2;
+
 /// Hashes `v` so that values that group together (equal [`KeyPart`]s) hash alike.
 fn hash_value(v: &Value, h: &mut FxHasher) {
     match v {
@@ -63,7 +79,11 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
             h.write_u8(0xff);
         }
         Value::Struct(items) | Value::Array(items) => {
-            h.write_u8(if matches!(v, Value::Struct(_)) { 5 } else { 6 });
+            h.write_u8(if matches!(v, Value::Struct(_)) {
+                STRUCT
+            } else {
+                ARRAY
+            });
             h.write_usize(items.len());
             for item in items {
                 hash_value(item, h);
@@ -71,7 +91,7 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
         }
         leaf => match KeyPart::of(leaf) {
             KeyPart::Number(tag, n) => {
-                h.write_u8(10 + tag);
+                h.write_u8(NUMBER + tag);
                 h.write_i64(n);
             }
             KeyPart::Double(bits) => {
@@ -298,6 +318,28 @@ mod tests {
             Field::new("n", DataType::Int),
             Field::new("timestamp", DataType::Timestamp),
         ]
+    }
+
+    #[test]
+    fn a_window_part_hashes_as_the_struct_it_stands_for() {
+        let hash = |part: Part| {
+            let mut h = FxHasher::default();
+            part.hash(&mut h);
+            h.finish()
+        };
+        for (start, end) in [
+            (0, 20_000_000),
+            (-10_000_000, 10_000_000),
+            (i64::MAX - 1, i64::MAX),
+        ] {
+            let value = window_value(start, end);
+            assert_eq!(hash(Part::Window(start, end)), hash(Part::Value(&value)));
+            assert!(Part::Window(start, end).groups_with(&value));
+        }
+        assert_ne!(
+            hash(Part::Window(0, 20)),
+            hash(Part::Value(&window_value(0, 21)))
+        );
     }
 
     #[test]
