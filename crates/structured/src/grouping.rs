@@ -232,12 +232,23 @@ impl<'k> Grouping<'k> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::HashMap;
 
     use super::*;
     use crate::plan::{keys_of, Window};
     use crate::value::{DataType, Field};
+
+    /// Numbers below `m` from a linear congruential generator started at `seed` (the same
+    /// numbers at every run).
+    pub(crate) fn pseudo_random(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        }
+    }
 
     /// The general path: every key of every row built with `keys_of` and compared as
     /// `KeyPart`s; the keys in the order first seen, and each row's key indices.
@@ -278,13 +289,7 @@ mod tests {
     /// Rows of every kind of key value, from a small linear congruential generator: strings,
     /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative).
     fn generated_rows(n: usize) -> Vec<Row> {
-        let mut seed: u64 = 42;
-        let mut next = move |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = pseudo_random(42);
         (0..n)
             .map(|_| {
                 let text = match next(5) {

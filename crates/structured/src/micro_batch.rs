@@ -493,13 +493,7 @@ mod tests {
     /// Lines like the lab's generator's, from a small linear congruential generator: message
     /// types in random order, times spread over a minute (some out of order).
     fn generated_lines(n: usize) -> Vec<Line> {
-        let mut seed: u64 = 7;
-        let mut next = move |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = crate::grouping::tests::pseudo_random(7);
         (0..n)
             .map(|i| Line {
                 timestamp: i as i64 * 600 + next(20_000_000) as i64,
