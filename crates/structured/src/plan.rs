@@ -317,6 +317,15 @@ impl Expr {
         })
     }
 
+    /// Whether the expression is true on `row` (not false, not NULL): a `when` branch's or a
+    /// filter's condition.
+    fn holds<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        Ok(match self {
+            Expr::Contains(a, b) => contains(a, b, schema, row, call)? == Some(true),
+            other => other.eval(schema, row, call)? == Value::Boolean(true),
+        })
+    }
+
     /// [`Expr::eval`], borrowing a column's or a literal's value instead of copying it (a
     /// `contains` only reads its sides).
     fn eval_ref<'r, E>(
@@ -343,21 +352,16 @@ impl Expr {
                 .position(|f| f.name == *name)
                 .map_or(Value::Null, |i| row[i].clone()),
             Expr::Literal(v) => v.clone(),
-            Expr::Contains(a, b) => {
-                match (
-                    a.eval_ref(schema, row, call)?,
-                    b.eval_ref(schema, row, call)?,
-                ) {
-                    (a, b) if *a == Value::Null || *b == Value::Null => Value::Null,
-                    (a, b) => Value::Boolean(plain_text(&a).contains(plain_text(&b).as_ref())),
-                }
-            }
+            Expr::Contains(a, b) => match contains(a, b, schema, row, call)? {
+                Some(found) => Value::Boolean(found),
+                None => Value::Null,
+            },
             Expr::When {
                 branches,
                 otherwise,
             } => {
                 for (c, v) in branches {
-                    if c.eval(schema, row, call)? == Value::Boolean(true) {
+                    if c.holds(schema, row, call)? {
                         return v.eval(schema, row, call);
                     }
                 }
@@ -424,6 +428,24 @@ impl Expr {
             Expr::Cast(a, t) => ran(operators::cast(&a.eval(schema, row, call)?, t), call)?,
         })
     }
+}
+
+/// `a.contains(b)` on `row`: None when either side is NULL.
+fn contains<E>(
+    a: &Expr,
+    b: &Expr,
+    schema: &Schema,
+    row: &Row,
+    call: Call<E>,
+) -> Result<Option<bool>, E> {
+    let (a, b) = (
+        a.eval_ref(schema, row, call)?,
+        b.eval_ref(schema, row, call)?,
+    );
+    Ok(match (a.as_ref(), b.as_ref()) {
+        (Value::Null, _) | (_, Value::Null) => None,
+        (a, b) => Some(plain_text(a).contains(plain_text(b).as_ref())),
+    })
 }
 
 /// An operator's result, its run-time error handed to the caller.
@@ -631,7 +653,7 @@ impl Step {
                 }
             }
             Step::Filter(e) => {
-                if e.eval(schema, &row, call)? == Value::Boolean(true) {
+                if e.holds(schema, &row, call)? {
                     out.push(row);
                 }
             }
