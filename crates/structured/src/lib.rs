@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod batch;
+mod bound;
 mod grouping;
 pub mod hash;
 pub mod micro_batch;

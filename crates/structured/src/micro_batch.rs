@@ -26,6 +26,7 @@
 //!   order.
 
 use crate::aggregate::{Aggregation, Group, Partial};
+use crate::bound::BoundStep;
 use crate::hash::partition_of;
 use crate::plan::{Call, Step};
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
@@ -169,12 +170,13 @@ impl StreamingQuery {
     /// `max_event_ms`.
     fn through_steps<E>(
         &self,
+        steps: &[BoundStep],
         rows: &mut Vec<Row>,
         spare: &mut Vec<Row>,
         max_event_ms: &mut Option<i64>,
         call: Call<E>,
     ) -> Result<(), E> {
-        for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
+        for ((step, bound), schema) in self.query.steps.iter().zip(steps).zip(&self.schemas) {
             if let Step::Watermark(column, _) = step {
                 if let Some(i) = schema.iter().position(|f| f.name == *column) {
                     for row in rows.iter() {
@@ -188,7 +190,7 @@ impl StreamingQuery {
             spare.clear();
             spare.reserve(rows.len());
             for row in rows.drain(..) {
-                step.apply(schema, row, call, spare)?;
+                bound.apply(schema, row, call, spare)?;
             }
             std::mem::swap(rows, spare);
         }
@@ -238,8 +240,11 @@ impl StreamingQuery {
         call: Call<E>,
         line_by_line: bool,
     ) -> Result<Evaluated, E> {
-        let mut max_event_ms = None;
+        let mut latest_ms = None;
         let input_rows = lines.len();
+        let steps: Vec<BoundStep> = (self.query.steps.iter().zip(&self.schemas))
+            .map(|(step, schema)| BoundStep::of(step, schema))
+            .collect();
         let output = match &self.query.group_by {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
@@ -250,7 +255,7 @@ impl StreamingQuery {
                     let mut done = Vec::new();
                     for line in lines {
                         rows.push(self.source_row(line, done));
-                        self.through_steps(&mut rows, &mut spare, &mut max_event_ms, call)?;
+                        self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
                         done = Vec::new();
                         for row in rows.drain(..) {
                             partial.add(&row, call)?;
@@ -262,7 +267,7 @@ impl StreamingQuery {
                         .into_iter()
                         .map(|l| self.source_row(l, Vec::new()))
                         .collect();
-                    self.through_steps(&mut rows, &mut spare, &mut max_event_ms, call)?;
+                    self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
                     for row in &rows {
                         partial.add(row, call)?;
                     }
@@ -274,14 +279,14 @@ impl StreamingQuery {
                     .into_iter()
                     .map(|l| self.source_row(l, Vec::new()))
                     .collect();
-                self.through_steps(&mut rows, &mut Vec::new(), &mut max_event_ms, call)?;
+                self.through_steps(&steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
                 Evaluation::Rows(rows)
             }
         };
         Ok(Evaluated {
             input_rows,
             output,
-            max_event_ms,
+            max_event_ms: latest_ms,
         })
     }
 

@@ -500,7 +500,7 @@ fn check_generators<'a>(exprs: impl IntoIterator<Item = &'a Expr>) -> Result<(),
 }
 
 /// A value as a string function reads it (`contains` casts its arguments to string).
-fn plain_text(v: &Value) -> Cow<'_, str> {
+pub(crate) fn plain_text(v: &Value) -> Cow<'_, str> {
     match v {
         Value::String(s) => Cow::Borrowed(s),
         other => Cow::Owned(crate::show::cell_text(other)),
