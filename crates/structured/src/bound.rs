@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use memchr::memmem::Finder;
 
-use crate::plan::{plain_text, Call, Expr, Step};
+use crate::plan::{plain_text, when, Call, Evaluate, Expr, Step};
 use crate::value::{Row, Schema, Value};
 
 /// An expression resolved against a schema.
@@ -17,7 +17,7 @@ pub(crate) enum Bound<'e> {
     /// A literal.
     Literal(&'e Value),
     /// `a.contains("text")`, the text's finder built.
-    ContainsText(Box<Bound<'e>>, Finder<'e>),
+    ContainsText(Box<(Bound<'e>, Finder<'e>)>),
     /// `when(...)...otherwise(...)`.
     When(Vec<(Bound<'e>, Bound<'e>)>, Option<Box<Bound<'e>>>),
     /// Any other expression, evaluated by [`Expr::eval`].
@@ -32,10 +32,10 @@ impl<'e> Bound<'e> {
             Expr::Literal(v) => Bound::Literal(v),
             Expr::Alias(e, _) => Bound::of(e, schema),
             Expr::Contains(a, b) => match b.as_ref() {
-                Expr::Literal(Value::String(text)) => Bound::ContainsText(
-                    Box::new(Bound::of(a, schema)),
+                Expr::Literal(Value::String(text)) => Bound::ContainsText(Box::new((
+                    Bound::of(a, schema),
                     Finder::new(text.as_bytes()),
-                ),
+                ))),
                 _ => Bound::Other(expr),
             },
             Expr::When {
@@ -57,20 +57,12 @@ impl<'e> Bound<'e> {
         Ok(match self {
             Bound::Column(i) => i.map_or(Value::Null, |i| row[i].clone()),
             Bound::Literal(v) => (*v).clone(),
-            Bound::ContainsText(a, finder) => match a.contains(finder, schema, row, call)? {
+            Bound::ContainsText(bound) => match bound.0.contains(&bound.1, schema, row, call)? {
                 Some(found) => Value::Boolean(found),
                 None => Value::Null,
             },
             Bound::When(branches, otherwise) => {
-                for (c, v) in branches {
-                    if c.holds(schema, row, call)? {
-                        return v.eval(schema, row, call);
-                    }
-                }
-                match otherwise {
-                    Some(o) => o.eval(schema, row, call)?,
-                    None => Value::Null,
-                }
+                when(branches, otherwise.as_deref(), schema, row, call)?
             }
             Bound::Other(e) => e.eval(schema, row, call)?,
         })
@@ -79,7 +71,9 @@ impl<'e> Bound<'e> {
     /// Whether the value on `row` is true (not false, not NULL).
     pub(crate) fn holds<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
         Ok(match self {
-            Bound::ContainsText(a, finder) => a.contains(finder, schema, row, call)? == Some(true),
+            Bound::ContainsText(bound) => {
+                bound.0.contains(&bound.1, schema, row, call)? == Some(true)
+            }
             other => other.eval(schema, row, call)? == Value::Boolean(true),
         })
     }
@@ -101,6 +95,16 @@ impl<'e> Bound<'e> {
             Value::Null => None,
             v => Some(finder.find(plain_text(v).as_bytes()).is_some()),
         })
+    }
+}
+
+impl Evaluate for Bound<'_> {
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        self.eval(schema, row, call)
+    }
+
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        self.holds(schema, row, call)
     }
 }
 

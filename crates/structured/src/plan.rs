@@ -359,17 +359,7 @@ impl Expr {
             Expr::When {
                 branches,
                 otherwise,
-            } => {
-                for (c, v) in branches {
-                    if c.holds(schema, row, call)? {
-                        return v.eval(schema, row, call);
-                    }
-                }
-                match otherwise {
-                    Some(o) => o.eval(schema, row, call)?,
-                    None => Value::Null,
-                }
-            }
+            } => when(branches, otherwise.as_deref(), schema, row, call)?,
             Expr::Udf { id, args, .. } => {
                 let values = args
                     .iter()
@@ -427,6 +417,45 @@ impl Expr {
             Expr::IsNotNull(a) => Value::Boolean(a.eval(schema, row, call)? != Value::Null),
             Expr::Cast(a, t) => ran(operators::cast(&a.eval(schema, row, call)?, t), call)?,
         })
+    }
+}
+
+/// What evaluates on a row: an [`Expr`], or one bound to its schema
+/// ([`crate::bound::Bound`]).
+pub(crate) trait Evaluate {
+    /// The value on `row`.
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E>;
+    /// Whether the value on `row` is true (not false, not NULL).
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E>;
+}
+
+impl Evaluate for Expr {
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        self.eval(schema, row, call)
+    }
+
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        self.holds(schema, row, call)
+    }
+}
+
+/// `when(c1, v1)...otherwise(o)` on `row`: the value of the first branch whose condition is
+/// true, else `otherwise`'s, else NULL.
+pub(crate) fn when<X: Evaluate, E>(
+    branches: &[(X, X)],
+    otherwise: Option<&X>,
+    schema: &Schema,
+    row: &Row,
+    call: Call<E>,
+) -> Result<Value, E> {
+    for (c, v) in branches {
+        if c.is_true(schema, row, call)? {
+            return v.value(schema, row, call);
+        }
+    }
+    match otherwise {
+        Some(o) => o.value(schema, row, call),
+        None => Ok(Value::Null),
     }
 }
 
