@@ -5,7 +5,10 @@
 //! the lines into the job's live input and runs one batch;
 //! `notebook_programs_100k_lines/stateless` is the stateless cell alone,
 //! `.../all_three` the three cells as three jobs on the same lines (as the page
-//! runs them side by side). Time is the thread's CPU time
+//! runs them side by side). `structured_programs_100k_lines` does the same with
+//! the notebook's three jobs in Structured Streaming (`tests/programs/structured/`),
+//! one 100 000-line trigger per iteration: each alone, then `all_three`.
+//! Time is the thread's CPU time
 //! (`CLOCK_THREAD_CPUTIME_ID`), as in `crates/notebook/benches/pipelines.rs`,
 //! so other processes on a shared machine do not inflate it.
 
@@ -38,7 +41,8 @@ fn thread_cpu_time() -> std::time::Duration {
 }
 
 /// A started job running the notebook program `name` (its PySpark-checked
-/// text in `tests/programs/`) on the live input.
+/// text in `tests/programs/`, `structured/` for Structured Streaming's) on the
+/// live input.
 fn job(name: &str) -> Job {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/programs")
@@ -49,36 +53,25 @@ fn job(name: &str) -> Job {
         parallelism: 2,
         input: Input::Live,
     };
-    let job = Job::from_source(config, &source, &format!("{name}.py"));
+    let file = format!("{}.py", name.rsplit('/').next().unwrap_or(name));
+    let job = Job::from_source(config, &source, &file);
     assert!(job.failed().is_none(), "{name}: {:?}", job.failed());
     job
 }
 
-fn bench(c: &mut Criterion) {
-    let mut g = LogGenerator::new(42);
-    let batch: Vec<String> = (0..LINES).map(|_| g.next_line()).collect();
-    let mut group = c.benchmark_group("notebook_programs_100k_lines");
+/// One group of `cases` (a name, the programs run as one job each on the same lines).
+fn bench_group(c: &mut Criterion, name: &str, batch: &[String], cases: &[(&str, &[&str])]) {
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(LINES as u64));
     group.sample_size(10);
-    let cases: [(&str, &[&str]); 2] = [
-        ("stateless", &["notebook_stateless"]),
-        (
-            "all_three",
-            &[
-                "notebook_stateless",
-                "notebook_cumulative",
-                "notebook_window",
-            ],
-        ),
-    ];
     for (case, names) in cases {
         let mut jobs: Vec<Job> = names.iter().map(|n| job(n)).collect();
-        group.bench_function(case, |b| {
+        group.bench_function(*case, |b| {
             b.iter_custom(|iters| {
                 let start = thread_cpu_time();
                 for _ in 0..iters {
                     for job in &mut jobs {
-                        job.push_lines(&batch);
+                        job.push_lines(batch);
                         let result = job.run_batch();
                         assert!(result.failure.is_none());
                         std::hint::black_box(result.text);
@@ -89,6 +82,38 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = LogGenerator::new(42);
+    let batch: Vec<String> = (0..LINES).map(|_| g.next_line()).collect();
+    let notebook = [
+        "notebook_stateless",
+        "notebook_cumulative",
+        "notebook_window",
+    ];
+    bench_group(
+        c,
+        "notebook_programs_100k_lines",
+        &batch,
+        &[("stateless", &notebook[..1]), ("all_three", &notebook)],
+    );
+    let structured = [
+        "structured/per_trigger_counts",
+        "structured/running_complete",
+        "structured/windowed_update",
+    ];
+    bench_group(
+        c,
+        "structured_programs_100k_lines",
+        &batch,
+        &[
+            ("per_trigger_counts", &structured[..1]),
+            ("running_complete", &structured[1..2]),
+            ("windowed_update", &structured[2..]),
+            ("all_three", &structured),
+        ],
+    );
 }
 
 criterion_group!(benches, bench);

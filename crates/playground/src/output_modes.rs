@@ -5,13 +5,13 @@
 //! own state store, watermark and batch ids, so each prints what Spark prints in that mode.
 //!
 //! The shadows never call the program's Python again: a UDF may print, and Spark runs the
-//! query once. The job's query records the UDFs' answers of the trigger and the shadows,
-//! which evaluate the same steps on the same lines in the same order, replay them.
+//! query once. The steps and the grouping do not depend on the output mode, so the job's query
+//! evaluates a trigger's lines once and every mode aggregates that same evaluation into its
+//! own state.
 
 use dstream_python::PyError;
 use dstream_structured::{
-    AnalysisError, Batch, Call, Line, OutputMode, Progress, Query, Request, Row, Sink,
-    StreamingQuery, Value,
+    AnalysisError, Batch, Call, Line, OutputMode, Progress, Query, Row, Sink, StreamingQuery,
 };
 
 use crate::trigger_view::window_of;
@@ -77,7 +77,6 @@ pub struct OutputModes {
 enum Shadow {
     Running(Box<StreamingQuery>),
     Refused(AnalysisError),
-    Failed(String),
 }
 
 /// The shadow queries of a job's query, and what the three modes did at the last trigger.
@@ -123,34 +122,24 @@ impl Shadows {
         self.last = None;
     }
 
-    /// Runs one trigger of `main` (the job's query) with `call`, then of the shadows on the
-    /// same lines with the UDF answers `main` got; returns `main`'s outcome.
+    /// Runs one trigger of `main` (the job's query) with `call`, then of the shadows on what
+    /// `main` made of the same lines; returns `main`'s outcome.
     pub(crate) fn trigger(
         &mut self,
         main: &mut StreamingQuery,
-        lines: &[Line],
+        lines: Vec<Line>,
         call: Call<PyError>,
     ) -> Result<Option<Batch>, PyError> {
         self.last = None;
-        let mut answers: Vec<(usize, Value)> = Vec::new();
-        let outcome = {
-            let mut recording = |request: Request| {
-                let id = match &request {
-                    Request::Udf(id, _) => Some(*id),
-                    Request::Fail(_) => None,
-                };
-                let value = call(request)?;
-                if let Some(id) = id {
-                    answers.push((id, value.clone()));
-                }
-                Ok(value)
-            };
-            main.trigger(lines, &mut recording)?
-        };
+        // The steps and the grouping do not depend on the output mode, so the shadows share
+        // `main`'s: the UDFs run once, as in Spark, and the lines go through the plan once.
+        let evaluated = main.evaluate_trigger(lines, call)?;
         let own = main.query().mode;
         let mut columns: Vec<ModeColumn> = Vec::with_capacity(MODES.len());
+        let mut outcome = None;
         for mode in MODES {
-            let outcome = if mode == own {
+            let column = if mode == own {
+                outcome = main.run_evaluated(evaluated.clone());
                 printed(main, outcome.as_ref())
             } else {
                 let shadow = self
@@ -159,52 +148,22 @@ impl Shadows {
                     .find(|(m, _)| *m == mode)
                     .map(|(_, s)| s);
                 match shadow {
-                    Some(s) => run_shadow(s, lines, &answers, call),
+                    Some(Shadow::Refused(e)) => ModeOutcome::Refused(e.message.clone()),
+                    Some(Shadow::Running(q)) => {
+                        let batch = q.run_evaluated(evaluated.clone());
+                        printed(q, batch.as_ref())
+                    }
                     None => continue,
                 }
             };
             columns.push(ModeColumn {
                 mode: mode.name(),
                 own: mode == own,
-                outcome,
+                outcome: column,
             });
         }
         self.last = Some(OutputModes { columns });
         Ok(outcome)
-    }
-}
-
-/// One trigger of a shadow, its UDFs answered from `answers` (Spark's run-time errors still
-/// go to `call`, which only turns them into Python's).
-fn run_shadow(
-    shadow: &mut Shadow,
-    lines: &[Line],
-    answers: &[(usize, Value)],
-    call: Call<PyError>,
-) -> ModeOutcome {
-    let query = match shadow {
-        Shadow::Refused(e) => return ModeOutcome::Refused(e.message.clone()),
-        Shadow::Failed(message) => return ModeOutcome::Failed(message.clone()),
-        Shadow::Running(q) => q,
-    };
-    let mut replay = answers.iter();
-    let mut replaying = |request: Request| match request {
-        Request::Udf(id, _) => match replay.next() {
-            Some((recorded, value)) if *recorded == id => Ok(value.clone()),
-            _ => Err(PyError::new(
-                "RuntimeError",
-                "this mode asked the program's UDFs for other values than the job's query did",
-            )),
-        },
-        fail @ Request::Fail(_) => call(fail),
-    };
-    match query.trigger(lines, &mut replaying) {
-        Ok(batch) => printed(query, batch.as_ref()),
-        Err(e) => {
-            let message = e.to_string();
-            *shadow = Shadow::Failed(message.clone());
-            ModeOutcome::Failed(message)
-        }
     }
 }
 

@@ -421,7 +421,8 @@ pub(crate) fn to_python(value: &SqlValue) -> Result<Value, PyError> {
 pub(crate) fn from_python(value: &Value, data_type: &DataType) -> SqlValue {
     match (data_type, value) {
         (_, Value::None) => SqlValue::Null,
-        (DataType::String, Value::Str(s)) => SqlValue::String(s.to_string()),
+        // Copied as a str (Rc<str>'s to_string goes through the formatter).
+        (DataType::String, Value::Str(s)) => SqlValue::String(String::from(&**s)),
         (DataType::String, Value::Int(n)) => SqlValue::String(n.to_string()),
         (DataType::String, Value::Float(f)) => {
             SqlValue::String(dstream_structured::show::java_double(*f))

@@ -53,7 +53,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
         state.triggers_run.set(k);
         interval_start_ms(state)
     };
-    let lines = std::mem::take(&mut *state.lines.borrow_mut());
+    let mut lines = std::mem::take(&mut *state.lines.borrow_mut());
     state.phase.set(Phase::Jobs);
     let mut error = None;
     let count = state.structured.borrow().len();
@@ -70,9 +70,18 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
             if q.stopped {
                 continue;
             }
+            // Each query reads every line; the last one takes them.
+            let lines = if i + 1 == count {
+                std::mem::take(&mut lines)
+            } else {
+                lines.clone()
+            };
             let ran = match &mut q.shadows {
-                Some(shadows) => shadows.trigger(&mut q.query, &lines, &mut call),
-                None => q.query.trigger(&lines, &mut call),
+                Some(shadows) => shadows.trigger(&mut q.query, lines, &mut call),
+                None => q
+                    .query
+                    .evaluate_trigger(lines, &mut call)
+                    .map(|evaluated| q.query.run_evaluated(evaluated)),
             };
             ran.map(|batch| {
                 batch.map(|b| {

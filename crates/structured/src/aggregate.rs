@@ -4,9 +4,10 @@
 
 use std::cmp::Ordering;
 
-use crate::plan::{keys_of, Call, Expr, GroupKey};
+use crate::grouping::Grouping;
+use crate::plan::{Call, Expr, GroupKey};
 use crate::query::AnalysisError;
-use crate::value::{DataType, Field, KeyPart, Row, Schema, Value};
+use crate::value::{DataType, Field, Row, Schema, Value};
 
 /// An aggregate function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,24 +325,19 @@ impl Aggregation {
     /// A batch's rows grouped by key, in the order the batch first saw the keys, each with its
     /// partial buffers (`call` runs the UDFs of the aggregates' inputs).
     pub fn group<E>(&self, schema: &Schema, rows: &[Row], call: Call<E>) -> Result<Vec<Group>, E> {
-        let mut groups: Vec<Group> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<KeyPart>, usize> =
-            std::collections::HashMap::new();
+        let mut partial = Partial::new(self, schema);
         for row in rows {
-            for key in keys_of(&self.keys, schema, row) {
-                let id = KeyPart::of_key(&key);
-                let i = match index.get(&id) {
-                    Some(&i) => i,
-                    None => {
-                        index.insert(id, groups.len());
-                        groups.push((key, self.init()));
-                        groups.len() - 1
-                    }
-                };
-                self.update(&mut groups[i].1, schema, row, call)?;
-            }
+            partial.add(row, call)?;
         }
-        Ok(groups)
+        Ok(partial.finish())
+    }
+
+    /// Whether computing the aggregates may ask the caller anything (a UDF, an operator that
+    /// can fail at run time).
+    pub(crate) fn may_call(&self) -> bool {
+        self.aggregates
+            .iter()
+            .any(|a| a.input.as_ref().is_some_and(Expr::may_call))
     }
 
     /// A result row: the key, then each aggregate's result.
@@ -354,5 +350,51 @@ impl Aggregation {
                 .map(|(a, b)| a.finish(b)),
         );
         row
+    }
+}
+
+/// A batch's partial aggregation, fed row by row.
+pub(crate) struct Partial<'a> {
+    aggregation: &'a Aggregation,
+    schema: &'a Schema,
+    grouping: Grouping<'a>,
+    /// The buffers of each key of `grouping`, by its index.
+    buffers: Vec<Vec<Value>>,
+    ids: Vec<usize>,
+}
+
+impl<'a> Partial<'a> {
+    /// No row yet, of `aggregation` over its input `schema`.
+    pub(crate) fn new(aggregation: &'a Aggregation, schema: &'a Schema) -> Partial<'a> {
+        Partial {
+            aggregation,
+            schema,
+            grouping: Grouping::new(&aggregation.keys, schema),
+            buffers: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    /// One more row: every key it adds to updated (`call` runs the aggregates' UDFs).
+    pub(crate) fn add<E>(&mut self, row: &Row, call: Call<E>) -> Result<(), E> {
+        self.ids.clear();
+        self.grouping.add(row, &mut self.ids);
+        for &i in &self.ids {
+            if i == self.buffers.len() {
+                self.buffers.push(self.aggregation.init());
+            }
+            self.aggregation
+                .update(&mut self.buffers[i], self.schema, row, call)?;
+        }
+        Ok(())
+    }
+
+    /// The keys in the order first seen, with their buffers.
+    pub(crate) fn finish(self) -> Vec<Group> {
+        self.grouping
+            .into_keys()
+            .into_iter()
+            .zip(self.buffers)
+            .collect()
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod aggregate;
 pub mod batch;
+mod bound;
+mod grouping;
 pub mod hash;
 pub mod micro_batch;
 pub mod operators;
@@ -18,7 +20,7 @@ pub mod time;
 pub mod value;
 
 pub use aggregate::{AggFn, Aggregate, Aggregation};
-pub use micro_batch::{console_text, Batch, LastBatch, Line, Progress, StreamingQuery};
+pub use micro_batch::{console_text, Batch, Evaluated, LastBatch, Line, Progress, StreamingQuery};
 pub use plan::{Call, Expr, GroupKey, Request, Step, Window};
 pub use query::{AnalysisError, OutputMode, Query, Sink, Source};
 pub use show::show_string;

@@ -25,7 +25,8 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use crate::aggregate::Group;
+use crate::aggregate::{Aggregation, Group, Partial};
+use crate::bound::BoundStep;
 use crate::hash::partition_of;
 use crate::plan::{Call, Step};
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
@@ -85,6 +86,23 @@ pub struct LastBatch {
     pub total_rows: usize,
 }
 
+/// A trigger's lines after the query's steps (see [`StreamingQuery::evaluate_trigger`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluated {
+    /// `numInputRows`: the lines of the trigger.
+    input_rows: usize,
+    output: Evaluation,
+    /// The latest event time (ms) a watermark step saw.
+    max_event_ms: Option<i64>,
+}
+
+/// The rows of a stateless query, or the keys of an aggregation with their partial buffers.
+#[derive(Clone, Debug, PartialEq)]
+enum Evaluation {
+    Rows(Vec<Row>),
+    Groups(Vec<Group>),
+}
+
 /// A started query: its state between triggers.
 #[derive(Clone, Debug)]
 pub struct StreamingQuery {
@@ -92,6 +110,8 @@ pub struct StreamingQuery {
     /// The schema before each step, then the aggregation's input schema.
     schemas: Vec<Schema>,
     schema: Schema,
+    /// The most columns a row has between the source and the aggregation.
+    widest: usize,
     next_batch_id: u64,
     /// Each shuffle partition's state store (grouping key -> count), in Java's map order.
     partitions: Vec<StateMap>,
@@ -108,8 +128,10 @@ impl StreamingQuery {
     /// `writeStream.start()`: the analysis, then a query ready for its first trigger.
     pub fn start(query: Query) -> Result<StreamingQuery, AnalysisError> {
         query.analyse()?;
+        let schemas = query.schemas()?;
         Ok(StreamingQuery {
-            schemas: query.schemas()?,
+            widest: schemas.iter().map(Vec::len).max().unwrap_or(1),
+            schemas,
             schema: query.result_schema()?,
             query,
             next_batch_id: 0,
@@ -131,37 +153,63 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// The rows of `lines` after the query's steps (`call` runs its UDFs), and the event times
-    /// the watermark step saw, in milliseconds.
-    fn evaluate<E>(&self, lines: &[Line], call: Call<E>) -> Result<(Vec<Row>, Vec<i64>), E> {
-        let include_timestamp = self.query.source.include_timestamp;
-        let mut rows: Vec<Row> = lines
-            .iter()
-            .map(|line| {
-                let mut row = vec![Value::String(line.value.clone())];
-                if include_timestamp {
-                    row.push(Value::Timestamp(line.timestamp));
-                }
-                row
-            })
-            .collect();
-        let mut event_times = Vec::new();
-        for (step, schema) in self.query.steps.iter().zip(&self.schemas) {
+    /// The source's row of a line, in `row` (emptied; a row done with, to reuse its room), with
+    /// room for the widest row of the steps.
+    fn source_row(&self, line: Line, mut row: Row) -> Row {
+        row.clear();
+        row.reserve(self.widest);
+        row.push(Value::String(line.value));
+        if self.query.source.include_timestamp {
+            row.push(Value::Timestamp(line.timestamp));
+        }
+        row
+    }
+
+    /// `rows` through the query's steps, step by step (`call` runs their UDFs), `spare` the
+    /// room for each step's output; the latest event time (ms) a watermark step sees raises
+    /// `max_event_ms`.
+    fn through_steps<E>(
+        &self,
+        steps: &[BoundStep],
+        rows: &mut Vec<Row>,
+        spare: &mut Vec<Row>,
+        max_event_ms: &mut Option<i64>,
+        call: Call<E>,
+    ) -> Result<(), E> {
+        for ((step, bound), schema) in self.query.steps.iter().zip(steps).zip(&self.schemas) {
             if let Step::Watermark(column, _) = step {
-                let i = schema.iter().position(|f| f.name == *column);
-                for row in &rows {
-                    if let Some(Value::Timestamp(ts)) = i.map(|i| &row[i]) {
-                        event_times.push(ts.div_euclid(1000));
+                if let Some(i) = schema.iter().position(|f| f.name == *column) {
+                    for row in rows.iter() {
+                        if let Value::Timestamp(ts) = row[i] {
+                            let ms = ts.div_euclid(1000);
+                            *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
+                        }
                     }
                 }
             }
-            let mut next = Vec::with_capacity(rows.len());
-            for row in rows {
-                step.apply(schema, row, call, &mut next)?;
+            spare.clear();
+            spare.reserve(rows.len());
+            for row in rows.drain(..) {
+                bound.apply(schema, row, call, spare)?;
             }
-            rows = next;
+            std::mem::swap(rows, spare);
         }
-        Ok((rows, event_times))
+        Ok(())
+    }
+
+    /// Whether a trigger may take its lines through the steps and into the aggregation one
+    /// line at a time instead of one step at a time over all of them: the same result, and
+    /// the same requests to the caller in the same order, when at most one stage (a step, or
+    /// the aggregates) asks the caller anything. A line's rows are then dropped before the
+    /// next line's are made.
+    fn line_by_line(&self) -> bool {
+        let steps = self.query.steps.iter().filter(|s| s.may_call()).count();
+        let aggregates = self
+            .query
+            .group_by
+            .as_ref()
+            .is_some_and(Aggregation::may_call);
+        steps + usize::from(aggregates) <= 1
     }
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
@@ -171,28 +219,101 @@ impl StreamingQuery {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
-        let (rows, event_times) = self.evaluate(lines, call)?;
-        // Everything that can fail (UDFs) runs before the query's state changes.
-        let groups = match &self.query.group_by {
+        let evaluated = self.evaluate_trigger(lines.to_vec(), call)?;
+        Ok(self.run_evaluated(evaluated))
+    }
+
+    /// The part of a trigger that does not depend on the query's state or output mode: the
+    /// lines through the steps, grouped by key when the query aggregates. Everything that can
+    /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
+    /// modes can share it (see [`StreamingQuery::run_evaluated`]).
+    /// The lines are moved into the rows (their text is not copied).
+    pub fn evaluate_trigger<E>(&self, lines: Vec<Line>, call: Call<E>) -> Result<Evaluated, E> {
+        self.evaluate_lines(lines, call, self.line_by_line())
+    }
+
+    /// [`StreamingQuery::evaluate_trigger`], an aggregation's lines taken one at a time when
+    /// `line_by_line` (see [`StreamingQuery::line_by_line`]).
+    fn evaluate_lines<E>(
+        &self,
+        lines: Vec<Line>,
+        call: Call<E>,
+        line_by_line: bool,
+    ) -> Result<Evaluated, E> {
+        let mut latest_ms = None;
+        let input_rows = lines.len();
+        let steps: Vec<BoundStep> = (self.query.steps.iter().zip(&self.schemas))
+            .map(|(step, schema)| BoundStep::of(step, schema))
+            .collect();
+        let output = match &self.query.group_by {
             Some(aggregation) => {
                 let input = self.schemas.last().expect("the source's schema");
-                Some(aggregation.group(input, &rows, call)?)
+                let mut partial = Partial::new(aggregation, input);
+                let (mut rows, mut spare) = (Vec::new(), Vec::new());
+                if line_by_line {
+                    // One line's rows at a time, their room reused for the next line's.
+                    let mut done = Vec::new();
+                    for line in lines {
+                        rows.push(self.source_row(line, done));
+                        self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
+                        done = Vec::new();
+                        for row in rows.drain(..) {
+                            partial.add(&row, call)?;
+                            done = row;
+                        }
+                    }
+                } else {
+                    rows = lines
+                        .into_iter()
+                        .map(|l| self.source_row(l, Vec::new()))
+                        .collect();
+                    self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
+                    for row in &rows {
+                        partial.add(row, call)?;
+                    }
+                }
+                Evaluation::Groups(partial.finish())
             }
-            None => None,
+            None => {
+                let mut rows = lines
+                    .into_iter()
+                    .map(|l| self.source_row(l, Vec::new()))
+                    .collect();
+                self.through_steps(&steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
+                Evaluation::Rows(rows)
+            }
         };
+        Ok(Evaluated {
+            input_rows,
+            output,
+            max_event_ms: latest_ms,
+        })
+    }
+
+    /// The rest of a trigger on what [`StreamingQuery::evaluate_trigger`] made of its lines (by
+    /// this query or one of the same plan): the batch Spark runs, or None when it runs none.
+    pub fn run_evaluated(&mut self, evaluated: Evaluated) -> Option<Batch> {
+        if evaluated.input_rows == 0 && !self.needs_no_data_batch() {
+            return None;
+        }
+        let Evaluated {
+            input_rows,
+            output,
+            max_event_ms,
+        } = evaluated;
         let batch_id = self.next_batch_id;
         self.next_batch_id += 1;
         let watermark_ms = self.watermark_ms;
         let delay = self.query.watermark().map(|(_, delay)| delay);
-        let (rows, dropped) = match groups {
-            None => (rows, 0),
-            Some(groups) => {
+        let (rows, dropped) = match output {
+            Evaluation::Rows(rows) => (rows, 0),
+            Evaluation::Groups(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
                 self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
             }
         };
         if let Some(delay) = delay {
-            for ms in event_times {
+            if let Some(ms) = max_event_ms {
                 self.max_event_time_ms = Some(self.max_event_time_ms.map_or(ms, |m| m.max(ms)));
             }
             if let Some(max) = self.max_event_time_ms {
@@ -202,7 +323,7 @@ impl StreamingQuery {
         self.last_used_watermark_ms = delay.map(|_| watermark_ms);
         let progress = Progress {
             batch_id,
-            input_rows: lines.len(),
+            input_rows,
             watermark_ms: delay.map(|_| watermark_ms),
             rows_dropped_by_watermark: dropped,
             state_rows: self
@@ -215,7 +336,7 @@ impl StreamingQuery {
             rows: rows.iter().take(KEPT_SINK_ROWS).cloned().collect(),
             total_rows: rows.len(),
         });
-        Ok(Some(Batch { progress, rows }))
+        Some(Batch { progress, rows })
     }
 
     /// The last batch this query ran, if it ran one.
@@ -365,4 +486,163 @@ fn window_end(key: &[Value]) -> Option<i64> {
 pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row> {
     rows.sort_by_cached_key(|row| partition_of(&row[..key_len], SHUFFLE_PARTITIONS));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Expr, GroupKey, Request, Window};
+    use crate::query::Source;
+    use crate::value::DataType;
+
+    /// Lines like the lab's generator's, from a small linear congruential generator: message
+    /// types in random order, times spread over a minute (some out of order).
+    fn generated_lines(n: usize) -> Vec<Line> {
+        let mut next = crate::grouping::tests::pseudo_random(7);
+        (0..n)
+            .map(|i| Line {
+                timestamp: i as i64 * 600 + next(20_000_000) as i64,
+                value: ["[info] up", "[notice] disk", "[error] down", "plain"][next(4) as usize]
+                    .to_string(),
+            })
+            .collect()
+    }
+
+    fn contains(text: &str) -> Expr {
+        Expr::Contains(
+            Box::new(Expr::Column("value".to_string())),
+            Box::new(Expr::Literal(Value::String(text.to_string()))),
+        )
+    }
+
+    fn text(s: &str) -> Expr {
+        Expr::Literal(Value::String(s.to_string()))
+    }
+
+    /// The notebook's message type as `when(...contains...)`, or as a UDF (`udf`).
+    fn message_type(udf: bool) -> Expr {
+        if udf {
+            return Expr::Udf {
+                id: 0,
+                name: "get_message_type".to_string(),
+                args: vec![Expr::Column("value".to_string())],
+                return_type: DataType::String,
+            };
+        }
+        Expr::When {
+            branches: vec![
+                (contains("[info]"), text("info")),
+                (contains("[notice]"), text("notice")),
+                (contains("[error]"), text("error")),
+            ],
+            otherwise: Some(Box::new(text("unknown"))),
+        }
+    }
+
+    /// The running counts and the windowed counts (watermarked), with the type as a `when`
+    /// chain or a UDF, in `mode`.
+    fn queries(mode: OutputMode) -> Vec<Query> {
+        let window = GroupKey::Window(
+            "timestamp".to_string(),
+            Window {
+                duration: 20 * MICROS,
+                slide: 10 * MICROS,
+            },
+        );
+        let mut out = Vec::new();
+        for udf in [false, true] {
+            let typed = Step::WithColumn("type".to_string(), message_type(udf));
+            out.push(Query {
+                source: Source {
+                    include_timestamp: false,
+                },
+                steps: vec![typed.clone()],
+                group_by: Some(Aggregation::count(vec![GroupKey::Column(
+                    "type".to_string(),
+                )])),
+                mode,
+                sink: Sink::Console {
+                    num_rows: 20,
+                    truncate: true,
+                },
+            });
+            out.push(Query {
+                source: Source {
+                    include_timestamp: true,
+                },
+                steps: vec![typed, Step::Watermark("timestamp".to_string(), 10 * MICROS)],
+                group_by: Some(Aggregation::count(vec![
+                    window.clone(),
+                    GroupKey::Column("type".to_string()),
+                ])),
+                mode,
+                sink: Sink::Console {
+                    num_rows: 20,
+                    truncate: false,
+                },
+            });
+        }
+        out
+    }
+
+    const MICROS: i64 = crate::value::MICROS_PER_SECOND;
+
+    /// The UDF's answers, and every request in order.
+    fn answering(
+        requests: &mut Vec<String>,
+    ) -> impl FnMut(Request<'_>) -> Result<Value, String> + '_ {
+        move |request| match request {
+            Request::Udf(_, args) => {
+                requests.push(format!("{args:?}"));
+                let Some(Value::String(line)) = args.first() else {
+                    return Ok(Value::Null);
+                };
+                let kind = ["info", "notice", "error"]
+                    .into_iter()
+                    .find(|k| line.contains(&format!("[{k}]")))
+                    .unwrap_or("unknown");
+                Ok(Value::String(kind.to_string()))
+            }
+            Request::Fail(e) => Err(e.message),
+        }
+    }
+
+    #[test]
+    fn line_by_line_evaluation_equals_step_by_step_for_the_notebook_aggregations() {
+        for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
+            for query in queries(mode) {
+                let Ok(mut by_line) = StreamingQuery::start(query.clone()) else {
+                    continue; // append without a watermark
+                };
+                let mut by_step = by_line.clone();
+                assert!(by_line.line_by_line(), "{query:?}");
+                for (i, lines) in generated_lines(3000).chunks(700).enumerate() {
+                    let (mut asked_by_line, mut asked_by_step) = (Vec::new(), Vec::new());
+                    let fast = by_line
+                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_line), true)
+                        .expect("no failure");
+                    let general = by_step
+                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_step), false)
+                        .expect("no failure");
+                    assert_eq!(fast, general, "{query:?} trigger {i}");
+                    assert_eq!(asked_by_line, asked_by_step);
+                    let (a, b) = (by_line.run_evaluated(fast), by_step.run_evaluated(general));
+                    assert_eq!(a, b);
+                    let batch = a.expect("a batch");
+                    assert!(!batch.rows.is_empty() || mode == OutputMode::Append);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn two_stages_that_call_the_caller_go_step_by_step() {
+        let mut query = queries(OutputMode::Update).remove(1);
+        query
+            .steps
+            .push(Step::WithColumn("again".to_string(), message_type(true)));
+        query.steps[0] = Step::WithColumn("type".to_string(), message_type(true));
+        let started = StreamingQuery::start(query).expect("starts");
+        assert!(!started.line_by_line());
+    }
 }

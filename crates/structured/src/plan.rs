@@ -9,6 +9,8 @@
 //! outside this crate; Spark's run-time errors go to the same function, which makes them the
 //! caller's errors.
 
+use std::borrow::Cow;
+
 use crate::operators::{self, sql_name, ArithOp, CmpOp, RuntimeError};
 use crate::query::AnalysisError;
 use crate::value::{DataType, Field, Row, Schema, Value};
@@ -157,24 +159,49 @@ impl Expr {
 
     /// Whether `explode` appears anywhere in the expression.
     fn has_generator(&self) -> bool {
+        self.any(&|e| matches!(e, Expr::Explode(_)))
+    }
+
+    /// Whether evaluating the expression may ask the caller anything (see [`Request`]): it
+    /// calls a UDF, or holds an operator that can fail at run time.
+    pub(crate) fn may_call(&self) -> bool {
+        self.any(&|e| {
+            matches!(
+                e,
+                Expr::Udf { .. }
+                    | Expr::Arith(..)
+                    | Expr::Negate(_)
+                    | Expr::Negative(_)
+                    | Expr::Cast(..)
+            )
+        })
+    }
+
+    /// Whether `pred` holds for the expression or one inside it.
+    fn any(&self, pred: &dyn Fn(&Expr) -> bool) -> bool {
+        pred(self) || self.children().into_iter().any(|e| e.any(pred))
+    }
+
+    /// The expressions directly inside this one.
+    fn children(&self) -> Vec<&Expr> {
         match self {
-            Expr::Explode(_) => true,
-            Expr::Column(_) | Expr::Literal(_) => false,
-            Expr::Contains(a, b) => a.has_generator() || b.has_generator(),
+            Expr::Column(_) | Expr::Literal(_) => Vec::new(),
             Expr::When {
                 branches,
                 otherwise,
-            } => {
-                branches
-                    .iter()
-                    .any(|(c, v)| c.has_generator() || v.has_generator())
-                    || otherwise.as_ref().is_some_and(|o| o.has_generator())
-            }
-            Expr::Udf { args, .. } => args.iter().any(Expr::has_generator),
-            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-                a.has_generator() || b.has_generator()
-            }
-            Expr::Alias(e, _)
+            } => branches
+                .iter()
+                .flat_map(|(c, v)| [c, v])
+                .chain(otherwise.as_deref())
+                .collect(),
+            Expr::Udf { args, .. } => args.iter().collect(),
+            Expr::Contains(a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Compare(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => vec![a, b],
+            Expr::Explode(e)
+            | Expr::Alias(e, _)
             | Expr::Lower(e)
             | Expr::Upper(e)
             | Expr::Length(e)
@@ -184,7 +211,7 @@ impl Expr {
             | Expr::Negative(e)
             | Expr::IsNull(e)
             | Expr::IsNotNull(e)
-            | Expr::Cast(e, _) => e.has_generator(),
+            | Expr::Cast(e, _) => vec![e],
         }
     }
 
@@ -290,6 +317,33 @@ impl Expr {
         })
     }
 
+    /// Whether the expression is true on `row` (not false, not NULL): a `when` branch's or a
+    /// filter's condition.
+    fn holds<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        Ok(match self {
+            Expr::Contains(a, b) => contains(a, b, schema, row, call)? == Some(true),
+            other => other.eval(schema, row, call)? == Value::Boolean(true),
+        })
+    }
+
+    /// [`Expr::eval`], borrowing a column's or a literal's value instead of copying it (a
+    /// `contains` only reads its sides).
+    fn eval_ref<'r, E>(
+        &'r self,
+        schema: &Schema,
+        row: &'r Row,
+        call: Call<E>,
+    ) -> Result<Cow<'r, Value>, E> {
+        Ok(match self {
+            Expr::Column(name) => schema
+                .iter()
+                .position(|f| f.name == *name)
+                .map_or(Cow::Owned(Value::Null), |i| Cow::Borrowed(&row[i])),
+            Expr::Literal(v) => Cow::Borrowed(v),
+            other => Cow::Owned(other.eval(schema, row, call)?),
+        })
+    }
+
     /// The expression's value on `row` (of `schema`, which [`Expr::data_type`] checked).
     pub fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
         Ok(match self {
@@ -298,26 +352,14 @@ impl Expr {
                 .position(|f| f.name == *name)
                 .map_or(Value::Null, |i| row[i].clone()),
             Expr::Literal(v) => v.clone(),
-            Expr::Contains(a, b) => {
-                match (a.eval(schema, row, call)?, b.eval(schema, row, call)?) {
-                    (Value::Null, _) | (_, Value::Null) => Value::Null,
-                    (a, b) => Value::Boolean(plain_text(&a).contains(&plain_text(&b))),
-                }
-            }
+            Expr::Contains(a, b) => match contains(a, b, schema, row, call)? {
+                Some(found) => Value::Boolean(found),
+                None => Value::Null,
+            },
             Expr::When {
                 branches,
                 otherwise,
-            } => {
-                for (c, v) in branches {
-                    if c.eval(schema, row, call)? == Value::Boolean(true) {
-                        return v.eval(schema, row, call);
-                    }
-                }
-                match otherwise {
-                    Some(o) => o.eval(schema, row, call)?,
-                    None => Value::Null,
-                }
-            }
+            } => when(branches, otherwise.as_deref(), schema, row, call)?,
             Expr::Udf { id, args, .. } => {
                 let values = args
                     .iter()
@@ -378,6 +420,63 @@ impl Expr {
     }
 }
 
+/// What evaluates on a row: an [`Expr`], or one bound to its schema
+/// ([`crate::bound::Bound`]).
+pub(crate) trait Evaluate {
+    /// The value on `row`.
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E>;
+    /// Whether the value on `row` is true (not false, not NULL).
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E>;
+}
+
+impl Evaluate for Expr {
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        self.eval(schema, row, call)
+    }
+
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        self.holds(schema, row, call)
+    }
+}
+
+/// `when(c1, v1)...otherwise(o)` on `row`: the value of the first branch whose condition is
+/// true, else `otherwise`'s, else NULL.
+pub(crate) fn when<X: Evaluate, E>(
+    branches: &[(X, X)],
+    otherwise: Option<&X>,
+    schema: &Schema,
+    row: &Row,
+    call: Call<E>,
+) -> Result<Value, E> {
+    for (c, v) in branches {
+        if c.is_true(schema, row, call)? {
+            return v.value(schema, row, call);
+        }
+    }
+    match otherwise {
+        Some(o) => o.value(schema, row, call),
+        None => Ok(Value::Null),
+    }
+}
+
+/// `a.contains(b)` on `row`: None when either side is NULL.
+fn contains<E>(
+    a: &Expr,
+    b: &Expr,
+    schema: &Schema,
+    row: &Row,
+    call: Call<E>,
+) -> Result<Option<bool>, E> {
+    let (a, b) = (
+        a.eval_ref(schema, row, call)?,
+        b.eval_ref(schema, row, call)?,
+    );
+    Ok(match (a.as_ref(), b.as_ref()) {
+        (Value::Null, _) | (_, Value::Null) => None,
+        (a, b) => Some(plain_text(a).contains(plain_text(b).as_ref())),
+    })
+}
+
 /// An operator's result, its run-time error handed to the caller.
 fn ran<E>(result: Result<Value, RuntimeError>, call: Call<E>) -> Result<Value, E> {
     match result {
@@ -430,10 +529,10 @@ fn check_generators<'a>(exprs: impl IntoIterator<Item = &'a Expr>) -> Result<(),
 }
 
 /// A value as a string function reads it (`contains` casts its arguments to string).
-fn plain_text(v: &Value) -> String {
+pub(crate) fn plain_text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        other => crate::show::cell_text(other),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(crate::show::cell_text(other)),
     }
 }
 
@@ -519,6 +618,15 @@ impl Step {
         })
     }
 
+    /// Whether applying the step may ask the caller anything (see [`Expr::may_call`]).
+    pub(crate) fn may_call(&self) -> bool {
+        match self {
+            Step::WithColumn(_, e) | Step::Filter(e) => e.may_call(),
+            Step::Select(exprs) => exprs.iter().any(Expr::may_call),
+            Step::Watermark(..) => false,
+        }
+    }
+
     /// The rows this step makes of `row` (none: filtered out; several: exploded), over
     /// `schema`, the schema before it, pushed on `out`.
     pub fn apply<E>(
@@ -531,8 +639,7 @@ impl Step {
         match self {
             Step::WithColumn(name, e) => {
                 let place = schema.iter().position(|f| f.name == *name);
-                let put = |value: Value, out: &mut Vec<Row>| {
-                    let mut next = row.clone();
+                let put = |mut next: Row, value: Value, out: &mut Vec<Row>| {
                     match place {
                         Some(i) => next[i] = value,
                         None => next.push(value),
@@ -542,10 +649,13 @@ impl Step {
                 match e.generator() {
                     Some(inner) => {
                         for v in elements(inner.eval(schema, &row, call)?) {
-                            put(v, out);
+                            put(row.clone(), v, out);
                         }
                     }
-                    None => put(e.eval(schema, &row, call)?, out),
+                    None => {
+                        let value = e.eval(schema, &row, call)?;
+                        put(row, value, out);
+                    }
                 }
             }
             Step::Select(exprs) => {
@@ -572,7 +682,7 @@ impl Step {
                 }
             }
             Step::Filter(e) => {
-                if e.eval(schema, &row, call)? == Value::Boolean(true) {
+                if e.holds(schema, &row, call)? {
                     out.push(row);
                 }
             }
@@ -657,11 +767,19 @@ pub fn keys_of(keys: &[GroupKey], schema: &Schema, row: &Row) -> Vec<Vec<Value>>
 /// The windows `window(ts, duration, slide)` puts a timestamp in, as Spark's `TimeWindowing`
 /// enumerates them: from the last window starting at or before `ts` backwards.
 pub fn windows_of(ts: i64, duration: i64, slide: i64) -> Vec<(i64, i64)> {
+    windows_containing(ts, duration, slide).collect()
+}
+
+/// [`windows_of`] without collecting them.
+pub(crate) fn windows_containing(
+    ts: i64,
+    duration: i64,
+    slide: i64,
+) -> impl Iterator<Item = (i64, i64)> {
     let overlapping = (duration + slide - 1) / slide;
     let last_start = ts - (ts + slide).rem_euclid(slide);
     (0..overlapping)
-        .map(|i| last_start - i * slide)
-        .map(|start| (start, start + duration))
-        .filter(|(start, end)| *start <= ts && ts < *end)
-        .collect()
+        .map(move |i| last_start - i * slide)
+        .map(move |start| (start, start + duration))
+        .filter(move |(start, end)| *start <= ts && ts < *end)
 }

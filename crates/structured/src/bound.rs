@@ -1,0 +1,341 @@
+//! A trigger's steps resolved against the schemas they run on, once per trigger: a column
+//! name becomes its index in the row, and a `contains` of a literal string gets its
+//! substring finder built once, so the rows are neither looked up by name nor searched from
+//! scratch one by one. Every other expression runs as [`Expr::eval`] runs it.
+
+use std::borrow::Cow;
+
+use memchr::memmem::Finder;
+
+use crate::plan::{plain_text, when, Call, Evaluate, Expr, Request, Step};
+use crate::value::{Row, Schema, Value};
+
+/// An expression resolved against a schema.
+pub(crate) enum Bound<'e> {
+    /// A column by its index (None: the schema lacks it, NULL as [`Expr::eval`] gives).
+    Column(Option<usize>),
+    /// A literal.
+    Literal(&'e Value),
+    /// `a.contains("text")`, the text's finder built.
+    ContainsText(Box<(Bound<'e>, Finder<'e>)>),
+    /// `when(...)...otherwise(...)`.
+    When(Vec<(Bound<'e>, Bound<'e>)>, Option<Box<Bound<'e>>>),
+    /// A UDF (its id) of one column (its index): the row's value handed to the caller as
+    /// it is, not copied into a list of arguments.
+    UdfOfColumn(usize, usize),
+    /// Any other expression, evaluated by [`Expr::eval`].
+    Other(&'e Expr),
+}
+
+impl<'e> Bound<'e> {
+    /// `expr` resolved against `schema`.
+    pub(crate) fn of(expr: &'e Expr, schema: &Schema) -> Bound<'e> {
+        match expr {
+            Expr::Column(name) => Bound::Column(schema.iter().position(|f| f.name == *name)),
+            Expr::Literal(v) => Bound::Literal(v),
+            Expr::Alias(e, _) => Bound::of(e, schema),
+            Expr::Contains(a, b) => match b.as_ref() {
+                Expr::Literal(Value::String(text)) => Bound::ContainsText(Box::new((
+                    Bound::of(a, schema),
+                    Finder::new(text.as_bytes()),
+                ))),
+                _ => Bound::Other(expr),
+            },
+            Expr::When {
+                branches,
+                otherwise,
+            } => Bound::When(
+                branches
+                    .iter()
+                    .map(|(c, v)| (Bound::of(c, schema), Bound::of(v, schema)))
+                    .collect(),
+                otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
+            ),
+            Expr::Udf { id, args, .. } => match args.as_slice() {
+                [Expr::Column(name)] => match schema.iter().position(|f| f.name == *name) {
+                    Some(i) => Bound::UdfOfColumn(*id, i),
+                    None => Bound::Other(expr),
+                },
+                _ => Bound::Other(expr),
+            },
+            other => Bound::Other(other),
+        }
+    }
+
+    /// The value on `row` (of the schema it was bound to), as [`Expr::eval`] gives it.
+    pub(crate) fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        Ok(match self {
+            Bound::Column(i) => i.map_or(Value::Null, |i| row[i].clone()),
+            Bound::Literal(v) => (*v).clone(),
+            Bound::ContainsText(bound) => match bound.0.contains(&bound.1, schema, row, call)? {
+                Some(found) => Value::Boolean(found),
+                None => Value::Null,
+            },
+            Bound::When(branches, otherwise) => {
+                when(branches, otherwise.as_deref(), schema, row, call)?
+            }
+            Bound::UdfOfColumn(id, i) => call(Request::Udf(*id, std::slice::from_ref(&row[*i])))?,
+            Bound::Other(e) => e.eval(schema, row, call)?,
+        })
+    }
+
+    /// Whether the value on `row` is true (not false, not NULL).
+    pub(crate) fn holds<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        Ok(match self {
+            Bound::ContainsText(bound) => {
+                bound.0.contains(&bound.1, schema, row, call)? == Some(true)
+            }
+            other => other.eval(schema, row, call)? == Value::Boolean(true),
+        })
+    }
+
+    /// Whether this expression's text on `row` holds the finder's: None when it is NULL.
+    fn contains<E>(
+        &self,
+        finder: &Finder<'_>,
+        schema: &Schema,
+        row: &Row,
+        call: Call<E>,
+    ) -> Result<Option<bool>, E> {
+        let value = match self {
+            Bound::Column(Some(i)) => Cow::Borrowed(&row[*i]),
+            Bound::Literal(v) => Cow::Borrowed(*v),
+            other => Cow::Owned(other.eval(schema, row, call)?),
+        };
+        Ok(match value.as_ref() {
+            Value::Null => None,
+            v => Some(finder.find(plain_text(v).as_bytes()).is_some()),
+        })
+    }
+}
+
+impl Evaluate for Bound<'_> {
+    fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        self.eval(schema, row, call)
+    }
+
+    fn is_true<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<bool, E> {
+        self.holds(schema, row, call)
+    }
+}
+
+/// A step resolved against the schema before it.
+pub(crate) enum BoundStep<'e> {
+    /// `withColumn` without a generator: the column's place (None: added at the end).
+    WithColumn(Option<usize>, Bound<'e>),
+    /// `where` / `filter`.
+    Filter(Bound<'e>),
+    /// Any other step, applied by [`Step::apply`].
+    Other(&'e Step),
+}
+
+impl<'e> BoundStep<'e> {
+    /// `step` resolved against `schema`, the schema before it.
+    pub(crate) fn of(step: &'e Step, schema: &Schema) -> BoundStep<'e> {
+        match step {
+            Step::WithColumn(name, e) if e.generator().is_none() => BoundStep::WithColumn(
+                schema.iter().position(|f| f.name == *name),
+                Bound::of(e, schema),
+            ),
+            Step::Filter(e) => BoundStep::Filter(Bound::of(e, schema)),
+            other => BoundStep::Other(other),
+        }
+    }
+
+    /// The rows this step makes of `row`, pushed on `out`, as [`Step::apply`] makes them.
+    pub(crate) fn apply<E>(
+        &self,
+        schema: &Schema,
+        mut row: Row,
+        call: Call<E>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), E> {
+        match self {
+            BoundStep::WithColumn(place, e) => {
+                let value = e.eval(schema, &row, call)?;
+                match place {
+                    Some(i) => row[*i] = value,
+                    None => row.push(value),
+                }
+                out.push(row);
+            }
+            BoundStep::Filter(e) => {
+                if e.holds(schema, &row, call)? {
+                    out.push(row);
+                }
+            }
+            BoundStep::Other(step) => step.apply(schema, row, call, out)?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grouping::tests::pseudo_random;
+    use crate::value::{DataType, Field};
+
+    fn schema() -> Schema {
+        vec![
+            Field::new("value", DataType::String),
+            Field::new("n", DataType::Int),
+            Field::new("type", DataType::String),
+        ]
+    }
+
+    /// Lines of the notebook's kinds and others, small numbers, a string column sometimes NULL.
+    fn generated_rows(n: usize) -> Vec<Row> {
+        let mut next = pseudo_random(3);
+        (0..n)
+            .map(|_| {
+                let words = ["[info] a", "[notice] b", "[error] c", "", "info", "x[err"];
+                let kind = match next(4) {
+                    0 => Value::Null,
+                    k => Value::String(["error", "info", "warn"][k as usize - 1].to_string()),
+                };
+                vec![
+                    Value::String(words[next(words.len() as u64) as usize].to_string()),
+                    Value::Int(next(30) as i32 - 5),
+                    kind,
+                ]
+            })
+            .collect()
+    }
+
+    fn col(name: &str) -> Expr {
+        Expr::Column(name.to_string())
+    }
+
+    fn text(s: &str) -> Expr {
+        Expr::Literal(Value::String(s.to_string()))
+    }
+
+    fn contains(a: Expr, b: Expr) -> Expr {
+        Expr::Contains(Box::new(a), Box::new(b))
+    }
+
+    fn expressions() -> Vec<Expr> {
+        let when = |otherwise: Option<Expr>| Expr::When {
+            branches: vec![
+                (contains(col("value"), text("[info]")), text("info")),
+                (
+                    Expr::IsNull(Box::new(col("type"))),
+                    Expr::Alias(Box::new(col("n")), "m".to_string()),
+                ),
+                (contains(col("type"), text("rr")), col("type")),
+            ],
+            otherwise: otherwise.map(Box::new),
+        };
+        vec![
+            contains(col("value"), text("info")),
+            contains(col("value"), text("")),
+            contains(col("n"), text("1")),
+            contains(col("type"), text("er")),
+            contains(text("abc"), text("b")),
+            contains(Expr::Literal(Value::Null), text("b")),
+            contains(col("value"), col("type")),
+            contains(Expr::Upper(Box::new(col("value"))), text("INFO")),
+            Expr::Alias(
+                Box::new(contains(col("value"), text("[e"))),
+                "e".to_string(),
+            ),
+            when(Some(text("unknown"))),
+            when(None),
+            col("n"),
+        ]
+    }
+
+    fn no_call(_: Request<'_>) -> Result<Value, String> {
+        Err("no UDF here".to_string())
+    }
+
+    #[test]
+    fn bound_expressions_give_what_the_expressions_give() {
+        let (schema, rows) = (schema(), generated_rows(2000));
+        // How many expressions hold on some rows and not on others (the rows tell them apart).
+        let mut mixed = 0;
+        for expr in expressions() {
+            let bound = Bound::of(&expr, &schema);
+            let mut trues = 0;
+            for row in &rows {
+                let general = expr.eval(&schema, row, &mut no_call);
+                assert_eq!(bound.eval(&schema, row, &mut no_call), general, "{expr:?}");
+                let holds = general == Ok(Value::Boolean(true));
+                assert_eq!(
+                    bound.holds(&schema, row, &mut no_call),
+                    Ok(holds),
+                    "{expr:?}"
+                );
+                trues += usize::from(holds);
+            }
+            mixed += usize::from(trues > 0 && trues < rows.len());
+        }
+        assert!(mixed >= 6, "only {mixed} expressions told the rows apart");
+    }
+
+    #[test]
+    fn a_bound_udf_of_a_column_asks_what_the_expression_asks() {
+        let (schema, rows) = (schema(), generated_rows(500));
+        let udf = |args: Vec<Expr>| Expr::Udf {
+            id: 4,
+            name: "f".to_string(),
+            args,
+            return_type: DataType::String,
+        };
+        let exprs = [
+            udf(vec![col("value")]),
+            udf(vec![col("type")]),
+            udf(vec![col("value"), col("n")]),
+            udf(vec![text("x")]),
+            udf(vec![]),
+        ];
+        for expr in exprs {
+            let bound = Bound::of(&expr, &schema);
+            let (mut asked_general, mut asked_bound) = (Vec::new(), Vec::new());
+            for row in &rows {
+                let general = expr.eval(&schema, row, &mut answering(&mut asked_general));
+                let fast = bound.eval(&schema, row, &mut answering(&mut asked_bound));
+                assert_eq!(fast, general, "{expr:?}");
+            }
+            assert_eq!(asked_bound, asked_general, "{expr:?}");
+            assert_eq!(asked_bound.len(), rows.len());
+        }
+    }
+
+    /// Answers a UDF with its arguments' text, noting each request.
+    fn answering(asked: &mut Vec<String>) -> impl FnMut(Request<'_>) -> Result<Value, String> + '_ {
+        move |request| match request {
+            Request::Udf(id, args) => {
+                let text = format!("{id}{args:?}");
+                asked.push(text.clone());
+                Ok(Value::String(text))
+            }
+            Request::Fail(e) => Err(e.message),
+        }
+    }
+
+    #[test]
+    fn bound_steps_make_the_rows_the_steps_make() {
+        let (schema, rows) = (schema(), generated_rows(2000));
+        for expr in expressions() {
+            let steps = [
+                Step::WithColumn("type".to_string(), expr.clone()),
+                Step::WithColumn("added".to_string(), expr.clone()),
+                Step::Filter(expr.clone()),
+            ];
+            for step in &steps {
+                let bound = BoundStep::of(step, &schema);
+                let (mut general, mut fast) = (Vec::new(), Vec::new());
+                for row in &rows {
+                    step.apply(&schema, row.clone(), &mut no_call, &mut general)
+                        .expect("applies");
+                    bound
+                        .apply(&schema, row.clone(), &mut no_call, &mut fast)
+                        .expect("applies");
+                }
+                assert_eq!(fast, general, "{step:?}");
+            }
+        }
+    }
+}

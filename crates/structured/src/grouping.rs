@@ -1,0 +1,388 @@
+//! A batch's rows grouped by key, in the order the batch first saw the keys (Spark's
+//! aggregation hash maps iterate in insertion order), without building a key per row: a row's
+//! key is looked up by parts borrowed from the row (and the windows its time falls in), and
+//! made into values only the first time the batch sees it.
+
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+
+use crate::plan::{windows_containing, GroupKey};
+use crate::value::{KeyPart, Row, Schema, Value};
+
+/// One part of a row's grouping key.
+#[derive(Clone, Copy)]
+enum Part<'r> {
+    /// A column's value, borrowed from the row.
+    Value(&'r Value),
+    /// A `window(...)` key's `struct<start, end>`.
+    Window(i64, i64),
+}
+
+impl Part<'_> {
+    fn value(self) -> Value {
+        match self {
+            Part::Value(v) => v.clone(),
+            Part::Window(start, end) => window_value(start, end),
+        }
+    }
+
+    fn hash(self, h: &mut FxHasher) {
+        match self {
+            Part::Value(v) => hash_value(v, h),
+            // As hash_value hashes the struct window_value makes, without making it.
+            Part::Window(start, end) => {
+                h.write_u8(STRUCT);
+                h.write_usize(2);
+                for time in [start, end] {
+                    h.write_u8(NUMBER + TIMESTAMP);
+                    h.write_i64(time);
+                }
+            }
+        }
+    }
+
+    /// Whether this part groups with `value` (as [`KeyPart`]s compare).
+    fn groups_with(self, value: &Value) -> bool {
+        match (self, value) {
+            (Part::Window(start, end), Value::Struct(fields)) => {
+                matches!(fields.as_slice(), [Value::Timestamp(s), Value::Timestamp(e)] if *s == start && *e == end)
+            }
+            (Part::Window(..), _) => false,
+            (Part::Value(Value::String(a)), Value::String(b)) => a == b,
+            (Part::Value(Value::Long(a)), Value::Long(b))
+            | (Part::Value(Value::Timestamp(a)), Value::Timestamp(b)) => a == b,
+            (Part::Value(a), b) => KeyPart::of(a) == KeyPart::of(b),
+        }
+    }
+}
+
+fn window_value(start: i64, end: i64) -> Value {
+    Value::Struct(vec![Value::Timestamp(start), Value::Timestamp(end)])
+}
+
+// The first byte hash_value writes for a kind of value.
+const STRUCT: u8 = 5;
+const ARRAY: u8 = 6;
+/// Plus the number's tag in [`KeyPart::Number`].
+const NUMBER: u8 = 10;
+/// [`KeyPart::of`]'s tag of a timestamp.
+const TIMESTAMP: u8 = 2;
+
+/// Hashes `v` so that values that group together (equal [`KeyPart`]s) hash alike.
+fn hash_value(v: &Value, h: &mut FxHasher) {
+    match v {
+        Value::String(s) => {
+            h.write_u8(3);
+            h.write(s.as_bytes());
+            h.write_u8(0xff);
+        }
+        Value::Struct(items) | Value::Array(items) => {
+            h.write_u8(if matches!(v, Value::Struct(_)) {
+                STRUCT
+            } else {
+                ARRAY
+            });
+            h.write_usize(items.len());
+            for item in items {
+                hash_value(item, h);
+            }
+        }
+        leaf => match KeyPart::of(leaf) {
+            KeyPart::Number(tag, n) => {
+                h.write_u8(NUMBER + tag);
+                h.write_i64(n);
+            }
+            KeyPart::Double(bits) => {
+                h.write_u8(2);
+                h.write_u64(bits);
+            }
+            KeyPart::Boolean(b) => {
+                h.write_u8(4);
+                h.write_u8(u8::from(b));
+            }
+            _ => h.write_u8(0),
+        },
+    }
+}
+
+/// A missing column's key part.
+static NULL: Value = Value::Null;
+
+/// The distinct grouping keys of a batch's rows, in the order first seen.
+pub(crate) struct Grouping<'k> {
+    keys: &'k [GroupKey],
+    /// Each key's column in the schema (None: the column is missing, the key is NULL).
+    columns: Vec<Option<usize>>,
+    found: Vec<Vec<Value>>,
+    /// (hash, index in `found`).
+    table: HashTable<(u64, usize)>,
+    // Buffers of `add`, kept between rows: the windows of each window key, and which of them
+    // the combination at hand takes.
+    windows: Vec<Vec<(i64, i64)>>,
+    at: Vec<usize>,
+}
+
+impl<'k> Grouping<'k> {
+    /// No key seen yet, for `keys` over `schema`.
+    pub(crate) fn new(keys: &'k [GroupKey], schema: &Schema) -> Grouping<'k> {
+        let columns = keys
+            .iter()
+            .map(|key| {
+                let name = match key {
+                    GroupKey::Column(name) | GroupKey::Window(name, _) => name,
+                };
+                schema.iter().position(|f| f.name == *name)
+            })
+            .collect();
+        Grouping {
+            keys,
+            columns,
+            found: Vec::new(),
+            table: HashTable::new(),
+            windows: vec![Vec::new(); keys.len()],
+            at: vec![0; keys.len()],
+        }
+    }
+
+    /// Pushes on `ids` the index of each key `row` adds to, in [`crate::plan::keys_of`]'s
+    /// order (one per window of a `window(...)` key, the latest first; none for a NULL time);
+    /// a key not seen before gets the next index.
+    pub(crate) fn add(&mut self, row: &Row, ids: &mut Vec<usize>) {
+        for (k, key) in self.keys.iter().enumerate() {
+            if let GroupKey::Window(_, w) = key {
+                let Value::Timestamp(ts) = self.value(row, k) else {
+                    return;
+                };
+                let ts = *ts;
+                self.windows[k].clear();
+                self.windows[k].extend(windows_containing(ts, w.duration, w.slide));
+                if self.windows[k].is_empty() {
+                    return;
+                }
+            }
+        }
+        // Every combination, the first key varying slowest (keys_of's flat_map order).
+        self.at.fill(0);
+        loop {
+            ids.push(self.id_of(row));
+            let mut k = self.keys.len();
+            loop {
+                if k == 0 {
+                    return;
+                }
+                k -= 1;
+                let count = match self.keys[k] {
+                    GroupKey::Column(_) => 1,
+                    GroupKey::Window(..) => self.windows[k].len(),
+                };
+                self.at[k] += 1;
+                if self.at[k] < count {
+                    break;
+                }
+                self.at[k] = 0;
+            }
+        }
+    }
+
+    /// Key `k`'s column in `row` (NULL when the schema lacks it).
+    fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
+        self.columns[k].map_or(&NULL, |i| &row[i])
+    }
+
+    /// Key `k`'s part of the combination at hand.
+    fn part<'r>(&self, row: &'r Row, k: usize) -> Part<'r> {
+        match self.keys[k] {
+            GroupKey::Column(_) => Part::Value(self.value(row, k)),
+            GroupKey::Window(..) => {
+                let (start, end) = self.windows[k][self.at[k]];
+                Part::Window(start, end)
+            }
+        }
+    }
+
+    /// The index of the combination at hand, a new one if the batch has not seen it.
+    fn id_of(&mut self, row: &Row) -> usize {
+        let n = self.keys.len();
+        let mut h = FxHasher::default();
+        for k in 0..n {
+            self.part(row, k).hash(&mut h);
+        }
+        let hash = h.finish();
+        let matches = |&(hh, i): &(u64, usize)| {
+            hh == hash
+                && self.found[i].len() == n
+                && (0..n).all(|k| self.part(row, k).groups_with(&self.found[i][k]))
+        };
+        if let Some(&(_, i)) = self.table.find(hash, matches) {
+            return i;
+        }
+        let i = self.found.len();
+        let key = (0..n).map(|k| self.part(row, k).value()).collect();
+        self.found.push(key);
+        self.table.insert_unique(hash, (hash, i), |&(hh, _)| hh);
+        i
+    }
+
+    /// The keys, in the order first seen.
+    pub(crate) fn into_keys(self) -> Vec<Vec<Value>> {
+        self.found
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::plan::{keys_of, Window};
+    use crate::value::{DataType, Field};
+
+    /// Numbers below `m` from a linear congruential generator started at `seed` (the same
+    /// numbers at every run).
+    pub(crate) fn pseudo_random(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        }
+    }
+
+    /// The general path: every key of every row built with `keys_of` and compared as
+    /// `KeyPart`s; the keys in the order first seen, and each row's key indices.
+    fn by_keys_of(
+        keys: &[GroupKey],
+        schema: &Schema,
+        rows: &[Row],
+    ) -> (Vec<Vec<Value>>, Vec<usize>) {
+        let mut found: Vec<Vec<Value>> = Vec::new();
+        let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
+        let mut ids = Vec::new();
+        for row in rows {
+            for key in keys_of(keys, schema, row) {
+                let id = KeyPart::of_key(&key);
+                let i = *index.entry(id).or_insert_with(|| {
+                    found.push(key);
+                    found.len() - 1
+                });
+                ids.push(i);
+            }
+        }
+        (found, ids)
+    }
+
+    fn by_grouping(
+        keys: &[GroupKey],
+        schema: &Schema,
+        rows: &[Row],
+    ) -> (Vec<Vec<Value>>, Vec<usize>) {
+        let mut grouping = Grouping::new(keys, schema);
+        let mut ids = Vec::new();
+        for row in rows {
+            grouping.add(row, &mut ids);
+        }
+        (grouping.into_keys(), ids)
+    }
+
+    /// Rows of every kind of key value, from a small linear congruential generator: strings,
+    /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative).
+    fn generated_rows(n: usize) -> Vec<Row> {
+        let mut next = pseudo_random(42);
+        (0..n)
+            .map(|_| {
+                let text = match next(5) {
+                    0 => Value::Null,
+                    k => Value::String(
+                        ["info", "notice", "error", "unknown"][k as usize - 1].to_string(),
+                    ),
+                };
+                let number = match next(6) {
+                    0 => Value::Double(0.0),
+                    1 => Value::Double(-0.0),
+                    2 => Value::Double(f64::NAN),
+                    3 => Value::Double(-f64::NAN),
+                    4 => Value::Null,
+                    _ => Value::Double(next(3) as f64),
+                };
+                let small = Value::Int(next(3) as i32);
+                let time = match next(10) {
+                    0 => Value::Null,
+                    _ => Value::Timestamp(next(60_000_000) as i64 - 10_000_000),
+                };
+                vec![text, number, small, time]
+            })
+            .collect()
+    }
+
+    fn schema() -> Schema {
+        vec![
+            Field::new("type", DataType::String),
+            Field::new("x", DataType::Double),
+            Field::new("n", DataType::Int),
+            Field::new("timestamp", DataType::Timestamp),
+        ]
+    }
+
+    #[test]
+    fn a_window_part_hashes_as_the_struct_it_stands_for() {
+        let hash = |part: Part| {
+            let mut h = FxHasher::default();
+            part.hash(&mut h);
+            h.finish()
+        };
+        for (start, end) in [
+            (0, 20_000_000),
+            (-10_000_000, 10_000_000),
+            (i64::MAX - 1, i64::MAX),
+        ] {
+            let value = window_value(start, end);
+            assert_eq!(hash(Part::Window(start, end)), hash(Part::Value(&value)));
+            assert!(Part::Window(start, end).groups_with(&value));
+        }
+        assert_ne!(
+            hash(Part::Window(0, 20)),
+            hash(Part::Value(&window_value(0, 21)))
+        );
+    }
+
+    #[test]
+    fn grouping_by_borrowed_parts_equals_grouping_by_keys_of() {
+        let rows = generated_rows(5000);
+        let column = |name: &str| GroupKey::Column(name.to_string());
+        let window = |duration: i64, slide: i64| {
+            GroupKey::Window(
+                "timestamp".to_string(),
+                Window {
+                    duration: duration * 1_000_000,
+                    slide: slide * 1_000_000,
+                },
+            )
+        };
+        let groupings = [
+            vec![column("type")],
+            vec![column("x")],
+            vec![column("type"), column("n"), column("x")],
+            vec![window(20, 10), column("type")],
+            vec![column("type"), window(20, 10)],
+            vec![window(20, 10), window(30, 10), column("n")],
+            vec![window(5, 10)],
+            vec![column("missing"), column("type")],
+            vec![],
+        ];
+        for keys in groupings {
+            let (general, general_ids) = by_keys_of(&keys, &schema(), &rows);
+            let (fast, fast_ids) = by_grouping(&keys, &schema(), &rows);
+            assert_eq!(fast_ids, general_ids, "{keys:?}");
+            let as_parts =
+                |ks: &[Vec<Value>]| ks.iter().map(|k| KeyPart::of_key(k)).collect::<Vec<_>>();
+            assert_eq!(as_parts(&fast), as_parts(&general), "{keys:?}");
+            assert!(
+                fast.len() > 1 || keys.is_empty(),
+                "{keys:?} made {} keys",
+                fast.len()
+            );
+        }
+    }
+}
