@@ -16,8 +16,6 @@ pub enum ColumnKind {
     Nothing,
     /// Spark refuses the mode for this query at `start()`.
     Refused,
-    /// The lab could not run the mode on the job's rows.
-    Failed,
 }
 
 impl ColumnKind {
@@ -27,7 +25,6 @@ impl ColumnKind {
             ColumnKind::Printed => "printed",
             ColumnKind::Nothing => "nothing",
             ColumnKind::Refused => "refused",
-            ColumnKind::Failed => "failed",
         }
     }
 }
@@ -183,12 +180,6 @@ fn mode_story(c: &ModeColumn, lines: usize) -> ModeStory {
             message.clone(),
             None,
             refused_why(c.mode),
-        ),
-        ModeOutcome::Failed(message) => (
-            ColumnKind::Failed,
-            message.clone(),
-            None,
-            "The lab could not run this mode on the job's rows.".to_string(),
         ),
     };
     ModeStory {

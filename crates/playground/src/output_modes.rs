@@ -28,9 +28,6 @@ pub const MODE_TEXT_LINES: usize = 80;
 pub enum ModeOutcome {
     /// Spark refuses the mode for this query at `start()`: its `AnalysisException`'s message.
     Refused(String),
-    /// The mode's query stopped with this error at this trigger or before (the lab could not
-    /// run it on the job's rows).
-    Failed(String),
     /// Spark ran no batch in this mode at this trigger: the console printed nothing.
     NoBatch,
     /// The batch Spark ran and what the console sink printed.
