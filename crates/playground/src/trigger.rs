@@ -78,10 +78,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
             };
             let ran = match &mut q.shadows {
                 Some(shadows) => shadows.trigger(&mut q.query, lines, &mut call),
-                None => q
-                    .query
-                    .evaluate_trigger(lines, &mut call)
-                    .map(|evaluated| q.query.run_evaluated(evaluated)),
+                None => q.query.trigger(lines, &mut call),
             };
             ran.map(|batch| {
                 batch.map(|b| {

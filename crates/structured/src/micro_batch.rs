@@ -214,12 +214,12 @@ impl StreamingQuery {
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
     /// None when it runs none; `call` runs the query's UDFs, and its error fails the batch
-    /// (the query's state stays as the last batch left it).
-    pub fn trigger<E>(&mut self, lines: &[Line], call: Call<E>) -> Result<Option<Batch>, E> {
+    /// (the query's state stays as the last batch left it). The lines are moved into the rows.
+    pub fn trigger<E>(&mut self, lines: Vec<Line>, call: Call<E>) -> Result<Option<Batch>, E> {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
-        let evaluated = self.evaluate_trigger(lines.to_vec(), call)?;
+        let evaluated = self.evaluate_trigger(lines, call)?;
         Ok(self.run_evaluated(evaluated))
     }
 

@@ -158,7 +158,7 @@ fn run(
     let mut progress = Vec::new();
     for lines in triggers {
         let batch = running
-            .trigger(lines, &mut call_udf)
+            .trigger(lines.clone(), &mut call_udf)
             .expect("no run-time error");
         let Some(batch) = batch else { continue };
         match running.sink_text(&batch) {
