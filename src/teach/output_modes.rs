@@ -5,6 +5,7 @@
 
 use crate::engine::{ModeBatch, ModeColumn, ModeOutcome, OutputModes};
 use crate::model::JobBatches;
+use crate::teach::trigger::plural;
 use crate::timefmt::clock_label;
 
 /// What one column shows instead of (or as) the console's text.
@@ -67,10 +68,6 @@ pub struct ModesStory {
     pub lines: usize,
     /// One per started query that is a streaming aggregation written to the console.
     pub queries: Vec<QueryModes>,
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A watermark as the sentences say it (Spark's is the epoch until a batch saw an event time).

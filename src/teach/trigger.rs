@@ -122,13 +122,14 @@ fn rows_view(columns: &[String], t: &ViewTable) -> RowsView {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+/// `1 row`, `3 rows`: a count with its noun.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The output mode's sentence, with the number of rows the sink received.
 fn mode_sentence(q: &QueryTrigger) -> String {
-    let rows = plural(q.sink.total() as u64, "row", "rows");
+    let rows = plural(q.sink.total(), "row", "rows");
     if q.foreach_batch && !q.stateful {
         return format!(
             "foreachBatch: your function got this trigger's {rows} as a DataFrame; the query keeps no state, so \
@@ -226,7 +227,7 @@ fn query_story(q: &QueryTrigger, lines: usize, event_times: &[i64]) -> QueryStor
         Some(p) => format!(
             "Spark ran batch {} on {}.",
             p.batch_id,
-            plural(p.input_rows as u64, "input row", "input rows")
+            plural(p.input_rows, "input row", "input rows")
         ),
         None if lines == 0 => "No new lines: Spark ran no batch at this trigger.".to_string(),
         None => "Spark ran no batch of this query at this trigger.".to_string(),
@@ -251,7 +252,7 @@ fn query_story(q: &QueryTrigger, lines: usize, event_times: &[i64]) -> QueryStor
         .map_or(0, |p| p.rows_dropped_by_watermark);
     let dropped_text = format!(
         "{} dropped by the watermark (Spark's numRowsDroppedByWatermark).",
-        plural(dropped, "late row", "late rows")
+        plural(dropped as usize, "late row", "late rows")
     );
     let c = q.changes;
     QueryStory {
