@@ -15,9 +15,9 @@ pub use dstream_notebook::{
 };
 pub use dstream_playground::examples::{example, Example, EXAMPLES};
 pub use dstream_playground::traceback;
+pub use dstream_playground::{windows_of, ModeBatch, ModeColumn, ModeOutcome, OutputModes};
 pub use dstream_playground::{
     BatchResult, Input, Job, JobConfig, JobFailure, NodeBatch, NodeKind, QueryTrigger, RowChange,
     StreamNode, TriggerView, UpdateCall as ProgramUpdateCall, ViewTable, WindowCover,
 };
-pub use dstream_playground::{ModeBatch, ModeColumn, ModeOutcome, OutputModes};
 pub use dstream_python::{highlight, Args, Host, Native, PyError, Runtime, Span, SpanKind, Value};

@@ -32,6 +32,7 @@ mod trigger_view;
 mod tupled;
 mod values;
 
+pub use dstream_structured::plan::windows_of;
 pub use dstream_structured::Progress;
 pub use errors::{spark_error, unsupported};
 pub use graph::{NodeBatch, NodeKind, StreamNode, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};

@@ -22,17 +22,12 @@ pub(super) fn plural(n: usize) -> &'static str {
 }
 
 /// The event-time windows (start, end) holding time `t`, with windows `duration` long sliding every `slide`
-/// (Spark's `window`, no start offset), oldest first.
+/// (Spark's `window`, no start offset, as the structured crate assigns them), oldest first.
 pub fn windows_of(t: i64, (duration, slide): (i64, i64)) -> Vec<Window> {
     if slide <= 0 {
         return Vec::new();
     }
-    let mut start = t.div_euclid(slide) * slide;
-    let mut windows = Vec::new();
-    while start + duration > t {
-        windows.push((start, start + duration));
-        start -= slide;
-    }
+    let mut windows = crate::engine::windows_of(t, duration, slide);
     windows.reverse();
     windows
 }
