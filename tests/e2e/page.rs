@@ -47,14 +47,25 @@ pub async fn open(
         .map_err(|e| e.to_string())
 }
 
-/// Clicks the element with `data-testid` `testid`.
+/// Clicks the element with `data-testid` `testid`. A render between finding the element and clicking it can
+/// replace the node (WebDriver's "stale element reference"): the element is then found again, a few times at most.
 pub async fn click(c: &Client, testid: &str) -> Result<(), String> {
-    c.find(Locator::Css(&format!("[data-testid={testid}]")))
-        .await
-        .map_err(|e| format!("{testid}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("clicking {testid}: {e}"))
+    const ATTEMPTS: usize = 5;
+    let mut attempt = 1;
+    loop {
+        let element = c
+            .find(Locator::Css(&format!("[data-testid={testid}]")))
+            .await
+            .map_err(|e| format!("{testid}: {e}"))?;
+        match element.click().await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_stale_element_reference() && attempt < ATTEMPTS => {
+                eprintln!("[e2e] {testid} was re-rendered before the click (attempt {attempt}); finding it again");
+                attempt += 1;
+            }
+            Err(e) => return Err(format!("clicking {testid}: {e}")),
+        }
+    }
 }
 
 /// Presses Tab on the focused element.
