@@ -23,14 +23,20 @@ for suite in crates/*/tests/suite.rs; do
   done
 done
 
-step "clippy (native)"
-cargo clippy --workspace --all-targets -- -D warnings
+# Clippy lints while the test builds compile (clippy-driver as rustc's wrapper for the workspace's own crates, the
+# way `cargo clippy` runs it, with its `-D warnings`): one compile of every crate instead of a `check` pass and then a
+# build. Every cargo command below shares these settings, so each finds the others' artifacts fresh. The tool
+# install above started without them (clippy is for this project's code, not for the tools').
+export RUSTC_WORKSPACE_WRAPPER
+RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
-step "workspace tests: build"
-cargo test --workspace --no-run
+step "clippy (native) while building the workspace's tests (all targets)"
+cargo test --workspace --all-targets --no-run
 
 # What only waits (sockets, timers, a browser's batches) runs beside what computes: the workspace tests beside
-# the wasm builds, then the three browser suites side by side. Each writes a log of its own, shown when it ends.
+# the wasm builds, the browser suites beside the wasm tests' build and each other. Each writes a log of its own,
+# shown when it ends.
 logs=target/test-logs
 mkdir -p "$logs"
 declare -A running
@@ -61,23 +67,23 @@ background "workspace tests" cargo test --workspace
 step "waiting for the tool install"
 wait "$setup"
 
-step "clippy (wasm32, the app)"
-cargo clippy -p dstream-lab --target wasm32-unknown-unknown --all-targets -- -D warnings
-
 # The release page as the demo and the classroom get it (cargo + wasm-bindgen, no trunk: trunk is the
-# developer's tool, `trunk serve`); the e2e test serves it.
+# developer's tool, `trunk serve`); the accessibility, classroom and e2e tests serve it, and start as soon as it is
+# built: they mostly wait for the page's batches, beside the wasm tests' build.
 step "app release build (scripts/build-web.sh dist-web)"
 bash scripts/build-web.sh dist-web >/dev/null
 
-step "app wasm tests: build"
-cargo test -p dstream-lab --target wasm32-unknown-unknown --no-run
+step "browser suites start: accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
+background "accessibility and classroom" cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
+background "end to end" cargo test -p dstream-lab --test e2e -- --ignored --nocapture
 
-step "browser suites, side by side: the app's wasm tests, accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
+step "clippy (wasm32, the app) while building the app's wasm tests"
+cargo test -p dstream-lab --target wasm32-unknown-unknown --all-targets --no-run
+
+step "the app's wasm tests in headless Chromium, beside the other browser suites"
 # A test may take longer than the runner's default 20 s on a loaded machine: 120 s each.
 background "wasm tests in headless Chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p dstream-lab --target wasm32-unknown-unknown
-background "accessibility and classroom" cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
-background "end to end" cargo test -p dstream-lab --test e2e -- --ignored --nocapture
 
 for name in "workspace tests" "wasm tests in headless Chromium" "accessibility and classroom" "end to end"; do
   finish "$name"
