@@ -2,6 +2,7 @@
 //! history, and the `data:` URLs the download links use (no server, works offline).
 
 use crate::code::{window_call, GET_MESSAGE_TYPE};
+use crate::engine::UPDATE_FUNCTION;
 use crate::engine::{Mode, NotebookConfig};
 use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
@@ -137,9 +138,8 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
     s.push_str(GET_MESSAGE_TYPE);
     s.push_str("\n\n");
     if has(Mode::Cumulative) {
-        s.push_str(
-            "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n\n",
-        );
+        s.push_str(UPDATE_FUNCTION);
+        s.push_str("\n\n");
     }
     // Keep the page's partition count (it decides the printed key order) on a master that can run batches.
     let cores = crate::code::master_cores(c.parallelism);

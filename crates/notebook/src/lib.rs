@@ -25,6 +25,7 @@ pub mod lab;
 pub mod message_type;
 pub mod pipelines;
 pub mod program_input;
+pub mod program_text;
 pub mod scenario;
 
 pub use classify::get_message_type;
