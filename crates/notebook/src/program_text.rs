@@ -5,7 +5,7 @@
 //! exports them; this is their one copy.
 
 use crate::config::NotebookConfig;
-use crate::pipelines::Mode;
+use crate::mode::Mode;
 
 /// The imports every program starts with.
 pub const IMPORTS: &str =

@@ -20,6 +20,14 @@ pub struct JobCheckpoint {
     pub state_keys: Vec<(usize, Vec<String>)>,
 }
 
+impl JobCheckpoint {
+    /// The start time the job was built with ([`JobConfig::start_ms`](crate::JobConfig::start_ms)):
+    /// a job restored from the checkpoint is built with it too.
+    pub fn start_ms(&self) -> i64 {
+        self.engine.zero_ms
+    }
+}
+
 /// Refuses, with `reason` in the engine's words for a checkpoint that cannot be used.
 fn refused(reason: impl Into<String>) -> EngineError {
     EngineError::Checkpoint(reason.into())
@@ -44,7 +52,8 @@ impl Job {
     }
 
     /// Continues from `checkpoint` a job just built from the same program
-    /// (running the program again built the same graph): its next batch
+    /// with the checkpoint's start time (running the program again built the
+    /// same graph; [`JobCheckpoint::start_ms`] says the time): its next batch
     /// follows the checkpoint's last one. A checkpoint that does not fit the
     /// graph (another program, other settings) is refused with the engine's
     /// reason, and so is a job that already ran a batch or stopped.
@@ -56,6 +65,12 @@ impl Job {
         let engine = engine
             .as_ref()
             .ok_or_else(|| refused("the program made no StreamingContext"))?;
+        if checkpoint.engine.zero_ms != self.state.config.start_ms {
+            return Err(refused(format!(
+                "its batches count from {} ms, and this job's from {} ms",
+                checkpoint.engine.zero_ms, self.state.config.start_ms
+            )));
+        }
         if engine.ssc.batches_run() > 0 {
             return Err(refused("the job has already run batches of its own"));
         }
