@@ -118,7 +118,8 @@ impl NotebookLab {
 
     /// Adds a line to the open batch (of each mode's job).
     pub fn push_line(&mut self, line: &str) {
-        for (_, job) in &self.jobs {
+        // A stopped job runs no batch, so it would only pile the lines up.
+        for (_, job) in self.jobs.iter().filter(|(_, job)| job.failed().is_none()) {
             job.push_lines([line]);
         }
         self.pending += 1;
@@ -152,13 +153,16 @@ impl NotebookLab {
             .iter_mut()
             .map(|(mode, job)| (*mode, job.run_batch()))
             .collect();
+        // The jobs share one clock; a job that stopped earlier runs no batch and has no time.
         let (batch, time_ms) = results
-            .first()
-            .map_or((0, 0), |(_, r)| (r.batch, r.time_ms.unwrap_or_default()));
+            .iter()
+            .find_map(|(_, r)| Some((r.batch, r.time_ms?)))
+            .unwrap_or((0, self.next_batch_time_ms()));
         let mut problems = Vec::new();
         let mut outputs = Vec::new();
         for (mode, r) in &results {
-            if let Some(f) = &r.failure {
+            // Told at the batch it stopped at; later batches run nothing of that job.
+            if let (Some(f), Some(_)) = (&r.failure, r.time_ms) {
                 problems.push(format!(
                     "the {} program stopped: {}",
                     mode.as_str(),
@@ -337,6 +341,41 @@ fn read_call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_lab_cannot_read_is_told_not_dropped() {
+        let mut problems = Vec::new();
+        let records = [
+            Value::tuple(vec![Value::str("error"), Value::Int(2)]),
+            Value::Int(3),
+            Value::tuple(vec![Value::str("warn"), Value::Int(1)]),
+        ];
+        let read = pairs(Mode::Stateless, &records, &mut problems);
+        assert_eq!(read, [(MessageType::Error, 2)]);
+        assert_eq!(
+            problems,
+            [
+                "the stateless program output 3, not a (message type, count) pair",
+                "the stateless program output ('warn', 1), not a (message type, count) pair"
+            ]
+        );
+        let call = |key: Option<&str>, previous: Option<&str>| dstream_playground::UpdateCall {
+            key: key.map(String::from),
+            values: vec!["3".to_string()],
+            values_not_shown: 0,
+            previous: previous.map(String::from),
+            result: Some("8".to_string()),
+        };
+        let mut problems = Vec::new();
+        let read = read_call(&call(Some("'info'"), Some("5")), &mut problems);
+        assert_eq!(
+            read.map(|c| c.notebook_text()),
+            Some("updateFunction(newValues=[3], runningCount=5) -> 8".to_string())
+        );
+        assert!(read_call(&call(None, None), &mut problems).is_none());
+        assert!(read_call(&call(Some("'info'"), Some("5.0")), &mut problems).is_none());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
 
     #[test]
     fn a_lab_with_settings_spark_refuses_is_not_built() {
