@@ -45,6 +45,16 @@ pub const UPDATE_FUNCTION: &str = r#"def updateFunction(newValues, runningCount)
     return sum(newValues, runningCount) 
 "#;
 
+/// The cells' pairs: each line's message type with a count of 1.
+pub const CODES: &str = "codes = lines.map(get_message_type).map(lambda x: (x, 1))\n";
+
+/// The counts per batch (the stateless cell's result, the cumulative cell's input).
+pub const CODES_COUNT: &str = "codes_count = codes.reduceByKey(lambda x, y: x + y)\n";
+
+/// The running totals of the cumulative cell.
+pub const CODES_COUNT_CUMU: &str =
+    "codes_count_cumu = codes_count.updateStateByKey(updateFunction)\n";
+
 /// The window cell's note: the notebook names the context `sc` and then uses
 /// `ssc`, which raises a `NameError`; the lab's program says so and runs.
 pub const WINDOW_SLIP_NOTE: &str = "# Corrected: the notebook's `sc = StreamingContext(...)` slip is `ssc = StreamingContext(...)` here.\n";
@@ -140,15 +150,15 @@ fn cell(mode: Mode, c: &NotebookConfig, master: Master) -> String {
         s.push_str("ssc.checkpoint(\"checkpoint\")\n");
     }
     s.push_str("lines = ssc.socketTextStream(\"127.0.0.1\", 9999)\n");
-    s.push_str("codes = lines.map(get_message_type).map(lambda x: (x, 1))\n");
+    s.push_str(CODES);
     match mode {
         Mode::Stateless => {
-            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
+            s.push_str(CODES_COUNT);
             s.push_str("codes_count.pprint()\n");
         }
         Mode::Cumulative => {
-            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
-            s.push_str("codes_count_cumu = codes_count.updateStateByKey(updateFunction)\n");
+            s.push_str(CODES_COUNT);
+            s.push_str(CODES_COUNT_CUMU);
             s.push_str("codes_count_cumu.pprint()\n");
         }
         Mode::Window => {

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::config::NotebookConfig;
 use crate::program_text::{
-    master_cores, seconds_literal, window_call, GET_MESSAGE_TYPE, IMPORTS, UPDATE_FUNCTION,
+    master_cores, seconds_literal, window_call, CODES, GET_MESSAGE_TYPE, IMPORTS, UPDATE_FUNCTION,
 };
 
 /// The zero time used when a scenario names none.
@@ -244,7 +244,7 @@ impl Scenario {
             s.push_str("ssc.checkpoint(\"checkpoint\")\n");
         }
         s.push_str("lines = ssc.socketTextStream(\"127.0.0.1\", 9999)\n");
-        s.push_str("codes = lines.map(get_message_type).map(lambda x: (x, 1))\n");
+        s.push_str(CODES);
         for (i, spec) in self.specs()?.into_iter().enumerate() {
             let name = format!("pipeline_{}", i + 1);
             match spec {
