@@ -1,97 +1,17 @@
 //! The notebook's PySpark code for each mode, written out with the parameters currently running, so students
 //! see exactly which program the panel reproduces.
 
-use crate::engine::{Mode, NotebookConfig};
-use crate::timefmt::seconds_literal;
+pub use crate::engine::{master_cores, window_call, GET_MESSAGE_TYPE};
+use crate::engine::{notebook_cell, Master, Mode, NotebookConfig};
 
-/// The cores of the master that runs `parallelism` partitions: the socket receiver holds one core for good, so
-/// `local[1]` would never process a batch (one of Spark's classic mistakes); Spark gets at least two.
-pub fn master_cores(parallelism: usize) -> usize {
-    parallelism.max(2)
-}
-
-/// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`.
+/// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`, as the
+/// notebook crate writes the programs the lab runs ([`notebook_cell`]).
 ///
-/// The notebook's third example says `sc = StreamingContext(...)` and then uses `ssc`; the code shown here
-/// names it `ssc` throughout so it runs as written.
 /// `cores` is the master's: `local[cores]` (see [`master_cores`]); when it is not the partition count, the
 /// partition count is set as `spark.default.parallelism`, which decides the printed key order.
 pub fn pyspark_code(mode: Mode, c: &NotebookConfig, cores: usize) -> String {
-    let interval = seconds_literal(c.batch_interval_ms);
-    let (app, extra_checkpoint) = match mode {
-        Mode::Stateless => ("Spark Streaming - Stateless", false),
-        Mode::Cumulative => ("Spark Streaming - Stateless", true),
-        Mode::Window => ("Spark Streaming - Statefull", true),
-    };
-    let mut s = String::new();
-    if mode == Mode::Cumulative {
-        s.push_str(
-            "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n",
-        );
-    }
-    let parallelism = if cores == c.parallelism {
-        String::new()
-    } else {
-        format!(
-            ".config(\"spark.default.parallelism\", \"{}\")",
-            c.parallelism
-        )
-    };
-    s.push_str(&format!(
-        "spark = SparkSession.builder.appName(\"{app}\").master(\"local[{cores}]\"){parallelism}.getOrCreate()\n"
-    ));
-    s.push_str(&format!(
-        "ssc = StreamingContext(spark.sparkContext, {interval})\n"
-    ));
-    if extra_checkpoint {
-        s.push_str("ssc.checkpoint(\"checkpoint\")\n");
-    }
-    s.push_str("lines = ssc.socketTextStream(\"127.0.0.1\", 9999)\n");
-    s.push_str("codes = lines.map(get_message_type).map(lambda x: (x, 1))\n");
-    match mode {
-        Mode::Stateless => {
-            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
-            s.push_str("codes_count.pprint()\n");
-        }
-        Mode::Cumulative => {
-            s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
-            s.push_str("codes_count_cumu = codes_count.updateStateByKey(updateFunction)\n");
-            s.push_str("codes_count_cumu.pprint()\n");
-        }
-        Mode::Window => {
-            s.push_str(&window_call("codes_count", " = ", c));
-            s.push_str("codes_count.pprint()\n");
-        }
-    }
-    s.push_str("ssc.start()\nssc.awaitTermination()\n");
-    s
+    notebook_cell(mode, c, Master::Cores(cores))
 }
-
-/// `target = codes.reduceByKeyAndWindow(...)` for `c`, one keyword argument a
-/// line, aligned under the first. `eq` joins keywords and values: `" = "` as the
-/// notebook writes them, `"="` for PEP 8 in the exported script.
-pub fn window_call(target: &str, eq: &str, c: &NotebookConfig) -> String {
-    let head = format!("{target} = codes.reduceByKeyAndWindow(");
-    let pad = " ".repeat(head.len());
-    let inv = if c.inverse {
-        "lambda x, y: x - y"
-    } else {
-        "None"
-    };
-    let mut args = vec![
-        format!("func{eq}lambda x, y: x + y"),
-        format!("invFunc{eq}{inv}"),
-        format!("windowDuration{eq}{}", seconds_literal(c.window_ms)),
-        format!("slideDuration{eq}{}", seconds_literal(c.slide_ms)),
-    ];
-    if c.filter_zero {
-        args.push(format!("filterFunc{eq}lambda kv: kv[1] != 0"));
-    }
-    format!("{head}{})\n", args.join(&format!(",\n{pad}")))
-}
-
-/// The notebook's `get_message_type`, shared by the three programs.
-pub const GET_MESSAGE_TYPE: &str = "def get_message_type(line):\n    if \"[info]\" in line:\n        message_type = \"info\"\n    elif \"[notice]\" in line:\n        message_type = \"notice\"\n    elif \"[error]\" in line:\n        message_type = \"error\"\n    else:\n        message_type = \"unknown\"\n    return message_type\n";
 
 #[cfg(test)]
 mod tests {

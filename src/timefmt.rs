@@ -6,15 +6,8 @@ pub fn clock_label(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// A duration in milliseconds written as Python seconds, the way the notebook writes them (`10`, `0.5`).
-pub fn seconds_literal(ms: i64) -> String {
-    if ms % 1000 == 0 {
-        format!("{}", ms / 1000)
-    } else {
-        let s = format!("{:.3}", ms as f64 / 1000.0);
-        s.trim_end_matches('0').to_string()
-    }
-}
+/// The notebook's way of writing seconds (`10`, `0.5`), from the programs' generator.
+pub use crate::engine::seconds_literal;
 
 /// Parses a user-typed number of seconds (`"20"`, `"2.5"`) into milliseconds, with a student-readable error.
 pub fn parse_seconds(field: &str, text: &str) -> Result<i64, String> {
@@ -40,9 +33,6 @@ mod tests {
     fn formats() {
         assert_eq!(clock_label(10_000), "00:00:10");
         assert_eq!(clock_label(86_400_000 + 3_723_000), "01:02:03");
-        assert_eq!(seconds_literal(10_000), "10");
-        assert_eq!(seconds_literal(500), "0.5");
-        assert_eq!(seconds_literal(1_250), "1.25");
         assert_eq!(parse_seconds("window", " 20 "), Ok(20_000));
         assert_eq!(parse_seconds("window", "2.5"), Ok(2_500));
         assert!(parse_seconds("window", "abc")

@@ -1,5 +1,5 @@
-//! Budget figure: time to process one 100 000-line batch through all three modes, both through the engine
-//! alone and through the page's reducer (lines in, batch closed, batch log and consoles updated, checkpoint);
+//! Budget figure: time to process one 100 000-line batch through all three modes, both through the lab
+//! alone (`NotebookLab`, the notebook's three programs as jobs) and through the page's reducer (lines in, batch closed, batch log and consoles updated, checkpoint);
 //! and through the notebook's three programs run as code (the playground's `Job`, the lab's Python).
 //! It prints the numbers; it asserts nothing about them (a measurement, not a timed test).
 //!
@@ -59,7 +59,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn batch_of_100k_lines_through_all_three_modes() {
     let input = lines();
-    // Engine alone: push + run_batch, window 20 s / slide 10 s (all three modes emit at every second batch).
+    // The lab alone: push + run_batch, window 20 s / slide 10 s (all three modes emit at every second batch).
     let mut engine_ms = Vec::new();
     let mut lab = NotebookLab::new(NotebookConfig::default(), 0).unwrap();
     // Round 0 warms up (JIT tiers, memory growth) and is not counted.

@@ -43,8 +43,13 @@ fn a_saved_checkpoint_nests_the_engine_state_and_restores_a_lab_that_goes_on_ide
     let text = saved_text(&a, 6);
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["format"], FORMAT);
-    // The engine's checkpoint is a nested object, not JSON in a string.
-    assert!(value["lab"]["engine"]["streams"].is_array(), "{text}");
+    // Each mode's job's checkpoint is a nested object, not JSON in a string.
+    for job in 0..3 {
+        assert!(
+            value["lab"]["jobs"][job]["engine"]["streams"].is_array(),
+            "{text}"
+        );
+    }
     let (saved, mut b) = SavedCheckpoint::load(&text).expect("restores");
     assert_eq!((saved.batch, saved.time_label.as_str()), (6, "label"));
     assert_eq!(&saved.config, a.config());
@@ -99,8 +104,10 @@ fn a_checkpoint_of_the_old_shape_is_reported_as_from_an_older_version() {
     });
     assert_eq!(
         load_error(&old.to_string()),
-        "Could not restore the saved checkpoint: an older version of DStream Lab wrote it (format 1; this \
-         version reads format 2); the page starts fresh and overwrites it after the first batch."
+        format!(
+            "Could not restore the saved checkpoint: an older version of DStream Lab wrote it (format 1; this \
+             version reads format {FORMAT}); the page starts fresh and overwrites it after the first batch."
+        )
     );
 }
 

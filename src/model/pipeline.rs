@@ -212,6 +212,10 @@ impl Lab {
     }
 
     pub(super) fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
+        // The notebook's programs report nothing here unless something is broken; then the student is told.
+        for problem in &r.problems {
+            self.notify(Level::Error, format!("Batch {}: {problem}.", r.batch));
+        }
         self.log.record(&r, timing);
         self.share.input.close(r.batch, r.time_ms);
         self.stats.batches_run = r.batch;

@@ -3,6 +3,7 @@
 
 use crate::code::{window_call, GET_MESSAGE_TYPE};
 use crate::engine::{Mode, NotebookConfig};
+use crate::engine::{CODES, CODES_COUNT, CODES_COUNT_CUMU, UPDATE_FUNCTION};
 use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
 
@@ -137,9 +138,8 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
     s.push_str(GET_MESSAGE_TYPE);
     s.push_str("\n\n");
     if has(Mode::Cumulative) {
-        s.push_str(
-            "def updateFunction(newValues, runningCount):\n    if runningCount is None:\n        runningCount = 0\n    return sum(newValues, runningCount)\n\n\n",
-        );
+        s.push_str(UPDATE_FUNCTION);
+        s.push_str("\n\n");
     }
     // Keep the page's partition count (it decides the printed key order) on a master that can run batches.
     let cores = crate::code::master_cores(c.parallelism);
@@ -162,9 +162,9 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
         s.push_str("ssc.checkpoint(CHECKPOINT_DIR)\n");
     }
     s.push_str("\nlines = ssc.socketTextStream(HOST, PORT)\n");
-    s.push_str("codes = lines.map(get_message_type).map(lambda x: (x, 1))\n");
+    s.push_str(CODES);
     if has(Mode::Stateless) || has(Mode::Cumulative) {
-        s.push_str("codes_count = codes.reduceByKey(lambda x, y: x + y)\n");
+        s.push_str(CODES_COUNT);
     }
     for mode in &spec.modes {
         match mode {
@@ -173,10 +173,10 @@ pub fn pyspark_script(spec: &ExportSpec) -> String {
             }
             Mode::Cumulative => {
                 s.push_str(
-                    "\n# Running totals, carried from batch to batch in the checkpointed state.\n\
-                     codes_count_cumu = codes_count.updateStateByKey(updateFunction)\n\
-                     codes_count_cumu.pprint()\n",
+                    "\n# Running totals, carried from batch to batch in the checkpointed state.\n",
                 );
+                s.push_str(CODES_COUNT_CUMU);
+                s.push_str("codes_count_cumu.pprint()\n");
             }
             Mode::Window => {
                 s.push_str(&format!(

@@ -395,9 +395,23 @@ impl StreamingContext {
     /// The state a restart needs: the clock and every remembered result a
     /// later batch will ask for (only streams that keep results past a batch).
     pub fn checkpoint_state(&self) -> Result<Checkpoint, EngineError> {
-        let Some(dir) = self.graph.checkpoint_dir.borrow().clone() else {
+        if self.graph.checkpoint_dir.borrow().is_none() {
             return Err(EngineError::CheckpointNotSet);
-        };
+        }
+        self.snapshot()
+    }
+
+    /// What [`Self::checkpoint_state`] saves, also for a context that set no
+    /// checkpoint directory (its `checkpoint_dir` is then empty): the lab
+    /// saves a whole page of jobs, stateless ones included, where Spark would
+    /// save none. [`Self::restore`] takes it as it takes a checkpoint.
+    pub fn snapshot(&self) -> Result<Checkpoint, EngineError> {
+        let dir = self
+            .graph
+            .checkpoint_dir
+            .borrow()
+            .clone()
+            .unwrap_or_default();
         let mut streams = Vec::new();
         for n in self.graph.nodes.borrow().iter() {
             if n.node.keep_ms() > 0 {

@@ -4,8 +4,6 @@ use dstream_engine::error::positive;
 use dstream_engine::EngineError;
 use serde::{Deserialize, Serialize};
 
-use crate::pipelines::WindowSpec;
-
 /// The lab's settings, the notebook's by default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotebookConfig {
@@ -37,16 +35,6 @@ impl Default for NotebookConfig {
 }
 
 impl NotebookConfig {
-    /// The window parameters.
-    pub fn window_spec(&self) -> WindowSpec {
-        WindowSpec {
-            window_ms: self.window_ms,
-            slide_ms: self.slide_ms,
-            inverse: self.inverse,
-            filter_zero: self.filter_zero,
-        }
-    }
-
     /// Checks the settings as Spark would, with Spark's messages.
     pub fn validate(&self) -> Result<(), EngineError> {
         let batch = positive("batch interval", self.batch_interval_ms)?;

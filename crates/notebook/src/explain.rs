@@ -1,7 +1,8 @@
 //! What happened inside the notebook's stateful modes at one batch, for the
-//! teaching views: the update function's calls, and how the window was formed
-//! (PySpark's subtracting path or a fresh reduce of the whole window), as the
-//! engine recorded it.
+//! teaching views: the update function's calls (read from the cumulative
+//! program's own), and how the window was formed (PySpark's subtracting path
+//! or a fresh reduce of the whole window, as the engine recorded it), with the
+//! per-batch counts it names.
 
 use std::collections::VecDeque;
 
@@ -11,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::NotebookConfig;
 use crate::message_type::MessageType;
-use crate::pipelines::update_function;
 
 /// The per-type counts of one batch (the stateless result).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +32,8 @@ impl BatchCounts {
     }
 }
 
-/// One call of the notebook's `updateFunction(newValues, runningCount)`.
+/// One call of the notebook's `updateFunction(newValues, runningCount)`, as
+/// the cumulative program made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateCall {
     /// The key the call was for.
@@ -108,45 +109,11 @@ pub struct ExplainMemory {
     /// Recent per-batch counts, as long as the window and a slide reach back: the batches a window's
     /// arithmetic may name (leaving, arriving or reduced again).
     pub history: VecDeque<BatchCounts>,
-    /// The running totals after the last batch.
-    pub totals: Vec<(MessageType, i64)>,
     /// The last window result.
     pub window: Vec<(MessageType, i64)>,
 }
 
 impl ExplainMemory {
-    /// The update calls of one batch: every key in the state or in the batch,
-    /// state keys first, as PySpark's cogroup visits them.
-    pub fn state_calls(&self, batch: &BatchCounts, parallelism: usize) -> Vec<UpdateCall> {
-        let mut keys: Vec<MessageType> = self.totals.iter().map(|(k, _)| *k).collect();
-        for (k, _) in &batch.counts {
-            if !keys.contains(k) {
-                keys.push(*k);
-            }
-        }
-        let mut calls: Vec<UpdateCall> = keys
-            .into_iter()
-            .map(|key| {
-                let new_values: Vec<i64> = batch
-                    .counts
-                    .iter()
-                    .filter(|(k, _)| *k == key)
-                    .map(|(_, v)| *v)
-                    .collect();
-                let running_count = self.totals.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-                let result = update_function(&new_values, running_count.as_ref());
-                UpdateCall {
-                    key,
-                    new_values,
-                    running_count,
-                    result,
-                }
-            })
-            .collect();
-        calls.sort_by_key(|c| partition_of(&c.key, parallelism));
-        calls
-    }
-
     /// The remembered counts of the batches at `times`, oldest first.
     fn batches_at(&self, times: &[i64]) -> Vec<BatchCounts> {
         self.history

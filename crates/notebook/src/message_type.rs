@@ -37,6 +37,11 @@ impl MessageType {
         }
     }
 
+    /// The type whose [`MessageType::as_str`] is `name`.
+    pub fn named(name: &str) -> Option<MessageType> {
+        MessageType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// The type's place in [`MessageType::ALL`], to index per-type arrays.
     pub fn index(self) -> usize {
         match self {

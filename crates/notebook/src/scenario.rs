@@ -1,15 +1,21 @@
-//! Scenario files: the notebook's pipelines over fixed batches, run the way
-//! `replay` runs them and the way `tests/pyspark/oracle.py` runs real PySpark.
+//! Scenario files: the notebook's pipelines over fixed batches, written as one
+//! program of the notebook's cells and run as a student's program runs, the
+//! way `replay` runs them and the way `tests/pyspark/oracle.py` runs real
+//! PySpark.
 
+#[cfg(feature = "lab")]
 use dstream_engine::python::PyRepr;
 use dstream_engine::time::{format_batch_time, parse_naive_time};
-use dstream_engine::{Duration, EngineError, StreamingContext};
+use dstream_engine::{Duration, EngineError};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+#[cfg(feature = "lab")]
+use serde_json::json;
+use serde_json::Value;
 
 use crate::config::NotebookConfig;
-use crate::message_type::MessageType;
-use crate::pipelines::{codes, cumulative, stateless, windowed, WindowSpec};
+use crate::program_text::{
+    master_cores, seconds_literal, window_call, CODES, GET_MESSAGE_TYPE, IMPORTS, UPDATE_FUNCTION,
+};
 
 /// The zero time used when a scenario names none.
 pub const DEFAULT_START: &str = "2026-11-24T10:00:00";
@@ -86,6 +92,8 @@ pub enum ScenarioError {
     Malformed(String),
     /// Spark would refuse the configuration; the message is Spark's.
     Spark(EngineError),
+    /// The scenario's program stopped: Spark's (or Python's) message.
+    Stopped(String),
 }
 
 impl std::fmt::Display for ScenarioError {
@@ -93,6 +101,7 @@ impl std::fmt::Display for ScenarioError {
         match self {
             ScenarioError::Malformed(m) => write!(f, "malformed scenario: {m}"),
             ScenarioError::Spark(e) => write!(f, "{e}"),
+            ScenarioError::Stopped(m) => write!(f, "{m}"),
         }
     }
 }
@@ -211,68 +220,117 @@ impl Scenario {
         Ok(config)
     }
 
-    /// Runs the scenario through the engine, as the oracle runs it in PySpark:
-    /// `queueStream(batches, oneAtATime=True)` read at every batch.
-    pub fn run(&self) -> Result<Replay, ScenarioError> {
-        let specs = self.specs()?;
-        let ssc = StreamingContext::new(Duration::from_secs_f64(self.batch_interval_s))?;
-        ssc.set_default_parallelism(self.parallelism)?;
+    /// The scenario's pipelines as one program of the notebook's cells, as
+    /// `tests/pyspark/oracle.py` builds them in PySpark: one context, each
+    /// pipeline with its `pprint()`, in the scenario's order.
+    pub fn program(&self) -> Result<String, ScenarioError> {
+        let ms = |s: f64| Duration::from_secs_f64(s).as_millis();
+        let mut s = String::from(IMPORTS);
+        s.push_str("\n\n");
+        s.push_str(GET_MESSAGE_TYPE);
+        s.push_str("\n\n");
+        s.push_str(UPDATE_FUNCTION);
+        s.push_str("\n\n");
+        s.push_str(&format!(
+            "spark = SparkSession.builder.appName(\"DStream Lab scenario\").master(\"local[{}]\").config(\"spark.default.parallelism\", \"{}\").getOrCreate()\n",
+            master_cores(self.parallelism),
+            self.parallelism
+        ));
+        s.push_str(&format!(
+            "ssc = StreamingContext(spark.sparkContext, {})\n",
+            seconds_literal(ms(self.batch_interval_s))
+        ));
         if self.checkpoint {
-            ssc.checkpoint("checkpoint");
+            s.push_str("ssc.checkpoint(\"checkpoint\")\n");
         }
-        let lines = ssc.queue_stream(self.batches.clone());
-        let codes = codes(&lines);
-        let mut sinks = Vec::new();
-        for spec in &specs {
-            let stream = match *spec {
-                PipelineSpec::Stateless => stateless(&codes),
-                PipelineSpec::Cumulative => cumulative(&stateless(&codes)),
+        s.push_str("lines = ssc.socketTextStream(\"127.0.0.1\", 9999)\n");
+        s.push_str(CODES);
+        for (i, spec) in self.specs()?.into_iter().enumerate() {
+            let name = format!("pipeline_{}", i + 1);
+            match spec {
+                PipelineSpec::Stateless => {
+                    s.push_str(&format!("{name} = codes.reduceByKey(lambda x, y: x + y)\n"));
+                }
+                PipelineSpec::Cumulative => s.push_str(&format!(
+                    "{name} = codes.reduceByKey(lambda x, y: x + y).updateStateByKey(updateFunction)\n"
+                )),
                 PipelineSpec::Window {
                     window_s,
                     slide_s,
                     inverse,
                     filter_zero,
-                } => windowed(
-                    &codes,
-                    WindowSpec {
-                        window_ms: Duration::from_secs_f64(window_s).as_millis(),
-                        slide_ms: Duration::from_secs_f64(slide_s).as_millis(),
+                } => {
+                    let window = NotebookConfig {
+                        window_ms: ms(window_s),
+                        slide_ms: ms(slide_s),
                         inverse,
                         filter_zero,
-                    },
-                )?,
-            };
-            stream.pprint(10);
-            sinks.push(stream.collect());
+                        ..NotebookConfig::default()
+                    };
+                    s.push_str(&window_call(&name, " = ", &window));
+                }
+            }
+            s.push_str(&format!("{name}.pprint()\n"));
         }
-        // The oracle's marker: batch k's lines are batch k's whatever the
-        // pipelines read (a queue gives up a batch only when it is read).
-        lines.read_every_batch();
-        ssc.start(self.start_ms())?;
-        ssc.run_batches(self.batches.len() as u64 + self.extra_batches)?;
+        s.push_str("ssc.start()\nssc.awaitTermination()\n");
+        Ok(s)
+    }
+
+    /// Runs the scenario's program ([`Scenario::program`]) as the oracle runs
+    /// it in PySpark: `queueStream(batches, oneAtATime=True)` read at every
+    /// batch. A job that stops is reported with Spark's (or Python's) message.
+    #[cfg(feature = "lab")]
+    pub fn run(&self) -> Result<Replay, ScenarioError> {
+        use dstream_playground::{Input, Job, JobConfig, NodeKind};
+
+        let config = JobConfig {
+            start_ms: self.start_ms(),
+            parallelism: self.parallelism,
+            input: Input::Queue(self.batches.clone()),
+        };
+        let mut job = Job::from_source(config, &self.program()?, "scenario.py");
+        job.keep_outputs();
+        // The pipelines' `pprint` nodes, in the scenario's order.
+        let printers: Vec<usize> = job
+            .describe()
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Pprint { .. }))
+            .map(|n| n.id)
+            .collect();
+        let mut emitted: Vec<Vec<Value>> = vec![Vec::new(); printers.len()];
         let zero = self.start_ms();
-        let interval = ssc.batch_interval().as_millis();
+        for _ in 0..self.batches.len() as u64 + self.extra_batches {
+            let r = job.run_batch();
+            if let Some(f) = r.failure {
+                return Err(ScenarioError::Stopped(f.error.message));
+            }
+            let (Some(t), Some(interval)) = (r.time_ms, job.batch_interval_ms()) else {
+                break;
+            };
+            for out in &r.outputs {
+                if let Some(i) = printers.iter().position(|id| *id == out.id) {
+                    emitted[i].push(batch_json((t - zero) / interval, t, &out.records));
+                }
+            }
+        }
+        if let Some(f) = job.failed() {
+            return Err(ScenarioError::Stopped(f.error.message.clone()));
+        }
         let pipelines: Vec<Value> = self
             .pipelines
             .iter()
-            .zip(sinks)
-            .map(|(spec, sink)| {
-                let batches: Vec<Value> = sink
-                    .take()
-                    .into_iter()
-                    .map(|(t, records)| batch_json((t - zero) / interval, t, &records))
-                    .collect();
-                json!({"spec": spec, "batches": batches})
-            })
+            .zip(emitted)
+            .map(|(spec, batches)| json!({"spec": spec, "batches": batches}))
             .collect();
         Ok(Replay {
-            pprint: ssc.take_console(),
+            pprint: job.output(),
             json: json!({ "pipelines": pipelines }),
         })
     }
 }
 
-fn batch_json(batch: i64, t: i64, records: &[(MessageType, i64)]) -> Value {
+#[cfg(feature = "lab")]
+fn batch_json(batch: i64, t: i64, records: &[dstream_python::Value]) -> Value {
     let mut shown: Vec<String> = records.iter().map(|r| r.str_string()).collect();
     shown.sort();
     json!({"batch": batch, "time": format_batch_time(t), "records": shown})
@@ -357,23 +415,24 @@ mod tests {
     }
 
     #[test]
-    fn spark_config_errors_are_reported_as_spark_errors() {
+    fn spark_config_errors_are_reported_with_sparks_message() {
         let s = Scenario::parse(
             r#"{"batch_interval_s": 10, "checkpoint": false, "batches": [["[info] a"]], "pipelines": [{"mode": "cumulative"}]}"#,
         )
         .unwrap();
-        match s.run() {
-            Err(ScenarioError::Spark(EngineError::CheckpointNotSet)) => {}
-            other => panic!("expected the checkpoint error, got {other:?}"),
-        }
+        let err = s.run().expect_err("no checkpoint directory");
+        assert!(matches!(err, ScenarioError::Stopped(_)), "{err:?}");
+        assert_eq!(err.to_string(), EngineError::CheckpointNotSet.to_string());
         let s = Scenario::parse(
             r#"{"batch_interval_s": 10, "batches": [], "pipelines": [{"mode": "window", "window_s": 15}]}"#,
         )
         .unwrap();
-        assert!(matches!(
-            s.run(),
-            Err(ScenarioError::Spark(EngineError::WindowNotMultiple { .. }))
-        ));
+        let err = s.run().expect_err("a window of 1.5 batches");
+        let spark = EngineError::WindowNotMultiple {
+            window_ms: 15_000,
+            parent_ms: 10_000,
+        };
+        assert_eq!(err.to_string(), spark.to_string());
     }
 
     #[test]

@@ -146,3 +146,45 @@ fn malformed_scenario_exits_2_naming_the_field() {
     assert_eq!(replay(&missing, "json").status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_lab_on_the_live_stream_prints_what_pyspark_printed_for_the_notebooks_three_cells() {
+    use dstream_notebook::scenario::Scenario;
+    use dstream_notebook::NotebookLab;
+
+    let mut compared = 0;
+    for path in scenarios() {
+        let scenario = Scenario::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let modes: Vec<&str> = scenario
+            .pipelines
+            .iter()
+            .filter_map(|p| p["mode"].as_str())
+            .collect();
+        let Ok(expected) = std::fs::read_to_string(with_suffix(&path, ".pprint.txt")) else {
+            continue;
+        };
+        // The lab runs the three cells, one window: only such scenarios print what it prints.
+        if modes != ["stateless", "cumulative", "window"] || !scenario.checkpoint {
+            continue;
+        }
+        let config = scenario.lab_config().unwrap();
+        let mut lab = NotebookLab::new(config, scenario.start_ms()).unwrap();
+        let mut console = String::new();
+        let no_lines = Vec::new();
+        let idle = std::iter::repeat_n(&no_lines, scenario.extra_batches as usize);
+        for lines in scenario.batches.iter().chain(idle) {
+            for line in lines {
+                lab.push_line(line);
+            }
+            let report = lab.run_batch();
+            assert!(report.problems.is_empty(), "{:?}", report.problems);
+            console.extend(report.outputs.iter().map(|o| o.pprint.as_str()));
+        }
+        assert_eq!(console, expected, "{}", path.display());
+        compared += 1;
+    }
+    assert!(
+        compared >= 2,
+        "only {compared} scenarios of the lab's shape"
+    );
+}

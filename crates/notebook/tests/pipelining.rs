@@ -7,7 +7,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use dstream_engine::{Collected, DStream, Duration, Line, StreamingContext};
-use dstream_notebook::pipelines::stateless;
 use dstream_notebook::MessageType;
 
 const LINES: [&str; 6] = [
@@ -34,6 +33,11 @@ fn counted_codes(lines: &DStream<Line>, calls: &Rc<Cell<usize>>) -> DStream<(Mes
             dstream_notebook::get_message_type(l)
         })
         .map(|t| (*t, 1i64))
+}
+
+/// The notebook's per-batch counts: `reduceByKey(lambda x, y: x + y)`.
+fn stateless(codes: &DStream<(MessageType, i64)>) -> DStream<(MessageType, i64)> {
+    codes.reduce_by_key(|a, b| a + b, None)
 }
 
 fn sorted(out: &Collected<(MessageType, i64)>) -> Vec<(i64, Vec<(MessageType, i64)>)> {
@@ -81,7 +85,13 @@ fn a_stream_read_twice_is_built_once() {
     let pairs = counted_codes(&lines, &calls);
     let counts = stateless(&pairs).collect();
     let totals = pairs
-        .update_state_by_key(dstream_notebook::pipelines::update_function, None, Some(2))
+        .update_state_by_key(
+            |new: &[i64], running: Option<&i64>| {
+                Some(running.copied().unwrap_or(0) + new.iter().sum::<i64>())
+            },
+            None,
+            Some(2),
+        )
         .collect();
     ssc.start(0).unwrap();
     for _ in 0..2 {

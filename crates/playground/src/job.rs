@@ -7,6 +7,7 @@ use dstream_python::{Host, PyError};
 
 use crate::graph::{NodeBatch, StreamNode};
 use crate::host::JobHost;
+use crate::outputs::OutputRecords;
 use crate::spark::AWAIT_TERMINATION;
 use crate::state::{JobState, Phase};
 use crate::trigger_view::{Before, TriggerView};
@@ -68,12 +69,16 @@ pub struct BatchResult {
     /// What the trigger of the program's Structured Streaming queries did (None for a
     /// DStream batch, or when no trigger ran).
     pub structured: Option<TriggerView>,
+    /// Every record each `pprint` output read in the batch, in the order the
+    /// outputs were registered, when the job keeps them ([`Job::keep_outputs`]);
+    /// an output of a window reads only at its slides.
+    pub outputs: Vec<OutputRecords>,
 }
 
 /// A program's streaming job.
 pub struct Job {
-    state: Rc<JobState>,
-    failure: Option<JobFailure>,
+    pub(crate) state: Rc<JobState>,
+    pub(crate) failure: Option<JobFailure>,
 }
 
 impl Job {
@@ -168,6 +173,22 @@ impl Job {
         }
     }
 
+    /// Makes every batch's [`BatchResult::outputs`] hold all the records each
+    /// `pprint` output read, not only the printed ones.
+    pub fn keep_outputs(&self) {
+        self.state.keep_outputs.set(true);
+    }
+
+    /// When the open batch closes (naive epoch ms), once the program made a
+    /// StreamingContext.
+    pub fn next_batch_time_ms(&self) -> Option<i64> {
+        self.state
+            .engine
+            .borrow()
+            .as_ref()
+            .map(|e| e.ssc.next_batch_time())
+    }
+
     /// How many pushed lines no stream read.
     pub fn unread_lines(&self) -> u64 {
         self.state.unread_lines.get()
@@ -198,6 +219,7 @@ impl Job {
                 time_ms: None,
                 nodes: Vec::new(),
                 structured: None,
+                outputs: Vec::new(),
             };
         }
         if !self.running() {
@@ -208,6 +230,7 @@ impl Job {
                 time_ms: None,
                 nodes: Vec::new(),
                 structured: None,
+                outputs: Vec::new(),
             };
         }
         if self.state.engine.borrow().is_none() {
@@ -261,6 +284,7 @@ impl Job {
             time_ms: Some(time_ms),
             nodes: state.node_batches(time_ms, interval_ms),
             structured: None,
+            outputs: std::mem::take(&mut *state.outputs.borrow_mut()),
         }
     }
 
@@ -276,6 +300,7 @@ impl Job {
             time_ms: Some(time_ms),
             nodes: Vec::new(),
             structured: Some(before.view(&self.state)),
+            outputs: Vec::new(),
         }
     }
 

@@ -101,6 +101,17 @@ impl UpdateLog {
         });
     }
 
+    /// The first keys of the state the last batch made, in order (what a
+    /// checkpoint keeps to name the next batch's calls).
+    pub fn keys_before(&self) -> Vec<String> {
+        self.before.borrow().clone()
+    }
+
+    /// Starts from a state whose first keys are `keys` (a restored checkpoint's).
+    pub fn set_keys_before(&self, keys: Vec<String>) {
+        *self.before.borrow_mut() = keys;
+    }
+
     /// Records a key of the state the batch made (in order).
     fn key_out(&self, key: &Value) {
         self.computed.set(true);

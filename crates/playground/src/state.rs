@@ -18,6 +18,7 @@ use crate::frame::RunningQuery;
 use crate::graph::{NodeBatch, NodeKind, StreamNode};
 use crate::job::JobConfig;
 use crate::observe::{Tally, Watch};
+use crate::outputs::OutputRecords;
 
 /// Where the job is in its life, which decides where a driver-side `print` goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +101,10 @@ pub(crate) struct JobState {
     pub lines: RefCell<Vec<Line>>,
     /// How many triggers the queries ran.
     pub triggers_run: Cell<u64>,
+    /// Whether the `pprint` outputs keep every record they read ([`JobState::outputs`]).
+    pub keep_outputs: Cell<bool>,
+    /// What the `pprint` outputs read in the running batch, when kept.
+    pub outputs: RefCell<Vec<OutputRecords>>,
 }
 
 impl Drop for JobState {
@@ -135,6 +140,8 @@ impl JobState {
             reads_socket: Cell::new(false),
             lines: RefCell::new(Vec::new()),
             triggers_run: Cell::new(0),
+            keep_outputs: Cell::new(false),
+            outputs: RefCell::new(Vec::new()),
         }
     }
 
@@ -294,6 +301,29 @@ impl JobState {
         });
         self.watches.borrow_mut().push(watch);
         id
+    }
+
+    /// The keys of every `updateStateByKey` node's state (as `repr`s, by
+    /// node id), which name the update calls' keys of the next batch.
+    pub fn state_keys(&self) -> Vec<(usize, Vec<String>)> {
+        let watches = self.watches.borrow();
+        watches
+            .iter()
+            .enumerate()
+            .filter_map(|(id, w)| Some((id, w.updates.as_ref()?.keys_before())))
+            .collect()
+    }
+
+    /// Gives the `updateStateByKey` nodes back the keys [`Self::state_keys`]
+    /// read; refuses a node that is not one.
+    pub fn restore_state_keys(&self, keys: &[(usize, Vec<String>)]) -> Result<(), String> {
+        let watches = self.watches.borrow();
+        for (id, keys) in keys {
+            let log = watches.get(*id).and_then(|w| w.updates.as_ref());
+            let log = log.ok_or_else(|| format!("it names no updateStateByKey at node #{id}"))?;
+            log.set_keys_before(keys.clone());
+        }
+        Ok(())
     }
 
     /// What every node did in the batch at `time_ms` (see

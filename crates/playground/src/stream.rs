@@ -14,6 +14,7 @@ use crate::errors::{spark_error, unsupported};
 use crate::graph::NodeKind;
 use crate::object::method_attr;
 use crate::observe::{NewNode, Tally, UpdateLog};
+use crate::outputs::Keeper;
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Borrowed, Func, JobState};
@@ -614,6 +615,14 @@ impl PyDStream {
                     }
                 };
                 let weak = self.job.clone();
+                let id = job.add_node(
+                    "pprint",
+                    me,
+                    NodeKind::Pprint { num },
+                    self.slide().as_millis(),
+                    Default::default(),
+                );
+                let keeper = Keeper::new(&weak, id);
                 // PySpark's `takeAndPrint`: `rdd.take(num + 1)`, then print.
                 let print = move |t: i64, taken: Result<Vec<Value>, PyError>| {
                     defer(&weak, move |job| {
@@ -622,10 +631,14 @@ impl PyDStream {
                     })
                 };
                 match &self.flow {
-                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => self
-                        .values()
-                        .foreach_rdd(move |t, records| print(t, take(records, num + 1))),
+                    Flow::Values(_) | Flow::Lines(_) | Flow::Tuples(_) => {
+                        self.values().foreach_rdd(move |t, records| {
+                            keeper.values(t, records);
+                            print(t, take(records, num + 1))
+                        })
+                    }
                     Flow::Pairs(s) => s.foreach_rdd(move |t, pairs| {
+                        keeper.pairs(t, pairs);
                         let taken = pairs.iter().take(num + 1);
                         print(
                             t,
@@ -635,13 +648,6 @@ impl PyDStream {
                         )
                     }),
                 }
-                job.add_node(
-                    "pprint",
-                    me,
-                    NodeKind::Pprint { num },
-                    self.slide().as_millis(),
-                    Default::default(),
-                );
                 return Ok(Value::None);
             }
             "foreachRDD" => {

@@ -1,16 +1,15 @@
-//! The notebook's jobs built through the natives, as the interpreter will
-//! build them from the notebook's cells, print what real PySpark printed for
-//! every scenario (the notebook crate's goldens), and what the hard-wired
-//! `NotebookLab` prints on the live stream.
+//! The notebook's jobs built through the natives (not from program text)
+//! print what real PySpark printed for every scenario (the notebook crate's
+//! goldens; the notebook crate runs the same scenarios as program text).
 
 use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use dstream_notebook::get_message_type;
 use dstream_notebook::scenario::{PipelineSpec, Scenario};
-use dstream_notebook::{get_message_type, NotebookConfig, NotebookLab};
-use dstream_playground::{run_batches, Input, Job, JobConfig};
+use dstream_playground::{run_batches, Input, JobConfig};
 use dstream_python::{Host, NativeFn, PyError, Value};
 use support::*;
 
@@ -149,58 +148,4 @@ fn every_scenario_prints_what_pyspark_printed() {
         compared += 1;
     }
     assert!(compared >= 14, "only {compared} scenarios compared");
-}
-
-#[test]
-fn the_live_job_prints_what_the_hard_wired_notebook_lab_prints() {
-    let path = scenarios()
-        .into_iter()
-        .find(|p| p.ends_with("long_apache_log.json"))
-        .expect("long_apache_log scenario");
-    let scenario = Scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let notebook = NotebookConfig {
-        window_ms: 50_000,
-        ..NotebookConfig::default()
-    };
-    let mut lab = NotebookLab::new(notebook, 0).unwrap();
-    let mut job = Job::build(
-        JobConfig {
-            start_ms: 0,
-            parallelism: 2,
-            input: Input::Live,
-        },
-        |host| {
-            let ssc = streaming_context(&host, int(10))?;
-            call(&ssc, "checkpoint", vec![s("checkpoint")])?;
-            let lines = call(&ssc, "socketTextStream", vec![s("127.0.0.1"), int(9999)])?;
-            let types = call(&lines, "map", vec![get_message_type_fn()])?;
-            let codes = call(&types, "map", vec![pair_with_one()])?;
-            let counts = call(&codes, "reduceByKey", vec![add()])?;
-            call(&counts, "pprint", vec![])?;
-            let totals = call(&counts, "updateStateByKey", vec![update_function()])?;
-            call(&totals, "pprint", vec![])?;
-            let window = call(
-                &codes,
-                "reduceByKeyAndWindow",
-                vec![add(), sub(), int(50), int(10)],
-            )?;
-            call(&window, "pprint", vec![])?;
-            start_and_wait(&ssc)
-        },
-    );
-    assert!(job.failed().is_none(), "{:?}", job.failed());
-    let mut batches = scenario.batches.clone();
-    batches.extend(std::iter::repeat_n(Vec::new(), 6));
-    for lines in &batches {
-        for line in lines {
-            lab.push_line(line);
-        }
-        job.push_lines(lines);
-        let report = lab.run_batch();
-        let expected: String = report.outputs.iter().map(|o| o.pprint.as_str()).collect();
-        let ours = job.run_batch();
-        assert_eq!(ours.batch, report.batch);
-        assert_eq!(ours.text, expected, "batch {}", report.batch);
-    }
-    assert_eq!(job.unread_lines(), 0);
 }

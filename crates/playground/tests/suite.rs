@@ -13,6 +13,8 @@ mod notebook_jobs;
 mod programs;
 #[path = "quick_paths.rs"]
 mod quick_paths;
+#[path = "restart.rs"]
+mod restart;
 #[path = "structured_behaviour.rs"]
 mod structured_behaviour;
 #[path = "structured_programs.rs"]

@@ -71,7 +71,7 @@ fn main() -> ExitCode {
             eprintln!("replay: {}: {e}", cli.scenario.display());
             ExitCode::from(2)
         }
-        Err(e @ ScenarioError::Spark(_)) => {
+        Err(e @ (ScenarioError::Spark(_) | ScenarioError::Stopped(_))) => {
             eprintln!("replay: {e}");
             ExitCode::from(1)
         }
