@@ -50,7 +50,7 @@ async fn step(c: &Client, batch: u32) -> Result<(), String> {
         &format!(
             "return /^Batch {batch} /.test(document.querySelector('[data-testid=compare] h2')?.textContent ?? '');"
         ),
-        Duration::from_secs(10),
+        Duration::from_secs(30),
         &format!("batch {batch} in the compare view"),
     )
     .await
