@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dstream_lab::engine::{
-    BatchReport, MessageType, Mode, NotebookConfig, NotebookLab, WindowExplain,
+    BatchReport, MessageType, Mode, NotebookConfig, NotebookLab, StreamNode, WindowExplain,
 };
 use dstream_lab::model::batch_log::{BatchLog, Timing};
 use dstream_lab::teach::export::history_csv;
@@ -41,6 +41,12 @@ fn attr(e: &Element, name: &str) -> String {
 }
 
 /// Runs `batches` of lines through a lab with `config`, recording them in a `BatchLog`.
+/// The DStream graphs the modes' programs build with `config`, in [`Mode::ALL`] order.
+fn graphs(config: &NotebookConfig) -> [Vec<StreamNode>; 3] {
+    let lab = NotebookLab::new(config.clone(), 0).unwrap();
+    Mode::ALL.map(|m| lab.graph(m))
+}
+
 fn run(config: &NotebookConfig, batches: &[&[&str]]) -> (BatchLog, Vec<BatchReport>) {
     let mut lab = NotebookLab::new(config.clone(), 0).unwrap();
     let mut log = BatchLog::default();
@@ -280,7 +286,7 @@ async fn lineage_counts_the_records_of_each_step() {
         yew::Renderer::<LineageView>::with_root_and_props(
             root.clone(),
             LineageProps {
-                lineage: Rc::new(lineage(mode, &config, log.last())),
+                lineage: Rc::new(lineage(mode, &graphs(&config)[mode.index()], log.last())),
             },
         )
         .render();
@@ -306,7 +312,7 @@ async fn lineage_counts_the_records_of_each_step() {
         }
         assert_eq!(steps, expected, "{}", mode.as_str());
         assert!(text(&fig).contains("5 lines"));
-        assert!(text(&fig).contains("3 keys"));
+        assert!(text(&fig).contains("3 records"));
     }
 }
 
@@ -417,7 +423,7 @@ async fn panel_extras_and_footer_hold_the_views() {
     let config = NotebookConfig::default();
     let (log, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
     let last = reports.last().unwrap();
-    let views = Rc::new(dstream_lab::teach::views(&log, &config));
+    let views = Rc::new(dstream_lab::teach::views(&log, &config, &graphs(&config)));
     let expect = [
         (Mode::Stateless, "state-calls", false),
         (Mode::Cumulative, "state-calls", true),

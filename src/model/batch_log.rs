@@ -59,6 +59,9 @@ pub struct BatchEntry {
     pub timing: Timing,
     /// The update function's calls that made the running totals.
     pub state_calls: Vec<UpdateCall>,
+    /// Per mode (in [`Mode::ALL`] order), the records each node of its program made, by node id (`None` for
+    /// an output): what the lineage counts.
+    pub node_records: [Vec<Option<u64>>; 3],
 }
 
 impl BatchEntry {
@@ -141,6 +144,7 @@ impl BatchLog {
             outputs,
             timing: timing.measured(),
             state_calls: r.state_calls.clone(),
+            node_records: r.node_records.clone(),
         });
     }
 

@@ -61,7 +61,7 @@ pub use url::BootParams;
 
 use crate::chart::ChartPoint;
 use crate::code::pyspark_code;
-use crate::engine::{Mode, NotebookConfig, NotebookLab};
+use crate::engine::{Mode, NotebookConfig, NotebookLab, StreamNode};
 use crate::timefmt::clock_label;
 use compare::{BatchSample, PageView};
 use notices::Notices;
@@ -252,6 +252,11 @@ impl Lab {
     /// The running configuration.
     pub fn config(&self) -> &NotebookConfig {
         self.engine.config()
+    }
+
+    /// The DStream graph each mode's program built, in [`Mode::ALL`] order.
+    pub fn mode_graphs(&self) -> [Vec<StreamNode>; 3] {
+        Mode::ALL.map(|m| self.engine.graph(m))
     }
 
     /// Lines in the open batch.

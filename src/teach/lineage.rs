@@ -1,7 +1,7 @@
-//! Lineage per mode: the DStream chain the notebook builds, with the records that flowed through each step in
-//! the last batch, laid out as a small left-to-right graph.
+//! Lineage per mode: the DStream graph the mode's program built (the notebook's cell, run as code), with the
+//! records each of its streams made in the last batch, laid out as a small left-to-right chain.
 
-use crate::engine::{Mode, NotebookConfig};
+use crate::engine::{Mode, NodeKind, StreamNode};
 use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
 
@@ -19,13 +19,13 @@ pub const NODE_H: f64 = 40.0;
 /// One DStream of the chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
-    /// The operation, as in the notebook (`socketTextStream`, `map`, `reduceByKey`, …).
-    pub op: &'static str,
-    /// Its argument, shortened (`get_message_type`, `lambda x: (x, 1)`, …).
+    /// The PySpark method that made it (`socketTextStream`, `map`, `reduceByKey`, …).
+    pub op: String,
+    /// Where the program made it and the parameters that matter (`line 25`, `window 20 s, slide 10 s`).
     pub arg: String,
     /// Records it produced in the last batch, `None` when it produced no RDD then (the window between slides).
-    pub records: Option<usize>,
-    /// What the records are: `lines`, `types`, `pairs`, `keys`.
+    pub records: Option<u64>,
+    /// What the records are: `lines` for the input, `records` after it.
     pub unit: &'static str,
     /// Left edge of the node box.
     pub x: f64,
@@ -34,7 +34,7 @@ pub struct Step {
 }
 
 impl Step {
-    /// `12 lines`, `1 key`, or `— (no window at this batch)`.
+    /// `12 lines`, `1 record`, or `no RDD this batch`.
     pub fn count_text(&self) -> String {
         match self.records {
             Some(n) => {
@@ -55,9 +55,9 @@ impl Step {
 pub struct Lineage {
     /// The mode.
     pub mode: Mode,
-    /// The steps, source first.
+    /// The streams, in the order the program made them (its outputs left out: they make no stream).
     pub steps: Vec<Step>,
-    /// The batch the counts are from (`None` before the first batch).
+    /// The batch the counts are from (`None` before the first).
     pub batch: Option<u64>,
     /// `socketTextStream -> map -> map -> reduceByKey -> updateStateByKey`.
     pub chain: String,
@@ -65,78 +65,75 @@ pub struct Lineage {
     pub note: Option<String>,
 }
 
-/// The chain of `mode`, counted from the last batch (`None` before the first).
-pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&BatchEntry>) -> Lineage {
-    let lines = last.map(|l| l.lines);
-    let out = |m: Mode| last.map(|l| l.records(m).map(Vec::len));
-    let mut raw: Vec<(&'static str, String, Option<usize>, &'static str)> = vec![
-        (
-            "socketTextStream",
-            "\"127.0.0.1\", 9999".to_string(),
-            lines,
-            "lines",
+/// `line 25 · window 20 s, slide 10 s`: where node `n` was made and what sets it apart.
+fn detail(n: &StreamNode) -> String {
+    let param = match n.kind {
+        NodeKind::Window {
+            window_ms,
+            slide_ms,
+        } => format!(
+            "window {} s, slide {} s",
+            seconds_literal(window_ms),
+            seconds_literal(slide_ms)
         ),
-        ("map", "get_message_type".to_string(), lines, "types"),
-        ("map", "lambda x: (x, 1)".to_string(), lines, "pairs"),
-    ];
-    let mut note = None;
-    match mode {
-        Mode::Stateless => raw.push((
-            "reduceByKey",
-            "lambda x, y: x + y".to_string(),
-            out(Mode::Stateless).flatten(),
-            "keys",
-        )),
-        Mode::Cumulative => {
-            raw.push((
-                "reduceByKey",
-                "lambda x, y: x + y".to_string(),
-                out(Mode::Stateless).flatten(),
-                "keys",
-            ));
-            raw.push((
-                "updateStateByKey",
-                "updateFunction".to_string(),
-                out(Mode::Cumulative).flatten(),
-                "keys",
-            ));
-        }
-        Mode::Window => {
-            let emitted = out(Mode::Window).flatten();
-            raw.push((
-                "reduceByKeyAndWindow",
-                format!(
-                    "{} s, {} s{}",
-                    seconds_literal(c.window_ms),
-                    seconds_literal(c.slide_ms),
-                    if c.inverse { ", invFunc" } else { "" }
-                ),
-                emitted,
-                "keys",
-            ));
-            if last.is_some() && emitted.is_none() {
-                note = Some(format!(
-                    "The window slides every {} s, so it produced no RDD at this batch; the counts before it still flowed into the window's batches.",
-                    seconds_literal(c.slide_ms)
-                ));
-            }
-        }
-    }
-    let n = raw.len() as f64;
-    let w = (WIDTH - GAP * (n - 1.0)) / n;
-    let steps: Vec<Step> = raw
+        _ => String::new(),
+    };
+    let line = n.line.map(|l| format!("line {l}"));
+    [line.unwrap_or_default(), param]
         .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The chain of `mode`'s program, whose graph is `graph`, counted from the last batch (`None` before the first).
+pub fn lineage(mode: Mode, graph: &[StreamNode], last: Option<&BatchEntry>) -> Lineage {
+    let streams: Vec<&StreamNode> = graph.iter().filter(|n| !n.kind.is_output()).collect();
+    let emitted = last.map(|l| l.records(mode).is_some());
+    let records = |n: &StreamNode| {
+        let l = last?;
+        // A window between two slides made no RDD; the run counts it as 0.
+        if matches!(n.kind, NodeKind::Window { .. }) && emitted == Some(false) {
+            return None;
+        }
+        l.node_records[mode.index()].get(n.id).copied().flatten()
+    };
+    let note = streams
+        .iter()
+        .find_map(|n| match n.kind {
+            NodeKind::Window { slide_ms, .. } => Some(slide_ms),
+            _ => None,
+        })
+        .filter(|_| emitted == Some(false))
+        .map(|slide_ms| {
+            format!(
+                "The window slides every {} s, so it produced no RDD at this batch; the counts before it still flowed into the window's batches.",
+                seconds_literal(slide_ms)
+            )
+        });
+    let n = streams.len().max(1) as f64;
+    let w = (WIDTH - GAP * (n - 1.0)) / n;
+    let steps: Vec<Step> = streams
+        .iter()
         .enumerate()
-        .map(|(i, (op, arg, records, unit))| Step {
-            op,
-            arg,
-            records,
-            unit,
+        .map(|(i, node)| Step {
+            op: node.op.clone(),
+            arg: detail(node),
+            records: records(node),
+            unit: if node.kind == NodeKind::Input {
+                "lines"
+            } else {
+                "records"
+            },
             x: i as f64 * (w + GAP),
             w,
         })
         .collect();
-    let chain = steps.iter().map(|s| s.op).collect::<Vec<_>>().join(" -> ");
+    let chain = steps
+        .iter()
+        .map(|s| s.op.as_str())
+        .collect::<Vec<_>>()
+        .join(" -> ");
     Lineage {
         mode,
         steps,
@@ -149,16 +146,16 @@ pub fn lineage(mode: Mode, c: &NotebookConfig, last: Option<&BatchEntry>) -> Lin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{get_message_type, BatchReport, NotebookLab};
+    use crate::engine::{get_message_type, BatchReport, NotebookConfig, NotebookLab};
     use crate::model::batch_log::{BatchLog, Timing};
     use std::collections::BTreeSet;
 
     /// How many records the engine emitted for `mode` at `r`, `None` when the mode did not emit.
-    fn emitted(r: &BatchReport, mode: Mode) -> Option<usize> {
+    fn emitted(r: &BatchReport, mode: Mode) -> Option<u64> {
         r.outputs
             .iter()
             .find(|o| o.mode == mode)
-            .map(|o| o.records.len())
+            .map(|o| o.records.len() as u64)
     }
 
     /// The distinct keys of the engine's stateless output at `r`.
@@ -175,9 +172,9 @@ mod tests {
 
     #[test]
     fn before_the_first_batch_nothing_is_counted() {
-        let c = NotebookConfig::default();
+        let lab = NotebookLab::new(NotebookConfig::default(), 0).unwrap();
         for mode in Mode::ALL {
-            let l = lineage(mode, &c, BatchLog::default().last());
+            let l = lineage(mode, &lab.graph(mode), BatchLog::default().last());
             assert_eq!(l.batch, None);
             assert!(l.steps.iter().all(|s| s.records.is_none()), "{l:?}");
             assert!(l.note.is_none());
@@ -185,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn chains_and_counts_follow_the_engine() {
+    fn the_chains_are_the_programs_graphs_and_count_what_the_batches_hold() {
         let batches: [&[&str]; 6] = [
             &["[info] a", "[info] b", "[error] c", "x"],
             &[],
@@ -227,14 +224,15 @@ mod tests {
                     "one stateless record per key of the batch"
                 );
                 for mode in Mode::ALL {
-                    let l = lineage(mode, &c, log.last());
+                    let l = lineage(mode, &lab.graph(mode), log.last());
                     assert_eq!(l.batch, Some(r.batch));
-                    let fed = Some(r.lines);
+                    let fed = Some(r.lines as u64);
+                    let keys = Some(keys.len() as u64);
                     let mut expected = vec![("socketTextStream", fed), ("map", fed), ("map", fed)];
                     match mode {
-                        Mode::Stateless => expected.push(("reduceByKey", Some(keys.len()))),
+                        Mode::Stateless => expected.push(("reduceByKey", keys)),
                         Mode::Cumulative => {
-                            expected.push(("reduceByKey", Some(keys.len())));
+                            expected.push(("reduceByKey", keys));
                             expected.push(("updateStateByKey", emitted(&r, Mode::Cumulative)));
                         }
                         Mode::Window => {
@@ -249,8 +247,8 @@ mod tests {
                             }
                         }
                     }
-                    let got: Vec<(&str, Option<usize>)> =
-                        l.steps.iter().map(|s| (s.op, s.records)).collect();
+                    let got: Vec<(&str, Option<u64>)> =
+                        l.steps.iter().map(|s| (s.op.as_str(), s.records)).collect();
                     assert_eq!(
                         got,
                         expected,
@@ -275,7 +273,7 @@ mod tests {
     #[test]
     fn count_text_names_the_unit_and_a_missing_rdd() {
         let step = |records| Step {
-            op: "map",
+            op: "map".to_string(),
             arg: String::new(),
             records,
             unit: "lines",
@@ -285,6 +283,11 @@ mod tests {
         assert_eq!(step(Some(1)).count_text(), "1 line");
         assert_eq!(step(Some(0)).count_text(), "0 lines");
         assert_eq!(step(Some(12)).count_text(), "12 lines");
+        let records = Step {
+            unit: "records",
+            ..step(Some(1))
+        };
+        assert_eq!(records.count_text(), "1 record");
         assert_eq!(step(None).count_text(), "no RDD this batch");
     }
 }

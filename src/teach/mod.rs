@@ -38,7 +38,7 @@ pub mod trigger_view;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 
-use crate::engine::{Mode, NotebookConfig};
+use crate::engine::{Mode, NotebookConfig, StreamNode};
 use crate::model::BatchLog;
 use std::rc::Rc;
 
@@ -62,12 +62,13 @@ impl TeachViews {
     }
 }
 
-/// The teaching views of the batches in `log`, for a context running with settings `c`.
-pub fn views(log: &BatchLog, c: &NotebookConfig) -> TeachViews {
+/// The teaching views of the batches in `log`, for a context running with settings `c`, whose modes' programs
+/// built `graphs` (in [`Mode::ALL`] order).
+pub fn views(log: &BatchLog, c: &NotebookConfig, graphs: &[Vec<StreamNode>; 3]) -> TeachViews {
     TeachViews {
         timeline: window::timeline(c, log).map(Rc::new),
         state: log.last().map(|l| Rc::new(state::state_view(l))),
-        lineage: Mode::ALL.map(|m| Rc::new(lineage::lineage(m, c, log.last()))),
+        lineage: Mode::ALL.map(|m| Rc::new(lineage::lineage(m, &graphs[m.index()], log.last()))),
         metrics: Rc::new(metrics::metrics_view(log.entries(), c.batch_interval_ms)),
     }
 }
@@ -105,7 +106,7 @@ mod tests {
                 now_ms: T0 + k * 1_000 + 40,
             });
         }
-        let v = views(lab.log(), lab.config());
+        let v = views(lab.log(), lab.config(), &lab.mode_graphs());
         let tl = v.timeline.as_ref().unwrap();
         assert_eq!(tl.time_ms, T0 + 7_000);
         assert!(matches!(tl.path, window::PathView::Subtract { .. }));
@@ -119,7 +120,7 @@ mod tests {
         assert_eq!(v.state.as_ref().unwrap().rows.len(), 2);
         // A new context (new settings) starts the views over.
         lab.apply(Action::Reset { now_ms: T0 + 7_500 });
-        let v = views(lab.log(), lab.config());
+        let v = views(lab.log(), lab.config(), &lab.mode_graphs());
         assert!(v.timeline.is_none() && v.metrics.rows.is_empty());
     }
 
@@ -127,13 +128,14 @@ mod tests {
     fn views_follow_the_log() {
         let c = NotebookConfig::default();
         let mut log = BatchLog::default();
-        let v = views(&log, &c);
+        let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
+        let graphs = Mode::ALL.map(|m| lab.graph(m));
+        let v = views(&log, &c, &graphs);
         assert!(v.timeline.is_none() && v.state.is_none());
         assert_eq!(v.lineage_of(Mode::Window).batch, None);
-        let mut lab = NotebookLab::new(c.clone(), 0).unwrap();
         lab.push_line("[info] a");
         log.record(&lab.run_batch(), Timing::default());
-        let v = views(&log, &c);
+        let v = views(&log, &c, &graphs);
         assert_eq!(v.timeline.as_ref().unwrap().time_ms, 10_000);
         assert_eq!(v.state.as_ref().unwrap().rows.len(), 1);
         assert_eq!(

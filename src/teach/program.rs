@@ -160,7 +160,9 @@ pub struct ProgramViews {
 pub fn program_views(b: &JobBatches) -> ProgramViews {
     let last = b.last();
     ProgramViews {
-        lineage: lineage(&b.graph, last),
+        lineage: lineage(&b.graph, last.map(|l| l.batch), |n| {
+            last.and_then(|b| observed(n, b)).and_then(|o| o.records)
+        }),
         metrics: metrics(b),
         calls: b
             .graph
@@ -194,7 +196,12 @@ fn records_text(n: u64) -> String {
     format!("{n} record{}", if n == 1 { "" } else { "s" })
 }
 
-fn lineage(graph: &[StreamNode], last: Option<&JobBatch>) -> ProgramLineage {
+/// The lineage of `graph`, with the records `records` says each node made in `batch` (`None` before the first).
+pub(crate) fn lineage(
+    graph: &[StreamNode],
+    batch: Option<u64>,
+    records: impl Fn(&StreamNode) -> Option<u64>,
+) -> ProgramLineage {
     let mut column = vec![0usize; graph.len()];
     for n in graph {
         // Parents come before their readers in the graph's order.
@@ -222,7 +229,7 @@ fn lineage(graph: &[StreamNode], last: Option<&JobBatch>) -> ProgramLineage {
         .iter()
         .map(|n| {
             let (x, y) = at(n.id);
-            let records = last.and_then(|b| observed(n, b)).and_then(|o| o.records);
+            let records = records(n);
             let count_text = match (n.kind.is_output(), records) {
                 (true, _) => "output".to_string(),
                 (false, Some(r)) => records_text(r),
@@ -283,7 +290,7 @@ fn lineage(graph: &[StreamNode], last: Option<&JobBatch>) -> ProgramLineage {
         edges,
         width: 2.0 * PAD + columns as f64 * (NODE_W + COL_GAP) - COL_GAP,
         height: 2.0 * PAD + rows as f64 * (NODE_H + ROW_GAP) - ROW_GAP,
-        batch: last.map(|b| b.batch),
+        batch,
     }
 }
 

@@ -226,11 +226,11 @@ pub fn lineage_view(p: &LineageProps) -> Html {
         let records = s.records.map(|n| n.to_string()).unwrap_or_default();
         html! {
             <g class={classes!("lin-node", s.records.is_none().then_some("idle"))} data-testid="lineage-step"
-                data-op={s.op} data-records={records}>
-                <title>{format!("{}({}): {}", s.op, s.arg, s.count_text())}</title>
+                data-op={s.op.clone()} data-records={records}>
+                <title>{format!("{} ({}): {}", s.op, s.arg, s.count_text())}</title>
                 <rect x={s.x.to_string()} y={NODE_Y.to_string()} width={s.w.to_string()} height={NODE_H.to_string()} rx="6" />
                 <text class="lin-op" x={cx.to_string()} y={(NODE_Y + 17.0).to_string()} text-anchor="middle"
-                    textLength={fit(s.op, 7.3, s.w)} lengthAdjust="spacingAndGlyphs">{s.op}</text>
+                    textLength={fit(&s.op, 7.3, s.w)} lengthAdjust="spacingAndGlyphs">{&s.op}</text>
                 <text class="lin-arg" x={cx.to_string()} y={(NODE_Y + 32.0).to_string()} text-anchor="middle"
                     textLength={fit(&s.arg, 5.8, s.w)} lengthAdjust="spacingAndGlyphs">{&s.arg}</text>
                 <text class="lin-count" x={cx.to_string()} y={(NODE_Y + NODE_H + 20.0).to_string()} text-anchor="middle">

@@ -162,7 +162,7 @@ pub fn app(props: &AppProps) -> Html {
         viewed,
     );
     let teach = use_memo(batch_key.clone(), |(_, _, c, _)| {
-        crate::teach::views(&lab.viewed_log(), c)
+        crate::teach::views(&lab.viewed_log(), c, &lab.mode_graphs())
     });
     let csv = use_memo(batch_key, |_| {
         Rc::<str>::from(history_csv(lab.log().entries()))

@@ -6,7 +6,7 @@
 use dstream_engine::python::PyRepr;
 use dstream_engine::time::format_batch_time;
 use dstream_engine::EngineError;
-use dstream_playground::{BatchResult, Input, Job, JobCheckpoint, JobConfig};
+use dstream_playground::{BatchResult, Input, Job, JobCheckpoint, JobConfig, StreamNode};
 use dstream_python::Value;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,10 @@ pub struct BatchReport {
     pub state_calls: Vec<UpdateCall>,
     /// How the window was formed, when the window emitted at this batch.
     pub window_explain: Option<WindowExplain>,
+    /// Per mode (in [`Mode::ALL`] order), the records each node of its program's graph
+    /// ([`NotebookLab::graph`], by node id) made in this batch, as the run observed them (`None` for an
+    /// output).
+    pub node_records: [Vec<Option<u64>>; 3],
     /// What went wrong in a mode's program at this batch, in words (its job
     /// stopped, or it made something the lab cannot read as a (type, count)
     /// pair): the notebook's programs make no such thing, so it stays empty
@@ -190,6 +194,10 @@ impl NotebookLab {
             .flat_map(|(_, r)| &r.nodes)
             .find_map(|n| n.window.as_ref()?.path.clone());
         let window_explain = self.explain(time_ms, &outputs, path);
+        let mut node_records: [Vec<Option<u64>>; 3] = Default::default();
+        for (mode, r) in &results {
+            node_records[mode.index()] = r.nodes.iter().map(|n| n.records).collect();
+        }
         BatchReport {
             batch,
             time_ms,
@@ -198,8 +206,18 @@ impl NotebookLab {
             outputs,
             state_calls,
             window_explain,
+            node_records,
             problems,
         }
+    }
+
+    /// The DStream graph `mode`'s program built, for the views that draw it.
+    pub fn graph(&self, mode: Mode) -> Vec<StreamNode> {
+        self.jobs
+            .iter()
+            .find(|(m, _)| *m == mode)
+            .map(|(_, job)| job.describe())
+            .unwrap_or_default()
     }
 
     /// Remembers this batch's counts and works out how its window (if one

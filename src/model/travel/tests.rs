@@ -70,7 +70,7 @@ fn shown(lab: &Lab) -> Shown {
             .map(|j| trigger_story(&lab.viewed_job_batches(j)))
             .collect(),
         compare: lab.compare_view(),
-        teach: views(&log, lab.config()),
+        teach: views(&log, lab.config(), &lab.mode_graphs()),
         points: Mode::ALL.map(|m| log.points(m)).to_vec(),
     }
 }
