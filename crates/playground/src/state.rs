@@ -410,6 +410,23 @@ impl Func {
         self.quick_value(&args).or_else(|| self.called(&args))
     }
 
+    /// Puts `f(acc, v)` in `acc`, as a reduce merges a key's values (see
+    /// [`Self::worker`]; `acc` is left as it was once the batch has failed):
+    /// an int's sum is made in place.
+    #[inline(always)]
+    pub fn merge(&self, acc: &mut Value, v: &Value) {
+        if self.halt.get() {
+            return;
+        }
+        if self.quick.as_ref().is_some_and(|q| q.call2_into(acc, v)) {
+            return;
+        }
+        let args = Borrowed::Two(acc, v);
+        if let Some(r) = self.quick_value(&args).or_else(|| self.called(&args)) {
+            *acc = r;
+        }
+    }
+
     /// [`Self::worker`]'s real call (apart, so that the quick path stays small).
     #[inline(never)]
     fn called(&self, args: &Borrowed) -> Option<Value> {

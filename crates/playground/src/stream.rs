@@ -396,7 +396,7 @@ impl PyDStream {
                     // The pairs read in place (see `tupled`).
                     Flow::Tuples(s) => {
                         let weak = self.job.clone();
-                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), reducer(f), p)
+                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), merger(f), p)
                     }
                     _ => self.pairs().reduce_by_key(reducer(f), p),
                 };
@@ -549,7 +549,7 @@ impl PyDStream {
                         let weak = self.job.clone();
                         st.reduce_by_key_and_window_of(
                             move |r| tupled_pair(&weak, r),
-                            reducer(f),
+                            merger(f),
                             inv,
                             spec,
                             filter,
@@ -746,6 +746,11 @@ fn apply<'a>(f: &Func, args: impl Into<Borrowed<'a>>) -> Value {
 /// A Python reduce function as the engine's `(a, b) -> c`.
 fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
     move |a, b| f.worker((a, b)).unwrap_or_else(|| a.clone())
+}
+
+/// A Python reduce function as the engine's in-place merge (`acc = f(acc, v)`).
+fn merger(f: Func) -> impl Fn(&mut Value, &Value) + 'static {
+    move |acc, v| f.merge(acc, v)
 }
 
 /// PySpark's `if invFunc:`: the inverse function, when one is given.

@@ -97,6 +97,35 @@ impl Quick {
         self.run(&[a, b])
     }
 
+    /// Puts `f(acc, b)` in `acc` when `acc` is an int and the shape gives
+    /// an int for these arguments (a reduce's `lambda x, y: x + y`), and
+    /// says so; otherwise leaves `acc` as it was (the caller makes the call).
+    #[inline(always)]
+    pub fn call2_into(&self, acc: &mut Value, b: &Value) -> bool {
+        if self.params != 2 {
+            return false;
+        }
+        let (Shape::Ints(op, x, y), Value::Int(slot)) = (&*self.shape, &mut *acc) else {
+            return false;
+        };
+        let operand = |i: &Item| match i {
+            Item::Param(0) => Some(*slot),
+            Item::Param(_) => match b {
+                Value::Int(n) => Some(*n),
+                _ => None,
+            },
+            Item::Const(Value::Int(n)) => Some(*n),
+            Item::Const(_) => None,
+        };
+        match operand(x).zip(operand(y)).and_then(|(x, y)| op.apply(x, y)) {
+            Some(r) => {
+                *slot = r;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the function takes one argument and returns a 2-tuple of it
     /// and constants (`lambda x: (x, 1)`): then [`Quick::call1_pair`]
     /// answers every call.
@@ -214,13 +243,19 @@ fn ints(op: IntOp, a: &Item, b: &Item, args: &[&Value]) -> Option<Value> {
         Item::Const(Value::Int(n)) => Some(*n),
         Item::Const(_) => None,
     };
-    let (a, b) = (int(a)?, int(b)?);
-    let r = match op {
-        IntOp::Add => a.checked_add(b),
-        IntOp::Sub => a.checked_sub(b),
-        IntOp::Mul => a.checked_mul(b),
-    }?;
-    Some(Value::Int(r))
+    op.apply(int(a)?, int(b)?).map(Value::Int)
+}
+
+impl IntOp {
+    /// `a op b`, when it fits in 64 bits.
+    #[inline(always)]
+    fn apply(self, a: i64, b: i64) -> Option<i64> {
+        match self {
+            IntOp::Add => a.checked_add(b),
+            IntOp::Sub => a.checked_sub(b),
+            IntOp::Mul => a.checked_mul(b),
+        }
+    }
 }
 
 /// The [`Quick`] form of a body taking `params` parameters (the first local

@@ -26,11 +26,13 @@ impl<T: Record> DStream<T> {
     /// [`DStream::reduce_by_key`] of the `(key, value)` pairs `pair` reads
     /// in the records, in place (a record it gives none for is skipped):
     /// a host whose records hold pairs in another shape reduces them
-    /// without a stream of pairs built in between.
+    /// without a stream of pairs built in between. `merge(acc, v)` puts
+    /// `func(acc, v)` in `acc`: a host that can change the value it holds
+    /// (an int's sum) makes no new value per record.
     pub fn reduce_by_key_of<K: Key, V: Record>(
         &self,
         pair: impl Fn(&T) -> Option<(&K, &V)> + 'static,
-        func: impl Fn(&V, &V) -> V + 'static,
+        merge: impl Fn(&mut V, &V) + 'static,
         num_partitions: Option<usize>,
     ) -> DStream<(K, V)> {
         let p = self.partitions(num_partitions);
@@ -38,7 +40,7 @@ impl<T: Record> DStream<T> {
             let mut combiner: Combiner<K, V> = Combiner::new();
             parent.for_each(t, &mut |record| {
                 if let Some((k, v)) = pair(record) {
-                    combiner.add(k, v, |v| v.clone(), |acc, v| *acc = func(acc, v))
+                    combiner.add(k, v, |v| v.clone(), &merge)
                 }
             })?;
             Some(Rdd::new(combiner.finish(p), p))
@@ -72,7 +74,11 @@ impl<K: Key, V: Record> DStream<(K, V)> {
         func: impl Fn(&V, &V) -> V + 'static,
         num_partitions: Option<usize>,
     ) -> DStream<(K, V)> {
-        self.reduce_by_key_of(|(k, v)| Some((k, v)), func, num_partitions)
+        self.reduce_by_key_of(
+            |(k, v)| Some((k, v)),
+            move |acc, v| *acc = func(acc, v),
+            num_partitions,
+        )
     }
 
     /// `groupByKey(numPartitions)`: every key's values of the batch, in
@@ -164,7 +170,7 @@ mod tests {
             .collect();
         let held = ssc.queue_stream(vec![batch]);
         let in_place = held
-            .reduce_by_key_of(|(k, v, kept)| kept.then_some((k, v)), |a, b| a + b, None)
+            .reduce_by_key_of(|(k, v, kept)| kept.then_some((k, v)), |a, b| *a += b, None)
             .collect();
         let pairs = held
             .filter(|r| r.2)
