@@ -463,14 +463,15 @@ impl Func {
         self.quick.as_ref().is_some_and(Quick::makes_pair)
     }
 
-    /// The items of the 2-tuple a call on `x` returns (see
-    /// [`Self::makes_pair`]): `None` once the batch has failed.
+    /// The items of the 2-tuple a call on `x` returns, where they are: `x`
+    /// or the function's constants (see [`Self::makes_pair`]); `None` once
+    /// the batch has failed.
     #[inline]
-    pub fn worker_pair(&self, x: &Value) -> Option<(Value, Value)> {
+    pub fn worker_pair<'a>(&'a self, x: &'a Value) -> Option<(&'a Value, &'a Value)> {
         if self.halt.get() {
             return None;
         }
-        self.quick.as_ref()?.call1_pair(x)
+        self.quick.as_ref()?.call1_pair_ref(x)
     }
 
     /// [`Self::try_worker`] on `str(text)`, a line of the live input: a

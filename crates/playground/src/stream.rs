@@ -17,7 +17,7 @@ use crate::observe::{NewNode, Tally, UpdateLog};
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Borrowed, Func, JobState};
-use crate::tupled::Tupled;
+use crate::tupled::{PairMap, Tupled};
 use crate::values::{
     bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
     ResultIterable,
@@ -36,7 +36,7 @@ pub(crate) enum Flow {
     Values(DStream<Value>),
     Pairs(DStream<(Value, Value)>),
     Lines(DStream<Line>),
-    Tuples(DStream<Tupled>),
+    Tuples(PairMap),
 }
 
 /// The methods a DStream offers in the lab.
@@ -101,7 +101,7 @@ pub struct PyDStream {
 
 /// Records `error` as the running batch's (a conversion PySpark makes on
 /// the executors failed).
-fn fail(job: &Weak<JobState>, error: PyError) {
+pub(crate) fn fail(job: &Weak<JobState>, error: PyError) {
     if let Some(job) = job.upgrade() {
         job.fail(error, true);
     }
@@ -155,7 +155,7 @@ impl PyDStream {
             // the record is (piped, when one stream reads it), rather than all
             // the batch's at once.
             Flow::Lines(s) => s.map(|line| Value::str(line)),
-            Flow::Tuples(s) => s.map(Tupled::value),
+            Flow::Tuples(s) => s.stream().map(Tupled::value),
         }
     }
 
@@ -195,7 +195,7 @@ impl PyDStream {
         let job = self.job.clone();
         match &self.flow {
             Flow::Pairs(s) => s.clone(),
-            Flow::Tuples(s) => s.flat_map(move |record| {
+            Flow::Tuples(s) => s.stream().flat_map(move |record| {
                 let pair = tupled_pair(&job, record)?;
                 Some((pair.0.clone(), pair.1.clone()))
             }),
@@ -241,10 +241,15 @@ impl PyDStream {
         // `observe`): narrow operations count what their closures emit.
         let emitted = Tally::default();
         let node = RefCell::new(NewNode::default());
+        // A pair map's records counted by the keyed reads that make them (see `tupled`).
+        let read = Tally::default();
         let derive = |flow: Flow, parents: Vec<usize>| {
             let mut node = node.take();
             if SELF_COUNTING.contains(&method) {
                 node.counted = Some(emitted.clone());
+            }
+            if let Flow::Tuples(_) = flow {
+                node.counted_again = Some(read.clone());
             }
             PyDStream::value(&job, flow, method, parents, node)
         };
@@ -255,21 +260,8 @@ impl PyDStream {
                 let n = emitted.clone();
                 if f.makes_pair() {
                     // As below, with the tuple's items kept apart (see `tupled`).
-                    return Ok(derive(
-                        Flow::Tuples(self.narrow_input().map(move |x| {
-                            if is_marker(x) {
-                                return Tupled::Marker(x.clone());
-                            }
-                            match f.worker_pair(x) {
-                                Some((k, v)) => {
-                                    n.add(1);
-                                    Tupled::Pair(k, v)
-                                }
-                                None => Tupled::Halted,
-                            }
-                        })),
-                        me,
-                    ));
+                    let pairs = PairMap::new(self.narrow_input(), f, n, read.clone());
+                    return Ok(derive(Flow::Tuples(pairs), me));
                 }
                 if let Flow::Lines(lines) = &self.flow {
                     // As below, on `str(line)`, which a quick form reading only
@@ -393,10 +385,10 @@ impl PyDStream {
                 let f = func(&a[0]);
                 let p = partitions(&a[1])?;
                 let reduced = match &self.flow {
-                    // The pairs read in place (see `tupled`).
+                    // The pairs read where they are (see `tupled`).
                     Flow::Tuples(s) => {
-                        let weak = self.job.clone();
-                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), merger(f), p)
+                        let (source, pair) = s.keyed(&self.job);
+                        source.reduce_by_key_of(pair, merger(f), p)
                     }
                     _ => self.pairs().reduce_by_key(reducer(f), p),
                 };
@@ -544,11 +536,11 @@ impl PyDStream {
                     num_partitions: partitions(&a[4])?,
                 };
                 let windowed = match &self.flow {
-                    // The pairs read in place (see `tupled`).
+                    // The pairs read where they are (see `tupled`).
                     Flow::Tuples(st) => {
-                        let weak = self.job.clone();
-                        st.reduce_by_key_and_window_of(
-                            move |r| tupled_pair(&weak, r),
+                        let (source, pair) = st.keyed(&self.job);
+                        source.reduce_by_key_and_window_of(
+                            pair,
                             merger(f),
                             inv,
                             spec,

@@ -137,9 +137,20 @@ impl Quick {
     /// [`Quick::makes_pair`].
     #[inline]
     pub fn call1_pair(&self, a: &Value) -> Option<(Value, Value)> {
+        self.call1_pair_ref(a).map(|(x, y)| (x.clone(), y.clone()))
+    }
+
+    /// [`Quick::call1_pair`]'s items where they are: the argument or the
+    /// function's constants (a reader that only looks copies nothing).
+    #[inline]
+    pub fn call1_pair_ref<'a>(&'a self, a: &'a Value) -> Option<(&'a Value, &'a Value)> {
+        let item = |i: &'a Item| match i {
+            Item::Param(_) => a,
+            Item::Const(c) => c,
+        };
         match &*self.shape {
             Shape::Tuple(items) if self.params == 1 => match &items[..] {
-                [x, y] => Some((x.get(&[a]), y.get(&[a]))),
+                [x, y] => Some((item(x), item(y))),
                 _ => None,
             },
             _ => None,

@@ -233,7 +233,7 @@ impl<K: Key, V: Record> DStream<(K, V)> {
             num_partitions,
         };
         self.reduce_by_key_and_window_of(
-            |(k, v)| Some((k, v)),
+            |(k, v), sink| sink(k, v),
             move |acc, v| *acc = func(acc, v),
             inv_func,
             window,
@@ -259,7 +259,7 @@ impl<T: Record> DStream<T> {
     /// [`DStream::reduce_by_key_of`]).
     pub fn reduce_by_key_and_window_of<K: Key, V: Record>(
         &self,
-        pair: impl Fn(&T) -> Option<(&K, &V)> + 'static,
+        pair: impl Fn(&T, &mut dyn FnMut(&K, &V)) + 'static,
         merge: impl Fn(&mut V, &V) + 'static,
         inv_func: Option<InvFn<V>>,
         WindowSpec {
