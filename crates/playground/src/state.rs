@@ -418,9 +418,15 @@ impl Func {
         if self.halt.get() {
             return;
         }
-        if self.quick.as_ref().is_some_and(|q| q.call2_into(acc, v)) {
-            return;
+        if !self.quick.as_ref().is_some_and(|q| q.call2_into(acc, v)) {
+            self.merge_called(acc, v);
         }
+    }
+
+    /// [`Self::merge`] by the quick form's value or a real call (apart, so
+    /// that the in-place path stays small).
+    #[inline(never)]
+    fn merge_called(&self, acc: &mut Value, v: &Value) {
         let args = Borrowed::Two(acc, v);
         if let Some(r) = self.quick_value(&args).or_else(|| self.called(&args)) {
             *acc = r;

@@ -117,7 +117,12 @@ impl Quick {
             Item::Const(Value::Int(n)) => Some(*n),
             Item::Const(_) => None,
         };
-        match operand(x).zip(operand(y)).and_then(|(x, y)| op.apply(x, y)) {
+        let operands = match (x, y, b) {
+            // `lambda x, y: x + y`, tested first.
+            (Item::Param(0), Item::Param(1), Value::Int(n)) => Some((*slot, *n)),
+            _ => operand(x).zip(operand(y)),
+        };
+        match operands.and_then(|(x, y)| op.apply(x, y)) {
             Some(r) => {
                 *slot = r;
                 true
