@@ -177,7 +177,11 @@ mod tests {
         for round in 0..5i64 {
             for (i, (name, key)) in names.iter().zip(&shared).enumerate().rev() {
                 let copy = Shared(name.as_str().into());
-                let key = if (i as i64 + round) % 2 == 0 { key } else { &copy };
+                let key = if (i as i64 + round) % 2 == 0 {
+                    key
+                } else {
+                    &copy
+                };
                 by_address.add(key, round, |v| v, |a, v| *a = *a * 10 + v);
                 by_hash.add(name, round, |v| v, |a, v| *a = *a * 10 + v);
             }

@@ -208,10 +208,10 @@ impl Watch {
         };
         NodeBatch {
             id,
-            records: self
-                .records
-                .as_ref()
-                .map(|n| n.take().max(self.records_again.as_ref().map_or(0, Tally::take))),
+            records: self.records.as_ref().map(|n| {
+                n.take()
+                    .max(self.records_again.as_ref().map_or(0, Tally::take))
+            }),
             updates,
             updates_not_shown,
             window,

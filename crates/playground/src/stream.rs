@@ -387,8 +387,8 @@ impl PyDStream {
                 let reduced = match &self.flow {
                     // The pairs read where they are (see `tupled`).
                     Flow::Tuples(s) => {
-                        let (source, pair) = s.keyed(&self.job);
-                        source.reduce_by_key_of(pair, merger(f), p)
+                        let pair = s.keyed_pair(&self.job);
+                        s.keyed_source().reduce_by_key_of(pair, merger(f), p)
                     }
                     _ => self.pairs().reduce_by_key(reducer(f), p),
                 };
@@ -538,8 +538,8 @@ impl PyDStream {
                 let windowed = match &self.flow {
                     // The pairs read where they are (see `tupled`).
                     Flow::Tuples(st) => {
-                        let (source, pair) = st.keyed(&self.job);
-                        source.reduce_by_key_and_window_of(
+                        let pair = st.keyed_pair(&self.job);
+                        st.keyed_source().reduce_by_key_and_window_of(
                             pair,
                             merger(f),
                             inv,

@@ -22,6 +22,9 @@ use crate::state::{Func, JobState};
 use crate::stream::fail;
 use crate::values::check_hashable;
 
+/// Where a keyed read hands a record's key and value.
+type PairSink<'a> = dyn FnMut(&Value, &Value) + 'a;
+
 /// A `map` whose function makes pairs (see the module's description).
 #[derive(Clone)]
 pub(crate) struct PairMap {
@@ -78,18 +81,20 @@ impl PairMap {
         self.source.slide_duration()
     }
 
-    /// The stream a keyed read reads, and how it reads each record's pair:
-    /// as the map's stream would give it, then as [`Tupled::pair`] reads
-    /// it (a failed record or an unhashable key fails the batch).
-    pub fn keyed(
+    /// The stream a keyed read reads: the map's source (see [`Self::keyed_pair`]).
+    pub fn keyed_source(&self) -> DStream<Value> {
+        self.source.clone()
+    }
+
+    /// How a keyed read reads each source record's pair: as the map's
+    /// stream would give it, then as [`Tupled::pair`] reads it (a failed
+    /// record or an unhashable key fails the batch).
+    pub fn keyed_pair(
         &self,
         job: &Weak<JobState>,
-    ) -> (
-        DStream<Value>,
-        impl Fn(&Value, &mut dyn FnMut(&Value, &Value)) + 'static,
-    ) {
+    ) -> impl Fn(&Value, &mut PairSink) + 'static {
         let (f, n, job) = (self.f.clone(), self.read.clone(), job.clone());
-        let read = move |x: &Value, sink: &mut dyn FnMut(&Value, &Value)| {
+        move |x: &Value, sink: &mut PairSink| {
             if is_marker(x) {
                 if let Err(e) = checked(x) {
                     fail(&job, e);
@@ -104,8 +109,7 @@ impl PairMap {
                 Ok(()) => sink(k, v),
                 Err(e) => fail(&job, e),
             }
-        };
-        (self.source.clone(), read)
+        }
     }
 }
 
