@@ -89,10 +89,7 @@ impl PairMap {
     /// How a keyed read reads each source record's pair: as the map's
     /// stream would give it, then as [`Tupled::pair`] reads it (a failed
     /// record or an unhashable key fails the batch).
-    pub fn keyed_pair(
-        &self,
-        job: &Weak<JobState>,
-    ) -> impl Fn(&Value, &mut PairSink) + 'static {
+    pub fn keyed_pair(&self, job: &Weak<JobState>) -> impl Fn(&Value, &mut PairSink) + 'static {
         let (f, n, job) = (self.f.clone(), self.read.clone(), job.clone());
         move |x: &Value, sink: &mut PairSink| {
             if is_marker(x) {
