@@ -2,7 +2,7 @@
 # Instructions per line of the notebook's programs run as code, counted by
 # valgrind's callgrind: deterministic, unlike time on a shared machine, so two
 # builds compare even while other work runs. Runs the ignored measurement
-# `crates/playground/tests/throughput.rs` (bench profile, symbols kept) twice
+# `crates/playground/tests/throughput.rs` (in the suite binary; bench profile, symbols kept) twice
 # per case, with 2 and with 4 batches of THROUGHPUT_LINES (default 100 000)
 # generated lines: the difference is two batches (push_lines + run_batch),
 # free of the job's build and the lines' generation. Prints the figures for
@@ -19,7 +19,7 @@ mkdir -p "$out"
 
 # Symbols kept so that callgrind_annotate names the functions.
 bin=$(CARGO_PROFILE_BENCH_STRIP=false cargo test --profile bench -p dstream-playground \
-    --test throughput --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p')
+    --test suite --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p')
 [ -x "$bin" ] || { echo "the throughput test did not build" >&2; exit 1; }
 
 # Instructions of one run: $1 rounds (batches after the first), $2 a file name, rest: env.
@@ -28,7 +28,7 @@ collected() {
     shift 2
     env THROUGHPUT_LINES="$lines" THROUGHPUT_ROUNDS="$rounds" "$@" \
         valgrind --tool=callgrind --callgrind-out-file="$out/$name-$rounds.out" \
-        "$bin" --ignored --nocapture notebook_programs_batch_cpu_time 2>&1 |
+        "$bin" --ignored --nocapture throughput::notebook_programs_batch_cpu_time 2>&1 |
         sed -n 's/.*Collected : //p'
 }
 

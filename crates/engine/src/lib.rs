@@ -22,6 +22,7 @@
 //! assert!(ssc.take_console().contains("('[error]', 1)"));
 //! ```
 
+pub mod byte_scan;
 pub mod checkpoint;
 pub mod context;
 pub mod dstream;

@@ -41,6 +41,18 @@ pub trait PyRepr {
 pub trait PyHash {
     /// The value of `pyspark.rdd.portable_hash(self)` with `PYTHONHASHSEED=0`.
     fn py_hash(&self) -> i64;
+
+    /// An address standing for the key while it lives, if it has one: the
+    /// keys of one immutable allocation (a string every record shares, made
+    /// by a constant) give that allocation's address, so two keys giving the
+    /// same address while both live are equal. A combiner holding a key
+    /// finds it again by its address without hashing it. `None` (the
+    /// default) for keys without one; equal keys may give different
+    /// addresses.
+    #[inline]
+    fn shared_address(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The partition PySpark puts `key` in: Python's `portable_hash(key) % partitions`

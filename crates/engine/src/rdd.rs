@@ -42,7 +42,17 @@ impl<T> Rdd<T> {
 pub struct Combiner<K, C> {
     entries: Vec<(K, C)>,
     index: FxHashMap<K, usize>,
+    /// The [`PyHash::shared_address`]es of the first keys held that have
+    /// one, with their entries: a job's keys are often a few constants
+    /// (`"info"`, `"error"`, ...) found again here without a hash. The
+    /// entries hold those keys, so no other allocation can take an address
+    /// while it is listed.
+    shared: Vec<(usize, usize)>,
 }
+
+/// How many shared addresses a [`Combiner`] lists (each record whose key
+/// has an address not listed looks at all of them).
+const SHARED: usize = 8;
 
 impl<K: Eq + Hash + Clone + PyHash, C> Default for Combiner<K, C> {
     fn default() -> Self {
@@ -56,7 +66,19 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
         Combiner {
             entries: Vec::new(),
             index: FxHashMap::default(),
+            shared: Vec::new(),
         }
+    }
+
+    /// The entry of `key`, if it has one.
+    #[inline]
+    fn find(&self, key: &K) -> Option<usize> {
+        if let Some(address) = key.shared_address() {
+            if let Some(&(_, i)) = self.shared.iter().find(|(a, _)| *a == address) {
+                return Some(i);
+            }
+        }
+        self.index.get(key).copied()
     }
 
     /// Adds one value: `create` for a key seen first, `merge` into it otherwise.
@@ -68,10 +90,16 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
         create: impl FnOnce(V) -> C,
         merge: impl FnOnce(&mut C, V),
     ) {
-        match self.index.get(key) {
-            Some(&i) => merge(&mut self.entries[i].1, value),
+        match self.find(key) {
+            Some(i) => merge(&mut self.entries[i].1, value),
             None => {
-                self.index.insert(key.clone(), self.entries.len());
+                let i = self.entries.len();
+                if let Some(address) = key.shared_address() {
+                    if self.shared.len() < SHARED {
+                        self.shared.push((address, i));
+                    }
+                }
+                self.index.insert(key.clone(), i);
                 self.entries.push((key.clone(), create(value)));
             }
         }
@@ -79,8 +107,8 @@ impl<K: Eq + Hash + Clone + PyHash, C> Combiner<K, C> {
 
     /// The value held for `key`, if any.
     pub fn get_mut(&mut self, key: &K) -> Option<&mut C> {
-        match self.index.get(key) {
-            Some(&i) => Some(&mut self.entries[i].1),
+        match self.find(key) {
+            Some(i) => Some(&mut self.entries[i].1),
             None => None,
         }
     }
@@ -123,5 +151,49 @@ mod tests {
         assert_eq!(keys, ["error", "unknown", "info", "notice"]);
         assert_eq!(got[0].1, 2);
         assert_eq!(got[2].1, 2);
+    }
+
+    /// A string key that tells its allocation, as the lab's Python strings do.
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    struct Shared(std::rc::Rc<str>);
+
+    impl PyHash for Shared {
+        fn py_hash(&self) -> i64 {
+            self.0.py_hash()
+        }
+        fn shared_address(&self) -> Option<usize> {
+            Some(self.0.as_ptr() as usize)
+        }
+    }
+
+    #[test]
+    fn keys_found_by_address_combine_as_keys_found_by_hash() {
+        // Twelve distinct keys (more than the addresses listed), each arriving
+        // as one shared allocation and as fresh equal copies, in turn.
+        let names: Vec<String> = (0..12).map(|i| format!("k{i}")).collect();
+        let shared: Vec<Shared> = names.iter().map(|n| Shared(n.as_str().into())).collect();
+        let mut by_address: Combiner<Shared, i64> = Combiner::new();
+        let mut by_hash: Combiner<String, i64> = Combiner::new();
+        for round in 0..5i64 {
+            for (i, (name, key)) in names.iter().zip(&shared).enumerate().rev() {
+                let copy = Shared(name.as_str().into());
+                let key = if (i as i64 + round) % 2 == 0 {
+                    key
+                } else {
+                    &copy
+                };
+                by_address.add(key, round, |v| v, |a, v| *a = *a * 10 + v);
+                by_hash.add(name, round, |v| v, |a, v| *a = *a * 10 + v);
+            }
+        }
+        assert!(by_address.get_mut(&shared[3]).is_some());
+        let got: Vec<(String, i64)> = by_address
+            .finish(3)
+            .into_iter()
+            .map(|(k, v)| (k.0.to_string(), v))
+            .collect();
+        assert_eq!(got, by_hash.finish(3));
+        assert_eq!(got.len(), 12);
+        assert!(got.iter().all(|(_, v)| *v == 1234), "{got:?}");
     }
 }

@@ -18,6 +18,7 @@ use dstream_python::Value;
 use crate::graph::{NodeBatch, NodeKind, UpdateCall, WindowCover, MAX_CALLS, MAX_VALUES};
 use crate::partitions::is_marker;
 use crate::stream::Flow;
+use crate::tupled::Tupled;
 
 /// A node's record count in the running batch, shared by the closures that
 /// count and the job that reads it.
@@ -168,6 +169,10 @@ pub(crate) type PathReader = Box<dyn Fn() -> Option<WindowPath>>;
 pub(crate) struct Watch {
     /// Its records in the running batch (none for an output).
     pub records: Option<Tally>,
+    /// The same records counted again where a reader makes them itself (a
+    /// pair map's, see `tupled`): whoever made them, they are the same
+    /// records, so the node shows the larger count.
+    pub records_again: Option<Tally>,
     /// Its update calls (an `updateStateByKey` node).
     pub updates: Option<Rc<UpdateLog>>,
     /// The path its windows took (a `reduceByKeyAndWindow`, `reduceByWindow`,
@@ -214,7 +219,10 @@ impl Watch {
         };
         NodeBatch {
             id,
-            records: self.records.as_ref().map(Tally::take),
+            records: self.records.as_ref().map(|n| {
+                n.take()
+                    .max(self.records_again.as_ref().map_or(0, Tally::take))
+            }),
             updates,
             updates_not_shown,
             window,
@@ -238,12 +246,9 @@ pub(crate) fn counted(flow: Flow, tally: &Tally, log: Option<&Rc<UpdateLog>>) ->
             tally.add(1);
             line.clone()
         })),
-        Flow::Tuples(s) => Flow::Tuples(s.map(move |record| {
-            if record.is_record() {
-                tally.add(1);
-            }
-            record.clone()
-        })),
+        // Only a `map` keeps pairs apart, and it counts its own records:
+        // counted here, they are read as the tuples they are.
+        Flow::Tuples(s) => counted(Flow::Values(s.stream().map(Tupled::value)), &tally, log),
         Flow::Pairs(s) => {
             let log = log.cloned();
             Flow::Pairs(s.map(move |(k, v)| {
@@ -264,6 +269,8 @@ pub(crate) struct NewNode {
     /// Its record count, when its own closures (or the job, for the input)
     /// count it; `None`: counted as its records leave it.
     pub counted: Option<Tally>,
+    /// Its records counted again by the readers that make them (see [`Watch::records_again`]).
+    pub counted_again: Option<Tally>,
     /// Its update calls (`updateStateByKey`).
     pub updates: Option<Rc<UpdateLog>>,
     /// The path its windows take (`reduceByKeyAndWindow` and the operations
@@ -276,6 +283,7 @@ impl Default for NewNode {
         NewNode {
             kind: NodeKind::Transform,
             counted: None,
+            counted_again: None,
             updates: None,
             path: None,
         }
@@ -339,6 +347,7 @@ impl NewNode {
         };
         let watch = Watch {
             records: Some(records),
+            records_again: self.counted_again,
             updates: self.updates,
             path: self.path,
         };

@@ -440,6 +440,29 @@ impl Func {
         self.quick_value(&args).or_else(|| self.called(&args))
     }
 
+    /// Puts `f(acc, v)` in `acc`, as a reduce merges a key's values (see
+    /// [`Self::worker`]; `acc` is left as it was once the batch has failed):
+    /// an int's sum is made in place.
+    #[inline(always)]
+    pub fn merge(&self, acc: &mut Value, v: &Value) {
+        if self.halt.get() {
+            return;
+        }
+        if !self.quick.as_ref().is_some_and(|q| q.call2_into(acc, v)) {
+            self.merge_called(acc, v);
+        }
+    }
+
+    /// [`Self::merge`] by the quick form's value or a real call (apart, so
+    /// that the in-place path stays small).
+    #[inline(never)]
+    fn merge_called(&self, acc: &mut Value, v: &Value) {
+        let args = Borrowed::Two(acc, v);
+        if let Some(r) = self.quick_value(&args).or_else(|| self.called(&args)) {
+            *acc = r;
+        }
+    }
+
     /// [`Self::worker`]'s real call (apart, so that the quick path stays small).
     #[inline(never)]
     fn called(&self, args: &Borrowed) -> Option<Value> {
@@ -476,14 +499,15 @@ impl Func {
         self.quick.as_ref().is_some_and(Quick::makes_pair)
     }
 
-    /// The items of the 2-tuple a call on `x` returns (see
-    /// [`Self::makes_pair`]): `None` once the batch has failed.
+    /// The items of the 2-tuple a call on `x` returns, where they are: `x`
+    /// or the function's constants (see [`Self::makes_pair`]); `None` once
+    /// the batch has failed.
     #[inline]
-    pub fn worker_pair(&self, x: &Value) -> Option<(Value, Value)> {
+    pub fn worker_pair<'a>(&'a self, x: &'a Value) -> Option<(&'a Value, &'a Value)> {
         if self.halt.get() {
             return None;
         }
-        self.quick.as_ref()?.call1_pair(x)
+        self.quick.as_ref()?.call1_pair_ref(x)
     }
 
     /// [`Self::try_worker`] on `str(text)`, a line of the live input: a

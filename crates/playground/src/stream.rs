@@ -18,7 +18,7 @@ use crate::outputs::Keeper;
 use crate::partitions::{checked, failed, is_marker, take, with_partition_ends};
 use crate::rdd::PyRdd;
 use crate::state::{Borrowed, Func, JobState};
-use crate::tupled::Tupled;
+use crate::tupled::{PairMap, Tupled};
 use crate::values::{
     bind_method, check_hashable, given, item, key_value, partitions, seconds, BatchTime,
     ResultIterable,
@@ -37,7 +37,7 @@ pub(crate) enum Flow {
     Values(DStream<Value>),
     Pairs(DStream<(Value, Value)>),
     Lines(DStream<Line>),
-    Tuples(DStream<Tupled>),
+    Tuples(PairMap),
 }
 
 /// The methods a DStream offers in the lab.
@@ -102,7 +102,7 @@ pub struct PyDStream {
 
 /// Records `error` as the running batch's (a conversion PySpark makes on
 /// the executors failed).
-fn fail(job: &Weak<JobState>, error: PyError) {
+pub(crate) fn fail(job: &Weak<JobState>, error: PyError) {
     if let Some(job) = job.upgrade() {
         job.fail(error, true);
     }
@@ -156,7 +156,7 @@ impl PyDStream {
             // the record is (piped, when one stream reads it), rather than all
             // the batch's at once.
             Flow::Lines(s) => s.map(|line| Value::str(line)),
-            Flow::Tuples(s) => s.map(Tupled::value),
+            Flow::Tuples(s) => s.stream().map(Tupled::value),
         }
     }
 
@@ -196,7 +196,7 @@ impl PyDStream {
         let job = self.job.clone();
         match &self.flow {
             Flow::Pairs(s) => s.clone(),
-            Flow::Tuples(s) => s.flat_map(move |record| {
+            Flow::Tuples(s) => s.stream().flat_map(move |record| {
                 let pair = tupled_pair(&job, record)?;
                 Some((pair.0.clone(), pair.1.clone()))
             }),
@@ -242,10 +242,15 @@ impl PyDStream {
         // `observe`): narrow operations count what their closures emit.
         let emitted = Tally::default();
         let node = RefCell::new(NewNode::default());
+        // A pair map's records counted by the keyed reads that make them (see `tupled`).
+        let read = Tally::default();
         let derive = |flow: Flow, parents: Vec<usize>| {
             let mut node = node.take();
             if SELF_COUNTING.contains(&method) {
                 node.counted = Some(emitted.clone());
+            }
+            if let Flow::Tuples(_) = flow {
+                node.counted_again = Some(read.clone());
             }
             PyDStream::value(&job, flow, method, parents, node)
         };
@@ -256,21 +261,8 @@ impl PyDStream {
                 let n = emitted.clone();
                 if f.makes_pair() {
                     // As below, with the tuple's items kept apart (see `tupled`).
-                    return Ok(derive(
-                        Flow::Tuples(self.narrow_input().map(move |x| {
-                            if is_marker(x) {
-                                return Tupled::Marker(x.clone());
-                            }
-                            match f.worker_pair(x) {
-                                Some((k, v)) => {
-                                    n.add(1);
-                                    Tupled::Pair(k, v)
-                                }
-                                None => Tupled::Halted,
-                            }
-                        })),
-                        me,
-                    ));
+                    let pairs = PairMap::new(self.narrow_input(), f, n, read.clone());
+                    return Ok(derive(Flow::Tuples(pairs), me));
                 }
                 if let Flow::Lines(lines) = &self.flow {
                     // As below, on `str(line)`, which a quick form reading only
@@ -394,10 +386,10 @@ impl PyDStream {
                 let f = func(&a[0]);
                 let p = partitions(&a[1])?;
                 let reduced = match &self.flow {
-                    // The pairs read in place (see `tupled`).
+                    // The pairs read where they are (see `tupled`).
                     Flow::Tuples(s) => {
-                        let weak = self.job.clone();
-                        s.reduce_by_key_of(move |r| tupled_pair(&weak, r), reducer(f), p)
+                        let pair = s.keyed_pair(&self.job);
+                        s.keyed_source().reduce_by_key_of(pair, merger(f), p)
                     }
                     _ => self.pairs().reduce_by_key(reducer(f), p),
                 };
@@ -545,12 +537,12 @@ impl PyDStream {
                     num_partitions: partitions(&a[4])?,
                 };
                 let windowed = match &self.flow {
-                    // The pairs read in place (see `tupled`).
+                    // The pairs read where they are (see `tupled`).
                     Flow::Tuples(st) => {
-                        let weak = self.job.clone();
-                        st.reduce_by_key_and_window_of(
-                            move |r| tupled_pair(&weak, r),
-                            reducer(f),
+                        let pair = st.keyed_pair(&self.job);
+                        st.keyed_source().reduce_by_key_and_window_of(
+                            pair,
+                            merger(f),
                             inv,
                             spec,
                             filter,
@@ -752,6 +744,11 @@ fn apply<'a>(f: &Func, args: impl Into<Borrowed<'a>>) -> Value {
 /// A Python reduce function as the engine's `(a, b) -> c`.
 fn reducer(f: Func) -> impl Fn(&Value, &Value) -> Value + 'static {
     move |a, b| f.worker((a, b)).unwrap_or_else(|| a.clone())
+}
+
+/// A Python reduce function as the engine's in-place merge (`acc = f(acc, v)`).
+fn merger(f: Func) -> impl Fn(&mut Value, &Value) + 'static {
+    move |acc, v| f.merge(acc, v)
 }
 
 /// PySpark's `if invFunc:`: the inverse function, when one is given.

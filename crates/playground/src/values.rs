@@ -99,8 +99,18 @@ pub fn unpack_pair(record: &Value) -> Result<(Value, Value), PyError> {
 }
 
 /// Python's `hash(key)` refusal: `TypeError: unhashable type: 'list'`.
-#[inline]
+#[inline(always)]
 pub fn check_hashable(key: &Value) -> Result<(), PyError> {
+    match key {
+        // Only these hold unhashable parts or are one (a key is mostly a str or an int).
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Tuple(_) => check_parts(key),
+        _ => Ok(()),
+    }
+}
+
+/// [`check_hashable`] of a container.
+#[inline(never)]
+fn check_parts(key: &Value) -> Result<(), PyError> {
     match unhashable_part(key) {
         Some(kind) => Err(PyError::type_error(format!("unhashable type: '{kind}'"))),
         None => Ok(()),

@@ -163,3 +163,36 @@ fn a_batch_that_fails_mid_stream_counts_as_the_general_path_counts() {
         );
     }
 }
+
+#[test]
+fn a_keyed_read_making_the_pairs_itself_counts_and_fails_as_the_general_path() {
+    for body in [
+        // The map's own stream asked for after the keyed read, before it, or
+        // by a reader nothing prints (made, never computed).
+        "pairs = lines.map(lambda x: (x, 1))\n\
+         pairs.reduceByKey(lambda x, y: x + y).pprint()\n\
+         pairs.pprint(3)",
+        "pairs = lines.map(lambda x: (x, 1))\n\
+         unused = pairs.map(lambda kv: kv[0])\n\
+         pairs.reduceByKey(lambda x, y: x + y).pprint()",
+        // Windows: the map read by the window's reduce and by a count.
+        "ssc.checkpoint(\"checkpoint\")\n\
+         pairs = lines.map(lambda x: (x, 1))\n\
+         pairs.reduceByKeyAndWindow(lambda x, y: x + y, lambda x, y: x - y, 20, 10).pprint()\n\
+         pairs.countByWindow(20, 10).pprint()",
+        // A pair map over a shuffle's partitions (their ends carried through).
+        "keys = lines.map(lambda x: (x, 1)).reduceByKey(lambda x, y: x + y).map(lambda kv: kv[0][:3])\n\
+         keys.map(lambda x: (x, 1)).reduceByKey(lambda x, y: x + y).pprint()",
+        // A failed record of the source fails the keyed read.
+        "lines.count().pprint()\n\
+         bad = lines.map(lambda l: 1 // 0 if \"[crit]\" in l else l)\n\
+         bad.map(lambda x: (x, 1)).reduceByKey(lambda x, y: x + y).pprint()",
+    ] {
+        let source = program(body);
+        assert_same_as_general(&source);
+        if body.contains("1 // 0") {
+            let failure = run(&source)[0].failure.clone().expect("a [crit] line fails");
+            assert!(failure.error.to_string().starts_with("ZeroDivisionError"));
+        }
+    }
+}

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dstream_engine::byte_scan::{ByteScan, Native};
 use dstream_engine::python::PyRepr;
 
 use crate::ast::CmpOp;
@@ -488,29 +489,16 @@ pub(crate) struct StrChain {
 /// literal starting with the same byte (the notebook's `"[info]"`,
 /// `"[notice]"`, `"[error]"`): the arm that holds is the first whose
 /// literal starts at one of that byte's places in the string, so one scan
-/// for the byte replaces a search per arm (the notebook's generated lines
-/// hold `[` about three times each).
+/// for the byte ([`dstream_engine::byte_scan`]) replaces a search per arm (the
+/// notebook's generated lines hold `[` about three times each).
 struct OnePass {
-    first: ByteScan,
+    first: u8,
+    /// The literals' second bytes, one bit each (every bit when a literal
+    /// is that one byte): most places of the first byte (a log line's
+    /// `[Sun Dec 04 ...]`, `[client ...]`) start no literal, and their
+    /// next byte says so without a comparison per literal.
+    seconds: [u64; 4],
     literals: Vec<Literal>,
-}
-
-/// A prepared search for one byte: SSE2 (every x86_64 has it) set up once,
-/// as the general `memchr` would on every call; elsewhere (wasm32) the
-/// crate's word-at-a-time search.
-#[cfg(target_arch = "x86_64")]
-type ByteScan = memchr::arch::x86_64::sse2::memchr::One;
-#[cfg(not(target_arch = "x86_64"))]
-type ByteScan = memchr::arch::all::memchr::One;
-
-#[cfg(target_arch = "x86_64")]
-fn byte_scan(b: u8) -> Option<ByteScan> {
-    ByteScan::new(b)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn byte_scan(b: u8) -> Option<ByteScan> {
-    Some(ByteScan::new(b))
 }
 
 /// A literal with its first eight bytes as one word, so that testing it at
@@ -538,16 +526,10 @@ impl Literal {
         }
     }
 
-    /// Whether `rest` starts with the literal.
-    #[inline]
-    fn starts(&self, rest: &[u8]) -> bool {
-        match rest.first_chunk::<8>() {
-            Some(word) => {
-                u64::from_le_bytes(*word) & self.mask == self.head
-                    && (self.bytes.len() <= 8 || rest.starts_with(&self.bytes))
-            }
-            None => rest.starts_with(&self.bytes),
-        }
+    /// Whether `rest` starts with the literal, `word` being its first eight bytes.
+    #[inline(always)]
+    fn starts_word(&self, word: u64, rest: &[u8]) -> bool {
+        word & self.mask == self.head && (self.bytes.len() <= 8 || rest.starts_with(&self.bytes))
     }
 }
 
@@ -569,10 +551,28 @@ impl OnePass {
         if !literals.iter().all(|l| l.bytes[0] == first) {
             return None;
         }
+        let mut seconds = [0u64; 4];
+        for l in &literals {
+            match l.bytes.get(1) {
+                Some(&b) => seconds[b as usize / 64] |= 1 << (b % 64),
+                None => seconds = [u64::MAX; 4],
+            }
+        }
         Some(OnePass {
-            first: byte_scan(first)?,
+            first,
+            seconds,
             literals,
         })
+    }
+
+    /// Whether a literal may start at `at` (a place of the first byte), by the byte after it.
+    #[inline(always)]
+    fn may_start(&self, s: &[u8], at: usize) -> bool {
+        match s.get(at + 1) {
+            Some(&b) => self.seconds[b as usize / 64] & (1 << (b % 64)) != 0,
+            // The string's last byte: only a one-byte literal starts there (the comparison says).
+            None => true,
+        }
     }
 
     /// The index of the first literal found in `s`.
@@ -580,15 +580,25 @@ impl OnePass {
     fn first_found(&self, s: &[u8]) -> Option<usize> {
         // Only literals before the best found so far can still change the answer.
         let mut best = self.literals.len();
-        for at in self.first.iter(s) {
-            let rest = &s[at..];
-            if let Some(i) = self.literals[..best].iter().position(|l| l.starts(rest)) {
-                best = i;
-                if best == 0 {
-                    break;
-                }
+        Native::each(s, self.first, |at| {
+            if !self.may_start(s, at) {
+                return false;
             }
-        }
+            let rest = &s[at..];
+            let candidates = &self.literals[..best];
+            // The place's first eight bytes read once for every literal.
+            let hit = match rest.first_chunk::<8>() {
+                Some(word) => {
+                    let word = u64::from_le_bytes(*word);
+                    candidates.iter().position(|l| l.starts_word(word, rest))
+                }
+                None => candidates.iter().position(|l| rest.starts_with(&l.bytes)),
+            };
+            if let Some(i) = hit {
+                best = i;
+            }
+            best == 0
+        });
         (best < self.literals.len()).then_some(best)
     }
 }

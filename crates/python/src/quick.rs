@@ -97,6 +97,40 @@ impl Quick {
         self.run(&[a, b])
     }
 
+    /// Puts `f(acc, b)` in `acc` when `acc` is an int and the shape gives
+    /// an int for these arguments (a reduce's `lambda x, y: x + y`), and
+    /// says so; otherwise leaves `acc` as it was (the caller makes the call).
+    #[inline(always)]
+    pub fn call2_into(&self, acc: &mut Value, b: &Value) -> bool {
+        if self.params != 2 {
+            return false;
+        }
+        let (Shape::Ints(op, x, y), Value::Int(slot)) = (&*self.shape, &mut *acc) else {
+            return false;
+        };
+        let operand = |i: &Item| match i {
+            Item::Param(0) => Some(*slot),
+            Item::Param(_) => match b {
+                Value::Int(n) => Some(*n),
+                _ => None,
+            },
+            Item::Const(Value::Int(n)) => Some(*n),
+            Item::Const(_) => None,
+        };
+        let operands = match (x, y, b) {
+            // `lambda x, y: x + y`, tested first.
+            (Item::Param(0), Item::Param(1), Value::Int(n)) => Some((*slot, *n)),
+            _ => operand(x).zip(operand(y)),
+        };
+        match operands.and_then(|(x, y)| op.apply(x, y)) {
+            Some(r) => {
+                *slot = r;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the function takes one argument and returns a 2-tuple of it
     /// and constants (`lambda x: (x, 1)`): then [`Quick::call1_pair`]
     /// answers every call.
@@ -108,9 +142,20 @@ impl Quick {
     /// [`Quick::makes_pair`].
     #[inline]
     pub fn call1_pair(&self, a: &Value) -> Option<(Value, Value)> {
+        self.call1_pair_ref(a).map(|(x, y)| (x.clone(), y.clone()))
+    }
+
+    /// [`Quick::call1_pair`]'s items where they are: the argument or the
+    /// function's constants (a reader that only looks copies nothing).
+    #[inline]
+    pub fn call1_pair_ref<'a>(&'a self, a: &'a Value) -> Option<(&'a Value, &'a Value)> {
+        let item = |i: &'a Item| match i {
+            Item::Param(_) => a,
+            Item::Const(c) => c,
+        };
         match &*self.shape {
             Shape::Tuple(items) if self.params == 1 => match &items[..] {
-                [x, y] => Some((x.get(&[a]), y.get(&[a]))),
+                [x, y] => Some((item(x), item(y))),
                 _ => None,
             },
             _ => None,
@@ -214,13 +259,19 @@ fn ints(op: IntOp, a: &Item, b: &Item, args: &[&Value]) -> Option<Value> {
         Item::Const(Value::Int(n)) => Some(*n),
         Item::Const(_) => None,
     };
-    let (a, b) = (int(a)?, int(b)?);
-    let r = match op {
-        IntOp::Add => a.checked_add(b),
-        IntOp::Sub => a.checked_sub(b),
-        IntOp::Mul => a.checked_mul(b),
-    }?;
-    Some(Value::Int(r))
+    op.apply(int(a)?, int(b)?).map(Value::Int)
+}
+
+impl IntOp {
+    /// `a op b`, when it fits in 64 bits.
+    #[inline(always)]
+    fn apply(self, a: i64, b: i64) -> Option<i64> {
+        match self {
+            IntOp::Add => a.checked_add(b),
+            IntOp::Sub => a.checked_sub(b),
+            IntOp::Mul => a.checked_mul(b),
+        }
+    }
 }
 
 /// The [`Quick`] form of a body taking `params` parameters (the first local

@@ -208,6 +208,17 @@ impl PyHash for Value {
             _ => 0,
         }
     }
+
+    /// A string's allocation: a constant's string is one allocation every
+    /// record it made shares. (Tuples have none: a tuple holding a NaN is
+    /// not equal to itself in the lab, so sharing must not make it so.)
+    #[inline]
+    fn shared_address(&self) -> Option<usize> {
+        match self {
+            Value::Str(s) => Some(s.as_ptr() as usize),
+            _ => None,
+        }
+    }
 }
 
 impl PyRepr for Value {

@@ -66,6 +66,9 @@ fn samples() -> Vec<Value> {
         "bcd",
         "cd",
         "d",
+        "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok [client 1.2.3.4] x [info]",
+        "[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] [notice] then [",
+        "[x][y][z][w][v][u][t][s][r][q][p][o] [error] [notice",
     ] {
         values.push(Value::str(s));
     }
@@ -193,11 +196,20 @@ fn every_shape_gives_what_the_call_returns_or_nothing() {
         assert!(q.call1(&Value::Int(1)).is_none(), "{name}");
         for a in &values {
             for b in &values {
+                let mut acc = a.clone();
+                let into = q.call2_into(&mut acc, b);
                 if let Some(v) = q.call2(a, b) {
                     given += 1;
                     let called = rt.call2(&f, a.clone(), b.clone());
                     assert_eq!(shown(Ok(v)), shown(called), "{name}({a:?}, {b:?})");
                 }
+                // In place: what the call gives, or nothing and `a` untouched.
+                let want = if into { q.call2(a, b) } else { Some(a.clone()) };
+                assert_eq!(
+                    shown(Ok(acc)),
+                    shown(want.ok_or(PyError::value_error("none"))),
+                    "{name}({a:?}, {b:?}) in place"
+                );
             }
         }
     }

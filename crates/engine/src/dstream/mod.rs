@@ -128,18 +128,36 @@ impl<T: Record> DStream<T> {
         each: impl Fn(&T, &mut dyn FnMut(U)) + 'static,
     ) -> DStream<U> {
         let each = Rc::new(each);
-        let (parent, piped) = (self.node.clone(), self.node.clone());
         let each_piped = each.clone();
+        self.narrow_with(
+            describe,
+            move |x, records| each(x, &mut |u| records.push(u)),
+            move |x, sink| each_piped(x, &mut |u| sink(&u)),
+        )
+    }
+
+    /// [`DStream::narrow`] written twice: `build(x, records)` pushes the
+    /// records of `x` when the stream is computed (and kept), `pipe(x, sink)`
+    /// hands them to its one reader by reference when it is piped, so that a
+    /// `map` gives its record straight to the reader and a `filter` the
+    /// record it read, with no copy and no emitter in between.
+    pub(super) fn narrow_with<U: Record>(
+        &self,
+        describe: &str,
+        build: impl Fn(&T, &mut Vec<U>) + 'static,
+        pipe: impl Fn(&T, &mut dyn FnMut(&U)) + 'static,
+    ) -> DStream<U> {
+        let (parent, piped) = (self.node.clone(), self.node.clone());
         add_node(
             &self.graph,
             self.child_spec(describe),
             Box::new(move |_, t| {
                 let mut records = Vec::new();
-                let partitions = parent.for_each(t, &mut |x| each(x, &mut |u| records.push(u)))?;
+                let partitions = parent.for_each(t, &mut |x| build(x, &mut records))?;
                 Some(Rc::new(Rdd::new(records, partitions)))
             }),
             Some(Box::new(move |t, sink| {
-                piped.for_each(t, &mut |x| each_piped(x, &mut |u| sink(&u)))
+                piped.for_each(t, &mut |x| pipe(x, sink))
             })),
         )
     }

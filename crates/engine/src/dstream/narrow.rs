@@ -24,7 +24,13 @@ pub(super) fn union_all<'a, T: Clone + 'a>(
 impl<T: Record> DStream<T> {
     /// `map(f)`: each record to one new record.
     pub fn map<U: Record>(&self, f: impl Fn(&T) -> U + 'static) -> DStream<U> {
-        self.narrow("map", move |x, emit| emit(f(x)))
+        let f = Rc::new(f);
+        let g = f.clone();
+        self.narrow_with(
+            "map",
+            move |x, records| records.push(f(x)),
+            move |x, sink| sink(&g(x)),
+        )
     }
 
     /// `flatMap(f)`: each record to any number of records.
@@ -37,11 +43,21 @@ impl<T: Record> DStream<T> {
 
     /// `filter(f)`: keeps the records for which `f` is true.
     pub fn filter(&self, f: impl Fn(&T) -> bool + 'static) -> DStream<T> {
-        self.narrow("filter", move |x, emit| {
-            if f(x) {
-                emit(x.clone())
-            }
-        })
+        let f = Rc::new(f);
+        let g = f.clone();
+        self.narrow_with(
+            "filter",
+            move |x, records| {
+                if f(x) {
+                    records.push(x.clone())
+                }
+            },
+            move |x, sink| {
+                if g(x) {
+                    sink(x)
+                }
+            },
+        )
     }
 
     /// `transform(func)`: any function of the batch time (ms) and its records.

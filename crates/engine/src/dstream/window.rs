@@ -232,7 +232,13 @@ impl<K: Key, V: Record> DStream<(K, V)> {
             slide,
             num_partitions,
         };
-        self.reduce_by_key_and_window_of(|(k, v)| Some((k, v)), func, inv_func, window, filter_func)
+        self.reduce_by_key_and_window_of(
+            |(k, v), sink| sink(k, v),
+            move |acc, v| *acc = func(acc, v),
+            inv_func,
+            window,
+            filter_func,
+        )
     }
 }
 
@@ -249,12 +255,12 @@ pub struct WindowSpec {
 
 impl<T: Record> DStream<T> {
     /// [`DStream::reduce_by_key_and_window`] of the `(key, value)` pairs
-    /// `pair` reads in the records, in place (see
+    /// `pair` reads in the records, in place, with `merge` for `func` (see
     /// [`DStream::reduce_by_key_of`]).
     pub fn reduce_by_key_and_window_of<K: Key, V: Record>(
         &self,
-        pair: impl Fn(&T) -> Option<(&K, &V)> + 'static,
-        func: impl Fn(&V, &V) -> V + 'static,
+        pair: impl Fn(&T, &mut dyn FnMut(&K, &V)) + 'static,
+        merge: impl Fn(&mut V, &V) + 'static,
         inv_func: Option<InvFn<V>>,
         WindowSpec {
             window,
@@ -265,9 +271,14 @@ impl<T: Record> DStream<T> {
     ) -> Result<DStream<(K, V)>, EngineError> {
         let (w, s) = self.validate_window(window, slide)?;
         let p = self.partitions(num_partitions);
-        let func: ReduceFn<V> = Rc::new(func);
-        let f = func.clone();
-        let reduced = self.reduce_by_key_of(pair, move |a, b| f(a, b), Some(p));
+        let merge = Rc::new(merge);
+        let m = merge.clone();
+        let func: ReduceFn<V> = Rc::new(move |a, b| {
+            let mut acc = a.clone();
+            m(&mut acc, b);
+            acc
+        });
+        let reduced = self.reduce_by_key_of(pair, move |acc, v| merge(acc, v), Some(p));
         let slot = PathSlot::default();
         let Some(inv) = inv_func else {
             let f = func.clone();
