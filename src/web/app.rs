@@ -15,7 +15,7 @@ use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
-use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY};
+use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::export::history_csv;
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::RefCell;
@@ -75,13 +75,15 @@ pub fn boot_lab() -> Lab {
     let saved_jobs = storage_get(JOBS_STORAGE_KEY);
     let params = BootParams::from_query(&query_string());
     let relay_url = storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url);
-    Lab::boot_with_jobs(
+    let mut lab = Lab::boot_with_jobs(
         saved.as_deref(),
         saved_jobs.as_deref(),
         now_local_ms(),
         &params,
         &relay_url,
-    )
+    );
+    lab.open_mode_code(storage_get(MODE_CODE_STORAGE_KEY).as_deref());
+    lab
 }
 
 /// Props of [`App`].
