@@ -69,9 +69,10 @@ fn a_checkpoint_taken_with_an_edited_program_restores_only_with_that_program() {
     let mut gen = LogGenerator::new(3);
     let mut a = lab_after(2, &mut gen);
     // The running totals' cell counting the words of each line instead of its message type.
-    let edited = a
-        .source(Mode::Cumulative)
-        .replace("lines.map(get_message_type)", "lines.flatMap(lambda l: l.split())");
+    let edited = a.source(Mode::Cumulative).replace(
+        "lines.map(get_message_type)",
+        "lines.flatMap(lambda l: l.split())",
+    );
     assert!(matches!(
         a.run_program(Mode::Cumulative, Some(edited.clone())),
         ProgramStart::Started { .. }
@@ -94,7 +95,10 @@ fn a_checkpoint_taken_with_an_edited_program_restores_only_with_that_program() {
     let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
     value["lab"]["modes"][1]["program"] = serde_json::Value::Null;
     let error = load_error(&value.to_string());
-    assert!(error.starts_with("Could not restore the saved checkpoint: "), "{error}");
+    assert!(
+        error.starts_with("Could not restore the saved checkpoint: "),
+        "{error}"
+    );
 }
 
 #[test]

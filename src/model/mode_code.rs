@@ -13,7 +13,7 @@ use super::effect::Effect;
 use super::jobs::refusal;
 use super::notices::Level;
 use super::Lab;
-use crate::engine::{traceback, JobFailure, Mode, PyError, ProgramStart};
+use crate::engine::{traceback, JobFailure, Mode, ProgramStart, PyError};
 use serde::{Deserialize, Serialize};
 
 /// The localStorage key of the mode panels' code.
@@ -247,7 +247,9 @@ impl Lab {
     pub(super) fn mode_code_save_failed(&mut self, why: &str) {
         self.notify(
             Level::Error,
-            format!("Could not keep the mode panels' code ({why}); a reload will not bring it back."),
+            format!(
+                "Could not keep the mode panels' code ({why}); a reload will not bring it back."
+            ),
         );
     }
 }

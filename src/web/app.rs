@@ -7,7 +7,7 @@ use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
-use super::panel::{ModePanel, ModePanelProps};
+use super::panel::{ModeCodeProps, ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
@@ -178,6 +178,7 @@ pub fn app(props: &AppProps) -> Html {
             lab.stats.batches_run,
             lab.config().clone(),
             viewed,
+            lab.mode_codes().revision(),
         ),
         |_| {
             let log = lab.viewed_log();
@@ -192,7 +193,7 @@ pub fn app(props: &AppProps) -> Html {
                         console: Rc::from(console.text),
                         console_dropped: console.dropped,
                         as_of: past,
-                        code: Rc::from(lab.code(mode)),
+                        code: ModeCodeProps::of(&lab, mode, dispatch.clone()),
                         extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
                         config: lab.config().clone(),
                     }

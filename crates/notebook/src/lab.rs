@@ -233,15 +233,22 @@ impl NotebookLab {
             .map_or_else(|| notebook_source(mode, &self.config), str::to_string)
     }
 
-    /// The error that stopped `mode`'s job, if one did.
+    /// `mode`'s job, or the one that takes over from the next batch.
+    fn current_job(&self, mode: Mode) -> &Job {
+        let run = self.run(mode);
+        run.next.as_ref().map_or(&run.job, |(job, _)| job)
+    }
+
+    /// The error that stopped `mode`'s job, if one did (a program given
+    /// since, waiting for the next batch, has none).
     pub fn failure(&self, mode: Mode) -> Option<&JobFailure> {
-        self.run(mode).job.failed()
+        self.current_job(mode).failed()
     }
 
     /// Whether `mode`'s job runs batches (not stopped, and its program started
-    /// a StreamingContext).
+    /// a StreamingContext), or the one waiting for the next batch will.
     pub fn running(&self, mode: Mode) -> bool {
-        self.run(mode).job.running()
+        self.current_job(mode).running()
     }
 
     /// Lines that reached `mode`'s job and no `socketTextStream` of its
@@ -468,7 +475,11 @@ impl NotebookLab {
 
 /// The notebook's program for `mode`, as the lab runs it.
 fn notebook_source(mode: Mode, config: &NotebookConfig) -> String {
-    notebook_program(mode, config, Master::Cores(master_cores(config.parallelism)))
+    notebook_program(
+        mode,
+        config,
+        Master::Cores(master_cores(config.parallelism)),
+    )
 }
 
 /// `source`'s job on the live stream, its batch 1 closing one interval after

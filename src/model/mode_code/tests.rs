@@ -50,7 +50,11 @@ fn run_edited(lab: &mut Lab, mode: Mode, from: &str, to: &str) -> String {
 
 /// The last block `mode`'s console printed.
 fn last_block(lab: &Lab, mode: Mode) -> String {
-    lab.console(mode).blocks().last().unwrap_or_default().to_string()
+    lab.console(mode)
+        .blocks()
+        .last()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn notices(lab: &Lab) -> Vec<String> {
@@ -88,7 +92,10 @@ fn running_an_edited_cell_restarts_only_that_mode_from_the_next_batch() {
     assert_eq!(notices(&lab), before);
     // Eleven distinct words in the four lines.
     assert_eq!(lab.mode_codes().get(Mode::Stateless).other_records, 11);
-    assert_eq!(lab.log().last().unwrap().records(Mode::Stateless), Some(&vec![]));
+    assert_eq!(
+        lab.log().last().unwrap().records(Mode::Stateless),
+        Some(&vec![])
+    );
 }
 
 #[test]
@@ -111,9 +118,19 @@ fn reset_to_the_notebook_restores_the_cell_with_the_running_settings_and_restart
 #[test]
 fn a_syntax_error_stops_only_its_mode_at_its_line() {
     let mut lab = booted(None);
-    let text = run_edited(&mut lab, Mode::Window, "lambda x, y: x + y", "lambda x, y: x +* y");
+    let text = run_edited(
+        &mut lab,
+        Mode::Window,
+        "lambda x, y: x + y",
+        "lambda x, y: x +* y",
+    );
     let line = text.lines().position(|l| l.contains("+*")).unwrap() as u32 + 1;
-    let ModeStatus::Stopped { batch: 0, error, traceback } = lab.mode_status(Mode::Window) else {
+    let ModeStatus::Stopped {
+        batch: 0,
+        error,
+        traceback,
+    } = lab.mode_status(Mode::Window)
+    else {
         panic!("{:?}", lab.mode_status(Mode::Window));
     };
     assert_eq!(error.line(), Some(line));
@@ -121,32 +138,60 @@ fn a_syntax_error_stops_only_its_mode_at_its_line() {
         traceback.starts_with(&format!("  File \"window.py\", line {line}\n")),
         "{traceback}"
     );
-    assert!(traceback.ends_with("SyntaxError: invalid syntax"), "{traceback}");
+    assert!(
+        traceback.ends_with("SyntaxError: invalid syntax"),
+        "{traceback}"
+    );
     batch(&mut lab, 1, &LINES);
     batch(&mut lab, 2, &LINES);
     assert!(last_block(&lab, Mode::Stateless).contains("('info', 1)"));
     assert_eq!(totals(&lab).len(), 4);
     assert_eq!(lab.console(Mode::Window).blocks().count(), 0);
-    assert!(notices(&lab).iter().all(|n| !n.contains("window program")), "{:?}", notices(&lab));
+    assert!(
+        notices(&lab).iter().all(|n| !n.contains("window program")),
+        "{:?}",
+        notices(&lab)
+    );
 }
 
 #[test]
 fn a_runtime_error_stops_its_mode_at_its_batch_with_the_traceback() {
     let mut lab = booted(None);
-    run_edited(&mut lab, Mode::Stateless, "lambda x: (x, 1)", "lambda x: (x, 1 // 0)");
+    run_edited(
+        &mut lab,
+        Mode::Stateless,
+        "lambda x: (x, 1)",
+        "lambda x: (x, 1 // 0)",
+    );
     batch(&mut lab, 1, &[]);
     batch(&mut lab, 2, &LINES);
-    let ModeStatus::Stopped { batch: 2, traceback, .. } = lab.mode_status(Mode::Stateless) else {
+    let ModeStatus::Stopped {
+        batch: 2,
+        traceback,
+        ..
+    } = lab.mode_status(Mode::Stateless)
+    else {
         panic!("{:?}", lab.mode_status(Mode::Stateless));
     };
-    assert!(traceback.starts_with("Traceback (most recent call last):\n"), "{traceback}");
-    assert!(traceback.ends_with("ZeroDivisionError: integer division or modulo by zero"), "{traceback}");
+    assert!(
+        traceback.starts_with("Traceback (most recent call last):\n"),
+        "{traceback}"
+    );
+    assert!(
+        traceback.ends_with("ZeroDivisionError: integer division or modulo by zero"),
+        "{traceback}"
+    );
     batch(&mut lab, 3, &LINES);
     assert_eq!(lab.log().last().unwrap().batch, 3);
     assert_eq!(totals(&lab).len(), 4);
     // A stopped mode still lets the page checkpoint the others.
     let effects = batch(&mut lab, 4, &LINES);
-    assert!(effects.iter().any(|e| matches!(e, Effect::SaveCheckpoint(_))), "{effects:?}");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveCheckpoint(_))),
+        "{effects:?}"
+    );
 }
 
 #[test]
@@ -159,8 +204,14 @@ fn a_program_with_another_interval_is_refused_and_the_mode_runs_on() {
         "StreamingContext(spark.sparkContext, 5)",
     );
     let why = lab.mode_refusal(Mode::Stateless).expect("refused");
-    assert!(why.contains("StreamingContext(sc, 5) makes 5 s batches"), "{why}");
-    assert!(why.ends_with("Meanwhile this panel runs the notebook's program."), "{why}");
+    assert!(
+        why.contains("StreamingContext(sc, 5) makes 5 s batches"),
+        "{why}"
+    );
+    assert!(
+        why.ends_with("Meanwhile this panel runs the notebook's program."),
+        "{why}"
+    );
     assert_eq!(lab.mode_status(Mode::Stateless), ModeStatus::Notebook);
     assert!(lab.mode_edited_since_run(Mode::Stateless));
     batch(&mut lab, 1, &LINES);
@@ -181,7 +232,9 @@ fn apply_keeps_an_edited_program_and_refuses_it_when_the_interval_no_longer_agre
     assert!(last_block(&lab, Mode::Stateless).contains("('disk', 2)"));
     // A new interval: the edited program asks for 10 s batches, so it is refused, its text kept.
     lab.apply(Action::Edit(DraftField::Interval(5_000)));
-    lab.apply(Action::Apply { now_ms: T0 + 12_000 });
+    lab.apply(Action::Apply {
+        now_ms: T0 + 12_000,
+    });
     assert_eq!(lab.mode_text(Mode::Stateless), edited);
     assert_eq!(lab.mode_status(Mode::Stateless), ModeStatus::Notebook);
     let why = lab.mode_refusal(Mode::Stateless).expect("refused");
@@ -211,7 +264,10 @@ fn the_edited_code_and_what_ran_survive_a_reload() {
     // Reloaded with the checkpoint: the running totals of the edited program go on.
     let mut back = booted(Some(&checkpoint));
     back.open_mode_code(Some(&codes));
-    assert_eq!(back.mode_text(Mode::Cumulative), format!("{ran}# not run yet\n"));
+    assert_eq!(
+        back.mode_text(Mode::Cumulative),
+        format!("{ran}# not run yet\n")
+    );
     assert_eq!(back.mode_status(Mode::Cumulative), ModeStatus::Edited);
     assert!(back.mode_edited_since_run(Mode::Cumulative));
     assert_eq!(back.mode_text(Mode::Stateless), back.code(Mode::Stateless));
@@ -226,9 +282,14 @@ fn the_edited_code_and_what_ran_survive_a_reload() {
         l.open_mode_code(Some("[{"));
         notices(&l)
     };
-    assert!(damaged.last().unwrap().contains("could not be read"), "{damaged:?}");
+    assert!(
+        damaged.last().unwrap().contains("could not be read"),
+        "{damaged:?}"
+    );
     // The checkpoint holds the program: it restores with it even when the panels' code was lost.
     let lost = booted(Some(&checkpoint));
     assert_eq!(lost.mode_status(Mode::Cumulative), ModeStatus::Edited);
-    assert!(SavedCheckpoint::parse(&checkpoint).unwrap().lab.modes[1].program.is_some());
+    assert!(SavedCheckpoint::parse(&checkpoint).unwrap().lab.modes[1]
+        .program
+        .is_some());
 }
