@@ -689,6 +689,64 @@ mod tests {
     }
 
     #[test]
+    fn a_program_given_to_a_mode_takes_over_from_the_next_batch_and_touches_no_other_mode() {
+        let mut a = lab_with(NotebookConfig::default());
+        let mut b = lab_with(NotebookConfig::default());
+        a.push_line("[error] x");
+        b.push_line("[error] x");
+        let words = a.source(Mode::Stateless).replace(
+            "lines.map(get_message_type)",
+            "lines.flatMap(lambda l: l.split())",
+        );
+        assert_eq!(
+            a.run_program(Mode::Stateless, Some(words.clone())),
+            ProgramStart::Started {
+                printed: String::new()
+            }
+        );
+        assert_eq!(a.program(Mode::Stateless), Some(words.as_str()));
+        // The open batch ends with the notebook's program.
+        assert_eq!(a.run_batch(), b.run_batch());
+        for lab in [&mut a, &mut b] {
+            lab.push_line("[info] y z");
+        }
+        let (ra, rb) = (a.run_batch(), b.run_batch());
+        assert!(ra.problems.is_empty(), "{:?}", ra.problems);
+        assert_eq!(ra.outputs[0].records, []);
+        assert_eq!(ra.outputs[0].other_records, 3);
+        assert!(ra.outputs[0].pprint.contains("('[info]', 1)"));
+        assert_eq!(ra.outputs[1..], rb.outputs[1..]);
+        assert_eq!((ra.batch, ra.time_ms), (rb.batch, rb.time_ms));
+        // Another interval is refused, and the program that ran goes on.
+        let five = words.replace("spark.sparkContext, 10)", "spark.sparkContext, 5)");
+        assert_eq!(
+            a.run_program(Mode::Stateless, Some(five)),
+            ProgramStart::Refused { program_ms: 5_000 }
+        );
+        assert_eq!(a.program(Mode::Stateless), Some(words.as_str()));
+        // A syntax error stops the mode at once, and only it.
+        let ProgramStart::Stopped { failure, .. } =
+            a.run_program(Mode::Window, Some("x = (\n".to_string()))
+        else {
+            panic!("a syntax error runs nothing");
+        };
+        assert_eq!(failure.batch, 0);
+        assert_eq!(a.failure(Mode::Window), Some(&failure));
+        a.push_line("[info] w");
+        let r = a.run_batch();
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(
+            r.outputs.iter().map(|o| o.mode).collect::<Vec<_>>(),
+            [Mode::Stateless, Mode::Cumulative]
+        );
+        assert!(
+            a.checkpoint().expect("the running modes checkpoint").modes[2]
+                .job
+                .is_none()
+        );
+    }
+
+    #[test]
     fn checkpoint_restores_running_totals_and_window() {
         let config = NotebookConfig {
             window_ms: 50_000,
