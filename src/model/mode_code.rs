@@ -124,7 +124,9 @@ impl Lab {
 
     /// Whether `mode`'s editor holds a text its job does not run.
     pub fn mode_edited_since_run(&self, mode: Mode) -> bool {
-        self.mode_text(mode) != self.engine.source(mode)
+        // The notebook's text shown (even as a tried mistake shows it) is what runs while the mode runs the
+        // notebook's program.
+        self.mode_codes.get(mode).text.as_deref() != self.engine.program(mode)
     }
 
     /// Why `mode`'s program was not run, in words, when it was refused for its interval.

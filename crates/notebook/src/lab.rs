@@ -48,7 +48,9 @@ pub struct BatchReport {
     pub outputs: Vec<ModeOutput>,
     /// The calls of `updateFunction` that made this batch's running totals.
     pub state_calls: Vec<UpdateCall>,
-    /// How the window was formed, when the window emitted at this batch.
+    /// How the window was formed, when the window emitted at this batch and
+    /// both the stateless and the window mode ran the notebook's programs
+    /// (the arithmetic is the notebook's window over the stateless counts).
     pub window_explain: Option<WindowExplain>,
     /// What went wrong in a notebook's program at this batch, in words (its
     /// job stopped, or it made something the lab cannot read as a (type,
@@ -352,9 +354,17 @@ impl NotebookLab {
                 calls
             })
             .collect();
+        // The window's arithmetic is the notebook's: its window over the stateless mode's counts, so a student's
+        // program in either mode (another window, other records) has none.
+        let notebook = |m: Mode| {
+            results
+                .iter()
+                .any(|(mode, student, _)| *mode == m && !student)
+        };
         let path = results
             .iter()
             .filter(|(mode, ..)| *mode == Mode::Window)
+            .filter(|_| notebook(Mode::Stateless) && notebook(Mode::Window))
             .flat_map(|(.., r)| &r.nodes)
             .find_map(|n| n.window.as_ref()?.path.clone());
         let window_explain = self.explain(time_ms, &outputs, path);

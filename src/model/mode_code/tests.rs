@@ -293,3 +293,27 @@ fn the_edited_code_and_what_ran_survive_a_reload() {
         .program
         .is_some());
 }
+
+#[test]
+fn a_tried_mistake_shows_its_master_without_calling_the_cell_edited() {
+    let mut lab = booted(None);
+    lab.apply(Action::MistakeTry {
+        mistake: crate::model::mistakes::Mistake::Local1,
+        now_ms: T0 + 4_000,
+    });
+    assert!(lab.mode_text(Mode::Stateless).contains("local[1]"));
+    assert!(!lab.mode_edited_since_run(Mode::Stateless));
+    assert_eq!(lab.mode_status(Mode::Stateless), ModeStatus::Notebook);
+}
+
+#[test]
+fn the_window_arithmetic_is_explained_only_for_the_notebooks_programs() {
+    let mut lab = booted(None);
+    batch(&mut lab, 1, &LINES);
+    assert_eq!(lab.log().last_window().map(|w| w.batch), Some(1));
+    run_edited(&mut lab, Mode::Stateless, TYPES, WORDS);
+    batch(&mut lab, 2, &LINES);
+    batch(&mut lab, 3, &LINES);
+    assert_eq!(lab.log().last_window().map(|w| w.batch), Some(1));
+    assert!(last_block(&lab, Mode::Window).contains("('info', 2)"));
+}
