@@ -190,7 +190,7 @@ fn mode_code(p: &ModeCodePartProps) -> Html {
         <details class="code mode-code" open=true data-status={status_kind(&c.status)}>
             <summary>{"The PySpark program this panel runs, with these settings: edit it and press Run"}</summary>
             <Editor id={AttrValue::from(format!("mode-{}", mode.as_str()))}
-                label={AttrValue::from(format!("{}'s PySpark program", p.title))}
+                label={AttrValue::from(format!("The {} panel's PySpark program", p.title))}
                 text={c.text.clone()} {on_change} {on_run} {error}
                 code_testid="mode-code" error_testid="mode-error" />
             <div class="job-actions">
