@@ -769,6 +769,11 @@ async fn a_modes_cell_is_edited_run_marked_at_its_error_and_reset_to_the_noteboo
         note.contains("follow the notebook's (message type, count) records only"),
         "{note}"
     );
+    let bar = one(&root, "settings-edited").text_content().unwrap();
+    assert!(
+        bar.starts_with("Stateless holds your edited program: Apply rewrites"),
+        "{bar}"
+    );
     let (cumulative, _) = mode_parts(&root, Mode::Cumulative);
     let totals = one(&cumulative, "pprint").text_content().unwrap();
     assert!(

@@ -129,6 +129,14 @@ impl Lab {
         self.mode_codes.get(mode).text.as_deref() != self.engine.program(mode)
     }
 
+    /// The modes whose panel shows or runs a program that is not the notebook's: Apply leaves their numbers alone.
+    pub fn edited_modes(&self) -> Vec<Mode> {
+        Mode::ALL
+            .into_iter()
+            .filter(|m| self.mode_codes.get(*m).text.is_some() || self.engine.program(*m).is_some())
+            .collect()
+    }
+
     /// Why `mode`'s program was not run, in words, when it was refused for its interval.
     pub fn mode_refusal(&self, mode: Mode) -> Option<String> {
         let program_ms = self.mode_codes.get(mode).refused?;

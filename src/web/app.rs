@@ -126,6 +126,11 @@ pub fn app(props: &AppProps) -> Html {
         next_batch: lab.next_batch_label(),
         behind: lab.stats.behind,
         losses: lab.losses(),
+        edited: lab
+            .edited_modes()
+            .into_iter()
+            .map(|m| super::panel::describe(m, lab.config()).0)
+            .collect(),
         dispatch: dispatch.clone(),
     };
     let inject_props = InjectBoxProps {

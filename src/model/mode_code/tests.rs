@@ -221,7 +221,9 @@ fn a_program_with_another_interval_is_refused_and_the_mode_runs_on() {
 #[test]
 fn apply_keeps_an_edited_program_and_refuses_it_when_the_interval_no_longer_agrees() {
     let mut lab = booted(None);
+    assert_eq!(lab.edited_modes(), []);
     let edited = run_edited(&mut lab, Mode::Stateless, TYPES, WORDS);
+    assert_eq!(lab.edited_modes(), [Mode::Stateless]);
     // A new window: the notebook's cells take the number, the edited one keeps its text and runs on.
     lab.apply(Action::Edit(DraftField::Window("30".to_string())));
     lab.apply(Action::Apply { now_ms: T0 + 4_000 });
