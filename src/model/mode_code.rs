@@ -6,7 +6,7 @@
 //! The settings bar's Apply rewrites the numbers of the modes that run the notebook's program; an edited program
 //! keeps its text, and starts again in the new context when its `StreamingContext` interval is the page's; when it
 //! is not, it is refused as a job is, and the notebook's program runs in that mode until the student fixes the
-//! interval and presses Run (or resets). The editors' texts survive a reload (localStorage); what runs comes back
+//! interval and presses Run, resets, or applies an interval it agrees with. The editors' texts survive a reload (localStorage); what runs comes back
 //! from the saved checkpoint, which holds each mode's program.
 
 use super::effect::Effect;
@@ -223,10 +223,16 @@ impl Lab {
         }
     }
 
-    /// A new context (new settings, reset, a mistake tried): the modes that ran a student's program run it again
-    /// from its first batch.
+    /// A new context (new settings, reset, a mistake tried): the modes that ran a student's program (`programs`)
+    /// run it again from its first batch, and a program refused for its interval, which may agree now, is tried
+    /// again.
     pub(super) fn restart_modes(&mut self, programs: [Option<String>; 3]) {
-        for (mode, program) in Mode::ALL.into_iter().zip(programs) {
+        for (mode, ran) in Mode::ALL.into_iter().zip(programs) {
+            let code = self.mode_codes.get(mode);
+            let program = match code.refused {
+                Some(_) => code.text.clone(),
+                None => ran,
+            };
             if program.is_some() {
                 self.start_mode(mode, program);
             }

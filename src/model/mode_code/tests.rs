@@ -241,6 +241,13 @@ fn apply_keeps_an_edited_program_and_refuses_it_when_the_interval_no_longer_agre
     assert_eq!(lab.mode_status(Mode::Stateless), ModeStatus::Notebook);
     let why = lab.mode_refusal(Mode::Stateless).expect("refused");
     assert!(why.contains("but the page's batches are 5 s"), "{why}");
+    // Back to 10 s batches: the refused program agrees again and runs.
+    lab.apply(Action::Edit(DraftField::Interval(10_000)));
+    lab.apply(Action::Apply {
+        now_ms: T0 + 13_000,
+    });
+    assert_eq!(lab.mode_refusal(Mode::Stateless), None);
+    assert_eq!(lab.mode_status(Mode::Stateless), ModeStatus::Edited);
 }
 
 #[test]
