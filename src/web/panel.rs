@@ -217,7 +217,7 @@ fn mode_code(p: &ModeCodePartProps) -> Html {
                       page's). The chart and the teaching views follow the notebook's (message type, count) records \
                       only; the console shows everything the program prints."}
                     if c.other_records > 0 {
-                        {format!(" {} records this program printed are not such pairs, so they are in the console only.", c.other_records)}
+                        {format!(" So far {} of its records (and update function calls) are not (message type, count) ones: the views leave them out.", c.other_records)}
                     }
                 </p>
             }
