@@ -2,12 +2,14 @@
 //! after every batch, and how a saved text is read back, with one sentence for the student when it cannot be.
 //!
 //! The record nests everything as JSON values: the settings, the batch it follows, and the notebook lab's state
-//! with each mode's job's checkpoint (the engine's, and the keys of its running totals) inside. Only this record carries a version ([`FORMAT`]); the parts nested in it
+//! with its clock and, per mode, the student's program it runs (if the panel's code was edited and run) and its
+//! job's checkpoint (the engine's, and the keys of its running totals) inside: a checkpoint restores only with the
+//! programs that made it. Only this record carries a version ([`FORMAT`]); the parts nested in it
 //! have none, so one number says whether a save can be read.
 //!
 //! A save of an older format is reported as such and not migrated: format 1 held the lab's state as a JSON string
-//! with its own engine format inside, format 2 one engine checkpoint of the hard-wired pipelines (format 3: one
-//! checkpoint per mode's program, with the keys of the running totals' state), and a checkpoint only carries a class's running totals across a reload, so
+//! with its own engine format inside, format 2 one engine checkpoint of the hard-wired pipelines, format 3 one
+//! checkpoint per notebook program (format 4 adds the lab's clock and each mode's edited program), and a checkpoint only carries a class's running totals across a reload, so
 //! starting fresh loses little and keeps no converter for old shapes.
 
 use crate::engine::{EngineError, NotebookConfig, NotebookLab, NotebookState};
@@ -19,7 +21,7 @@ pub const STORAGE_KEY: &str = "dstream-lab/checkpoint";
 
 /// The version of [`SavedCheckpoint`]'s shape, including the parts nested in it (the settings, the notebook's
 /// state, its jobs' and the engine's checkpoints): bumped whenever any of them changes, so an old save is reported, not misread.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// One saved checkpoint: the settings the pipelines ran with and the state they reached (a restart needs both, as
 /// Spark restores the graph's settings from its checkpoint directory).

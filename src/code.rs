@@ -2,15 +2,16 @@
 //! see exactly which program the panel reproduces.
 
 pub use crate::engine::{master_cores, window_call, GET_MESSAGE_TYPE};
-use crate::engine::{notebook_cell, Master, Mode, NotebookConfig};
+use crate::engine::{notebook_program, Master, Mode, NotebookConfig};
 
-/// The notebook's cell for `mode`, with the batch interval, window, slide, inverse and filter of `c`, as the
-/// notebook crate writes the programs the lab runs ([`notebook_cell`]).
+/// The notebook's program for `mode` (its cell, with the imports and functions it calls), with the batch
+/// interval, window, slide, inverse and filter of `c`, as the notebook crate writes the programs the lab runs
+/// ([`notebook_program`]).
 ///
 /// `cores` is the master's: `local[cores]` (see [`master_cores`]); when it is not the partition count, the
 /// partition count is set as `spark.default.parallelism`, which decides the printed key order.
 pub fn pyspark_code(mode: Mode, c: &NotebookConfig, cores: usize) -> String {
-    notebook_cell(mode, c, Master::Cores(cores))
+    notebook_program(mode, c, Master::Cores(cores))
 }
 
 #[cfg(test)]

@@ -10,12 +10,12 @@ pub use dstream_notebook::explain::afresh_sentence;
 pub use dstream_notebook::explain::{BatchCounts, UpdateCall, WindowExplain};
 pub use dstream_notebook::generator::LogGenerator;
 pub use dstream_notebook::program_text::{
-    master_cores, notebook_cell, seconds_literal, window_call, Master, CODES, CODES_COUNT,
-    CODES_COUNT_CUMU, GET_MESSAGE_TYPE, UPDATE_FUNCTION,
+    master_cores, notebook_cell, notebook_program, seconds_literal, window_call, Master, CODES,
+    CODES_COUNT, CODES_COUNT_CUMU, GET_MESSAGE_TYPE, UPDATE_FUNCTION,
 };
 pub use dstream_notebook::{
     get_message_type, BatchReport, MessageType, Mode, ModeOutput, NotebookConfig, NotebookLab,
-    NotebookState,
+    NotebookState, ProgramStart,
 };
 pub use dstream_playground::examples::{example, Example, EXAMPLES};
 pub use dstream_playground::traceback;

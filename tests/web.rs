@@ -6,7 +6,7 @@ use dstream_lab::chart::ChartPoint;
 use dstream_lab::checkpoint::{FORMAT, STORAGE_KEY};
 use dstream_lab::engine::{example, Mode, NotebookConfig};
 use dstream_lab::model::job_link::encode_program;
-use dstream_lab::model::JOBS_STORAGE_KEY;
+use dstream_lab::model::{JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use dstream_lab::web::app::{App, AppProps, RELAY_URL_KEY};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use dstream_lab::web::svg_export::{figure_legend, standalone_svg};
@@ -715,4 +715,141 @@ async fn a_jobs_panel_draws_its_programs_graph_state_calls_and_batches() {
         .unwrap()
         .contains("updateStateByKey (line "));
     storage().remove_item(JOBS_STORAGE_KEY).unwrap();
+}
+
+/// The editor, the status and the console of `mode`'s panel.
+fn mode_parts(root: &Element, mode: Mode) -> (Element, HtmlTextAreaElement) {
+    let panel = one(root, &format!("mode-{}", mode.as_str()));
+    let area = one(&panel, "mode-code").dyn_into().unwrap();
+    (panel, area)
+}
+
+/// Waits until the open batch holds a line of the built-in source.
+async fn lines_in_the_open_batch(root: &Element) {
+    wait_for(
+        "lines from the built-in source in the open batch",
+        root,
+        || {
+            let status = one(root, "run-status").text_content().unwrap();
+            !status.contains(" 0 lines in the open batch")
+        },
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_modes_cell_is_edited_run_marked_at_its_error_and_reset_to_the_notebook() {
+    storage().remove_item(MODE_CODE_STORAGE_KEY).unwrap();
+    let (root, app) = open_with("?source=sim&rate=200", false).await;
+    pause(&root).await;
+    let (stateless, area) = mode_parts(&root, Mode::Stateless);
+    assert!(area.value().contains("codes_count.pprint()"));
+    // Every line counted as 'mine' instead of its message type.
+    let mine = area.value().replacen(
+        "lines.map(get_message_type)",
+        "lines.map(lambda l: 'mine')",
+        1,
+    );
+    type_code(&area, &mine);
+    click(&one(&stateless, "mode-run"));
+    wait_for_text(
+        &stateless,
+        &testid("mode-status"),
+        "runs your edited program",
+    )
+    .await;
+    for k in 1..=2 {
+        lines_in_the_open_batch(&root).await;
+        step_to(&root, k).await;
+    }
+    let console = wait_for_text(&stateless, &testid("pprint"), "('mine', ").await;
+    assert_eq!(console.matches("Time: ").count(), 2, "{console}");
+    let note = one(&stateless, "mode-edited-note").text_content().unwrap();
+    assert!(
+        note.contains("follow the notebook's (message type, count) records only"),
+        "{note}"
+    );
+    let bar = one(&root, "settings-edited").text_content().unwrap();
+    assert!(
+        bar.starts_with("Stateless holds your edited program: Apply rewrites"),
+        "{bar}"
+    );
+    let (cumulative, _) = mode_parts(&root, Mode::Cumulative);
+    let totals = one(&cumulative, "pprint").text_content().unwrap();
+    assert!(
+        !totals.contains("mine") && totals.contains("('info', "),
+        "{totals}"
+    );
+    assert!(by_testid(&cumulative, "mode-edited-note").is_empty());
+
+    // A syntax error in the window's program: shown at its line in that panel; the other modes run on.
+    let (window, window_area) = mode_parts(&root, Mode::Window);
+    let notebook = window_area.value();
+    let bad = notebook.replacen("lambda x, y: x + y", "lambda x, y: x +* y", 1);
+    let line = bad.lines().position(|l| l.contains("+*")).unwrap() + 1;
+    type_code(&window_area, &bad);
+    key(&window_area, "Enter", true);
+    let error = wait_for_text(
+        &window,
+        &testid("mode-error"),
+        "SyntaxError: invalid syntax",
+    )
+    .await;
+    assert!(
+        error.starts_with(&format!(
+            "Line {line}:\n  File \"window.py\", line {line}\n"
+        )),
+        "{error}"
+    );
+    let marked = window
+        .query_selector(".gutter-line.error-line")
+        .unwrap()
+        .unwrap();
+    assert_eq!(marked.text_content().unwrap(), format!("▶{line}"));
+    wait_for_text(
+        &window,
+        &testid("mode-status"),
+        "stopped before its first batch",
+    )
+    .await;
+    let window_blocks = one(&window, "pprint")
+        .text_content()
+        .unwrap()
+        .matches("Time: ")
+        .count();
+    lines_in_the_open_batch(&root).await;
+    step_to(&root, 3).await;
+    for (panel, blocks) in [(&stateless, 3), (&cumulative, 3), (&window, window_blocks)] {
+        let shown = one(panel, "pprint").text_content().unwrap();
+        assert_eq!(shown.matches("Time: ").count(), blocks, "{shown}");
+    }
+    assert!(by_testid(&stateless, "mode-error").is_empty());
+
+    // Reset to the notebook: the notebook's program is back and runs again from the batch after the open one.
+    lines_in_the_open_batch(&root).await;
+    click(&one(&window, "mode-reset"));
+    wait_for_text(
+        &window,
+        &testid("mode-status"),
+        "runs the notebook's program",
+    )
+    .await;
+    assert_eq!(window_area.value(), notebook);
+    assert!(by_testid(&window, "mode-error").is_empty());
+    step_to(&root, 4).await;
+    lines_in_the_open_batch(&root).await;
+    step_to(&root, 5).await;
+    let shown = one(&window, "pprint").text_content().unwrap();
+    assert_eq!(
+        shown.matches("Time: ").count(),
+        window_blocks + 1,
+        "{shown}"
+    );
+    assert!(shown.contains("('info', "), "{shown}");
+    // The edit is kept for the next visit.
+    let kept = storage().get_item(MODE_CODE_STORAGE_KEY).unwrap().unwrap();
+    assert!(kept.contains("lambda l: 'mine'"), "{kept}");
+    app.destroy();
+    storage().remove_item(STORAGE_KEY).unwrap();
+    storage().remove_item(MODE_CODE_STORAGE_KEY).unwrap();
 }

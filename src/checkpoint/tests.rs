@@ -2,7 +2,7 @@
 //! saved text can fail, each with the exact sentence the student reads.
 
 use super::*;
-use crate::engine::LogGenerator;
+use crate::engine::{LogGenerator, Mode, ProgramStart};
 
 /// A lab with a 50 s window (so the window subtracts) after `batches` batches of generated lines.
 fn lab_after(batches: usize, gen: &mut LogGenerator) -> NotebookLab {
@@ -44,11 +44,13 @@ fn a_saved_checkpoint_nests_the_engine_state_and_restores_a_lab_that_goes_on_ide
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["format"], FORMAT);
     // Each mode's job's checkpoint is a nested object, not JSON in a string.
-    for job in 0..3 {
+    for mode in 0..3 {
         assert!(
-            value["lab"]["jobs"][job]["engine"]["streams"].is_array(),
+            value["lab"]["modes"][mode]["job"]["engine"]["streams"].is_array(),
             "{text}"
         );
+        // The notebook's programs are written from the settings, not saved.
+        assert!(value["lab"]["modes"][mode]["program"].is_null(), "{text}");
     }
     let (saved, mut b) = SavedCheckpoint::load(&text).expect("restores");
     assert_eq!((saved.batch, saved.time_label.as_str()), (6, "label"));
@@ -60,6 +62,43 @@ fn a_saved_checkpoint_nests_the_engine_state_and_restores_a_lab_that_goes_on_ide
         b.push_line(&line);
         assert_eq!(a.run_batch(), b.run_batch());
     }
+}
+
+#[test]
+fn a_checkpoint_taken_with_an_edited_program_restores_only_with_that_program() {
+    let mut gen = LogGenerator::new(3);
+    let mut a = lab_after(2, &mut gen);
+    // The running totals' cell counting the words of each line instead of its message type.
+    let edited = a.source(Mode::Cumulative).replace(
+        "lines.map(get_message_type)",
+        "lines.flatMap(lambda l: l.split())",
+    );
+    assert!(matches!(
+        a.run_program(Mode::Cumulative, Some(edited.clone())),
+        ProgramStart::Started { .. }
+    ));
+    for _ in 0..3 {
+        a.push_line(&gen.next_line());
+        a.run_batch();
+    }
+    let text = saved_text(&a, 5);
+    let (_, mut b) = SavedCheckpoint::load(&text).expect("restores");
+    assert_eq!(b.program(Mode::Cumulative), Some(edited.as_str()));
+    assert_eq!(b.program(Mode::Stateless), None);
+    for _ in 0..4 {
+        let line = gen.next_line();
+        a.push_line(&line);
+        b.push_line(&line);
+        assert_eq!(a.run_batch(), b.run_batch());
+    }
+    // The same state with the notebook's program in its place is refused: its graph is not the one saved.
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["lab"]["modes"][1]["program"] = serde_json::Value::Null;
+    let error = load_error(&value.to_string());
+    assert!(
+        error.starts_with("Could not restore the saved checkpoint: "),
+        "{error}"
+    );
 }
 
 #[test]

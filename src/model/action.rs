@@ -122,6 +122,25 @@ pub enum Action {
         /// The job.
         id: u64,
     },
+    /// The student changed `mode`'s panel's code.
+    ModeEdit {
+        /// The mode.
+        mode: Mode,
+        /// The editor's whole text.
+        text: String,
+    },
+    /// Run `mode`'s panel's code as that mode's job, from the next batch.
+    ModeRun {
+        /// The mode.
+        mode: Mode,
+    },
+    /// Put the notebook's program back in `mode`'s panel and run it.
+    ModeReset {
+        /// The mode.
+        mode: Mode,
+    },
+    /// Storing the mode panels' code failed (storage full or disabled).
+    ModeCodeSaveFailed(String),
     /// Make the link opening job `id`'s program and copy it.
     JobCopyLink {
         /// The job.

@@ -54,6 +54,7 @@ impl Lab {
             log: BatchLog::default(),
             consoles: Consoles::default(),
             jobs: Jobs::default(),
+            mode_codes: Default::default(),
             notices,
             source: SourceState::new(
                 params.source.unwrap_or(SourceChoice::Auto),

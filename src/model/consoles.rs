@@ -102,6 +102,11 @@ impl Consoles {
         }
     }
 
+    /// Prints `text` in `mode`'s console after the page's batch `batch` (a program's top level's prints).
+    pub(super) fn push(&mut self, mode: Mode, batch: u64, text: String) {
+        self.0[mode.index()].push(batch, text);
+    }
+
     /// The console of `mode`.
     pub fn console(&self, mode: Mode) -> &Console {
         &self.0[mode.index()]

@@ -49,6 +49,8 @@ pub enum Effect {
     RememberRelayUrl(String),
     /// Store the student jobs' texts (they come back after a reload), replacing the last ones.
     SaveJobs(Vec<SavedJob>),
+    /// Store the mode panels' code (it comes back after a reload), replacing the last.
+    SaveModeCode(Vec<super::SavedModeCode>),
     /// Send this text message (a `dstream_protocol::ClientMessage`'s JSON) on the relay socket held.
     SendToRelay(String),
     /// Put job `id`'s link on the clipboard, then dispatch `JobLinkCopied` with the answer.

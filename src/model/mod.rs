@@ -11,7 +11,7 @@
 //! views and the counters show),
 //! [`notices`], [`pipeline`] (lines in, batches on the clock, checkpoints) and [`boot`] (start and restore);
 //! [`jobs`] (students' programs run beside the modes), [`job_batches`] (what their batches did, node by node) and
-//! [`job_link`] (`?job=` links); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
+//! [`job_link`] (`?job=` links); [`mode_code`] (the mode panels' editable programs); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
 //! [`packed`] packs a link's text); [`travel`]: time travel, every view as of an earlier batch.
 //! [`windowed_compare`]: the compare view's row of the DStream window beside Structured Streaming's windowed count.
 
@@ -28,6 +28,7 @@ pub mod job_link;
 pub mod jobs;
 pub mod link;
 pub mod mistakes;
+pub mod mode_code;
 pub mod notices;
 pub mod packed;
 pub mod pipeline;
@@ -51,6 +52,7 @@ pub use effect::Effect;
 pub use job_batches::{JobBatch, JobBatches, JOB_BATCHES};
 pub use jobs::{JobLink, JobStatus, Jobs, SavedJob, StudentJob, JOBS_STORAGE_KEY, MAX_JOBS};
 pub use link::{backoff_ms, RelayLink};
+pub use mode_code::{ModeCode, ModeCodes, ModeStatus, SavedModeCode, MODE_CODE_STORAGE_KEY};
 pub use notices::{Level, Notice, MAX_NOTICES};
 pub use pipeline::{MAX_BATCHES_PER_TICK, MAX_PENDING_LINES};
 pub use settings::{Draft, DraftField, BATCH_INTERVALS_S};
@@ -81,6 +83,8 @@ pub struct Lab {
     log: BatchLog,
     consoles: Consoles,
     jobs: Jobs,
+    /// The mode panels' code.
+    mode_codes: mode_code::ModeCodes,
     notices: Notices,
     /// The source side.
     pub source: SourceState,
@@ -177,6 +181,13 @@ impl Lab {
             Action::JobRun { id } => self.run_job(id),
             Action::JobReset { id } => self.reset_job(id),
             Action::JobRemove { id } => self.remove_job(id),
+            Action::ModeEdit { mode, text } => self.edit_mode(mode, text),
+            Action::ModeRun { mode } => self.run_mode(mode),
+            Action::ModeReset { mode } => self.reset_mode(mode),
+            Action::ModeCodeSaveFailed(why) => {
+                self.mode_code_save_failed(&why);
+                Vec::new()
+            }
             Action::JobCopyLink { id, page } => self.copy_job_link(id, &page),
             Action::JobsSaveFailed(why) => {
                 self.jobs_save_failed(&why);
@@ -295,7 +306,7 @@ impl Lab {
         self.log.points(mode)
     }
 
-    /// The notebook's code for `mode` with the running settings.
+    /// The notebook's program for `mode` with the running settings, as its panel's editor shows it.
     pub fn code(&self, mode: Mode) -> String {
         let c = self.engine.config();
         // Trying `local[1]` (a classic mistake) shows the master that runs no batch.

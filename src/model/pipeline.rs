@@ -42,6 +42,7 @@ impl Lab {
     /// [`Lab::restart`] with this engine (a new context, not run yet), whatever its clock.
     pub(super) fn restart_with(&mut self, engine: NotebookLab) -> Vec<Effect> {
         self.stats.lines_discarded_restart += self.engine.pending_lines() as u64;
+        let programs = crate::engine::Mode::ALL.map(|m| self.engine.program(m).map(str::to_string));
         self.engine = engine;
         self.draft = Draft::from_config(self.engine.config());
         self.log = BatchLog::default();
@@ -52,6 +53,7 @@ impl Lab {
         self.stats.behind = 0;
         self.stats.batches_run = 0;
         self.restart_jobs();
+        self.restart_modes(programs);
         // A reload before the new context's first batch must start fresh, not resurrect the old state.
         let mut effects = vec![Effect::ClearCheckpoint];
         effects.extend(self.batch_timer());
@@ -212,7 +214,9 @@ impl Lab {
     }
 
     pub(super) fn record(&mut self, r: crate::engine::BatchReport, timing: Timing) {
-        // The notebook's programs report nothing here unless something is broken; then the student is told.
+        // The notebook's programs report nothing here unless something is broken; then the student is told. A
+        // student's program's records that are not the notebook's are counted for its panel.
+        self.mode_codes.batch_ended(&r);
         for problem in &r.problems {
             self.notify(Level::Error, format!("Batch {}: {problem}.", r.batch));
         }

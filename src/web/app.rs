@@ -7,7 +7,7 @@ use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
-use super::panel::{ModePanel, ModePanelProps};
+use super::panel::{ModeCodeProps, ModePanel, ModePanelProps};
 use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
@@ -15,7 +15,7 @@ use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
 use crate::engine::Mode;
 use crate::model::compare::PageView;
-use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY};
+use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::export::history_csv;
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::RefCell;
@@ -75,13 +75,15 @@ pub fn boot_lab() -> Lab {
     let saved_jobs = storage_get(JOBS_STORAGE_KEY);
     let params = BootParams::from_query(&query_string());
     let relay_url = storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url);
-    Lab::boot_with_jobs(
+    let mut lab = Lab::boot_with_jobs(
         saved.as_deref(),
         saved_jobs.as_deref(),
         now_local_ms(),
         &params,
         &relay_url,
-    )
+    );
+    lab.open_mode_code(storage_get(MODE_CODE_STORAGE_KEY).as_deref());
+    lab
 }
 
 /// Props of [`App`].
@@ -124,6 +126,11 @@ pub fn app(props: &AppProps) -> Html {
         next_batch: lab.next_batch_label(),
         behind: lab.stats.behind,
         losses: lab.losses(),
+        edited: lab
+            .edited_modes()
+            .into_iter()
+            .map(|m| super::panel::describe(m, lab.config()).0)
+            .collect(),
         dispatch: dispatch.clone(),
     };
     let inject_props = InjectBoxProps {
@@ -154,14 +161,16 @@ pub fn app(props: &AppProps) -> Html {
         dispatch: dispatch.clone(),
     };
     let notices: Vec<_> = lab.notices().cloned().collect();
-    // The teaching views and the CSV change only when a batch runs or the context is replaced.
+    // The teaching views and the CSV change only when a batch runs, the context is replaced or a mode's program
+    // changes (its lineage is its graph).
     let batch_key = (
         lab.context,
         lab.stats.batches_run,
         lab.config().clone(),
         viewed,
+        lab.mode_codes().revision(),
     );
-    let teach = use_memo(batch_key.clone(), |(_, _, c, _)| {
+    let teach = use_memo(batch_key.clone(), |(_, _, c, _, _)| {
         crate::teach::views(&lab.viewed_log(), c, &lab.mode_graphs())
     });
     let csv = use_memo(batch_key, |_| {
@@ -176,6 +185,7 @@ pub fn app(props: &AppProps) -> Html {
             lab.stats.batches_run,
             lab.config().clone(),
             viewed,
+            lab.mode_codes().revision(),
         ),
         |_| {
             let log = lab.viewed_log();
@@ -190,7 +200,7 @@ pub fn app(props: &AppProps) -> Html {
                         console: Rc::from(console.text),
                         console_dropped: console.dropped,
                         as_of: past,
-                        code: Rc::from(lab.code(mode)),
+                        code: ModeCodeProps::of(&lab, mode, dispatch.clone()),
                         extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
                         config: lab.config().clone(),
                     }

@@ -182,6 +182,9 @@ pub struct ControlsProps {
     pub behind: u64,
     /// What was lost, in words.
     pub losses: Vec<String>,
+    /// The titles of the mode panels holding an edited program (Apply leaves their numbers alone).
+    #[prop_or_default]
+    pub edited: Vec<&'static str>,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
@@ -275,6 +278,17 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <p class="config-error" role="alert" data-testid="config-error">
                     <strong>{"Spark would refuse this: "}</strong>{err}
                     <span class="hint">{" The running pipelines are unchanged."}</span>
+                </p>
+            }
+            if !p.edited.is_empty() {
+                <p class="hint" data-testid="settings-edited">
+                    {format!(
+                        "{} {} your edited program: Apply rewrites the numbers of the notebook's programs only; \
+                         an edited program keeps its own and restarts as it is (refused if its batch interval is no \
+                         longer the page's). Reset to the notebook in a panel to take the settings.",
+                        p.edited.join(", "),
+                        if p.edited.len() == 1 { "holds" } else { "hold" }
+                    )}
                 </p>
             }
             <div class="run">

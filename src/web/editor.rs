@@ -36,6 +36,12 @@ pub struct EditorProps {
     /// The error to mark, if any.
     #[prop_or_default]
     pub error: Option<EditorError>,
+    /// The `data-testid` of the textarea (a student job's by default).
+    #[prop_or(AttrValue::Static("job-code"))]
+    pub code_testid: AttrValue,
+    /// The `data-testid` of the error shown under it.
+    #[prop_or(AttrValue::Static("job-error"))]
+    pub error_testid: AttrValue,
 }
 
 /// The help under the label, read with the textarea.
@@ -153,14 +159,14 @@ pub fn editor(p: &EditorProps) -> Html {
                 <pre class="editor-gutter" aria-hidden="true" ref={gutter}>{ for numbers }</pre>
                 <div class="editor-code">
                     <pre class="editor-layer" aria-hidden="true" ref={layer}><code>{ for code }</code></pre>
-                    <textarea id={area_id} class="editor-input" ref={area} data-testid="job-code"
+                    <textarea id={area_id} class="editor-input" ref={area} data-testid={p.code_testid.clone()}
                         spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                         aria-describedby={described} aria-invalid={p.error.is_some().to_string()}
                         value={p.text.to_string()} {oninput} {onkeydown} {onscroll} />
                 </div>
             </div>
             if let Some(e) = &p.error {
-                <pre class="editor-error" id={error_id} data-testid="job-error" role="alert">
+                <pre class="editor-error" id={error_id} data-testid={p.error_testid.clone()} role="alert">
                     { if let Some(n) = e.line { format!("Line {n}:\n") } else { String::new() } }
                     {&*e.text}
                 </pre>

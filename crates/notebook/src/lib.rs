@@ -35,6 +35,6 @@ pub mod scenario;
 pub use classify::get_message_type;
 pub use config::NotebookConfig;
 #[cfg(feature = "lab")]
-pub use lab::{BatchReport, ModeOutput, NotebookLab, NotebookState};
+pub use lab::{BatchReport, ModeOutput, ModeState, NotebookLab, NotebookState, ProgramStart};
 pub use message_type::MessageType;
 pub use mode::Mode;

@@ -7,8 +7,9 @@ use dstream_notebook::{NotebookConfig, NotebookLab, NotebookState};
 /// The remembered RDDs in a lab's checkpoint, all jobs together.
 fn remembered(state: &NotebookState) -> usize {
     state
-        .jobs
+        .modes
         .iter()
+        .flat_map(|m| m.job.iter())
         .flat_map(|j| &j.engine.streams)
         .map(|s| s.entries.len())
         .sum()

@@ -43,6 +43,7 @@ pub fn use_effects(queue: EffectQueue, dispatch: Callback<Action>, inert: bool) 
                 Effect::ClearCheckpoint => storage.clear_checkpoint(),
                 Effect::RememberRelayUrl(url) => storage.remember_relay_url(&url),
                 Effect::SaveJobs(jobs) => storage.save_jobs(&jobs),
+                Effect::SaveModeCode(codes) => storage.save_mode_code(&codes),
                 Effect::CopyLink { id, url } => clipboard.copy(id, &url),
                 // Share a scenario.
                 Effect::CopyShareLink(url) => clipboard.copy_share_link(&url),

@@ -2,7 +2,7 @@
 //! the relay URL entered in the page and the student jobs' code.
 
 use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
-use crate::model::{Action, SavedJob, JOBS_STORAGE_KEY};
+use crate::model::{Action, SavedJob, SavedModeCode, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::web::app::RELAY_URL_KEY;
 use crate::web::platform::{storage_remove, storage_set};
 use yew::prelude::*;
@@ -39,6 +39,16 @@ impl PageStorage {
             .and_then(|json| storage_set(JOBS_STORAGE_KEY, &json));
         if let Err(e) = saved {
             self.dispatch.emit(Action::JobsSaveFailed(e));
+        }
+    }
+
+    /// Keeps the mode panels' code for the next visit; a failure is reported.
+    pub fn save_mode_code(&self, codes: &[SavedModeCode]) {
+        let saved = serde_json::to_string(codes)
+            .map_err(|e| e.to_string())
+            .and_then(|json| storage_set(MODE_CODE_STORAGE_KEY, &json));
+        if let Err(e) = saved {
+            self.dispatch.emit(Action::ModeCodeSaveFailed(e));
         }
     }
 
