@@ -33,7 +33,7 @@ pub(crate) fn interval_start_ms(state: &JobState) -> i64 {
 }
 
 /// Adds lines that arrived at `arrival_ms` to the open trigger.
-pub(crate) fn push(state: &JobState, lines: impl IntoIterator<Item = String>, arrival_ms: i64) {
+pub(crate) fn push(state: &JobState, lines: impl IntoIterator<Item = Rc<str>>, arrival_ms: i64) {
     let mut pending = state.lines.borrow_mut();
     pending.extend(lines.into_iter().map(|value| Line {
         timestamp: arrival_ms * 1000,

@@ -192,10 +192,10 @@ mod tests {
                 let words = ["[info] a", "[notice] b", "[error] c", "", "info", "x[err"];
                 let kind = match next(4) {
                     0 => Value::Null,
-                    k => Value::String(["error", "info", "warn"][k as usize - 1].to_string()),
+                    k => Value::String(["error", "info", "warn"][k as usize - 1].into()),
                 };
                 vec![
-                    Value::String(words[next(words.len() as u64) as usize].to_string()),
+                    Value::String(words[next(words.len() as u64) as usize].into()),
                     Value::Int(next(30) as i32 - 5),
                     kind,
                 ]
@@ -208,7 +208,7 @@ mod tests {
     }
 
     fn text(s: &str) -> Expr {
-        Expr::Literal(Value::String(s.to_string()))
+        Expr::Literal(Value::String(s.into()))
     }
 
     fn contains(a: Expr, b: Expr) -> Expr {
@@ -309,7 +309,7 @@ mod tests {
             Request::Udf(id, args) => {
                 let text = format!("{id}{args:?}");
                 asked.push(text.clone());
-                Ok(Value::String(text))
+                Ok(Value::String(text.into()))
             }
             Request::Fail(e) => Err(e.message),
         }

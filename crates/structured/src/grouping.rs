@@ -108,7 +108,7 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
 }
 
 /// A missing column's key part.
-static NULL: Value = Value::Null;
+const NULL: &Value = &Value::Null;
 
 /// The distinct grouping keys of a batch's rows, in the order first seen.
 pub(crate) struct Grouping<'k> {
@@ -188,7 +188,7 @@ impl<'k> Grouping<'k> {
 
     /// Key `k`'s column in `row` (NULL when the schema lacks it).
     fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
-        self.columns[k].map_or(&NULL, |i| &row[i])
+        self.columns[k].map_or(NULL, |i| &row[i])
     }
 
     /// Key `k`'s part of the combination at hand.
@@ -295,7 +295,7 @@ pub(crate) mod tests {
                 let text = match next(5) {
                     0 => Value::Null,
                     k => Value::String(
-                        ["info", "notice", "error", "unknown"][k as usize - 1].to_string(),
+                        ["info", "notice", "error", "unknown"][k as usize - 1].into(),
                     ),
                 };
                 let number = match next(6) {

@@ -25,6 +25,8 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
+use std::rc::Rc;
+
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::BoundStep;
 use crate::hash::partition_of;
@@ -43,8 +45,8 @@ pub const SHUFFLE_PARTITIONS: u32 = 200;
 pub struct Line {
     /// The `timestamp` column.
     pub timestamp: i64,
-    /// The `value` column.
-    pub value: String,
+    /// The `value` column (its text moves into the line's row as it is, not copied).
+    pub value: Rc<str>,
 }
 
 /// What Spark reports for a batch (`StreamingQueryProgress`).
@@ -503,7 +505,7 @@ mod tests {
             .map(|i| Line {
                 timestamp: i as i64 * 600 + next(20_000_000) as i64,
                 value: ["[info] up", "[notice] disk", "[error] down", "plain"][next(4) as usize]
-                    .to_string(),
+                    .into(),
             })
             .collect()
     }
@@ -511,12 +513,12 @@ mod tests {
     fn contains(text: &str) -> Expr {
         Expr::Contains(
             Box::new(Expr::Column("value".to_string())),
-            Box::new(Expr::Literal(Value::String(text.to_string()))),
+            Box::new(Expr::Literal(Value::String(text.into()))),
         )
     }
 
     fn text(s: &str) -> Expr {
-        Expr::Literal(Value::String(s.to_string()))
+        Expr::Literal(Value::String(s.into()))
     }
 
     /// The notebook's message type as `when(...contains...)`, or as a UDF (`udf`).
@@ -601,7 +603,7 @@ mod tests {
                     .into_iter()
                     .find(|k| line.contains(&format!("[{k}]")))
                     .unwrap_or("unknown");
-                Ok(Value::String(kind.to_string()))
+                Ok(Value::String(kind.into()))
             }
             Request::Fail(e) => Err(e.message),
         }
