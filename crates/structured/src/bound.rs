@@ -123,22 +123,47 @@ impl Evaluate for Bound<'_> {
 pub(crate) enum BoundStep<'e> {
     /// `withColumn` without a generator: the column's place (None: added at the end).
     WithColumn(Option<usize>, Bound<'e>),
+    /// `select` without a generator.
+    Select(Vec<Bound<'e>>),
     /// `where` / `filter`.
     Filter(Bound<'e>),
-    /// Any other step, applied by [`Step::apply`].
+    /// `withWatermark`: its event-time column (None: the schema lacks it).
+    Watermark(Option<usize>),
+    /// A step with a generator (`explode`), applied by [`Step::apply`].
     Other(&'e Step),
 }
 
 impl<'e> BoundStep<'e> {
     /// `step` resolved against `schema`, the schema before it.
     pub(crate) fn of(step: &'e Step, schema: &Schema) -> BoundStep<'e> {
+        let place = |name: &String| schema.iter().position(|f| f.name == *name);
         match step {
-            Step::WithColumn(name, e) if e.generator().is_none() => BoundStep::WithColumn(
-                schema.iter().position(|f| f.name == *name),
-                Bound::of(e, schema),
-            ),
+            Step::WithColumn(name, e) if e.generator().is_none() => {
+                BoundStep::WithColumn(place(name), Bound::of(e, schema))
+            }
+            Step::Select(exprs) if exprs.iter().all(|e| e.generator().is_none()) => {
+                BoundStep::Select(exprs.iter().map(|e| Bound::of(e, schema)).collect())
+            }
             Step::Filter(e) => BoundStep::Filter(Bound::of(e, schema)),
+            Step::Watermark(column, _) => BoundStep::Watermark(place(column)),
             other => BoundStep::Other(other),
+        }
+    }
+
+    /// Whether the step makes at most one row of each row (no generator): then
+    /// [`BoundStep::keeps`] applies it.
+    pub(crate) fn one_to_one(&self) -> bool {
+        !matches!(self, BoundStep::Other(_))
+    }
+
+    /// The latest event time (ms) of `row` raises `max_event_ms` when this step is a
+    /// watermark's (Spark's `EventTimeWatermark` node tracks every row that reaches it).
+    pub(crate) fn note_event_time(&self, row: &Row, max_event_ms: &mut Option<i64>) {
+        if let BoundStep::Watermark(Some(i)) = self {
+            if let Value::Timestamp(ts) = row[*i] {
+                let ms = ts.div_euclid(1000);
+                *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
+            }
         }
     }
 
@@ -151,22 +176,47 @@ impl<'e> BoundStep<'e> {
         out: &mut Vec<Row>,
     ) -> Result<(), E> {
         match self {
+            BoundStep::Other(step) => step.apply(schema, row, call, out)?,
+            one_to_one => {
+                let mut spare = Vec::new();
+                if one_to_one.keeps(schema, &mut row, &mut spare, call)? {
+                    out.push(row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A [`BoundStep::one_to_one`] step on `row`, in place: whether the step keeps it (as
+    /// [`Step::apply`] makes it); `spare` is room a `select` builds its row in (it gets the
+    /// old row's room back). A step with a generator is for [`BoundStep::apply`] (here it
+    /// would keep the row as it is).
+    pub(crate) fn keeps<E>(
+        &self,
+        schema: &Schema,
+        row: &mut Row,
+        spare: &mut Row,
+        call: Call<E>,
+    ) -> Result<bool, E> {
+        match self {
             BoundStep::WithColumn(place, e) => {
-                let value = e.eval(schema, &row, call)?;
+                let value = e.eval(schema, row, call)?;
                 match place {
                     Some(i) => row[*i] = value,
                     None => row.push(value),
                 }
-                out.push(row);
             }
-            BoundStep::Filter(e) => {
-                if e.holds(schema, &row, call)? {
-                    out.push(row);
+            BoundStep::Select(exprs) => {
+                spare.clear();
+                for e in exprs {
+                    spare.push(e.eval(schema, row, call)?);
                 }
+                std::mem::swap(row, spare);
             }
-            BoundStep::Other(step) => step.apply(schema, row, call, out)?,
+            BoundStep::Filter(e) => return e.holds(schema, row, call),
+            BoundStep::Watermark(_) | BoundStep::Other(_) => {}
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -323,18 +373,27 @@ mod tests {
                 Step::WithColumn("type".to_string(), expr.clone()),
                 Step::WithColumn("added".to_string(), expr.clone()),
                 Step::Filter(expr.clone()),
+                Step::Select(vec![expr.clone(), col("n")]),
+                Step::Watermark("n".to_string(), 1),
             ];
             for step in &steps {
                 let bound = BoundStep::of(step, &schema);
-                let (mut general, mut fast) = (Vec::new(), Vec::new());
+                assert!(bound.one_to_one());
+                let (mut general, mut fast, mut in_place) = (Vec::new(), Vec::new(), Vec::new());
+                let mut spare = Vec::new();
                 for row in &rows {
                     step.apply(&schema, row.clone(), &mut no_call, &mut general)
                         .expect("applies");
                     bound
                         .apply(&schema, row.clone(), &mut no_call, &mut fast)
                         .expect("applies");
+                    let mut row = row.clone();
+                    if bound.keeps(&schema, &mut row, &mut spare, &mut no_call) == Ok(true) {
+                        in_place.push(row);
+                    }
                 }
                 assert_eq!(fast, general, "{step:?}");
+                assert_eq!(in_place, general, "{step:?}");
             }
         }
     }

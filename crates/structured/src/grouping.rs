@@ -4,6 +4,7 @@
 //! made into values only the first time the batch sees it.
 
 use std::hash::Hasher;
+use std::rc::Rc;
 
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
@@ -50,7 +51,8 @@ impl Part<'_> {
                 matches!(fields.as_slice(), [Value::Timestamp(s), Value::Timestamp(e)] if *s == start && *e == end)
             }
             (Part::Window(..), _) => false,
-            (Part::Value(Value::String(a)), Value::String(b)) => a == b,
+            // A key's text is most often the very text of the literal or UDF result it was made of.
+            (Part::Value(Value::String(a)), Value::String(b)) => Rc::ptr_eq(a, b) || a == b,
             (Part::Value(Value::Long(a)), Value::Long(b))
             | (Part::Value(Value::Timestamp(a)), Value::Timestamp(b)) => a == b,
             (Part::Value(a), b) => KeyPart::of(a) == KeyPart::of(b),
@@ -294,9 +296,9 @@ pub(crate) mod tests {
             .map(|_| {
                 let text = match next(5) {
                     0 => Value::Null,
-                    k => Value::String(
-                        ["info", "notice", "error", "unknown"][k as usize - 1].into(),
-                    ),
+                    k => {
+                        Value::String(["info", "notice", "error", "unknown"][k as usize - 1].into())
+                    }
                 };
                 let number = match next(6) {
                     0 => Value::Double(0.0),
