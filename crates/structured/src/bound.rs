@@ -1,7 +1,8 @@
 //! A trigger's steps resolved against the schemas they run on, once per trigger: a column
 //! name becomes its index in the row, and a `contains` of a literal string gets its
 //! substring finder built once, so the rows are neither looked up by name nor searched from
-//! scratch one by one. Every other expression runs as [`Expr::eval`] runs it.
+//! scratch one by one; a `when` chain of such `contains` on one column (the notebook's message
+//! type) scans the column's text once. Every other expression runs as [`Expr::eval`] runs it.
 
 use std::borrow::Cow;
 
@@ -20,6 +21,9 @@ pub(crate) enum Bound<'e> {
     ContainsText(Box<(Bound<'e>, Finder<'e>)>),
     /// `when(...)...otherwise(...)`.
     When(Vec<(Bound<'e>, Bound<'e>)>, Option<Box<Bound<'e>>>),
+    /// `when(...)...otherwise(...)` whose conditions are all `contains` of a literal text on
+    /// one column, the texts starting with one byte.
+    WhenContains(Box<WhenContains<'e>>),
     /// A UDF (its id) of one column (its index): the row's value handed to the caller as
     /// it is, not copied into a list of arguments.
     UdfOfColumn(usize, usize),
@@ -44,13 +48,16 @@ impl<'e> Bound<'e> {
             Expr::When {
                 branches,
                 otherwise,
-            } => Bound::When(
-                branches
-                    .iter()
-                    .map(|(c, v)| (Bound::of(c, schema), Bound::of(v, schema)))
-                    .collect(),
-                otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
-            ),
+            } => match WhenContains::of(branches, otherwise.as_deref(), schema) {
+                Some(chain) => Bound::WhenContains(Box::new(chain)),
+                None => Bound::When(
+                    branches
+                        .iter()
+                        .map(|(c, v)| (Bound::of(c, schema), Bound::of(v, schema)))
+                        .collect(),
+                    otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
+                ),
+            },
             Expr::Udf { id, args, .. } => match args.as_slice() {
                 [Expr::Column(name)] => match schema.iter().position(|f| f.name == *name) {
                     Some(i) => Bound::UdfOfColumn(*id, i),
@@ -74,6 +81,7 @@ impl<'e> Bound<'e> {
             Bound::When(branches, otherwise) => {
                 when(branches, otherwise.as_deref(), schema, row, call)?
             }
+            Bound::WhenContains(chain) => chain.eval(schema, row, call)?,
             Bound::UdfOfColumn(id, i) => call(Request::Udf(*id, std::slice::from_ref(&row[*i])))?,
             Bound::Other(e) => e.eval(schema, row, call)?,
         })
@@ -106,6 +114,87 @@ impl<'e> Bound<'e> {
             Value::Null => None,
             v => Some(finder.find(plain_text(v).as_bytes()).is_some()),
         })
+    }
+}
+
+/// `when(c.contains("t1"), v1).when(c.contains("t2"), v2)...otherwise(o)` on one column `c`,
+/// every text non-empty and starting with the same byte (`[info]`, `[notice]`, `[error]`):
+/// a text occurs only where that byte does, so the column's text is scanned once, at that
+/// byte's places, for the first branch whose text occurs anywhere in it.
+pub(crate) struct WhenContains<'e> {
+    column: usize,
+    first: u8,
+    texts: Vec<&'e [u8]>,
+    values: Vec<Bound<'e>>,
+    otherwise: Option<Bound<'e>>,
+}
+
+impl<'e> WhenContains<'e> {
+    /// The chain of `branches` over `schema`, if it has that shape (two branches at least).
+    fn of(
+        branches: &'e [(Expr, Expr)],
+        otherwise: Option<&'e Expr>,
+        schema: &Schema,
+    ) -> Option<WhenContains<'e>> {
+        let mut column = None;
+        let mut texts = Vec::with_capacity(branches.len());
+        for (condition, _) in branches {
+            let Expr::Contains(a, b) = condition else {
+                return None;
+            };
+            let (Expr::Column(name), Expr::Literal(Value::String(text))) = (&**a, &**b) else {
+                return None;
+            };
+            if column.is_some_and(|c: &String| c != name) || text.is_empty() {
+                return None;
+            }
+            column = Some(name);
+            texts.push(text.as_bytes());
+        }
+        let (column, first) = (column?, texts.first()?[0]);
+        if texts.len() < 2 || texts.iter().any(|t| t[0] != first) {
+            return None;
+        }
+        Some(WhenContains {
+            column: schema.iter().position(|f| f.name == *column)?,
+            first,
+            texts,
+            values: branches.iter().map(|(_, v)| Bound::of(v, schema)).collect(),
+            otherwise: otherwise.map(|o| Bound::of(o, schema)),
+        })
+    }
+
+    /// The value on `row`, as [`when`] gives it.
+    fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        let branch = match &row[self.column] {
+            // `contains` on NULL is NULL: no branch holds.
+            Value::Null => None,
+            v => self.first_found(plain_text(v).as_bytes()),
+        };
+        match (branch, &self.otherwise) {
+            (Some(i), _) => self.values[i].eval(schema, row, call),
+            (None, Some(o)) => o.eval(schema, row, call),
+            (None, None) => Ok(Value::Null),
+        }
+    }
+
+    /// The first text (by branch) that occurs in `s`.
+    fn first_found(&self, s: &[u8]) -> Option<usize> {
+        // Only the texts of branches before the best found so far can still change it.
+        let mut best = self.texts.len();
+        for at in memchr::memchr_iter(self.first, s) {
+            let rest = &s[at..];
+            // Byte by byte: the texts are short and most places differ at their second byte.
+            let starts =
+                |t: &&[u8]| rest.len() >= t.len() && t.iter().zip(rest).all(|(a, b)| a == b);
+            if let Some(i) = self.texts[..best].iter().position(starts) {
+                best = i;
+                if best == 0 {
+                    break;
+                }
+            }
+        }
+        (best < self.texts.len()).then_some(best)
     }
 }
 
@@ -239,7 +328,18 @@ mod tests {
         let mut next = pseudo_random(3);
         (0..n)
             .map(|_| {
-                let words = ["[info] a", "[notice] b", "[error] c", "", "info", "x[err"];
+                let words = [
+                    "[info] a",
+                    "[notice] b",
+                    "[error] c",
+                    "",
+                    "info",
+                    "x[err",
+                    "[notice] x [info]",
+                    "[[info]",
+                    "[error][notice]",
+                    "[noticed] [error]",
+                ];
                 let kind = match next(4) {
                     0 => Value::Null,
                     k => Value::String(["error", "info", "warn"][k as usize - 1].into()),
@@ -296,6 +396,33 @@ mod tests {
         ]
     }
 
+    /// `when` chains of `contains` on one column, texts with one first byte (one scan).
+    fn one_scan_chains() -> Vec<Expr> {
+        let chain = |column: &str, texts: &[&str], otherwise: Option<Expr>| Expr::When {
+            branches: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (contains(col(column), text(t)), text(&format!("b{i}"))))
+                .collect(),
+            otherwise: otherwise.map(Box::new),
+        };
+        let mut notebook = chain("value", &["[info]", "[notice]", "[error]"], Some(col("n")));
+        if let Expr::When { branches, .. } = &mut notebook {
+            branches[2].1 = col("type");
+        }
+        vec![
+            notebook,
+            chain(
+                "value",
+                &["[notice]", "[info]", "[err"],
+                Some(text("unknown")),
+            ),
+            chain("value", &["[e", "[error]"], None),
+            chain("type", &["in", "i"], Some(text("none"))),
+            chain("n", &["1", "12", "10"], None),
+        ]
+    }
+
     fn no_call(_: Request<'_>) -> Result<Value, String> {
         Err("no UDF here".to_string())
     }
@@ -305,7 +432,12 @@ mod tests {
         let (schema, rows) = (schema(), generated_rows(2000));
         // How many expressions hold on some rows and not on others (the rows tell them apart).
         let mut mixed = 0;
-        for expr in expressions() {
+        let chains = one_scan_chains();
+        for expr in &chains {
+            let bound = Bound::of(expr, &schema);
+            assert!(matches!(bound, Bound::WhenContains(_)), "{expr:?}");
+        }
+        for expr in expressions().into_iter().chain(chains) {
             let bound = Bound::of(&expr, &schema);
             let mut trues = 0;
             for row in &rows {

@@ -22,6 +22,7 @@ enum Part<'r> {
 }
 
 impl Part<'_> {
+    #[inline]
     fn value(self) -> Value {
         match self {
             Part::Value(v) => v.clone(),
@@ -29,6 +30,7 @@ impl Part<'_> {
         }
     }
 
+    #[inline]
     fn hash(self, h: &mut FxHasher) {
         match self {
             Part::Value(v) => hash_value(v, h),
@@ -45,6 +47,7 @@ impl Part<'_> {
     }
 
     /// Whether this part groups with `value` (as [`KeyPart`]s compare).
+    #[inline]
     fn groups_with(self, value: &Value) -> bool {
         match (self, value) {
             (Part::Window(start, end), Value::Struct(fields)) => {
@@ -73,6 +76,7 @@ const NUMBER: u8 = 10;
 const TIMESTAMP: u8 = 2;
 
 /// Hashes `v` so that values that group together (equal [`KeyPart`]s) hash alike.
+#[inline]
 fn hash_value(v: &Value, h: &mut FxHasher) {
     match v {
         Value::String(s) => {
@@ -123,6 +127,8 @@ pub(crate) struct Grouping<'k> {
     // Buffers of `add`, kept between rows: the windows of each window key, and which of them
     // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
+    /// The time each key's `windows` are of.
+    windows_of: Vec<Option<i64>>,
     at: Vec<usize>,
 }
 
@@ -144,6 +150,7 @@ impl<'k> Grouping<'k> {
             found: Vec::new(),
             table: HashTable::new(),
             windows: vec![Vec::new(); keys.len()],
+            windows_of: vec![None; keys.len()],
             at: vec![0; keys.len()],
         }
     }
@@ -157,9 +164,12 @@ impl<'k> Grouping<'k> {
                 let Value::Timestamp(ts) = self.value(row, k) else {
                     return;
                 };
-                let ts = *ts;
-                self.windows[k].clear();
-                self.windows[k].extend(windows_containing(ts, w.duration, w.slide));
+                // Lines of a trigger often share their time (pushed together).
+                if self.windows_of[k] != Some(*ts) {
+                    self.windows_of[k] = Some(*ts);
+                    self.windows[k].clear();
+                    self.windows[k].extend(windows_containing(*ts, w.duration, w.slide));
+                }
                 if self.windows[k].is_empty() {
                     return;
                 }
@@ -189,11 +199,13 @@ impl<'k> Grouping<'k> {
     }
 
     /// Key `k`'s column in `row` (NULL when the schema lacks it).
+    #[inline]
     fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
         self.columns[k].map_or(NULL, |i| &row[i])
     }
 
     /// Key `k`'s part of the combination at hand.
+    #[inline]
     fn part<'r>(&self, row: &'r Row, k: usize) -> Part<'r> {
         match self.keys[k] {
             GroupKey::Column(_) => Part::Value(self.value(row, k)),
@@ -289,9 +301,11 @@ pub(crate) mod tests {
     }
 
     /// Rows of every kind of key value, from a small linear congruential generator: strings,
-    /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative).
+    /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative, in
+    /// runs of one time).
     fn generated_rows(n: usize) -> Vec<Row> {
         let mut next = pseudo_random(42);
+        let mut time = 0;
         (0..n)
             .map(|_| {
                 let text = match next(5) {
@@ -309,9 +323,13 @@ pub(crate) mod tests {
                     _ => Value::Double(next(3) as f64),
                 };
                 let small = Value::Int(next(3) as i32);
+                // Runs of rows at one time, as lines pushed together arrive.
+                if next(3) == 0 {
+                    time = next(60_000_000) as i64 - 10_000_000;
+                }
                 let time = match next(10) {
                     0 => Value::Null,
-                    _ => Value::Timestamp(next(60_000_000) as i64 - 10_000_000),
+                    _ => Value::Timestamp(time),
                 };
                 vec![text, number, small, time]
             })

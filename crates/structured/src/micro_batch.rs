@@ -159,7 +159,9 @@ impl StreamingQuery {
     /// room for the widest row of the steps.
     fn source_row(&self, line: Line, mut row: Row) -> Row {
         row.clear();
-        row.reserve(self.widest);
+        if row.capacity() < self.widest {
+            row = Vec::with_capacity(self.widest);
+        }
         row.push(Value::String(line.value));
         if self.query.source.include_timestamp {
             row.push(Value::Timestamp(line.timestamp));
