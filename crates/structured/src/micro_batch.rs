@@ -270,7 +270,7 @@ impl StreamingQuery {
         let input_rows = lines.len();
         let input = self.schemas.last().expect("the source's schema");
         let mut partial = (self.query.group_by.as_ref()).map(|a| Partial::new(a, input));
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(if partial.is_some() { 0 } else { input_rows });
         if line_by_line {
             // An aggregation's lines share one row's room, each line's row dropped once
             // aggregated; a stateless query's rows are its output.
