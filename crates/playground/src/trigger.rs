@@ -58,7 +58,9 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
     let mut error = None;
     let count = state.structured.borrow().len();
     for i in 0..count {
-        let mut call = |request: Request| crate::sql::answer(state, request);
+        // The error boxed: every value of the evaluation comes back in a Result of this
+        // error's size, one pointer instead of the whole error.
+        let mut call = |request: Request| crate::sql::answer(state, request).map_err(Box::new);
         // The query is borrowed while it runs (UDFs never reach it); foreachBatch's function
         // runs after, free to stop it.
         let outcome = {
@@ -90,7 +92,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
         };
         match outcome {
             Err(e) => {
-                error = Some(e);
+                error = Some(*e);
                 break;
             }
             Ok(None) => {}

@@ -22,7 +22,6 @@ enum Part<'r> {
 }
 
 impl Part<'_> {
-    #[inline]
     fn value(self) -> Value {
         match self {
             Part::Value(v) => v.clone(),
@@ -30,7 +29,7 @@ impl Part<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn hash(self, h: &mut FxHasher) {
         match self {
             Part::Value(v) => hash_value(v, h),
@@ -47,7 +46,7 @@ impl Part<'_> {
     }
 
     /// Whether this part groups with `value` (as [`KeyPart`]s compare).
-    #[inline]
+    #[inline(always)]
     fn groups_with(self, value: &Value) -> bool {
         match (self, value) {
             (Part::Window(start, end), Value::Struct(fields)) => {
@@ -116,6 +115,9 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
 /// A missing column's key part.
 const NULL: &Value = &Value::Null;
 
+/// Up to this many keys, a combination's parts are gathered without an allocation.
+const FEW_KEYS: usize = 4;
+
 /// The distinct grouping keys of a batch's rows, in the order first seen.
 pub(crate) struct Grouping<'k> {
     keys: &'k [GroupKey],
@@ -175,25 +177,38 @@ impl<'k> Grouping<'k> {
                 }
             }
         }
+        // The combination at hand's parts: in place for a few keys, on the heap beyond.
+        let n = self.keys.len();
+        let mut few = [Part::Value(NULL); FEW_KEYS];
+        let mut many = Vec::new();
+        let parts = if n <= FEW_KEYS {
+            &mut few[..n]
+        } else {
+            many.resize(n, Part::Value(NULL));
+            &mut many[..]
+        };
+        for (k, part) in parts.iter_mut().enumerate() {
+            *part = self.part(row, k, 0);
+        }
         // Every combination, the first key varying slowest (keys_of's flat_map order).
         self.at.fill(0);
         loop {
-            ids.push(self.id_of(row));
-            let mut k = self.keys.len();
+            ids.push(self.id_of(parts));
+            let mut k = n;
             loop {
                 if k == 0 {
                     return;
                 }
                 k -= 1;
-                let count = match self.keys[k] {
-                    GroupKey::Column(_) => 1,
-                    GroupKey::Window(..) => self.windows[k].len(),
-                };
-                self.at[k] += 1;
-                if self.at[k] < count {
-                    break;
+                if let GroupKey::Window(..) = self.keys[k] {
+                    self.at[k] += 1;
+                    if self.at[k] < self.windows[k].len() {
+                        parts[k] = self.part(row, k, self.at[k]);
+                        break;
+                    }
+                    self.at[k] = 0;
+                    parts[k] = self.part(row, k, 0);
                 }
-                self.at[k] = 0;
             }
         }
     }
@@ -204,37 +219,36 @@ impl<'k> Grouping<'k> {
         self.columns[k].map_or(NULL, |i| &row[i])
     }
 
-    /// Key `k`'s part of the combination at hand.
-    #[inline]
-    fn part<'r>(&self, row: &'r Row, k: usize) -> Part<'r> {
+    /// Key `k`'s part of `row`, its window number `at` for a window key.
+    fn part<'r>(&self, row: &'r Row, k: usize, at: usize) -> Part<'r> {
         match self.keys[k] {
             GroupKey::Column(_) => Part::Value(self.value(row, k)),
             GroupKey::Window(..) => {
-                let (start, end) = self.windows[k][self.at[k]];
+                let (start, end) = self.windows[k][at];
                 Part::Window(start, end)
             }
         }
     }
 
-    /// The index of the combination at hand, a new one if the batch has not seen it.
-    fn id_of(&mut self, row: &Row) -> usize {
-        let n = self.keys.len();
+    /// The index of the key of `parts`, a new one if the batch has not seen it.
+    fn id_of(&mut self, parts: &[Part]) -> usize {
         let mut h = FxHasher::default();
-        for k in 0..n {
-            self.part(row, k).hash(&mut h);
+        for part in parts {
+            part.hash(&mut h);
         }
         let hash = h.finish();
+        let found = &self.found;
         let matches = |&(hh, i): &(u64, usize)| {
+            let key = &found[i];
             hh == hash
-                && self.found[i].len() == n
-                && (0..n).all(|k| self.part(row, k).groups_with(&self.found[i][k]))
+                && key.len() == parts.len()
+                && parts.iter().zip(key).all(|(p, v)| p.groups_with(v))
         };
         if let Some(&(_, i)) = self.table.find(hash, matches) {
             return i;
         }
         let i = self.found.len();
-        let key = (0..n).map(|k| self.part(row, k).value()).collect();
-        self.found.push(key);
+        self.found.push(parts.iter().map(|p| p.value()).collect());
         self.table.insert_unique(hash, (hash, i), |&(hh, _)| hh);
         i
     }
@@ -389,6 +403,14 @@ pub(crate) mod tests {
             vec![window(20, 10), window(30, 10), column("n")],
             vec![window(5, 10)],
             vec![column("missing"), column("type")],
+            // More keys than FEW_KEYS.
+            vec![
+                column("type"),
+                column("n"),
+                window(20, 10),
+                column("x"),
+                window(30, 10),
+            ],
             vec![],
         ];
         for keys in groupings {
