@@ -125,8 +125,8 @@ impl Shadows {
         &mut self,
         main: &mut StreamingQuery,
         lines: Vec<Line>,
-        call: Call<PyError>,
-    ) -> Result<Option<Batch>, PyError> {
+        call: Call<Box<PyError>>,
+    ) -> Result<Option<Batch>, Box<PyError>> {
         self.last = None;
         // The steps and the grouping do not depend on the output mode, so the shadows share
         // `main`'s: the UDFs run once, as in Spark, and the lines go through the plan once.

@@ -391,7 +391,7 @@ pub(crate) fn to_sql(value: &Value) -> Result<SqlValue, PyError> {
             Err(_) => SqlValue::Long(*n),
         },
         Value::Float(f) => SqlValue::Double(*f),
-        Value::Str(s) => SqlValue::String(s.to_string()),
+        Value::Str(s) => SqlValue::String(s.clone()),
         other => {
             return Err(unsupported(&format!(
                 "a '{}' as a column value",
@@ -409,7 +409,7 @@ pub(crate) fn to_python(value: &SqlValue) -> Result<Value, PyError> {
         SqlValue::Int(n) => Value::Int(i64::from(*n)),
         SqlValue::Long(n) => Value::Int(*n),
         SqlValue::Double(d) => Value::Float(*d),
-        SqlValue::String(s) => Value::str(s),
+        SqlValue::String(s) => Value::Str(s.clone()),
         SqlValue::Timestamp(_) | SqlValue::Struct(_) | SqlValue::Array(_) => {
             return Err(unsupported("a UDF on a timestamp, window or array column"))
         }
@@ -421,13 +421,13 @@ pub(crate) fn to_python(value: &SqlValue) -> Result<Value, PyError> {
 pub(crate) fn from_python(value: &Value, data_type: &DataType) -> SqlValue {
     match (data_type, value) {
         (_, Value::None) => SqlValue::Null,
-        // Copied as a str (Rc<str>'s to_string goes through the formatter).
-        (DataType::String, Value::Str(s)) => SqlValue::String(String::from(&**s)),
-        (DataType::String, Value::Int(n)) => SqlValue::String(n.to_string()),
+        // The same text, shared, not copied.
+        (DataType::String, Value::Str(s)) => SqlValue::String(s.clone()),
+        (DataType::String, Value::Int(n)) => SqlValue::String(n.to_string().into()),
         (DataType::String, Value::Float(f)) => {
-            SqlValue::String(dstream_structured::show::java_double(*f))
+            SqlValue::String(dstream_structured::show::java_double(*f).into())
         }
-        (DataType::String, Value::Bool(b)) => SqlValue::String(b.to_string()),
+        (DataType::String, Value::Bool(b)) => SqlValue::String(b.to_string().into()),
         (DataType::Long, Value::Int(n)) => SqlValue::Long(*n),
         (DataType::Int, Value::Int(n)) => i32::try_from(*n).map_or(SqlValue::Null, SqlValue::Int),
         (DataType::Double, Value::Float(f)) => SqlValue::Double(*f),

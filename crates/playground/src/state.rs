@@ -147,17 +147,18 @@ impl JobState {
 
     /// Keeps Python function `f` as a UDF returning `data_type`; returns its number.
     pub fn add_udf(self: &Rc<Self>, f: Value, data_type: DataType) -> usize {
+        let quick = dstream_python::quick(&f);
         let index = {
             let mut functions = self.functions.borrow_mut();
             functions.push(f);
             functions.len() - 1
         };
-        // `call_udf` converts each row's values and calls the function itself.
+        // `call_udf` converts each row's values and calls the function itself (or its quick form).
         let func = Func {
             job: Rc::downgrade(self),
             halt: self.halt.clone(),
             index,
-            quick: None,
+            quick,
         };
         let mut udfs = self.udfs.borrow_mut();
         udfs.push((func, data_type));
@@ -168,6 +169,13 @@ impl JobState {
     /// to the worker log, its result becomes the declared type.
     pub fn call_udf(&self, id: usize, args: &[SqlValue]) -> Result<SqlValue, PyError> {
         let ended = || PyError::new("RuntimeError", "this program's job has ended");
+        {
+            let udfs = self.udfs.borrow();
+            let (func, data_type) = udfs.get(id).ok_or_else(ended)?;
+            if let Some(value) = func.quick_udf(args)? {
+                return Ok(crate::sql::from_python(&value, data_type));
+            }
+        }
         let (func, data_type) = self.udfs.borrow().get(id).cloned().ok_or_else(ended)?;
         let f = self
             .functions
@@ -426,6 +434,21 @@ impl Func {
     #[inline(always)]
     fn quick_value(&self, args: &Borrowed) -> Option<Value> {
         args.quick(self.quick.as_ref()?)
+    }
+
+    /// What the function's quick form gives for a UDF's arguments (one or two), if it has one
+    /// that gives something: no call, so nothing printed and no worker run (else a real call
+    /// is needed).
+    fn quick_udf(&self, args: &[SqlValue]) -> Result<Option<Value>, PyError> {
+        let Some(quick) = &self.quick else {
+            return Ok(None);
+        };
+        let to_python = crate::sql::to_python;
+        Ok(match args {
+            [a] => Borrowed::One(&to_python(a)?).quick(quick),
+            [a, b] => Borrowed::Two(&to_python(a)?, &to_python(b)?).quick(quick),
+            _ => None,
+        })
     }
 
     /// Calls the function as Spark's executors do, record by record: `None`

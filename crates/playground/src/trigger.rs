@@ -33,7 +33,7 @@ pub(crate) fn interval_start_ms(state: &JobState) -> i64 {
 }
 
 /// Adds lines that arrived at `arrival_ms` to the open trigger.
-pub(crate) fn push(state: &JobState, lines: impl IntoIterator<Item = String>, arrival_ms: i64) {
+pub(crate) fn push(state: &JobState, lines: impl IntoIterator<Item = Rc<str>>, arrival_ms: i64) {
     let mut pending = state.lines.borrow_mut();
     pending.extend(lines.into_iter().map(|value| Line {
         timestamp: arrival_ms * 1000,
@@ -58,7 +58,9 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
     let mut error = None;
     let count = state.structured.borrow().len();
     for i in 0..count {
-        let mut call = |request: Request| crate::sql::answer(state, request);
+        // The error boxed: every value of the evaluation comes back in a Result of this
+        // error's size, one pointer instead of the whole error.
+        let mut call = |request: Request| crate::sql::answer(state, request).map_err(Box::new);
         // The query is borrowed while it runs (UDFs never reach it); foreachBatch's function
         // runs after, free to stop it.
         let outcome = {
@@ -90,7 +92,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
         };
         match outcome {
             Err(e) => {
-                error = Some(e);
+                error = Some(*e);
                 break;
             }
             Ok(None) => {}

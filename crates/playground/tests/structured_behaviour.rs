@@ -336,3 +336,60 @@ q = x.writeStream.format(\"console\").option(\"truncate\", False).start()\nq.awa
         "{text}"
     );
 }
+
+/// UDFs whose bodies have quick forms (the notebook's `if "lit" in line` chain, a constant,
+/// a parameter returned, an int sum): their console text, run as written, is the text of the
+/// same UDFs rewritten so that no quick form takes them (a statement before the body, which
+/// the interpreter runs), on lines that test the chain's searches at their edges.
+#[test]
+fn udfs_with_quick_forms_give_what_their_interpreted_calls_give() {
+    let body = r#"from pyspark.sql.functions import length
+def kind(line):
+    if "[info]" in line:
+        t = "info"
+    elif "[notice]" in line:
+        t = "notice"
+    elif "[error]" in line:
+        t = "error"
+    else:
+        t = "unknown"
+    return t
+def same(line):
+    return line
+def tag(line):
+    return "x"
+def plus(a, b):
+    return a + b
+v = col("value")
+n = length(v)
+x = lines.select(udf(kind)(v).alias("k"), udf(same)(v).alias("s"), udf(tag)(v).alias("t"),
+                 udf(plus, "int")(n, n).alias("n"))
+q = x.writeStream.format("console").option("truncate", False).start()
+q.awaitTermination()
+"#;
+    let general = body
+        .replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"")
+        .replace("    return line\n", "    z = 0\n    return line\n")
+        .replace("    return \"x\"\n", "    z = 0\n    return \"x\"\n")
+        .replace("    return a + b\n", "    z = 0\n    return a + b\n");
+    let lines = [
+        "[notice] x [info]",
+        "[[info]",
+        "[error][notice]",
+        "[inf",
+        "",
+        "日本 [error]",
+        "[noticed] [error]",
+        "[Mon Nov 24 10:00:00 2026] [info] up",
+    ];
+    let (quick, failure) = one_trigger(body, &lines);
+    assert!(failure.is_none(), "{failure:?}");
+    assert_eq!(one_trigger(&general, &lines), (quick.clone(), None));
+    for row in [
+        "|info   |[notice] x [info]                   |x  |34 |",
+        "|unknown|[inf                                |x  |8  |",
+        "|error  |[noticed] [error]                   |x  |34 |",
+    ] {
+        assert!(quick.contains(row), "{quick}");
+    }
+}

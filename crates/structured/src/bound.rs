@@ -1,7 +1,8 @@
 //! A trigger's steps resolved against the schemas they run on, once per trigger: a column
 //! name becomes its index in the row, and a `contains` of a literal string gets its
 //! substring finder built once, so the rows are neither looked up by name nor searched from
-//! scratch one by one. Every other expression runs as [`Expr::eval`] runs it.
+//! scratch one by one; a `when` chain of such `contains` on one column (the notebook's message
+//! type) scans the column's text once. Every other expression runs as [`Expr::eval`] runs it.
 
 use std::borrow::Cow;
 
@@ -20,6 +21,9 @@ pub(crate) enum Bound<'e> {
     ContainsText(Box<(Bound<'e>, Finder<'e>)>),
     /// `when(...)...otherwise(...)`.
     When(Vec<(Bound<'e>, Bound<'e>)>, Option<Box<Bound<'e>>>),
+    /// `when(...)...otherwise(...)` whose conditions are all `contains` of a literal text on
+    /// one column, the texts starting with one byte.
+    WhenContains(Box<WhenContains<'e>>),
     /// A UDF (its id) of one column (its index): the row's value handed to the caller as
     /// it is, not copied into a list of arguments.
     UdfOfColumn(usize, usize),
@@ -44,13 +48,16 @@ impl<'e> Bound<'e> {
             Expr::When {
                 branches,
                 otherwise,
-            } => Bound::When(
-                branches
-                    .iter()
-                    .map(|(c, v)| (Bound::of(c, schema), Bound::of(v, schema)))
-                    .collect(),
-                otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
-            ),
+            } => match WhenContains::of(branches, otherwise.as_deref(), schema) {
+                Some(chain) => Bound::WhenContains(Box::new(chain)),
+                None => Bound::When(
+                    branches
+                        .iter()
+                        .map(|(c, v)| (Bound::of(c, schema), Bound::of(v, schema)))
+                        .collect(),
+                    otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
+                ),
+            },
             Expr::Udf { id, args, .. } => match args.as_slice() {
                 [Expr::Column(name)] => match schema.iter().position(|f| f.name == *name) {
                     Some(i) => Bound::UdfOfColumn(*id, i),
@@ -74,6 +81,7 @@ impl<'e> Bound<'e> {
             Bound::When(branches, otherwise) => {
                 when(branches, otherwise.as_deref(), schema, row, call)?
             }
+            Bound::WhenContains(chain) => chain.eval(schema, row, call)?,
             Bound::UdfOfColumn(id, i) => call(Request::Udf(*id, std::slice::from_ref(&row[*i])))?,
             Bound::Other(e) => e.eval(schema, row, call)?,
         })
@@ -109,6 +117,87 @@ impl<'e> Bound<'e> {
     }
 }
 
+/// `when(c.contains("t1"), v1).when(c.contains("t2"), v2)...otherwise(o)` on one column `c`,
+/// every text non-empty and starting with the same byte (`[info]`, `[notice]`, `[error]`):
+/// a text occurs only where that byte does, so the column's text is scanned once, at that
+/// byte's places, for the first branch whose text occurs anywhere in it.
+pub(crate) struct WhenContains<'e> {
+    column: usize,
+    first: u8,
+    texts: Vec<&'e [u8]>,
+    values: Vec<Bound<'e>>,
+    otherwise: Option<Bound<'e>>,
+}
+
+impl<'e> WhenContains<'e> {
+    /// The chain of `branches` over `schema`, if it has that shape (two branches at least).
+    fn of(
+        branches: &'e [(Expr, Expr)],
+        otherwise: Option<&'e Expr>,
+        schema: &Schema,
+    ) -> Option<WhenContains<'e>> {
+        let mut column = None;
+        let mut texts = Vec::with_capacity(branches.len());
+        for (condition, _) in branches {
+            let Expr::Contains(a, b) = condition else {
+                return None;
+            };
+            let (Expr::Column(name), Expr::Literal(Value::String(text))) = (&**a, &**b) else {
+                return None;
+            };
+            if column.is_some_and(|c: &String| c != name) || text.is_empty() {
+                return None;
+            }
+            column = Some(name);
+            texts.push(text.as_bytes());
+        }
+        let (column, first) = (column?, texts.first()?[0]);
+        if texts.len() < 2 || texts.iter().any(|t| t[0] != first) {
+            return None;
+        }
+        Some(WhenContains {
+            column: schema.iter().position(|f| f.name == *column)?,
+            first,
+            texts,
+            values: branches.iter().map(|(_, v)| Bound::of(v, schema)).collect(),
+            otherwise: otherwise.map(|o| Bound::of(o, schema)),
+        })
+    }
+
+    /// The value on `row`, as [`when`] gives it.
+    fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
+        let branch = match &row[self.column] {
+            // `contains` on NULL is NULL: no branch holds.
+            Value::Null => None,
+            v => self.first_found(plain_text(v).as_bytes()),
+        };
+        match (branch, &self.otherwise) {
+            (Some(i), _) => self.values[i].eval(schema, row, call),
+            (None, Some(o)) => o.eval(schema, row, call),
+            (None, None) => Ok(Value::Null),
+        }
+    }
+
+    /// The first text (by branch) that occurs in `s`.
+    fn first_found(&self, s: &[u8]) -> Option<usize> {
+        // Only the texts of branches before the best found so far can still change it.
+        let mut best = self.texts.len();
+        for at in memchr::memchr_iter(self.first, s) {
+            let rest = &s[at..];
+            // Byte by byte: the texts are short and most places differ at their second byte.
+            let starts =
+                |t: &&[u8]| rest.len() >= t.len() && t.iter().zip(rest).all(|(a, b)| a == b);
+            if let Some(i) = self.texts[..best].iter().position(starts) {
+                best = i;
+                if best == 0 {
+                    break;
+                }
+            }
+        }
+        (best < self.texts.len()).then_some(best)
+    }
+}
+
 impl Evaluate for Bound<'_> {
     fn value<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
         self.eval(schema, row, call)
@@ -123,22 +212,47 @@ impl Evaluate for Bound<'_> {
 pub(crate) enum BoundStep<'e> {
     /// `withColumn` without a generator: the column's place (None: added at the end).
     WithColumn(Option<usize>, Bound<'e>),
+    /// `select` without a generator.
+    Select(Vec<Bound<'e>>),
     /// `where` / `filter`.
     Filter(Bound<'e>),
-    /// Any other step, applied by [`Step::apply`].
+    /// `withWatermark`: its event-time column (None: the schema lacks it).
+    Watermark(Option<usize>),
+    /// A step with a generator (`explode`), applied by [`Step::apply`].
     Other(&'e Step),
 }
 
 impl<'e> BoundStep<'e> {
     /// `step` resolved against `schema`, the schema before it.
     pub(crate) fn of(step: &'e Step, schema: &Schema) -> BoundStep<'e> {
+        let place = |name: &String| schema.iter().position(|f| f.name == *name);
         match step {
-            Step::WithColumn(name, e) if e.generator().is_none() => BoundStep::WithColumn(
-                schema.iter().position(|f| f.name == *name),
-                Bound::of(e, schema),
-            ),
+            Step::WithColumn(name, e) if e.generator().is_none() => {
+                BoundStep::WithColumn(place(name), Bound::of(e, schema))
+            }
+            Step::Select(exprs) if exprs.iter().all(|e| e.generator().is_none()) => {
+                BoundStep::Select(exprs.iter().map(|e| Bound::of(e, schema)).collect())
+            }
             Step::Filter(e) => BoundStep::Filter(Bound::of(e, schema)),
+            Step::Watermark(column, _) => BoundStep::Watermark(place(column)),
             other => BoundStep::Other(other),
+        }
+    }
+
+    /// Whether the step makes at most one row of each row (no generator): then
+    /// [`BoundStep::keeps`] applies it.
+    pub(crate) fn one_to_one(&self) -> bool {
+        !matches!(self, BoundStep::Other(_))
+    }
+
+    /// The latest event time (ms) of `row` raises `max_event_ms` when this step is a
+    /// watermark's (Spark's `EventTimeWatermark` node tracks every row that reaches it).
+    pub(crate) fn note_event_time(&self, row: &Row, max_event_ms: &mut Option<i64>) {
+        if let BoundStep::Watermark(Some(i)) = self {
+            if let Value::Timestamp(ts) = row[*i] {
+                let ms = ts.div_euclid(1000);
+                *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
+            }
         }
     }
 
@@ -151,22 +265,47 @@ impl<'e> BoundStep<'e> {
         out: &mut Vec<Row>,
     ) -> Result<(), E> {
         match self {
+            BoundStep::Other(step) => step.apply(schema, row, call, out)?,
+            one_to_one => {
+                let mut spare = Vec::new();
+                if one_to_one.keeps(schema, &mut row, &mut spare, call)? {
+                    out.push(row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A [`BoundStep::one_to_one`] step on `row`, in place: whether the step keeps it (as
+    /// [`Step::apply`] makes it); `spare` is room a `select` builds its row in (it gets the
+    /// old row's room back). A step with a generator is for [`BoundStep::apply`] (here it
+    /// would keep the row as it is).
+    pub(crate) fn keeps<E>(
+        &self,
+        schema: &Schema,
+        row: &mut Row,
+        spare: &mut Row,
+        call: Call<E>,
+    ) -> Result<bool, E> {
+        match self {
             BoundStep::WithColumn(place, e) => {
-                let value = e.eval(schema, &row, call)?;
+                let value = e.eval(schema, row, call)?;
                 match place {
                     Some(i) => row[*i] = value,
                     None => row.push(value),
                 }
-                out.push(row);
             }
-            BoundStep::Filter(e) => {
-                if e.holds(schema, &row, call)? {
-                    out.push(row);
+            BoundStep::Select(exprs) => {
+                spare.clear();
+                for e in exprs {
+                    spare.push(e.eval(schema, row, call)?);
                 }
+                std::mem::swap(row, spare);
             }
-            BoundStep::Other(step) => step.apply(schema, row, call, out)?,
+            BoundStep::Filter(e) => return e.holds(schema, row, call),
+            BoundStep::Watermark(_) | BoundStep::Other(_) => {}
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -189,13 +328,24 @@ mod tests {
         let mut next = pseudo_random(3);
         (0..n)
             .map(|_| {
-                let words = ["[info] a", "[notice] b", "[error] c", "", "info", "x[err"];
+                let words = [
+                    "[info] a",
+                    "[notice] b",
+                    "[error] c",
+                    "",
+                    "info",
+                    "x[err",
+                    "[notice] x [info]",
+                    "[[info]",
+                    "[error][notice]",
+                    "[noticed] [error]",
+                ];
                 let kind = match next(4) {
                     0 => Value::Null,
-                    k => Value::String(["error", "info", "warn"][k as usize - 1].to_string()),
+                    k => Value::String(["error", "info", "warn"][k as usize - 1].into()),
                 };
                 vec![
-                    Value::String(words[next(words.len() as u64) as usize].to_string()),
+                    Value::String(words[next(words.len() as u64) as usize].into()),
                     Value::Int(next(30) as i32 - 5),
                     kind,
                 ]
@@ -208,7 +358,7 @@ mod tests {
     }
 
     fn text(s: &str) -> Expr {
-        Expr::Literal(Value::String(s.to_string()))
+        Expr::Literal(Value::String(s.into()))
     }
 
     fn contains(a: Expr, b: Expr) -> Expr {
@@ -246,6 +396,33 @@ mod tests {
         ]
     }
 
+    /// `when` chains of `contains` on one column, texts with one first byte (one scan).
+    fn one_scan_chains() -> Vec<Expr> {
+        let chain = |column: &str, texts: &[&str], otherwise: Option<Expr>| Expr::When {
+            branches: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (contains(col(column), text(t)), text(&format!("b{i}"))))
+                .collect(),
+            otherwise: otherwise.map(Box::new),
+        };
+        let mut notebook = chain("value", &["[info]", "[notice]", "[error]"], Some(col("n")));
+        if let Expr::When { branches, .. } = &mut notebook {
+            branches[2].1 = col("type");
+        }
+        vec![
+            notebook,
+            chain(
+                "value",
+                &["[notice]", "[info]", "[err"],
+                Some(text("unknown")),
+            ),
+            chain("value", &["[e", "[error]"], None),
+            chain("type", &["in", "i"], Some(text("none"))),
+            chain("n", &["1", "12", "10"], None),
+        ]
+    }
+
     fn no_call(_: Request<'_>) -> Result<Value, String> {
         Err("no UDF here".to_string())
     }
@@ -255,7 +432,12 @@ mod tests {
         let (schema, rows) = (schema(), generated_rows(2000));
         // How many expressions hold on some rows and not on others (the rows tell them apart).
         let mut mixed = 0;
-        for expr in expressions() {
+        let chains = one_scan_chains();
+        for expr in &chains {
+            let bound = Bound::of(expr, &schema);
+            assert!(matches!(bound, Bound::WhenContains(_)), "{expr:?}");
+        }
+        for expr in expressions().into_iter().chain(chains) {
             let bound = Bound::of(&expr, &schema);
             let mut trues = 0;
             for row in &rows {
@@ -309,7 +491,7 @@ mod tests {
             Request::Udf(id, args) => {
                 let text = format!("{id}{args:?}");
                 asked.push(text.clone());
-                Ok(Value::String(text))
+                Ok(Value::String(text.into()))
             }
             Request::Fail(e) => Err(e.message),
         }
@@ -323,18 +505,27 @@ mod tests {
                 Step::WithColumn("type".to_string(), expr.clone()),
                 Step::WithColumn("added".to_string(), expr.clone()),
                 Step::Filter(expr.clone()),
+                Step::Select(vec![expr.clone(), col("n")]),
+                Step::Watermark("n".to_string(), 1),
             ];
             for step in &steps {
                 let bound = BoundStep::of(step, &schema);
-                let (mut general, mut fast) = (Vec::new(), Vec::new());
+                assert!(bound.one_to_one());
+                let (mut general, mut fast, mut in_place) = (Vec::new(), Vec::new(), Vec::new());
+                let mut spare = Vec::new();
                 for row in &rows {
                     step.apply(&schema, row.clone(), &mut no_call, &mut general)
                         .expect("applies");
                     bound
                         .apply(&schema, row.clone(), &mut no_call, &mut fast)
                         .expect("applies");
+                    let mut row = row.clone();
+                    if bound.keeps(&schema, &mut row, &mut spare, &mut no_call) == Ok(true) {
+                        in_place.push(row);
+                    }
                 }
                 assert_eq!(fast, general, "{step:?}");
+                assert_eq!(in_place, general, "{step:?}");
             }
         }
     }

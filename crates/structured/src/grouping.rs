@@ -4,6 +4,7 @@
 //! made into values only the first time the batch sees it.
 
 use std::hash::Hasher;
+use std::rc::Rc;
 
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
@@ -28,6 +29,7 @@ impl Part<'_> {
         }
     }
 
+    #[inline(always)]
     fn hash(self, h: &mut FxHasher) {
         match self {
             Part::Value(v) => hash_value(v, h),
@@ -44,13 +46,15 @@ impl Part<'_> {
     }
 
     /// Whether this part groups with `value` (as [`KeyPart`]s compare).
+    #[inline(always)]
     fn groups_with(self, value: &Value) -> bool {
         match (self, value) {
             (Part::Window(start, end), Value::Struct(fields)) => {
                 matches!(fields.as_slice(), [Value::Timestamp(s), Value::Timestamp(e)] if *s == start && *e == end)
             }
             (Part::Window(..), _) => false,
-            (Part::Value(Value::String(a)), Value::String(b)) => a == b,
+            // A key's text is most often the very text of the literal or UDF result it was made of.
+            (Part::Value(Value::String(a)), Value::String(b)) => Rc::ptr_eq(a, b) || a == b,
             (Part::Value(Value::Long(a)), Value::Long(b))
             | (Part::Value(Value::Timestamp(a)), Value::Timestamp(b)) => a == b,
             (Part::Value(a), b) => KeyPart::of(a) == KeyPart::of(b),
@@ -71,6 +75,7 @@ const NUMBER: u8 = 10;
 const TIMESTAMP: u8 = 2;
 
 /// Hashes `v` so that values that group together (equal [`KeyPart`]s) hash alike.
+#[inline]
 fn hash_value(v: &Value, h: &mut FxHasher) {
     match v {
         Value::String(s) => {
@@ -108,7 +113,10 @@ fn hash_value(v: &Value, h: &mut FxHasher) {
 }
 
 /// A missing column's key part.
-static NULL: Value = Value::Null;
+const NULL: &Value = &Value::Null;
+
+/// Up to this many keys, a combination's parts are gathered without an allocation.
+const FEW_KEYS: usize = 4;
 
 /// The distinct grouping keys of a batch's rows, in the order first seen.
 pub(crate) struct Grouping<'k> {
@@ -121,6 +129,8 @@ pub(crate) struct Grouping<'k> {
     // Buffers of `add`, kept between rows: the windows of each window key, and which of them
     // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
+    /// The time each key's `windows` are of.
+    windows_of: Vec<Option<i64>>,
     at: Vec<usize>,
 }
 
@@ -142,6 +152,7 @@ impl<'k> Grouping<'k> {
             found: Vec::new(),
             table: HashTable::new(),
             windows: vec![Vec::new(); keys.len()],
+            windows_of: vec![None; keys.len()],
             at: vec![0; keys.len()],
         }
     }
@@ -155,72 +166,89 @@ impl<'k> Grouping<'k> {
                 let Value::Timestamp(ts) = self.value(row, k) else {
                     return;
                 };
-                let ts = *ts;
-                self.windows[k].clear();
-                self.windows[k].extend(windows_containing(ts, w.duration, w.slide));
+                // Lines of a trigger often share their time (pushed together).
+                if self.windows_of[k] != Some(*ts) {
+                    self.windows_of[k] = Some(*ts);
+                    self.windows[k].clear();
+                    self.windows[k].extend(windows_containing(*ts, w.duration, w.slide));
+                }
                 if self.windows[k].is_empty() {
                     return;
                 }
             }
         }
+        // The combination at hand's parts: in place for a few keys, on the heap beyond.
+        let n = self.keys.len();
+        let mut few = [Part::Value(NULL); FEW_KEYS];
+        let mut many = Vec::new();
+        let parts = if n <= FEW_KEYS {
+            &mut few[..n]
+        } else {
+            many.resize(n, Part::Value(NULL));
+            &mut many[..]
+        };
+        for (k, part) in parts.iter_mut().enumerate() {
+            *part = self.part(row, k, 0);
+        }
         // Every combination, the first key varying slowest (keys_of's flat_map order).
         self.at.fill(0);
         loop {
-            ids.push(self.id_of(row));
-            let mut k = self.keys.len();
+            ids.push(self.id_of(parts));
+            let mut k = n;
             loop {
                 if k == 0 {
                     return;
                 }
                 k -= 1;
-                let count = match self.keys[k] {
-                    GroupKey::Column(_) => 1,
-                    GroupKey::Window(..) => self.windows[k].len(),
-                };
-                self.at[k] += 1;
-                if self.at[k] < count {
-                    break;
+                if let GroupKey::Window(..) = self.keys[k] {
+                    self.at[k] += 1;
+                    if self.at[k] < self.windows[k].len() {
+                        parts[k] = self.part(row, k, self.at[k]);
+                        break;
+                    }
+                    self.at[k] = 0;
+                    parts[k] = self.part(row, k, 0);
                 }
-                self.at[k] = 0;
             }
         }
     }
 
     /// Key `k`'s column in `row` (NULL when the schema lacks it).
+    #[inline]
     fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
-        self.columns[k].map_or(&NULL, |i| &row[i])
+        self.columns[k].map_or(NULL, |i| &row[i])
     }
 
-    /// Key `k`'s part of the combination at hand.
-    fn part<'r>(&self, row: &'r Row, k: usize) -> Part<'r> {
+    /// Key `k`'s part of `row`, its window number `at` for a window key.
+    fn part<'r>(&self, row: &'r Row, k: usize, at: usize) -> Part<'r> {
         match self.keys[k] {
             GroupKey::Column(_) => Part::Value(self.value(row, k)),
             GroupKey::Window(..) => {
-                let (start, end) = self.windows[k][self.at[k]];
+                let (start, end) = self.windows[k][at];
                 Part::Window(start, end)
             }
         }
     }
 
-    /// The index of the combination at hand, a new one if the batch has not seen it.
-    fn id_of(&mut self, row: &Row) -> usize {
-        let n = self.keys.len();
+    /// The index of the key of `parts`, a new one if the batch has not seen it.
+    fn id_of(&mut self, parts: &[Part]) -> usize {
         let mut h = FxHasher::default();
-        for k in 0..n {
-            self.part(row, k).hash(&mut h);
+        for part in parts {
+            part.hash(&mut h);
         }
         let hash = h.finish();
+        let found = &self.found;
         let matches = |&(hh, i): &(u64, usize)| {
+            let key = &found[i];
             hh == hash
-                && self.found[i].len() == n
-                && (0..n).all(|k| self.part(row, k).groups_with(&self.found[i][k]))
+                && key.len() == parts.len()
+                && parts.iter().zip(key).all(|(p, v)| p.groups_with(v))
         };
         if let Some(&(_, i)) = self.table.find(hash, matches) {
             return i;
         }
         let i = self.found.len();
-        let key = (0..n).map(|k| self.part(row, k).value()).collect();
-        self.found.push(key);
+        self.found.push(parts.iter().map(|p| p.value()).collect());
         self.table.insert_unique(hash, (hash, i), |&(hh, _)| hh);
         i
     }
@@ -287,16 +315,18 @@ pub(crate) mod tests {
     }
 
     /// Rows of every kind of key value, from a small linear congruential generator: strings,
-    /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative).
+    /// doubles (0.0 and -0.0, NaNs), ints, NULLs, timestamps (some NULL, some negative, in
+    /// runs of one time).
     fn generated_rows(n: usize) -> Vec<Row> {
         let mut next = pseudo_random(42);
+        let mut time = 0;
         (0..n)
             .map(|_| {
                 let text = match next(5) {
                     0 => Value::Null,
-                    k => Value::String(
-                        ["info", "notice", "error", "unknown"][k as usize - 1].to_string(),
-                    ),
+                    k => {
+                        Value::String(["info", "notice", "error", "unknown"][k as usize - 1].into())
+                    }
                 };
                 let number = match next(6) {
                     0 => Value::Double(0.0),
@@ -307,9 +337,13 @@ pub(crate) mod tests {
                     _ => Value::Double(next(3) as f64),
                 };
                 let small = Value::Int(next(3) as i32);
+                // Runs of rows at one time, as lines pushed together arrive.
+                if next(3) == 0 {
+                    time = next(60_000_000) as i64 - 10_000_000;
+                }
                 let time = match next(10) {
                     0 => Value::Null,
-                    _ => Value::Timestamp(next(60_000_000) as i64 - 10_000_000),
+                    _ => Value::Timestamp(time),
                 };
                 vec![text, number, small, time]
             })
@@ -369,6 +403,14 @@ pub(crate) mod tests {
             vec![window(20, 10), window(30, 10), column("n")],
             vec![window(5, 10)],
             vec![column("missing"), column("type")],
+            // More keys than FEW_KEYS.
+            vec![
+                column("type"),
+                column("n"),
+                window(20, 10),
+                column("x"),
+                window(30, 10),
+            ],
             vec![],
         ];
         for keys in groupings {

@@ -25,10 +25,12 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
+use std::rc::Rc;
+
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::BoundStep;
 use crate::hash::partition_of;
-use crate::plan::{Call, Step};
+use crate::plan::Call;
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
 use crate::state_store::StateMap;
@@ -43,8 +45,8 @@ pub const SHUFFLE_PARTITIONS: u32 = 200;
 pub struct Line {
     /// The `timestamp` column.
     pub timestamp: i64,
-    /// The `value` column.
-    pub value: String,
+    /// The `value` column (its text moves into the line's row as it is, not copied).
+    pub value: Rc<str>,
 }
 
 /// What Spark reports for a batch (`StreamingQueryProgress`).
@@ -157,7 +159,9 @@ impl StreamingQuery {
     /// room for the widest row of the steps.
     fn source_row(&self, line: Line, mut row: Row) -> Row {
         row.clear();
-        row.reserve(self.widest);
+        if row.capacity() < self.widest {
+            row = Vec::with_capacity(self.widest);
+        }
         row.push(Value::String(line.value));
         if self.query.source.include_timestamp {
             row.push(Value::Timestamp(line.timestamp));
@@ -176,40 +180,53 @@ impl StreamingQuery {
         max_event_ms: &mut Option<i64>,
         call: Call<E>,
     ) -> Result<(), E> {
-        for ((step, bound), schema) in self.query.steps.iter().zip(steps).zip(&self.schemas) {
-            if let Step::Watermark(column, _) = step {
-                if let Some(i) = schema.iter().position(|f| f.name == *column) {
-                    for row in rows.iter() {
-                        if let Value::Timestamp(ts) = row[i] {
-                            let ms = ts.div_euclid(1000);
-                            *max_event_ms = Some(max_event_ms.map_or(ms, |m| m.max(ms)));
-                        }
-                    }
-                }
+        for (step, schema) in steps.iter().zip(&self.schemas) {
+            for row in rows.iter() {
+                step.note_event_time(row, max_event_ms);
             }
             spare.clear();
             spare.reserve(rows.len());
             for row in rows.drain(..) {
-                bound.apply(schema, row, call, spare)?;
+                step.apply(schema, row, call, spare)?;
             }
             std::mem::swap(rows, spare);
         }
         Ok(())
     }
 
-    /// Whether a trigger may take its lines through the steps and into the aggregation one
+    /// One line's row through the query's steps, in place (every step
+    /// [`BoundStep::one_to_one`]): whether it came out of them; `spare` is room for the
+    /// steps' use, the latest event time (ms) a watermark step sees raises `max_event_ms`.
+    fn through_steps_in_place<E>(
+        &self,
+        steps: &[BoundStep],
+        row: &mut Row,
+        spare: &mut Row,
+        max_event_ms: &mut Option<i64>,
+        call: Call<E>,
+    ) -> Result<bool, E> {
+        for (step, schema) in steps.iter().zip(&self.schemas) {
+            step.note_event_time(row, max_event_ms);
+            if !step.keeps(schema, row, spare, call)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether a trigger may take its lines through the steps (and into the aggregation) one
     /// line at a time instead of one step at a time over all of them: the same result, and
     /// the same requests to the caller in the same order, when at most one stage (a step, or
-    /// the aggregates) asks the caller anything. A line's rows are then dropped before the
-    /// next line's are made.
-    fn line_by_line(&self) -> bool {
-        let steps = self.query.steps.iter().filter(|s| s.may_call()).count();
+    /// the aggregates) asks the caller anything. Only when every step makes at most one row
+    /// of a row (no `explode`): a line's row then goes through the steps in place.
+    fn line_by_line(&self, steps: &[BoundStep]) -> bool {
+        let calling = self.query.steps.iter().filter(|s| s.may_call()).count();
         let aggregates = self
             .query
             .group_by
             .as_ref()
             .is_some_and(Aggregation::may_call);
-        steps + usize::from(aggregates) <= 1
+        calling + usize::from(aggregates) <= 1 && steps.iter().all(BoundStep::one_to_one)
     }
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
@@ -229,59 +246,70 @@ impl StreamingQuery {
     /// modes can share it (see [`StreamingQuery::run_evaluated`]).
     /// The lines are moved into the rows (their text is not copied).
     pub fn evaluate_trigger<E>(&self, lines: Vec<Line>, call: Call<E>) -> Result<Evaluated, E> {
-        self.evaluate_lines(lines, call, self.line_by_line())
+        let steps = self.bound_steps();
+        self.evaluate_lines(lines, call, &steps, self.line_by_line(&steps))
     }
 
-    /// [`StreamingQuery::evaluate_trigger`], an aggregation's lines taken one at a time when
-    /// `line_by_line` (see [`StreamingQuery::line_by_line`]).
+    /// The query's steps bound to their schemas (once per trigger).
+    fn bound_steps(&self) -> Vec<BoundStep<'_>> {
+        (self.query.steps.iter().zip(&self.schemas))
+            .map(|(step, schema)| BoundStep::of(step, schema))
+            .collect()
+    }
+
+    /// [`StreamingQuery::evaluate_trigger`] with the bound `steps`, the lines taken one at a
+    /// time when `line_by_line` (see [`StreamingQuery::line_by_line`]).
     fn evaluate_lines<E>(
         &self,
         lines: Vec<Line>,
         call: Call<E>,
+        steps: &[BoundStep],
         line_by_line: bool,
     ) -> Result<Evaluated, E> {
         let mut latest_ms = None;
         let input_rows = lines.len();
-        let steps: Vec<BoundStep> = (self.query.steps.iter().zip(&self.schemas))
-            .map(|(step, schema)| BoundStep::of(step, schema))
-            .collect();
-        let output = match &self.query.group_by {
-            Some(aggregation) => {
-                let input = self.schemas.last().expect("the source's schema");
-                let mut partial = Partial::new(aggregation, input);
-                let (mut rows, mut spare) = (Vec::new(), Vec::new());
-                if line_by_line {
-                    // One line's rows at a time, their room reused for the next line's.
-                    let mut done = Vec::new();
-                    for line in lines {
-                        rows.push(self.source_row(line, done));
-                        self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
-                        done = Vec::new();
-                        for row in rows.drain(..) {
-                            partial.add(&row, call)?;
-                            done = row;
-                        }
-                    }
-                } else {
-                    rows = lines
-                        .into_iter()
-                        .map(|l| self.source_row(l, Vec::new()))
-                        .collect();
-                    self.through_steps(&steps, &mut rows, &mut spare, &mut latest_ms, call)?;
-                    for row in &rows {
-                        partial.add(row, call)?;
-                    }
+        let input = self.schemas.last().expect("the source's schema");
+        let mut partial = (self.query.group_by.as_ref()).map(|a| Partial::new(a, input));
+        let mut rows = Vec::with_capacity(if partial.is_some() { 0 } else { input_rows });
+        if line_by_line {
+            // An aggregation's lines share one row's room, each line's row dropped once
+            // aggregated; a stateless query's rows are its output.
+            let (mut row, mut spare) = (Vec::new(), Vec::new());
+            for line in lines {
+                let reused = match partial {
+                    Some(_) => std::mem::take(&mut row),
+                    None => Vec::new(),
+                };
+                row = self.source_row(line, reused);
+                if !self.through_steps_in_place(
+                    steps,
+                    &mut row,
+                    &mut spare,
+                    &mut latest_ms,
+                    call,
+                )? {
+                    continue;
                 }
-                Evaluation::Groups(partial.finish())
+                match &mut partial {
+                    Some(partial) => partial.add(&row, call)?,
+                    None => rows.push(std::mem::take(&mut row)),
+                }
             }
-            None => {
-                let mut rows = lines
-                    .into_iter()
-                    .map(|l| self.source_row(l, Vec::new()))
-                    .collect();
-                self.through_steps(&steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
-                Evaluation::Rows(rows)
+        } else {
+            rows = lines
+                .into_iter()
+                .map(|l| self.source_row(l, Vec::new()))
+                .collect();
+            self.through_steps(steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
+            if let Some(partial) = &mut partial {
+                for row in &rows {
+                    partial.add(row, call)?;
+                }
             }
+        }
+        let output = match partial {
+            Some(partial) => Evaluation::Groups(partial.finish()),
+            None => Evaluation::Rows(rows),
         };
         Ok(Evaluated {
             input_rows,
@@ -491,7 +519,7 @@ pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Expr, GroupKey, Request, Window};
+    use crate::plan::{Expr, GroupKey, Request, Step, Window};
     use crate::query::Source;
     use crate::value::DataType;
 
@@ -503,7 +531,7 @@ mod tests {
             .map(|i| Line {
                 timestamp: i as i64 * 600 + next(20_000_000) as i64,
                 value: ["[info] up", "[notice] disk", "[error] down", "plain"][next(4) as usize]
-                    .to_string(),
+                    .into(),
             })
             .collect()
     }
@@ -511,12 +539,12 @@ mod tests {
     fn contains(text: &str) -> Expr {
         Expr::Contains(
             Box::new(Expr::Column("value".to_string())),
-            Box::new(Expr::Literal(Value::String(text.to_string()))),
+            Box::new(Expr::Literal(Value::String(text.into()))),
         )
     }
 
     fn text(s: &str) -> Expr {
-        Expr::Literal(Value::String(s.to_string()))
+        Expr::Literal(Value::String(s.into()))
     }
 
     /// The notebook's message type as `when(...contains...)`, or as a UDF (`udf`).
@@ -570,7 +598,10 @@ mod tests {
                 source: Source {
                     include_timestamp: true,
                 },
-                steps: vec![typed, Step::Watermark("timestamp".to_string(), 10 * MICROS)],
+                steps: vec![
+                    typed.clone(),
+                    Step::Watermark("timestamp".to_string(), 10 * MICROS),
+                ],
                 group_by: Some(Aggregation::count(vec![
                     window.clone(),
                     GroupKey::Column("type".to_string()),
@@ -581,6 +612,24 @@ mod tests {
                     truncate: false,
                 },
             });
+            // Rows filtered out and rebuilt by a select: counted, and printed as they are.
+            let picked = vec![
+                typed.clone(),
+                Step::Filter(contains("o")),
+                Step::Select(vec![Expr::Column("type".to_string())]),
+            ];
+            let counted = Aggregation::count(vec![GroupKey::Column("type".to_string())]);
+            for group_by in [Some(counted), None] {
+                out.push(Query {
+                    source: Source {
+                        include_timestamp: false,
+                    },
+                    steps: picked.clone(),
+                    group_by,
+                    mode,
+                    sink: Sink::ForeachBatch,
+                });
+            }
         }
         out
     }
@@ -601,29 +650,39 @@ mod tests {
                     .into_iter()
                     .find(|k| line.contains(&format!("[{k}]")))
                     .unwrap_or("unknown");
-                Ok(Value::String(kind.to_string()))
+                Ok(Value::String(kind.into()))
             }
             Request::Fail(e) => Err(e.message),
         }
     }
 
     #[test]
-    fn line_by_line_evaluation_equals_step_by_step_for_the_notebook_aggregations() {
+    fn line_by_line_evaluation_equals_step_by_step_for_the_notebook_queries() {
+        let mut started = 0;
         for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
             for query in queries(mode) {
                 let Ok(mut by_line) = StreamingQuery::start(query.clone()) else {
-                    continue; // append without a watermark
+                    continue; // append without a watermark, complete without an aggregation
                 };
+                started += 1;
                 let mut by_step = by_line.clone();
-                assert!(by_line.line_by_line(), "{query:?}");
+                let steps = by_line.bound_steps();
+                assert!(by_line.line_by_line(&steps), "{query:?}");
+                drop(steps);
                 for (i, lines) in generated_lines(3000).chunks(700).enumerate() {
                     let (mut asked_by_line, mut asked_by_step) = (Vec::new(), Vec::new());
-                    let fast = by_line
-                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_line), true)
-                        .expect("no failure");
-                    let general = by_step
-                        .evaluate_lines(lines.to_vec(), &mut answering(&mut asked_by_step), false)
-                        .expect("no failure");
+                    let by = |q: &StreamingQuery, asked: &mut Vec<String>, line_by_line| {
+                        let steps = q.bound_steps();
+                        q.evaluate_lines(
+                            lines.to_vec(),
+                            &mut answering(asked),
+                            &steps,
+                            line_by_line,
+                        )
+                        .expect("no failure")
+                    };
+                    let fast = by(&by_line, &mut asked_by_line, true);
+                    let general = by(&by_step, &mut asked_by_step, false);
                     assert_eq!(fast, general, "{query:?} trigger {i}");
                     assert_eq!(asked_by_line, asked_by_step);
                     let (a, b) = (by_line.run_evaluated(fast), by_step.run_evaluated(general));
@@ -633,6 +692,7 @@ mod tests {
                 }
             }
         }
+        assert_eq!(started, 18);
     }
 
     #[test]
@@ -643,6 +703,18 @@ mod tests {
             .push(Step::WithColumn("again".to_string(), message_type(true)));
         query.steps[0] = Step::WithColumn("type".to_string(), message_type(true));
         let started = StreamingQuery::start(query).expect("starts");
-        assert!(!started.line_by_line());
+        assert!(!started.line_by_line(&started.bound_steps()));
+    }
+
+    #[test]
+    fn a_step_that_explodes_goes_step_by_step() {
+        let mut query = queries(OutputMode::Update).remove(0);
+        let words = Expr::Split(Box::new(Expr::Column("value".to_string())), " ".to_string());
+        let exploded = Expr::Explode(Box::new(words));
+        query
+            .steps
+            .push(Step::WithColumn("word".to_string(), exploded));
+        let started = StreamingQuery::start(query).expect("starts");
+        assert!(!started.line_by_line(&started.bound_steps()));
     }
 }

@@ -438,8 +438,10 @@ pub fn cast(v: &Value, to: &DataType) -> Result<Value, RuntimeError> {
     match (v, to) {
         (Value::Null, _) => Ok(Value::Null),
         (Value::String(s), DataType::String) => Ok(Value::String(s.clone())),
-        (Value::Double(d), DataType::String) => Ok(Value::String(crate::show::java_double(*d))),
-        (other, DataType::String) => Ok(Value::String(crate::show::cell_text(other))),
+        (Value::Double(d), DataType::String) => {
+            Ok(Value::String(crate::show::java_double(*d).into()))
+        }
+        (other, DataType::String) => Ok(Value::String(crate::show::cell_text(other).into())),
         (Value::Boolean(b), _) => whole(i64::from(*b)),
         (Value::Int(n), _) => whole(i64::from(*n)),
         (Value::Long(n), _) => whole(*n),

@@ -369,10 +369,10 @@ impl Expr {
             }
             Expr::Alias(e, _) => e.eval(schema, row, call)?,
             Expr::Lower(e) => map_string(e.eval(schema, row, call)?, |s| {
-                Value::String(s.to_lowercase())
+                Value::String(s.to_lowercase().into())
             }),
             Expr::Upper(e) => map_string(e.eval(schema, row, call)?, |s| {
-                Value::String(s.to_uppercase())
+                Value::String(s.to_uppercase().into())
             }),
             Expr::Length(e) => map_string(e.eval(schema, row, call)?, |s| {
                 Value::Int(s.chars().count() as i32)
@@ -380,7 +380,7 @@ impl Expr {
             Expr::Split(e, pattern) => map_string(e.eval(schema, row, call)?, |s| {
                 Value::Array(
                     s.split(pattern.as_str())
-                        .map(|p| Value::String(p.to_string()))
+                        .map(|p| Value::String(p.into()))
                         .collect(),
                 )
             }),

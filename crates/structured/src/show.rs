@@ -150,7 +150,7 @@ pub fn cell_text(value: &Value) -> String {
         Value::Long(n) => n.to_string(),
         Value::Int(n) => n.to_string(),
         Value::Double(d) => java_double(*d),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Boolean(b) => b.to_string(),
         Value::Timestamp(micros) => timestamp_text(*micros),
         Value::Struct(fields) => {

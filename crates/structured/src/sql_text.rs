@@ -198,7 +198,7 @@ impl Parser<'_> {
         self.at += 1;
         match token {
             Token::Number(n) => number(&n, self.text),
-            Token::Text(s) => Ok(Expr::Literal(Value::String(s))),
+            Token::Text(s) => Ok(Expr::Literal(Value::String(s.into()))),
             Token::Quoted(name) => Ok(Expr::Column(name)),
             Token::Symbol("(") => {
                 let e = self.or()?;

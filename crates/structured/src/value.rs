@@ -1,5 +1,7 @@
 //! The typed values of the Structured Streaming subset: Spark SQL types, rows and schemas.
 
+use std::rc::Rc;
+
 /// A Spark SQL data type of the subset (the types the notebook's jobs produce and `show()` prints).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataType {
@@ -64,8 +66,9 @@ pub enum Value {
     Int(i32),
     /// A `double`.
     Double(f64),
-    /// A `string`.
-    String(String),
+    /// A `string`, shared: a literal, a UDF's result or a line's text is the same text in
+    /// every row that holds it, so copying a cell copies a pointer, not the text.
+    String(Rc<str>),
     /// A `boolean`.
     Boolean(bool),
     /// A `timestamp` in microseconds since 1970-01-01 00:00:00 UTC.
@@ -87,7 +90,7 @@ pub enum KeyPart {
     /// A double's normalised bits.
     Double(u64),
     /// A string.
-    String(String),
+    String(Rc<str>),
     /// A boolean.
     Boolean(bool),
     /// A struct's or an array's parts, with its type's tag.

@@ -37,7 +37,7 @@ fn first_batch(query: Query, lines: &[&str]) -> Vec<Vec<Value>> {
         .iter()
         .map(|l| Line {
             timestamp: 0,
-            value: l.to_string(),
+            value: (*l).into(),
         })
         .collect();
     let mut running = StreamingQuery::start(query).expect("a valid query");
@@ -48,7 +48,7 @@ fn first_batch(query: Query, lines: &[&str]) -> Vec<Vec<Value>> {
 }
 
 fn text(s: &str) -> Value {
-    Value::String(s.to_string())
+    Value::String(s.into())
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn aggregates_merge_across_batches_as_spark_merges_partial_buffers() {
             .iter()
             .map(|v| Line {
                 timestamp: 0,
-                value: v.to_string(),
+                value: (*v).into(),
             })
             .collect()
     };

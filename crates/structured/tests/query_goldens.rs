@@ -35,7 +35,7 @@ fn get_message_type(line: &str) -> &'static str {
 /// `when(col("value").contains("[info]"), "info")...otherwise("unknown")`.
 fn message_type(kind: &str) -> Expr {
     let value = || Box::new(Expr::Column("value".to_string()));
-    let text = |s: &str| Expr::Literal(Value::String(s.to_string()));
+    let text = |s: &str| Expr::Literal(Value::String(s.into()));
     match kind {
         "udf" => Expr::Udf {
             id: 0,
@@ -65,7 +65,7 @@ fn call_udf(request: Request) -> Result<Value, RuntimeError> {
     };
     assert_eq!(id, 0, "the goldens' queries have one UDF");
     Ok(match args {
-        [Value::String(line)] => Value::String(get_message_type(line).to_string()),
+        [Value::String(line)] => Value::String(get_message_type(line).into()),
         _ => Value::Null,
     })
 }
@@ -134,7 +134,7 @@ fn triggers(golden: &Json) -> Vec<Vec<Line>> {
                 .iter()
                 .map(|line| Line {
                     timestamp: common::timestamp(&line[0]),
-                    value: line[1].as_str().expect("a line").to_string(),
+                    value: line[1].as_str().expect("a line").into(),
                 })
                 .collect()
         })

@@ -79,7 +79,7 @@ pub fn value(json: &Json, ty: &DataType) -> Value {
         DataType::Long => Value::Long(json.as_i64().expect("a long")),
         DataType::Int => Value::Int(json.as_i64().expect("an int") as i32),
         DataType::Double => Value::Double(python_float(json.as_str().expect("a double's repr"))),
-        DataType::String => Value::String(json.as_str().expect("a string").to_string()),
+        DataType::String => Value::String(json.as_str().expect("a string").into()),
         DataType::Boolean => Value::Boolean(json.as_bool().expect("a boolean")),
         DataType::Timestamp => Value::Timestamp(common::timestamp(json)),
         DataType::Struct(fields) => Value::Struct(
