@@ -74,8 +74,17 @@ step "app release build (scripts/build-web.sh dist-web)"
 bash scripts/build-web.sh dist-web >/dev/null
 
 step "browser suites start: accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
-background "accessibility and classroom" cargo test -p dstream-lab --test accessibility --test classroom -- --ignored --nocapture
-background "end to end" cargo test -p dstream-lab --test e2e -- --ignored --nocapture
+# Their test binaries (built above) run directly: a cargo command would wait for the build directory's lock, which
+# the wasm build below holds; the e2e test takes the relay, send-messages and replay built above (E2E_BIN_DIR).
+test_binary() {
+  cargo test -p dstream-lab --test "$1" --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p'
+}
+accessibility=$(test_binary accessibility)
+classroom=$(test_binary classroom)
+e2e=$(test_binary e2e)
+background "accessibility and classroom" \
+  bash -c '"$1" --ignored --nocapture && "$2" --ignored --nocapture' _ "$accessibility" "$classroom"
+background "end to end" env E2E_BIN_DIR="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)" "$e2e" --ignored --nocapture
 
 step "clippy (wasm32, the app) while building the app's wasm tests"
 cargo test -p dstream-lab --target wasm32-unknown-unknown --all-targets --no-run

@@ -1,6 +1,7 @@
 //! Lineage per mode: the DStream graph the mode's program built (the notebook's cell, run as code), with the
 //! records each of its streams made in the last batch, laid out as a small left-to-right chain.
 
+use super::program::node_detail;
 use crate::engine::{Mode, NodeKind, StreamNode};
 use crate::model::BatchEntry;
 use crate::timefmt::seconds_literal;
@@ -21,7 +22,7 @@ pub const NODE_H: f64 = 40.0;
 pub struct Step {
     /// The PySpark method that made it (`socketTextStream`, `map`, `reduceByKey`, …).
     pub op: String,
-    /// Where the program made it and the parameters that matter (`line 25`, `window 20 s, slide 10 s`).
+    /// Where the program made it and the parameters that matter (`line 25`, `window 20 s, slide 10 s`, `state`).
     pub arg: String,
     /// Records it produced in the last batch, `None` when it produced no RDD then (the window between slides).
     pub records: Option<u64>,
@@ -65,27 +66,6 @@ pub struct Lineage {
     pub note: Option<String>,
 }
 
-/// `line 25 · window 20 s, slide 10 s`: where node `n` was made and what sets it apart.
-fn detail(n: &StreamNode) -> String {
-    let param = match n.kind {
-        NodeKind::Window {
-            window_ms,
-            slide_ms,
-        } => format!(
-            "window {} s, slide {} s",
-            seconds_literal(window_ms),
-            seconds_literal(slide_ms)
-        ),
-        _ => String::new(),
-    };
-    let line = n.line.map(|l| format!("line {l}"));
-    [line.unwrap_or_default(), param]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 /// The chain of `mode`'s program, whose graph is `graph`, counted from the last batch (`None` before the first).
 pub fn lineage(mode: Mode, graph: &[StreamNode], last: Option<&BatchEntry>) -> Lineage {
     let streams: Vec<&StreamNode> = graph.iter().filter(|n| !n.kind.is_output()).collect();
@@ -118,7 +98,7 @@ pub fn lineage(mode: Mode, graph: &[StreamNode], last: Option<&BatchEntry>) -> L
         .enumerate()
         .map(|(i, node)| Step {
             op: node.op.clone(),
-            arg: detail(node),
+            arg: node_detail(node),
             records: records(node),
             unit: if node.kind == NodeKind::Input {
                 "lines"

@@ -196,6 +196,30 @@ fn records_text(n: u64) -> String {
     format!("{n} record{}", if n == 1 { "" } else { "s" })
 }
 
+/// `line 8 · window 20 s, slide 10 s`: where the program made node `n`, and the parameters that matter (a window's
+/// length and slide, `state`, `num=10`).
+pub(crate) fn node_detail(n: &StreamNode) -> String {
+    let param = match n.kind {
+        NodeKind::Window {
+            window_ms,
+            slide_ms,
+        } => format!(
+            "window {} s, slide {} s",
+            seconds_literal(window_ms),
+            seconds_literal(slide_ms)
+        ),
+        NodeKind::State => "state".to_string(),
+        NodeKind::Pprint { num } => format!("num={num}"),
+        NodeKind::Input | NodeKind::Transform | NodeKind::ForeachRdd => String::new(),
+    };
+    let line = n.line.map(|l| format!("line {l}")).unwrap_or_default();
+    [line, param]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The lineage of `graph`, with the records `records` says each node made in `batch` (`None` before the first).
 pub(crate) fn lineage(
     graph: &[StreamNode],
@@ -235,26 +259,7 @@ pub(crate) fn lineage(
                 (false, Some(r)) => records_text(r),
                 (false, None) => String::new(),
             };
-            let mut detail = n.line.map(|l| format!("line {l}")).unwrap_or_default();
-            let param = match n.kind {
-                NodeKind::Window {
-                    window_ms,
-                    slide_ms,
-                } => format!(
-                    "window {} s, slide {} s",
-                    seconds_literal(window_ms),
-                    seconds_literal(slide_ms)
-                ),
-                NodeKind::State => "state".to_string(),
-                NodeKind::Pprint { num } => format!("num={num}"),
-                NodeKind::Input | NodeKind::Transform | NodeKind::ForeachRdd => String::new(),
-            };
-            if !param.is_empty() {
-                if !detail.is_empty() {
-                    detail.push_str(" · ");
-                }
-                detail.push_str(&param);
-            }
+            let detail = node_detail(n);
             LinNode {
                 id: n.id,
                 op: n.op.clone(),
