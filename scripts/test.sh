@@ -32,7 +32,8 @@ RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver 2>/dev/null || command -v 
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 step "clippy (native) while building the workspace's tests (all targets)"
-cargo test --workspace --all-targets --no-run
+mkdir -p target/test-logs
+cargo test --workspace --all-targets --no-run 2>&1 | tee target/test-logs/build.log
 
 # What only waits (sockets, timers, a browser's batches) runs beside what computes: the workspace tests beside
 # the wasm builds, the browser suites beside the wasm tests' build and each other. Each writes a log of its own,
@@ -76,8 +77,10 @@ bash scripts/build-web.sh dist-web >/dev/null
 step "browser suites start: accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
 # Their test binaries (built above) run directly: a cargo command would wait for the build directory's lock, which
 # the wasm build below holds; the e2e test takes the relay, send-messages and replay built above (E2E_BIN_DIR).
+# The workspace build named them (`cargo test -p dstream-lab` alone would build the app's crates again, with the
+# features of that package only).
 test_binary() {
-  cargo test -p dstream-lab --test "$1" --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p'
+  sed -n "s|.*Executable tests/$1.rs (\(.*\))\$|\1|p" target/test-logs/build.log
 }
 accessibility=$(test_binary accessibility)
 classroom=$(test_binary classroom)

@@ -73,9 +73,29 @@ fn first_block(text: &str) -> &str {
 
 fn checks(recorded: &BTreeMap<u64, Modes>, spark_append_batch_0: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    let Some(first) = recorded.get(&1) else {
-        return vec![format!("trigger 1 was not recorded: {:?}", recorded.keys())];
+    // The first trigger that read lines (the job may start so close to a trigger's end that its first reads
+    // none: then no mode runs a batch), with every trigger before it recorded.
+    let Some(first) = recorded.values().find(|m| m.update.kind == "printed") else {
+        return vec![format!("no trigger ran a batch: {:?}", recorded.keys())];
     };
+    if !(1..first.batch).all(|k| recorded.contains_key(&k)) {
+        return vec![format!(
+            "the triggers before trigger {} were not all recorded: {:?}",
+            first.batch,
+            recorded.keys()
+        )];
+    }
+    for m in recorded.values().take_while(|m| m.batch < first.batch) {
+        if [&m.complete, &m.update, &m.append]
+            .iter()
+            .any(|c| c.kind == "printed")
+        {
+            problems.push(format!(
+                "trigger {}: a mode printed before update ran a batch",
+                m.batch
+            ));
+        }
+    }
     if first.append.kind != "printed" || first.append.text != spark_append_batch_0 {
         problems.push(format!(
             "trigger {}: append shows {:?}, PySpark printed {spark_append_batch_0:?}",
