@@ -1,7 +1,10 @@
 //! A batch's rows grouped by key, in the order the batch first saw the keys (Spark's
 //! aggregation hash maps iterate in insertion order), without building a key per row: a row's
 //! key is looked up by parts borrowed from the row (and the windows its time falls in), and
-//! made into values only the first time the batch sees it.
+//! made into values only the first time the batch sees it. A row whose key columns are known
+//! by identity (a shared text by its pointer, a whole number or a time by its value) finds the
+//! keys of an earlier row of the same identities in a small memo, without hashing its text
+//! or working out its windows again.
 
 use std::hash::Hasher;
 use std::rc::Rc;
@@ -60,6 +63,62 @@ impl Part<'_> {
             (Part::Value(a), b) => KeyPart::of(a) == KeyPart::of(b),
         }
     }
+}
+
+/// A key column's value known by identity: a kind, then a word. Equal identities are equal
+/// values: a text's pointer is one the grouping holds (in a key it keeps), so no other text
+/// lives there while the memo does.
+type Identity = [u64; 2];
+
+// The kinds of an identity (0: NULL).
+const ID_TEXT: u64 = 1;
+/// Plus [`KeyPart::Number`]'s tag.
+const ID_NUMBER: u64 = 2;
+
+/// `v`'s identity, if it has one (texts, whole numbers, timestamps, NULL).
+#[inline(always)]
+fn identity(v: &Value) -> Option<Identity> {
+    Some(match v {
+        Value::Null => [0, 0],
+        Value::String(s) => [ID_TEXT, s.as_ptr() as u64],
+        Value::Long(n) => [ID_NUMBER, *n as u64],
+        Value::Int(n) => [ID_NUMBER + 1, i64::from(*n) as u64],
+        Value::Timestamp(n) => [ID_NUMBER + u64::from(TIMESTAMP), *n as u64],
+        _ => return None,
+    })
+}
+
+/// Slots of the memo (a power of two): more than the keys a trigger's rows usually share.
+const MEMO_SLOTS: usize = 64;
+/// The most keys a row adds to that the memo keeps for it.
+const MEMO_IDS: usize = 4;
+
+/// The identities of a row's key columns, one after another (unused places zero).
+type Identities = [u64; 2 * FEW_KEYS];
+
+/// The keys an earlier row added to, by the identities of its key columns, in a slot chosen by
+/// their hash (a newer row takes an older one's slot).
+#[derive(Clone, Copy)]
+struct Slot {
+    columns: Identities,
+    ids: [usize; MEMO_IDS],
+    /// How many of `ids` there are: 0 for an empty slot (a row that adds to no key is not kept).
+    len: usize,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        columns: [0; 2 * FEW_KEYS],
+        ids: [0; MEMO_IDS],
+        len: 0,
+    };
+}
+
+/// The slot of identities whose FxHash is `hash`.
+#[inline(always)]
+fn slot_of(hash: u64) -> usize {
+    // FxHash's high bits are its best mixed.
+    (hash >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
 }
 
 fn window_value(start: i64, end: i64) -> Value {
@@ -126,6 +185,8 @@ pub(crate) struct Grouping<'k> {
     found: Vec<Vec<Value>>,
     /// (hash, index in `found`).
     table: HashTable<(u64, usize)>,
+    /// [`MEMO_SLOTS`] slots.
+    memo: Vec<Slot>,
     // Buffers of `add`, kept between rows: the windows of each window key, and which of them
     // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
@@ -151,6 +212,7 @@ impl<'k> Grouping<'k> {
             columns,
             found: Vec::new(),
             table: HashTable::new(),
+            memo: vec![Slot::EMPTY; MEMO_SLOTS],
             windows: vec![Vec::new(); keys.len()],
             windows_of: vec![None; keys.len()],
             at: vec![0; keys.len()],
@@ -161,6 +223,69 @@ impl<'k> Grouping<'k> {
     /// order (one per window of a `window(...)` key, the latest first; none for a NULL time);
     /// a key not seen before gets the next index.
     pub(crate) fn add(&mut self, row: &Row, ids: &mut Vec<usize>) {
+        let mut columns = [0; 2 * FEW_KEYS];
+        let Some(at) = self.identities(row, &mut columns) else {
+            return self.add_by_parts(row, ids);
+        };
+        let slot = &self.memo[at];
+        let words = 2 * self.keys.len();
+        if slot.len > 0 && (0..words).all(|i| slot.columns[i] == columns[i]) {
+            for &i in &slot.ids[..slot.len] {
+                ids.push(i);
+            }
+            return;
+        }
+        let from = ids.len();
+        self.add_by_parts(row, ids);
+        self.remember(at, columns, &ids[from..]);
+    }
+
+    /// Writes the identities of `row`'s key columns in `columns`; their slot in the memo, when
+    /// it may hold them: every column has one, the keys are few, and so are the keys found so
+    /// far (beyond, rows of many keys would take each other's slots).
+    #[inline(always)]
+    fn identities(&self, row: &Row, columns: &mut Identities) -> Option<usize> {
+        if self.keys.len() > FEW_KEYS || self.found.len() > MEMO_SLOTS {
+            return None;
+        }
+        let mut h = FxHasher::default();
+        for k in 0..self.keys.len() {
+            let [kind, word] = identity(self.value(row, k))?;
+            columns[2 * k] = kind;
+            columns[2 * k + 1] = word;
+            h.write_u64(kind);
+            h.write_u64(word);
+        }
+        Some(slot_of(h.finish()))
+    }
+
+    /// Keeps in slot `at` of the memo the keys `ids` of a row whose key columns are `columns`,
+    /// when there are some and few, and every text of `columns` is one a kept key holds (so
+    /// it lives as long as the memo: no other text can take its place).
+    fn remember(&mut self, at: usize, columns: Identities, ids: &[usize]) {
+        let (Some(&first), true) = (ids.first(), ids.len() <= MEMO_IDS) else {
+            return;
+        };
+        let key = &self.found[first];
+        // A text column is a `GroupKey::Column`: its value is the key's own part.
+        let held = |k: usize| {
+            columns[2 * k] != ID_TEXT
+                || matches!(&key[k], Value::String(s) if s.as_ptr() as u64 == columns[2 * k + 1])
+        };
+        if !(0..self.keys.len()).all(held) {
+            return;
+        }
+        let mut slot = Slot {
+            columns,
+            ids: [0; MEMO_IDS],
+            len: ids.len(),
+        };
+        slot.ids[..ids.len()].copy_from_slice(ids);
+        self.memo[at] = slot;
+    }
+
+    /// [`Grouping::add`] by the parts of the row's keys, hashed.
+    fn add_by_parts(&mut self, row: &Row, ids: &mut Vec<usize>) {
         for (k, key) in self.keys.iter().enumerate() {
             if let GroupKey::Window(_, w) = key {
                 let Value::Timestamp(ts) = self.value(row, k) else {
