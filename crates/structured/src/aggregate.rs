@@ -360,7 +360,6 @@ pub(crate) struct Partial<'a> {
     grouping: Grouping<'a>,
     /// The buffers of each key of `grouping`, by its index.
     buffers: Vec<Vec<Value>>,
-    ids: Vec<usize>,
 }
 
 impl<'a> Partial<'a> {
@@ -371,15 +370,12 @@ impl<'a> Partial<'a> {
             schema,
             grouping: Grouping::new(&aggregation.keys, schema),
             buffers: Vec::new(),
-            ids: Vec::new(),
         }
     }
 
     /// One more row: every key it adds to updated (`call` runs the aggregates' UDFs).
     pub(crate) fn add<E>(&mut self, row: &Row, call: Call<E>) -> Result<(), E> {
-        self.ids.clear();
-        self.grouping.add(row, &mut self.ids);
-        for &i in &self.ids {
+        for &i in self.grouping.add(row) {
             if i == self.buffers.len() {
                 self.buffers.push(self.aggregation.init());
             }

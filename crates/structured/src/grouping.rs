@@ -187,6 +187,8 @@ pub(crate) struct Grouping<'k> {
     table: HashTable<(u64, usize)>,
     /// [`MEMO_SLOTS`] slots.
     memo: Vec<Slot>,
+    /// The keys of the row at hand, when the memo does not hold them.
+    ids: Vec<usize>,
     // Buffers of `add`, kept between rows: the windows of each window key, and which of them
     // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
@@ -213,31 +215,36 @@ impl<'k> Grouping<'k> {
             found: Vec::new(),
             table: HashTable::new(),
             memo: vec![Slot::EMPTY; MEMO_SLOTS],
+            ids: Vec::new(),
             windows: vec![Vec::new(); keys.len()],
             windows_of: vec![None; keys.len()],
             at: vec![0; keys.len()],
         }
     }
 
-    /// Pushes on `ids` the index of each key `row` adds to, in [`crate::plan::keys_of`]'s
-    /// order (one per window of a `window(...)` key, the latest first; none for a NULL time);
-    /// a key not seen before gets the next index.
-    pub(crate) fn add(&mut self, row: &Row, ids: &mut Vec<usize>) {
+    /// The index of each key `row` adds to, in [`crate::plan::keys_of`]'s order (one per
+    /// window of a `window(...)` key, the latest first; none for a NULL time); a key not seen
+    /// before gets the next index.
+    pub(crate) fn add(&mut self, row: &Row) -> &[usize] {
         let mut columns = [0; 2 * FEW_KEYS];
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
         let Some(at) = self.identities(row, &mut columns) else {
-            return self.add_by_parts(row, ids);
+            self.add_by_parts(row, &mut ids);
+            self.ids = ids;
+            return &self.ids;
         };
-        let slot = &self.memo[at];
         let words = 2 * self.keys.len();
+        let slot = &self.memo[at];
         if slot.len > 0 && (0..words).all(|i| slot.columns[i] == columns[i]) {
-            for &i in &slot.ids[..slot.len] {
-                ids.push(i);
-            }
-            return;
+            self.ids = ids;
+            let slot = &self.memo[at];
+            return &slot.ids[..slot.len];
         }
-        let from = ids.len();
-        self.add_by_parts(row, ids);
-        self.remember(at, columns, &ids[from..]);
+        self.add_by_parts(row, &mut ids);
+        self.remember(at, columns, &ids);
+        self.ids = ids;
+        &self.ids
     }
 
     /// Writes the identities of `row`'s key columns in `columns`; their slot in the memo, when
@@ -339,7 +346,7 @@ impl<'k> Grouping<'k> {
     }
 
     /// Key `k`'s column in `row` (NULL when the schema lacks it).
-    #[inline]
+    #[inline(always)]
     fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
         self.columns[k].map_or(NULL, |i| &row[i])
     }
@@ -434,7 +441,7 @@ pub(crate) mod tests {
         let mut grouping = Grouping::new(keys, schema);
         let mut ids = Vec::new();
         for row in rows {
-            grouping.add(row, &mut ids);
+            ids.extend_from_slice(grouping.add(row));
         }
         (grouping.into_keys(), ids)
     }
