@@ -10,7 +10,11 @@
 # runs them); keeps callgrind's files in CALLGRIND_OUT (default
 # /tmp/callgrind-programs) for `callgrind_annotate`.
 #
+# With example names as arguments (the examples menu's, e.g.
+# `structured_per_trigger_counts`), measures each of them alone instead.
+#
 #   scripts/callgrind-programs.sh            # needs valgrind
+#   scripts/callgrind-programs.sh notebook_stateless structured_running_complete
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${THROUGHPUT_LINES:-100000}
@@ -31,6 +35,16 @@ collected() {
         "$bin" --ignored --nocapture throughput::notebook_programs_batch_cpu_time 2>&1 |
         sed -n 's/.*Collected : //p'
 }
+
+if [ $# -gt 0 ]; then
+    for name in "$@"; do
+        one=$(collected 1 "$name" THROUGHPUT_PROGRAM="$name")
+        three=$(collected 3 "$name" THROUGHPUT_PROGRAM="$name")
+        echo "$name: $(((three - one) / (2 * lines))) instructions per line"
+    done
+    echo "callgrind files: $out"
+    exit 0
+fi
 
 s1=$(collected 1 stateless THROUGHPUT_STATELESS_ONLY=1)
 s3=$(collected 3 stateless THROUGHPUT_STATELESS_ONLY=1)

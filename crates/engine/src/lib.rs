@@ -28,6 +28,7 @@ pub mod context;
 pub mod dstream;
 pub mod duration;
 pub mod error;
+pub mod first_literal;
 mod graph;
 pub mod line;
 pub mod pprint;

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dstream_engine::byte_scan::{ByteScan, Native};
+use dstream_engine::first_literal::FirstLiteral;
 use dstream_engine::python::PyRepr;
 
 use crate::ast::CmpOp;
@@ -482,125 +482,25 @@ pub(crate) struct StrChain {
     pub arms: Vec<StrArm>,
     pub otherwise: Option<(usize, Value)>,
     /// The arms' literals when one pass over a string tries them all.
-    one_pass: Option<OnePass>,
+    one_pass: Option<FirstLiteral>,
 }
 
 /// The literals of a chain whose arms all test `"lit" in` one local, each
 /// literal starting with the same byte (the notebook's `"[info]"`,
-/// `"[notice]"`, `"[error]"`): the arm that holds is the first whose
-/// literal starts at one of that byte's places in the string, so one scan
-/// for the byte ([`dstream_engine::byte_scan`]) replaces a search per arm (the
-/// notebook's generated lines hold `[` about three times each).
-struct OnePass {
-    first: u8,
-    /// The literals' second bytes, one bit each (every bit when a literal
-    /// is that one byte): most places of the first byte (a log line's
-    /// `[Sun Dec 04 ...]`, `[client ...]`) start no literal, and their
-    /// next byte says so without a comparison per literal.
-    seconds: [u64; 4],
-    literals: Vec<Literal>,
-}
-
-/// A literal with its first eight bytes as one word, so that testing it at
-/// a place takes one comparison (the chains' literals are short).
-struct Literal {
-    bytes: Box<[u8]>,
-    /// The first bytes (up to eight), little-endian, and which of the word's bytes they are.
-    head: u64,
-    mask: u64,
-}
-
-impl Literal {
-    fn new(bytes: &[u8]) -> Literal {
-        let n = bytes.len().min(8);
-        let mut word = [0u8; 8];
-        word[..n].copy_from_slice(&bytes[..n]);
-        Literal {
-            bytes: Box::from(bytes),
-            head: u64::from_le_bytes(word),
-            mask: if n == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * n)) - 1
-            },
-        }
-    }
-
-    /// Whether `rest` starts with the literal, `word` being its first eight bytes.
-    #[inline(always)]
-    fn starts_word(&self, word: u64, rest: &[u8]) -> bool {
-        word & self.mask == self.head && (self.bytes.len() <= 8 || rest.starts_with(&self.bytes))
-    }
-}
-
-impl OnePass {
-    /// The prepared scan for `arms`, if they have that shape.
-    fn of(arms: &[StrArm]) -> Option<OnePass> {
-        let container = arms.first()?.container;
-        let mut literals = Vec::with_capacity(arms.len());
-        for arm in arms {
-            let Value::Str(lit) = &arm.search.needle else {
-                return None;
-            };
-            if arm.search.negated || arm.container != container || lit.is_empty() {
-                return None;
-            }
-            literals.push(Literal::new(lit.as_bytes()));
-        }
-        let first = literals[0].bytes[0];
-        if !literals.iter().all(|l| l.bytes[0] == first) {
+/// `"[notice]"`, `"[error]"`), prepared for one pass over the string.
+fn one_pass(arms: &[StrArm]) -> Option<FirstLiteral> {
+    let container = arms.first()?.container;
+    let mut literals = Vec::with_capacity(arms.len());
+    for arm in arms {
+        let Value::Str(lit) = &arm.search.needle else {
+            return None;
+        };
+        if arm.search.negated || arm.container != container {
             return None;
         }
-        let mut seconds = [0u64; 4];
-        for l in &literals {
-            match l.bytes.get(1) {
-                Some(&b) => seconds[b as usize / 64] |= 1 << (b % 64),
-                None => seconds = [u64::MAX; 4],
-            }
-        }
-        Some(OnePass {
-            first,
-            seconds,
-            literals,
-        })
+        literals.push(lit.as_bytes());
     }
-
-    /// Whether a literal may start at `at` (a place of the first byte), by the byte after it.
-    #[inline(always)]
-    fn may_start(&self, s: &[u8], at: usize) -> bool {
-        match s.get(at + 1) {
-            Some(&b) => self.seconds[b as usize / 64] & (1 << (b % 64)) != 0,
-            // The string's last byte: only a one-byte literal starts there (the comparison says).
-            None => true,
-        }
-    }
-
-    /// The index of the first literal found in `s`.
-    #[inline]
-    fn first_found(&self, s: &[u8]) -> Option<usize> {
-        // Only literals before the best found so far can still change the answer.
-        let mut best = self.literals.len();
-        Native::each(s, self.first, |at| {
-            if !self.may_start(s, at) {
-                return false;
-            }
-            let rest = &s[at..];
-            let candidates = &self.literals[..best];
-            // The place's first eight bytes read once for every literal.
-            let hit = match rest.first_chunk::<8>() {
-                Some(word) => {
-                    let word = u64::from_le_bytes(*word);
-                    candidates.iter().position(|l| l.starts_word(word, rest))
-                }
-                None => candidates.iter().position(|l| rest.starts_with(&l.bytes)),
-            };
-            if let Some(i) = hit {
-                best = i;
-            }
-            best == 0
-        });
-        (best < self.literals.len()).then_some(best)
-    }
+    FirstLiteral::new(literals)
 }
 
 impl StrChain {
@@ -666,7 +566,7 @@ pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChai
         match orelse {
             [] => {
                 return Some(StrChain {
-                    one_pass: OnePass::of(&arms),
+                    one_pass: one_pass(&arms),
                     arms,
                     otherwise: None,
                 })
@@ -677,7 +577,7 @@ pub(crate) fn str_chain(test: &Ex, body: &[St], orelse: &[St]) -> Option<StrChai
             }] => (test, body, orelse) = (t, b, o),
             last => {
                 return Some(StrChain {
-                    one_pass: OnePass::of(&arms),
+                    one_pass: one_pass(&arms),
                     arms,
                     otherwise: Some(assigned(last)?),
                 })

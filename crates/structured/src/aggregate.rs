@@ -107,10 +107,7 @@ impl Aggregate {
     /// The buffer after one more input value (`None`: `count("*")`'s row).
     pub fn update(&self, buffer: &mut Value, value: Option<&Value>) {
         let Some(v) = value else {
-            if let Value::Long(n) = buffer {
-                *n += 1;
-            }
-            return;
+            return count_row(buffer);
         };
         if *v == Value::Null {
             return;
@@ -191,6 +188,14 @@ impl Aggregate {
             },
             (_, other) => other.clone(),
         }
+    }
+}
+
+/// `count("*")`'s buffer after one more row.
+#[inline(always)]
+fn count_row(buffer: &mut Value) {
+    if let Value::Long(n) = buffer {
+        *n += 1;
     }
 }
 
@@ -360,7 +365,9 @@ pub(crate) struct Partial<'a> {
     grouping: Grouping<'a>,
     /// The buffers of each key of `grouping`, by its index.
     buffers: Vec<Vec<Value>>,
-    ids: Vec<usize>,
+    /// Whether every aggregate counts rows (`count("*")`, `groupBy(...).count()`): a row then
+    /// adds one to each buffer, with nothing to evaluate.
+    counts_rows: bool,
 }
 
 impl<'a> Partial<'a> {
@@ -371,20 +378,22 @@ impl<'a> Partial<'a> {
             schema,
             grouping: Grouping::new(&aggregation.keys, schema),
             buffers: Vec::new(),
-            ids: Vec::new(),
+            counts_rows: aggregation.aggregates.iter().all(|a| a.input.is_none()),
         }
     }
 
     /// One more row: every key it adds to updated (`call` runs the aggregates' UDFs).
     pub(crate) fn add<E>(&mut self, row: &Row, call: Call<E>) -> Result<(), E> {
-        self.ids.clear();
-        self.grouping.add(row, &mut self.ids);
-        for &i in &self.ids {
+        for &i in self.grouping.add(row) {
             if i == self.buffers.len() {
                 self.buffers.push(self.aggregation.init());
             }
-            self.aggregation
-                .update(&mut self.buffers[i], self.schema, row, call)?;
+            let buffers = &mut self.buffers[i];
+            if self.counts_rows {
+                buffers.iter_mut().for_each(count_row);
+            } else {
+                (self.aggregation).update(buffers, self.schema, row, call)?;
+            }
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use dstream_engine::first_literal::FirstLiteral;
 use memchr::memmem::Finder;
 
 use crate::plan::{plain_text, when, Call, Evaluate, Expr, Request, Step};
@@ -123,8 +124,7 @@ impl<'e> Bound<'e> {
 /// byte's places, for the first branch whose text occurs anywhere in it.
 pub(crate) struct WhenContains<'e> {
     column: usize,
-    first: u8,
-    texts: Vec<&'e [u8]>,
+    texts: FirstLiteral,
     values: Vec<Bound<'e>>,
     otherwise: Option<Bound<'e>>,
 }
@@ -151,14 +151,13 @@ impl<'e> WhenContains<'e> {
             column = Some(name);
             texts.push(text.as_bytes());
         }
-        let (column, first) = (column?, texts.first()?[0]);
-        if texts.len() < 2 || texts.iter().any(|t| t[0] != first) {
+        let column = column?;
+        if texts.len() < 2 {
             return None;
         }
         Some(WhenContains {
             column: schema.iter().position(|f| f.name == *column)?,
-            first,
-            texts,
+            texts: FirstLiteral::new(texts)?,
             values: branches.iter().map(|(_, v)| Bound::of(v, schema)).collect(),
             otherwise: otherwise.map(|o| Bound::of(o, schema)),
         })
@@ -169,32 +168,13 @@ impl<'e> WhenContains<'e> {
         let branch = match &row[self.column] {
             // `contains` on NULL is NULL: no branch holds.
             Value::Null => None,
-            v => self.first_found(plain_text(v).as_bytes()),
+            v => self.texts.first_found(plain_text(v).as_bytes()),
         };
         match (branch, &self.otherwise) {
             (Some(i), _) => self.values[i].eval(schema, row, call),
             (None, Some(o)) => o.eval(schema, row, call),
             (None, None) => Ok(Value::Null),
         }
-    }
-
-    /// The first text (by branch) that occurs in `s`.
-    fn first_found(&self, s: &[u8]) -> Option<usize> {
-        // Only the texts of branches before the best found so far can still change it.
-        let mut best = self.texts.len();
-        for at in memchr::memchr_iter(self.first, s) {
-            let rest = &s[at..];
-            // Byte by byte: the texts are short and most places differ at their second byte.
-            let starts =
-                |t: &&[u8]| rest.len() >= t.len() && t.iter().zip(rest).all(|(a, b)| a == b);
-            if let Some(i) = self.texts[..best].iter().position(starts) {
-                best = i;
-                if best == 0 {
-                    break;
-                }
-            }
-        }
-        (best < self.texts.len()).then_some(best)
     }
 }
 

@@ -1,7 +1,10 @@
 //! A batch's rows grouped by key, in the order the batch first saw the keys (Spark's
 //! aggregation hash maps iterate in insertion order), without building a key per row: a row's
 //! key is looked up by parts borrowed from the row (and the windows its time falls in), and
-//! made into values only the first time the batch sees it.
+//! made into values only the first time the batch sees it. A row whose key columns are known
+//! by identity (a shared text by its pointer, a whole number or a time by its value) finds the
+//! keys of an earlier row of the same identities in a small memo, without hashing its text
+//! or working out its windows again.
 
 use std::hash::Hasher;
 use std::rc::Rc;
@@ -60,6 +63,62 @@ impl Part<'_> {
             (Part::Value(a), b) => KeyPart::of(a) == KeyPart::of(b),
         }
     }
+}
+
+/// A key column's value known by identity: a kind, then a word. Equal identities are equal
+/// values: a text's pointer is one the grouping holds (in a key it keeps), so no other text
+/// lives there while the memo does.
+type Identity = [u64; 2];
+
+// The kinds of an identity (0: NULL).
+const ID_TEXT: u64 = 1;
+/// Plus [`KeyPart::Number`]'s tag.
+const ID_NUMBER: u64 = 2;
+
+/// `v`'s identity, if it has one (texts, whole numbers, timestamps, NULL).
+#[inline(always)]
+fn identity(v: &Value) -> Option<Identity> {
+    Some(match v {
+        Value::Null => [0, 0],
+        Value::String(s) => [ID_TEXT, s.as_ptr() as u64],
+        Value::Long(n) => [ID_NUMBER, *n as u64],
+        Value::Int(n) => [ID_NUMBER + 1, i64::from(*n) as u64],
+        Value::Timestamp(n) => [ID_NUMBER + u64::from(TIMESTAMP), *n as u64],
+        _ => return None,
+    })
+}
+
+/// Slots of the memo (a power of two): more than the keys a trigger's rows usually share.
+const MEMO_SLOTS: usize = 64;
+/// The most keys a row adds to that the memo keeps for it.
+const MEMO_IDS: usize = 4;
+
+/// The identities of a row's key columns, one after another (unused places zero).
+type Identities = [u64; 2 * FEW_KEYS];
+
+/// The keys an earlier row added to, by the identities of its key columns, in a slot chosen by
+/// their hash (a newer row takes an older one's slot).
+#[derive(Clone, Copy)]
+struct Slot {
+    columns: Identities,
+    ids: [usize; MEMO_IDS],
+    /// How many of `ids` there are: 0 for an empty slot (a row that adds to no key is not kept).
+    len: usize,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        columns: [0; 2 * FEW_KEYS],
+        ids: [0; MEMO_IDS],
+        len: 0,
+    };
+}
+
+/// The slot of identities whose FxHash is `hash`.
+#[inline(always)]
+fn slot_of(hash: u64) -> usize {
+    // FxHash's high bits are its best mixed.
+    (hash >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
 }
 
 fn window_value(start: i64, end: i64) -> Value {
@@ -126,6 +185,10 @@ pub(crate) struct Grouping<'k> {
     found: Vec<Vec<Value>>,
     /// (hash, index in `found`).
     table: HashTable<(u64, usize)>,
+    /// An array, so that a slot's index (below [`MEMO_SLOTS`] by its making) needs no check.
+    memo: Box<[Slot; MEMO_SLOTS]>,
+    /// The keys of the row at hand, when the memo did not hold them.
+    ids: Vec<usize>,
     // Buffers of `add`, kept between rows: the windows of each window key, and which of them
     // the combination at hand takes.
     windows: Vec<Vec<(i64, i64)>>,
@@ -151,16 +214,83 @@ impl<'k> Grouping<'k> {
             columns,
             found: Vec::new(),
             table: HashTable::new(),
+            memo: Box::new([Slot::EMPTY; MEMO_SLOTS]),
+            ids: Vec::new(),
             windows: vec![Vec::new(); keys.len()],
             windows_of: vec![None; keys.len()],
             at: vec![0; keys.len()],
         }
     }
 
-    /// Pushes on `ids` the index of each key `row` adds to, in [`crate::plan::keys_of`]'s
-    /// order (one per window of a `window(...)` key, the latest first; none for a NULL time);
-    /// a key not seen before gets the next index.
-    pub(crate) fn add(&mut self, row: &Row, ids: &mut Vec<usize>) {
+    /// The index of each key `row` adds to, in [`crate::plan::keys_of`]'s order (one per
+    /// window of a `window(...)` key, the latest first; none for a NULL time); a key not seen
+    /// before gets the next index.
+    pub(crate) fn add(&mut self, row: &Row) -> &[usize] {
+        let mut columns = [0; 2 * FEW_KEYS];
+        let Some(at) = self.identities(row, &mut columns) else {
+            self.add_by_parts(row);
+            return &self.ids;
+        };
+        let words = 2 * self.keys.len();
+        let slot = &self.memo[at];
+        let held = slot.len > 0 && (0..words).all(|i| slot.columns[i] == columns[i]);
+        if held {
+            let slot = &self.memo[at];
+            return &slot.ids[..slot.len];
+        }
+        self.add_by_parts(row);
+        self.remember(at, columns);
+        &self.ids
+    }
+
+    /// Writes the identities of `row`'s key columns in `columns`; their slot in the memo, when
+    /// it may hold them: every column has one, the keys are few, and so are the keys found so
+    /// far (beyond, rows of many keys would take each other's slots).
+    #[inline(always)]
+    fn identities(&self, row: &Row, columns: &mut Identities) -> Option<usize> {
+        if self.keys.len() > FEW_KEYS || self.found.len() > MEMO_SLOTS {
+            return None;
+        }
+        let mut h = FxHasher::default();
+        for k in 0..self.keys.len() {
+            let [kind, word] = identity(self.value(row, k))?;
+            columns[2 * k] = kind;
+            columns[2 * k + 1] = word;
+            h.write_u64(kind);
+            h.write_u64(word);
+        }
+        Some(slot_of(h.finish()))
+    }
+
+    /// Keeps in slot `at` of the memo the keys of the row at hand (`ids`), whose key columns
+    /// are `columns`, when there are some and few, and every text of `columns` is one a kept
+    /// key holds (so it lives as long as the memo: no other text can take its place).
+    fn remember(&mut self, at: usize, columns: Identities) {
+        let ids = &self.ids;
+        let (Some(&first), true) = (ids.first(), ids.len() <= MEMO_IDS) else {
+            return;
+        };
+        let key = &self.found[first];
+        // A text column is a `GroupKey::Column`: its value is the key's own part.
+        let held = |k: usize| {
+            columns[2 * k] != ID_TEXT
+                || matches!(&key[k], Value::String(s) if s.as_ptr() as u64 == columns[2 * k + 1])
+        };
+        if !(0..self.keys.len()).all(held) {
+            return;
+        }
+        let mut slot = Slot {
+            columns,
+            ids: [0; MEMO_IDS],
+            len: ids.len(),
+        };
+        slot.ids[..ids.len()].copy_from_slice(ids);
+        self.memo[at] = slot;
+    }
+
+    /// [`Grouping::add`] by the parts of the row's keys, hashed: the keys in `ids`.
+    fn add_by_parts(&mut self, row: &Row) {
+        self.ids.clear();
         for (k, key) in self.keys.iter().enumerate() {
             if let GroupKey::Window(_, w) = key {
                 let Value::Timestamp(ts) = self.value(row, k) else {
@@ -193,7 +323,8 @@ impl<'k> Grouping<'k> {
         // Every combination, the first key varying slowest (keys_of's flat_map order).
         self.at.fill(0);
         loop {
-            ids.push(self.id_of(parts));
+            let id = self.id_of(parts);
+            self.ids.push(id);
             let mut k = n;
             loop {
                 if k == 0 {
@@ -214,7 +345,7 @@ impl<'k> Grouping<'k> {
     }
 
     /// Key `k`'s column in `row` (NULL when the schema lacks it).
-    #[inline]
+    #[inline(always)]
     fn value<'r>(&self, row: &'r Row, k: usize) -> &'r Value {
         self.columns[k].map_or(NULL, |i| &row[i])
     }
@@ -309,7 +440,7 @@ pub(crate) mod tests {
         let mut grouping = Grouping::new(keys, schema);
         let mut ids = Vec::new();
         for row in rows {
-            grouping.add(row, &mut ids);
+            ids.extend_from_slice(grouping.add(row));
         }
         (grouping.into_keys(), ids)
     }
@@ -357,6 +488,37 @@ pub(crate) mod tests {
             Field::new("n", DataType::Int),
             Field::new("timestamp", DataType::Timestamp),
         ]
+    }
+
+    #[test]
+    fn a_text_freed_and_its_place_taken_by_another_is_not_grouped_as_the_first() {
+        // Each row's text is made for it and freed once the row is grouped, as a trigger's
+        // lines are: the allocator hands a freed text's place to the next ones.
+        let keys = [GroupKey::Column("type".to_string())];
+        let schema = schema();
+        let words = ["info", "notice", "error", "unknown", "warn"];
+        let mut next = pseudo_random(7);
+        let texts: Vec<&str> = (0..5000).map(|_| words[next(5) as usize]).collect();
+        let row = |text: &str| {
+            vec![
+                Value::String(text.into()),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ]
+        };
+        let mut grouping = Grouping::new(&keys, &schema);
+        let mut fast_ids = Vec::new();
+        for text in &texts {
+            let row = row(text);
+            fast_ids.extend_from_slice(grouping.add(&row));
+        }
+        let rows: Vec<Row> = texts.iter().map(|t| row(t)).collect();
+        let (general, general_ids) = by_keys_of(&keys, &schema, &rows);
+        assert_eq!(fast_ids, general_ids);
+        let as_parts =
+            |ks: &[Vec<Value>]| ks.iter().map(|k| KeyPart::of_key(k)).collect::<Vec<_>>();
+        assert_eq!(as_parts(&grouping.into_keys()), as_parts(&general));
     }
 
     #[test]
