@@ -3,6 +3,9 @@
 # the quick path for the demo and the classroom, which then needs no trunk. `trunk build --release` gives the
 # same page from index.html and stays the way to develop (`trunk serve`).
 #   bash scripts/build-web.sh [OUT_DIR]     (default: dist-web)
+#   PAGE_WASM=FILE bash scripts/build-web.sh OUT_DIR
+# PAGE_WASM packages a page wasm cargo already built instead of building the release one: scripts/test.sh gives
+# the dev-profile wasm its wasm tests' build made, so the tests compile the app for wasm32 once.
 # Asset names carry a hash of their content, as trunk's do, so a server may let browsers cache them for good.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +13,16 @@ export PATH="$HOME/.cargo/bin:$PATH"
 out="${1:-dist-web}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 
-cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
+page_wasm="${PAGE_WASM:-}"
+if [ -z "$page_wasm" ]; then
+  cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
+  page_wasm="$target_dir/wasm32-unknown-unknown/release/dstream-lab.wasm"
+fi
+[ -f "$page_wasm" ] || { echo "no page wasm at $page_wasm" >&2; exit 1; }
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name dstream-lab \
-  "$target_dir/wasm32-unknown-unknown/release/dstream-lab.wasm"
+  "$page_wasm"
 
 rm -rf "$out"
 mkdir -p "$out"

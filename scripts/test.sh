@@ -71,36 +71,35 @@ background "workspace tests" cargo test --workspace
 step "waiting for the tool install"
 wait "$setup"
 
-# The release page as the demo and the classroom get it (cargo + wasm-bindgen, no trunk: trunk is the
-# developer's tool, `trunk serve`); the accessibility, classroom and e2e tests serve it, and start as soon as it is
-# built: they mostly wait for the page's batches, beside the wasm tests' build.
-# Built without clippy-driver, which compiles with MIR optimisations off: the suites test the page users get (the
-# wasm32 lint runs in the wasm tests' build below).
-step "app release build (scripts/build-web.sh dist-web)"
-env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/build-web.sh dist-web >/dev/null
+# The app for wasm32, once, in the dev profile: its lint (clippy-driver, as above), the page's wasm and the wasm
+# tests' binaries in one build. The lib's own unit tests are not built for wasm32: they are plain Rust, run and
+# linted natively above (wasm-bindgen-test runs none of them), and would compile the whole app a second time. The
+# release profile (the demo's page) would compile every dependency again, with LTO: about a fifth of the run's CPU.
+step "clippy (wasm32, the app) while building the page and the app's wasm tests (dev profile)"
+cargo test -p dstream-lab --target wasm32-unknown-unknown --test '*' --no-run
 
-step "browser suites start: accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
-# Their test binaries (built above) run directly: a cargo command would wait for the build directory's lock, which
-# the wasm build below holds; the e2e test takes the relay, send-messages and replay built above (E2E_BIN_DIR).
-# The workspace build named them (`cargo test -p dstream-lab` alone would build the app's crates again, with the
-# features of that package only).
+# Under the target dir, not dist-web/, which stays the demo's release page.
+target_dir="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
+export E2E_DIST="$target_dir/page-dev"
+step "the page for the browser suites (scripts/build-web.sh $E2E_DIST, with the wasm just built)"
+PAGE_WASM="$target_dir/wasm32-unknown-unknown/debug/dstream-lab.wasm" bash scripts/build-web.sh "$E2E_DIST" >/dev/null
+
+step "browser suites, side by side: the app's wasm tests, accessibility + classroom (axe-core, the compare view at 1280x720), end to end (send-messages -> relay -> browser)"
+# Their test binaries (built above) run directly, each with its own browser and ports; the e2e test takes the
+# relay, send-messages and replay built above (E2E_BIN_DIR). The workspace build named them (`cargo test -p
+# dstream-lab` alone would build the app's crates again, with the features of that package only).
 test_binary() {
   sed -n "s|.*Executable tests/$1.rs (\(.*\))\$|\1|p" target/test-logs/build.log
 }
 accessibility=$(test_binary accessibility)
 classroom=$(test_binary classroom)
 e2e=$(test_binary e2e)
-background "accessibility and classroom" \
-  bash -c '"$1" --ignored --nocapture && "$2" --ignored --nocapture' _ "$accessibility" "$classroom"
-background "end to end" env E2E_BIN_DIR="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)" "$e2e" --ignored --nocapture
-
-step "clippy (wasm32, the app) while building the app's wasm tests"
-cargo test -p dstream-lab --target wasm32-unknown-unknown --all-targets --no-run
-
-step "the app's wasm tests in headless Chromium, beside the other browser suites"
 # A test may take longer than the runner's default 20 s on a loaded machine: 120 s each.
 background "wasm tests in headless Chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test -p dstream-lab --target wasm32-unknown-unknown
+  cargo test -p dstream-lab --target wasm32-unknown-unknown --test '*'
+background "accessibility and classroom" \
+  bash -c '"$1" --ignored --nocapture && "$2" --ignored --nocapture' _ "$accessibility" "$classroom"
+background "end to end" env E2E_BIN_DIR="$target_dir/debug" "$e2e" --ignored --nocapture
 
 for name in "workspace tests" "wasm tests in headless Chromium" "accessibility and classroom" "end to end"; do
   finish "$name"
