@@ -25,11 +25,11 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use std::rc::Rc;
-
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::BoundStep;
 use crate::hash::partition_of;
+use crate::lean::Lean;
+use crate::lines::Lines;
 use crate::plan::Call;
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
@@ -38,16 +38,6 @@ use crate::value::{Row, Schema, Value};
 
 /// Spark's default `spark.sql.shuffle.partitions`.
 pub const SHUFFLE_PARTITIONS: u32 = 200;
-
-/// One line as the socket source gives it with `includeTimestamp`: its text and the time it
-/// arrived (microseconds since the epoch), the event time of the windowed job.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    /// The `timestamp` column.
-    pub timestamp: i64,
-    /// The `value` column (its text moves into the line's row as it is, not copied).
-    pub value: Rc<str>,
-}
 
 /// What Spark reports for a batch (`StreamingQueryProgress`).
 #[derive(Clone, Debug, PartialEq)]
@@ -155,16 +145,16 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// The source's row of a line, in `row` (emptied; a row done with, to reuse its room), with
-    /// room for the widest row of the steps.
-    fn source_row(&self, line: Line, mut row: Row) -> Row {
+    /// The source's row of a line (its text and time), in `row` (emptied; a row done with, to
+    /// reuse its room), with room for the widest row of the steps.
+    fn source_row(&self, (text, timestamp): (&str, i64), mut row: Row) -> Row {
         row.clear();
         if row.capacity() < self.widest {
             row = Vec::with_capacity(self.widest);
         }
-        row.push(Value::String(line.value));
+        row.push(Value::String(text.into()));
         if self.query.source.include_timestamp {
-            row.push(Value::Timestamp(line.timestamp));
+            row.push(Value::Timestamp(timestamp));
         }
         row
     }
@@ -231,8 +221,8 @@ impl StreamingQuery {
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
     /// None when it runs none; `call` runs the query's UDFs, and its error fails the batch
-    /// (the query's state stays as the last batch left it). The lines are moved into the rows.
-    pub fn trigger<E>(&mut self, lines: Vec<Line>, call: Call<E>) -> Result<Option<Batch>, E> {
+    /// (the query's state stays as the last batch left it).
+    pub fn trigger<E>(&mut self, lines: &Lines, call: Call<E>) -> Result<Option<Batch>, E> {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
@@ -244,10 +234,38 @@ impl StreamingQuery {
     /// lines through the steps, grouped by key when the query aggregates. Everything that can
     /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
     /// modes can share it (see [`StreamingQuery::run_evaluated`]).
-    /// The lines are moved into the rows (their text is not copied).
-    pub fn evaluate_trigger<E>(&self, lines: Vec<Line>, call: Call<E>) -> Result<Evaluated, E> {
+    /// A query that reads the lines' text only to classify it takes the lean path
+    /// ([`crate::lean`]): the same result without a copy of any line's text.
+    pub fn evaluate_trigger<E>(&self, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
         let steps = self.bound_steps();
+        if let Some(lean) = self.lean(&steps) {
+            return self.evaluate_lean(&lean, lines, call);
+        }
         self.evaluate_lines(lines, call, &steps, self.line_by_line(&steps))
+    }
+
+    /// The lean form of the query's bound `steps`, if it has one.
+    fn lean<'s, 'e>(&self, steps: &'s [BoundStep<'e>]) -> Option<Lean<'s, 'e>> {
+        Lean::of(steps, &self.schemas, self.query.group_by.as_ref())
+    }
+
+    /// [`StreamingQuery::evaluate_trigger`] by the lean path.
+    fn evaluate_lean<E>(&self, lean: &Lean, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
+        let input = self.schemas.last().expect("the source's schema");
+        let aggregation = self
+            .query
+            .group_by
+            .as_ref()
+            .expect("a lean query aggregates");
+        let mut partial = Partial::new(aggregation, input);
+        let mut latest_ms = None;
+        let timestamps = self.query.source.include_timestamp;
+        lean.aggregate(lines, timestamps, &mut partial, &mut latest_ms, call)?;
+        Ok(Evaluated {
+            input_rows: lines.len(),
+            output: Evaluation::Groups(partial.finish()),
+            max_event_ms: latest_ms,
+        })
     }
 
     /// The query's steps bound to their schemas (once per trigger).
@@ -261,7 +279,7 @@ impl StreamingQuery {
     /// time when `line_by_line` (see [`StreamingQuery::line_by_line`]).
     fn evaluate_lines<E>(
         &self,
-        lines: Vec<Line>,
+        lines: &Lines,
         call: Call<E>,
         steps: &[BoundStep],
         line_by_line: bool,
@@ -275,7 +293,7 @@ impl StreamingQuery {
             // An aggregation's lines share one row's room, each line's row dropped once
             // aggregated; a stateless query's rows are its output.
             let (mut row, mut spare) = (Vec::new(), Vec::new());
-            for line in lines {
+            for line in lines.iter() {
                 let reused = match partial {
                     Some(_) => std::mem::take(&mut row),
                     None => Vec::new(),
@@ -297,7 +315,7 @@ impl StreamingQuery {
             }
         } else {
             rows = lines
-                .into_iter()
+                .iter()
                 .map(|l| self.source_row(l, Vec::new()))
                 .collect();
             self.through_steps(steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
@@ -519,6 +537,7 @@ pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lines::Line;
     use crate::plan::{Expr, GroupKey, Request, Step, Window};
     use crate::query::Source;
     use crate::value::DataType;
@@ -555,6 +574,7 @@ mod tests {
                 name: "get_message_type".to_string(),
                 args: vec![Expr::Column("value".to_string())],
                 return_type: DataType::String,
+                chain: None,
             };
         }
         Expr::When {
@@ -674,7 +694,7 @@ mod tests {
                     let by = |q: &StreamingQuery, asked: &mut Vec<String>, line_by_line| {
                         let steps = q.bound_steps();
                         q.evaluate_lines(
-                            lines.to_vec(),
+                            &Lines::from(lines),
                             &mut answering(asked),
                             &steps,
                             line_by_line,
@@ -693,6 +713,95 @@ mod tests {
             }
         }
         assert_eq!(started, 18);
+    }
+
+    #[test]
+    fn the_lean_path_gives_what_the_general_path_gives_where_it_applies() {
+        let mut lean = 0;
+        for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
+            for query in queries(mode) {
+                let Ok(mut fast) = StreamingQuery::start(query.clone()) else {
+                    continue;
+                };
+                if fast.lean(&fast.bound_steps()).is_none() {
+                    continue;
+                }
+                lean += 1;
+                let mut general = fast.clone();
+                for lines in generated_lines(3000).chunks(700) {
+                    let lines = Lines::from(lines);
+                    let mut asked = Vec::new();
+                    let (by_lean, by_rows) = {
+                        let (steps, general_steps) = (fast.bound_steps(), general.bound_steps());
+                        let lean_steps = fast.lean(&steps).expect("lean");
+                        let mut call = answering(&mut asked);
+                        (
+                            fast.evaluate_lean(&lean_steps, &lines, &mut call),
+                            general.evaluate_lines(&lines, &mut call, &general_steps, true),
+                        )
+                    };
+                    assert_eq!(by_lean, by_rows, "{query:?}");
+                    assert!(asked.is_empty());
+                    // The batches after them, the query's state carried on.
+                    let (a, b) = (
+                        fast.run_evaluated(by_lean.expect("evaluates")),
+                        general.run_evaluated(by_rows.expect("evaluates")),
+                    );
+                    assert_eq!(a, b);
+                }
+            }
+        }
+        // The running and the windowed counts of the `when` chain, in every mode they start in.
+        assert_eq!(lean, 5);
+    }
+
+    #[test]
+    fn the_lean_path_refuses_a_query_that_reads_the_text_elsewhere() {
+        let running = queries(OutputMode::Update).remove(0);
+        let value = || Expr::Column("value".to_string());
+        let count_of =
+            |input| crate::aggregate::Aggregate::new(crate::aggregate::AggFn::Count, Some(input));
+        let mut variants = Vec::new();
+        // The text as a key, in an aggregate, replaced by the class, or read by another step.
+        let mut q = running.clone();
+        q.group_by = Some(Aggregation::count(vec![GroupKey::Column(
+            "value".to_string(),
+        )]));
+        variants.push(q);
+        let mut q = running.clone();
+        q.group_by
+            .as_mut()
+            .unwrap()
+            .aggregates
+            .push(count_of(value()));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps[0] = Step::WithColumn("value".to_string(), message_type(false));
+        q.group_by = Some(Aggregation::count(vec![GroupKey::Column(
+            "value".to_string(),
+        )]));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps.push(Step::WithColumn("copy".to_string(), value()));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps.push(Step::Filter(contains("[")));
+        variants.push(q);
+        // The class by a UDF, or a branch whose value is not a literal.
+        let mut q = running.clone();
+        q.steps[0] = Step::WithColumn("type".to_string(), message_type(true));
+        variants.push(q);
+        let mut q = running.clone();
+        if let Step::WithColumn(_, Expr::When { branches, .. }) = &mut q.steps[0] {
+            branches[1].1 = value();
+        }
+        variants.push(q);
+        for query in variants {
+            let started = StreamingQuery::start(query.clone()).expect("starts");
+            assert!(started.lean(&started.bound_steps()).is_none(), "{query:?}");
+        }
+        let started = StreamingQuery::start(running).expect("starts");
+        assert!(started.lean(&started.bound_steps()).is_some());
     }
 
     #[test]
