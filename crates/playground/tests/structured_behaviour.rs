@@ -450,3 +450,49 @@ for keys in (["k"], ["g", "k"]):
     assert!(quick.contains("| info|    3|"), "{quick}");
     assert!(quick.contains("|[error] b|error|    1|"), "{quick}");
 }
+
+/// A `foreachBatch` function on lines typed by a UDF chain (the batch kept lean: its rows made
+/// when read, counted by type without them) does what it does on the same lines typed by the
+/// same UDF with no quick form (the rows made at the trigger): counts by type, by text, the
+/// rows shown, counted, and a step on them.
+#[test]
+fn a_lean_foreach_batch_frame_gives_what_a_made_one_gives() {
+    let body = r#"def kind(line):
+    if "[info]" in line:
+        t = "info"
+    elif "[error]" in line:
+        t = "error"
+    else:
+        t = "other"
+    return t
+def per_batch(df, batch_id):
+    df.groupBy("type").count().show()
+    df.groupBy("value", "type").count().show()
+    df.show(3)
+    print(df.count(), df.isEmpty())
+    df.where(col("type") == "info").groupBy("type").count().show()
+typed = lines.withColumn("type", udf(kind)(col("value")))
+typed.writeStream.foreachBatch(per_batch).start()
+"#;
+    let general = body.replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"");
+    let run = |program: &str| {
+        let mut job = job(program);
+        assert!(job.failed().is_none(), "{:?}", job.failed());
+        let mut text = String::new();
+        for lines in [
+            &["[info] a", "[error] b", "c", "[info] a"][..],
+            &["x", "[error] [info]"],
+        ] {
+            job.push_lines_at(lines.iter().copied(), START_MS);
+            let result = job.run_batch();
+            assert!(result.failure.is_none(), "{:?}", result.failure);
+            text.push_str(&result.text);
+        }
+        text
+    };
+    let lean = run(body);
+    assert_eq!(run(&general), lean);
+    assert!(lean.contains("|[error] b|error|    1|"), "{lean}");
+    assert!(lean.contains("only showing top 3 rows"), "{lean}");
+    assert!(lean.contains("4 False"), "{lean}");
+}

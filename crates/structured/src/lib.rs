@@ -16,6 +16,7 @@ pub mod operators;
 pub mod plan;
 pub mod query;
 pub mod show;
+pub mod sink_rows;
 pub mod sql_text;
 pub mod state_store;
 pub mod time;
@@ -27,4 +28,5 @@ pub use micro_batch::{console_text, Batch, Evaluated, LastBatch, Progress, Strea
 pub use plan::{Call, Expr, GroupKey, Request, Step, UdfChain, Window};
 pub use query::{AnalysisError, OutputMode, Query, Sink, Source};
 pub use show::show_string;
+pub use sink_rows::SinkRows;
 pub use value::{DataType, Field, Row, Schema, Value};

@@ -28,11 +28,12 @@
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::BoundStep;
 use crate::hash::partition_of;
-use crate::lean::Lean;
+use crate::lean::{counts_without_text, Lean, LeanRows};
 use crate::lines::Lines;
 use crate::plan::Call;
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
+use crate::sink_rows::SinkRows;
 use crate::state_store::StateMap;
 use crate::value::{Row, Schema, Value};
 
@@ -60,7 +61,7 @@ pub struct Batch {
     /// The batch's figures.
     pub progress: Progress,
     /// The rows the sink received, in Spark's order.
-    pub rows: Vec<Row>,
+    pub rows: SinkRows,
 }
 
 /// Rows of the last batch's sink [`StreamingQuery::last_batch`] keeps (the rest are counted).
@@ -88,10 +89,12 @@ pub struct Evaluated {
     max_event_ms: Option<i64>,
 }
 
-/// The rows of a stateless query, or the keys of an aggregation with their partial buffers.
+/// The rows of a stateless query (lean: see [`crate::lean`]), or the keys of an aggregation
+/// with their partial buffers.
 #[derive(Clone, Debug, PartialEq)]
 enum Evaluation {
     Rows(Vec<Row>),
+    Lean(LeanRows),
     Groups(Vec<Group>),
 }
 
@@ -244,26 +247,34 @@ impl StreamingQuery {
         self.evaluate_lines(lines, call, &steps, self.line_by_line(&steps))
     }
 
-    /// The lean form of the query's bound `steps`, if it has one.
+    /// The lean form of the query's bound `steps`, if it has one: an aggregation that leaves
+    /// the text unread, or no aggregation and a `foreachBatch` sink (a console sink prints
+    /// every row it receives: there is nothing to save).
     fn lean<'s, 'e>(&self, steps: &'s [BoundStep<'e>]) -> Option<Lean<'s, 'e>> {
-        Lean::of(steps, &self.schemas, self.query.group_by.as_ref())
+        let input = self.schemas.last()?;
+        let covered = match &self.query.group_by {
+            Some(aggregation) => counts_without_text(aggregation, input),
+            None => self.query.sink == Sink::ForeachBatch,
+        };
+        covered.then(|| Lean::of(steps))?
     }
 
     /// [`StreamingQuery::evaluate_trigger`] by the lean path.
     fn evaluate_lean<E>(&self, lean: &Lean, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
         let input = self.schemas.last().expect("the source's schema");
-        let aggregation = self
-            .query
-            .group_by
-            .as_ref()
-            .expect("a lean query aggregates");
-        let mut partial = Partial::new(aggregation, input);
         let mut latest_ms = None;
         let timestamps = self.query.source.include_timestamp;
-        lean.aggregate(lines, timestamps, &mut partial, &mut latest_ms, call)?;
+        let output = match &self.query.group_by {
+            Some(aggregation) => {
+                let mut partial = Partial::new(aggregation, input);
+                lean.aggregate(lines, timestamps, &mut partial, &mut latest_ms, call)?;
+                Evaluation::Groups(partial.finish())
+            }
+            None => Evaluation::Lean(lean.rows(lines, timestamps, &mut latest_ms)),
+        };
         Ok(Evaluated {
             input_rows: lines.len(),
-            output: Evaluation::Groups(partial.finish()),
+            output,
             max_event_ms: latest_ms,
         })
     }
@@ -352,10 +363,12 @@ impl StreamingQuery {
         let watermark_ms = self.watermark_ms;
         let delay = self.query.watermark().map(|(_, delay)| delay);
         let (rows, dropped) = match output {
-            Evaluation::Rows(rows) => (rows, 0),
+            Evaluation::Rows(rows) => (SinkRows::from(rows), 0),
+            Evaluation::Lean(rows) => (SinkRows::lean(rows), 0),
             Evaluation::Groups(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
-                self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
+                let (rows, dropped) = self.aggregate(groups, batch_id == 0, late_ms, watermark_ms);
+                (SinkRows::from(rows), dropped)
             }
         };
         if let Some(delay) = delay {
@@ -379,7 +392,7 @@ impl StreamingQuery {
         };
         self.last_batch = Some(LastBatch {
             progress: progress.clone(),
-            rows: rows.iter().take(KEPT_SINK_ROWS).cloned().collect(),
+            rows: rows.first_rows(KEPT_SINK_ROWS),
             total_rows: rows.len(),
         });
         Some(Batch { progress, rows })
@@ -537,6 +550,8 @@ pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
+
     use crate::lines::Line;
     use crate::plan::{Expr, GroupKey, Request, Step, Window};
     use crate::query::Source;
@@ -719,7 +734,7 @@ mod tests {
     fn the_lean_path_gives_what_the_general_path_gives_where_it_applies() {
         let mut lean = 0;
         for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
-            for query in queries(mode) {
+            for query in lean_candidates(mode) {
                 let Ok(mut fast) = StreamingQuery::start(query.clone()) else {
                     continue;
                 };
@@ -740,19 +755,63 @@ mod tests {
                             general.evaluate_lines(&lines, &mut call, &general_steps, true),
                         )
                     };
-                    assert_eq!(by_lean, by_rows, "{query:?}");
+                    let (by_lean, by_rows) =
+                        (by_lean.expect("no error"), by_rows.expect("no error"));
+                    if query.group_by.is_some() {
+                        assert_eq!(by_lean, by_rows, "{query:?}");
+                    }
+                    // Neither path asks the caller anything.
                     assert!(asked.is_empty());
                     // The batches after them, the query's state carried on.
-                    let (a, b) = (
-                        fast.run_evaluated(by_lean.expect("evaluates")),
-                        general.run_evaluated(by_rows.expect("evaluates")),
-                    );
+                    let (a, b) = (fast.run_evaluated(by_lean), general.run_evaluated(by_rows));
+                    let (a, b) = (a.expect("a batch"), b.expect("a batch"));
+                    assert_eq!(a.rows.len(), b.rows.len());
+                    assert_eq!(a.rows.first_rows(5), b.rows.first_rows(5));
+                    if query.group_by.is_none() {
+                        // Grouped by the class without the rows: the groups of the rows.
+                        let input = fast.schemas.last().expect("a schema");
+                        let by_type =
+                            Aggregation::count(vec![GroupKey::Column("type".to_string())]);
+                        let grouped = a.rows.group(&by_type, input).expect("lean groups");
+                        let general = by_type.group(input, &b.rows, &mut answering(&mut asked));
+                        assert_eq!(Ok(grouped), general);
+                    }
                     assert_eq!(a, b);
                 }
             }
         }
-        // The running and the windowed counts of the `when` chain, in every mode they start in.
-        assert_eq!(lean, 5);
+        // The running and the windowed counts and the foreachBatch rows, the type a `when`
+        // chain or a UDF's known chain, in every mode they start in.
+        assert_eq!(lean, 14);
+    }
+
+    /// [`queries`], then the same with the UDF's chain known, and the rows typed for
+    /// `foreachBatch` without a filter (with either column).
+    fn lean_candidates(mode: OutputMode) -> Vec<Query> {
+        let mut all = queries(mode);
+        let known: Vec<Query> = (all.iter().cloned())
+            .filter_map(|mut q| {
+                let Step::WithColumn(_, Expr::Udf { chain, .. }) = &mut q.steps[0] else {
+                    return None;
+                };
+                let text = |s: &str| Some(Value::String(s.into()));
+                *chain = Some(Rc::new(crate::plan::UdfChain {
+                    texts: vec!["[info]".into(), "[notice]".into(), "[error]".into()],
+                    results: vec![text("info"), text("notice"), text("error")],
+                    otherwise: text("unknown"),
+                }));
+                Some(q)
+            })
+            .collect();
+        let typed = [all[0].clone(), known[0].clone()];
+        all.extend(known);
+        for mut rows in typed {
+            rows.steps.truncate(1);
+            rows.group_by = None;
+            rows.sink = Sink::ForeachBatch;
+            all.push(rows);
+        }
+        all
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn first_batch(query: Query, lines: &[&str]) -> Vec<Vec<Value>> {
     let batch = running
         .trigger(&Lines::from(lines), &mut no_udf)
         .expect("no run-time error");
-    batch.expect("a batch").rows
+    batch.expect("a batch").rows.to_vec()
 }
 
 fn text(s: &str) -> Value {
@@ -171,7 +171,7 @@ fn aggregates_merge_across_batches_as_spark_merges_partial_buffers() {
         .trigger(&Lines::from(lines(&["ccc", "B"])), &mut no_udf)
         .expect("no run-time error");
     assert_eq!(
-        second.expect("a batch").rows,
+        second.expect("a batch").rows.to_vec(),
         vec![vec![
             Value::Long(4),
             Value::Long(7),
