@@ -261,13 +261,13 @@ pub(crate) struct TextClasses<'s, 'e> {
 }
 
 impl<'s, 'e> TextClasses<'s, 'e> {
-    /// The value for `text`.
+    /// The class of `text`: the first arm whose text occurs in it, else `values.len()` (the
+    /// `otherwise`).
     #[inline]
-    pub fn of_text(&self, text: &str) -> &'e Value {
-        match self.texts.first_found(text.as_bytes()) {
-            Some(i) => self.values[i],
-            None => self.otherwise,
-        }
+    pub fn class_of(&self, text: &str) -> usize {
+        self.texts
+            .first_found(text.as_bytes())
+            .unwrap_or(self.values.len())
     }
 }
 

@@ -1,129 +1,242 @@
 //! A trigger of a query that reads its lines' text only to classify it: the notebook's
 //! `withColumn("type", when(col("value").contains("[info]"), "info")...otherwise("unknown"))`
-//! then `groupBy(...).count()`. Each line's class is found on the text where it lies in the
-//! trigger's [`Lines`], and the line's row holds NULL in place of the text (nothing after the
-//! classifying steps reads it), so no line's text is copied into a value of its own.
+//! (or a UDF whose [`crate::plan::UdfChain`] knows every result) then `groupBy(...).count()`.
+//! Each line's classes are found on the text where it lies in the trigger's [`Lines`], as one
+//! number (its *code*), and no line's text is copied into a value of its own.
 //!
-//! The rows that reach the aggregation differ from the general path's only in that column,
-//! which neither the grouping keys nor the aggregates read: the groups, their order and their
-//! counts are the general path's ([`StreamingQuery::evaluate_trigger`] on a query this
-//! refuses is the general path; the tests compare both on the same lines).
+//! A line's row past the steps is made of its time and its code alone, but for the text
+//! column, which neither the grouping keys nor the aggregates read: lines of one code and time
+//! make equal rows, so they add to the same keys. The lines are collapsed into each (code,
+//! time) with how many lines have it, in the order first seen, and each pair's row is added
+//! that many times: every key is first seen with the pair of the first line that has it, so
+//! the keys come in the general path's order, with its counts (the tests compare both paths
+//! on the same lines).
 //!
 //! A stateless query of such steps whose sink is `foreachBatch` hands its function the batch
-//! as [`LeanRows`]: the lines and the classes, a row made only when the function reads it, and
-//! counted without its text when the function groups by the classes (the notebook's
-//! `df.groupBy("type").count().show()`). The steps ask the caller nothing (a UDF's class is
-//! one its [`crate::plan::UdfChain`] knows), so making the rows later changes nothing.
-//!
-//! [`StreamingQuery::evaluate_trigger`]: crate::micro_batch::StreamingQuery::evaluate_trigger
+//! as [`LeanRows`]: the lines and their codes, a row made only when the function reads it, and
+//! counted the same way when the function groups by the classes (the notebook's
+//! `df.groupBy("type").count().show()`). The steps ask the caller nothing, so making the rows
+//! later changes nothing.
+
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::{BoundStep, TextClasses};
 use crate::lines::Lines;
-use std::convert::Infallible;
-
 use crate::plan::{Call, GroupKey, Request};
 use crate::value::{Row, Schema, Value};
 
 /// The source's text column: the first of its row.
 const TEXT: usize = 0;
 
-/// One step of a lean query.
-enum LeanStep<'s, 'e> {
-    /// A column (its place; None: added at the end) set to the class of the line's text.
-    Classify(Option<usize>, TextClasses<'s, 'e>),
-    /// `withWatermark` on a column that is not the text.
-    Watermark(&'s BoundStep<'e>),
+/// The most codes a lean query may have (the product of its steps' classes): the codes of a
+/// run of lines of one time are counted in an array this long at most.
+const MAX_CODES: usize = 1 << 12;
+
+/// A classifying step's column: its place (None: added at the end) and the value of each class
+/// (the arms', then the `otherwise`'s), owned so that a batch's rows outlive the binding.
+#[derive(Clone, Debug, PartialEq)]
+struct Classified {
+    place: Option<usize>,
+    values: Vec<Value>,
+}
+
+/// How a lean query's row is made of a line's text, time and code.
+#[derive(Clone, Debug, PartialEq)]
+struct Layout {
+    include_timestamp: bool,
+    /// The classifying steps, in order; a code's digit for each, the first varying fastest.
+    columns: Vec<Classified>,
+}
+
+impl Layout {
+    /// How many codes there are.
+    fn codes(&self) -> usize {
+        self.columns.iter().map(|c| c.values.len()).product()
+    }
+
+    /// The row of a line in `row`: its text (NULL for None), its time, its classes.
+    fn fill(&self, row: &mut Row, text: Option<&str>, timestamp: i64, mut code: usize) {
+        row.clear();
+        row.push(text.map_or(Value::Null, |t| Value::String(t.into())));
+        if self.include_timestamp {
+            row.push(Value::Timestamp(timestamp));
+        }
+        for column in &self.columns {
+            let n = column.values.len();
+            let value = column.values[code % n].clone();
+            code /= n;
+            match column.place {
+                Some(i) => row[i] = value,
+                None => row.push(value),
+            }
+        }
+    }
 }
 
 /// A query's bound steps when the lean path covers them (see the module's doc).
 pub(crate) struct Lean<'s, 'e> {
-    steps: Vec<LeanStep<'s, 'e>>,
+    classes: Vec<TextClasses<'s, 'e>>,
+    layout: Layout,
+    /// The `withWatermark` steps (on a column no step classifies: the row's time).
+    watermarks: Vec<&'s BoundStep<'e>>,
 }
 
 impl<'s, 'e> Lean<'s, 'e> {
-    /// The lean form of `steps` (bound): None when a step may read the text column other than
-    /// to classify it, or may ask the caller anything.
-    pub(crate) fn of(steps: &'s [BoundStep<'e>]) -> Option<Lean<'s, 'e>> {
-        let lean = steps
-            .iter()
-            .map(|step| match step {
+    /// The lean form of `steps` (bound; the source's rows have the `timestamp` column when
+    /// `include_timestamp`): None when a step may read the text column other than to classify
+    /// it, may ask the caller anything, or the classes are too many.
+    pub(crate) fn of(steps: &'s [BoundStep<'e>], include_timestamp: bool) -> Option<Lean<'s, 'e>> {
+        let mut lean = Lean {
+            classes: Vec::new(),
+            layout: Layout {
+                include_timestamp,
+                columns: Vec::new(),
+            },
+            watermarks: Vec::new(),
+        };
+        for step in steps {
+            match step {
                 BoundStep::WithColumn(place, e) if *place != Some(TEXT) => {
                     let classes = e.text_classes()?;
-                    (classes.column == TEXT).then_some(LeanStep::Classify(*place, classes))
+                    if classes.column != TEXT {
+                        return None;
+                    }
+                    let mut values: Vec<Value> =
+                        classes.values.iter().map(|&v| v.clone()).collect();
+                    values.push(classes.otherwise.clone());
+                    lean.layout.columns.push(Classified {
+                        place: *place,
+                        values,
+                    });
+                    lean.classes.push(classes);
                 }
                 BoundStep::Watermark(column) if *column != Some(TEXT) => {
-                    Some(LeanStep::Watermark(step))
+                    lean.watermarks.push(step);
                 }
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        Some(Lean { steps: lean })
+                _ => return None,
+            }
+        }
+        // A watermark sees the row's time at its step: no step may change its column.
+        let places: Vec<Option<usize>> = lean.layout.columns.iter().map(|c| c.place).collect();
+        let moved = lean.watermarks.iter().any(|w| match w {
+            BoundStep::Watermark(column) => column.is_some() && places.contains(column),
+            _ => true,
+        });
+        (!moved && lean.layout.codes() <= MAX_CODES).then_some(lean)
     }
 
-    /// `lines` through the steps into `partial`, one row's room for them all: the latest event
-    /// time (ms) a watermark step sees raises `max_event_ms`. `include_timestamp`: the
-    /// source's rows have the `timestamp` column.
+    /// The code of a line's text.
+    #[inline]
+    fn code(&self, text: &str) -> usize {
+        let (mut code, mut radix) = (0, 1);
+        for (classes, column) in self.classes.iter().zip(&self.layout.columns) {
+            code += classes.class_of(text) * radix;
+            radix *= column.values.len();
+        }
+        code
+    }
+
+    /// `lines` through the steps into `partial`; the latest event time (ms) a watermark step
+    /// sees raises `max_event_ms`.
     pub(crate) fn aggregate<E>(
         &self,
         lines: &Lines,
-        include_timestamp: bool,
         partial: &mut Partial,
         max_event_ms: &mut Option<i64>,
         call: Call<E>,
     ) -> Result<(), E> {
-        let mut row: Row = Vec::new();
+        let mut pairs = Pairs::new(self.layout.codes());
         for (text, timestamp) in lines.iter() {
-            source_row(&mut row, None, timestamp, include_timestamp);
-            for step in &self.steps {
-                match step {
-                    LeanStep::Classify(place, classes) => {
-                        set(&mut row, *place, classes.of_text(text).clone());
-                    }
-                    LeanStep::Watermark(step) => step.note_event_time(&row, max_event_ms),
-                }
-            }
-            partial.add(&row, call)?;
+            pairs.add(self.code(text), timestamp);
         }
-        Ok(())
+        pairs.feed(&self.layout, &self.watermarks, partial, max_event_ms, call)
     }
 
-    /// The rows of `lines` through the steps, kept as the lines and the values the steps
-    /// computed (see [`LeanRows`]); the latest event time (ms) a watermark step sees raises
-    /// `max_event_ms`.
-    pub(crate) fn rows(
-        &self,
-        lines: &Lines,
-        include_timestamp: bool,
-        max_event_ms: &mut Option<i64>,
-    ) -> LeanRows {
-        let places: Vec<Option<usize>> = (self.steps.iter())
-            .filter_map(|step| match step {
-                LeanStep::Classify(place, _) => Some(*place),
-                LeanStep::Watermark(_) => None,
-            })
-            .collect();
-        let mut values = Vec::with_capacity(places.len() * lines.len());
-        let mut row: Row = Vec::new();
-        for (text, timestamp) in lines.iter() {
-            source_row(&mut row, None, timestamp, include_timestamp);
-            for step in &self.steps {
-                match step {
-                    LeanStep::Classify(place, classes) => {
-                        let value = classes.of_text(text);
-                        values.push(value.clone());
-                        set(&mut row, *place, value.clone());
-                    }
-                    LeanStep::Watermark(step) => step.note_event_time(&row, max_event_ms),
-                }
+    /// The rows of `lines` through the steps, kept as the lines and their codes (see
+    /// [`LeanRows`]); the latest event time (ms) a watermark step sees raises `max_event_ms`.
+    pub(crate) fn rows(&self, lines: &Lines, max_event_ms: &mut Option<i64>) -> LeanRows {
+        let codes: Vec<usize> = lines.iter().map(|(text, _)| self.code(text)).collect();
+        // Every row passes the watermarks: the latest time is the latest line's.
+        let latest = (lines.iter().zip(&codes)).max_by_key(|((_, timestamp), _)| *timestamp);
+        if let Some(((_, timestamp), &code)) = latest {
+            let mut row = Vec::new();
+            self.layout.fill(&mut row, None, timestamp, code);
+            for step in &self.watermarks {
+                step.note_event_time(&row, max_event_ms);
             }
         }
         LeanRows {
             lines: lines.clone(),
-            include_timestamp,
-            places,
-            values,
+            layout: self.layout.clone(),
+            codes,
         }
+    }
+}
+
+/// A batch's lines as (code, time) pairs, each with how many lines have it, in the order first
+/// seen. Lines of a trigger mostly come in runs of one time: within a run, a code finds its pair
+/// in an array.
+struct Pairs {
+    pairs: Vec<(usize, i64, u64)>,
+    index: FxHashMap<(usize, i64), usize>,
+    /// The run's time, and each code's pair in it (plus one; 0: none yet).
+    run_time: Option<i64>,
+    run: Vec<usize>,
+}
+
+impl Pairs {
+    fn new(codes: usize) -> Pairs {
+        Pairs {
+            pairs: Vec::new(),
+            index: FxHashMap::default(),
+            run_time: None,
+            run: vec![0; codes],
+        }
+    }
+
+    /// One more line of `code` and `timestamp`.
+    #[inline]
+    fn add(&mut self, code: usize, timestamp: i64) {
+        if self.run_time != Some(timestamp) {
+            self.run_time = Some(timestamp);
+            self.run.fill(0);
+        }
+        if self.run[code] == 0 {
+            let next = self.pairs.len();
+            let at = match self.index.entry((code, timestamp)) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
+                    self.pairs.push((code, timestamp, 0));
+                    *e.insert(next)
+                }
+            };
+            self.run[code] = at + 1;
+        }
+        self.pairs[self.run[code] - 1].2 += 1;
+    }
+
+    /// Each pair's row (made by `layout`, text NULL) added to `partial` as many times as lines
+    /// have it, in the order first seen; `watermarks` note each row's time in `max_event_ms`.
+    fn feed<E>(
+        &self,
+        layout: &Layout,
+        watermarks: &[&BoundStep],
+        partial: &mut Partial,
+        max_event_ms: &mut Option<i64>,
+        call: Call<E>,
+    ) -> Result<(), E> {
+        let mut row = Vec::new();
+        for &(code, timestamp, n) in &self.pairs {
+            layout.fill(&mut row, None, timestamp, code);
+            for step in watermarks {
+                step.note_event_time(&row, max_event_ms);
+            }
+            partial.add_many(&row, n, call)?;
+        }
+        Ok(())
     }
 }
 
@@ -137,37 +250,14 @@ pub(crate) fn counts_without_text(aggregation: &Aggregation, input: &Schema) -> 
     !key_reads_text && aggregation.aggregates.iter().all(|a| a.input.is_none())
 }
 
-/// `row` emptied, then the source's row of a line: its text (NULL for None), and its time
-/// when the source has the `timestamp` column.
-#[inline]
-fn source_row(row: &mut Row, text: Option<&str>, timestamp: i64, include_timestamp: bool) {
-    row.clear();
-    row.push(text.map_or(Value::Null, |t| Value::String(t.into())));
-    if include_timestamp {
-        row.push(Value::Timestamp(timestamp));
-    }
-}
-
-/// A `withColumn`'s value put in its place (None: added at the end).
-#[inline]
-fn set(row: &mut Row, place: Option<usize>, value: Value) {
-    match place {
-        Some(i) => row[i] = value,
-        None => row.push(value),
-    }
-}
-
-/// The rows a lean stateless query's batch hands its sink: the lines, and for each line the
-/// values its classifying steps gave, in step order. A row is made only when read; grouped
-/// by keys that leave the text unread, the rows are counted without their text.
+/// The rows a lean stateless query's batch hands its sink: the lines and their codes. A row is
+/// made only when read; grouped by keys that leave the text unread, the rows are counted
+/// without being made.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct LeanRows {
     lines: Lines,
-    include_timestamp: bool,
-    /// Each classifying step's place (None: added at the end).
-    places: Vec<Option<usize>>,
-    /// `places.len()` values per line.
-    values: Vec<Value>,
+    layout: Layout,
+    codes: Vec<usize>,
 }
 
 impl LeanRows {
@@ -176,37 +266,16 @@ impl LeanRows {
         self.lines.len()
     }
 
-    /// The first `limit` rows one by one in `row` (its text NULL unless `with_text`), in
-    /// order, handed to `each`.
-    fn each_row<E>(
-        &self,
-        with_text: bool,
-        limit: usize,
-        mut each: impl FnMut(&mut Row) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let k = self.places.len();
-        let mut row: Row = Vec::new();
-        for (i, (text, timestamp)) in self.lines.iter().enumerate().take(limit) {
-            let text = with_text.then_some(text);
-            source_row(&mut row, text, timestamp, self.include_timestamp);
-            for (place, value) in self.places.iter().zip(&self.values[i * k..(i + 1) * k]) {
-                set(&mut row, *place, value.clone());
-            }
-            each(&mut row)?;
-        }
-        Ok(())
-    }
-
     /// The first `n` rows, made.
     pub fn first_rows(&self, n: usize) -> Vec<Row> {
-        let mut rows = Vec::with_capacity(n.min(self.len()));
-        let made: Result<(), Infallible> = self.each_row(true, n, |row| {
-            rows.push(std::mem::take(row));
-            Ok(())
-        });
-        match made {
-            Ok(()) => rows,
-        }
+        (self.lines.iter().zip(&self.codes))
+            .take(n)
+            .map(|((text, timestamp), &code)| {
+                let mut row = Vec::new();
+                self.layout.fill(&mut row, Some(text), timestamp, code);
+                row
+            })
+            .collect()
     }
 
     /// The rows grouped by `aggregation` over `schema` (their schema), as
@@ -215,10 +284,14 @@ impl LeanRows {
         if !counts_without_text(aggregation, schema) {
             return None;
         }
+        let mut pairs = Pairs::new(self.layout.codes());
+        for ((_, timestamp), &code) in self.lines.iter().zip(&self.codes) {
+            pairs.add(code, timestamp);
+        }
         let mut partial = Partial::new(aggregation, schema);
-        // Rows only counted: nothing to ask.
+        // Rows only counted: nothing to ask; the batch's watermark was noted at its trigger.
         let mut never = |_: Request<'_>| -> Result<Value, ()> { Err(()) };
-        let added = self.each_row(false, self.len(), |row| partial.add(row, &mut never));
-        added.ok().map(|()| partial.finish())
+        let fed = pairs.feed(&self.layout, &[], &mut partial, &mut None, &mut never);
+        fed.ok().map(|()| partial.finish())
     }
 }

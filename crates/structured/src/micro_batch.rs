@@ -256,21 +256,20 @@ impl StreamingQuery {
             Some(aggregation) => counts_without_text(aggregation, input),
             None => self.query.sink == Sink::ForeachBatch,
         };
-        covered.then(|| Lean::of(steps))?
+        covered.then(|| Lean::of(steps, self.query.source.include_timestamp))?
     }
 
     /// [`StreamingQuery::evaluate_trigger`] by the lean path.
     fn evaluate_lean<E>(&self, lean: &Lean, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
         let input = self.schemas.last().expect("the source's schema");
         let mut latest_ms = None;
-        let timestamps = self.query.source.include_timestamp;
         let output = match &self.query.group_by {
             Some(aggregation) => {
                 let mut partial = Partial::new(aggregation, input);
-                lean.aggregate(lines, timestamps, &mut partial, &mut latest_ms, call)?;
+                lean.aggregate(lines, &mut partial, &mut latest_ms, call)?;
                 Evaluation::Groups(partial.finish())
             }
-            None => Evaluation::Lean(lean.rows(lines, timestamps, &mut latest_ms)),
+            None => Evaluation::Lean(lean.rows(lines, &mut latest_ms)),
         };
         Ok(Evaluated {
             input_rows: lines.len(),
@@ -743,7 +742,15 @@ mod tests {
                 }
                 lean += 1;
                 let mut general = fast.clone();
-                for lines in generated_lines(3000).chunks(700) {
+                // Times of their own, then runs of lines sharing a time, the runs' times
+                // coming back (as the page pushes lines).
+                let mut all = generated_lines(3000);
+                let runs = all.iter().enumerate().map(|(i, l)| Line {
+                    timestamp: (i as i64 / 40 % 7) * 3 * MICROS + (i as i64 / 1400) * 30 * MICROS,
+                    value: l.value.clone(),
+                });
+                all.extend(runs.collect::<Vec<_>>());
+                for lines in all.chunks(700) {
                     let lines = Lines::from(lines);
                     let mut asked = Vec::new();
                     let (by_lean, by_rows) = {
