@@ -264,10 +264,8 @@ impl<'s, 'e> TextClasses<'s, 'e> {
     /// The class of `text`: the first arm whose text occurs in it, else `values.len()` (the
     /// `otherwise`).
     #[inline]
-    pub fn class_of(&self, text: &str) -> usize {
-        self.texts
-            .first_found(text.as_bytes())
-            .unwrap_or(self.values.len())
+    pub fn class_of(&self, text: &[u8]) -> usize {
+        self.texts.first_found(text).unwrap_or(self.values.len())
     }
 }
 

@@ -130,7 +130,7 @@ impl<'s, 'e> Lean<'s, 'e> {
 
     /// The code of a line's text.
     #[inline]
-    fn code(&self, text: &str) -> usize {
+    fn code(&self, text: &[u8]) -> usize {
         let (mut code, mut radix) = (0, 1);
         for (classes, column) in self.classes.iter().zip(&self.layout.columns) {
             code += classes.class_of(text) * radix;
@@ -149,7 +149,7 @@ impl<'s, 'e> Lean<'s, 'e> {
         call: Call<E>,
     ) -> Result<(), E> {
         let mut pairs = Pairs::new(self.layout.codes());
-        for (text, timestamp) in lines.iter() {
+        for (text, timestamp) in lines.iter_bytes() {
             pairs.add(self.code(text), timestamp);
         }
         pairs.feed(&self.layout, &self.watermarks, partial, max_event_ms, call)
@@ -158,10 +158,13 @@ impl<'s, 'e> Lean<'s, 'e> {
     /// The rows of `lines` through the steps, kept as the lines and their codes (see
     /// [`LeanRows`]); the latest event time (ms) a watermark step sees raises `max_event_ms`.
     pub(crate) fn rows(&self, lines: &Lines, max_event_ms: &mut Option<i64>) -> LeanRows {
-        let codes: Vec<usize> = lines.iter().map(|(text, _)| self.code(text)).collect();
+        let codes: Vec<usize> = lines
+            .iter_bytes()
+            .map(|(text, _)| self.code(text))
+            .collect();
         // Every row passes the watermarks: the latest time is the latest line's.
-        let latest = (lines.iter().zip(&codes)).max_by_key(|((_, timestamp), _)| *timestamp);
-        if let Some(((_, timestamp), &code)) = latest {
+        let latest = (lines.timestamps().zip(&codes)).max_by_key(|(timestamp, _)| *timestamp);
+        if let Some((timestamp, &code)) = latest {
             let mut row = Vec::new();
             self.layout.fill(&mut row, None, timestamp, code);
             for step in &self.watermarks {
@@ -285,7 +288,7 @@ impl LeanRows {
             return None;
         }
         let mut pairs = Pairs::new(self.layout.codes());
-        for ((_, timestamp), &code) in self.lines.iter().zip(&self.codes) {
+        for (timestamp, &code) in self.lines.timestamps().zip(&self.codes) {
             pairs.add(code, timestamp);
         }
         let mut partial = Partial::new(aggregation, schema);

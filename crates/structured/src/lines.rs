@@ -48,11 +48,30 @@ impl Lines {
 
     /// Each line's text and time, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
+        self.spans()
+            .map(|(start, end, timestamp)| (&self.text[start..end], timestamp))
+    }
+
+    /// Each line's text as bytes and its time, in order: for a scan that reads bytes, without
+    /// the checks that a slice of a `str` ends at characters.
+    pub(crate) fn iter_bytes(&self) -> impl Iterator<Item = (&[u8], i64)> + '_ {
+        let bytes = self.text.as_bytes();
+        self.spans()
+            .map(move |(start, end, timestamp)| (&bytes[start..end], timestamp))
+    }
+
+    /// Each line's time, in order.
+    pub fn timestamps(&self) -> impl Iterator<Item = i64> + '_ {
+        self.ends.iter().map(|&(_, timestamp)| timestamp)
+    }
+
+    /// Each line's place in `text` and its time.
+    fn spans(&self) -> impl Iterator<Item = (usize, usize, i64)> + '_ {
         let mut start = 0;
         self.ends.iter().map(move |&(end, timestamp)| {
-            let text = &self.text[start..end];
+            let span = (start, end, timestamp);
             start = end;
-            (text, timestamp)
+            span
         })
     }
 }
@@ -92,6 +111,9 @@ mod tests {
         }
         assert_eq!(lines.len(), 4);
         assert_eq!(lines.iter().collect::<Vec<_>>(), given);
+        let bytes: Vec<(&[u8], i64)> = given.iter().map(|(t, n)| (t.as_bytes(), *n)).collect();
+        assert_eq!(lines.iter_bytes().collect::<Vec<_>>(), bytes);
+        assert_eq!(lines.timestamps().collect::<Vec<_>>(), [5, 5, -3, 7]);
         assert!(Lines::new().is_empty());
     }
 }
