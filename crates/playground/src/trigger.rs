@@ -56,7 +56,7 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
         state.triggers_run.set(k);
         interval_start_ms(state)
     };
-    let lines = std::mem::take(&mut *state.lines.borrow_mut());
+    let mut lines = std::mem::take(&mut *state.lines.borrow_mut());
     state.phase.set(Phase::Jobs);
     let mut error = None;
     let count = state.structured.borrow().len();
@@ -106,6 +106,14 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
             }
         }
     }
+    // The lines' room serves the next trigger's (a trigger's lines come in one buffer that
+    // would otherwise grow again from nothing).
+    lines.clear();
+    let mut pending = state.lines.borrow_mut();
+    if pending.is_empty() {
+        *pending = lines;
+    }
+    drop(pending);
     state.phase.set(Phase::TopLevel);
     let text = std::mem::take(&mut *state.jobs_text.borrow_mut());
     state.stdout.borrow_mut().push_str(&text);

@@ -36,6 +36,12 @@ impl Lines {
         self.ends.push((self.text.len(), timestamp));
     }
 
+    /// No line any more, the room kept for the next trigger's.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
     /// How many lines there are.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -115,5 +121,9 @@ mod tests {
         assert_eq!(lines.iter_bytes().collect::<Vec<_>>(), bytes);
         assert_eq!(lines.timestamps().collect::<Vec<_>>(), [5, 5, -3, 7]);
         assert!(Lines::new().is_empty());
+        lines.clear();
+        assert!(lines.is_empty());
+        lines.push("x", 1);
+        assert_eq!(lines.iter().collect::<Vec<_>>(), [("x", 1)]);
     }
 }
