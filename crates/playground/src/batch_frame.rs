@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 
 use dstream_python::{Args, Native, NativeFn, PyError, Runtime, Value};
 use dstream_structured::batch::group_aggregate;
-use dstream_structured::{show_string, Aggregation, GroupKey, Request, Row, Schema, Step};
+use dstream_structured::{show_string, Aggregation, GroupKey, Request, Schema, SinkRows, Step};
 
 use crate::errors::unsupported;
 use crate::frame::{check_keys, sql_type_name};
@@ -16,20 +16,21 @@ use crate::sql::{aggregates, analysis_error, group_keys, numeric_aggregation, st
 use crate::state::JobState;
 use crate::values::bind_method;
 
-/// A batch DataFrame: a schema and its rows.
+/// A batch DataFrame: a schema and its rows (a lean batch's made when first read, see
+/// [`SinkRows`]).
 pub(crate) struct BatchFrame {
     job: Weak<JobState>,
     schema: Schema,
-    rows: Rc<Vec<Row>>,
+    rows: Rc<SinkRows>,
 }
 
 impl BatchFrame {
     /// The DataFrame of `rows` (of `schema`).
-    pub fn value(job: &Weak<JobState>, schema: Schema, rows: Vec<Row>) -> Value {
+    pub fn value(job: &Weak<JobState>, schema: Schema, rows: impl Into<SinkRows>) -> Value {
         Value::Native(Rc::new(BatchFrame {
             job: job.clone(),
             schema,
-            rows: Rc::new(rows),
+            rows: Rc::new(rows.into()),
         }))
     }
 

@@ -147,7 +147,6 @@ impl Job {
         arrival_ms: i64,
     ) {
         if self.state.reads_socket.get() {
-            let lines = lines.into_iter().map(|l| l.as_ref().into());
             crate::trigger::push(&self.state, lines, arrival_ms);
         } else {
             let n = lines.into_iter().count() as u64;

@@ -11,7 +11,7 @@
 
 use dstream_python::PyError;
 use dstream_structured::{
-    AnalysisError, Batch, Call, Line, OutputMode, Progress, Query, Row, Sink, StreamingQuery,
+    AnalysisError, Batch, Call, Lines, OutputMode, Progress, Query, Row, Sink, StreamingQuery,
 };
 
 use crate::trigger_view::window_of;
@@ -124,7 +124,7 @@ impl Shadows {
     pub(crate) fn trigger(
         &mut self,
         main: &mut StreamingQuery,
-        lines: Vec<Line>,
+        lines: &Lines,
         call: Call<Box<PyError>>,
     ) -> Result<Option<Batch>, Box<PyError>> {
         self.last = None;

@@ -13,7 +13,8 @@ use dstream_structured::operators::LAB_UNSUPPORTED;
 use dstream_structured::sql_text::parse_select_expr;
 use dstream_structured::time::parse_duration;
 use dstream_structured::{
-    AggFn, Aggregate, Aggregation, DataType, Expr, Request, Step, Value as SqlValue, Window,
+    AggFn, Aggregate, Aggregation, DataType, Expr, Request, Step, UdfChain, Value as SqlValue,
+    Window,
 };
 
 use crate::errors::unsupported;
@@ -678,6 +679,7 @@ fn make_udf(job: &Weak<JobState>, f: Value, data_type: DataType) -> Result<Value
         ));
     }
     let name = function_name(&f);
+    let chain = udf_chain(&f, &data_type);
     let state = alive(job)?;
     let id = state.add_udf(f, data_type.clone());
     Ok(NativeFn::value(&name.clone(), move |_, args: Args| {
@@ -694,7 +696,21 @@ fn make_udf(job: &Weak<JobState>, f: Value, data_type: DataType) -> Result<Value
             name: name.clone(),
             args: columns,
             return_type: data_type.clone(),
+            chain: chain.clone(),
         }))
+    }))
+}
+
+/// What `f` gives for a text without a call, when its quick form is a text chain (the
+/// notebook's `get_message_type`): the results as the UDF's declared type, as
+/// [`JobState::call_udf`] converts the quick form's value.
+fn udf_chain(f: &Value, data_type: &DataType) -> Option<Rc<UdfChain>> {
+    let chain = dstream_python::quick(f)?.text_chain()?;
+    let result = |v: Option<Value>| v.map(|v| from_python(&v, data_type));
+    Some(Rc::new(UdfChain {
+        texts: chain.literals.iter().map(|t| t.to_string()).collect(),
+        results: chain.results.into_iter().map(result).collect(),
+        otherwise: result(chain.otherwise),
     }))
 }
 

@@ -12,7 +12,7 @@ use std::rc::{Rc, Weak};
 
 use dstream_engine::{LineInput, StreamingContext};
 use dstream_python::{Args, PyError, Quick, Runtime, Value};
-use dstream_structured::{DataType, Line, Value as SqlValue};
+use dstream_structured::{DataType, Lines, Value as SqlValue};
 
 use crate::frame::RunningQuery;
 use crate::graph::{NodeBatch, NodeKind, StreamNode};
@@ -98,7 +98,7 @@ pub(crate) struct JobState {
     /// A `readStream` socket source was loaded: pushed lines go to [`JobState::lines`].
     pub reads_socket: Cell<bool>,
     /// The lines that arrived since the last trigger, with their arrival times.
-    pub lines: RefCell<Vec<Line>>,
+    pub lines: RefCell<Lines>,
     /// How many triggers the queries ran.
     pub triggers_run: Cell<u64>,
     /// Whether the `pprint` outputs keep every record they read ([`JobState::outputs`]).
@@ -138,7 +138,7 @@ impl JobState {
             udfs: RefCell::new(Vec::new()),
             structured: RefCell::new(Vec::new()),
             reads_socket: Cell::new(false),
-            lines: RefCell::new(Vec::new()),
+            lines: RefCell::new(Lines::new()),
             triggers_run: Cell::new(0),
             keep_outputs: Cell::new(false),
             outputs: RefCell::new(Vec::new()),

@@ -11,7 +11,7 @@
 use std::rc::Rc;
 
 use dstream_python::{PyError, Value};
-use dstream_structured::{Line, Request};
+use dstream_structured::Request;
 
 use crate::batch_frame::BatchFrame;
 use crate::state::{JobState, Phase};
@@ -33,12 +33,15 @@ pub(crate) fn interval_start_ms(state: &JobState) -> i64 {
 }
 
 /// Adds lines that arrived at `arrival_ms` to the open trigger.
-pub(crate) fn push(state: &JobState, lines: impl IntoIterator<Item = Rc<str>>, arrival_ms: i64) {
+pub(crate) fn push<S: AsRef<str>>(
+    state: &JobState,
+    lines: impl IntoIterator<Item = S>,
+    arrival_ms: i64,
+) {
     let mut pending = state.lines.borrow_mut();
-    pending.extend(lines.into_iter().map(|value| Line {
-        timestamp: arrival_ms * 1000,
-        value,
-    }));
+    for line in lines {
+        pending.push(line.as_ref(), arrival_ms * 1000);
+    }
 }
 
 /// Whether a started query has not been stopped.
@@ -72,15 +75,10 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
             if q.stopped {
                 continue;
             }
-            // Each query reads every line; the last one takes them.
-            let lines = if i + 1 == count {
-                std::mem::take(&mut lines)
-            } else {
-                lines.clone()
-            };
+            // Each query reads every line.
             let ran = match &mut q.shadows {
-                Some(shadows) => shadows.trigger(&mut q.query, lines, &mut call),
-                None => q.query.trigger(lines, &mut call),
+                Some(shadows) => shadows.trigger(&mut q.query, &lines, &mut call),
+                None => q.query.trigger(&lines, &mut call),
             };
             ran.map(|batch| {
                 batch.map(|b| {
@@ -108,6 +106,14 @@ pub(crate) fn run(state: &Rc<JobState>) -> (u64, i64, String, Option<PyError>) {
             }
         }
     }
+    // The lines' room serves the next trigger's (a trigger's lines come in one buffer that
+    // would otherwise grow again from nothing).
+    lines.clear();
+    let mut pending = state.lines.borrow_mut();
+    if pending.is_empty() {
+        *pending = lines;
+    }
+    drop(pending);
     state.phase.set(Phase::TopLevel);
     let text = std::mem::take(&mut *state.jobs_text.borrow_mut());
     state.stdout.borrow_mut().push_str(&text);

@@ -337,10 +337,12 @@ q = x.writeStream.format(\"console\").option(\"truncate\", False).start()\nq.awa
     );
 }
 
-/// UDFs whose bodies have quick forms (the notebook's `if "lit" in line` chain, a constant,
-/// a parameter returned, an int sum): their console text, run as written, is the text of the
-/// same UDFs rewritten so that no quick form takes them (a statement before the body, which
-/// the interpreter runs), on lines that test the chain's searches at their edges.
+/// UDFs whose bodies have quick forms (the notebook's `if "lit" in line` chain, one whose arms
+/// leave some results to the call, the chain's texts as another type, a constant, a parameter
+/// returned, an int sum): their console text, run as written (the chains scanned by the query
+/// itself, see `UdfChain`), is the text of the same UDFs rewritten so that no quick form takes
+/// them (a statement before the body, which the interpreter runs), on lines that test the
+/// chain's searches at their edges.
 #[test]
 fn udfs_with_quick_forms_give_what_their_interpreted_calls_give() {
     let body = r#"from pyspark.sql.functions import length
@@ -360,10 +362,17 @@ def tag(line):
     return "x"
 def plus(a, b):
     return a + b
+def tagged(line):
+    if "[info]" in line:
+        line = "info"
+    elif "[error]" in line:
+        u = "error"
+    return line
 v = col("value")
 n = length(v)
 x = lines.select(udf(kind)(v).alias("k"), udf(same)(v).alias("s"), udf(tag)(v).alias("t"),
-                 udf(plus, "int")(n, n).alias("n"))
+                 udf(plus, "int")(n, n).alias("n"), udf(tagged)(v).alias("g"),
+                 udf(kind, "int")(v).alias("i"))
 q = x.writeStream.format("console").option("truncate", False).start()
 q.awaitTermination()
 "#;
@@ -372,6 +381,8 @@ q.awaitTermination()
         .replace("    return line\n", "    z = 0\n    return line\n")
         .replace("    return \"x\"\n", "    z = 0\n    return \"x\"\n")
         .replace("    return a + b\n", "    z = 0\n    return a + b\n");
+    // Every function's body starts with a statement (`tagged` has two).
+    assert_eq!(general.matches("z = 0").count(), 6);
     let lines = [
         "[notice] x [info]",
         "[[info]",
@@ -386,10 +397,102 @@ q.awaitTermination()
     assert!(failure.is_none(), "{failure:?}");
     assert_eq!(one_trigger(&general, &lines), (quick.clone(), None));
     for row in [
-        "|info   |[notice] x [info]                   |x  |34 |",
-        "|unknown|[inf                                |x  |8  |",
-        "|error  |[noticed] [error]                   |x  |34 |",
+        "|info   |[notice] x [info]                   |x  |34 |info             |NULL|",
+        "|unknown|[inf                                |x  |8  |[inf             |NULL|",
+        "|error  |[noticed] [error]                   |x  |34 |[noticed] [error]|NULL|",
     ] {
         assert!(quick.contains(row), "{quick}");
     }
+}
+
+/// Counts grouped by a UDF chain's class (the lean path when every result is known, the
+/// general path when one is left to the call), over two triggers: the console text of the
+/// UDFs as written equals that of the same UDFs with no quick form.
+#[test]
+fn counts_by_a_udf_chain_give_what_the_interpreted_calls_give() {
+    let body = r#"def kind(line):
+    if "[info]" in line:
+        t = "info"
+    elif "[error]" in line:
+        t = "error"
+    else:
+        t = "other"
+    return t
+def tagged(line):
+    if "[info]" in line:
+        line = "info"
+    return line
+v = col("value")
+typed = lines.withColumn("k", udf(kind)(v)).withColumn("g", udf(tagged)(v))
+for keys in (["k"], ["g", "k"]):
+    typed.groupBy(*keys).count().writeStream.outputMode("complete").format("console").start()
+"#;
+    let general = body
+        .replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"")
+        .replace("    return line\n", "    z = 0\n    return line\n");
+    let run = |program: &str| {
+        let mut job = job(program);
+        assert!(job.failed().is_none(), "{:?}", job.failed());
+        let mut text = String::new();
+        for lines in [
+            &["[info] a", "[error] b", "c", "[info] a"][..],
+            &["x", "[error] [info]"],
+        ] {
+            job.push_lines_at(lines.iter().copied(), START_MS);
+            let result = job.run_batch();
+            assert!(result.failure.is_none(), "{:?}", result.failure);
+            text.push_str(&result.text);
+        }
+        text
+    };
+    let quick = run(body);
+    assert_eq!(run(&general), quick);
+    assert!(quick.contains("| info|    3|"), "{quick}");
+    assert!(quick.contains("|[error] b|error|    1|"), "{quick}");
+}
+
+/// A `foreachBatch` function on lines typed by a UDF chain (the batch kept lean: its rows made
+/// when read, counted by type without them) does what it does on the same lines typed by the
+/// same UDF with no quick form (the rows made at the trigger): counts by type, by text, the
+/// rows shown, counted, and a step on them.
+#[test]
+fn a_lean_foreach_batch_frame_gives_what_a_made_one_gives() {
+    let body = r#"def kind(line):
+    if "[info]" in line:
+        t = "info"
+    elif "[error]" in line:
+        t = "error"
+    else:
+        t = "other"
+    return t
+def per_batch(df, batch_id):
+    df.groupBy("type").count().show()
+    df.groupBy("value", "type").count().show()
+    df.show(3)
+    print(df.count(), df.isEmpty())
+    df.where(col("type") == "info").groupBy("type").count().show()
+typed = lines.withColumn("type", udf(kind)(col("value")))
+typed.writeStream.foreachBatch(per_batch).start()
+"#;
+    let general = body.replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"");
+    let run = |program: &str| {
+        let mut job = job(program);
+        assert!(job.failed().is_none(), "{:?}", job.failed());
+        let mut text = String::new();
+        for lines in [
+            &["[info] a", "[error] b", "c", "[info] a"][..],
+            &["x", "[error] [info]"],
+        ] {
+            job.push_lines_at(lines.iter().copied(), START_MS);
+            let result = job.run_batch();
+            assert!(result.failure.is_none(), "{:?}", result.failure);
+            text.push_str(&result.text);
+        }
+        text
+    };
+    let lean = run(body);
+    assert_eq!(run(&general), lean);
+    assert!(lean.contains("|[error] b|error|    1|"), "{lean}");
+    assert!(lean.contains("only showing top 3 rows"), "{lean}");
+    assert!(lean.contains("4 False"), "{lean}");
 }

@@ -35,5 +35,5 @@ pub use error::{PyError, TraceEntry};
 pub use highlight::{highlight, Span, SpanKind};
 pub use interp::{compile, eval_expression, Interpreter, Program};
 pub use native::{Args, Caller, Host, Native, NativeFn, Runtime};
-pub use quick::{quick, Quick};
+pub use quick::{quick, Quick, TextChain};
 pub use value::{Dict, Value};

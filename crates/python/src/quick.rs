@@ -68,6 +68,17 @@ enum Shape {
     Chain { chain: StrChain, returned: usize },
 }
 
+/// A [`Quick`] chain on its one `str` parameter, as data (see [`Quick::text_chain`]).
+#[derive(Clone)]
+pub struct TextChain {
+    /// Each arm's literal (`"[info]"`), in order: the first one the text contains decides.
+    pub literals: Vec<Rc<str>>,
+    /// Each arm's result, None where only the call gives it (the parameter, or an error).
+    pub results: Vec<Option<Value>>,
+    /// The result when no literal occurs, None where only the call gives it.
+    pub otherwise: Option<Value>,
+}
+
 /// The [`Quick`] form of the Python function `f`, if it is one whose body
 /// has one of the shapes.
 pub fn quick(f: &Value) -> Option<Quick> {
@@ -184,6 +195,38 @@ impl Quick {
             }
             _ => None,
         }
+    }
+
+    /// The chain of a one-parameter `get_message_type` as data, for a host that searches the
+    /// text itself (one scan for every literal): [`Quick::call1`] on a `str` gives the first
+    /// arm's result whose literal occurs in it, else the `otherwise`'s; None for another shape.
+    pub fn text_chain(&self) -> Option<TextChain> {
+        let Shape::Chain { chain, returned } = &*self.shape else {
+            return None;
+        };
+        if self.params != 1 || chain.one_container() != Some(0) {
+            return None;
+        }
+        // An arm that sets another local returns the parameter or raises: the call decides.
+        let result = |target: usize, value: &Value| (target == *returned).then(|| value.clone());
+        let mut literals = Vec::with_capacity(chain.arms.len());
+        let mut results = Vec::with_capacity(chain.arms.len());
+        for arm in &chain.arms {
+            let Value::Str(literal) = &arm.search.needle else {
+                return None;
+            };
+            if arm.search.negated {
+                return None;
+            }
+            literals.push(literal.clone());
+            results.push(result(arm.target, &arm.value));
+        }
+        let otherwise = chain.otherwise.as_ref().and_then(|(t, v)| result(*t, v));
+        Some(TextChain {
+            literals,
+            results,
+            otherwise,
+        })
     }
 
     fn run(&self, args: &[&Value]) -> Option<Value> {

@@ -312,3 +312,37 @@ indexed = lambda kv: kv[1]
     assert!(scale.call1(&Value::Int(3)).is_none());
     assert!(quick(&Value::Int(1)).is_none());
 }
+
+#[test]
+fn a_text_chain_as_data_gives_what_the_quick_call_gives() {
+    let interpreter = run(PROGRAM);
+    let mut chains = Vec::new();
+    let mut given = 0;
+    for name in ONE_ARG {
+        let q = quick(&interpreter.global(name).unwrap()).unwrap();
+        let Some(chain) = q.text_chain() else {
+            continue;
+        };
+        chains.push(*name);
+        for x in samples() {
+            let Value::Str(text) = &x else { continue };
+            // The first literal the text holds decides, as the data says.
+            let arm = chain.literals.iter().position(|l| text.contains(&**l));
+            let by_data = match arm {
+                Some(i) => chain.results[i].clone(),
+                None => chain.otherwise.clone(),
+            };
+            if let Some(v) = by_data {
+                given += 1;
+                assert_eq!(
+                    shown(Ok(v)),
+                    shown(q.call1(&x).ok_or(PyError::value_error("none"))),
+                    "{name}({x:?})"
+                );
+            }
+        }
+    }
+    // A `not in` arm leaves its chain to the call.
+    assert_eq!(chains, ["get_message_type", "brackets", "other_target"]);
+    assert!(given > 20, "{given}");
+}

@@ -398,6 +398,28 @@ impl<'a> Partial<'a> {
         Ok(())
     }
 
+    /// `n` rows equal to `row`, as `n` calls of [`Partial::add`] (counting aggregates add `n`
+    /// at once).
+    pub(crate) fn add_many<E>(&mut self, row: &Row, n: u64, call: Call<E>) -> Result<(), E> {
+        if !self.counts_rows {
+            for _ in 0..n {
+                self.add(row, call)?;
+            }
+            return Ok(());
+        }
+        for &i in self.grouping.add(row) {
+            if i == self.buffers.len() {
+                self.buffers.push(self.aggregation.init());
+            }
+            for buffer in &mut self.buffers[i] {
+                if let Value::Long(count) = buffer {
+                    *count += n as i64;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The keys in the order first seen, with their buffers.
     pub(crate) fn finish(self) -> Vec<Group> {
         self.grouping

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use dstream_engine::first_literal::FirstLiteral;
 use memchr::memmem::Finder;
 
-use crate::plan::{plain_text, when, Call, Evaluate, Expr, Request, Step};
+use crate::plan::{plain_text, when, Call, Evaluate, Expr, Request, Step, UdfChain};
 use crate::value::{Row, Schema, Value};
 
 /// An expression resolved against a schema.
@@ -28,6 +28,9 @@ pub(crate) enum Bound<'e> {
     /// A UDF (its id) of one column (its index): the row's value handed to the caller as
     /// it is, not copied into a list of arguments.
     UdfOfColumn(usize, usize),
+    /// A UDF of one column whose results on a text the caller gave ([`UdfChain`]), the texts
+    /// starting with one byte.
+    UdfChain(Box<BoundUdfChain<'e>>),
     /// Any other expression, evaluated by [`Expr::eval`].
     Other(&'e Expr),
 }
@@ -59,9 +62,14 @@ impl<'e> Bound<'e> {
                     otherwise.as_ref().map(|o| Box::new(Bound::of(o, schema))),
                 ),
             },
-            Expr::Udf { id, args, .. } => match args.as_slice() {
+            Expr::Udf {
+                id, args, chain, ..
+            } => match args.as_slice() {
                 [Expr::Column(name)] => match schema.iter().position(|f| f.name == *name) {
-                    Some(i) => Bound::UdfOfColumn(*id, i),
+                    Some(i) => match chain.as_deref().and_then(|c| BoundUdfChain::of(*id, i, c)) {
+                        Some(chain) => Bound::UdfChain(Box::new(chain)),
+                        None => Bound::UdfOfColumn(*id, i),
+                    },
                     None => Bound::Other(expr),
                 },
                 _ => Bound::Other(expr),
@@ -84,6 +92,7 @@ impl<'e> Bound<'e> {
             }
             Bound::WhenContains(chain) => chain.eval(schema, row, call)?,
             Bound::UdfOfColumn(id, i) => call(Request::Udf(*id, std::slice::from_ref(&row[*i])))?,
+            Bound::UdfChain(chain) => chain.eval(row, call)?,
             Bound::Other(e) => e.eval(schema, row, call)?,
         })
     }
@@ -163,6 +172,25 @@ impl<'e> WhenContains<'e> {
         })
     }
 
+    /// The chain as [`TextClasses`], when every value (and the `otherwise`, if any) is a
+    /// literal: then its value depends on the column's text alone (a text is never NULL).
+    fn text_classes(&self) -> Option<TextClasses<'_, 'e>> {
+        let literal = |b: &Bound<'e>| match b {
+            Bound::Literal(v) => Some(*v),
+            _ => None,
+        };
+        let otherwise = match &self.otherwise {
+            Some(o) => literal(o)?,
+            None => &Value::Null,
+        };
+        Some(TextClasses {
+            column: self.column,
+            texts: &self.texts,
+            values: self.values.iter().map(literal).collect::<Option<_>>()?,
+            otherwise,
+        })
+    }
+
     /// The value on `row`, as [`when`] gives it.
     fn eval<E>(&self, schema: &Schema, row: &Row, call: Call<E>) -> Result<Value, E> {
         let branch = match &row[self.column] {
@@ -174,6 +202,85 @@ impl<'e> WhenContains<'e> {
             (Some(i), _) => self.values[i].eval(schema, row, call),
             (None, Some(o)) => o.eval(schema, row, call),
             (None, None) => Ok(Value::Null),
+        }
+    }
+}
+
+/// A UDF's [`UdfChain`] bound to its column: a text scanned once for the arms' texts.
+pub(crate) struct BoundUdfChain<'e> {
+    id: usize,
+    column: usize,
+    texts: FirstLiteral,
+    results: Vec<Option<&'e Value>>,
+    otherwise: Option<&'e Value>,
+}
+
+impl<'e> BoundUdfChain<'e> {
+    /// UDF `id`'s `chain` on column `column`, if its texts start with one byte.
+    fn of(id: usize, column: usize, chain: &'e UdfChain) -> Option<BoundUdfChain<'e>> {
+        if chain.texts.len() != chain.results.len() {
+            return None;
+        }
+        Some(BoundUdfChain {
+            id,
+            column,
+            texts: FirstLiteral::new(chain.texts.iter().map(|t| t.as_bytes()))?,
+            results: chain.results.iter().map(Option::as_ref).collect(),
+            otherwise: chain.otherwise.as_ref(),
+        })
+    }
+
+    /// The UDF's value on `row`: the chain's, or the caller's where the chain has none.
+    fn eval<E>(&self, row: &Row, call: Call<E>) -> Result<Value, E> {
+        let value = &row[self.column];
+        let known = match value {
+            Value::String(text) => match self.texts.first_found(text.as_bytes()) {
+                Some(i) => self.results[i],
+                None => self.otherwise,
+            },
+            _ => None,
+        };
+        match known {
+            Some(v) => Ok(v.clone()),
+            None => call(Request::Udf(self.id, std::slice::from_ref(value))),
+        }
+    }
+}
+
+/// A column's value found from a text column alone, with no caller: the `when` chain of
+/// `contains` whose values are literals, or a UDF chain whose every result is known.
+pub(crate) struct TextClasses<'s, 'e> {
+    /// The text column.
+    pub column: usize,
+    /// The first arm whose text occurs, by one scan.
+    pub texts: &'s FirstLiteral,
+    /// Each arm's value.
+    pub values: Vec<&'e Value>,
+    /// The value when no arm's text occurs.
+    pub otherwise: &'e Value,
+}
+
+impl<'s, 'e> TextClasses<'s, 'e> {
+    /// The class of `text`: the first arm whose text occurs in it, else `values.len()` (the
+    /// `otherwise`).
+    #[inline]
+    pub fn class_of(&self, text: &[u8]) -> usize {
+        self.texts.first_found(text).unwrap_or(self.values.len())
+    }
+}
+
+impl<'e> Bound<'e> {
+    /// This expression as [`TextClasses`], when it is one.
+    pub(crate) fn text_classes(&self) -> Option<TextClasses<'_, 'e>> {
+        match self {
+            Bound::WhenContains(chain) => chain.text_classes(),
+            Bound::UdfChain(chain) => Some(TextClasses {
+                column: chain.column,
+                texts: &chain.texts,
+                values: chain.results.iter().copied().collect::<Option<_>>()?,
+                otherwise: chain.otherwise?,
+            }),
+            _ => None,
         }
     }
 }
@@ -444,6 +551,7 @@ mod tests {
             name: "f".to_string(),
             args,
             return_type: DataType::String,
+            chain: None,
         };
         let exprs = [
             udf(vec![col("value")]),
@@ -462,6 +570,73 @@ mod tests {
             }
             assert_eq!(asked_bound, asked_general, "{expr:?}");
             assert_eq!(asked_bound.len(), rows.len());
+        }
+    }
+
+    #[test]
+    fn a_bound_udf_chain_gives_what_the_call_gives_and_asks_where_the_chain_does_not_know() {
+        let (schema, rows) = (schema(), generated_rows(2000));
+        // The caller's function: the chain's rule on a text, its arguments' text otherwise.
+        let rule = |text: &str| {
+            let arm = ["[info]", "[notice]", "[error]"]
+                .iter()
+                .position(|t| text.contains(t));
+            match arm {
+                Some(0) => "info".to_string(),
+                Some(1) => text.to_string(),
+                Some(_) => "error".to_string(),
+                None => "unknown".to_string(),
+            }
+        };
+        let function = |request: Request<'_>| match request {
+            Request::Udf(_, [Value::String(text)]) => Ok(Value::String(rule(text).into())),
+            Request::Udf(id, args) => Ok(Value::String(format!("{id}{args:?}").into())),
+            Request::Fail(e) => Err(e.message),
+        };
+        let text = |s: &str| Some(Value::String(s.into()));
+        let chains = [
+            // Every result known; the `[notice]` arm's left to the call; no `otherwise` known.
+            (text("info"), text("error"), text("unknown")),
+            (text("info"), text("error"), None),
+        ];
+        for (column, (info, error, otherwise)) in [
+            ("value", chains[0].clone()),
+            ("type", chains[1].clone()),
+            ("n", chains[0].clone()),
+        ] {
+            let chain = UdfChain {
+                texts: vec!["[info]".into(), "[notice]".into(), "[error]".into()],
+                results: vec![info, None, error],
+                otherwise,
+            };
+            let expr = Expr::Udf {
+                id: 2,
+                name: "kind".to_string(),
+                args: vec![col(column)],
+                return_type: DataType::String,
+                chain: Some(std::rc::Rc::new(chain)),
+            };
+            let bound = Bound::of(&expr, &schema);
+            assert!(matches!(bound, Bound::UdfChain(_)));
+            let (mut general_calls, mut chain_calls) = (0, 0);
+            for row in &rows {
+                let general = expr.eval(&schema, row, &mut |r| {
+                    general_calls += 1;
+                    function(r)
+                });
+                let fast = bound.eval(&schema, row, &mut |r| {
+                    chain_calls += 1;
+                    function(r)
+                });
+                assert_eq!(fast, general, "{column} {row:?}");
+            }
+            assert_eq!(general_calls, rows.len());
+            // The chain asks for the `[notice]` arm's lines alone; for the other columns (no
+            // text holds an arm's, and the `otherwise` is unknown; numbers), for every row.
+            match column {
+                "value" => assert!(0 < chain_calls && chain_calls < rows.len() / 2),
+                _ => assert_eq!(chain_calls, rows.len(), "{column}"),
+            }
         }
     }
 

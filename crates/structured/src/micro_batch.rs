@@ -25,29 +25,20 @@
 //!   print the state store's order (see [`crate::state_store`]). Plain lines keep their input
 //!   order.
 
-use std::rc::Rc;
-
 use crate::aggregate::{Aggregation, Group, Partial};
 use crate::bound::BoundStep;
 use crate::hash::partition_of;
+use crate::lean::{counts_without_text, Lean, LeanRows};
+use crate::lines::Lines;
 use crate::plan::Call;
 use crate::query::{AnalysisError, OutputMode, Query, Sink};
 use crate::show::show_string;
+use crate::sink_rows::SinkRows;
 use crate::state_store::StateMap;
 use crate::value::{Row, Schema, Value};
 
 /// Spark's default `spark.sql.shuffle.partitions`.
 pub const SHUFFLE_PARTITIONS: u32 = 200;
-
-/// One line as the socket source gives it with `includeTimestamp`: its text and the time it
-/// arrived (microseconds since the epoch), the event time of the windowed job.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    /// The `timestamp` column.
-    pub timestamp: i64,
-    /// The `value` column (its text moves into the line's row as it is, not copied).
-    pub value: Rc<str>,
-}
 
 /// What Spark reports for a batch (`StreamingQueryProgress`).
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +61,7 @@ pub struct Batch {
     /// The batch's figures.
     pub progress: Progress,
     /// The rows the sink received, in Spark's order.
-    pub rows: Vec<Row>,
+    pub rows: SinkRows,
 }
 
 /// Rows of the last batch's sink [`StreamingQuery::last_batch`] keeps (the rest are counted).
@@ -98,10 +89,12 @@ pub struct Evaluated {
     max_event_ms: Option<i64>,
 }
 
-/// The rows of a stateless query, or the keys of an aggregation with their partial buffers.
+/// The rows of a stateless query (lean: see [`crate::lean`]), or the keys of an aggregation
+/// with their partial buffers.
 #[derive(Clone, Debug, PartialEq)]
 enum Evaluation {
     Rows(Vec<Row>),
+    Lean(LeanRows),
     Groups(Vec<Group>),
 }
 
@@ -155,16 +148,16 @@ impl StreamingQuery {
         &self.schema
     }
 
-    /// The source's row of a line, in `row` (emptied; a row done with, to reuse its room), with
-    /// room for the widest row of the steps.
-    fn source_row(&self, line: Line, mut row: Row) -> Row {
+    /// The source's row of a line (its text and time), in `row` (emptied; a row done with, to
+    /// reuse its room), with room for the widest row of the steps.
+    fn source_row(&self, (text, timestamp): (&str, i64), mut row: Row) -> Row {
         row.clear();
         if row.capacity() < self.widest {
             row = Vec::with_capacity(self.widest);
         }
-        row.push(Value::String(line.value));
+        row.push(Value::String(text.into()));
         if self.query.source.include_timestamp {
-            row.push(Value::Timestamp(line.timestamp));
+            row.push(Value::Timestamp(timestamp));
         }
         row
     }
@@ -231,8 +224,8 @@ impl StreamingQuery {
 
     /// One trigger with the lines that arrived since the last one: the batch Spark runs, or
     /// None when it runs none; `call` runs the query's UDFs, and its error fails the batch
-    /// (the query's state stays as the last batch left it). The lines are moved into the rows.
-    pub fn trigger<E>(&mut self, lines: Vec<Line>, call: Call<E>) -> Result<Option<Batch>, E> {
+    /// (the query's state stays as the last batch left it).
+    pub fn trigger<E>(&mut self, lines: &Lines, call: Call<E>) -> Result<Option<Batch>, E> {
         if lines.is_empty() && !self.needs_no_data_batch() {
             return Ok(None);
         }
@@ -244,10 +237,45 @@ impl StreamingQuery {
     /// lines through the steps, grouped by key when the query aggregates. Everything that can
     /// fail (UDFs, Spark's run-time errors) runs here, so queries of the same plan in other
     /// modes can share it (see [`StreamingQuery::run_evaluated`]).
-    /// The lines are moved into the rows (their text is not copied).
-    pub fn evaluate_trigger<E>(&self, lines: Vec<Line>, call: Call<E>) -> Result<Evaluated, E> {
+    /// A query that reads the lines' text only to classify it takes the lean path
+    /// ([`crate::lean`]): the same result without a copy of any line's text.
+    pub fn evaluate_trigger<E>(&self, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
         let steps = self.bound_steps();
+        if let Some(lean) = self.lean(&steps) {
+            return self.evaluate_lean(&lean, lines, call);
+        }
         self.evaluate_lines(lines, call, &steps, self.line_by_line(&steps))
+    }
+
+    /// The lean form of the query's bound `steps`, if it has one: an aggregation that leaves
+    /// the text unread, or no aggregation and a `foreachBatch` sink (a console sink prints
+    /// every row it receives: there is nothing to save).
+    fn lean<'s, 'e>(&self, steps: &'s [BoundStep<'e>]) -> Option<Lean<'s, 'e>> {
+        let input = self.schemas.last()?;
+        let covered = match &self.query.group_by {
+            Some(aggregation) => counts_without_text(aggregation, input),
+            None => self.query.sink == Sink::ForeachBatch,
+        };
+        covered.then(|| Lean::of(steps, self.query.source.include_timestamp))?
+    }
+
+    /// [`StreamingQuery::evaluate_trigger`] by the lean path.
+    fn evaluate_lean<E>(&self, lean: &Lean, lines: &Lines, call: Call<E>) -> Result<Evaluated, E> {
+        let input = self.schemas.last().expect("the source's schema");
+        let mut latest_ms = None;
+        let output = match &self.query.group_by {
+            Some(aggregation) => {
+                let mut partial = Partial::new(aggregation, input);
+                lean.aggregate(lines, &mut partial, &mut latest_ms, call)?;
+                Evaluation::Groups(partial.finish())
+            }
+            None => Evaluation::Lean(lean.rows(lines, &mut latest_ms)),
+        };
+        Ok(Evaluated {
+            input_rows: lines.len(),
+            output,
+            max_event_ms: latest_ms,
+        })
     }
 
     /// The query's steps bound to their schemas (once per trigger).
@@ -261,7 +289,7 @@ impl StreamingQuery {
     /// time when `line_by_line` (see [`StreamingQuery::line_by_line`]).
     fn evaluate_lines<E>(
         &self,
-        lines: Vec<Line>,
+        lines: &Lines,
         call: Call<E>,
         steps: &[BoundStep],
         line_by_line: bool,
@@ -275,7 +303,7 @@ impl StreamingQuery {
             // An aggregation's lines share one row's room, each line's row dropped once
             // aggregated; a stateless query's rows are its output.
             let (mut row, mut spare) = (Vec::new(), Vec::new());
-            for line in lines {
+            for line in lines.iter() {
                 let reused = match partial {
                     Some(_) => std::mem::take(&mut row),
                     None => Vec::new(),
@@ -297,7 +325,7 @@ impl StreamingQuery {
             }
         } else {
             rows = lines
-                .into_iter()
+                .iter()
                 .map(|l| self.source_row(l, Vec::new()))
                 .collect();
             self.through_steps(steps, &mut rows, &mut Vec::new(), &mut latest_ms, call)?;
@@ -334,10 +362,12 @@ impl StreamingQuery {
         let watermark_ms = self.watermark_ms;
         let delay = self.query.watermark().map(|(_, delay)| delay);
         let (rows, dropped) = match output {
-            Evaluation::Rows(rows) => (rows, 0),
+            Evaluation::Rows(rows) => (SinkRows::from(rows), 0),
+            Evaluation::Lean(rows) => (SinkRows::lean(rows), 0),
             Evaluation::Groups(groups) => {
                 let late_ms = self.last_used_watermark_ms.unwrap_or(0);
-                self.aggregate(groups, batch_id == 0, late_ms, watermark_ms)
+                let (rows, dropped) = self.aggregate(groups, batch_id == 0, late_ms, watermark_ms);
+                (SinkRows::from(rows), dropped)
             }
         };
         if let Some(delay) = delay {
@@ -361,7 +391,7 @@ impl StreamingQuery {
         };
         self.last_batch = Some(LastBatch {
             progress: progress.clone(),
-            rows: rows.iter().take(KEPT_SINK_ROWS).cloned().collect(),
+            rows: rows.first_rows(KEPT_SINK_ROWS),
             total_rows: rows.len(),
         });
         Some(Batch { progress, rows })
@@ -519,6 +549,9 @@ pub(crate) fn in_partition_order(mut rows: Vec<Row>, key_len: usize) -> Vec<Row>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
+
+    use crate::lines::Line;
     use crate::plan::{Expr, GroupKey, Request, Step, Window};
     use crate::query::Source;
     use crate::value::DataType;
@@ -555,6 +588,7 @@ mod tests {
                 name: "get_message_type".to_string(),
                 args: vec![Expr::Column("value".to_string())],
                 return_type: DataType::String,
+                chain: None,
             };
         }
         Expr::When {
@@ -674,7 +708,7 @@ mod tests {
                     let by = |q: &StreamingQuery, asked: &mut Vec<String>, line_by_line| {
                         let steps = q.bound_steps();
                         q.evaluate_lines(
-                            lines.to_vec(),
+                            &Lines::from(lines),
                             &mut answering(asked),
                             &steps,
                             line_by_line,
@@ -693,6 +727,147 @@ mod tests {
             }
         }
         assert_eq!(started, 18);
+    }
+
+    #[test]
+    fn the_lean_path_gives_what_the_general_path_gives_where_it_applies() {
+        let mut lean = 0;
+        for mode in [OutputMode::Complete, OutputMode::Update, OutputMode::Append] {
+            for query in lean_candidates(mode) {
+                let Ok(mut fast) = StreamingQuery::start(query.clone()) else {
+                    continue;
+                };
+                if fast.lean(&fast.bound_steps()).is_none() {
+                    continue;
+                }
+                lean += 1;
+                let mut general = fast.clone();
+                // Times of their own, then runs of lines sharing a time, the runs' times
+                // coming back (as the page pushes lines).
+                let mut all = generated_lines(3000);
+                let runs = all.iter().enumerate().map(|(i, l)| Line {
+                    timestamp: (i as i64 / 40 % 7) * 3 * MICROS + (i as i64 / 1400) * 30 * MICROS,
+                    value: l.value.clone(),
+                });
+                all.extend(runs.collect::<Vec<_>>());
+                for lines in all.chunks(700) {
+                    let lines = Lines::from(lines);
+                    let mut asked = Vec::new();
+                    let (by_lean, by_rows) = {
+                        let (steps, general_steps) = (fast.bound_steps(), general.bound_steps());
+                        let lean_steps = fast.lean(&steps).expect("lean");
+                        let mut call = answering(&mut asked);
+                        (
+                            fast.evaluate_lean(&lean_steps, &lines, &mut call),
+                            general.evaluate_lines(&lines, &mut call, &general_steps, true),
+                        )
+                    };
+                    let (by_lean, by_rows) =
+                        (by_lean.expect("no error"), by_rows.expect("no error"));
+                    if query.group_by.is_some() {
+                        assert_eq!(by_lean, by_rows, "{query:?}");
+                    }
+                    // Neither path asks the caller anything.
+                    assert!(asked.is_empty());
+                    // The batches after them, the query's state carried on.
+                    let (a, b) = (fast.run_evaluated(by_lean), general.run_evaluated(by_rows));
+                    let (a, b) = (a.expect("a batch"), b.expect("a batch"));
+                    assert_eq!(a.rows.len(), b.rows.len());
+                    assert_eq!(a.rows.first_rows(5), b.rows.first_rows(5));
+                    if query.group_by.is_none() {
+                        // Grouped by the class without the rows: the groups of the rows.
+                        let input = fast.schemas.last().expect("a schema");
+                        let by_type =
+                            Aggregation::count(vec![GroupKey::Column("type".to_string())]);
+                        let grouped = a.rows.group(&by_type, input).expect("lean groups");
+                        let general = by_type.group(input, &b.rows, &mut answering(&mut asked));
+                        assert_eq!(Ok(grouped), general);
+                    }
+                    assert_eq!(a, b);
+                }
+            }
+        }
+        // The running and the windowed counts and the foreachBatch rows, the type a `when`
+        // chain or a UDF's known chain, in every mode they start in.
+        assert_eq!(lean, 14);
+    }
+
+    /// [`queries`], then the same with the UDF's chain known, and the rows typed for
+    /// `foreachBatch` without a filter (with either column).
+    fn lean_candidates(mode: OutputMode) -> Vec<Query> {
+        let mut all = queries(mode);
+        let known: Vec<Query> = (all.iter().cloned())
+            .filter_map(|mut q| {
+                let Step::WithColumn(_, Expr::Udf { chain, .. }) = &mut q.steps[0] else {
+                    return None;
+                };
+                let text = |s: &str| Some(Value::String(s.into()));
+                *chain = Some(Rc::new(crate::plan::UdfChain {
+                    texts: vec!["[info]".into(), "[notice]".into(), "[error]".into()],
+                    results: vec![text("info"), text("notice"), text("error")],
+                    otherwise: text("unknown"),
+                }));
+                Some(q)
+            })
+            .collect();
+        let typed = [all[0].clone(), known[0].clone()];
+        all.extend(known);
+        for mut rows in typed {
+            rows.steps.truncate(1);
+            rows.group_by = None;
+            rows.sink = Sink::ForeachBatch;
+            all.push(rows);
+        }
+        all
+    }
+
+    #[test]
+    fn the_lean_path_refuses_a_query_that_reads_the_text_elsewhere() {
+        let running = queries(OutputMode::Update).remove(0);
+        let value = || Expr::Column("value".to_string());
+        let count_of =
+            |input| crate::aggregate::Aggregate::new(crate::aggregate::AggFn::Count, Some(input));
+        let mut variants = Vec::new();
+        // The text as a key, in an aggregate, replaced by the class, or read by another step.
+        let mut q = running.clone();
+        q.group_by = Some(Aggregation::count(vec![GroupKey::Column(
+            "value".to_string(),
+        )]));
+        variants.push(q);
+        let mut q = running.clone();
+        q.group_by
+            .as_mut()
+            .unwrap()
+            .aggregates
+            .push(count_of(value()));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps[0] = Step::WithColumn("value".to_string(), message_type(false));
+        q.group_by = Some(Aggregation::count(vec![GroupKey::Column(
+            "value".to_string(),
+        )]));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps.push(Step::WithColumn("copy".to_string(), value()));
+        variants.push(q);
+        let mut q = running.clone();
+        q.steps.push(Step::Filter(contains("[")));
+        variants.push(q);
+        // The class by a UDF, or a branch whose value is not a literal.
+        let mut q = running.clone();
+        q.steps[0] = Step::WithColumn("type".to_string(), message_type(true));
+        variants.push(q);
+        let mut q = running.clone();
+        if let Step::WithColumn(_, Expr::When { branches, .. }) = &mut q.steps[0] {
+            branches[1].1 = value();
+        }
+        variants.push(q);
+        for query in variants {
+            let started = StreamingQuery::start(query.clone()).expect("starts");
+            assert!(started.lean(&started.bound_steps()).is_none(), "{query:?}");
+        }
+        let started = StreamingQuery::start(running).expect("starts");
+        assert!(started.lean(&started.bound_steps()).is_some());
     }
 
     #[test]

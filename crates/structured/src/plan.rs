@@ -10,6 +10,7 @@
 //! caller's errors.
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use crate::operators::{self, sql_name, ArithOp, CmpOp, RuntimeError};
 use crate::query::AnalysisError;
@@ -51,6 +52,9 @@ pub enum Expr {
         args: Vec<Expr>,
         /// The declared return type.
         return_type: DataType,
+        /// What the function gives for a text without a call, when the caller knows it (see
+        /// [`UdfChain`]); the call is the rule, this a shortcut to the same values.
+        chain: Option<Rc<UdfChain>>,
     },
     /// `expr.alias(name)`.
     Alias(Box<Expr>, String),
@@ -101,6 +105,22 @@ pub enum Request<'v> {
 /// The caller's side of an evaluation: runs UDFs and turns Spark's run-time errors into its
 /// own error type `E` (a Python exception), which stops the evaluation.
 pub type Call<'a, E> = &'a mut dyn FnMut(Request<'_>) -> Result<Value, E>;
+
+/// A UDF of one text argument whose function is a chain of `if "[info]" in line: t = "info"`
+/// / `elif ...` / `else: t = "unknown"`, then `return t` (the notebook's `get_message_type`), as
+/// the caller knows it: on a text, the result of the first arm whose text occurs in it, else
+/// the `otherwise`'s, each already of the UDF's declared type. None where only a call gives the
+/// result (then the caller is asked, as without the chain); on a value that is not a text the
+/// caller is always asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UdfChain {
+    /// Each arm's text, in order.
+    pub texts: Vec<String>,
+    /// Each arm's result (None: ask the caller).
+    pub results: Vec<Option<Value>>,
+    /// The result when no text occurs (None: ask the caller).
+    pub otherwise: Option<Value>,
+}
 
 impl Expr {
     /// The column's name as Spark derives it (`value`, `f(value)`, `CASE WHEN ... END`).

@@ -3,7 +3,7 @@
 
 use dstream_structured::operators::RuntimeError;
 use dstream_structured::{
-    Aggregation, Expr, GroupKey, Line, OutputMode, Query, Request, Sink, Source, Step,
+    Aggregation, Expr, GroupKey, Line, Lines, OutputMode, Query, Request, Sink, Source, Step,
     StreamingQuery, Value,
 };
 
@@ -42,9 +42,9 @@ fn first_batch(query: Query, lines: &[&str]) -> Vec<Vec<Value>> {
         .collect();
     let mut running = StreamingQuery::start(query).expect("a valid query");
     let batch = running
-        .trigger(lines, &mut no_udf)
+        .trigger(&Lines::from(lines), &mut no_udf)
         .expect("no run-time error");
-    batch.expect("a batch").rows
+    batch.expect("a batch").rows.to_vec()
 }
 
 fn text(s: &str) -> Value {
@@ -165,13 +165,13 @@ fn aggregates_merge_across_batches_as_spark_merges_partial_buffers() {
             .collect()
     };
     running
-        .trigger(lines(&["bb", "a"]), &mut no_udf)
+        .trigger(&Lines::from(lines(&["bb", "a"])), &mut no_udf)
         .expect("no run-time error");
     let second = running
-        .trigger(lines(&["ccc", "B"]), &mut no_udf)
+        .trigger(&Lines::from(lines(&["ccc", "B"])), &mut no_udf)
         .expect("no run-time error");
     assert_eq!(
-        second.expect("a batch").rows,
+        second.expect("a batch").rows.to_vec(),
         vec![vec![
             Value::Long(4),
             Value::Long(7),

@@ -9,8 +9,8 @@ use dstream_structured::batch::group_aggregate;
 use dstream_structured::operators::RuntimeError;
 use dstream_structured::time::parse_duration;
 use dstream_structured::{
-    show_string, Aggregation, DataType, Expr, GroupKey, Line, OutputMode, Query, Request, Sink,
-    Source, Step, StreamingQuery, Value, Window,
+    show_string, Aggregation, DataType, Expr, GroupKey, Line, Lines, OutputMode, Query, Request,
+    Sink, Source, Step, StreamingQuery, UdfChain, Value, Window,
 };
 use serde_json::Value as Json;
 
@@ -31,9 +31,10 @@ fn get_message_type(line: &str) -> &'static str {
     }
 }
 
-/// The oracle's message type column: the notebook's function as UDF 0, or the same rule as
-/// `when(col("value").contains("[info]"), "info")...otherwise("unknown")`.
-fn message_type(kind: &str) -> Expr {
+/// The oracle's message type column: the notebook's function as UDF 0 (its chain known to the
+/// query when `known_chain`, as the playground knows it from the function's quick form), or
+/// the same rule as `when(col("value").contains("[info]"), "info")...otherwise("unknown")`.
+fn message_type(kind: &str, known_chain: bool) -> Expr {
     let value = || Box::new(Expr::Column("value".to_string()));
     let text = |s: &str| Expr::Literal(Value::String(s.into()));
     match kind {
@@ -42,6 +43,14 @@ fn message_type(kind: &str) -> Expr {
             name: "get_message_type".to_string(),
             args: vec![Expr::Column("value".to_string())],
             return_type: DataType::String,
+            chain: known_chain.then(|| {
+                let text = |s: &str| Some(Value::String(s.into()));
+                std::rc::Rc::new(UdfChain {
+                    texts: vec!["[info]".into(), "[notice]".into(), "[error]".into()],
+                    results: vec![text("info"), text("notice"), text("error")],
+                    otherwise: text("unknown"),
+                })
+            }),
         },
         "when" => Expr::When {
             branches: ["info", "notice", "error"]
@@ -70,12 +79,13 @@ fn call_udf(request: Request) -> Result<Value, RuntimeError> {
     })
 }
 
-/// The oracle's query spec as a [`Query`], as `build_query` writes it in PySpark.
-fn query(spec: &Json) -> Query {
+/// The oracle's query spec as a [`Query`], as `build_query` writes it in PySpark (a UDF's chain
+/// known when `known_chain`).
+fn query(spec: &Json, known_chain: bool) -> Query {
     let job = spec["job"].as_str().expect("a job");
     let mut steps = vec![Step::WithColumn(
         "type".to_string(),
-        message_type(spec["type"].as_str().expect("a type")),
+        message_type(spec["type"].as_str().expect("a type"), known_chain),
     )];
     if let Some(w) = spec.get("watermark").filter(|w| !w.is_null()) {
         steps.push(Step::Watermark("timestamp".to_string(), duration(w)));
@@ -158,7 +168,7 @@ fn run(
     let mut progress = Vec::new();
     for lines in triggers {
         let batch = running
-            .trigger(lines.clone(), &mut call_udf)
+            .trigger(&Lines::from(lines.as_slice()), &mut call_udf)
             .expect("no run-time error");
         let Some(batch) = batch else { continue };
         match running.sink_text(&batch) {
@@ -176,11 +186,12 @@ fn run(
     Ok((text, progress))
 }
 
-/// Runs one golden; returns what differs.
-fn check(golden: &Json) -> Vec<String> {
+/// Runs one golden (a UDF's chain known when `known_chain`); returns what differs.
+fn check(golden: &Json, known_chain: bool) -> Vec<String> {
     let name = golden["name"].as_str().expect("a name");
+    let name = &format!("{name}{}", if known_chain { " (chain known)" } else { "" });
     let mut problems = Vec::new();
-    let run = run(query(&golden["query"]), &triggers(golden));
+    let run = run(query(&golden["query"], known_chain), &triggers(golden));
     if let Some(error) = golden.get("error") {
         match run {
             Ok(_) => problems.push(format!("{name}: Spark refused the query, we started it")),
@@ -246,7 +257,10 @@ fn every_query_golden_matches_spark_byte_for_byte() {
     paths.sort();
     let problems: Vec<String> = paths
         .iter()
-        .flat_map(|p| check(&common::read_json(p)))
+        .flat_map(|p| {
+            let golden = common::read_json(p);
+            [false, true].map(|known| check(&golden, known)).concat()
+        })
         .collect();
     assert!(
         problems.is_empty(),
