@@ -1,0 +1,209 @@
+// One measured run of scripts/relay-load.sh (which builds, starts the relay and Chromium, and cleans up).
+// Opens the page the relay serves, starts `send-messages --rate R` once the page's link is open (so every line
+// the generator sends reaches the relay while the page is connected), waits for the first batch, then records
+// for SECS seconds: the main thread's busy share (CDP Performance.getMetrics), requestAnimationFrame gaps and the
+// page's own counters. Prints one RELAY_LOAD line; exits non-zero only when the harness itself fails.
+import { spawn } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: opt } = parseArgs({
+  options: {
+    tools: { type: "string" }, // npm prefix holding puppeteer-core
+    devtools: { type: "string" }, // Chromium's DevTools HTTP address, host:port
+    page: { type: "string" }, // the page's URL (served by the relay)
+    "send-messages": { type: "string" },
+    "source-port": { type: "string" },
+    rate: { type: "string" },
+    secs: { type: "string" },
+    "relay-log": { type: "string" },
+    out: { type: "string" }, // folder for send-messages' log, its pid and the run's JSON
+  },
+});
+const rate = Number(opt.rate);
+const secs = Number(opt.secs);
+const puppeteer = createRequire(`${resolve(opt.tools)}/`)("puppeteer-core");
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (msg) => console.error(`[relay-load] ${msg}`);
+async function until(what, timeoutMs, probe) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+// What the page shows, read from its test hooks (README "Test hooks") and the source bar's line counter.
+const SNAPSHOT = () => {
+  const q = (s) => document.querySelector(s);
+  const num = (text, re) => {
+    const m = text && text.match(re);
+    return m ? Number(m[1]) : null;
+  };
+  const st = q('[data-testid="source-status"]');
+  const run = q('[data-testid="run-status"]')?.textContent ?? "";
+  const counts = q(".source-bar .counts")?.textContent ?? "";
+  return {
+    link: st?.getAttribute("data-link") ?? null,
+    source: st?.getAttribute("data-source") ?? null,
+    status: st?.textContent ?? "",
+    relay_lines: num(counts, /relay (\d+)/), // lines the page decoded from relay frames
+    batches: num(run, /^(\d+) batches/),
+    lines_in: num(run, /(\d+) lines total/), // lines put into the engine
+    behind: num(run, /catching up: (\d+) batches behind/) ?? 0,
+    losses: [...document.querySelectorAll('[data-testid="losses"] li')].map((e) => e.textContent),
+    notices: q('[data-testid="notices"]')?.textContent ?? "",
+    panic: q(".panic")?.textContent ?? null,
+  };
+};
+
+// Frame gaps as the page's own main thread sees them: a gap is the time between two rAF callbacks.
+const RAF_RECORDER = () => {
+  window.__relayLoadGaps = [];
+  let last = null;
+  const frame = (t) => {
+    if (last !== null) window.__relayLoadGaps.push(t - last);
+    last = t;
+    window.__relayLoadRaf = requestAnimationFrame(frame);
+  };
+  window.__relayLoadRaf = requestAnimationFrame(frame);
+};
+const RAF_COLLECT = () => {
+  cancelAnimationFrame(window.__relayLoadRaf);
+  return window.__relayLoadGaps;
+};
+
+const metrics = async (cdp) => {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+};
+const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+
+let generator = null;
+async function main() {
+  const browser = await puppeteer.connect({ browserURL: `http://${opt.devtools}`, defaultViewport: null });
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  const cdp = await page.createCDPSession();
+  await cdp.send("Performance.enable", { timeDomain: "timeTicks" });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(opt.page, { waitUntil: "load", timeout: 60_000 });
+  const snap = () => page.evaluate(SNAPSHOT);
+  // The relay says hello before the source is up: the link is open, no line has come yet.
+  await until("the page's relay link to open", 60_000, async () => (await snap()).link === "open");
+
+  let sent = null;
+  let connectedAt = null;
+  generator = spawn(opt["send-messages"], ["--port", opt["source-port"], "--rate", String(rate), "--seed", "1"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  appendFileSync(`${opt.out}/pids`, `${generator.pid}\n`);
+  const genExit = new Promise((r) => generator.on("exit", r));
+  generator.stderr.on("data", (d) => appendFileSync(`${opt.out}/send-messages.log`, d));
+  generator.stdout.on("data", (d) => {
+    appendFileSync(`${opt.out}/send-messages.log`, d);
+    const text = String(d);
+    if (connectedAt === null && / connected: /.test(text)) connectedAt = Date.now();
+    const m = text.match(/: (\d+) lines sent/);
+    if (m) sent = Number(m[1]);
+  });
+
+  // The first batch holding relay lines: the batch count moves on after the first line arrived.
+  const first = await until("the first line from the relay", 60_000, async () => {
+    const s = await snap();
+    return s.relay_lines > 0 && s;
+  });
+  await until("the first batch", 60_000, async () => (await snap()).batches > first.batches);
+
+  await page.evaluate(RAF_RECORDER);
+  const start = await snap();
+  const m0 = await metrics(cdp);
+  const linkChanges = [];
+  let lastLink = start.link;
+  let maxBehind = 0;
+  const endAt = Date.now() + secs * 1000;
+  while (Date.now() < endAt) {
+    await sleep(Math.min(1000, Math.max(0, endAt - Date.now())));
+    const s = await snap();
+    maxBehind = Math.max(maxBehind, s.behind);
+    if (s.link !== lastLink) {
+      linkChanges.push(`${((Date.now() - (endAt - secs * 1000)) / 1000).toFixed(1)}s:${s.link}`);
+      lastLink = s.link;
+    }
+  }
+  const m1 = await metrics(cdp);
+  const gaps = (await page.evaluate(RAF_COLLECT)).slice().sort((a, b) => a - b);
+  const end = await snap();
+
+  // Stop the generator; it prints how many lines it sent. Then let the page take what is still on its way.
+  const stoppedAt = Date.now();
+  generator.kill("SIGINT");
+  await Promise.race([genExit, sleep(10_000)]);
+  let drained = await snap();
+  for (let stable = 0, t = Date.now(); stable < 3000 && Date.now() - t < 60_000; ) {
+    await sleep(500);
+    const s = await snap();
+    stable = s.relay_lines === drained.relay_lines ? stable + 500 : 0;
+    drained = s;
+    if (sent !== null && s.relay_lines >= sent) break;
+  }
+
+  const wall = m1.Timestamp - m0.Timestamp;
+  const share = (k) => (100 * (m1[k] - m0[k])) / wall;
+  const relayLog = readFileSync(opt["relay-log"], "utf8");
+  const logCount = (re) => (relayLog.match(re) || []).length;
+  const r = {
+    rate,
+    secs,
+    // lines/s the generator reached (lines sent over the time it sent them)
+    sent_rate: sent !== null && connectedAt !== null ? Math.round(sent / ((stoppedAt - connectedAt) / 1000)) : null,
+    main_busy: share("TaskDuration"), // every main-thread task, over wall time
+    script: share("ScriptDuration"),
+    layout_style: share("LayoutDuration") + share("RecalcStyleDuration"),
+    frames: gaps.length,
+    raf_p50: pct(gaps, 50),
+    raf_p99: pct(gaps, 99),
+    raf_max: gaps.length ? gaps[gaps.length - 1] : NaN,
+    frames_over_50ms: gaps.filter((g) => g > 50).length,
+    lines_sent: sent,
+    lines_seen: drained.relay_lines,
+    lines_in: drained.lines_in,
+    lines_window: end.relay_lines - start.relay_lines, // lines the page took during the SECS window
+    batches: end.batches - start.batches,
+    max_behind: maxBehind,
+    too_slow: logCount(/closing a client that fell behind/g),
+    stalled: logCount(/closing a client that stopped reading/g),
+    ws_connects: logCount(/WebSocket client connected/g),
+    link_changes: linkChanges,
+    losses: drained.losses,
+    page_errors: errors.length + (drained.panic ? 1 : 0),
+  };
+  writeFileSync(`${opt.out}/result.json`, JSON.stringify({ ...r, start, end, drained, errors }, null, 2));
+  const f = (x, d = 1) => (x === null || Number.isNaN(x) ? "na" : x.toFixed(d));
+  console.log(
+    `RELAY_LOAD rate=${rate} sent_rate=${r.sent_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
+      `script=${f(r.script)}% layout_style=${f(r.layout_style)}% frames=${r.frames} raf_p50=${f(r.raf_p50)} ` +
+      `raf_p99=${f(r.raf_p99)} raf_max=${f(r.raf_max)} frames_over_50ms=${r.frames_over_50ms} ` +
+      `lines_sent=${r.lines_sent ?? "na"} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
+      `lines_window=${r.lines_window} batches=${r.batches} max_behind=${r.max_behind} too_slow=${r.too_slow} ` +
+      `stalled=${r.stalled} ws_connects=${r.ws_connects} page_errors=${r.page_errors}`,
+  );
+  if (linkChanges.length) log(`link changes during the window: ${linkChanges.join(" ")}`);
+  for (const l of r.losses) log(`page shows: ${l}`);
+  await browser.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    log(`harness failure: ${e.stack || e}`);
+    generator?.kill("SIGKILL");
+    process.exit(1);
+  },
+);
