@@ -4,7 +4,7 @@
 // for SECS seconds: the main thread's busy share (CDP Performance.getMetrics), requestAnimationFrame gaps and the
 // page's own counters. Prints one RELAY_LOAD line; exits non-zero only when the harness itself fails.
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +20,7 @@ const { values: opt } = parseArgs({
     secs: { type: "string" },
     "relay-log": { type: "string" },
     out: { type: "string" }, // folder for send-messages' log, its pid and the run's JSON
+    harness: { type: "string" }, // pid of the bash wrapper: its descendants are this run's processes
   },
 });
 const rate = Number(opt.rate);
@@ -82,6 +83,30 @@ const metrics = async (cdp) => {
   const { metrics } = await cdp.send("Performance.getMetrics");
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 };
+// CPU ticks used by the whole machine and by the harness's process tree, so a run can say how much CPU
+// everything else (another job's compiler) took while it measured: the machine has 2 shared cores.
+function cpuTicks() {
+  const [, ...f] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  const machine = f[0] + f[1] + f[2] + f[5] + f[6] + f[7]; // user nice system irq softirq steal
+  const procs = new Map();
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      procs.set(pid, { ppid: rest[1], ticks: Number(rest[11]) + Number(rest[12]) });
+    } catch {} // the process ended meanwhile
+  }
+  const inHarness = (pid) => {
+    for (let p = pid, hops = 0; p && p !== "0" && hops < 64; p = procs.get(p)?.ppid, hops++) {
+      if (p === opt.harness) return true;
+    }
+    return false;
+  };
+  let harness = 0;
+  for (const [pid, p] of procs) if (inHarness(pid)) harness += p.ticks;
+  return { machine, harness };
+}
+
 const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 let generator = null;
@@ -121,6 +146,10 @@ async function main() {
   });
   await until("the first batch", 60_000, async () => (await snap()).batches > first.batches);
 
+  const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+  const utc = new Date().toISOString().slice(0, 19) + "Z";
+  const loadStart = loadavg();
+  const cpu0 = cpuTicks();
   await page.evaluate(RAF_RECORDER);
   const start = await snap();
   const m0 = await metrics(cdp);
@@ -138,6 +167,8 @@ async function main() {
     }
   }
   const m1 = await metrics(cdp);
+  const loadEnd = loadavg();
+  const cpu1 = cpuTicks();
   const gaps = (await page.evaluate(RAF_COLLECT)).slice().sort((a, b) => a - b);
   const end = await snap();
 
@@ -159,10 +190,16 @@ async function main() {
   const relayLog = readFileSync(opt["relay-log"], "utf8");
   const logCount = (re) => (relayLog.match(re) || []).length;
   const r = {
+    utc,
+    load_start: loadStart,
+    load_end: loadEnd,
     rate,
     secs,
     // lines/s the generator reached (lines sent over the time it sent them)
     sent_rate: sent !== null && connectedAt !== null ? Math.round(sent / ((stoppedAt - connectedAt) / 1000)) : null,
+    // CPU (in % of one core) that processes outside this run used during the window; USER_HZ is 100 on Linux
+    other_cpu: (cpu1.machine - cpu0.machine - (cpu1.harness - cpu0.harness)) / wall,
+    harness_cpu: (cpu1.harness - cpu0.harness) / wall,
     main_busy: share("TaskDuration"), // every main-thread task, over wall time
     script: share("ScriptDuration"),
     layout_style: share("LayoutDuration") + share("RecalcStyleDuration"),
@@ -177,6 +214,9 @@ async function main() {
     lines_window: end.relay_lines - start.relay_lines, // lines the page took during the SECS window
     batches: end.batches - start.batches,
     max_behind: maxBehind,
+    // lines queued for the page and discarded when the relay closed it (lines sent while no page was connected
+    // reach nobody and are counted nowhere: lines_sent - lines_seen - relay_dropped)
+    relay_dropped: [...relayLog.matchAll(/closing a client .*?; (\d+) lines dropped/g)].reduce((n, m) => n + Number(m[1]), 0),
     too_slow: logCount(/closing a client that fell behind/g),
     stalled: logCount(/closing a client that stopped reading/g),
     ws_connects: logCount(/WebSocket client connected/g),
@@ -187,11 +227,11 @@ async function main() {
   writeFileSync(`${opt.out}/result.json`, JSON.stringify({ ...r, start, end, drained, errors }, null, 2));
   const f = (x, d = 1) => (x === null || Number.isNaN(x) ? "na" : x.toFixed(d));
   console.log(
-    `RELAY_LOAD rate=${rate} sent_rate=${r.sent_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
+    `RELAY_LOAD utc=${utc} load=${loadStart}..${loadEnd} other_cpu=${f(r.other_cpu, 0)}% harness_cpu=${f(r.harness_cpu, 0)}% rate=${rate} sent_rate=${r.sent_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
       `script=${f(r.script)}% layout_style=${f(r.layout_style)}% frames=${r.frames} raf_p50=${f(r.raf_p50)} ` +
       `raf_p99=${f(r.raf_p99)} raf_max=${f(r.raf_max)} frames_over_50ms=${r.frames_over_50ms} ` +
       `lines_sent=${r.lines_sent ?? "na"} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
-      `lines_window=${r.lines_window} batches=${r.batches} max_behind=${r.max_behind} too_slow=${r.too_slow} ` +
+      `lines_window=${r.lines_window} relay_dropped=${r.relay_dropped} batches=${r.batches} max_behind=${r.max_behind} too_slow=${r.too_slow} ` +
       `stalled=${r.stalled} ws_connects=${r.ws_connects} page_errors=${r.page_errors}`,
   );
   if (linkChanges.length) log(`link changes during the window: ${linkChanges.join(" ")}`);

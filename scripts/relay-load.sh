@@ -86,7 +86,7 @@ for rate in "${rates[@]}"; do
   [ -s "$run/profile/DevToolsActivePort" ] || { say "Chromium did not start: see $run/chromium.log"; exit 1; }
   node scripts/relay-load.mjs --tools "$tools" --devtools "127.0.0.1:$(head -1 "$run/profile/DevToolsActivePort")" \
     --page "http://127.0.0.1:$port/?$query" --send-messages "$bin/send-messages" --source-port "$source_port" \
-    --rate "$rate" --secs "$secs" --relay-log "$run/relay.log" --out "$run"
+    --rate "$rate" --secs "$secs" --relay-log "$run/relay.log" --out "$run" --harness $$
   say "load after the run$(uptime | sed 's/.*load average//'); logs in $run"
   cleanup
 done
