@@ -150,6 +150,7 @@ async function main() {
   const utc = new Date().toISOString().slice(0, 19) + "Z";
   const loadStart = loadavg();
   const cpu0 = cpuTicks();
+  const windowStart = Date.now();
   await page.evaluate(RAF_RECORDER);
   const start = await snap();
   const m0 = await metrics(cdp);
@@ -169,6 +170,7 @@ async function main() {
   const m1 = await metrics(cdp);
   const loadEnd = loadavg();
   const cpu1 = cpuTicks();
+  const windowEnd = Date.now();
   const gaps = (await page.evaluate(RAF_COLLECT)).slice().sort((a, b) => a - b);
   const end = await snap();
 
@@ -185,10 +187,32 @@ async function main() {
     if (sent !== null && s.relay_lines >= sent) break;
   }
 
+  // Read before the status client below connects, so every WebSocket client in it is the page.
+  const relayLog = readFileSync(opt["relay-log"], "utf8");
+  // The relay's own count of the lines it read from the source: its hello status to a second, short-lived
+  // client (opened from the page, so its origin is allowed), now that the source has closed.
+  const hello = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/ws`);
+        ws.onmessage = (e) => typeof e.data === "string" && (resolve(JSON.parse(e.data)), ws.close());
+        ws.onerror = () => reject(new Error("the relay refused a status client"));
+      }),
+  );
+
   const wall = m1.Timestamp - m0.Timestamp;
   const share = (k) => (100 * (m1[k] - m0[k])) / wall;
-  const relayLog = readFileSync(opt["relay-log"], "utf8");
   const logCount = (re) => (relayLog.match(re) || []).length;
+  // Share of the window the page had a WebSocket open on the relay (from the relay's log): between a "too
+  // slow" close and the page's reconnect, lines reach nobody and the page's main thread idles.
+  let connectedMs = 0;
+  const openedAt = new Map(); // peer -> time
+  for (const m of relayLog.matchAll(/^(\S+) .*WebSocket client (connected|gone).* peer=(\S+)/gm)) {
+    const t = Math.min(Math.max(Date.parse(m[1]), windowStart), windowEnd);
+    if (m[2] === "connected") openedAt.set(m[3], t);
+    else if (openedAt.has(m[3])) (connectedMs += t - openedAt.get(m[3])), openedAt.delete(m[3]);
+  }
+  for (const t of openedAt.values()) connectedMs += windowEnd - t;
   const r = {
     utc,
     load_start: loadStart,
@@ -209,6 +233,7 @@ async function main() {
     raf_max: gaps.length ? gaps[gaps.length - 1] : NaN,
     frames_over_50ms: gaps.filter((g) => g > 50).length,
     lines_sent: sent,
+    relay_forwarded: hello.lines_forwarded,
     lines_seen: drained.relay_lines,
     lines_in: drained.lines_in,
     lines_window: end.relay_lines - start.relay_lines, // lines the page took during the SECS window
@@ -217,6 +242,7 @@ async function main() {
     // lines queued for the page and discarded when the relay closed it (lines sent while no page was connected
     // reach nobody and are counted nowhere: lines_sent - lines_seen - relay_dropped)
     relay_dropped: [...relayLog.matchAll(/closing a client .*?; (\d+) lines dropped/g)].reduce((n, m) => n + Number(m[1]), 0),
+    connected: (100 * connectedMs) / (windowEnd - windowStart),
     too_slow: logCount(/closing a client that fell behind/g),
     stalled: logCount(/closing a client that stopped reading/g),
     ws_connects: logCount(/WebSocket client connected/g),
@@ -230,8 +256,9 @@ async function main() {
     `RELAY_LOAD utc=${utc} load=${loadStart}..${loadEnd} other_cpu=${f(r.other_cpu, 0)}% harness_cpu=${f(r.harness_cpu, 0)}% rate=${rate} sent_rate=${r.sent_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
       `script=${f(r.script)}% layout_style=${f(r.layout_style)}% frames=${r.frames} raf_p50=${f(r.raf_p50)} ` +
       `raf_p99=${f(r.raf_p99)} raf_max=${f(r.raf_max)} frames_over_50ms=${r.frames_over_50ms} ` +
-      `lines_sent=${r.lines_sent ?? "na"} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
+      `lines_sent=${r.lines_sent ?? "na"} relay_forwarded=${r.relay_forwarded} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
       `lines_window=${r.lines_window} relay_dropped=${r.relay_dropped} batches=${r.batches} max_behind=${r.max_behind} too_slow=${r.too_slow} ` +
+      `connected=${f(r.connected, 0)}% ` +
       `stalled=${r.stalled} ws_connects=${r.ws_connects} page_errors=${r.page_errors}`,
   );
   if (linkChanges.length) log(`link changes during the window: ${linkChanges.join(" ")}`);
