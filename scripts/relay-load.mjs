@@ -219,8 +219,8 @@ async function main() {
     load_end: loadEnd,
     rate,
     secs,
-    // lines/s the generator reached (lines sent over the time it sent them)
-    sent_rate: sent !== null && connectedAt !== null ? Math.round(sent / ((stoppedAt - connectedAt) / 1000)) : null,
+    // lines/s that reached the relay while the generator ran: below `rate` when the generator cannot keep up
+    source_rate: connectedAt !== null ? Math.round(hello.lines_forwarded / ((stoppedAt - connectedAt) / 1000)) : null,
     // CPU (in % of one core) that processes outside this run used during the window; USER_HZ is 100 on Linux
     other_cpu: (cpu1.machine - cpu0.machine - (cpu1.harness - cpu0.harness)) / wall,
     harness_cpu: (cpu1.harness - cpu0.harness) / wall,
@@ -232,6 +232,7 @@ async function main() {
     raf_p99: pct(gaps, 99),
     raf_max: gaps.length ? gaps[gaps.length - 1] : NaN,
     frames_over_50ms: gaps.filter((g) => g > 50).length,
+    // what send-messages says it sent: it also counts lines still in its buffer when it is stopped
     lines_sent: sent,
     relay_forwarded: hello.lines_forwarded,
     lines_seen: drained.relay_lines,
@@ -253,7 +254,7 @@ async function main() {
   writeFileSync(`${opt.out}/result.json`, JSON.stringify({ ...r, start, end, drained, errors }, null, 2));
   const f = (x, d = 1) => (x === null || Number.isNaN(x) ? "na" : x.toFixed(d));
   console.log(
-    `RELAY_LOAD utc=${utc} load=${loadStart}..${loadEnd} other_cpu=${f(r.other_cpu, 0)}% harness_cpu=${f(r.harness_cpu, 0)}% rate=${rate} sent_rate=${r.sent_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
+    `RELAY_LOAD utc=${utc} load=${loadStart}..${loadEnd} other_cpu=${f(r.other_cpu, 0)}% harness_cpu=${f(r.harness_cpu, 0)}% rate=${rate} source_rate=${r.source_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
       `script=${f(r.script)}% layout_style=${f(r.layout_style)}% frames=${r.frames} raf_p50=${f(r.raf_p50)} ` +
       `raf_p99=${f(r.raf_p99)} raf_max=${f(r.raf_max)} frames_over_50ms=${r.frames_over_50ms} ` +
       `lines_sent=${r.lines_sent ?? "na"} relay_forwarded=${r.relay_forwarded} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
