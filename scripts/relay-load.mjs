@@ -174,7 +174,8 @@ async function main() {
   const gaps = (await page.evaluate(RAF_COLLECT)).slice().sort((a, b) => a - b);
   const end = await snap();
 
-  // Stop the generator; it prints how many lines it sent. Then let the page take what is still on its way.
+  // Stop the generator; it prints how many lines it sent. Then let the page take what is still on its way (until
+  // its counter stands still for 3 s: the relay's own count is only asked for afterwards, see below).
   const stoppedAt = Date.now();
   generator.kill("SIGINT");
   await Promise.race([genExit, sleep(10_000)]);
@@ -184,7 +185,6 @@ async function main() {
     const s = await snap();
     stable = s.relay_lines === drained.relay_lines ? stable + 500 : 0;
     drained = s;
-    if (sent !== null && s.relay_lines >= sent) break;
   }
 
   // Read before the status client below connects, so every WebSocket client in it is the page.
@@ -240,8 +240,8 @@ async function main() {
     lines_window: end.relay_lines - start.relay_lines, // lines the page took during the SECS window
     batches: end.batches - start.batches,
     max_behind: maxBehind,
-    // lines queued for the page and discarded when the relay closed it (lines sent while no page was connected
-    // reach nobody and are counted nowhere: lines_sent - lines_seen - relay_dropped)
+    // lines queued for the page and discarded when the relay closed it (lines the relay read while no page was
+    // connected reach nobody and are counted nowhere: relay_forwarded - lines_seen - relay_dropped)
     relay_dropped: [...relayLog.matchAll(/closing a client .*?; (\d+) lines dropped/g)].reduce((n, m) => n + Number(m[1]), 0),
     connected: (100 * connectedMs) / (windowEnd - windowStart),
     too_slow: logCount(/closing a client that fell behind/g),
@@ -253,15 +253,18 @@ async function main() {
   };
   writeFileSync(`${opt.out}/result.json`, JSON.stringify({ ...r, start, end, drained, errors }, null, 2));
   const f = (x, d = 1) => (x === null || Number.isNaN(x) ? "na" : x.toFixed(d));
-  console.log(
-    `RELAY_LOAD utc=${utc} load=${loadStart}..${loadEnd} other_cpu=${f(r.other_cpu, 0)}% harness_cpu=${f(r.harness_cpu, 0)}% rate=${rate} source_rate=${r.source_rate ?? "na"} secs=${secs} main_busy=${f(r.main_busy)}% ` +
-      `script=${f(r.script)}% layout_style=${f(r.layout_style)}% frames=${r.frames} raf_p50=${f(r.raf_p50)} ` +
-      `raf_p99=${f(r.raf_p99)} raf_max=${f(r.raf_max)} frames_over_50ms=${r.frames_over_50ms} ` +
-      `lines_sent=${r.lines_sent ?? "na"} relay_forwarded=${r.relay_forwarded} lines_seen=${r.lines_seen} lines_in=${r.lines_in} ` +
-      `lines_window=${r.lines_window} relay_dropped=${r.relay_dropped} batches=${r.batches} max_behind=${r.max_behind} too_slow=${r.too_slow} ` +
-      `connected=${f(r.connected, 0)}% ` +
-      `stalled=${r.stalled} ws_connects=${r.ws_connects} page_errors=${r.page_errors}`,
-  );
+  const fields = [
+    `utc=${utc}`, `load=${loadStart}..${loadEnd}`, `other_cpu=${f(r.other_cpu, 0)}%`, `harness_cpu=${f(r.harness_cpu, 0)}%`,
+    `rate=${rate}`, `source_rate=${r.source_rate ?? "na"}`, `secs=${secs}`,
+    `main_busy=${f(r.main_busy)}%`, `script=${f(r.script)}%`, `layout_style=${f(r.layout_style)}%`,
+    `frames=${r.frames}`, `raf_p50=${f(r.raf_p50)}`, `raf_p99=${f(r.raf_p99)}`, `raf_max=${f(r.raf_max)}`,
+    `frames_over_50ms=${r.frames_over_50ms}`,
+    `lines_sent=${r.lines_sent ?? "na"}`, `relay_forwarded=${r.relay_forwarded}`, `lines_seen=${r.lines_seen}`,
+    `lines_in=${r.lines_in}`, `lines_window=${r.lines_window}`, `relay_dropped=${r.relay_dropped}`,
+    `too_slow=${r.too_slow}`, `stalled=${r.stalled}`, `ws_connects=${r.ws_connects}`, `connected=${f(r.connected, 0)}%`,
+    `batches=${r.batches}`, `max_behind=${r.max_behind}`, `page_errors=${r.page_errors}`,
+  ];
+  console.log(`RELAY_LOAD ${fields.join(" ")}`);
   if (linkChanges.length) log(`link changes during the window: ${linkChanges.join(" ")}`);
   for (const l of r.losses) log(`page shows: ${l}`);
   await browser.disconnect();

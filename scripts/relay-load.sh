@@ -3,7 +3,10 @@
 # page in headless Chromium, as a user opens it (served by the relay, its lines over /ws). For each rate, after the
 # first batch, records for SECS seconds the main thread's busy share (CDP Performance.getMetrics: TaskDuration over
 # wall time), requestAnimationFrame gaps, the lines sent against the lines the page shows, and the relay's "too
-# slow" closes; prints one RELAY_LOAD line per run (scripts/relay-load.mjs does the measuring).
+# slow" closes; prints one RELAY_LOAD line per run (scripts/relay-load.mjs does the measuring). Among its fields:
+# other_cpu (CPU that processes outside the run took meanwhile, in % of a core: rerun when it is high),
+# source_rate and relay_forwarded (what reached the relay), lines_seen (the page's counter), connected (% of the
+# window the page had its socket open).
 #   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [RATE...]
 #     defaults: 60 s, query `source=relay&interval=1` (no simulated line can mix in), dist-web, rate 100000
 # A benchmark, not a test: it fails only when the harness does, never on a missed target. Logs and each run's
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
     --secs) secs="$2"; shift 2 ;;
     --query) query="$2"; shift 2 ;;
     --dist) dist="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) rates+=("$1"); shift ;;
   esac
 done
@@ -86,7 +89,10 @@ for rate in "${rates[@]}"; do
   [ -s "$run/profile/DevToolsActivePort" ] || { say "Chromium did not start: see $run/chromium.log"; exit 1; }
   node scripts/relay-load.mjs --tools "$tools" --devtools "127.0.0.1:$(head -1 "$run/profile/DevToolsActivePort")" \
     --page "http://127.0.0.1:$port/?$query" --send-messages "$bin/send-messages" --source-port "$source_port" \
-    --rate "$rate" --secs "$secs" --relay-log "$run/relay.log" --out "$run" --harness $$
+    --rate "$rate" --secs "$secs" --relay-log "$run/relay.log" --out "$run" --harness $$ &
+  # In the background so that a signal reaches the trap at once; `wait` passes on the Node script's failure.
+  echo $! >>"$run/pids"
+  wait $!
   say "load after the run$(uptime | sed 's/.*load average//'); logs in $run"
   cleanup
 done
