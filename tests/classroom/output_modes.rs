@@ -148,6 +148,24 @@ fn checks(recorded: &BTreeMap<u64, Modes>, spark_append_batch_0: &str) -> Vec<St
     problems
 }
 
+/// Clicks the time travel's `button` ("travel-back" or "travel-forward") once and waits for the output modes
+/// view to show trigger `to`; returns what it shows.
+async fn travel_to(c: &Client, button: &str, to: u64) -> Result<Modes, String> {
+    click(c, button).await?;
+    wait_js(
+        c,
+        &format!(
+            "return document.querySelector('[data-testid=job-modes]')?.dataset.batch === '{to}';"
+        ),
+        Duration::from_secs(10),
+        &format!("the output modes view of trigger {to} ({button})"),
+    )
+    .await?;
+    read(c)
+        .await?
+        .ok_or_else(|| format!("no output modes view at trigger {to}"))
+}
+
 /// Time travel, from the trigger shown after pausing back to trigger 1, one batch at a time: each trigger the
 /// live reading caught must show again as the page showed it then, and one it missed (the page and the test
 /// share a loaded machine's cores) is read back from the time travel.
@@ -157,19 +175,7 @@ async fn read_back(c: &Client, recorded: &mut BTreeMap<u64, Modes>) -> Result<Ve
     let mut shown = read(c).await?.ok_or("no output modes view after pausing")?;
     while shown.batch > 1 {
         let back = shown.batch - 1;
-        click(c, "travel-back").await?;
-        wait_js(
-            c,
-            &format!(
-                "return document.querySelector('[data-testid=job-modes]')?.dataset.batch === '{back}';"
-            ),
-            Duration::from_secs(10),
-            "the output modes view one batch back",
-        )
-        .await?;
-        shown = read(c)
-            .await?
-            .ok_or("no output modes view one batch back")?;
+        shown = travel_to(c, "travel-back", back).await?;
         match recorded.get(&back) {
             Some(live) if columns(live) != columns(&shown) => problems.push(format!(
                 "trigger {back} travelled to shows\n{shown:?}\ninstead of\n{live:?}"
@@ -210,6 +216,16 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     eprintln!("[modes] triggers recorded live: {:?}", recorded.keys());
     let mut problems = read_back(c, &mut recorded).await?;
     problems.extend(checks(&recorded, first_block(&golden)));
+    // The keyboard check below needs text in the complete column: forward to the last trigger complete printed.
+    let printed = recorded
+        .values()
+        .rev()
+        .find(|m| m.complete.kind == "printed")
+        .map(|m| m.batch)
+        .ok_or("complete printed in no trigger")?;
+    for to in 2..=printed {
+        travel_to(c, "travel-forward", to).await?;
+    }
     // From the keyboard: Tab from the focusable element before the first column's text reaches it, visibly.
     let focus = tab_after(
         c,

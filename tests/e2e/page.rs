@@ -26,7 +26,7 @@ pub async fn wait_js(c: &Client, js: &str, timeout: Duration, what: &str) -> Res
 }
 
 /// Starts the page with `query` on a localStorage holding only `storage` (key, value pairs), so no earlier run's
-/// settings, jobs or theme leak in.
+/// settings, jobs or theme leak in; returns once the app has rendered.
 pub async fn open(
     c: &Client,
     origin: &str,
@@ -44,7 +44,16 @@ pub async fn open(
     .map_err(|e| e.to_string())?;
     c.goto(&format!("{origin}/?{query}"))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    // The page's wasm starts after the document's load event (a dev build's wasm takes seconds): the checks
+    // read elements the app renders.
+    wait_js(
+        c,
+        "return document.querySelector('[data-testid=view-toggle]') !== null;",
+        Duration::from_secs(60),
+        "the page's app to start",
+    )
+    .await
 }
 
 /// Clicks the element with `data-testid` `testid`. A render between finding the element and clicking it can
