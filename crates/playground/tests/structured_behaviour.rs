@@ -405,6 +405,24 @@ q.awaitTermination()
     }
 }
 
+/// The console text of `program` over two triggers of lines that hit a class chain's arms, its
+/// `else` and a line holding two of its literals.
+fn two_triggers(program: &str) -> String {
+    let mut job = job(program);
+    assert!(job.failed().is_none(), "{:?}", job.failed());
+    let mut text = String::new();
+    for lines in [
+        &["[info] a", "[error] b", "c", "[info] a"][..],
+        &["x", "[error] [info]"],
+    ] {
+        job.push_lines_at(lines.iter().copied(), START_MS);
+        let result = job.run_batch();
+        assert!(result.failure.is_none(), "{:?}", result.failure);
+        text.push_str(&result.text);
+    }
+    text
+}
+
 /// Counts grouped by a UDF chain's class (the lean path when every result is known, the
 /// general path when one is left to the call), over two triggers: the console text of the
 /// UDFs as written equals that of the same UDFs with no quick form.
@@ -430,23 +448,8 @@ for keys in (["k"], ["g", "k"]):
     let general = body
         .replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"")
         .replace("    return line\n", "    z = 0\n    return line\n");
-    let run = |program: &str| {
-        let mut job = job(program);
-        assert!(job.failed().is_none(), "{:?}", job.failed());
-        let mut text = String::new();
-        for lines in [
-            &["[info] a", "[error] b", "c", "[info] a"][..],
-            &["x", "[error] [info]"],
-        ] {
-            job.push_lines_at(lines.iter().copied(), START_MS);
-            let result = job.run_batch();
-            assert!(result.failure.is_none(), "{:?}", result.failure);
-            text.push_str(&result.text);
-        }
-        text
-    };
-    let quick = run(body);
-    assert_eq!(run(&general), quick);
+    let quick = two_triggers(body);
+    assert_eq!(two_triggers(&general), quick);
     assert!(quick.contains("| info|    3|"), "{quick}");
     assert!(quick.contains("|[error] b|error|    1|"), "{quick}");
 }
@@ -475,23 +478,8 @@ typed = lines.withColumn("type", udf(kind)(col("value")))
 typed.writeStream.foreachBatch(per_batch).start()
 "#;
     let general = body.replace("    if \"[info]\"", "    z = 0\n    if \"[info]\"");
-    let run = |program: &str| {
-        let mut job = job(program);
-        assert!(job.failed().is_none(), "{:?}", job.failed());
-        let mut text = String::new();
-        for lines in [
-            &["[info] a", "[error] b", "c", "[info] a"][..],
-            &["x", "[error] [info]"],
-        ] {
-            job.push_lines_at(lines.iter().copied(), START_MS);
-            let result = job.run_batch();
-            assert!(result.failure.is_none(), "{:?}", result.failure);
-            text.push_str(&result.text);
-        }
-        text
-    };
-    let lean = run(body);
-    assert_eq!(run(&general), lean);
+    let lean = two_triggers(body);
+    assert_eq!(two_triggers(&general), lean);
     assert!(lean.contains("|[error] b|error|    1|"), "{lean}");
     assert!(lean.contains("only showing top 3 rows"), "{lean}");
     assert!(lean.contains("4 False"), "{lean}");
