@@ -120,8 +120,14 @@ fn an_open_batch_filled_without_a_pause_says_so_and_what_to_do() {
         .find(|l| l.starts_with("3 lines dropped:"))
         .unwrap_or_else(|| panic!("no dropped lines in {losses:?}"));
     assert!(!full.contains("paused"), "{full}");
-    assert!(full.contains(&format!("cap of {MAX_PENDING_LINES} lines")), "{full}");
-    assert!(full.contains("a shorter batch interval or a lower rate"), "{full}");
+    assert!(
+        full.contains(&format!("cap of {MAX_PENDING_LINES} lines")),
+        "{full}"
+    );
+    assert!(
+        full.contains("a shorter batch interval or a lower rate"),
+        "{full}"
+    );
 }
 
 #[test]
