@@ -10,7 +10,8 @@ use super::{BatchLog, Consoles, Lab};
 use crate::checkpoint::SavedCheckpoint;
 use crate::engine::{NotebookConfig, NotebookLab};
 
-/// Lines the open batch may hold (it only grows this large while paused); further lines are counted as dropped.
+/// Lines the open batch may hold; further lines are counted as dropped. It is reached when the rate times the batch
+/// interval passes it (100 000 lines/s at a 10 s interval), or when lines keep coming during a long pause.
 pub const MAX_PENDING_LINES: usize = 1_000_000;
 /// Batches run per timer tick when catching up (after a pause or a restore), so the page stays responsive.
 pub const MAX_BATCHES_PER_TICK: usize = 250;

@@ -1,5 +1,6 @@
 //! The pipeline side's counters, and everything lost or set aside so far, in words for the page.
 
+use super::pipeline::MAX_PENDING_LINES;
 use super::source::SourceState;
 
 /// Counters of the pipeline side.
@@ -10,7 +11,8 @@ pub struct Stats {
     pub batches_run: u64,
     /// Lines put into the engine.
     pub lines_in: u64,
-    /// Lines refused because the open batch was full (only possible while paused a long time).
+    /// Lines refused because the open batch held [`MAX_PENDING_LINES`]: the rate times the batch interval passed it,
+    /// or lines kept coming during a long pause.
     pub lines_dropped_full: u64,
     /// Lines of an open batch discarded when the context was replaced (apply, reset).
     pub lines_discarded_restart: u64,
@@ -32,7 +34,10 @@ pub fn losses(s: &Stats, src: &SourceState) -> Vec<String> {
     };
     add(
         s.lines_dropped_full,
-        "lines dropped: the open batch was full while paused",
+        &format!(
+            "lines dropped: the open batch reached its cap of {MAX_PENDING_LINES} lines before it ran \
+             (more lines per batch than the page holds): use a shorter batch interval or a lower rate"
+        ),
     );
     add(
         s.lines_discarded_restart,

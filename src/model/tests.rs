@@ -103,6 +103,34 @@ fn simulated_lines_are_refused_while_the_relay_feeds() {
 }
 
 #[test]
+fn an_open_batch_filled_without_a_pause_says_so_and_what_to_do() {
+    // 100 000 lines/s at the default 10 s interval: the open batch passes its cap while the clock runs.
+    let mut lab = boot();
+    open_relay(&mut lab);
+    assert!(!lab.paused);
+    let seq = lab.source.seq;
+    lab.apply(Action::RelayBinary {
+        seq,
+        data: "[info] x\n".repeat(MAX_PENDING_LINES + 3).into_bytes(),
+    });
+    assert_eq!(lab.pending_lines(), MAX_PENDING_LINES);
+    let losses = lab.losses();
+    let full = losses
+        .iter()
+        .find(|l| l.starts_with("3 lines dropped:"))
+        .unwrap_or_else(|| panic!("no dropped lines in {losses:?}"));
+    assert!(!full.contains("paused"), "{full}");
+    assert!(
+        full.contains(&format!("cap of {MAX_PENDING_LINES} lines")),
+        "{full}"
+    );
+    assert!(
+        full.contains("a shorter batch interval or a lower rate"),
+        "{full}"
+    );
+}
+
+#[test]
 fn a_rejected_setting_leaves_the_pipelines_alone() {
     let mut lab = boot();
     lab.apply(Action::SetSource(SourceChoice::Simulated));

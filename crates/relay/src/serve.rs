@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dstream_notebook::generator::LogGenerator;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
@@ -190,25 +190,38 @@ async fn serve_client(
         println!("client {peer} connected: sending file lines");
     }
     let _ = stream.set_nodelay(true);
-    let (sent, end) = send_lines(stream, lines, seed, &config, &shutdown).await;
+    let (sent, end) = send_lines(stream, lines, seed, &config, &shutdown, peer).await;
     println!("client {peer}: {sent} lines sent, {end}");
 }
 
-/// Sends lines to one client; returns how many and how it ended.
+/// Lines are generated into a buffer of about this many bytes, then written; also when paced and behind its
+/// schedule, so a generator slower than its rate still writes, and its memory stays bounded.
+const BUFFER_BYTES: usize = 60 * 1024;
+
+/// How long a stopping connection may take to finish the line it is writing (so no partial line is ever sent).
+const FINISH_LINE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Sends lines to one client; returns how many whole lines were written to the socket and how it ended.
 async fn send_lines(
     stream: TcpStream,
     mut lines: Lines,
     seed: u64,
     config: &ServeConfig,
     shutdown: &Shutdown,
+    peer: SocketAddr,
 ) -> (u64, String) {
-    let (mut reader, writer) = stream.into_split();
-    let mut writer = BufWriter::with_capacity(64 * 1024, writer);
+    let (mut reader, mut writer) = stream.into_split();
     let mut pacing = LogGenerator::new(seed ^ PACING_SEED_SALT);
+    let mut generated = 0u64;
+    // Whole lines written: the `\n`s among the bytes the socket took (every line ends with exactly one).
     let mut sent = 0u64;
-    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut buf = Vec::with_capacity(BUFFER_BYTES + 1024);
     let mut scratch = String::with_capacity(256);
-    let mut next_at = Instant::now();
+    let started = Instant::now();
+    let mut next_at = started;
+    let mut fell_behind = false;
+    // Bytes of `buf` the socket has taken.
+    let mut pos = 0;
     let mut client_gone = Box::pin(async move {
         // The client sends nothing we need; its end of stream means it left.
         let mut scratch = [0u8; 1024];
@@ -219,23 +232,27 @@ async fn send_lines(
             }
         }
     });
-    let end = loop {
-        if config.count.is_some_and(|n| sent >= n) {
-            break format!("--count {} reached; closing", sent);
+    let end = 'serve: loop {
+        if shutdown.is_triggered() {
+            break "shutting down".to_string();
         }
-        // Produce the lines that are due now: one at a time when paced, a buffer-full when unpaced.
+        if config.count.is_some_and(|n| generated >= n) {
+            break format!("--count {generated} reached; closing");
+        }
+        // Produce the lines that are due now (at most a buffer-full), or a buffer-full when unpaced.
         buf.clear();
+        pos = 0;
         let mut ended = false;
         loop {
             match lines.next_into(&mut buf, &mut scratch).await {
-                Ok(true) => sent += 1,
+                Ok(true) => generated += 1,
                 Ok(false) => {
                     ended = true;
                     break;
                 }
-                Err(e) => return (sent, format!("reading the file failed ({e}); closing")),
+                Err(e) => break 'serve format!("reading the file failed ({e}); closing"),
             }
-            if config.count.is_some_and(|n| sent >= n) {
+            if config.count.is_some_and(|n| generated >= n) || buf.len() >= BUFFER_BYTES {
                 break;
             }
             if config.rate > 0.0 {
@@ -243,21 +260,23 @@ async fn send_lines(
                 if next_at > Instant::now() {
                     break;
                 }
-            } else if buf.len() >= 60 * 1024 {
-                break;
             }
         }
-        let write = async {
-            writer.write_all(&buf).await?;
-            writer.flush().await
-        };
-        let written = tokio::select! {
-            _ = shutdown.wait() => break "shutting down".to_string(),
-            _ = &mut client_gone => break "the client disconnected".to_string(),
-            written = write => written,
-        };
-        if let Err(e) = written {
-            break format!("the client disconnected ({e})");
+        // Each `write` is cancel-safe: a cancelled one wrote nothing, so `pos` is what the socket took.
+        while pos < buf.len() {
+            let written = tokio::select! {
+                _ = shutdown.wait() => break 'serve "shutting down".to_string(),
+                _ = &mut client_gone => break 'serve "the client disconnected".to_string(),
+                written = writer.write(&buf[pos..]) => written,
+            };
+            match written {
+                Ok(0) => break 'serve "the client disconnected".to_string(),
+                Ok(n) => {
+                    sent += memchr::memchr_iter(b'\n', &buf[pos..pos + n]).count() as u64;
+                    pos += n;
+                }
+                Err(e) => break 'serve format!("the client disconnected ({e})"),
+            }
         }
         if ended {
             break "end of file; closing".to_string();
@@ -265,7 +284,15 @@ async fn send_lines(
         if config.rate > 0.0 {
             let now = Instant::now();
             if next_at + Duration::from_secs(1) < now {
-                // We fell far behind (a slow client): do not burst to catch up.
+                // We fell far behind (a slow client, or lines cost more than the pace): do not burst to catch up.
+                if !fell_behind {
+                    fell_behind = true;
+                    println!(
+                        "client {peer}: more than 1 s behind --rate {} (the client reads slower, or this machine \
+                         cannot make lines that fast); going on as fast as it can",
+                        config.rate
+                    );
+                }
                 next_at = now;
             }
             tokio::select! {
@@ -275,7 +302,27 @@ async fn send_lines(
             }
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(1), writer.shutdown()).await;
+    // Stopped in the middle of a line: finish it, so the client never gets a line without its terminator.
+    if pos > 0 && buf[pos - 1] != b'\n' {
+        if let Some(nl) = memchr::memchr(b'\n', &buf[pos..]) {
+            let rest = &buf[pos..=pos + nl];
+            if let Ok(Ok(())) =
+                tokio::time::timeout(FINISH_LINE_TIMEOUT, writer.write_all(rest)).await
+            {
+                sent += 1;
+            }
+        }
+    }
+    let _ = tokio::time::timeout(FINISH_LINE_TIMEOUT, writer.shutdown()).await;
+    let mut end = end;
+    if fell_behind {
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        end = format!(
+            "{end} (reached {:.0} lines/s on average, below --rate {})",
+            sent as f64 / secs,
+            config.rate
+        );
+    }
     (sent, end)
 }
 

@@ -549,6 +549,103 @@ async fn send_messages_count_and_seed_are_reproducible_and_ctrl_c_is_clean() {
     .await;
 }
 
+/// The "N lines sent" count in `send-messages`' output for its one client.
+fn lines_sent(output: &str) -> u64 {
+    let line = output
+        .lines()
+        .find(|l| l.contains(" lines sent"))
+        .unwrap_or_else(|| panic!("no lines sent in {output:?}"));
+    let before = &line[..line.find(" lines sent").unwrap()];
+    before.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn send_messages_behind_its_rate_still_writes_stays_small_says_so_and_counts_exactly() {
+    bounded(async {
+        // A rate no machine reaches: generating each line costs more than its pause.
+        let mut program = Program::start(
+            env!("CARGO_BIN_EXE_send-messages"),
+            &["--port", "0", "--seed", "3", "--rate", "50000000"],
+        );
+        let addr = addr_in(&program.next_line(), " on ", "\n");
+        let mut conn = TcpStream::connect(addr).await.unwrap();
+        let mut got = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        // It says it is behind once it is more than 1 s behind: read for longer than that.
+        let start = std::time::Instant::now();
+        step("1 MB of lines and 1.5 s of stream", async {
+            while got.len() < 1 << 20 || start.elapsed() < Duration::from_millis(1500) {
+                let n = conn.read(&mut chunk).await.unwrap();
+                assert!(n > 0, "closed early");
+                got.extend_from_slice(&chunk[..n]);
+            }
+        })
+        .await;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", program.pid())).unwrap();
+        let rss_kb: u64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(rss_kb < 100 * 1024, "send-messages grew to {rss_kb} kB");
+        // Stop reading: Ctrl-C must be honoured while a write waits.
+        let (exit, output) = program.interrupt_with_output().await;
+        assert!(exit.success(), "{exit:?}");
+        step("the rest of the stream", conn.read_to_end(&mut got))
+            .await
+            .unwrap();
+        assert!(got.ends_with(b"\n"), "a partial last line was sent");
+        let text = String::from_utf8(got).unwrap();
+        let received: Vec<&str> = text.lines().collect();
+        assert_eq!(lines_sent(&output), received.len() as u64, "{output}");
+        assert!(received
+            .iter()
+            .zip(generated(3, received.len()))
+            .all(|(a, b)| *a == b));
+        assert!(output.contains("behind --rate 50000000"), "{output}");
+        assert!(output.contains("lines/s on average"), "{output}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn send_messages_counts_only_whole_lines_a_slow_reader_got_and_never_cuts_one() {
+    bounded(async {
+        let mut program = Program::start(
+            env!("CARGO_BIN_EXE_send-messages"),
+            &["--port", "0", "--seed", "4", "--rate", "0"],
+        );
+        let addr = addr_in(&program.next_line(), " on ", "\n");
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut conn = step("connect", socket.connect(addr)).await.unwrap();
+        let local = conn.local_addr().unwrap();
+        let mut got = vec![0u8; 1000];
+        conn.read_exact(&mut got).await.unwrap();
+        // The reader stops: wait until send-messages has bytes the kernel cannot deliver (its write waits).
+        common::until("send-messages' socket to back up", || {
+            common::tcp_send_queue(addr, local).is_some_and(|q| q > 0)
+        })
+        .await;
+        let (exit, output) = program.interrupt_with_output().await;
+        assert!(exit.success(), "{exit:?}");
+        step("the rest of the stream", conn.read_to_end(&mut got))
+            .await
+            .unwrap();
+        assert!(got.ends_with(b"\n"), "a partial last line was sent");
+        let text = String::from_utf8(got).unwrap();
+        let received = text.lines().count() as u64;
+        assert_eq!(lines_sent(&output), received, "{output}");
+        assert!(text
+            .lines()
+            .zip(generated(4, received as usize))
+            .all(|(a, b)| a == b));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn relay_binary_closes_clients_with_1001_on_ctrl_c() {
     bounded(async {

@@ -251,6 +251,18 @@ impl Program {
 
     /// Sends Ctrl-C (SIGINT) and waits, bounded, for the exit status.
     pub async fn interrupt(mut self) -> std::process::ExitStatus {
+        self.stop().await
+    }
+
+    /// Sends Ctrl-C, waits (bounded) for the exit, and returns the exit status and the rest of stdout.
+    pub async fn interrupt_with_output(mut self) -> (std::process::ExitStatus, String) {
+        let status = self.stop().await;
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.stdout, &mut rest).unwrap();
+        (status, rest)
+    }
+
+    async fn stop(&mut self) -> std::process::ExitStatus {
         let ok = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
