@@ -107,6 +107,21 @@ async fn tab_to(c: &Client, css: &str, presses: usize) -> Result<String, String>
     Err(format!("{css} not reached with {presses} presses of Tab"))
 }
 
+/// The number of the batch the compare view shows, 0 before the first.
+async fn shown_batch(c: &Client) -> Result<u32, String> {
+    let v = c
+        .execute(
+            "const m = /^Batch (\\d+) /.exec(document.querySelector('[data-testid=compare] h2')?.textContent ?? ''); \
+             return m === null ? 0 : Number(m[1]);",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| format!("the compare view's batch number: {v}"))
+}
+
 async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     open(
         c,
@@ -143,24 +158,32 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
         problems.push(format!("the control's focus outline is {focus}"));
     }
     click(c, "windowed-compare-open").await?;
-    // Batch 1: the job reads from the next batch on, so the row waits for its first trigger.
-    step(c, 1).await?;
+    // The first batch closes at the wall clock's next interval boundary, which may come before the pause: the
+    // batches below count from the last one run.
+    let ran = shown_batch(c).await?;
+    // The first batch stepped: the job reads from the next batch on, so the row waits for its first trigger.
+    step(c, ran + 1).await?;
     let first = read(c)
         .await?
         .ok_or("no row after Compare with Structured Streaming")?;
     if first.waiting.as_deref() != Some("Waiting for the first trigger…") {
-        problems.push(format!("batch 1: the row says {:?}", first.waiting));
+        problems.push(format!(
+            "the first batch stepped: the row says {:?}",
+            first.waiting
+        ));
     }
-    step(c, 2).await?;
-    step(c, 3).await?;
-    let row = read(c).await?.ok_or("no row at batch 3")?;
+    step(c, ran + 2).await?;
+    step(c, ran + 3).await?;
+    let row = read(c).await?.ok_or("no row at the third batch stepped")?;
     eprintln!("[windowed] {row:#?}");
     let (Some(dstream), Some(table)) = (&row.dstream, &row.structured) else {
-        return Err(format!("batch 3: a side of the row is missing: {row:?}"));
+        return Err(format!(
+            "the third batch stepped: a side of the row is missing: {row:?}"
+        ));
     };
     if row.trigger.as_deref() != Some("2") {
         problems.push(format!(
-            "batch 3 is paired with trigger {:?}, not 2",
+            "the third batch stepped is paired with trigger {:?}, not 2",
             row.trigger
         ));
     }
@@ -272,13 +295,13 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
             "folded, the compare view does not fit the viewport: {fits}"
         ));
     }
-    // Time travel: one batch back shows batch 2 with trigger 1.
+    // Time travel: one batch back shows the second batch stepped with trigger 1.
     click(c, "travel-back").await?;
     wait_js(
         c,
         "return document.querySelector('[data-testid=vs-structured] h3')?.dataset.trigger === '1';",
         Duration::from_secs(10),
-        "the row at batch 2, trigger 1",
+        "the row at the second batch stepped, trigger 1",
     )
     .await?;
     crate::verdict(problems)
