@@ -559,6 +559,31 @@ fn lines_sent(output: &str) -> u64 {
     before.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
+/// Stops `send-messages` (seed `seed`) with Ctrl-C while `conn` has read `got`, reads the rest of
+/// the stream and asserts it ended cleanly, its last line whole, its count exactly the lines
+/// received, and those lines the seed's; returns its output.
+async fn interrupted_and_exact(
+    program: Program,
+    mut conn: TcpStream,
+    mut got: Vec<u8>,
+    seed: u64,
+) -> String {
+    let (exit, output) = program.interrupt_with_output().await;
+    assert!(exit.success(), "{exit:?}");
+    step("the rest of the stream", conn.read_to_end(&mut got))
+        .await
+        .unwrap();
+    assert!(got.ends_with(b"\n"), "a partial last line was sent");
+    let text = String::from_utf8(got).unwrap();
+    let received = text.lines().count();
+    assert_eq!(lines_sent(&output), received as u64, "{output}");
+    assert!(text
+        .lines()
+        .zip(generated(seed, received))
+        .all(|(a, b)| a == b));
+    output
+}
+
 #[tokio::test]
 async fn send_messages_behind_its_rate_still_writes_stays_small_says_so_and_counts_exactly() {
     bounded(async {
@@ -591,19 +616,7 @@ async fn send_messages_behind_its_rate_still_writes_stays_small_says_so_and_coun
             .unwrap();
         assert!(rss_kb < 100 * 1024, "send-messages grew to {rss_kb} kB");
         // Stop reading: Ctrl-C must be honoured while a write waits.
-        let (exit, output) = program.interrupt_with_output().await;
-        assert!(exit.success(), "{exit:?}");
-        step("the rest of the stream", conn.read_to_end(&mut got))
-            .await
-            .unwrap();
-        assert!(got.ends_with(b"\n"), "a partial last line was sent");
-        let text = String::from_utf8(got).unwrap();
-        let received: Vec<&str> = text.lines().collect();
-        assert_eq!(lines_sent(&output), received.len() as u64, "{output}");
-        assert!(received
-            .iter()
-            .zip(generated(3, received.len()))
-            .all(|(a, b)| *a == b));
+        let output = interrupted_and_exact(program, conn, got, 3).await;
         assert!(output.contains("behind --rate 50000000"), "{output}");
         assert!(output.contains("lines/s on average"), "{output}");
     })
@@ -629,19 +642,7 @@ async fn send_messages_counts_only_whole_lines_a_slow_reader_got_and_never_cuts_
             common::tcp_send_queue(addr, local).is_some_and(|q| q > 0)
         })
         .await;
-        let (exit, output) = program.interrupt_with_output().await;
-        assert!(exit.success(), "{exit:?}");
-        step("the rest of the stream", conn.read_to_end(&mut got))
-            .await
-            .unwrap();
-        assert!(got.ends_with(b"\n"), "a partial last line was sent");
-        let text = String::from_utf8(got).unwrap();
-        let received = text.lines().count() as u64;
-        assert_eq!(lines_sent(&output), received, "{output}");
-        assert!(text
-            .lines()
-            .zip(generated(4, received as usize))
-            .all(|(a, b)| a == b));
+        interrupted_and_exact(program, conn, got, 4).await;
     })
     .await;
 }
