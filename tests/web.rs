@@ -613,6 +613,40 @@ async fn an_injected_line_is_counted_in_the_next_batch_by_all_three_modes() {
     storage().remove_item(STORAGE_KEY).unwrap();
 }
 
+/// The open batch's line count in the run status.
+fn open_batch_lines(root: &Element) -> u64 {
+    let status = one(root, "run-status").text_content().unwrap();
+    let before = status
+        .split(" lines in the open batch")
+        .next()
+        .unwrap_or_default();
+    before
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no open batch count in {status:?}"))
+}
+
+#[wasm_bindgen_test]
+async fn lines_taken_without_a_render_show_within_a_redraw_while_paused() {
+    // The built-in source running at 200 lines/s: its lines render only through the redraw, since the pause
+    // stops the batches (whose renders would otherwise show them).
+    let (root, app) = open_with("?source=sim&rate=200&interval=10", false).await;
+    pause(&root).await;
+    let at_pause = open_batch_lines(&root);
+    wait_for("the open batch count to grow while paused", &root, || {
+        open_batch_lines(&root) > at_pause
+    })
+    .await;
+    let shown = open_batch_lines(&root);
+    wait_for("the open batch count to grow again", &root, || {
+        open_batch_lines(&root) > shown
+    })
+    .await;
+    app.destroy();
+    storage().remove_item(STORAGE_KEY).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn a_chart_exports_as_a_standalone_svg_with_its_styles_and_legend() {
     // The page's style sheet is not loaded in component tests: one rule stands in for it.

@@ -209,3 +209,12 @@ pub enum Action {
     /// mode (reusing the job already open with that program).
     WindowedCompareOpen,
 }
+
+impl Action {
+    /// Lines from a source (a relay frame or the built-in source's tick): they fill the open batch and move the
+    /// counters, and nothing on the page has to change the instant they arrive, so the page may show them a
+    /// moment later, together with the frames after them.
+    pub fn carries_lines(&self) -> bool {
+        matches!(self, Action::RelayBinary { .. } | Action::SimLines(_))
+    }
+}

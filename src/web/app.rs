@@ -3,6 +3,7 @@
 
 use super::compare::{CompareProps, CompareView};
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
+use super::hooks::use_redraw::use_redraw;
 use super::hooks::{use_effects, EffectQueue};
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
@@ -18,17 +19,18 @@ use crate::model::compare::PageView;
 use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::export::history_csv;
 use crate::teach::view::{ModeExtras, TeachFooter};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// The reducer's state: the view model behind a `RefCell` (the engine is not `Clone`, and copying an hour of
-/// history per action would be wasteful), the effects waiting to be carried out, and a revision that tells
-/// yew something changed.
+/// history per action would be wasteful), the effects waiting to be carried out, a revision that tells
+/// yew something changed, and whether the lab took lines the page has not rendered yet.
 pub struct State {
     lab: Rc<RefCell<Lab>>,
     effects: EffectQueue,
     rev: u64,
+    unshown: Rc<Cell<bool>>,
 }
 
 impl State {
@@ -41,6 +43,7 @@ impl State {
             lab: Rc::new(RefCell::new(lab)),
             effects: Rc::new(RefCell::new(effects.into())),
             rev: 0,
+            unshown: Rc::default(),
         }
     }
 }
@@ -55,12 +58,20 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let carries_lines = action.carries_lines();
         let effects = self.lab.borrow_mut().apply(action);
+        // Lines render with the next redraw (`use_redraw`); effects run only after a render, so a frame of lines
+        // that asks for one renders at once.
+        if carries_lines && effects.is_empty() {
+            self.unshown.set(true);
+            return self;
+        }
         self.effects.borrow_mut().extend(effects);
         Rc::new(State {
             lab: self.lab.clone(),
             effects: self.effects.clone(),
             rev: self.rev + 1,
+            unshown: self.unshown.clone(),
         })
     }
 }
@@ -97,10 +108,14 @@ pub struct AppProps {
 /// The whole page.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let state = use_reducer(|| State::new(boot_lab()));
+    // `_eq`: a state returned unchanged (lines taken without a render) does not render the page.
+    let state = use_reducer_eq(|| State::new(boot_lab()));
     let dispatcher = state.dispatcher();
     let dispatch: Callback<Action> = use_callback((), move |a: Action, _| dispatcher.dispatch(a));
     use_effects(state.effects.clone(), dispatch.clone(), props.inert);
+    use_redraw(state.unshown.clone());
+    // This render shows every line taken so far.
+    state.unshown.set(false);
     let lab = state.lab.borrow();
 
     let source_props = SourceBarProps {

@@ -1,10 +1,11 @@
 //! Custom hooks that carry out the reducer's [`Effect`]s, one per thing the page holds (the relay socket,
 //! the retry timer, the batch timer, the built-in source) plus localStorage; [`use_effects`] hands each
-//! effect to its hook after every render.
+//! effect to its hook after every render. [`use_redraw::use_redraw`] shows lines taken without a render.
 
 pub mod slot;
 pub mod use_batch_timer;
 pub mod use_clipboard;
+pub mod use_redraw;
 pub mod use_relay;
 pub mod use_retry_timer;
 pub mod use_sim_source;
