@@ -4,6 +4,7 @@
 use super::effect::Effect;
 use super::source::{SourceChoice, SourceState};
 use crate::protocol::RelayStatus;
+use dstream_protocol::StatusEvent;
 
 /// The relay connection's lifecycle; the web layer opens and closes the socket as the effects say.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +91,9 @@ impl SourceState {
         self.answered();
         let lines = self.decoder.decode(data);
         self.relay_lines += lines.len() as u64;
+        if let Some(at) = &mut self.stream_at {
+            *at += lines.len() as u64;
+        }
         Some(lines)
     }
 
@@ -100,10 +104,24 @@ impl SourceState {
             return None;
         }
         self.answered();
-        self.status.merge_frame(text).unwrap_or_else(|_| {
+        let refused = self.status.merge_frame(text).unwrap_or_else(|_| {
             self.bad_status_frames += 1;
             None
-        })
+        });
+        if self.status.latest.event == StatusEvent::Hello {
+            self.rejoined(self.status.latest.stream_lines);
+        }
+        refused
+    }
+
+    /// A hello: the connection's lines start after line `stream_lines` of the relay's stream. Lines between
+    /// where the page left the stream and there went by without it. A relay whose stream is behind where the
+    /// page left it has restarted: there is no knowing what went by, so nothing is counted.
+    fn rejoined(&mut self, stream_lines: u64) {
+        if let Some(left_at) = self.stream_at {
+            self.missed_lines += stream_lines.saturating_sub(left_at);
+        }
+        self.stream_at = Some(stream_lines);
     }
 
     /// Socket `seq` closed (or never opened): back off before the next attempt. Also returns, when an open
@@ -185,6 +203,7 @@ impl SourceState {
         }
         self.choice = choice;
         if choice == SourceChoice::Simulated {
+            self.stream_at = None;
             let effects = self.release();
             self.link = RelayLink::Idle;
             // Events still in flight from the released socket must not count.
@@ -208,6 +227,7 @@ impl SourceState {
             ));
         }
         self.relay_url = url.clone();
+        self.stream_at = None;
         let mut effects = vec![Effect::RememberRelayUrl(url)];
         if self.relay_wanted() {
             effects.extend(self.connect(1));

@@ -92,6 +92,12 @@ pub struct SourceState {
     pub lost_partial_bytes: u64,
     /// The current socket completed its handshake (the relay itself has not necessarily answered yet).
     pub handshake_done: bool,
+    /// Where this page is in the relay's stream (its `stream_lines` after the last line received), from the
+    /// first hello on; forgotten when the user changes source or relay, whose lines are not missed then.
+    pub(super) stream_at: Option<u64>,
+    /// Lines that went by in the relay's stream between two connections of this page: the relay closed it as
+    /// too slow with lines still queued, or it read them while the page reconnected.
+    pub missed_lines: u64,
 }
 
 impl SourceState {
@@ -113,6 +119,8 @@ impl SourceState {
             bad_status_frames: 0,
             lost_partial_bytes: 0,
             handshake_done: false,
+            stream_at: None,
+            missed_lines: 0,
         }
     }
 

@@ -62,6 +62,10 @@ pub fn losses(s: &Stats, src: &SourceState) -> Vec<String> {
     );
     add(src.bad_status_frames, "unreadable relay status frames");
     add(
+        src.missed_lines,
+        "lines the relay sent while this page was not connected (closed as too slow, or reconnecting)",
+    );
+    add(
         src.status.latest.lines_dropped,
         "lines the relay dropped for slow clients (all clients, since it started)",
     );

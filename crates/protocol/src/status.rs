@@ -117,6 +117,10 @@ pub struct Status {
     /// Whether this connection may inject lines: the relay runs with `--allow-inject` and the client is on the
     /// relay's own machine, or the relay runs with `--allow-inject-from-all`.
     pub inject: bool,
+    /// Lines the relay has sent into the stream every client gets (every line from the source, a client
+    /// connected or not, and every injected line), since it started, up to this message: the connection's next
+    /// line is line `stream_lines + 1`. A client that reconnects learns from its hello how many lines went by without it.
+    pub stream_lines: u64,
 }
 
 #[cfg(test)]
@@ -158,6 +162,7 @@ mod tests {
             max_line_bytes: 1_048_576,
             lines_injected: 0,
             inject: false,
+            stream_lines: 1234,
         };
         assert_eq!(s, expected);
         // And the encoder writes exactly the README's text: the same fields, in its order, `type` first (the

@@ -106,6 +106,9 @@ struct Inner {
     reason: Option<String>,
     demo: bool,
     inject: InjectPolicy,
+    /// Lines sent into the stream so far: counted under the lock that queues them, so that a status message
+    /// says exactly where in the stream the lines after it start.
+    stream_lines: u64,
 }
 
 /// The shared state of one relay. See the module docs.
@@ -173,6 +176,7 @@ impl Hub {
                 reason: Some(format!("connecting to {address}")),
                 demo: false,
                 inject: InjectPolicy::Off,
+                stream_lines: 0,
             }),
             counters: Counters::default(),
             address,
@@ -328,6 +332,7 @@ impl Hub {
 
     fn broadcast_frame(&self, frame: Bytes, lines: u64) {
         let mut inner = self.lock();
+        inner.stream_lines += lines;
         let limit = self.queue_limit;
         let counters = &self.counters;
         inner.clients.retain_mut(|client| {
@@ -441,6 +446,7 @@ impl Hub {
             max_line_bytes: self.max_line_bytes as u64,
             lines_injected: c.lines_injected.load(Ordering::Relaxed),
             inject: peer.is_some_and(|peer| inner.inject.allows(peer)),
+            stream_lines: inner.stream_lines,
         }
     }
 }
@@ -636,6 +642,42 @@ mod tests {
         drop(slow);
         drop(fast);
         assert_eq!(hub.websocket_clients(), 0);
+    }
+
+    #[test]
+    fn a_status_says_after_which_line_of_the_stream_the_next_data_comes() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9".into(), 1 << 20, 1000));
+        let stream_lines = |outgoing: Option<Outgoing>| match outgoing {
+            Some(Outgoing::Status(json)) => match TextMessage::from_json(&json) {
+                Ok(TextMessage::Status(s)) => s.stream_lines,
+                other => panic!("expected a status message, got {other:?}"),
+            },
+            other => panic!("expected a status, got {other:?}"),
+        };
+        // Lines with no client connected are in the stream too: a page that comes back has missed them.
+        hub.broadcast_data(Bytes::from_static(b"a\nb\n"), 2);
+        let mut page = hub
+            .register(ClientKind::WebSocket, peer(), ClientCap::NONE)
+            .unwrap();
+        assert_eq!(stream_lines(page.try_recv()), 2);
+        hub.broadcast_data(Bytes::from_static(b"c\n"), 1);
+        hub.inject_line("typed");
+        hub.broadcast_status(StatusEvent::Tick);
+        assert!(matches!(
+            page.try_recv(),
+            Some(Outgoing::Data { lines: 1, .. })
+        ));
+        assert!(matches!(
+            page.try_recv(),
+            Some(Outgoing::Data { lines: 1, .. })
+        ));
+        assert_eq!(stream_lines(page.try_recv()), 4);
+        let counters = hub.counters();
+        assert_eq!(
+            counters.lines_forwarded.load(Ordering::Relaxed)
+                + counters.lines_injected.load(Ordering::Relaxed),
+            4
+        );
     }
 
     #[test]

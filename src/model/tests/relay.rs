@@ -176,3 +176,116 @@ fn an_unreadable_status_frame_is_counted_not_fatal() {
         .losses()
         .contains(&"1 unreadable relay status frames".to_string()));
 }
+
+/// The page against the relay's real hub (`crates/relay`), as a WebSocket client gets its messages.
+#[cfg(not(target_arch = "wasm32"))]
+mod against_the_hub {
+    use super::*;
+    use bytes::Bytes;
+    use dstream_relay::hub::{ClientKind, ClientQueue, Hub, Outgoing};
+    use std::sync::Arc;
+
+    fn peer() -> std::net::SocketAddr {
+        "127.0.0.1:1".parse().unwrap()
+    }
+
+    /// Hands the page everything queued for `client` on connection `seq`.
+    fn deliver(lab: &mut Lab, seq: u64, client: &mut ClientQueue) {
+        while let Some(outgoing) = client.try_recv() {
+            match outgoing {
+                Outgoing::Status(text) => lab.apply(Action::RelayText { seq, text }),
+                Outgoing::Data { frame, .. } => lab.apply(Action::RelayBinary {
+                    seq,
+                    data: frame.to_vec(),
+                }),
+            };
+        }
+    }
+
+    /// `n` lines in one frame.
+    fn frame(n: usize) -> Bytes {
+        Bytes::from("[error] x\n".repeat(n))
+    }
+
+    /// Connects the page (a new socket after its back-off), registered with the hub.
+    fn connect(lab: &mut Lab, hub: &Arc<Hub>) -> (u64, ClientQueue) {
+        let seq = lab.source.seq;
+        lab.apply(Action::RelayOpened { seq });
+        let client = hub.register(ClientKind::WebSocket, peer(), 8).unwrap();
+        (seq, client)
+    }
+
+    /// Drops the page's connection, as the relay's close does, and lets its back-off run out.
+    fn disconnect(lab: &mut Lab, seq: u64, client: ClientQueue) {
+        drop(client);
+        lab.apply(Action::RelayClosed {
+            seq,
+            code: 1008,
+            reason: TOO_SLOW.into(),
+        });
+        lab.apply(Action::RelayRetryNow { seq });
+    }
+
+    fn missed_line(lab: &Lab) -> Option<String> {
+        lab.losses()
+            .into_iter()
+            .find(|l| l.contains("while this page was not connected"))
+    }
+
+    #[test]
+    fn lines_the_relay_sent_while_the_page_reconnected_are_counted_as_missed() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9999".into(), 1 << 20, 4096));
+        // Lines before the page's first connection are not missed: it was not there yet.
+        hub.broadcast_data(frame(4), 4);
+        let mut lab = boot();
+        let (seq, mut client) = connect(&mut lab, &hub);
+        hub.broadcast_data(frame(3), 3);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.relay_lines, 3);
+        assert_eq!(missed_line(&lab), None);
+        disconnect(&mut lab, seq, client);
+        // While it is away: 5 lines from the source, and 2 more in a frame queued for nobody.
+        hub.broadcast_data(frame(5), 5);
+        hub.broadcast_data(frame(2), 2);
+        let (seq, mut client) = connect(&mut lab, &hub);
+        hub.broadcast_data(frame(6), 6);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.relay_lines, 9);
+        assert_eq!(lab.source.missed_lines, 7);
+        assert_eq!(
+            missed_line(&lab).as_deref(),
+            Some("7 lines the relay sent while this page was not connected (closed as too slow, or reconnecting)")
+        );
+        // Back at once: nothing more is missed.
+        let seq2 = lab.source.seq;
+        disconnect(&mut lab, seq2, client);
+        let (seq, mut client) = connect(&mut lab, &hub);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.missed_lines, 7);
+    }
+
+    #[test]
+    fn a_restarted_relay_or_a_source_the_user_switched_away_from_counts_no_missed_line() {
+        let hub = Arc::new(Hub::new("127.0.0.1:9999".into(), 1 << 20, 4096));
+        let mut lab = boot();
+        let (seq, mut client) = connect(&mut lab, &hub);
+        hub.broadcast_data(frame(10), 10);
+        deliver(&mut lab, seq, &mut client);
+        disconnect(&mut lab, seq, client);
+        // A new relay: its stream starts again at 0.
+        let hub = Arc::new(Hub::new("127.0.0.1:9999".into(), 1 << 20, 4096));
+        hub.broadcast_data(frame(4), 4);
+        let (seq, mut client) = connect(&mut lab, &hub);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.missed_lines, 0);
+        // The user switches to the built-in source, and back while the relay goes on.
+        lab.apply(Action::SetSource(SourceChoice::Simulated));
+        drop(client);
+        hub.broadcast_data(frame(8), 8);
+        lab.apply(Action::SetSource(SourceChoice::Relay));
+        let (seq, mut client) = connect(&mut lab, &hub);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.missed_lines, 0);
+        assert_eq!(missed_line(&lab), None);
+    }
+}
