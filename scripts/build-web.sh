@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the page into a folder the relay can serve (`relay --serve DIR`), with cargo and wasm-bindgen only:
 # the quick path for the demo and the classroom, which then needs no trunk. `trunk build --release` gives the
-# same page from index.html and stays the way to develop (`trunk serve`).
+# same page from index.html (its wasm with the function names kept) and stays the way to develop (`trunk serve`).
 #   bash scripts/build-web.sh [OUT_DIR]     (default: dist-web)
 #   PAGE_WASM=FILE bash scripts/build-web.sh OUT_DIR
 # PAGE_WASM packages a page wasm cargo already built instead of building the release one: scripts/test.sh gives
@@ -14,14 +14,18 @@ out="${1:-dist-web}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 
 page_wasm="${PAGE_WASM:-}"
+# The release page leaves out the function names (the release profile keeps them for wasm-bindgen: Cargo.toml);
+# a dev page keeps them, for readable stack traces when a test fails.
+slim=()
 if [ -z "$page_wasm" ]; then
   cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
   page_wasm="$target_dir/wasm32-unknown-unknown/release/dstream-lab.wasm"
+  slim=(--remove-name-section --remove-producers-section)
 fi
 [ -f "$page_wasm" ] || { echo "no page wasm at $page_wasm" >&2; exit 1; }
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name dstream-lab \
+wasm-bindgen --target web --no-typescript "${slim[@]}" --out-dir "$stage" --out-name dstream-lab \
   "$page_wasm"
 
 rm -rf "$out"
