@@ -3,7 +3,7 @@
 # (`relay --demo --serve`, gzip and long cache headers for hashed assets), audited by npm's lighthouse 12.2.3
 # with Debian's Chromium on Lighthouse's default mobile profile. Prints the scores and the figures the
 # performance issue names (LCP, total blocking time, bytes transferred, console errors); the full report is
-# written to target/lighthouse/.
+# written to target/lighthouse/ (under CARGO_TARGET_DIR when set). Then times the first batch on screen on a desktop (scripts/first-batch.mjs).
 #   bash scripts/lighthouse.sh [DIST_DIR]     (default: dist-web, built first when missing)
 # Run it on an idle machine: Lighthouse's simulated throttling scales what it measures on this CPU.
 set -euo pipefail
@@ -11,15 +11,16 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 LIGHTHOUSE_VERSION=12.2.3
 dist="${1:-dist-web}"
-tools=target/tools/lighthouse
-out=target/lighthouse
+target_dir="${CARGO_TARGET_DIR:-target}"
+tools="$target_dir/tools/lighthouse"
+out="$target_dir/lighthouse"
 say() { printf '==> %s\n' "$*"; }
 
 if ! command -v chromium >/dev/null; then
   say "installing Debian's chromium (about 2 minutes)"
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
-if [ "$(node -p "require('./$tools/node_modules/lighthouse/package.json').version" 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]; then
+if [ "$(node -p "require(require('path').resolve('$tools/node_modules/lighthouse/package.json')).version" 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]; then
   say "installing lighthouse $LIGHTHOUSE_VERSION with npm under $tools (about 15 seconds)"
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "lighthouse@$LIGHTHOUSE_VERSION"
@@ -30,10 +31,11 @@ if [ ! -f "$dist/index.html" ]; then
 fi
 say "building the relay"
 cargo build -q --release -p dstream-relay --bin relay
+bin="$target_dir/release"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$out"
-target/release/relay --demo --serve "$dist" --listen "127.0.0.1:$port" 2>"$out/relay.log" &
+"$bin/relay" --demo --serve "$dist" --listen "127.0.0.1:$port" 2>"$out/relay.log" &
 relay=$!
 trap 'kill "$relay" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -59,5 +61,8 @@ console.log(`transferred ${(a["total-byte-weight"].numericValue / 1024).toFixed(
   `console errors ${console_errors.length}`);
 for (const e of console_errors) console.log(`  console: ${e.description}`);
 console.log(`Lighthouse ${r.lighthouseVersion}, ${r.environment.hostUserAgent}; benchmark index ${r.environment.benchmarkIndex}`);
-' "$PWD/$out/report.report.json"
+' "$(cd "$out" && pwd)/report.report.json"
 say "full report: $out/report.report.html"
+
+say "time to the first batch on screen, desktop (1280x720, no throttling, ?interval=1, six fresh loads)"
+node scripts/first-batch.mjs "$tools" "http://127.0.0.1:$port/?interval=1" 6
