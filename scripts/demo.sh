@@ -14,11 +14,7 @@ host="${listen%:*}"
 started=$SECONDS
 say() { printf '==> [%3ds] %s\n' "$((SECONDS - started))" "$*"; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target (under a minute)"
-  rustup target add wasm32-unknown-unknown
-fi
-
+bash scripts/setup.sh target
 # The tool install and the project build share the two cores; side by side they finish sooner than in turn.
 bash scripts/setup.sh demo &
 setup=$!

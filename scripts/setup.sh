@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what DStream Lab needs, skipping whatever is already there at the right version.
-# Usage: scripts/setup.sh [demo|dev|test]
+# Usage: scripts/setup.sh [target|demo|dev|test]
+#   target: the wasm32 target only (seconds: the scripts add it before the background installs, whose end a wasm
+#           build need not wait for)
 #   demo: the wasm32 target and wasm-bindgen-cli (scripts/demo.sh builds the page without trunk)
 #   dev:  also trunk (`trunk serve`, `trunk build`)
 #   test: demo's tools, Debian's headless Chromium and its driver (the tests build the page without trunk), and
@@ -26,6 +28,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target (under a minute)"
   rustup target add wasm32-unknown-unknown
 fi
+[ "$what" = target ] && exit 0
 
 pids=()
 names=()

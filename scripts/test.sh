@@ -9,7 +9,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 started=$SECONDS
 step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
 
-# The tools install beside the native checks, which need none of them; the wasm steps wait for them.
+# The tools install beside the native checks and the wasm build, which need none of them (only the wasm32 target,
+# added first); the page and the browser suites wait for them.
+bash scripts/setup.sh target
 bash scripts/setup.sh test &
 setup=$!
 
@@ -68,15 +70,15 @@ finish() {
 step "workspace tests: run, beside the wasm steps below"
 background "workspace tests" cargo test --workspace
 
-step "waiting for the tool install"
-wait "$setup"
-
 # The app for wasm32, once, in the dev profile: its lint (clippy-driver, as above), the page's wasm and the wasm
 # tests' binaries in one build. The lib's own unit tests are not built for wasm32: they are plain Rust, run and
 # linted natively above (wasm-bindgen-test runs none of them), and would compile the whole app a second time. The
 # release profile (the demo's page) would compile every dependency again, with LTO: about a fifth of the run's CPU.
 step "clippy (wasm32, the app) while building the page and the app's wasm tests (dev profile)"
 cargo test -p dstream-lab --target wasm32-unknown-unknown --test '*' --no-run
+
+step "waiting for the tool install"
+wait "$setup"
 
 # Under the target dir, not dist-web/, which stays the demo's release page.
 target_dir="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
