@@ -5,7 +5,7 @@
 //! over-long lines are the `dstream-protocol` crate's, which the relay uses too.
 
 use dstream_protocol::{
-    DecodeError, PartialLine, SourceState, Status, TextMessage, DEFAULT_MAX_LINE_BYTES,
+    DecodeError, PartialLine, SourceState, Status, StatusEvent, TextMessage, DEFAULT_MAX_LINE_BYTES,
 };
 
 /// The cap on a line the page has to join across frames: past it, the line is cut and the rest of it is dropped
@@ -127,6 +127,9 @@ fn make_line(invalid_utf8_lines: &mut u64, bytes: &[u8]) -> String {
 pub struct RelayStatus {
     /// The relay's latest status message; all defaults (its `source` `Unknown`) before the first one.
     pub latest: Status,
+    /// Hello messages read (the relay greets each connection with one): a reader tells from it whether the
+    /// message just merged was a hello, which `latest` alone cannot say after a message of another type.
+    pub hellos: u64,
 }
 
 impl RelayStatus {
@@ -135,7 +138,12 @@ impl RelayStatus {
     /// relay's reason when the message refuses a line this page asked it to inject.
     pub fn merge_frame(&mut self, text: &str) -> Result<Option<String>, DecodeError> {
         match TextMessage::from_json(text)? {
-            TextMessage::Status(status) => self.latest = status,
+            TextMessage::Status(status) => {
+                if status.event == StatusEvent::Hello {
+                    self.hellos += 1;
+                }
+                self.latest = status;
+            }
             TextMessage::InjectRefused { reason } => return Ok(Some(reason)),
             TextMessage::Unknown => {}
         }

@@ -4,7 +4,6 @@
 use super::effect::Effect;
 use super::source::{SourceChoice, SourceState};
 use crate::protocol::RelayStatus;
-use dstream_protocol::StatusEvent;
 
 /// The relay connection's lifecycle; the web layer opens and closes the socket as the effects say.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,11 +103,12 @@ impl SourceState {
             return None;
         }
         self.answered();
+        let hellos = self.status.hellos;
         let refused = self.status.merge_frame(text).unwrap_or_else(|_| {
             self.bad_status_frames += 1;
             None
         });
-        if self.status.latest.event == StatusEvent::Hello {
+        if self.status.hellos > hellos {
             self.rejoined(self.status.latest.stream_lines);
         }
         refused

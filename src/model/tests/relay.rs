@@ -256,6 +256,18 @@ mod against_the_hub {
             missed_line(&lab).as_deref(),
             Some("7 lines the relay sent while this page was not connected (closed as too slow, or reconnecting)")
         );
+        // Other messages after the hello (here a refused injection, then more lines) leave the count alone.
+        lab.apply(Action::RelayText {
+            seq,
+            text: r#"{"type":"inject_refused","reason":"not from this machine"}"#.into(),
+        });
+        lab.apply(Action::RelayText {
+            seq,
+            text: "not json".into(),
+        });
+        hub.broadcast_data(frame(3), 3);
+        deliver(&mut lab, seq, &mut client);
+        assert_eq!(lab.source.missed_lines, 7);
         // Back at once: nothing more is missed.
         let seq2 = lab.source.seq;
         disconnect(&mut lab, seq2, client);
