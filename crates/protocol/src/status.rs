@@ -119,7 +119,8 @@ pub struct Status {
     pub inject: bool,
     /// Lines the relay has sent into the stream every client gets (every line from the source, a client
     /// connected or not, and every injected line), since it started, up to this message: the connection's next
-    /// line is line `stream_lines + 1`. A client that reconnects learns from its hello how many lines went by without it.
+    /// line is line `stream_lines + 1`. A client that reconnects learns from its hello how many lines went by
+    /// without it.
     pub stream_lines: u64,
 }
 
