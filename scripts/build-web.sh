@@ -4,8 +4,11 @@
 # same page from index.html (its wasm with the function names kept) and stays the way to develop (`trunk serve`).
 #   bash scripts/build-web.sh [OUT_DIR]     (default: dist-web)
 #   PAGE_WASM=FILE bash scripts/build-web.sh OUT_DIR
-# PAGE_WASM packages a page wasm cargo already built instead of building the release one: scripts/test.sh gives
-# the dev-profile wasm its wasm tests' build made, so the tests compile the app for wasm32 once.
+# PAGE_WASM packages a page wasm cargo already built instead of building the release one (and the worker's wasm
+# beside it, dstream-lab-worker.wasm): scripts/test.sh gives the dev-profile wasm its wasm tests' build made, so
+# the tests compile the app for wasm32 once.
+# The page is two wasm programs: the page itself (the components) and its Web Worker (the view model, the relay
+# socket and the batches: src/host/), each with its wasm-bindgen glue.
 # Asset names carry a hash of their content, as trunk's do, so a server may let browsers cache them for good.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +21,20 @@ page_wasm="${PAGE_WASM:-}"
 # a dev page keeps them, for readable stack traces when a test fails.
 slim=()
 if [ -z "$page_wasm" ]; then
-  cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab
+  cargo build --release --target wasm32-unknown-unknown -p dstream-lab --bin dstream-lab --bin dstream-lab-worker
   page_wasm="$target_dir/wasm32-unknown-unknown/release/dstream-lab.wasm"
   slim=(--remove-name-section --remove-producers-section)
 fi
-[ -f "$page_wasm" ] || { echo "no page wasm at $page_wasm" >&2; exit 1; }
+worker_wasm="$(dirname "$page_wasm")/dstream-lab-worker.wasm"
+for wasm in "$page_wasm" "$worker_wasm"; do
+  [ -f "$wasm" ] || { echo "no wasm at $wasm" >&2; exit 1; }
+done
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-wasm-bindgen --target web --no-typescript "${slim[@]}" --out-dir "$stage" --out-name dstream-lab \
-  "$page_wasm"
+for name in dstream-lab dstream-lab-worker; do
+  wasm-bindgen --target web --no-typescript "${slim[@]}" --out-dir "$stage" --out-name "$name" \
+    "$(dirname "$page_wasm")/$name.wasm"
+done
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -43,6 +51,12 @@ hashed() {
 wasm="$(hashed "$stage/dstream-lab_bg.wasm")"
 # The JS glue names the wasm file only as a default; the page passes the hashed name explicitly.
 js="$(hashed "$stage/dstream-lab.js")"
+# The worker starts from a one-line module that loads its glue and wasm; the page finds it in a <meta>.
+worker_wasm="$(hashed "$stage/dstream-lab-worker_bg.wasm")"
+worker_js="$(hashed "$stage/dstream-lab-worker.js")"
+printf 'import init from "/%s"; init({ module_or_path: "/%s" });\n' "$worker_js" "$worker_wasm" \
+  >"$stage/worker.js"
+worker="$(hashed "$stage/worker.js")"
 styles="    <link rel=\"icon\" href=\"/$(hashed www/favicon.svg)\" />"$'\n'
 for css in www/style.css www/teach.css; do
   styles+="    <link rel=\"stylesheet\" href=\"/$(hashed "$css")\" />"$'\n'
@@ -52,6 +66,7 @@ done
 {
   sed -n '1,/<title>/p' index.html
   printf '%s' "$styles"
+  printf '    <meta name="dstream-lab-worker" content="/%s" data-type="module" />\n' "$worker"
   printf '    <link rel="modulepreload" href="/%s" />\n' "$js"
   printf '    <link rel="preload" href="/%s" as="fetch" type="application/wasm" crossorigin />\n' "$wasm"
   printf '    <script type="module">import init from "/%s"; init({ module_or_path: "/%s" });</script>\n' "$js" "$wasm"

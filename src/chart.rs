@@ -19,7 +19,7 @@ pub const BOTTOM: f64 = 30.0;
 
 /// One emitted batch of one mode: its time and the count per message type (in `MessageType::ALL` order; a
 /// type absent from the output counts 0).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChartPoint {
     /// Batch time, local naive epoch ms.
     pub time_ms: i64,

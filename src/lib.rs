@@ -7,8 +7,9 @@
 //! - [`model`] is the view model and the app's one reducer: the batch log, consoles, source status, checkpoints;
 //!   each action returns the side effects (sockets, timers, storage) it calls for, as values;
 //! - [`chart`] and [`code`] compute what the panels draw (plain Rust, so all of the above tests natively);
-//! - `web` (wasm32 only) holds the yew components, and the hooks that carry out the effects (sockets, timers,
-//!   storage).
+//! - `host` (wasm32 only) runs the view model in a Web Worker and carries out its effects (sockets, timers, the
+//!   built-in source); `web` (wasm32 only) holds the yew components, which render what the worker sends
+//!   ([`model::page`]) and carry out the page's own effects (storage, clipboard, downloads).
 #![warn(missing_docs)]
 
 pub mod chart;
@@ -24,5 +25,7 @@ pub mod teach;
 mod test_python;
 pub mod timefmt;
 
+#[cfg(target_arch = "wasm32")]
+pub mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -293,12 +293,14 @@ fn default_config_is_the_notebooks() {
 
 #[wasm_bindgen_test]
 async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
+    use dstream_lab::model::page::SourceView;
     use dstream_lab::model::{RelayLink, SourceChoice, SourceKind};
     use dstream_lab::web::controls::{SourceBar, SourceBarProps};
     let root = fresh_root();
     yew::Renderer::<SourceBar>::with_root_and_props(
         root.clone(),
         SourceBarProps {
+            source: SourceView {
             headline: "Source: built-in simulated source, 5 lines/s — relay ws://h/ws unreachable (no answer); retry 3 in 4 s".into(),
             feeding: Some(SourceKind::Simulated),
             link: RelayLink::Retrying {
@@ -312,6 +314,7 @@ async fn the_header_says_which_source_feeds_and_shows_the_back_off() {
             sim_rate: 5.0,
             relay_lines: 0,
             sim_lines: 12,
+            },
             dispatch: yew::Callback::noop(),
         },
     )

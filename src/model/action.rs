@@ -7,7 +7,7 @@ use super::source::SourceChoice;
 use crate::engine::Mode;
 
 /// Everything that can change the page's state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// The batch timer fired at local naive time `now_ms`: run every batch that is due.
     Tick {

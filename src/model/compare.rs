@@ -16,7 +16,7 @@ pub const SAMPLE_LINES: usize = 3;
 pub const KEPT_LINES: usize = 60;
 
 /// How the page is laid out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PageView {
     /// Every panel, chart and teaching view, one after the other.
     #[default]
@@ -81,18 +81,18 @@ impl BatchSample {
 }
 
 /// One record of one mode's output, as `pprint` prints it, and why it stands out, if it does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompareRow {
     /// The key (`'error'`).
     pub key: MessageType,
     /// The record as printed: `('error', 2)`.
     pub text: String,
     /// Why this record differs from what another mode prints for this batch.
-    pub note: Option<&'static str>,
+    pub note: Option<std::borrow::Cow<'static, str>>,
 }
 
 /// One mode's column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompareColumn {
     /// The mode.
     pub mode: Mode,
@@ -103,10 +103,12 @@ pub struct CompareColumn {
 
 impl CompareColumn {
     /// Each note of this column once, with the keys it is about, in the order the records print.
-    pub fn notes(&self) -> Vec<(Vec<MessageType>, &'static str)> {
-        let mut notes: Vec<(Vec<MessageType>, &'static str)> = Vec::new();
+    pub fn notes(&self) -> Vec<(Vec<MessageType>, &str)> {
+        let mut notes: Vec<(Vec<MessageType>, &str)> = Vec::new();
         for row in self.rows.iter().flatten() {
-            let Some(note) = row.note else { continue };
+            let Some(note) = row.note.as_deref() else {
+                continue;
+            };
             match notes.iter_mut().find(|(_, n)| *n == note) {
                 Some((keys, _)) => keys.push(row.key),
                 None => notes.push((vec![row.key], note)),
@@ -117,7 +119,7 @@ impl CompareColumn {
 }
 
 /// A student job's column: what its program printed right after this batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompareJob {
     /// The job.
     pub id: u64,
@@ -129,7 +131,7 @@ pub struct CompareJob {
 }
 
 /// The whole compare view for one batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompareView {
     /// 1-based batch number.
     pub batch: u64,
@@ -184,7 +186,7 @@ impl CompareView {
                         .map(|&(key, count)| CompareRow {
                             key,
                             text: record_text(key, count),
-                            note: note(mode, count, in_batch(key)),
+                            note: note(mode, count, in_batch(key)).map(Into::into),
                         })
                         .collect()
                 }),
@@ -253,11 +255,15 @@ mod tests {
         lab.apply(Action::Tick { now_ms: at_ms });
     }
 
-    fn rows(view: &CompareView, mode: Mode) -> Vec<(String, Option<&'static str>)> {
+    fn rows(view: &CompareView, mode: Mode) -> Vec<(String, Option<&str>)> {
         view.columns[mode.index()]
             .rows
             .as_ref()
-            .map(|r| r.iter().map(|r| (r.text.clone(), r.note)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|r| (r.text.clone(), r.note.as_deref()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -307,10 +313,10 @@ mod tests {
 
     #[test]
     fn a_columns_notes_name_each_reason_once_with_its_keys() {
-        let row = |key, note| CompareRow {
+        let row = |key, note: Option<&'static str>| CompareRow {
             key,
             text: String::new(),
-            note,
+            note: note.map(Into::into),
         };
         let column = CompareColumn {
             mode: Mode::Cumulative,

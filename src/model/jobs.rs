@@ -27,7 +27,7 @@ pub const MAX_JOBS: usize = 4;
 pub const JOBS_STORAGE_KEY: &str = "dstream-lab/jobs";
 
 /// What a job is doing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum JobStatus {
     /// Not run yet.
     Idle,
@@ -108,7 +108,7 @@ struct JobClock {
 }
 
 /// The last "Copy link" of a job.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobLink {
     /// The link opening the job's program.
     pub url: String,

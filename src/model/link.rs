@@ -6,7 +6,7 @@ use super::source::{SourceChoice, SourceState};
 use crate::protocol::RelayStatus;
 
 /// The relay connection's lifecycle; the web layer opens and closes the socket as the effects say.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RelayLink {
     /// No relay wanted.
     Idle,

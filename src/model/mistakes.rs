@@ -16,7 +16,7 @@ pub const LOCAL1_WARNING: &str = "WARN StreamingContext: spark.master should be 
      received data.";
 
 /// One of Spark's classic mistakes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mistake {
     /// `.master("local[1]")` with a socket receiver.
     Local1,

@@ -14,6 +14,7 @@
 //! [`job_link`] (`?job=` links); [`mode_code`] (the mode panels' editable programs); [`share`] ("Share a scenario": [`input_log`] records the last batches' lines,
 //! [`packed`] packs a link's text); [`travel`]: time travel, every view as of an earlier batch.
 //! [`windowed_compare`]: the compare view's row of the DStream window beside Structured Streaming's windowed count.
+//! [`page`]: what the page shows, as data; [`wire`]: the messages between the page and the view model (a Web Worker).
 
 pub mod action;
 pub mod batch_log;
@@ -31,6 +32,7 @@ pub mod mistakes;
 pub mod mode_code;
 pub mod notices;
 pub mod packed;
+pub mod page;
 pub mod pipeline;
 pub mod predict;
 pub mod settings;
@@ -40,6 +42,7 @@ pub mod stats;
 pub mod travel;
 pub mod url;
 pub mod windowed_compare;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;

@@ -29,7 +29,7 @@ pub struct SavedModeCode {
 }
 
 /// What a mode panel's code does.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ModeStatus {
     /// The notebook's program runs.
     Notebook,

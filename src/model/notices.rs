@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 pub const MAX_NOTICES: usize = 4;
 
 /// How loud a notice is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     /// Something happened as asked.
     Info,
@@ -17,7 +17,7 @@ pub enum Level {
 }
 
 /// A message shown under the header until dismissed (or pushed out by newer ones).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
     /// Identity for dismissing.
     pub id: u64,

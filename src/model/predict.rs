@@ -13,7 +13,7 @@ use super::Lab;
 use crate::engine::{MessageType, Mode};
 
 /// How a predicted (or printed) record came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     /// Predicted, and printed exactly so.
     Right,
@@ -35,7 +35,7 @@ impl Verdict {
 }
 
 /// One mark of a revealed prediction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mark {
     /// How it came out.
     pub verdict: Verdict,
@@ -46,7 +46,7 @@ pub struct Mark {
 }
 
 /// One mode's part of a revealed prediction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModeReveal {
     /// The mode.
     pub mode: Mode,
@@ -57,7 +57,7 @@ pub struct ModeReveal {
 }
 
 /// A revealed prediction: what ran, and the marks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reveal {
     /// The batch (1-based).
     pub batch: u64,
@@ -68,7 +68,7 @@ pub struct Reveal {
 }
 
 /// A prediction: open while the class types, revealed once the batch ran.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prediction {
     /// The batch predicted (1-based).
     pub batch: u64,

@@ -7,7 +7,7 @@ use crate::timefmt::{parse_seconds, seconds_literal};
 pub const BATCH_INTERVALS_S: [i64; 4] = [1, 2, 5, 10];
 
 /// The settings form's values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     /// Batch interval in ms (picked from [`BATCH_INTERVALS_S`]).
     pub interval_ms: i64,
@@ -64,7 +64,7 @@ impl Draft {
 }
 
 /// One edit of the settings form.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DraftField {
     /// Batch interval in ms.
     Interval(i64),

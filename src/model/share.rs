@@ -41,7 +41,7 @@ pub struct Share {
 }
 
 /// What a link or a download would hold right now, for the share box's sentence.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShareSummary {
     /// Batches it holds.
     pub batches: usize,

@@ -11,7 +11,7 @@ pub const DEFAULT_SIM_RATE: f64 = 5.0;
 pub const MAX_SIM_RATE: f64 = 100_000.0;
 
 /// Which source delivered some lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SourceKind {
     /// The relay's WebSocket (lines from `send-messages` or any TCP source).
     Relay,
@@ -20,7 +20,7 @@ pub enum SourceKind {
 }
 
 /// What the user asked to feed the engine with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SourceChoice {
     /// The relay when it answers, the built-in source while it does not.
     Auto,

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 pub const TRAVEL_BATCHES: usize = 120;
 
 /// A move of the time travel controls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TravelMove {
     /// Show batch `k` (clamped to the batches kept; the last one run means live).
     To(u64),
@@ -44,7 +44,7 @@ impl Travel {
 }
 
 /// The batches time travel reaches and the batch viewed, as the controls show them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TravelSpan {
     /// The oldest batch it reaches.
     pub first: u64,

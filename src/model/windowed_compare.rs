@@ -62,7 +62,7 @@ pub fn program_for(config: &NotebookConfig) -> Option<String> {
 }
 
 /// The Structured Streaming side: the trigger paired with the batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerSide {
     /// The job's trigger number (1-based).
     pub trigger: u64,
@@ -73,7 +73,7 @@ pub struct TriggerSide {
 }
 
 /// Which difference an explanation is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Topic {
     /// Batch time against event time, and the windows of the trigger.
     EventTime,
@@ -108,7 +108,7 @@ impl Topic {
 }
 
 /// One difference, worded from the batch's and the trigger's numbers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Explanation {
     /// What it is about.
     pub topic: Topic,
@@ -117,7 +117,7 @@ pub struct Explanation {
 }
 
 /// The row for the batch viewed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WindowedCompare {
     /// The Structured Streaming job.
     pub job_id: u64,

@@ -18,7 +18,7 @@ pub const NODE_Y: f64 = 8.0;
 pub const NODE_H: f64 = 40.0;
 
 /// One DStream of the chain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// The PySpark method that made it (`socketTextStream`, `map`, `reduceByKey`, …).
     pub op: String,
@@ -27,7 +27,7 @@ pub struct Step {
     /// Records it produced in the last batch, `None` when it produced no RDD then (the window between slides).
     pub records: Option<u64>,
     /// What the records are: `lines` for the input, `records` after it.
-    pub unit: &'static str,
+    pub unit: std::borrow::Cow<'static, str>,
     /// Left edge of the node box.
     pub x: f64,
     /// Width of the node box.
@@ -42,7 +42,7 @@ impl Step {
                 let unit = if n == 1 {
                     self.unit.trim_end_matches('s')
                 } else {
-                    self.unit
+                    &self.unit
                 };
                 format!("{n} {unit}")
             }
@@ -52,7 +52,7 @@ impl Step {
 }
 
 /// One mode's chain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lineage {
     /// The mode.
     pub mode: Mode,
@@ -101,9 +101,9 @@ pub fn lineage(mode: Mode, graph: &[StreamNode], last: Option<&BatchEntry>) -> L
             arg: node_detail(node),
             records: records(node),
             unit: if node.kind == NodeKind::Input {
-                "lines"
+                "lines".into()
             } else {
-                "records"
+                "records".into()
             },
             x: i as f64 * (w + GAP),
             w,
@@ -256,7 +256,7 @@ mod tests {
             op: "map".to_string(),
             arg: String::new(),
             records,
-            unit: "lines",
+            unit: "lines".into(),
             x: 0.0,
             w: 1.0,
         };
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(step(Some(0)).count_text(), "0 lines");
         assert_eq!(step(Some(12)).count_text(), "12 lines");
         let records = Step {
-            unit: "records",
+            unit: "records".into(),
             ..step(Some(1))
         };
         assert_eq!(records.count_text(), "1 record");

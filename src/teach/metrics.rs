@@ -12,12 +12,12 @@ pub const SPARK_H: f64 = 48.0;
 pub const TABLE_ROWS: usize = 10;
 
 /// One small timeline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sparkline {
     /// What it shows (`Input rate`).
-    pub title: &'static str,
+    pub title: std::borrow::Cow<'static, str>,
     /// The unit (`records/s`, `ms`).
-    pub unit: &'static str,
+    pub unit: std::borrow::Cow<'static, str>,
     /// SVG path `d` (empty when there is nothing to draw); unmeasured batches leave a gap.
     pub path: String,
     /// The value at the top of the plot.
@@ -39,7 +39,7 @@ impl Sparkline {
 }
 
 /// One row of the table, newest first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricRow {
     /// 1-based batch number.
     pub batch: u64,
@@ -58,7 +58,7 @@ pub struct MetricRow {
 }
 
 /// Everything the metrics view draws.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricsView {
     /// Input rate, processing time, scheduling delay.
     pub lines: [Sparkline; 3],
@@ -111,8 +111,8 @@ fn sparkline(title: &'static str, unit: &'static str, values: &[Option<f64>]) ->
     }
     let avg = (!measured.is_empty()).then(|| measured.iter().sum::<f64>() / measured.len() as f64);
     Sparkline {
-        title,
-        unit,
+        title: title.into(),
+        unit: unit.into(),
         path,
         max,
         avg,

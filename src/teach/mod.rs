@@ -43,7 +43,7 @@ use crate::model::BatchLog;
 use std::rc::Rc;
 
 /// Every teaching view model of the page at one moment, computed once per render from the batch log.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeachViews {
     /// The window timeline, once the window has emitted.
     pub timeline: Option<Rc<window::Timeline>>,

@@ -9,7 +9,7 @@ use crate::teach::trigger::plural;
 use crate::timefmt::clock_label;
 
 /// What one column shows instead of (or as) the console's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ColumnKind {
     /// The console sink's text for the batch Spark ran.
     Printed,
@@ -31,10 +31,10 @@ impl ColumnKind {
 }
 
 /// One mode's column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModeStory {
     /// `complete`, `update` or `append`.
-    pub mode: &'static str,
+    pub mode: std::borrow::Cow<'static, str>,
     /// The mode the job's program asked for.
     pub own: bool,
     /// What the column shows.
@@ -49,7 +49,7 @@ pub struct ModeStory {
 }
 
 /// One query's three columns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryModes {
     /// `Query 1 (your program: update mode)`.
     pub title: String,
@@ -58,7 +58,7 @@ pub struct QueryModes {
 }
 
 /// The view of a job at the trigger the page shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModesStory {
     /// The job's batch (trigger) number, 1-based.
     pub batch: u64,
@@ -180,7 +180,7 @@ fn mode_story(c: &ModeColumn, lines: usize) -> ModeStory {
         ),
     };
     ModeStory {
-        mode: c.mode,
+        mode: c.mode.into(),
         own: c.own,
         kind,
         text,

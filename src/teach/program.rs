@@ -22,7 +22,7 @@ pub const ROW_GAP: f64 = 14.0;
 pub const PAD: f64 = 4.0;
 
 /// One node of the lineage, placed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinNode {
     /// The node's id in the graph.
     pub id: usize,
@@ -43,7 +43,7 @@ pub struct LinNode {
 }
 
 /// One edge, from a node's right side to a reader's left side.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinEdge {
     /// The node read.
     pub from: usize,
@@ -60,7 +60,7 @@ pub struct LinEdge {
 }
 
 /// The program's lineage, laid out in columns: a node stands one column right of the furthest node it reads.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProgramLineage {
     /// The nodes, in the order the program built them.
     pub nodes: Vec<LinNode>,
@@ -75,7 +75,7 @@ pub struct ProgramLineage {
 }
 
 /// One row of the metrics table, newest first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProgramMetricRow {
     /// 1-based batch number.
     pub batch: u64,
@@ -90,7 +90,7 @@ pub struct ProgramMetricRow {
 }
 
 /// The job's recent batches as a table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProgramMetrics {
     /// A column per non-output node: `map (line 8)`.
     pub columns: Vec<String>,
@@ -101,7 +101,7 @@ pub struct ProgramMetrics {
 }
 
 /// One update call, ready to show.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallRow {
     /// The key (`'info'`), or `?` when no state named it (see [`ProgramUpdateCall::key`]).
     pub key: String,
@@ -116,7 +116,7 @@ pub struct CallRow {
 }
 
 /// An `updateStateByKey` node's calls of the last batch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallsView {
     /// `updateStateByKey (line 12)`.
     pub title: String,
@@ -131,7 +131,7 @@ pub struct CallsView {
 }
 
 /// A windowed node at the last batch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowView {
     /// `reduceByKeyAndWindow (line 30)`.
     pub title: String,
@@ -144,7 +144,7 @@ pub struct WindowView {
 }
 
 /// Every view of one job, computed once per render from its graph and batches.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProgramViews {
     /// The lineage.
     pub lineage: ProgramLineage,

@@ -4,7 +4,7 @@ use crate::engine::MessageType;
 use crate::model::BatchEntry;
 
 /// One call, ready to show.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StateRow {
     /// The key the call was for.
     pub key: MessageType,
@@ -19,7 +19,7 @@ pub struct StateRow {
 }
 
 /// Everything the state view draws.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StateView {
     /// 1-based batch number.
     pub batch: u64,

@@ -18,18 +18,18 @@ pub const AXIS_PAD: f64 = 26.0;
 pub const AXIS_WINDOWS: usize = 24;
 
 /// A table of the view: the state store before or after, or the sink's rows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RowsView {
     /// The column names.
     pub columns: Vec<String>,
     /// The rows: their cells and what the trigger did to them (`kept`, `added`, `updated`, `evicted`).
-    pub rows: Vec<(Vec<String>, &'static str)>,
+    pub rows: Vec<(Vec<String>, std::borrow::Cow<'static, str>)>,
     /// Rows not shown.
     pub not_shown: usize,
 }
 
 /// One window on the axis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AxisWindow {
     /// Left edge.
     pub x: f64,
@@ -45,7 +45,7 @@ pub struct AxisWindow {
 
 /// The event-time axis: the windows in the state store (before or after the trigger), the trigger's lines and
 /// the watermark.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventAxis {
     /// The SVG viewBox height.
     pub height: f64,
@@ -62,7 +62,7 @@ pub struct EventAxis {
 }
 
 /// What one query did at the trigger.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryStory {
     /// `Query 1 (update mode)`.
     pub title: String,
@@ -89,7 +89,7 @@ pub struct QueryStory {
 }
 
 /// The trigger view of a job: its queries' stories at the trigger the page shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerStory {
     /// The job's batch (trigger) number, 1-based.
     pub batch: u64,
@@ -116,7 +116,7 @@ fn rows_view(columns: &[String], t: &ViewTable) -> RowsView {
         rows: t
             .rows
             .iter()
-            .map(|r| (r.cells.clone(), change_name(r.change)))
+            .map(|r| (r.cells.clone(), change_name(r.change).into()))
             .collect(),
         not_shown: t.hidden,
     }

@@ -16,8 +16,8 @@ fn rows_table(caption: &str, testid: &'static str, v: &RowsView) -> Html {
                 </tr></thead>
                 <tbody>
                     { for v.rows.iter().map(|(cells, change)| html! {
-                        <tr class={classes!("row", *change)} data-change={*change}
-                            title={(*change != "kept").then_some(*change)}>
+                        <tr class={classes!("row", change.to_string())} data-change={change.to_string()}
+                            title={(change != "kept").then(|| change.to_string())}>
                             { for cells.iter().map(|c| html! { <td>{c}</td> }) }
                         </tr>
                     }) }

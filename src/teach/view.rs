@@ -265,7 +265,7 @@ fn sparkline(s: &Sparkline, testid: &'static str) -> Html {
     html! {
         <figure class="spark" data-testid={testid}>
             <figcaption>
-                <strong>{s.title}</strong>{" "}<span class="spark-avg">{s.avg_text()}</span>
+                <strong>{&*s.title}</strong>{" "}<span class="spark-avg">{s.avg_text()}</span>
             </figcaption>
             <svg viewBox={format!("0 0 {SPARK_W} {SPARK_H}")} preserveAspectRatio="none" role="img"
                 aria-label={format!("{}: latest {last}, {}, max {} {}", s.title, s.avg_text(), fmt_num(s.max), s.unit)}>

@@ -12,7 +12,7 @@ pub const STRIP_BATCHES: usize = 64;
 const MAX_TERMS: usize = 8;
 
 /// What one batch of the strip is to the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CellRole {
     /// Older than anything this window touched.
     Earlier,
@@ -55,7 +55,7 @@ impl CellRole {
 }
 
 /// One batch of the strip.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     /// Batch time, local naive ms.
     pub time_ms: i64,
@@ -70,7 +70,7 @@ pub struct Cell {
 }
 
 /// One batch in a list of batches added, subtracted or reduced.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchChip {
     /// Batch time, local naive ms.
     pub time_ms: i64,
@@ -103,7 +103,7 @@ impl BatchChip {
 }
 
 /// One key's arithmetic.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KeyRow {
     /// The key.
     pub key: MessageType,
@@ -116,7 +116,7 @@ pub struct KeyRow {
 }
 
 /// How the window was formed, ready to draw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PathView {
     /// The whole window was reduced again.
     Recompute {
@@ -139,7 +139,7 @@ pub enum PathView {
 }
 
 /// Everything the window timeline draws.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timeline {
     /// The batch at which the window was emitted.
     pub batch: u64,

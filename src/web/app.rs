@@ -1,253 +1,267 @@
-//! The root component: holds the one reducer, and hands the effects each action returns to the hooks that
-//! carry them out (`super::hooks`).
+//! The root component: renders what the view model sends ([`Page`]), sends it the student's actions, and
+//! carries out the effects only the page can (`super::effects`). The view model runs where `B` says
+//! (`super::backend`): in a Web Worker on the served page.
 
+use super::backend::{Backend, InThread};
 use super::compare::{CompareProps, CompareView};
 use super::controls::{Controls, ControlsProps, Notices, SourceBar, SourceBarProps, ThemeToggle};
-use super::hooks::use_redraw::use_redraw;
-use super::hooks::{use_effects, EffectQueue};
+use super::effects::carry_out;
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
-use super::panel::{ModeCodeProps, ModePanel, ModePanelProps};
-use super::platform::{now_local_ms, perf_now_ms, query_string, same_origin_ws_url, storage_get};
+use super::panel::{describe, ModePanel, ModePanelProps};
+use super::platform::{query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
 use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
-use crate::engine::Mode;
+use crate::host::clock::now_local_ms;
 use crate::model::compare::PageView;
-use crate::model::{Action, BootParams, Lab, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
-use crate::teach::export::history_csv;
+use crate::model::page::{Page, PageUpdate};
+use crate::model::wire::{PageInputs, ToPage};
+use crate::model::{Action, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The reducer's state: the view model behind a `RefCell` (the engine is not `Clone`, and copying an hour of
-/// history per action would be wasteful), the effects waiting to be carried out, a revision that tells
-/// yew something changed, and whether the lab took lines the page has not rendered yet.
-pub struct State {
-    lab: Rc<RefCell<Lab>>,
-    effects: EffectQueue,
+/// The localStorage key of the relay URL last entered in the page.
+pub const RELAY_URL_KEY: &str = "dstream-lab/relay-url";
+
+/// What the page reads at load for the view model: the URL, the saved checkpoint, the student jobs and mode code
+/// saved last time, and the relay URL entered last time (a `?relay=` in the page URL wins over it).
+pub fn page_inputs(inert: bool) -> PageInputs {
+    PageInputs {
+        checkpoint: storage_get(STORAGE_KEY),
+        jobs: storage_get(JOBS_STORAGE_KEY),
+        mode_code: storage_get(MODE_CODE_STORAGE_KEY),
+        query: query_string(),
+        relay_url: storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url),
+        now_ms: now_local_ms(),
+        inert,
+    }
+}
+
+/// The reducer's state: the page's copy of what to show (none before the view model's first update), a
+/// revision that tells yew it changed, and how many actions the page sent.
+pub struct Shown {
+    page: Rc<RefCell<Option<Page>>>,
     rev: u64,
-    unshown: Rc<Cell<bool>>,
+    sent: Rc<Cell<u64>>,
 }
 
-impl State {
-    /// Wraps a booted view model (timing its batches with `performance.now()`) and starts it: its first
-    /// effects run after the first render.
-    pub fn new(mut lab: Lab) -> Self {
-        lab.perf_clock = Some(perf_now_ms);
-        let effects = lab.start();
-        State {
-            lab: Rc::new(RefCell::new(lab)),
-            effects: Rc::new(RefCell::new(effects.into())),
-            rev: 0,
-            unshown: Rc::default(),
-        }
-    }
-}
-
-impl PartialEq for State {
+impl PartialEq for Shown {
     fn eq(&self, other: &Self) -> bool {
-        self.rev == other.rev && Rc::ptr_eq(&self.lab, &other.lab)
+        self.rev == other.rev && Rc::ptr_eq(&self.page, &other.page)
     }
 }
 
-impl Reducible for State {
-    type Action = Action;
+impl Reducible for Shown {
+    type Action = Box<PageUpdate>;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let carries_lines = action.carries_lines();
-        let effects = self.lab.borrow_mut().apply(action);
-        // Lines render with the next redraw (`use_redraw`); effects run only after a render, so a frame of lines
-        // that asks for one renders at once.
-        if carries_lines && effects.is_empty() {
-            self.unshown.set(true);
+    fn reduce(self: Rc<Self>, update: Box<PageUpdate>) -> Rc<Self> {
+        let acked = update.acked;
+        merge(&mut self.page.borrow_mut(), *update);
+        // An update made before the view model took the student's last action shows an editor or a form as it was
+        // before their last keystrokes: rendering it would undo them. The update that follows that action renders.
+        if acked < self.sent.get() {
             return self;
         }
-        self.effects.borrow_mut().extend(effects);
-        Rc::new(State {
-            lab: self.lab.clone(),
-            effects: self.effects.clone(),
+        Rc::new(Shown {
+            page: self.page.clone(),
             rev: self.rev + 1,
-            unshown: self.unshown.clone(),
+            sent: self.sent.clone(),
         })
     }
 }
 
-/// The localStorage key of the relay URL last entered in the page.
-pub const RELAY_URL_KEY: &str = "dstream-lab/relay-url";
-
-/// Boots the view model from the URL, the saved checkpoint, the student jobs saved last time and the relay URL
-/// entered last time (a `?relay=` in the page URL wins over it).
-pub fn boot_lab() -> Lab {
-    let saved = storage_get(STORAGE_KEY);
-    let saved_jobs = storage_get(JOBS_STORAGE_KEY);
-    let params = BootParams::from_query(&query_string());
-    let relay_url = storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url);
-    let mut lab = Lab::boot_with_jobs(
-        saved.as_deref(),
-        saved_jobs.as_deref(),
-        now_local_ms(),
-        &params,
-        &relay_url,
-    );
-    lab.open_mode_code(storage_get(MODE_CODE_STORAGE_KEY).as_deref());
-    lab
+fn merge(page: &mut Option<Page>, update: PageUpdate) {
+    match page {
+        Some(page) => page.merge(update),
+        None => {
+            *page = Page::first(update);
+            if page.is_none() {
+                web_sys::console::error_1(&"The view model's first update missed a part".into());
+            }
+        }
+    }
 }
 
-/// Props of [`App`].
+/// The view model's messages: kept until the page is wired to take them (after its first render), then taken as
+/// they come.
+#[derive(Default)]
+struct Mailbox {
+    early: RefCell<Vec<ToPage>>,
+    wired: RefCell<Option<(UseReducerDispatcher<Shown>, Callback<Action>)>>,
+}
+
+impl Mailbox {
+    fn take(&self, message: ToPage) {
+        let wired = self.wired.borrow().clone();
+        match wired {
+            Some((shown, dispatch)) => deliver(message, &shown, &dispatch),
+            None => self.early.borrow_mut().push(message),
+        }
+    }
+
+    /// The updates that came before the first render, merged: the page's first state.
+    fn first_page(&self) -> Option<Page> {
+        let mut page = None;
+        self.early.borrow_mut().retain(|m| match m {
+            ToPage::Update(update) => {
+                merge(&mut page, (**update).clone());
+                false
+            }
+            _ => true,
+        });
+        page
+    }
+
+    fn wire(&self, shown: UseReducerDispatcher<Shown>, dispatch: Callback<Action>) {
+        *self.wired.borrow_mut() = Some((shown.clone(), dispatch.clone()));
+        let early = std::mem::take(&mut *self.early.borrow_mut());
+        for message in early {
+            deliver(message, &shown, &dispatch);
+        }
+    }
+
+    fn unwire(&self) {
+        drop(self.wired.take());
+    }
+}
+
+fn deliver(message: ToPage, shown: &UseReducerDispatcher<Shown>, dispatch: &Callback<Action>) {
+    match message {
+        ToPage::Update(update) => shown.dispatch(update),
+        ToPage::Effect(effect) => carry_out(effect, dispatch),
+        ToPage::Crashed(message) => super::show_crash(&message),
+        ToPage::Ready => {}
+    }
+}
+
+/// Props of [`PageApp`].
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
-    /// When set, the batch clock, sockets and timers are not started (component tests drive the reducer).
+    /// When set, the batch clock, sockets and timers are not started (component tests drive the page).
     #[prop_or_default]
     pub inert: bool,
 }
 
-/// The whole page.
-#[function_component(App)]
-pub fn app(props: &AppProps) -> Html {
-    // `_eq`: a state returned unchanged (lines taken without a render) does not render the page.
-    let state = use_reducer_eq(|| State::new(boot_lab()));
-    let dispatcher = state.dispatcher();
-    let dispatch: Callback<Action> = use_callback((), move |a: Action, _| dispatcher.dispatch(a));
-    use_effects(state.effects.clone(), dispatch.clone(), props.inert);
-    use_redraw(state.unshown.clone());
-    // This render shows every line taken so far.
-    state.unshown.set(false);
-    let lab = state.lab.borrow();
+/// The page with its view model on the page's own thread (the component tests' page).
+pub type App = PageApp<InThread>;
 
+/// The whole page, its view model running in `B`.
+#[function_component(PageApp)]
+pub fn page_app<B: Backend>(props: &AppProps) -> Html {
+    let mailbox = use_memo((), |_| Mailbox::default());
+    let sent = use_memo((), |_| Cell::new(0_u64));
+    let backend = {
+        let (mailbox, inert) = (mailbox.clone(), props.inert);
+        use_memo((), move |_| {
+            B::start(page_inputs(inert), Rc::new(move |m| mailbox.take(m)))
+        })
+    };
+    let shown = {
+        let (mailbox, sent) = (mailbox.clone(), sent.clone());
+        use_reducer_eq(move || Shown {
+            page: Rc::new(RefCell::new(mailbox.first_page())),
+            rev: 0,
+            sent: Rc::new(Cell::new(sent.get())),
+        })
+    };
+    let dispatch: Callback<Action> = {
+        let (sent, shown_sent) = (sent.clone(), shown.sent.clone());
+        use_callback((), move |action: Action, _| {
+            let seq = sent.get() + 1;
+            sent.set(seq);
+            shown_sent.set(seq);
+            backend.act(seq, action);
+        })
+    };
+    {
+        let (mailbox, shown, dispatch) = (mailbox.clone(), shown.dispatcher(), dispatch.clone());
+        use_effect_with((), move |_| {
+            mailbox.wire(shown, dispatch);
+            move || mailbox.unwire()
+        });
+    }
+    let page = shown.page.borrow();
+    let Some(page) = page.as_ref() else {
+        return Html::default();
+    };
+    let live = &page.live;
+    let running = live.controls.running.clone();
     let source_props = SourceBarProps {
-        headline: lab.source.headline(),
-        feeding: lab.source.feeding(),
-        link: lab.source.link.clone(),
-        choice: lab.source.choice,
-        relay_url: lab.source.relay_url.clone(),
-        sim_rate: lab.source.sim_rate,
-        relay_lines: lab.source.relay_lines,
-        sim_lines: lab.source.sim_lines,
+        source: live.source.clone(),
         dispatch: dispatch.clone(),
     };
     let controls_props = ControlsProps {
-        draft: lab.draft.clone(),
-        draft_error: lab.draft_error.clone(),
-        running: lab.config().clone(),
-        paused: lab.paused,
-        batches: lab.stats.batches_run,
-        pending: lab.pending_lines(),
-        last_batch_lines: lab.stats.last_batch_lines,
-        lines_in: lab.stats.lines_in,
-        next_batch: lab.next_batch_label(),
-        behind: lab.stats.behind,
-        losses: lab.losses(),
-        edited: lab
-            .edited_modes()
-            .into_iter()
-            .map(|m| super::panel::describe(m, lab.config()).0)
+        controls: live.controls.clone(),
+        edited: live
+            .controls
+            .edited
+            .iter()
+            .map(|m| describe(*m, &running).0)
             .collect(),
         dispatch: dispatch.clone(),
     };
     let inject_props = InjectBoxProps {
-        injected: lab.source.injected_lines,
-        unavailable: lab.inject_unavailable().map(AttrValue::from),
+        injected: live.injected,
+        unavailable: live.inject_unavailable.clone().map(AttrValue::from),
         dispatch: dispatch.clone(),
     };
     let share_props = ShareBoxProps {
-        summary: lab.share_summary(),
-        link: lab.share_link().cloned(),
+        summary: live.share_summary,
+        link: live.share_link.clone(),
         dispatch: dispatch.clone(),
     };
-    let travel = html! { <TravelBar span={lab.travel_span()} dispatch={dispatch.clone()} /> };
-    // Time travel: every view below shows this batch (the last one run unless the teacher went back).
-    let viewed = lab.viewed_batch();
+    let travel = html! { <TravelBar span={live.travel.clone()} dispatch={dispatch.clone()} /> };
     // Predict, then reveal; Spark's classic mistakes.
     let predict_props = PredictProps {
-        prediction: lab.prediction().cloned(),
-        lines: lab.sample.open().to_vec(),
-        pending: lab.pending_lines(),
-        config: lab.config().clone(),
+        prediction: live.prediction.clone(),
+        lines: live.open_lines.clone(),
+        pending: live.controls.pending,
+        config: running.clone(),
         dispatch: dispatch.clone(),
     };
     let mistakes_props = MistakesProps {
-        tried: lab.mistake(),
-        message: lab.mistake_message(),
-        queued: lab.stats.behind,
+        tried: live.mistake,
+        message: live.mistake_message.clone(),
+        queued: live.controls.behind,
         dispatch: dispatch.clone(),
     };
-    let notices: Vec<_> = lab.notices().cloned().collect();
-    // The teaching views and the CSV change only when a batch runs, the context is replaced or a mode's program
-    // changes (its lineage is its graph).
-    let batch_key = (
-        lab.context,
-        lab.stats.batches_run,
-        lab.config().clone(),
-        viewed,
-        lab.mode_codes().revision(),
-    );
-    let teach = use_memo(batch_key.clone(), |(_, _, c, _, _)| {
-        crate::teach::views(&lab.viewed_log(), c, &lab.mode_graphs())
-    });
-    let csv = use_memo(batch_key, |_| {
-        Rc::<str>::from(history_csv(lab.log().entries()))
-    });
-    // The panels change only when a batch completes (or the context is replaced), not with every frame of
-    // lines: at a high rate the relay sends hundreds of frames a second, and rebuilding three charts and
-    // consoles for each would waste the page's time.
-    let panels = use_memo(
-        (
-            lab.context,
-            lab.stats.batches_run,
-            lab.config().clone(),
-            viewed,
-            lab.mode_codes().revision(),
-        ),
-        |_| {
-            let log = lab.viewed_log();
-            let past = lab.travel_span().filter(|s| s.past).map(|s| s.viewed);
-            Mode::ALL
-                .into_iter()
-                .map(|mode| {
-                    let console = lab.viewed_console(mode);
-                    ModePanelProps {
-                        mode,
-                        points: Rc::new(log.points(mode)),
-                        console: Rc::from(console.text),
-                        console_dropped: console.dropped,
-                        as_of: past,
-                        code: ModeCodeProps::of(&lab, mode, dispatch.clone()),
-                        extra: html! { <ModeExtras {mode} views={teach.clone()} config={lab.config().clone()} /> },
-                        config: lab.config().clone(),
-                    }
-                })
-                .collect::<Vec<_>>()
-        },
-    );
-    // The job panels change with a batch, an edit or a button, not with every frame of lines.
-    let jobs = use_memo(
-        (
-            lab.context,
-            lab.stats.batches_run,
-            lab.jobs().revision(),
-            viewed,
-        ),
-        |_| {
-            lab.jobs()
-                .iter()
-                .enumerate()
-                .map(|(i, j)| JobPanelProps::of(j, i + 1, &lab, dispatch.clone()))
-                .collect::<Vec<_>>()
-        },
-    );
-    let running = lab.config().clone();
-    let view = lab.view;
+    let notices = live.notices.clone();
+    let teach = page.teach.clone();
+    let csv = page.csv.clone();
+    let panels: Vec<ModePanelProps> = page
+        .panels
+        .iter()
+        .map(|panel| {
+            let mode = panel.mode;
+            ModePanelProps {
+                panel: panel.clone(),
+                config: running.clone(),
+                extra: html! { <ModeExtras {mode} views={teach.clone()} config={running.clone()} /> },
+                dispatch: dispatch.clone(),
+            }
+        })
+        .collect();
+    let jobs: Vec<JobPanelProps> = page
+        .jobs
+        .iter()
+        .map(|job| JobPanelProps {
+            job: job.clone(),
+            dispatch: dispatch.clone(),
+        })
+        .collect();
+    let open_jobs = jobs.len();
+    let view = live.view;
     let compare = (view == PageView::Compare).then(|| CompareProps {
-        view: lab.compare_view(),
+        view: live.compare.clone(),
         config: running.clone(),
-        paused: lab.paused,
+        paused: live.controls.paused,
         dispatch: dispatch.clone(),
     });
-    drop(lab);
     let on_view = {
         let d = dispatch.clone();
         let next = match view {
@@ -288,15 +302,15 @@ pub fn app(props: &AppProps) -> Html {
                 <PredictPanel ..predict_props />
                 <MistakesPanel ..mistakes_props />
                 <div class="panels">
-                    { for panels.iter().cloned().map(|p| { let key = p.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
+                    { for panels.into_iter().map(|p| { let key = p.panel.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
                 <section class="jobs" aria-label="Your jobs" data-testid="jobs">
-                    <JobsBar open={jobs.len()} dispatch={dispatch.clone()} />
+                    <JobsBar open={open_jobs} dispatch={dispatch.clone()} />
                     <div class="panels">
-                        { for jobs.iter().cloned().map(|p| { let key = p.id; html! { <JobPanel {key} ..p /> } }) }
+                        { for jobs.into_iter().map(|p| { let key = p.job.id; html! { <JobPanel {key} ..p /> } }) }
                     </div>
                 </section>
-                <TeachFooter views={teach.clone()} config={running} csv={(*csv).clone()} />
+                <TeachFooter views={teach} config={running} {csv} />
             </main>
             }
             if view == PageView::Full {

@@ -72,7 +72,7 @@ pub fn compare_view(p: &CompareProps) -> Html {
                                 aria-label={format!("{title} at this batch")}>
                                 {format!("{RULE}\nTime: {}\n{RULE}\n", v.time_label)}
                                 { for c.rows.iter().flatten().map(|r| html! {
-                                    <span class={classes!("compare-row", r.note.map(|_| "differs"))}
+                                    <span class={classes!("compare-row", r.note.as_ref().map(|_| "differs"))}
                                         data-key={r.key.as_str()}>{format!("{}\n", r.text)}</span>
                                 }) }
                             </pre>

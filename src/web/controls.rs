@@ -1,7 +1,8 @@
 //! The header's source picker and status, the settings form and run controls, notices, and the theme toggle.
 
-use super::platform::{now_local_ms, storage_get, storage_set};
-use crate::engine::NotebookConfig;
+use super::platform::{storage_get, storage_set};
+use crate::host::clock::now_local_ms;
+use crate::model::page::{ControlsView, SourceView};
 use crate::model::{
     Action, Draft, DraftField, Level, Notice, RelayLink, SourceChoice, SourceKind,
     BATCH_INTERVALS_S, MAX_SIM_RATE,
@@ -34,22 +35,8 @@ fn select_value(e: &Event) -> String {
 /// Props of [`SourceBar`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct SourceBarProps {
-    /// The sentence saying which source feeds the engine.
-    pub headline: String,
-    /// The feeding source.
-    pub feeding: Option<SourceKind>,
-    /// The relay link.
-    pub link: RelayLink,
-    /// The user's choice.
-    pub choice: SourceChoice,
-    /// The relay URL.
-    pub relay_url: String,
-    /// The built-in source's rate.
-    pub sim_rate: f64,
-    /// Lines received from the relay.
-    pub relay_lines: u64,
-    /// Lines produced by the built-in source.
-    pub sim_lines: u64,
+    /// Which source feeds the engine and how much it sent.
+    pub source: SourceView,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
@@ -61,15 +48,17 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
     // What the user is typing lives here, not in the props: the bar re-renders
     // many times a second (line counters), and a controlled input bound to the
     // props would put the old value back under the user's fingers.
-    let url_draft = use_state(|| p.relay_url.clone());
-    let rate_draft = use_state(|| p.sim_rate.to_string());
+    let url_draft = use_state(|| p.source.relay_url.clone());
+    let rate_draft = use_state(|| p.source.sim_rate.to_string());
     {
         let url_draft = url_draft.clone();
-        use_effect_with(p.relay_url.clone(), move |url| url_draft.set(url.clone()));
+        use_effect_with(p.source.relay_url.clone(), move |url| {
+            url_draft.set(url.clone())
+        });
     }
     {
         let rate_draft = rate_draft.clone();
-        use_effect_with(p.sim_rate.to_string(), move |rate| {
+        use_effect_with(p.source.sim_rate.to_string(), move |rate| {
             rate_draft.set(rate.clone())
         });
     }
@@ -110,12 +99,12 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
     });
     let d = p.dispatch.clone();
     let on_reconnect = Callback::from(move |_| d.emit(Action::Reconnect));
-    let (source_attr, dot) = match p.feeding {
+    let (source_attr, dot) = match p.source.feeding {
         Some(SourceKind::Relay) => ("relay", "dot-ok"),
         Some(SourceKind::Simulated) => ("sim", "dot-sim"),
         None => ("none", "dot-down"),
     };
-    let link_attr = match p.link {
+    let link_attr = match p.source.link {
         RelayLink::Idle => "idle",
         RelayLink::Connecting { .. } => "connecting",
         RelayLink::Open => "open",
@@ -126,13 +115,13 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
             <p class="source-status" data-testid="source-status" data-source={source_attr} data-link={link_attr}
                 role="status" aria-live="polite">
                 <span class={classes!("dot", dot)} aria-hidden="true"></span>
-                {&p.headline}
+                {&p.source.headline}
             </p>
             <div class="source-controls">
                 <label>{"Source "}
                     <select onchange={on_choice} data-testid="source-choice">
                         { for SourceChoice::ALL.iter().map(|c| html! {
-                            <option value={c.as_str()} selected={*c == p.choice}>{c.label()}</option>
+                            <option value={c.as_str()} selected={*c == p.source.choice}>{c.label()}</option>
                         }) }
                     </select>
                 </label>
@@ -143,7 +132,7 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
                     </label>
                     <button type="submit">{"Connect"}</button>
                 </form>
-                if matches!(p.link, RelayLink::Retrying { .. }) {
+                if matches!(p.source.link, RelayLink::Retrying { .. }) {
                     <button onclick={on_reconnect}>{"Retry now"}</button>
                 }
                 <label>{"Built-in rate "}
@@ -151,7 +140,7 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
                         oninput={on_rate_input} onchange={on_rate} class="num" data-testid="sim-rate" />
                     {" lines/s"}
                 </label>
-                <span class="counts">{format!("relay {} · built-in {} lines", p.relay_lines, p.sim_lines)}</span>
+                <span class="counts">{format!("relay {} · built-in {} lines", p.source.relay_lines, p.source.sim_lines)}</span>
             </div>
         </div>
     }
@@ -160,28 +149,8 @@ pub fn source_bar(p: &SourceBarProps) -> Html {
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct ControlsProps {
-    /// The settings form.
-    pub draft: Draft,
-    /// Why the form cannot be applied.
-    pub draft_error: Option<String>,
-    /// The running settings.
-    pub running: NotebookConfig,
-    /// Whether the batch clock is stopped.
-    pub paused: bool,
-    /// Batches run.
-    pub batches: u64,
-    /// Lines in the open batch.
-    pub pending: usize,
-    /// Lines in the last batch.
-    pub last_batch_lines: usize,
-    /// Lines put into the engine.
-    pub lines_in: u64,
-    /// `HH:MM:SS` of the next batch.
-    pub next_batch: String,
-    /// Batches behind the wall clock.
-    pub behind: u64,
-    /// What was lost, in words.
-    pub losses: Vec<String>,
+    /// The settings form and the run counters.
+    pub controls: ControlsView,
     /// The titles of the mode panels holding an edited program (Apply leaves their numbers alone).
     #[prop_or_default]
     pub edited: Vec<&'static str>,
@@ -219,7 +188,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             now_ms: now_local_ms(),
         });
     });
-    let paused = p.paused;
+    let paused = p.controls.paused;
     let d = p.dispatch.clone();
     let on_reset = Callback::from(move |_| {
         d.emit(Action::Reset {
@@ -233,11 +202,11 @@ pub fn controls(p: &ControlsProps) -> Html {
             now_ms: now_local_ms(),
         })
     });
-    let dirty = p.draft != Draft::from_config(&p.running);
+    let dirty = p.controls.draft != Draft::from_config(&p.controls.running);
     // The offered intervals, plus the running one when it came from the URL or a checkpoint and is not offered.
     let mut intervals: Vec<i64> = BATCH_INTERVALS_S.iter().map(|s| s * 1000).collect();
-    if !intervals.contains(&p.draft.interval_ms) {
-        intervals.push(p.draft.interval_ms);
+    if !intervals.contains(&p.controls.draft.interval_ms) {
+        intervals.push(p.controls.draft.interval_ms);
         intervals.sort_unstable();
     }
     html! {
@@ -246,35 +215,35 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <label>{"Batch interval "}
                     <select onchange={on_interval} data-testid="interval">
                         { for intervals.iter().map(|ms| html! {
-                            <option value={ms.to_string()} selected={*ms == p.draft.interval_ms}>
+                            <option value={ms.to_string()} selected={*ms == p.controls.draft.interval_ms}>
                                 {format!("{} s", seconds_literal(*ms))}
                             </option>
                         }) }
                     </select>
                 </label>
                 <label>{"Window "}
-                    <input class="num" inputmode="decimal" value={p.draft.window.clone()} oninput={on_window}
-                        data-testid="window" aria-invalid={p.draft_error.is_some().to_string()} />{" s"}
+                    <input class="num" inputmode="decimal" value={p.controls.draft.window.clone()} oninput={on_window}
+                        data-testid="window" aria-invalid={p.controls.draft_error.is_some().to_string()} />{" s"}
                 </label>
                 <label>{"Slide "}
-                    <input class="num" inputmode="decimal" value={p.draft.slide.clone()} oninput={on_slide}
-                        data-testid="slide" aria-invalid={p.draft_error.is_some().to_string()} />{" s"}
+                    <input class="num" inputmode="decimal" value={p.controls.draft.slide.clone()} oninput={on_slide}
+                        data-testid="slide" aria-invalid={p.controls.draft_error.is_some().to_string()} />{" s"}
                 </label>
-                <label class="check"><input type="checkbox" checked={p.draft.inverse} onchange={on_inverse}
+                <label class="check"><input type="checkbox" checked={p.controls.draft.inverse} onchange={on_inverse}
                     data-testid="inverse" />{" inverse function"}</label>
-                <label class="check"><input type="checkbox" checked={p.draft.filter_zero} onchange={on_filter}
+                <label class="check"><input type="checkbox" checked={p.controls.draft.filter_zero} onchange={on_filter}
                     data-testid="filter-zero" />{" filter zero keys"}</label>
                 <label>{"Partitions "}
                     <select onchange={on_partitions} data-testid="partitions">
                         { for (1..=8usize).map(|n| html! {
-                            <option value={n.to_string()} selected={n == p.draft.parallelism}>{n}</option>
+                            <option value={n.to_string()} selected={n == p.controls.draft.parallelism}>{n}</option>
                         }) }
                     </select>
                 </label>
-                <button type="submit" class="primary" disabled={p.draft_error.is_some() || !dirty}
+                <button type="submit" class="primary" disabled={p.controls.draft_error.is_some() || !dirty}
                     data-testid="apply">{"Apply (restart the context)"}</button>
             </form>
-            if let Some(err) = &p.draft_error {
+            if let Some(err) = &p.controls.draft_error {
                 <p class="config-error" role="alert" data-testid="config-error">
                     <strong>{"Spark would refuse this: "}</strong>{err}
                     <span class="hint">{" The running pipelines are unchanged."}</span>
@@ -297,15 +266,15 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <button onclick={on_clear} data-testid="clear-checkpoint">{"Clear checkpoint"}</button>
                 <span class="stat" data-testid="run-status">
                     { format!("{} batches · next at {}{} · {} lines in the open batch · last batch {} lines · {} lines total",
-                        p.batches, p.next_batch, if paused { " (paused)" } else { "" }, p.pending, p.last_batch_lines, p.lines_in) }
-                    if p.behind > 0 {
-                        <strong>{format!(" · catching up: {} batches behind", p.behind)}</strong>
+                        p.controls.batches, p.controls.next_batch, if paused { " (paused)" } else { "" }, p.controls.pending, p.controls.last_batch_lines, p.controls.lines_in) }
+                    if p.controls.behind > 0 {
+                        <strong>{format!(" · catching up: {} batches behind", p.controls.behind)}</strong>
                     }
                 </span>
             </div>
-            if !p.losses.is_empty() {
+            if !p.controls.losses.is_empty() {
                 <ul class="losses" data-testid="losses" aria-label="Lines lost or set aside">
-                    { for p.losses.iter().map(|l| html! { <li>{l}</li> }) }
+                    { for p.controls.losses.iter().map(|l| html! { <li>{l}</li> }) }
                 </ul>
             }
         </section>

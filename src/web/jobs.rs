@@ -7,79 +7,25 @@ use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::output_modes::OutputModesTeach;
 use super::platform::page_address;
-use crate::engine::{example, EXAMPLES};
+use crate::engine::EXAMPLES;
 use crate::model::jobs::refusal;
-use crate::model::{Action, JobLink, JobStatus, Lab, StudentJob, MAX_JOBS};
+use crate::model::page::JobPanelView;
+use crate::model::{Action, JobStatus, MAX_JOBS};
 use crate::program::FILENAME;
 use crate::teach::export::data_url;
-use crate::teach::output_modes::{modes_story, ModesStory};
-use crate::teach::program::{program_views, ProgramViews};
 use crate::teach::program_view::ProgramTeach;
-use crate::teach::trigger::{trigger_story, TriggerStory};
 use crate::teach::trigger_view::TriggerTeach;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// What one job panel shows.
+/// Props of [`JobPanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct JobPanelProps {
-    /// The job's id.
-    pub id: u64,
-    /// Its place on the page (1-based), for its title.
-    pub number: usize,
-    /// The example it started from (its title), or where it came from.
-    pub origin: AttrValue,
-    /// The editor's text.
-    pub text: Rc<str>,
-    /// What it is doing.
-    pub status: JobStatus,
-    /// Its stdout, oldest first.
-    pub console: Rc<str>,
-    /// Console blocks scrolled out.
-    pub console_dropped: u64,
-    /// Lines no stream of the program read.
-    pub unread_lines: u64,
-    /// The editor holds changes the running job does not have.
-    pub edited: bool,
-    /// The last "Copy link".
-    pub link: Option<JobLink>,
-    /// The teaching views of the program that ran.
-    pub views: Rc<ProgramViews>,
-    /// What the Structured Streaming job's trigger did (None for a DStream job, or before its first trigger).
-    pub trigger: Option<Rc<TriggerStory>>,
-    /// "Output modes side by side" of its streaming aggregation (None when it has none, or before a trigger).
-    pub modes: Option<Rc<ModesStory>>,
+    /// What the panel shows.
+    pub job: JobPanelView,
     /// The reducer.
     pub dispatch: Callback<Action>,
-}
-
-impl JobPanelProps {
-    /// The props of `job`'s panel, the `number`th on `lab`'s page, as of the batch the page shows (time travel).
-    pub fn of(job: &StudentJob, number: usize, lab: &Lab, dispatch: Callback<Action>) -> Self {
-        let console = lab.viewed_job_console(job);
-        let batches = lab.viewed_job_batches(job);
-        let origin = match job.example.as_deref().and_then(example) {
-            Some(e) => e.title.to_string(),
-            None => "a program from a link".to_string(),
-        };
-        JobPanelProps {
-            id: job.id,
-            number,
-            origin: origin.into(),
-            text: Rc::from(job.text.as_str()),
-            status: job.status.clone(),
-            console: Rc::from(console.text),
-            console_dropped: console.dropped,
-            unread_lines: job.unread_lines(),
-            edited: job.edited_since_run(),
-            link: job.link.clone(),
-            views: Rc::new(program_views(&batches)),
-            trigger: trigger_story(&batches).map(Rc::new),
-            modes: modes_story(&batches).map(Rc::new),
-            dispatch,
-        }
-    }
 }
 
 /// The value of `data-status`, for tests and styles.
@@ -101,13 +47,13 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
     {
         // Follow the newest output, as the modes' consoles do.
         let console_ref = console_ref.clone();
-        use_effect_with(p.console.clone(), move |_| {
+        use_effect_with(p.job.console.clone(), move |_| {
             if let Some(el) = console_ref.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     }
-    let id = p.id;
+    let id = p.job.id;
     let act = |make: fn(u64) -> Action| {
         let dispatch = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(make(id)))
@@ -129,7 +75,7 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
             })
         })
     };
-    let error = match &p.status {
+    let error = match &p.job.status {
         JobStatus::Stopped {
             error, traceback, ..
         } => Some(EditorError {
@@ -139,39 +85,39 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
         _ => None,
     };
     let title_id = format!("job-{id}-title");
-    let title = format!("Job {}", p.number);
+    let title = format!("Job {}", p.job.number);
     html! {
         <section class="panel job-panel" data-testid="job" data-job-id={id.to_string()}
-            data-status={status_kind(&p.status)} aria-labelledby={title_id.clone()}>
+            data-status={status_kind(&p.job.status)} aria-labelledby={title_id.clone()}>
             <header class="panel-head">
-                <h2 id={title_id}>{&title}<span class="job-origin">{format!(" — from {}", p.origin)}</span></h2>
-                <p class="job-status" data-testid="job-status" role="status">{p.status.label()}</p>
+                <h2 id={title_id}>{&title}<span class="job-origin">{format!(" — from {}", p.job.origin)}</span></h2>
+                <p class="job-status" data-testid="job-status" role="status">{p.job.status.label()}</p>
             </header>
             <Editor id={AttrValue::from(format!("job-{id}"))}
                 label={AttrValue::from(format!("{title}'s PySpark program"))}
-                text={p.text.clone()} {on_change} {on_run} {error} />
+                text={p.job.text.clone()} {on_change} {on_run} {error} />
             <div class="job-actions">
                 <button class="primary" data-testid="job-run" onclick={act(|id| Action::JobRun { id })}
                     title="Runs the code in the editor, from the next batch (Ctrl-Enter)">
-                    { if matches!(p.status, JobStatus::Idle) { "Run" } else { "Run again" } }
+                    { if matches!(p.job.status, JobStatus::Idle) { "Run" } else { "Run again" } }
                 </button>
                 <button data-testid="job-reset" onclick={act(|id| Action::JobReset { id })}
                     title="Puts the example's code back in the editor">{"Reset code"}</button>
                 <button data-testid="job-copy-link" onclick={copy}>{"Copy link"}</button>
                 <a class="button" data-testid="job-download" download={FILENAME}
-                    href={data_url("text/x-python", &p.text)}
+                    href={data_url("text/x-python", &p.job.text)}
                     title="The editor's program as a file: it runs as it is with spark-submit, reading 127.0.0.1:9999 (the relay's send-messages)">
                     {format!("Download {FILENAME}")}
                 </a>
                 <button data-testid="job-remove" onclick={act(|id| Action::JobRemove { id })}>{"Remove"}</button>
             </div>
-            if p.edited {
+            if p.job.edited {
                 <p class="hint">{"The editor holds changes the running job does not have: press Run again to run them."}</p>
             }
-            if let JobStatus::Refused { program_ms, page_ms } = p.status {
+            if let JobStatus::Refused { program_ms, page_ms } = p.job.status {
                 <p class="job-refused" data-testid="job-refused" role="alert">{refusal(program_ms, page_ms)}</p>
             }
-            if let Some(link) = &p.link {
+            if let Some(link) = &p.job.link {
                 <CopiedLink id={format!("job-{id}-link")} label="Link to this program: " testid="job-link"
                     link={link.clone()} />
             }
@@ -179,21 +125,21 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
                 <h3>{"Console — the job's stdout"}</h3>
                 // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
                 <pre class="console" data-testid="job-console" tabindex="0" role="region" ref={console_ref}
-                    aria-label={format!("{title} console")}>{&*p.console}</pre>
-                if p.console_dropped > 0 {
-                    <p class="dropped">{format!("{} older batches scrolled out of this console.", p.console_dropped)}</p>
+                    aria-label={format!("{title} console")}>{&*p.job.console}</pre>
+                if p.job.console_dropped > 0 {
+                    <p class="dropped">{format!("{} older batches scrolled out of this console.", p.job.console_dropped)}</p>
                 }
-                if p.unread_lines > 0 {
-                    <p class="dropped">{format!("{} lines reached this job, but no socketTextStream of its program read them.", p.unread_lines)}</p>
+                if p.job.unread_lines > 0 {
+                    <p class="dropped">{format!("{} lines reached this job, but no socketTextStream of its program read them.", p.job.unread_lines)}</p>
                 }
             </div>
-            if !p.views.lineage.nodes.is_empty() {
-                <ProgramTeach views={p.views.clone()} />
+            if !p.job.views.lineage.nodes.is_empty() {
+                <ProgramTeach views={p.job.views.clone()} />
             }
-            if let Some(story) = &p.trigger {
+            if let Some(story) = &p.job.trigger {
                 <TriggerTeach story={story.clone()} />
             }
-            if let Some(story) = &p.modes {
+            if let Some(story) = &p.job.modes {
                 <OutputModesTeach job={id} story={story.clone()} />
             }
         </section>

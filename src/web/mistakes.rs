@@ -1,6 +1,6 @@
 //! Spark's classic mistakes, safely: one button each, then Spark's own words, why, the fix and Undo.
 
-use super::platform::now_local_ms;
+use crate::host::clock::now_local_ms;
 use crate::model::mistakes::Mistake;
 use crate::model::Action;
 use yew::prelude::*;

@@ -20,9 +20,9 @@ fn column(job: u64, query: usize, c: &ModeStory) -> Html {
         },
     };
     html! {
-        <div class={classes!("modes-column", c.own.then_some("own"))} data-testid="modes-column" data-mode={c.mode}
+        <div class={classes!("modes-column", c.own.then_some("own"))} data-testid="modes-column" data-mode={c.mode.to_string()}
             data-kind={c.kind.name()} data-own={c.own.to_string()}>
-            <h5 id={heading}>{c.mode}
+            <h5 id={heading}>{&*c.mode}
                 if c.own { <span class="modes-own">{" — your program's mode"}</span> }
             </h5>
             { body }

@@ -3,9 +3,9 @@
 
 use super::chart::Chart;
 use super::editor::{Editor, EditorError};
-use crate::chart::ChartPoint;
 use crate::engine::{Mode, NotebookConfig};
-use crate::model::{Action, Lab, ModeStatus};
+use crate::model::page::{ModeCodeView, ModePanelView};
+use crate::model::{Action, ModeStatus};
 use crate::timefmt::seconds_literal;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,58 +13,15 @@ use yew::prelude::*;
 /// Props of [`ModePanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct ModePanelProps {
-    /// Which mode.
-    pub mode: Mode,
-    /// The chart's points.
-    pub points: Rc<Vec<ChartPoint>>,
-    /// The console text (the last blocks, exactly as pprint printed them).
-    pub console: Rc<str>,
-    /// Blocks that scrolled out of the console.
-    pub console_dropped: u64,
-    /// The earlier batch time travel shows (chart, console and views as of it); `None` when live.
-    #[prop_or_default]
-    pub as_of: Option<u64>,
-    /// What the mode's editor shows and does.
-    pub code: ModeCodeProps,
+    /// What the panel shows: chart, console, code.
+    pub panel: ModePanelView,
     /// The running settings.
     pub config: NotebookConfig,
     /// What the teaching views add under the chart (lineage, update calls, window timeline).
     #[prop_or_default]
     pub extra: Html,
-}
-
-/// The code part of a mode panel.
-#[derive(PartialEq, Clone)]
-pub struct ModeCodeProps {
-    /// The editor's text: the notebook's program with the running settings, or the student's.
-    pub text: Rc<str>,
-    /// Whether the editor shows the notebook's program (Apply rewrites its numbers).
-    pub notebook: bool,
-    /// What the mode's job does.
-    pub status: ModeStatus,
-    /// The editor holds a text the job does not run.
-    pub edited: bool,
-    /// Why the last Run was refused (its batch interval is not the page's).
-    pub refusal: Option<Rc<str>>,
-    /// Records of the student's program that are not (message type, count) pairs, since it started.
-    pub other_records: u64,
     /// The reducer.
     pub dispatch: Callback<Action>,
-}
-
-impl ModeCodeProps {
-    /// `mode`'s code part on `lab`'s page.
-    pub fn of(lab: &Lab, mode: Mode, dispatch: Callback<Action>) -> Self {
-        ModeCodeProps {
-            text: Rc::from(lab.mode_text(mode)),
-            notebook: lab.mode_codes().get(mode).text.is_none(),
-            status: lab.mode_status(mode),
-            edited: lab.mode_edited_since_run(mode),
-            refusal: lab.mode_refusal(mode).map(Rc::from),
-            other_records: lab.mode_codes().get(mode).other_records,
-            dispatch,
-        }
-    }
 }
 
 /// The panel's title and the one-line explanation of the mode.
@@ -105,39 +62,39 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
     {
         // Follow the newest block, as a terminal does.
         let console_ref = console_ref.clone();
-        use_effect_with(p.console.clone(), move |_| {
+        use_effect_with(p.panel.console.clone(), move |_| {
             if let Some(el) = console_ref.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     }
-    let (title, op, explain) = describe(p.mode, &p.config);
-    let id = format!("title-{}", p.mode.as_str());
+    let (title, op, explain) = describe(p.panel.mode, &p.config);
+    let id = format!("title-{}", p.panel.mode.as_str());
     html! {
-        <section class={classes!("panel", format!("panel-{}", p.mode.as_str()))}
-            data-testid={format!("mode-{}", p.mode.as_str())} aria-labelledby={id.clone()}>
+        <section class={classes!("panel", format!("panel-{}", p.panel.mode.as_str()))}
+            data-testid={format!("mode-{}", p.panel.mode.as_str())} aria-labelledby={id.clone()}>
             <header class="panel-head">
                 <h2 id={id}>{title}<code class="op">{op}</code></h2>
                 <p class="explain">{explain}</p>
             </header>
             <div class="panel-body">
-                <Chart points={p.points.clone()} title={AttrValue::from(title)} cursor={p.as_of.is_some()} />
+                <Chart points={p.panel.points.clone()} title={AttrValue::from(title)} cursor={p.panel.as_of.is_some()} />
                 <div class="console-box">
                     <h3>{"Console — "}<code>{"pprint()"}</code>
-                        if let Some(k) = p.as_of {
+                        if let Some(k) = p.panel.as_of {
                             <span class="as-of">{format!(" as of batch {k}")}</span>
                         }
                     </h3>
                     // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
                     <pre class="console" data-testid="pprint" tabindex="0" role="region" ref={console_ref}
-                        aria-label={format!("{title} console")}>{&*p.console}</pre>
-                    if p.console_dropped > 0 {
-                        <p class="dropped">{format!("{} older batches scrolled out of this console.", p.console_dropped)}</p>
+                        aria-label={format!("{title} console")}>{&*p.panel.console}</pre>
+                    if p.panel.console_dropped > 0 {
+                        <p class="dropped">{format!("{} older batches scrolled out of this console.", p.panel.console_dropped)}</p>
                     }
                 </div>
             </div>
             { p.extra.clone() }
-            <ModeCode mode={p.mode} title={title} code={p.code.clone()} />
+            <ModeCode mode={p.panel.mode} title={title} code={p.panel.code.clone()} dispatch={p.dispatch.clone()} />
         </section>
     }
 }
@@ -147,7 +104,8 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
 struct ModeCodePartProps {
     mode: Mode,
     title: &'static str,
-    code: ModeCodeProps,
+    code: ModeCodeView,
+    dispatch: Callback<Action>,
 }
 
 /// The value of `data-status`, for tests and styles.
@@ -166,15 +124,15 @@ fn mode_code(p: &ModeCodePartProps) -> Html {
     let mode = p.mode;
     let c = &p.code;
     let send = |make: fn(Mode) -> Action| {
-        let dispatch = c.dispatch.clone();
+        let dispatch = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(make(mode)))
     };
     let on_change = {
-        let dispatch = c.dispatch.clone();
+        let dispatch = p.dispatch.clone();
         Callback::from(move |text: String| dispatch.emit(Action::ModeEdit { mode, text }))
     };
     let on_run = {
-        let dispatch = c.dispatch.clone();
+        let dispatch = p.dispatch.clone();
         Callback::from(move |()| dispatch.emit(Action::ModeRun { mode }))
     };
     let error = match &c.status {

@@ -1,25 +1,9 @@
-//! Thin wrappers over the browser APIs the app needs (clock, location, storage), each failing soft: a
-//! browser with storage disabled still runs the lab, it only cannot checkpoint.
+//! Thin wrappers over the browser APIs the page needs (location, storage, downloads; the clocks are
+//! `crate::host::clock`'s), each failing soft: a browser with storage disabled still runs the lab, it only cannot
+//! checkpoint.
 
-use wasm_bindgen::{JsCast, JsValue};
-
-/// The engine's clock: local naive epoch ms (UTC ms shifted by the browser's timezone offset), so batch
-/// times print as local time, like PySpark's pprint.
-pub fn now_local_ms() -> i64 {
-    let d = js_sys::Date::new_0();
-    d.get_time() as i64 - (d.get_timezone_offset() * 60_000.0) as i64
-}
-
-/// Milliseconds from a monotonic clock (`performance.now()`), for pacing the built-in source and timing
-/// each batch. Without `performance` it falls back to `Date.now()`, deliberately rather than to NaN: every
-/// span is the difference of two readings of the same clock, so the pacing keeps working and the spans stay
-/// real (millisecond resolution; the batch log counts a span a clock step made negative as 0).
-pub fn perf_now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_else(js_sys::Date::now)
-}
+use crate::host::clock::js_error;
+use wasm_bindgen::JsCast;
 
 /// The relay URL on the page's own origin (`/ws`, proxied by `trunk serve` to the relay).
 pub fn same_origin_ws_url() -> String {
@@ -93,16 +77,4 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let _ = link.set_attribute("download", file_name);
     link.click();
     Ok(())
-}
-
-/// A JavaScript exception as words.
-pub fn js_error(e: JsValue) -> String {
-    // DOMException and Error both carry `message`; anything else is shown as-is.
-    e.as_string()
-        .or_else(|| {
-            js_sys::Reflect::get(&e, &JsValue::from_str("message"))
-                .ok()?
-                .as_string()
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
 }

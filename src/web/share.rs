@@ -2,7 +2,8 @@
 //! such a file back; the sentence says how many batches a link holds.
 
 use super::copied_link::CopiedLink;
-use super::platform::{js_error, page_address};
+use super::platform::page_address;
+use crate::host::clock::js_error;
 use crate::model::share::{scenario_file_too_large, ShareSummary};
 use crate::model::{Action, JobLink};
 use wasm_bindgen_futures::JsFuture;

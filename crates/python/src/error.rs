@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// One frame of a traceback: the program line and the function it was in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraceEntry {
     /// 1-based line in the program.
     pub line: u32,
@@ -13,7 +13,7 @@ pub struct TraceEntry {
 
 /// A Python exception (or a Spark error surfaced as one), e.g.
 /// `ZeroDivisionError: division by zero`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PyError {
     /// The exception's type name: `ZeroDivisionError`, `TypeError`, `SyntaxError`,
     /// or a Spark error's Java class name such as `IllegalArgumentException`.

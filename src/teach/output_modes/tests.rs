@@ -50,9 +50,14 @@ fn the_windowed_example_shows_three_columns_and_its_own_is_what_the_job_printed(
     for s in &shown {
         let q = &s.queries[0];
         assert_eq!(q.title, "Query 1 (your program: update mode)");
-        let modes: Vec<&str> = q.columns.iter().map(|c| c.mode).collect();
+        let modes: Vec<&str> = q.columns.iter().map(|c| &*c.mode).collect();
         assert_eq!(modes, ["complete", "update", "append"]);
-        let own: Vec<&str> = q.columns.iter().filter(|c| c.own).map(|c| c.mode).collect();
+        let own: Vec<&str> = q
+            .columns
+            .iter()
+            .filter(|c| c.own)
+            .map(|c| &*c.mode)
+            .collect();
         assert_eq!(own, ["update"]);
         own_text.push_str(&column(s, "update").text);
     }

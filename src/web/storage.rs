@@ -5,12 +5,13 @@ use crate::checkpoint::{SavedCheckpoint, STORAGE_KEY};
 use crate::model::{Action, SavedJob, SavedModeCode, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::web::app::RELAY_URL_KEY;
 use crate::web::platform::{storage_remove, storage_set};
-use yew::prelude::*;
+use yew::Callback;
 
 /// The page's storage; a failure to keep the checkpoint is reported through the reducer.
 #[derive(Clone)]
 pub struct PageStorage {
-    dispatch: Callback<Action>,
+    /// Where a failure goes.
+    pub dispatch: Callback<Action>,
 }
 
 impl PageStorage {
@@ -57,10 +58,4 @@ impl PageStorage {
     pub fn remember_relay_url(&self, url: &str) {
         let _ = storage_set(RELAY_URL_KEY, url);
     }
-}
-
-/// The storage effects of this app.
-#[hook]
-pub fn use_storage(dispatch: Callback<Action>) -> PageStorage {
-    PageStorage { dispatch }
 }

@@ -1,12 +1,12 @@
-//! The relay's WebSocket, opened and closed as the reducer's effects say (see `hooks::use_relay`); every
+//! The relay's WebSocket, opened and closed as the reducer's effects say (see [`super::runtime`]); every
 //! event becomes an [`Action`] tagged with the connection's sequence number, so late events of a replaced
 //! socket are ignored.
 
+use super::Dispatch;
 use crate::model::Action;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
-use yew::Callback;
 
 /// An open (or opening) relay connection; dropping it closes the socket without reporting the close.
 pub struct RelaySocket {
@@ -19,19 +19,18 @@ pub struct RelaySocket {
 impl RelaySocket {
     /// Opens `url`, reporting its events through `dispatch`; the result is `Err`, saying why, when the
     /// browser refuses the URL (then no event will follow: the caller reports the failed attempt).
-    pub fn open(url: &str, seq: u64, dispatch: Callback<Action>) -> Result<RelaySocket, String> {
-        let ws = WebSocket::new(url).map_err(super::platform::js_error)?;
+    pub fn open(url: &str, seq: u64, dispatch: Dispatch) -> Result<RelaySocket, String> {
+        let ws = WebSocket::new(url).map_err(super::clock::js_error)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let d = dispatch.clone();
-        let on_open =
-            Closure::<dyn FnMut(Event)>::new(move |_| d.emit(Action::RelayOpened { seq }));
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| d(Action::RelayOpened { seq }));
         let d = dispatch.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             if let Some(text) = data.as_string() {
-                d.emit(Action::RelayText { seq, text });
+                d(Action::RelayText { seq, text });
             } else if let Ok(buf) = data.dyn_into::<js_sys::ArrayBuffer>() {
-                d.emit(Action::RelayBinary {
+                d(Action::RelayBinary {
                     seq,
                     data: js_sys::Uint8Array::new(&buf).to_vec(),
                 });
@@ -39,7 +38,7 @@ impl RelaySocket {
         });
         let d = dispatch;
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            d.emit(Action::RelayClosed {
+            d(Action::RelayClosed {
                 seq,
                 code: e.code(),
                 reason: e.reason(),

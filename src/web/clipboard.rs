@@ -1,16 +1,17 @@
 //! The clipboard effects: a job's link or the share link put on the clipboard, and the browser's answer
 //! dispatched back (it may refuse: no permission, or a page not served over https or from localhost).
 
+use crate::host::clock::js_error;
 use crate::model::Action;
-use crate::web::platform::js_error;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use yew::prelude::*;
+use yew::Callback;
 
 /// The page's clipboard.
 #[derive(Clone)]
 pub struct Clipboard {
-    dispatch: Callback<Action>,
+    /// Where the browser's answer goes.
+    pub dispatch: Callback<Action>,
 }
 
 impl Clipboard {
@@ -42,10 +43,4 @@ impl Clipboard {
             dispatch.emit(answer(result));
         });
     }
-}
-
-/// The clipboard effects of this app.
-#[hook]
-pub fn use_clipboard(dispatch: Callback<Action>) -> Clipboard {
-    Clipboard { dispatch }
 }

@@ -1,12 +1,12 @@
 //! The built-in simulated source: the same line generator as `send-messages`, paced by a 100 ms interval
 //! with the generator's own jitter, so the page has a live stream with no relay at all.
 
+use super::Dispatch;
 use crate::engine::LogGenerator;
 use crate::model::Action;
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
-use yew::Callback;
 
 /// How often the source hands its lines to the engine.
 const TICK_MS: u32 = 100;
@@ -18,17 +18,13 @@ pub struct SimSource {
 
 impl SimSource {
     /// Starts producing `rate` lines per second (0 produces nothing) from `generator`.
-    pub fn start(
-        generator: Rc<RefCell<LogGenerator>>,
-        rate: f64,
-        dispatch: Callback<Action>,
-    ) -> Self {
-        let mut next_due = super::platform::perf_now_ms();
+    pub fn start(generator: Rc<RefCell<LogGenerator>>, rate: f64, dispatch: Dispatch) -> Self {
+        let mut next_due = super::clock::perf_now_ms();
         let interval = Interval::new(TICK_MS, move || {
             if rate <= 0.0 {
                 return;
             }
-            let now = super::platform::perf_now_ms();
+            let now = super::clock::perf_now_ms();
             // A hidden tab gets its timers throttled: rather than bursting the backlog in, resume the stream
             // from now (those lines were never generated, so nothing is lost).
             if now - next_due > 1_000.0 {
@@ -41,7 +37,7 @@ impl SimSource {
                 next_due += generator.next_delay_ms(rate);
             }
             if !lines.is_empty() {
-                dispatch.emit(Action::SimLines(lines));
+                dispatch(Action::SimLines(lines));
             }
         });
         SimSource {

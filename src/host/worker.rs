@@ -1,0 +1,72 @@
+//! The view model in a Web Worker: the page posts [`ToModel`] messages, the worker answers with [`ToPage`]
+//! ones, both as JSON text. The worker says [`ToPage::Ready`] once it listens, so the page's first message is
+//! never posted into a worker still loading its wasm.
+
+use super::runtime::{Post, Runtime};
+use crate::model::wire::{ToModel, ToPage};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Listens for the page's messages, for as long as the worker lives.
+pub fn run() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let post: Post = {
+        let scope = scope.clone();
+        Rc::new(move |message: ToPage| send(&scope, &message))
+    };
+    {
+        let scope = scope.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            let message = format!(
+                "DStream Lab stopped on an internal error: {info}\nReload the page to start again \
+                 (the running totals come back from the checkpoint)."
+            );
+            web_sys::console::error_1(&message.clone().into());
+            send(&scope, &ToPage::Crashed(message));
+        }));
+    }
+    let runtime: RefCell<Option<Runtime>> = RefCell::new(None);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let Some(text) = e.data().as_string() else {
+            return;
+        };
+        match serde_json::from_str::<ToModel>(&text) {
+            Ok(ToModel::Boot(inputs)) => {
+                // A second boot (the page reloaded its half) starts over.
+                drop(runtime.take());
+                let started = Runtime::start(&inputs, post.clone());
+                *runtime.borrow_mut() = Some(started);
+            }
+            Ok(ToModel::Act { seq, action }) => {
+                // Cloned out first: an action may make the page answer, and the answer comes through here.
+                let held = runtime.borrow().clone();
+                if let Some(runtime) = held {
+                    runtime.act(seq, action);
+                }
+            }
+            Err(e) => {
+                web_sys::console::error_1(&format!("A message the worker cannot read: {e}").into())
+            }
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as the page: so does its listener.
+    on_message.forget();
+    send(&scope, &ToPage::Ready);
+}
+
+fn send(scope: &DedicatedWorkerGlobalScope, message: &ToPage) {
+    match serde_json::to_string(message) {
+        Ok(json) => {
+            if let Err(e) = scope.post_message(&JsValue::from_str(&json)) {
+                web_sys::console::error_1(&e);
+            }
+        }
+        Err(e) => {
+            web_sys::console::error_1(&format!("A message the worker cannot write: {e}").into())
+        }
+    }
+}
