@@ -17,7 +17,7 @@ pub use dstream_notebook::{
     get_message_type, BatchReport, MessageType, Mode, ModeOutput, NotebookConfig, NotebookLab,
     NotebookState, ProgramStart,
 };
-pub use dstream_playground::examples::{example, Example, EXAMPLES};
+pub use dstream_playground::examples::{example, Example, MenuItem, EXAMPLES, MENU};
 pub use dstream_playground::traceback;
 pub use dstream_playground::{windows_of, ModeBatch, ModeColumn, ModeOutcome, OutputModes};
 pub use dstream_playground::{

@@ -12,7 +12,7 @@ use super::sim::SimSource;
 use super::Dispatch;
 use crate::engine::LogGenerator;
 use crate::model::page::PageViews;
-use crate::model::wire::{PageInputs, ToPage};
+use crate::model::wire::{carried, Carried, PageInputs, ToPage};
 use crate::model::{Action, Effect, Lab};
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::{Cell, RefCell};
@@ -157,17 +157,14 @@ impl Inner {
     }
 
     fn run(self: &Rc<Self>, effect: Effect) {
-        match effect {
+        let effect = match carried(effect) {
             // Storage, the clipboard and downloads belong to the page's window.
-            page @ (Effect::SaveCheckpoint(_)
-            | Effect::ClearCheckpoint
-            | Effect::RememberRelayUrl(_)
-            | Effect::SaveJobs(_)
-            | Effect::SaveModeCode(_)
-            | Effect::CopyLink { .. }
-            | Effect::CopyShareLink(_)
-            | Effect::DownloadFile { .. }) => (self.post)(ToPage::Effect(page)),
-            _ if self.inert => {}
+            Carried::Page(effect) => return (self.post)(ToPage::Effect(effect)),
+            Carried::Failed(action) => return self.dispatch(None, action),
+            Carried::Model(_) if self.inert => return,
+            Carried::Model(effect) => effect,
+        };
+        match effect {
             Effect::OpenRelay { seq, url } => {
                 drop(self.relay.take());
                 match RelaySocket::open(&url, seq, self.dispatcher()) {
@@ -219,6 +216,15 @@ impl Inner {
                 ));
             }
             Effect::StopSim => drop(self.sim.take()),
+            // `carried` hands the page its own.
+            Effect::SaveCheckpoint(_)
+            | Effect::ClearCheckpoint
+            | Effect::RememberRelayUrl(_)
+            | Effect::SaveJobs(_)
+            | Effect::SaveModeCode(_)
+            | Effect::CopyLink { .. }
+            | Effect::CopyShareLink(_)
+            | Effect::DownloadFile { .. } => {}
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The view model in a Web Worker: the page posts [`ToModel`] messages, the worker answers with [`ToPage`]
-//! ones, both as JSON text. The worker says [`ToPage::Ready`] once it listens, so the page's first message is
+//! ones, both as bytes ([`crate::model::wire::encode`]). The worker says [`ToPage::Ready`] once it listens, so the page's first message is
 //! never posted into a worker still loading its wasm.
 
 use super::runtime::{Post, Runtime};
-use crate::model::wire::{ToModel, ToPage};
+use crate::model::wire::{decode, encode, ToModel, ToPage};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -30,10 +30,7 @@ pub fn run() {
     }
     let runtime: RefCell<Option<Runtime>> = RefCell::new(None);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let Some(text) = e.data().as_string() else {
-            return;
-        };
-        match serde_json::from_str::<ToModel>(&text) {
+        match decode::<ToModel>(&bytes_of(&e.data())) {
             Ok(ToModel::Boot(inputs)) => {
                 // A second boot (the page reloaded its half) starts over.
                 drop(runtime.take());
@@ -47,9 +44,7 @@ pub fn run() {
                     runtime.act(seq, action);
                 }
             }
-            Err(e) => {
-                web_sys::console::error_1(&format!("A message the worker cannot read: {e}").into())
-            }
+            Err(e) => web_sys::console::error_1(&format!("The worker got {e}").into()),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -59,14 +54,25 @@ pub fn run() {
 }
 
 fn send(scope: &DedicatedWorkerGlobalScope, message: &ToPage) {
-    match serde_json::to_string(message) {
-        Ok(json) => {
-            if let Err(e) = scope.post_message(&JsValue::from_str(&json)) {
+    match encode(message) {
+        Ok(bytes) => {
+            let (message, transfer) = transferable(&bytes);
+            if let Err(e) = scope.post_message_with_transfer(&message, &transfer) {
                 web_sys::console::error_1(&e);
             }
         }
-        Err(e) => {
-            web_sys::console::error_1(&format!("A message the worker cannot write: {e}").into())
-        }
+        Err(e) => web_sys::console::error_1(&format!("The worker made {e}").into()),
     }
+}
+
+/// `bytes` as a message to post, and its buffer to transfer with it (moved, not copied).
+pub fn transferable(bytes: &[u8]) -> (JsValue, JsValue) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let buffer = array.buffer();
+    (array.into(), js_sys::Array::of1(&buffer).into())
+}
+
+/// The bytes of a posted message.
+pub fn bytes_of(data: &JsValue) -> Vec<u8> {
+    js_sys::Uint8Array::new(data).to_vec()
 }

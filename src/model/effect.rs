@@ -5,7 +5,7 @@ use super::jobs::SavedJob;
 use crate::checkpoint::SavedCheckpoint;
 
 /// One side effect, in the order the reducer wants them carried out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Open a relay socket to `url`; its events are dispatched tagged with `seq`.
     OpenRelay {

@@ -18,15 +18,12 @@ use crate::checkpoint::STORAGE_KEY;
 use crate::host::clock::now_local_ms;
 use crate::model::compare::PageView;
 use crate::model::page::{Page, PageUpdate};
-use crate::model::wire::{PageInputs, ToPage};
+use crate::model::wire::{PageInputs, ToPage, RELAY_URL_KEY};
 use crate::model::{Action, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// The localStorage key of the relay URL last entered in the page.
-pub const RELAY_URL_KEY: &str = "dstream-lab/relay-url";
 
 /// What the page reads at load for the view model: the URL, the saved checkpoint, the student jobs and mode code
 /// saved last time, and the relay URL entered last time (a `?relay=` in the page URL wins over it).

@@ -3,12 +3,13 @@
 //! only sends actions and receives [`ToPage`] messages.
 
 use crate::host::runtime::{Post, Runtime};
-use crate::model::wire::{PageInputs, ToModel, ToPage};
+use crate::host::worker::{bytes_of, transferable};
+use crate::model::wire::{decode, encode, PageInputs, ToModel, ToPage};
 use crate::model::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// A place the view model runs.
@@ -61,15 +62,14 @@ impl Link {
 }
 
 fn post(worker: &Worker, message: &ToModel) {
-    match serde_json::to_string(message) {
-        Ok(json) => {
-            if let Err(e) = worker.post_message(&JsValue::from_str(&json)) {
+    match encode(message) {
+        Ok(bytes) => {
+            let (message, transfer) = transferable(&bytes);
+            if let Err(e) = worker.post_message_with_transfer(&message, &transfer) {
                 web_sys::console::error_1(&e);
             }
         }
-        Err(e) => {
-            web_sys::console::error_1(&format!("A message the page cannot write: {e}").into())
-        }
+        Err(e) => web_sys::console::error_1(&format!("The page made {e}").into()),
     }
 }
 
@@ -102,10 +102,7 @@ impl Backend for InWorker {
         let on_message = {
             let (link, to_page) = (link.clone(), to_page.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                let Some(text) = e.data().as_string() else {
-                    return;
-                };
-                match serde_json::from_str::<ToPage>(&text) {
+                match decode::<ToPage>(&bytes_of(&e.data())) {
                     Ok(ToPage::Ready) => {
                         let mut link = link.borrow_mut();
                         let waiting = link.waiting.take().unwrap_or_default();
@@ -114,9 +111,7 @@ impl Backend for InWorker {
                         }
                     }
                     Ok(message) => to_page(message),
-                    Err(e) => web_sys::console::error_1(
-                        &format!("A message the page cannot read: {e}").into(),
-                    ),
+                    Err(e) => web_sys::console::error_1(&format!("The page got {e}").into()),
                 }
             })
         };

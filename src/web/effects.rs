@@ -1,36 +1,34 @@
-//! The effects only the page can carry out, which the view model sends it: localStorage, the clipboard and
-//! downloads belong to the page's window (a worker has none of them).
+//! The effects only the page can carry out, which the view model sends it ([`PageEffect`]): localStorage, the
+//! clipboard and downloads belong to the page's window (a worker has none of them). A failure, and the
+//! clipboard's answer, go back to the view model as actions.
 
-use super::clipboard::Clipboard;
-use super::platform::download;
-use super::storage::PageStorage;
-use crate::model::{Action, Effect};
+use super::clipboard::copy;
+use super::platform::{download, storage_remove, storage_set};
+use crate::model::wire::PageEffect;
+use crate::model::Action;
 use yew::Callback;
 
-/// Carries out `effect`; a failure, or the clipboard's answer, is dispatched back as an action.
-pub fn carry_out(effect: Effect, dispatch: &Callback<Action>) {
-    let storage = PageStorage {
-        dispatch: dispatch.clone(),
-    };
-    let clipboard = Clipboard {
-        dispatch: dispatch.clone(),
-    };
+/// Carries out `effect`.
+pub fn carry_out(effect: PageEffect, dispatch: &Callback<Action>) {
     match effect {
-        Effect::SaveCheckpoint(checkpoint) => storage.save_checkpoint(&checkpoint),
-        Effect::ClearCheckpoint => storage.clear_checkpoint(),
-        Effect::RememberRelayUrl(url) => storage.remember_relay_url(&url),
-        Effect::SaveJobs(jobs) => storage.save_jobs(&jobs),
-        Effect::SaveModeCode(codes) => storage.save_mode_code(&codes),
-        Effect::CopyLink { id, url } => clipboard.copy(id, &url),
-        Effect::CopyShareLink(url) => clipboard.copy_share_link(&url),
-        Effect::DownloadFile { name, mime, text } => {
+        PageEffect::Store { key, text, failed } => {
+            if let (Err(why), Some(saved)) = (storage_set(&key, &text), failed) {
+                dispatch.emit(saved.failed(why));
+            }
+        }
+        PageEffect::Remove { key, failed } => {
+            if let (Err(why), Some(saved)) = (storage_remove(&key), failed) {
+                dispatch.emit(saved.failed(why));
+            }
+        }
+        PageEffect::Copy { text, what } => {
+            let dispatch = dispatch.clone();
+            copy(&text, move |result| dispatch.emit(what.answer(result)));
+        }
+        PageEffect::Download { name, mime, text } => {
             if let Err(e) = download(&name, &mime, &text) {
                 web_sys::console::error_1(&format!("Download {name}: {e}").into());
             }
-        }
-        // The view model's own (sockets, timers, the built-in source): `crate::host::runtime` runs them.
-        other => {
-            web_sys::console::error_1(&format!("Not an effect for the page: {other:?}").into())
         }
     }
 }

@@ -7,7 +7,7 @@ use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::output_modes::OutputModesTeach;
 use super::platform::page_address;
-use crate::engine::EXAMPLES;
+use crate::engine::MENU;
 use crate::model::jobs::refusal;
 use crate::model::page::JobPanelView;
 use crate::model::{Action, JobStatus, MAX_JOBS};
@@ -180,7 +180,7 @@ pub fn jobs_bar(p: &JobsBarProps) -> Html {
             <div class="jobs-new">
                 <label for="job-example">{"Example"}</label>
                 <select id="job-example" data-testid="job-example" ref={menu}>
-                    { for EXAMPLES.iter().map(|e| html! { <option value={e.name}>{e.title}</option> }) }
+                    { for MENU.iter().map(|e| html! { <option value={e.name}>{e.title}</option> }) }
                 </select>
                 <button class="primary" data-testid="job-new" disabled={full} {onclick}>{"New job"}</button>
                 if full {

@@ -20,7 +20,6 @@ pub mod panel;
 pub mod platform;
 pub mod predict;
 pub mod share;
-pub mod storage;
 pub mod svg_export;
 pub mod travel;
 pub mod windowed_compare;

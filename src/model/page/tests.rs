@@ -1,5 +1,5 @@
-//! The page's copy, kept by merging updates that crossed a thread as JSON, equals the page built from the view
-//! model at once; an update carries only what changed.
+//! The page's copy, kept by merging updates that crossed from the worker as bytes, equals the page built from the
+//! view model at once; an update carries only what changed.
 
 use super::*;
 use crate::model::{Action, BootParams};
@@ -17,10 +17,10 @@ fn boot() -> Lab {
     lab
 }
 
-/// `update` as the page receives it from the worker: through JSON.
+/// `update` as the page receives it from the worker.
 fn carried(update: &PageUpdate) -> PageUpdate {
-    let json = serde_json::to_string(update).expect("an update serializes");
-    serde_json::from_str(&json).expect("an update deserializes")
+    let bytes = crate::model::wire::encode(update).expect("an update is written");
+    crate::model::wire::decode(&bytes).expect("an update is read")
 }
 
 /// The page a fresh page would get from `lab` now.
@@ -38,7 +38,7 @@ fn lines(lab: &mut Lab, lines: &[&str]) {
 type Step = Box<dyn Fn(&mut Lab)>;
 
 #[test]
-fn merged_updates_that_crossed_as_json_equal_the_page_built_at_once() {
+fn merged_updates_that_crossed_as_bytes_equal_the_page_built_at_once() {
     let mut lab = boot();
     let mut views = PageViews::default();
     let mut page = Page::first(carried(&views.update(&lab, 0))).expect("every part");
