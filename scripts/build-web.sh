@@ -67,9 +67,6 @@ done
   sed -n '1,/<title>/p' index.html
   printf '%s' "$styles"
   printf '    <meta name="dstream-lab-worker" content="/%s" data-type="module" />\n' "$worker"
-  # The worker's wasm downloads beside the page's: the worker then finds it in the HTTP cache (hashed names are
-  # cached for good).
-  printf '    <link rel="preload" href="/%s" as="fetch" type="application/wasm" crossorigin />\n' "$worker_wasm"
   printf '    <link rel="modulepreload" href="/%s" />\n' "$js"
   printf '    <link rel="preload" href="/%s" as="fetch" type="application/wasm" crossorigin />\n' "$wasm"
   printf '    <script type="module">import init from "/%s"; init({ module_or_path: "/%s" });</script>\n' "$js" "$wasm"

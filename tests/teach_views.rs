@@ -7,7 +7,8 @@ use dstream_lab::engine::{
     BatchReport, MessageType, Mode, NotebookConfig, NotebookLab, StreamNode, WindowExplain,
 };
 use dstream_lab::model::batch_log::{BatchLog, Timing};
-use dstream_lab::teach::export::history_csv;
+use dstream_lab::model::Action;
+use dstream_lab::teach::export::{history_csv, ExportForm, ExportView};
 use dstream_lab::teach::lineage::lineage;
 use dstream_lab::teach::metrics::metrics_view;
 use dstream_lab::teach::state::state_view;
@@ -378,15 +379,19 @@ async fn export_links_carry_the_script_and_the_csv() {
     };
     let (log, _) = run(&config, &[&["[info] a"], &["[error] b", "[error] c"]]);
     let csv = history_csv(log.entries());
+    let sent = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let dispatch = {
+        let sent = sent.clone();
+        yew::Callback::from(move |a: Action| sent.borrow_mut().push(a))
+    };
+    let form = ExportForm::default();
+    let bar = |form: &ExportForm| ExportProps {
+        export: ExportView::of(form, &config),
+        csv: Rc::from(csv.as_str()),
+        dispatch: dispatch.clone(),
+    };
     let root = fresh_root();
-    yew::Renderer::<ExportBar>::with_root_and_props(
-        root.clone(),
-        ExportProps {
-            config: config.clone(),
-            csv: Rc::from(csv.as_str()),
-        },
-    )
-    .render();
+    yew::Renderer::<ExportBar>::with_root_and_props(root.clone(), bar(&form)).render();
     let script_link = wait_for_one(&root, "[data-testid=export-script]").await;
     assert_eq!(attr(&script_link, "download"), "dstream_lab_job.py");
     let script = decoded_href(&script_link, "data:text/x-python;charset=utf-8,");
@@ -402,12 +407,20 @@ async fn export_links_carry_the_script_and_the_csv() {
         "{csv}"
     );
 
-    // Switching to the relay's --tee port rewrites the script.
+    // Switching to the relay's --tee port asks the view model for the form with it...
     let select: HtmlSelectElement = one(&root, "[data-testid=export-feed]").dyn_into().unwrap();
     select.set_value("tee");
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
+    let tee = ExportForm {
+        tee: true,
+        ..form.clone()
+    };
+    assert_eq!(*sent.borrow(), vec![Action::Export(tee.clone())]);
+    // ...whose answer shows the port and the script reading it.
+    let root = fresh_root();
+    yew::Renderer::<ExportBar>::with_root_and_props(root.clone(), bar(&tee)).render();
     wait_for_one(&root, "[data-testid=export-tee-port]").await;
     let script = decoded_href(
         &one(&root, "[data-testid=export-script]"),
@@ -455,8 +468,9 @@ async fn panel_extras_and_footer_hold_the_views() {
         root.clone(),
         TeachFooterProps {
             views,
-            config,
+            export: ExportView::of(&ExportForm::default(), &config),
             csv: Rc::from(""),
+            dispatch: yew::Callback::noop(),
         },
     )
     .render();

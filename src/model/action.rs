@@ -208,6 +208,8 @@ pub enum Action {
     /// "Compare with Structured Streaming": run the menu's windowed Structured Streaming count beside the window
     /// mode (reusing the job already open with that program).
     WindowedCompareOpen,
+    /// "Take it to real Spark": the student changed the export form.
+    Export(crate::teach::export::ExportForm),
 }
 
 impl Action {

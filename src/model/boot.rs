@@ -75,6 +75,7 @@ impl Lab {
             travel: Travel::default(),
             predict: None,
             mistake: None,
+            export: Default::default(),
         };
         lab.open_jobs(saved_jobs, params);
         lab

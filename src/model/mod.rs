@@ -108,6 +108,8 @@ pub struct Lab {
     predict: Option<predict::Prediction>,
     /// The classic mistake being tried, if one is.
     mistake: Option<mistakes::Tried>,
+    /// "Take it to real Spark"'s form.
+    pub export: crate::teach::export::ExportForm,
 }
 
 impl Lab {
@@ -228,6 +230,10 @@ impl Lab {
             Action::MistakeUndo { now_ms } => self.undo_mistake(now_ms),
             // DStream vs Structured Streaming (#12).
             Action::WindowedCompareOpen => self.open_windowed_compare(),
+            Action::Export(form) => {
+                self.export = form.tidied();
+                Vec::new()
+            }
         };
         self.predict_follow();
         self.mistake_follow();

@@ -11,12 +11,13 @@ use super::mistakes::Mistake;
 use super::predict::Prediction;
 use super::settings::Draft;
 use super::share::ShareSummary;
-use super::source::{SourceChoice, SourceKind};
+use super::source::{SourceChoice, SourceKind, SourceState, DEFAULT_SIM_RATE};
 use super::travel::TravelSpan;
+use super::wire::PageInputs;
 use super::{JobLink, JobStatus, Lab, ModeStatus, Notice, StudentJob};
 use crate::chart::ChartPoint;
 use crate::engine::{example, Mode, NotebookConfig};
-use crate::teach::export::history_csv;
+use crate::teach::export::{history_csv, ExportForm, ExportView};
 use crate::teach::output_modes::{modes_story, ModesStory};
 use crate::teach::program::{program_views, ProgramViews};
 use crate::teach::trigger::{trigger_story, TriggerStory};
@@ -72,6 +73,37 @@ pub struct ControlsView {
     pub losses: Vec<String>,
     /// The modes whose panels hold an edited program.
     pub edited: Vec<Mode>,
+}
+
+impl SourceView {
+    /// What `source` shows.
+    pub fn of(source: &SourceState) -> SourceView {
+        SourceView {
+            headline: source.headline(),
+            feeding: source.feeding(),
+            link: source.link.clone(),
+            choice: source.choice,
+            relay_url: source.relay_url.clone(),
+            sim_rate: source.sim_rate,
+            relay_lines: source.relay_lines,
+            sim_lines: source.sim_lines,
+        }
+    }
+
+    /// The source bar as the view model starts it from `inputs` (the page shows it while its worker loads).
+    pub fn at_load(inputs: &PageInputs) -> SourceView {
+        let params = super::BootParams::from_query(&inputs.query);
+        let mut source = SourceState::new(
+            params.source.unwrap_or(SourceChoice::Auto),
+            params.relay_url.unwrap_or_else(|| inputs.relay_url.clone()),
+            params.sim_rate.unwrap_or(DEFAULT_SIM_RATE),
+        );
+        if source.relay_wanted() {
+            // Its effect (the socket) is the worker's to carry out.
+            drop(source.connect(1));
+        }
+        SourceView::of(&source)
+    }
 }
 
 /// Everything on the page that may change with any line or action: small, sent with every update.
@@ -228,6 +260,8 @@ pub struct PageUpdate {
     pub teach: Option<Rc<TeachViews>>,
     /// The charted history as CSV.
     pub csv: Option<Rc<str>>,
+    /// "Take it to real Spark": the form and its script.
+    pub export: Option<ExportView>,
 }
 
 /// The page's copy of what to show: every [`PageUpdate`] merged into it.
@@ -245,6 +279,8 @@ pub struct Page {
     pub teach: Rc<TeachViews>,
     /// The charted history as CSV.
     pub csv: Rc<str>,
+    /// "Take it to real Spark": the form and its script.
+    pub export: ExportView,
 }
 
 impl Page {
@@ -257,6 +293,7 @@ impl Page {
             jobs: Rc::new(update.jobs?),
             teach: update.teach?,
             csv: update.csv?,
+            export: update.export?,
         })
     }
 
@@ -276,6 +313,9 @@ impl Page {
         if let Some(csv) = update.csv {
             self.csv = csv;
         }
+        if let Some(export) = update.export {
+            self.export = export;
+        }
     }
 }
 
@@ -284,12 +324,15 @@ impl Page {
 type BatchKey = (u64, u64, NotebookConfig, Option<u64>, u64);
 /// What the job panels depend on.
 type JobsKey = (u64, u64, u64, Option<u64>);
+/// What the exported script depends on.
+type ExportKey = (NotebookConfig, ExportForm);
 
 /// Makes [`PageUpdate`]s, remembering what the page was last sent so that an unchanged part is not sent again.
 #[derive(Debug, Default)]
 pub struct PageViews {
     batch: Option<BatchKey>,
     jobs: Option<JobsKey>,
+    export: Option<ExportKey>,
 }
 
 impl PageViews {
@@ -310,10 +353,13 @@ impl PageViews {
             lab.jobs().revision(),
             viewed,
         );
+        let export_key = (lab.config().clone(), lab.export.clone());
         let batch_changed = self.batch.as_ref() != Some(&batch_key);
         let jobs_changed = self.jobs.as_ref() != Some(&jobs_key);
+        let export_changed = self.export.as_ref() != Some(&export_key);
         self.batch = Some(batch_key);
         self.jobs = Some(jobs_key);
+        self.export = Some(export_key);
         PageUpdate {
             acked,
             live: live_view(lab),
@@ -333,6 +379,7 @@ impl PageViews {
                 ))
             }),
             csv: batch_changed.then(|| Rc::from(history_csv(lab.log().entries()))),
+            export: export_changed.then(|| ExportView::of(&lab.export, lab.config())),
         }
     }
 
@@ -347,16 +394,7 @@ pub fn live_view(lab: &Lab) -> LiveView {
     let view = lab.view;
     LiveView {
         view,
-        source: SourceView {
-            headline: lab.source.headline(),
-            feeding: lab.source.feeding(),
-            link: lab.source.link.clone(),
-            choice: lab.source.choice,
-            relay_url: lab.source.relay_url.clone(),
-            sim_rate: lab.source.sim_rate,
-            relay_lines: lab.source.relay_lines,
-            sim_lines: lab.source.sim_lines,
-        },
+        source: SourceView::of(&lab.source),
         controls: ControlsView {
             draft: lab.draft.clone(),
             draft_error: lab.draft_error.clone(),

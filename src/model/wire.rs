@@ -214,13 +214,14 @@ pub fn carried(effect: Effect) -> Carried {
 }
 
 /// A message as sent between the page and the worker.
-pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, String> {
-    postcard::to_allocvec(message).map_err(|e| format!("a message that cannot be written: {e}"))
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, &'static str> {
+    // postcard's own words would add their text to the page's wasm, for a failure only a bug can cause.
+    postcard::to_allocvec(message).map_err(|_| "a message that cannot be written")
 }
 
 /// A message as received.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    postcard::from_bytes(bytes).map_err(|e| format!("a message that cannot be read: {e}"))
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, &'static str> {
+    postcard::from_bytes(bytes).map_err(|_| "a message that cannot be read")
 }
 
 #[cfg(test)]

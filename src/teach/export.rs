@@ -60,6 +60,69 @@ impl ExportSpec {
     }
 }
 
+/// "Take it to real Spark"'s form, as the student set it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExportForm {
+    /// Read from the relay's `--tee` port rather than from `send-messages`.
+    pub tee: bool,
+    /// The `--tee` port (kept while the form reads from `send-messages`).
+    pub tee_port: u16,
+    /// `ssc.checkpoint(...)`'s directory.
+    pub checkpoint_dir: String,
+}
+
+impl Default for ExportForm {
+    fn default() -> Self {
+        ExportForm {
+            tee: false,
+            tee_port: DEFAULT_TEE_PORT,
+            checkpoint_dir: "checkpoint".to_string(),
+        }
+    }
+}
+
+impl ExportForm {
+    /// The form as the page keeps it: an empty checkpoint directory is the notebook's `checkpoint`.
+    pub fn tidied(mut self) -> Self {
+        if self.checkpoint_dir.trim().is_empty() {
+            self.checkpoint_dir = "checkpoint".to_string();
+        }
+        self
+    }
+
+    /// What to export with these choices, for a page running `config`.
+    pub fn spec(&self, config: &NotebookConfig) -> ExportSpec {
+        ExportSpec {
+            feed: if self.tee {
+                Feed::Tee(self.tee_port)
+            } else {
+                Feed::Source
+            },
+            checkpoint_dir: self.checkpoint_dir.clone(),
+            ..ExportSpec::new(config.clone())
+        }
+    }
+}
+
+/// What the export bar shows: the form and the script it exports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExportView {
+    /// The form.
+    pub form: ExportForm,
+    /// The PySpark script for the running settings and the form.
+    pub script: std::rc::Rc<str>,
+}
+
+impl ExportView {
+    /// The export bar for `form` on a page running `config`.
+    pub fn of(form: &ExportForm, config: &NotebookConfig) -> Self {
+        ExportView {
+            form: form.clone(),
+            script: pyspark_script(&form.spec(config)).into(),
+        }
+    }
+}
+
 /// A Python string literal for `s` (double-quoted, escaped).
 pub fn py_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

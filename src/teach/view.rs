@@ -1,9 +1,7 @@
 //! The teaching views' yew components (wasm32 only). Each takes a view model computed by the plain-Rust
 //! modules of [`crate::teach`] and only turns it into elements, with stable `data-testid` hooks.
 
-use super::export::{
-    data_url, pyspark_script, ExportSpec, Feed, CSV_FILE, DEFAULT_TEE_PORT, SCRIPT_FILE,
-};
+use super::export::{data_url, ExportForm, ExportView, CSV_FILE, SCRIPT_FILE};
 use super::lineage::{Lineage, HEIGHT as LIN_H, NODE_H, NODE_Y, WIDTH as LIN_W};
 use super::metrics::{fmt_num, MetricsView, Sparkline, SPARK_H, SPARK_W};
 use super::state::StateView;
@@ -12,6 +10,7 @@ use super::window_svg::timeline_svg;
 use super::TeachViews;
 use crate::chart::type_class;
 use crate::engine::{Mode, NotebookConfig};
+use crate::model::Action;
 use crate::timefmt::seconds_literal;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -321,76 +320,59 @@ pub fn metrics_panel(p: &MetricsProps) -> Html {
 /// Props of [`ExportBar`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct ExportProps {
-    /// The running settings the script reproduces.
-    pub config: NotebookConfig,
+    /// The form and the script it exports (the view model writes the script).
+    pub export: ExportView,
     /// The charted history as CSV.
     pub csv: Rc<str>,
+    /// The reducer.
+    pub dispatch: Callback<Action>,
 }
 
 /// "Take it to real Spark": download the PySpark script for the running settings, and the history as CSV.
 #[function_component(ExportBar)]
 pub fn export_bar(p: &ExportProps) -> Html {
-    let tee = use_state(|| false);
-    let tee_port = use_state(|| DEFAULT_TEE_PORT);
-    let checkpoint = use_state(|| "checkpoint".to_string());
-    let spec = ExportSpec {
-        feed: if *tee {
-            Feed::Tee(*tee_port)
-        } else {
-            Feed::Source
-        },
-        checkpoint_dir: (*checkpoint).clone(),
-        ..ExportSpec::new(p.config.clone())
-    };
-    let script = pyspark_script(&spec);
-    let on_feed = {
-        let tee = tee.clone();
+    let form = &p.export.form;
+    let tee = form.tee;
+    let tee_port = form.tee_port;
+    let script = p.export.script.clone();
+    // Each control sends the whole form with its own field changed.
+    let change = |set: fn(&mut ExportForm, String)| {
+        let (form, dispatch) = (form.clone(), p.dispatch.clone());
         Callback::from(move |e: Event| {
-            tee.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "tee")
+            let mut form = form.clone();
+            let value = match e.target_dyn_into::<HtmlSelectElement>() {
+                Some(select) => select.value(),
+                None => e.target_unchecked_into::<HtmlInputElement>().value(),
+            };
+            set(&mut form, value);
+            dispatch.emit(Action::Export(form));
         })
     };
-    let on_port = {
-        let tee_port = tee_port.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(port) = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value()
-                .trim()
-                .parse::<u16>()
-            {
-                tee_port.set(port);
-            }
-        })
-    };
-    let on_checkpoint = {
-        let checkpoint = checkpoint.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            checkpoint.set(if v.trim().is_empty() {
-                "checkpoint".to_string()
-            } else {
-                v
-            });
-        })
-    };
+    let on_feed = change(|f, v| f.tee = v == "tee");
+    let on_port = change(|f, v| {
+        if let Ok(port) = v.trim().parse::<u16>() {
+            f.tee_port = port;
+        }
+    });
+    let on_checkpoint = change(|f, v| f.checkpoint_dir = v);
     html! {
         <section class="teach teach-export" data-testid="export">
             <h3>{"Take it to real Spark"}</h3>
             <div class="export-form">
                 <label>{"Read from "}
                     <select onchange={on_feed} data-testid="export-feed">
-                        <option value="source" selected={!*tee}>{"send-messages on 127.0.0.1:9999"}</option>
-                        <option value="tee" selected={*tee}>{"the relay's --tee port (same lines as this page)"}</option>
+                        <option value="source" selected={!tee}>{"send-messages on 127.0.0.1:9999"}</option>
+                        <option value="tee" selected={tee}>{"the relay's --tee port (same lines as this page)"}</option>
                     </select>
                 </label>
-                if *tee {
+                if tee {
                     <label>{"tee port "}
                         <input type="number" min="1" max="65535" value={tee_port.to_string()} onchange={on_port}
                             data-testid="export-tee-port" />
                     </label>
                 }
                 <label>{"checkpoint dir "}
-                    <input type="text" value={(*checkpoint).clone()} onchange={on_checkpoint} data-testid="export-checkpoint" />
+                    <input type="text" value={form.checkpoint_dir.clone()} onchange={on_checkpoint} data-testid="export-checkpoint" />
                 </label>
             </div>
             <p class="export-links">
@@ -444,10 +426,12 @@ pub fn mode_extras(p: &ModeExtrasProps) -> Html {
 pub struct TeachFooterProps {
     /// The page's teaching view models.
     pub views: Rc<TeachViews>,
-    /// The running settings.
-    pub config: NotebookConfig,
+    /// "Take it to real Spark": the form and its script.
+    pub export: ExportView,
     /// The charted history as CSV.
     pub csv: Rc<str>,
+    /// The reducer.
+    pub dispatch: Callback<Action>,
 }
 
 /// Below the three panels: the streaming statistics and the export.
@@ -456,7 +440,7 @@ pub fn teach_footer(p: &TeachFooterProps) -> Html {
     html! {
         <div class="teach-footer" id="teach-footer">
             <MetricsPanel view={p.views.metrics.clone()} />
-            <ExportBar config={p.config.clone()} csv={p.csv.clone()} />
+            <ExportBar export={p.export.clone()} csv={p.csv.clone()} dispatch={p.dispatch.clone()} />
         </div>
     }
 }

@@ -9,7 +9,7 @@ use super::effects::carry_out;
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
-use super::panel::{describe, ModePanel, ModePanelProps};
+use super::panel::{describe, ModePanel, ModePanelProps, PANEL_PARTS};
 use super::platform::{query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
@@ -17,9 +17,9 @@ use super::travel::TravelBar;
 use crate::checkpoint::STORAGE_KEY;
 use crate::host::clock::now_local_ms;
 use crate::model::compare::PageView;
-use crate::model::page::{Page, PageUpdate};
+use crate::model::page::{Page, PageUpdate, SourceView};
 use crate::model::wire::{PageInputs, ToPage, RELAY_URL_KEY};
-use crate::model::{Action, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
+use crate::model::{Action, BootParams, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use crate::teach::view::{ModeExtras, TeachFooter};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -104,13 +104,13 @@ impl Mailbox {
     /// The updates that came before the first render, merged: the page's first state.
     fn first_page(&self) -> Option<Page> {
         let mut page = None;
-        self.early.borrow_mut().retain(|m| match m {
-            ToPage::Update(update) => {
-                merge(&mut page, (**update).clone());
-                false
+        let mut early = self.early.borrow_mut();
+        for message in std::mem::take(&mut *early) {
+            match message {
+                ToPage::Update(update) => merge(&mut page, *update),
+                other => early.push(other),
             }
-            _ => true,
-        });
+        }
         page
     }
 
@@ -152,10 +152,11 @@ pub type App = PageApp<InThread>;
 pub fn page_app<B: Backend>(props: &AppProps) -> Html {
     let mailbox = use_memo((), |_| Mailbox::default());
     let sent = use_memo((), |_| Cell::new(0_u64));
+    let inputs = use_memo(props.inert, |inert| page_inputs(*inert));
     let backend = {
-        let (mailbox, inert) = (mailbox.clone(), props.inert);
+        let (mailbox, inputs) = (mailbox.clone(), inputs.clone());
         use_memo((), move |_| {
-            B::start(page_inputs(inert), Rc::new(move |m| mailbox.take(m)))
+            B::start((*inputs).clone(), Rc::new(move |m| mailbox.take(m)))
         })
     };
     let shown = {
@@ -183,8 +184,9 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         });
     }
     let page = shown.page.borrow();
+    let stage = use_stages(page.is_some());
     let Some(page) = page.as_ref() else {
-        return Html::default();
+        return shell(&inputs, dispatch);
     };
     let live = &page.live;
     let running = live.controls.running.clone();
@@ -233,15 +235,18 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
     let panels: Vec<ModePanelProps> = page
         .panels
         .iter()
-        .map(|panel| {
+        .enumerate()
+        .map(|(i, panel)| {
             let mode = panel.mode;
             ModePanelProps {
                 panel: panel.clone(),
                 config: running.clone(),
                 extra: html! { <ModeExtras {mode} views={teach.clone()} config={running.clone()} /> },
+                parts: stage.saturating_sub(i * PANEL_PARTS).min(PANEL_PARTS),
                 dispatch: dispatch.clone(),
             }
         })
+        .take_while(|p| p.parts > 0)
         .collect();
     let jobs: Vec<JobPanelProps> = page
         .jobs
@@ -270,23 +275,14 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
 
     html! {
         <>
-            // The compare view keeps the header to one line: the projector's height is for the consoles.
-            <header class={classes!("top", compare.is_some().then_some("compact"))}>
-                <div class="brand">
-                    <h1>{"DStream Lab"}</h1>
-                    if compare.is_none() {
-                        <p class="tagline">{"Spark Streaming's DStreams, live: the notebook's three jobs on one stream"}</p>
-                    }
-                    <ThemeToggle />
+            { header(compare.is_some(), source_props, html! {
+                <>
                     <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
                         aria-pressed={(view == PageView::Compare).to_string()}>{"Compare view"}</button>
                     // Time travel: in the compare view's one-line header, so the consoles keep the height.
                     if compare.is_some() { { travel.clone() } }
-                </div>
-                if compare.is_none() {
-                    <SourceBar ..source_props />
-                }
-            </header>
+                </>
+            }) }
             <Notices notices={notices} dispatch={dispatch.clone()} />
             if let Some(compare) = compare {
                 <main class="compare-main"><CompareView ..compare /></main>
@@ -301,13 +297,17 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
                 <div class="panels">
                     { for panels.into_iter().map(|p| { let key = p.panel.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
+                if stage >= JOBS_STAGE {
                 <section class="jobs" aria-label="Your jobs" data-testid="jobs">
                     <JobsBar open={open_jobs} dispatch={dispatch.clone()} />
                     <div class="panels">
                         { for jobs.into_iter().map(|p| { let key = p.job.id; html! { <JobPanel {key} ..p /> } }) }
                     </div>
                 </section>
-                <TeachFooter views={teach} config={running} {csv} />
+                }
+                if stage >= STAGES {
+                <TeachFooter views={teach} export={page.export.clone()} {csv} dispatch={dispatch.clone()} />
+                }
             </main>
             }
             if view == PageView::Full {
@@ -319,3 +319,65 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         </>
     }
 }
+
+/// The page's first whole render builds a large DOM: as one task it held the main thread for ~450 ms on
+/// Lighthouse's throttled mobile CPU (README, "First load"). It comes in stages instead, one task each: the header
+/// and controls, then each mode panel in three parts (chart and console, teaching views, code), then the jobs,
+/// then the teaching footer.
+const STAGES: usize = JOBS_STAGE + 1;
+/// The stage that adds the jobs' section (after the three mode panels).
+const JOBS_STAGE: usize = 3 * PANEL_PARTS + 1;
+
+/// How much of the page to render: from the view model's first update on, one more stage per task.
+#[hook]
+fn use_stages(ready: bool) -> usize {
+    let stage = use_state(|| 0_usize);
+    {
+        let stage = stage.clone();
+        use_effect_with((ready, *stage), move |&(ready, now)| {
+            let next = (ready && now < STAGES)
+                .then(|| gloo_timers::callback::Timeout::new(0, move || stage.set(now + 1)));
+            move || drop(next)
+        });
+    }
+    *stage
+}
+
+/// What the page shows while its worker loads: the header, with the source bar as the view model will start it
+/// (the same elements the running page then updates).
+fn shell(inputs: &PageInputs, dispatch: Callback<Action>) -> Html {
+    let compare = BootParams::from_query(&inputs.query).view == Some(PageView::Compare);
+    let source = SourceBarProps {
+        source: SourceView::at_load(inputs),
+        dispatch,
+    };
+    html! {
+        <>
+            { header(compare, source, Html::default()) }
+            <main><p class="starting" role="status">{"Starting the engine…"}</p></main>
+        </>
+    }
+}
+
+/// The page's header: its name, the theme toggle and `more` (the view toggle, time travel), and the source bar
+/// but in the compare view, which keeps the header to one line: the projector's height is for the consoles.
+fn header(compare: bool, source: SourceBarProps, more: Html) -> Html {
+    html! {
+        <header class={classes!("top", compare.then_some("compact"))}>
+            <div class="brand">
+                <h1>{"DStream Lab"}</h1>
+                if !compare {
+                    <p class="tagline">{TAGLINE}</p>
+                }
+                <ThemeToggle />
+                { more }
+            </div>
+            if !compare {
+                <SourceBar ..source />
+            }
+        </header>
+    }
+}
+
+/// What the lab is, under its name.
+const TAGLINE: &str = "Spark Streaming's DStreams, live: the notebook's three jobs on one stream";

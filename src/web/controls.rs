@@ -205,9 +205,9 @@ pub fn controls(p: &ControlsProps) -> Html {
     let dirty = p.controls.draft != Draft::from_config(&p.controls.running);
     // The offered intervals, plus the running one when it came from the URL or a checkpoint and is not offered.
     let mut intervals: Vec<i64> = BATCH_INTERVALS_S.iter().map(|s| s * 1000).collect();
-    if !intervals.contains(&p.controls.draft.interval_ms) {
-        intervals.push(p.controls.draft.interval_ms);
-        intervals.sort_unstable();
+    let running = p.controls.draft.interval_ms;
+    if !intervals.contains(&running) {
+        intervals.insert(intervals.partition_point(|&i| i < running), running);
     }
     html! {
         <section class="controls" aria-label="Settings and run controls">

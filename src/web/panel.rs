@@ -20,9 +20,16 @@ pub struct ModePanelProps {
     /// What the teaching views add under the chart (lineage, update calls, window timeline).
     #[prop_or_default]
     pub extra: Html,
+    /// How much of the panel to draw: 1 the chart and console, 2 also the teaching views, 3 also the code (the
+    /// page's first render comes in stages: `super::app`).
+    #[prop_or(PANEL_PARTS)]
+    pub parts: usize,
     /// The reducer.
     pub dispatch: Callback<Action>,
 }
+
+/// [`ModePanelProps::parts`] of a whole panel.
+pub const PANEL_PARTS: usize = 3;
 
 /// The panel's title and the one-line explanation of the mode.
 pub fn describe(mode: Mode, c: &NotebookConfig) -> (&'static str, &'static str, String) {
@@ -93,8 +100,10 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
                     }
                 </div>
             </div>
-            { p.extra.clone() }
-            <ModeCode mode={p.panel.mode} title={title} code={p.panel.code.clone()} dispatch={p.dispatch.clone()} />
+            if p.parts >= 2 { { p.extra.clone() } }
+            if p.parts >= PANEL_PARTS {
+                <ModeCode mode={p.panel.mode} title={title} code={p.panel.code.clone()} dispatch={p.dispatch.clone()} />
+            }
         </section>
     }
 }

@@ -97,6 +97,13 @@ fn merged_updates_that_crossed_as_bytes_equal_the_page_built_at_once() {
         Box::new(|lab| {
             lab.apply(Action::PredictStart);
         }),
+        Box::new(|lab| {
+            lab.apply(Action::Export(crate::teach::export::ExportForm {
+                tee: true,
+                tee_port: 9000,
+                checkpoint_dir: " ".to_string(),
+            }));
+        }),
     ];
     for (i, step) in steps.iter().enumerate() {
         step(&mut lab);
@@ -108,6 +115,7 @@ fn merged_updates_that_crossed_as_bytes_equal_the_page_built_at_once() {
         assert_eq!(page.jobs, at_once.jobs, "jobs, after step {i}");
         assert_eq!(page.teach, at_once.teach, "teaching views, after step {i}");
         assert_eq!(page.csv, at_once.csv, "CSV, after step {i}");
+        assert_eq!(page.export, at_once.export, "export, after step {i}");
     }
     assert_eq!(page.jobs.len(), 2);
     assert!(
@@ -117,6 +125,17 @@ fn merged_updates_that_crossed_as_bytes_equal_the_page_built_at_once() {
     );
     assert!(page.live.compare.is_some(), "the compare view crossed");
     assert!(page.panels[0].console.contains("('error', 2)"));
+    assert!(
+        page.export.script.contains("PORT = 9000\n"),
+        "{}",
+        page.export.script
+    );
+    assert!(
+        page.export
+            .script
+            .contains("CHECKPOINT_DIR = \"checkpoint\"\n"),
+        "an empty directory is the notebook's"
+    );
 }
 
 #[test]
@@ -140,4 +159,27 @@ fn lines_alone_update_only_the_live_part() {
     });
     let update = views.update(&lab, 0);
     assert!(update.panels.is_some() && update.jobs.is_some() && update.teach.is_some());
+}
+
+#[test]
+fn the_source_bar_shown_while_the_worker_loads_is_the_one_it_starts_with() {
+    for query in [
+        "",
+        "source=sim&rate=40",
+        "source=relay&relay=ws%3A%2F%2Fh%3A1%2Fws",
+    ] {
+        let inputs = crate::model::wire::PageInputs {
+            query: query.to_string(),
+            relay_url: "ws://x/ws".to_string(),
+            now_ms: T0 + 3_000,
+            ..Default::default()
+        };
+        let mut lab = Lab::boot_page(&inputs);
+        lab.start();
+        assert_eq!(
+            SourceView::at_load(&inputs),
+            live_view(&lab).source,
+            "{query:?}"
+        );
+    }
 }
