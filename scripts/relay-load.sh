@@ -7,8 +7,10 @@
 # other_cpu (CPU that processes outside the run took meanwhile, in % of a core: rerun when it is high),
 # source_rate and relay_forwarded (what reached the relay), lines_seen (the page's counter), connected (% of the
 # window the page had its socket open).
-#   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [RATE...]
+#   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [--ceiling] [RATE...]
 #     defaults: 60 s, query `source=relay&interval=1` (no simulated line can mix in), dist-web, rate 100000
+#     --ceiling: the same runs against scripts/relay-load-ceiling.html instead of the lab, a page that only counts
+#       the lines (in a worker): what the browser itself can take from the relay on this machine
 # A benchmark, not a test: it fails only when the harness does, never on a missed target. Logs and each run's
 # JSON go to $CARGO_TARGET_DIR/relay-load/ (target/ by default). Run it on an idle machine; it uses both cores.
 set -euo pipefail
@@ -18,13 +20,15 @@ PUPPETEER_VERSION=24.43.1
 secs=60
 query='source=relay&interval=1'
 dist=dist-web
+ceiling=0
 rates=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) secs="$2"; shift 2 ;;
     --query) query="$2"; shift 2 ;;
     --dist) dist="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --ceiling) ceiling=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) rates+=("$1"); shift ;;
   esac
 done
@@ -39,7 +43,11 @@ if [ "$(node -p "require(require('path').resolve('$tools/node_modules/puppeteer-
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "puppeteer-core@$PUPPETEER_VERSION"
 fi
-if [ ! -f "$dist/index.html" ]; then
+if [ "$ceiling" = 1 ]; then
+  dist="$out/ceiling-page"
+  mkdir -p "$dist"
+  cp scripts/relay-load-ceiling.html "$dist/index.html"
+elif [ ! -f "$dist/index.html" ]; then
   say "building the release page into $dist (about 2 minutes)"
   bash scripts/build-web.sh "$dist" >/dev/null
 fi
