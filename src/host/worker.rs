@@ -4,6 +4,7 @@
 
 use super::runtime::{Post, Runtime};
 use crate::model::wire::{decode, encode, ToModel, ToPage};
+use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -54,22 +55,25 @@ pub fn run() {
 }
 
 fn send(scope: &DedicatedWorkerGlobalScope, message: &ToPage) {
+    post_bytes(message, |m, t| scope.post_message_with_transfer(m, t));
+}
+
+/// Posts `message` as bytes through `post` (the worker's or the page's `postMessage`), its buffer transferred
+/// (moved, not copied).
+pub fn post_bytes<T: Serialize>(
+    message: &T,
+    post: impl FnOnce(&JsValue, &JsValue) -> Result<(), JsValue>,
+) {
     match encode(message) {
         Ok(bytes) => {
-            let (message, transfer) = transferable(&bytes);
-            if let Err(e) = scope.post_message_with_transfer(&message, &transfer) {
+            let array = js_sys::Uint8Array::from(&bytes[..]);
+            let transfer = js_sys::Array::of1(&array.buffer());
+            if let Err(e) = post(&array, &transfer) {
                 web_sys::console::error_1(&e);
             }
         }
-        Err(e) => web_sys::console::error_1(&format!("The worker made {e}").into()),
+        Err(e) => web_sys::console::error_1(&e.into()),
     }
-}
-
-/// `bytes` as a message to post, and its buffer to transfer with it (moved, not copied).
-pub fn transferable(bytes: &[u8]) -> (JsValue, JsValue) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let buffer = array.buffer();
-    (array.into(), js_sys::Array::of1(&buffer).into())
 }
 
 /// The bytes of a posted message.

@@ -3,8 +3,8 @@
 //! only sends actions and receives [`ToPage`] messages.
 
 use crate::host::runtime::{Post, Runtime};
-use crate::host::worker::{bytes_of, transferable};
-use crate::model::wire::{decode, encode, PageInputs, ToModel, ToPage};
+use crate::host::worker::{bytes_of, post_bytes};
+use crate::model::wire::{decode, PageInputs, ToModel, ToPage};
 use crate::model::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -62,15 +62,7 @@ impl Link {
 }
 
 fn post(worker: &Worker, message: &ToModel) {
-    match encode(message) {
-        Ok(bytes) => {
-            let (message, transfer) = transferable(&bytes);
-            if let Err(e) = worker.post_message_with_transfer(&message, &transfer) {
-                web_sys::console::error_1(&e);
-            }
-        }
-        Err(e) => web_sys::console::error_1(&format!("The page made {e}").into()),
-    }
+    post_bytes(message, |m, t| worker.post_message_with_transfer(m, t));
 }
 
 /// Starts the worker the page's `<meta name="dstream-lab-worker">` names.
