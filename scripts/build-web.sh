@@ -57,6 +57,8 @@ worker_js="$(hashed "$stage/dstream-lab-worker.js")"
 printf 'import init from "/%s"; init({ module_or_path: "/%s" });\n' "$worker_js" "$worker_wasm" \
   >"$stage/worker.js"
 worker="$(hashed "$stage/worker.js")"
+# The relay socket's own worker (plain JavaScript): the view model's worker starts it from the page's <meta>.
+relay_socket="$(hashed www/relay-socket.js)"
 styles="    <link rel=\"icon\" href=\"/$(hashed www/favicon.svg)\" />"$'\n'
 for css in www/style.css www/teach.css; do
   styles+="    <link rel=\"stylesheet\" href=\"/$(hashed "$css")\" />"$'\n'
@@ -69,6 +71,7 @@ done
   # The worker's wasm is not preloaded: on a slow link it would share the first seconds with the page's and hold
   # back the header the page shows while the worker loads (Lighthouse's LCP 2.3 → 5.4 s with it, README).
   printf '    <meta name="dstream-lab-worker" content="/%s" data-type="module" />\n' "$worker"
+  printf '    <meta name="dstream-lab-relay-socket" content="/%s" />\n' "$relay_socket"
   printf '    <link rel="modulepreload" href="/%s" />\n' "$js"
   printf '    <link rel="preload" href="/%s" as="fetch" type="application/wasm" crossorigin />\n' "$wasm"
   printf '    <script type="module">import init from "/%s"; init({ module_or_path: "/%s" });</script>\n' "$js" "$wasm"

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod relay;
 pub mod runtime;
 pub mod sim;
+pub mod socket;
 pub mod worker;
 
 use crate::model::Action;

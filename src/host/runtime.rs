@@ -9,6 +9,7 @@
 use super::clock::perf_now_ms;
 use super::relay::RelaySocket;
 use super::sim::SimSource;
+use super::socket::SocketWorker;
 use super::Dispatch;
 use crate::engine::LogGenerator;
 use crate::model::page::PageViews;
@@ -45,6 +46,8 @@ struct Inner {
     inert: bool,
     post: Post,
     relay: RefCell<Option<RelaySocket>>,
+    /// The relay socket's own worker, when the page named its script (then `relay` stays empty).
+    socket_worker: RefCell<Option<SocketWorker>>,
     retry: RefCell<Option<(Timeout, Interval)>>,
     batch_timer: RefCell<Option<Timeout>>,
     sim: RefCell<Option<SimSource>>,
@@ -73,12 +76,22 @@ impl Runtime {
             inert: inputs.inert,
             post,
             relay: RefCell::default(),
+            socket_worker: RefCell::default(),
             retry: RefCell::default(),
             batch_timer: RefCell::default(),
             sim: RefCell::default(),
             generator: Rc::new(RefCell::new(LogGenerator::new(js_sys::Date::now() as u64))),
             redraw: RefCell::default(),
         });
+        if let Some(script) = inputs.relay_socket.as_deref().filter(|_| !inputs.inert) {
+            match SocketWorker::start(script, inner.dispatcher()) {
+                Ok(worker) => *inner.socket_worker.borrow_mut() = Some(worker),
+                // The socket then opens beside the view model, as it did before it had a worker.
+                Err(e) => {
+                    web_sys::console::error_1(&format!("The relay socket's worker: {e}").into())
+                }
+            }
+        }
         inner.show();
         inner.work();
         let weak = Rc::downgrade(&inner);
@@ -167,6 +180,9 @@ impl Inner {
         match effect {
             Effect::OpenRelay { seq, url } => {
                 drop(self.relay.take());
+                if let Some(worker) = self.socket_worker.borrow().as_ref() {
+                    return worker.open(seq, &url);
+                }
                 match RelaySocket::open(&url, seq, self.dispatcher()) {
                     Ok(socket) => *self.relay.borrow_mut() = Some(socket),
                     Err(e) => self.dispatch(
@@ -185,8 +201,16 @@ impl Inner {
                 if let Some(socket) = self.relay.borrow().as_ref() {
                     socket.send(&text);
                 }
+                if let Some(worker) = self.socket_worker.borrow().as_ref() {
+                    worker.send(&text);
+                }
             }
-            Effect::CloseRelay => drop(self.relay.take()),
+            Effect::CloseRelay => {
+                drop(self.relay.take());
+                if let Some(worker) = self.socket_worker.borrow().as_ref() {
+                    worker.close();
+                }
+            }
             Effect::ArmRetry { seq, delay_ms } => {
                 drop(self.retry.take());
                 let (retry, countdown) = (self.dispatcher(), self.dispatcher());

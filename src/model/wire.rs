@@ -31,6 +31,9 @@ pub struct PageInputs {
     pub now_ms: i64,
     /// No socket, timer or source is started (component tests drive the page).
     pub inert: bool,
+    /// The relay socket's worker script (`www/relay-socket.js` as served), when the page names one: the socket is
+    /// then read in a worker of its own (`crate::host::socket`), not beside the view model.
+    pub relay_socket: Option<String>,
 }
 
 impl Lab {

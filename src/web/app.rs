@@ -10,7 +10,7 @@ use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
 use super::panel::{describe, ModePanel, ModePanelProps, PANEL_PARTS};
-use super::platform::{query_string, same_origin_ws_url, storage_get};
+use super::platform::{meta_content, query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
 use super::travel::TravelBar;
@@ -25,6 +25,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The `<meta>` naming the relay socket's worker script (`www/relay-socket.js` as served).
+pub const RELAY_SOCKET_META: &str = "dstream-lab-relay-socket";
+
 /// What the page reads at load for the view model: the URL, the saved checkpoint, the student jobs and mode code
 /// saved last time, and the relay URL entered last time (a `?relay=` in the page URL wins over it).
 pub fn page_inputs(inert: bool) -> PageInputs {
@@ -36,6 +39,7 @@ pub fn page_inputs(inert: bool) -> PageInputs {
         relay_url: storage_get(RELAY_URL_KEY).unwrap_or_else(same_origin_ws_url),
         now_ms: now_local_ms(),
         inert,
+        relay_socket: meta_content(RELAY_SOCKET_META),
     }
 }
 

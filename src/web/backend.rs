@@ -67,13 +67,7 @@ fn post(worker: &Worker, message: &ToModel) {
 
 /// Starts the worker the page's `<meta name="dstream-lab-worker">` names.
 fn spawn() -> Result<Worker, String> {
-    let meta = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!("meta[name=\"{WORKER_META}\"]"))
-                .ok()
-                .flatten()
-        })
+    let meta = super::platform::meta(WORKER_META)
         .ok_or("this page names no worker script: build it with scripts/build-web.sh or trunk")?;
     let url = meta
         .get_attribute("content")

@@ -30,6 +30,19 @@ pub fn page_address() -> String {
         .unwrap_or_default()
 }
 
+/// The page's `<meta name="NAME">`, if it has one.
+pub fn meta(name: &str) -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()?
+}
+
+/// The content of the page's `<meta name="NAME">`, if it has one.
+pub fn meta_content(name: &str) -> Option<String> {
+    meta(name)?.get_attribute("content")
+}
+
 /// The page's query string (`?source=relay&interval=1`), or empty.
 pub fn query_string() -> String {
     web_sys::window()
