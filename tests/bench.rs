@@ -84,7 +84,7 @@ fn batch_of_100k_lines_through_all_three_modes() {
         let batch = input.clone();
         let t = now_ms();
         lab.apply(Action::SimLines(batch));
-        // The storage hook writes the checkpoint as JSON text: part of the page's path.
+        // The view model writes the checkpoint as JSON text for the page to store: part of its path.
         for effect in lab.apply(Action::Tick { now_ms: k * 10_000 }) {
             if let Effect::SaveCheckpoint(cp) = effect {
                 assert!(!cp.to_json().expect("plain data").is_empty());

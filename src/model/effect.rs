@@ -1,5 +1,6 @@
-//! What the reducer asks the outside world to do: [`crate::model::Lab::apply`] returns these, and the web
-//! layer's hooks carry them out (natively, tests read them).
+//! What the reducer asks the outside world to do: [`crate::model::Lab::apply`] returns these, and the runtime
+//! carries them out (`crate::host::runtime`, the page's own through `crate::model::wire::carried`; natively,
+//! tests read them).
 
 use super::jobs::SavedJob;
 use crate::checkpoint::SavedCheckpoint;

@@ -3,7 +3,7 @@
 //! It owns the engine, the bounded batch log every view of the past reads, the bounded consoles, the source's
 //! state and the counters of anything dropped. It knows no web API: time comes in as numbers, frames as bytes, and every
 //! side effect (sockets, timers, the built-in source, storage) goes out as an [`Effect`] returned by
-//! [`Lab::apply`], which the web layer's hooks carry out; so all of it tests natively.
+//! [`Lab::apply`], which the runtime carries out (`crate::host`, in a Web Worker); so all of it tests natively.
 //!
 //! One file per concern: [`action`] and [`effect`] (what goes in and out), [`source`] and [`link`] (the
 //! source side and the relay connection's state machine), [`url`] (start-up settings from the page URL),

@@ -1,4 +1,5 @@
-//! The effects each action returns: what the web layer's hooks are asked to do, and when.
+//! The effects each action returns: what the runtime (sockets, timers, the built-in source) and the page (storage,
+//! clipboard, downloads) are asked to do, and when.
 
 use super::*;
 
