@@ -7,7 +7,7 @@ use dstream_lab::checkpoint::{FORMAT, STORAGE_KEY};
 use dstream_lab::engine::{example, Mode, NotebookConfig};
 use dstream_lab::model::job_link::encode_program;
 use dstream_lab::model::wire::RELAY_URL_KEY;
-use dstream_lab::model::{JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
+use dstream_lab::model::{Action, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use dstream_lab::web::app::{App, AppProps};
 use dstream_lab::web::chart::{Chart, ChartProps};
 use dstream_lab::web::svg_export::{figure_legend, standalone_svg};
@@ -19,7 +19,9 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTex
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser;
-use browser::{all, by_testid, fresh_root, testid, wait_for, wait_for_testid, wait_for_text};
+use browser::{
+    all, by_testid, fresh_root, testid, wait_for, wait_for_some, wait_for_testid, wait_for_text,
+};
 
 fn one(root: &Element, id: &str) -> Element {
     let v = by_testid(root, id);
@@ -907,4 +909,150 @@ async fn a_modes_cell_is_edited_run_marked_at_its_error_and_reset_to_the_noteboo
     app.destroy();
     storage().remove_item(STORAGE_KEY).unwrap();
     storage().remove_item(MODE_CODE_STORAGE_KEY).unwrap();
+}
+
+/// The relay socket's worker (`www/relay-socket.js`) answers the view model in the messages `host::socket`
+/// reads: a URL the browser refuses, and one nothing listens on, each close that attempt.
+#[wasm_bindgen_test]
+async fn the_relay_sockets_worker_reports_each_failed_attempt_as_its_close() {
+    use dstream_lab::host::socket::SocketWorker;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let script = serde_json::to_string(include_str!("../www/relay-socket.js")).unwrap();
+    let url = js_sys::eval(&format!(
+        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
+    ))
+    .unwrap()
+    .as_string()
+    .unwrap();
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let sink = got.clone();
+    let worker = SocketWorker::start(&url, Rc::new(move |a| sink.borrow_mut().push(a))).unwrap();
+    let root = fresh_root();
+    worker.open(7, "not a url");
+    let first = wait_for_some("the refused URL's close", &root, || {
+        got.borrow().first().cloned()
+    })
+    .await;
+    match first {
+        Action::RelayClosed {
+            seq: 7,
+            code: 1006,
+            reason,
+        } => {
+            assert!(reason.starts_with("bad URL: "), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Port 9 (discard): nothing listens on this machine's loopback.
+    worker.open(8, "ws://127.0.0.1:9/ws");
+    let second = wait_for_some("the unreachable relay's close", &root, || {
+        got.borrow().get(1).cloned()
+    })
+    .await;
+    assert!(
+        matches!(
+            second,
+            Action::RelayClosed {
+                seq: 8,
+                code: 1006,
+                ..
+            }
+        ),
+        "{second:?}"
+    );
+    assert_eq!(
+        got.borrow().len(),
+        2,
+        "no open, no frame: {:?}",
+        got.borrow()
+    );
+}
+
+/// The relay socket's worker with a stand-in WebSocket (defined before `www/relay-socket.js`) that delivers
+/// `frames` frames of 1 MiB once it opens, one per task (as a socket's messages come); `answer`: whether the view
+/// model says it took each frame.
+async fn frames_through_the_socket_worker(frames: u32, answer: bool) -> Vec<String> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    let stand_in = format!(
+        "class WebSocket {{
+           constructor() {{
+             let sent = 0;
+             const next = () => {{
+               if (sent++ < {frames} && this.onmessage) {{
+                 this.onmessage({{ data: new ArrayBuffer(1 << 20) }});
+                 setTimeout(next, 0);
+               }}
+             }};
+             setTimeout(() => {{ this.onopen && this.onopen(); next(); }}, 0);
+           }}
+           close() {{}}
+         }}
+         WebSocket.OPEN = 1;
+         "
+    );
+    let script =
+        serde_json::to_string(&(stand_in + include_str!("../www/relay-socket.js"))).unwrap();
+    let url = js_sys::eval(&format!(
+        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
+    ))
+    .unwrap()
+    .as_string()
+    .unwrap();
+    let worker = web_sys::Worker::new(&url).unwrap();
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let on_message = {
+        let (got, worker) = (got.clone(), worker.clone());
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let data = e.data();
+            let field = |k: &str| js_sys::Reflect::get(&data, &k.into()).unwrap();
+            let kind = field("kind").as_string().unwrap();
+            if kind == "binary" && answer {
+                let took = js_sys::Object::new();
+                js_sys::Reflect::set(&took, &"kind".into(), &"took".into()).unwrap();
+                js_sys::Reflect::set(&took, &"bytes".into(), &(1 << 20).into()).unwrap();
+                worker.post_message(&took).unwrap();
+            }
+            let reason = field("reason").as_string().unwrap_or_default();
+            got.borrow_mut().push(format!("{kind}{reason}"));
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let open = js_sys::Object::new();
+    js_sys::Reflect::set(&open, &"kind".into(), &"open".into()).unwrap();
+    js_sys::Reflect::set(&open, &"seq".into(), &1.into()).unwrap();
+    js_sys::Reflect::set(&open, &"url".into(), &"ws://stand-in/ws".into()).unwrap();
+    worker.post_message(&open).unwrap();
+    let root = fresh_root();
+    let total = frames as usize + 1;
+    wait_for("the stand-in's frames", &root, || {
+        let got = got.borrow();
+        got.len() >= total || got.last().is_some_and(|m| m.starts_with("close"))
+    })
+    .await;
+    // A moment for anything that should not come.
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    worker.terminate();
+    drop(on_message);
+    got.take()
+}
+
+#[wasm_bindgen_test]
+async fn the_relay_sockets_worker_closes_the_socket_64_mib_ahead_of_the_view_model() {
+    let unanswered = frames_through_the_socket_worker(80, false).await;
+    let binary = unanswered.iter().filter(|m| *m == "binary").count();
+    assert_eq!(binary, 64, "{:?}", &unanswered[60..]);
+    assert_eq!(
+        unanswered.last().map(String::as_str),
+        Some("closethis page fell 64 MiB behind the relay")
+    );
+    // The same frames, each taken: none is held back.
+    let answered = frames_through_the_socket_worker(80, true).await;
+    assert_eq!(answered.iter().filter(|m| *m == "binary").count(), 80);
+    assert!(
+        !answered.iter().any(|m| m.starts_with("close")),
+        "{answered:?}"
+    );
 }
