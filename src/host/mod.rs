@@ -15,3 +15,12 @@ use std::rc::Rc;
 
 /// Where the sockets and timers send the actions they make.
 pub type Dispatch = Rc<dyn Fn(Action)>;
+
+/// What the page says when its code or its worker's panics: a bug must never leave students looking at a blank
+/// page.
+pub fn crash_message(info: &std::panic::PanicHookInfo) -> String {
+    format!(
+        "DStream Lab stopped on an internal error: {info}\nReload the page to start again \
+         (the running totals come back from the checkpoint)."
+    )
+}

@@ -2,6 +2,7 @@
 //! event becomes an [`Action`] tagged with the connection's sequence number, so late events of a replaced
 //! socket are ignored.
 
+use super::socket::SocketWorker;
 use super::Dispatch;
 use crate::model::Action;
 use wasm_bindgen::closure::Closure;
@@ -72,5 +73,56 @@ impl Drop for RelaySocket {
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
         let _ = self.ws.close();
+    }
+}
+
+/// The relay connection the view model holds: in the socket's own worker when the page named its script
+/// ([`SocketWorker`]), beside the view model otherwise (the component tests, or a worker that could not start).
+pub enum RelayLine {
+    /// The socket beside the view model, if one is open.
+    Here(Option<RelaySocket>),
+    /// The socket's own worker.
+    Worker(SocketWorker),
+}
+
+impl RelayLine {
+    /// Opens connection `seq` to `url`, closing the one held; its events go to `dispatch`. A URL the browser
+    /// refuses is reported as that attempt closing.
+    pub fn open(&mut self, seq: u64, url: &str, dispatch: Dispatch) {
+        match self {
+            RelayLine::Worker(worker) => worker.open(seq, url),
+            RelayLine::Here(socket) => {
+                drop(socket.take());
+                match RelaySocket::open(url, seq, dispatch.clone()) {
+                    Ok(open) => *socket = Some(open),
+                    Err(e) => dispatch(Action::RelayClosed {
+                        seq,
+                        code: 1006,
+                        reason: format!("bad URL: {e}"),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Sends a text message on the connection held; with none held (the link just dropped), the message is lost
+    /// and the page's own counters still show what was typed.
+    pub fn send(&self, text: &str) {
+        match self {
+            RelayLine::Worker(worker) => worker.send(text),
+            RelayLine::Here(socket) => {
+                if let Some(socket) = socket {
+                    socket.send(text);
+                }
+            }
+        }
+    }
+
+    /// Closes the connection held, without reporting the close.
+    pub fn close(&mut self) {
+        match self {
+            RelayLine::Worker(worker) => worker.close(),
+            RelayLine::Here(socket) => drop(socket.take()),
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! after each frame (README, "Budget, measured": relay → page).
 
 use super::clock::perf_now_ms;
-use super::relay::RelaySocket;
+use super::relay::RelayLine;
 use super::sim::SimSource;
 use super::socket::SocketWorker;
 use super::Dispatch;
@@ -39,15 +39,11 @@ struct Inner {
     busy: Cell<bool>,
     /// The page's last action applied.
     acked: Cell<u64>,
-    /// Something to show at the end of the turn.
-    changed: Cell<bool>,
     /// Lines taken since the last update.
     unshown: Cell<bool>,
     inert: bool,
     post: Post,
-    relay: RefCell<Option<RelaySocket>>,
-    /// The relay socket's own worker, when the page named its script (then `relay` stays empty).
-    socket_worker: RefCell<Option<SocketWorker>>,
+    relay: RefCell<RelayLine>,
     retry: RefCell<Option<(Timeout, Interval)>>,
     batch_timer: RefCell<Option<Timeout>>,
     sim: RefCell<Option<SimSource>>,
@@ -71,12 +67,10 @@ impl Runtime {
             effects: RefCell::new(effects.into()),
             busy: Cell::new(false),
             acked: Cell::new(0),
-            changed: Cell::new(false),
             unshown: Cell::new(false),
             inert: inputs.inert,
             post,
-            relay: RefCell::default(),
-            socket_worker: RefCell::default(),
+            relay: RefCell::new(RelayLine::Here(None)),
             retry: RefCell::default(),
             batch_timer: RefCell::default(),
             sim: RefCell::default(),
@@ -85,7 +79,7 @@ impl Runtime {
         });
         if let Some(script) = inputs.relay_socket.as_deref().filter(|_| !inputs.inert) {
             match SocketWorker::start(script, inner.dispatcher()) {
-                Ok(worker) => *inner.socket_worker.borrow_mut() = Some(worker),
+                Ok(worker) => *inner.relay.borrow_mut() = RelayLine::Worker(worker),
                 // The socket then opens beside the view model, as it did before it had a worker.
                 Err(e) => {
                     web_sys::console::error_1(&format!("The relay socket's worker: {e}").into())
@@ -131,6 +125,7 @@ impl Inner {
         if self.busy.replace(true) {
             return;
         }
+        let mut changed = false;
         loop {
             let next = self.actions.borrow_mut().pop_front();
             if let Some((seq, action)) = next {
@@ -142,7 +137,7 @@ impl Inner {
                 if carries_lines && effects.is_empty() {
                     self.unshown.set(true);
                 } else {
-                    self.changed.set(true);
+                    changed = true;
                 }
                 self.effects.borrow_mut().extend(effects);
                 continue;
@@ -154,7 +149,7 @@ impl Inner {
             }
         }
         self.busy.set(false);
-        if self.changed.take() {
+        if changed {
             self.show();
         }
     }
@@ -179,38 +174,11 @@ impl Inner {
         };
         match effect {
             Effect::OpenRelay { seq, url } => {
-                drop(self.relay.take());
-                if let Some(worker) = self.socket_worker.borrow().as_ref() {
-                    return worker.open(seq, &url);
-                }
-                match RelaySocket::open(&url, seq, self.dispatcher()) {
-                    Ok(socket) => *self.relay.borrow_mut() = Some(socket),
-                    Err(e) => self.dispatch(
-                        None,
-                        Action::RelayClosed {
-                            seq,
-                            code: 1006,
-                            reason: format!("bad URL: {e}"),
-                        },
-                    ),
-                }
+                let dispatch = self.dispatcher();
+                self.relay.borrow_mut().open(seq, &url, dispatch);
             }
-            // With no socket held (the link just dropped), the message is lost and the page's own counters
-            // still show what was typed.
-            Effect::SendToRelay(text) => {
-                if let Some(socket) = self.relay.borrow().as_ref() {
-                    socket.send(&text);
-                }
-                if let Some(worker) = self.socket_worker.borrow().as_ref() {
-                    worker.send(&text);
-                }
-            }
-            Effect::CloseRelay => {
-                drop(self.relay.take());
-                if let Some(worker) = self.socket_worker.borrow().as_ref() {
-                    worker.close();
-                }
-            }
+            Effect::SendToRelay(text) => self.relay.borrow().send(&text),
+            Effect::CloseRelay => self.relay.borrow_mut().close(),
             Effect::ArmRetry { seq, delay_ms } => {
                 drop(self.retry.take());
                 let (retry, countdown) = (self.dispatcher(), self.dispatcher());

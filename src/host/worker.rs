@@ -21,10 +21,7 @@ pub fn run() {
     {
         let scope = scope.clone();
         std::panic::set_hook(Box::new(move |info| {
-            let message = format!(
-                "DStream Lab stopped on an internal error: {info}\nReload the page to start again \
-                 (the running totals come back from the checkpoint)."
-            );
+            let message = super::crash_message(info);
             web_sys::console::error_1(&message.clone().into());
             send(&scope, &ToPage::Crashed(message));
         }));

@@ -155,6 +155,7 @@ pub type App = PageApp<InThread>;
 #[function_component(PageApp)]
 pub fn page_app<B: Backend>(props: &AppProps) -> Html {
     let mailbox = use_memo((), |_| Mailbox::default());
+    // How many actions the page sent; the reducer reads it too.
     let sent = use_memo((), |_| Cell::new(0_u64));
     let inputs = use_memo(props.inert, |inert| page_inputs(*inert));
     let backend = {
@@ -168,15 +169,14 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         use_reducer_eq(move || Shown {
             page: Rc::new(RefCell::new(mailbox.first_page())),
             rev: 0,
-            sent: Rc::new(Cell::new(sent.get())),
+            sent,
         })
     };
     let dispatch: Callback<Action> = {
-        let (sent, shown_sent) = (sent.clone(), shown.sent.clone());
+        let sent = sent.clone();
         use_callback((), move |action: Action, _| {
             let seq = sent.get() + 1;
             sent.set(seq);
-            shown_sent.set(seq);
             backend.act(seq, action);
         })
     };

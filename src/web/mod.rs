@@ -30,10 +30,7 @@ pub use app::App;
 /// message on the page: a bug must never leave students looking at a blank page.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        show_crash(&format!(
-            "DStream Lab stopped on an internal error: {info}\nReload the page to start again \
-             (the running totals come back from the checkpoint)."
-        ))
+        show_crash(&crate::host::crash_message(info))
     }));
     yew::Renderer::<app::PageApp<backend::InWorker>>::new().render();
 }
