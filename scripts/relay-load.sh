@@ -11,6 +11,7 @@
 #     defaults: 60 s, query `source=relay&interval=1` (no simulated line can mix in), dist-web, rate 100000
 #     --ceiling: the same runs against scripts/relay-load-ceiling.html instead of the lab, a page that only counts
 #       the lines (in a worker): what the browser itself can take from the relay on this machine
+#   RELAY_FLAGS: more flags for the relay, e.g. RELAY_FLAGS='--frame-bytes 262144'
 # A benchmark, not a test: it fails only when the harness does, never on a missed target. Logs and each run's
 # JSON go to $CARGO_TARGET_DIR/relay-load/ (target/ by default). Run it on an idle machine; it uses both cores.
 set -euo pipefail
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --query) query="$2"; shift 2 ;;
     --dist) dist="$2"; shift 2 ;;
     --ceiling) ceiling=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) rates+=("$1"); shift ;;
   esac
 done
@@ -80,7 +81,7 @@ for rate in "${rates[@]}"; do
   say "$(date -u '+%F %T') UTC, load$(uptime | sed 's/.*load average//'): rate $rate lines/s for $secs s"
   # The source is not up yet: the relay retries it every 200 ms, and the Node script starts send-messages once
   # the page is connected, so every line sent reaches the relay while the page is there to get it.
-  "$bin/relay" --source "127.0.0.1:$source_port" --listen "127.0.0.1:$port" --serve "$dist" --retry-ms 200 \
+  "$bin/relay" --source "127.0.0.1:$source_port" --listen "127.0.0.1:$port" --serve "$dist" --retry-ms 200 ${RELAY_FLAGS:-} \
     >"$run/relay.out" 2>"$run/relay.log" &
   echo $! >>"$run/pids"
   # The flags of the project's browser tests (tests/e2e/support.rs); a fresh profile per run.

@@ -1,6 +1,7 @@
 //! The relay's WebSocket protocol, decoded without any web API so it is tested natively.
 //!
-//! Data arrives in binary frames holding one or more complete lines, each ending in `\n`, UTF-8; status
+//! Data arrives in binary frames holding one or more complete lines, each ending in `\n`, UTF-8 (LZ4-compressed
+//! when the handshake agreed on it: `dstream_protocol::frames`, undone before this decoder sees them); status
 //! arrives in text frames holding JSON (see `crates/relay/README.md`). The message types and the rule for
 //! over-long lines are the `dstream-protocol` crate's, which the relay uses too.
 

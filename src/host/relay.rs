@@ -5,6 +5,7 @@
 use super::socket::SocketWorker;
 use super::Dispatch;
 use crate::model::Action;
+use dstream_protocol::{FrameEncoding, LZ4_SUBPROTOCOL};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
@@ -18,13 +19,20 @@ pub struct RelaySocket {
 }
 
 impl RelaySocket {
-    /// Opens `url`, reporting its events through `dispatch`; the result is `Err`, saying why, when the
-    /// browser refuses the URL (then no event will follow: the caller reports the failed attempt).
+    /// Opens `url`, asking for LZ4 frames, and reports its events through `dispatch`; the result is `Err`,
+    /// saying why, when the browser refuses the URL (then no event will follow: the caller reports the failed
+    /// attempt).
     pub fn open(url: &str, seq: u64, dispatch: Dispatch) -> Result<RelaySocket, String> {
-        let ws = WebSocket::new(url).map_err(super::clock::js_error)?;
+        let ws = WebSocket::new_with_str(url, LZ4_SUBPROTOCOL).map_err(super::clock::js_error)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let d = dispatch.clone();
-        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| d(Action::RelayOpened { seq }));
+        let opened = ws.clone();
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
+            d(Action::RelayOpened {
+                seq,
+                encoding: FrameEncoding::of_subprotocol(&opened.protocol()),
+            })
+        });
         let d = dispatch.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();

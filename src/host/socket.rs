@@ -5,6 +5,7 @@
 
 use super::Dispatch;
 use crate::model::Action;
+use dstream_protocol::{FrameEncoding, LZ4_SUBPROTOCOL};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -37,7 +38,10 @@ impl SocketWorker {
             let data = e.data();
             let seq = number(&data, "seq") as u64;
             match text(&data, "kind").as_str() {
-                "open" => dispatch(Action::RelayOpened { seq }),
+                "open" => dispatch(Action::RelayOpened {
+                    seq,
+                    encoding: FrameEncoding::of_subprotocol(&text(&data, "protocol")),
+                }),
                 "text" => dispatch(Action::RelayText {
                     seq,
                     text: text(&data, "text"),
@@ -63,7 +67,7 @@ impl SocketWorker {
         })
     }
 
-    /// Opens connection `seq` to `url`, closing the one held.
+    /// Opens connection `seq` to `url`, asking for LZ4 frames, and closes the one held.
     pub fn open(&self, seq: u64, url: &str) {
         send(
             &self.worker,
@@ -71,6 +75,7 @@ impl SocketWorker {
                 ("kind", "open".into()),
                 ("seq", (seq as f64).into()),
                 ("url", url.into()),
+                ("protocol", LZ4_SUBPROTOCOL.into()),
             ],
         );
     }

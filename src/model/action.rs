@@ -5,6 +5,7 @@ use super::mistakes::Mistake;
 use super::settings::DraftField;
 use super::source::SourceChoice;
 use crate::engine::Mode;
+use dstream_protocol::FrameEncoding;
 
 /// Everything that can change the page's state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21,6 +22,8 @@ pub enum Action {
     RelayOpened {
         /// Connection sequence number.
         seq: u64,
+        /// How the relay agreed to send this connection's data frames (the subprotocol of its answer).
+        encoding: FrameEncoding,
     },
     /// A binary (data) frame.
     RelayBinary {

@@ -4,6 +4,7 @@
 use super::effect::Effect;
 use super::source::{SourceChoice, SourceState};
 use crate::protocol::RelayStatus;
+use dstream_protocol::FrameEncoding;
 
 /// The relay connection's lifecycle; the web layer opens and closes the socket as the effects say.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -65,11 +66,12 @@ impl SourceState {
     }
 
     /// The socket of `seq` completed its handshake.
-    pub(super) fn opened(&mut self, seq: u64) {
+    pub(super) fn opened(&mut self, seq: u64, encoding: FrameEncoding) {
         // `trunk serve`'s proxy completes the handshake even when no relay runs behind it, so an open socket
         // proves nothing yet: the link counts as open at the relay's first message (its hello).
         if self.is_current(seq) {
             self.handshake_done = true;
+            self.encoding = encoding;
         }
     }
 
@@ -88,7 +90,11 @@ impl SourceState {
             return None;
         }
         self.answered();
-        let lines = self.decoder.decode(data);
+        let Ok(data) = self.encoding.decode(data) else {
+            self.bad_data_frames += 1;
+            return Some(Vec::new());
+        };
+        let lines = self.decoder.decode(&data);
         self.relay_lines += lines.len() as u64;
         if let Some(at) = &mut self.stream_at {
             *at += lines.len() as u64;

@@ -123,8 +123,8 @@ impl Lab {
                 self.ingest(SourceKind::Simulated, &lines);
                 Vec::new()
             }
-            Action::RelayOpened { seq } => {
-                self.source.opened(seq);
+            Action::RelayOpened { seq, encoding } => {
+                self.source.opened(seq, encoding);
                 Vec::new()
             }
             Action::RelayBinary { seq, data } => {

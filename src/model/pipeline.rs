@@ -103,9 +103,7 @@ impl Lab {
     pub(super) fn take_lines(&mut self, lines: &[String]) {
         let room = MAX_PENDING_LINES.saturating_sub(self.engine.pending_lines());
         let take = lines.len().min(room);
-        for l in &lines[..take] {
-            self.engine.push_line(l);
-        }
+        self.engine.push_lines(&lines[..take]);
         self.jobs.push_lines(&lines[..take]);
         self.sample.push(&lines[..take]);
         self.share.input.push(&lines[..take]);

@@ -4,6 +4,7 @@
 use super::link::RelayLink;
 use crate::protocol::{LineDecoder, RelayStatus};
 use crate::timefmt::seconds_literal;
+use dstream_protocol::FrameEncoding;
 
 /// Default rate of the built-in source, in lines per second (a calm classroom pace, like `send-messages`).
 pub const DEFAULT_SIM_RATE: f64 = 5.0;
@@ -74,6 +75,8 @@ pub struct SourceState {
     pub relay_failed: bool,
     /// What the relay says about its TCP source.
     pub status: RelayStatus,
+    /// How the current connection's data frames are encoded (agreed in its handshake).
+    pub encoding: FrameEncoding,
     /// Decoder of the relay's binary frames (holds its own counters).
     pub decoder: LineDecoder,
     /// Lines per second of the built-in source.
@@ -88,6 +91,8 @@ pub struct SourceState {
     pub ignored_lines: u64,
     /// Status frames that could not be read.
     pub bad_status_frames: u64,
+    /// Data frames that could not be decoded (their lines are lost).
+    pub bad_data_frames: u64,
     /// Bytes of an unfinished line discarded when a connection dropped.
     pub lost_partial_bytes: u64,
     /// The current socket completed its handshake (the relay itself has not necessarily answered yet).
@@ -110,6 +115,7 @@ impl SourceState {
             seq: 0,
             relay_failed: false,
             status: RelayStatus::default(),
+            encoding: FrameEncoding::Plain,
             decoder: LineDecoder::default(),
             sim_rate,
             relay_lines: 0,
@@ -117,6 +123,7 @@ impl SourceState {
             injected_lines: 0,
             ignored_lines: 0,
             bad_status_frames: 0,
+            bad_data_frames: 0,
             lost_partial_bytes: 0,
             handshake_done: false,
             stream_at: None,

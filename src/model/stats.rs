@@ -62,6 +62,10 @@ pub fn losses(s: &Stats, src: &SourceState) -> Vec<String> {
     );
     add(src.bad_status_frames, "unreadable relay status frames");
     add(
+        src.bad_data_frames,
+        "unreadable relay data frames (their lines are lost)",
+    );
+    add(
         src.missed_lines,
         "lines the relay sent while this page was not connected (closed as too slow, or reconnecting)",
     );

@@ -6,6 +6,7 @@ mod relay;
 mod share;
 
 use super::*;
+use dstream_protocol::FrameEncoding;
 
 const T0: i64 = 1_795_000_000_000; // some local naive ms, a multiple of 10 s
 
@@ -35,7 +36,10 @@ const HELLO: &str = r#"{"type":"status","event":"hello","source":"connected","ad
 /// Completes the current attempt's handshake and lets the relay say hello.
 fn open_relay(lab: &mut Lab) -> Vec<Effect> {
     let seq = lab.source.seq;
-    let mut effects = lab.apply(Action::RelayOpened { seq });
+    let mut effects = lab.apply(Action::RelayOpened {
+        seq,
+        encoding: FrameEncoding::Plain,
+    });
     effects.extend(lab.apply(Action::RelayText {
         seq,
         text: HELLO.to_string(),

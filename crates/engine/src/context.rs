@@ -127,6 +127,14 @@ impl LineInput {
         self.buffer.borrow_mut().push(line);
     }
 
+    /// Adds lines to the open batch, in order (one borrow of the buffer for all of them).
+    pub fn push_all<S: AsRef<str>>(&self, lines: impl IntoIterator<Item = S>) {
+        let mut buffer = self.buffer.borrow_mut();
+        for line in lines {
+            buffer.push(line.as_ref());
+        }
+    }
+
     /// How many lines wait in the open batch.
     pub fn pending(&self) -> usize {
         self.buffer.borrow().len()

@@ -193,11 +193,16 @@ impl NotebookLab {
 
     /// Adds a line to the open batch (of each mode's job).
     pub fn push_line(&mut self, line: &str) {
+        self.push_lines(&[line]);
+    }
+
+    /// Adds lines to the open batch, as many [`NotebookLab::push_line`]s do: each job takes them in one go.
+    pub fn push_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
         // A stopped job runs no batch, so it would only pile the lines up.
         for run in self.modes.iter().filter(|m| m.job.failed().is_none()) {
-            run.job.push_lines([line]);
+            run.job.push_lines(lines);
         }
-        self.pending += 1;
+        self.pending += lines.len();
     }
 
     /// How many lines the open batch holds.

@@ -127,7 +127,7 @@ impl Job {
             Input::Queue(_) => None,
         };
         match live {
-            Some(live) => lines.into_iter().for_each(|l| live.push(l.as_ref())),
+            Some(live) => live.push_all(lines),
             None => {
                 let n = lines.into_iter().count() as u64;
                 self.state

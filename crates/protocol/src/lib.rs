@@ -6,18 +6,21 @@
 //!
 //! - [`status`]: the JSON status messages of the text frames.
 //! - [`lines`]: how lines are framed and capped (the one rule for over-long lines).
+//! - [`frames`]: how data frames travel (plain, or LZ4-compressed for a client that asks).
 //! - [`close`]: why the relay closes a connection: close codes and their reason texts.
 //! - [`client`]: what a page may send the relay (a line to inject).
 //!
-//! Only serde and serde_json: no I/O, no async runtime, builds for `wasm32-unknown-unknown`.
+//! serde, serde_json and lz4_flex only: no I/O, no async runtime, builds for `wasm32-unknown-unknown`.
 
 pub mod client;
 pub mod close;
+pub mod frames;
 pub mod lines;
 pub mod status;
 
 pub use client::{inject_problem, ClientMessage, MAX_INJECTED_LINES_PER_SECOND};
 pub use close::CloseReason;
+pub use frames::{FrameEncoding, FrameError, LZ4_SUBPROTOCOL};
 pub use lines::{PartialLine, DEFAULT_MAX_LINE_BYTES};
 pub use status::{DecodeError, SourceState, Status, StatusEvent, TextMessage};
 

@@ -4,6 +4,8 @@
 //! the queue of every client. Each client's queue is bounded in bytes: a client whose queue would grow past the
 //! limit is removed and told to close with a reason, its queued lines are counted as dropped, and the other
 //! clients are not affected. Status messages go through the same queues, so they are ordered with the data.
+//! A frame is compressed once for all the clients that asked for LZ4 frames ([`FrameEncoding`]), and their queues
+//! count the compressed bytes they hold.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -14,7 +16,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use dstream_protocol::{
-    inject_problem, CloseReason, SourceState, Status, StatusEvent, TextMessage,
+    inject_problem, CloseReason, FrameEncoding, SourceState, Status, StatusEvent, TextMessage,
     MAX_INJECTED_LINES_PER_SECOND,
 };
 
@@ -23,9 +25,9 @@ use crate::inject::{InjectPolicy, InjectRate};
 /// Something a client task has to send, in order.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
-    /// A data frame: complete `\n`-terminated UTF-8 lines.
+    /// A data frame: complete `\n`-terminated UTF-8 lines, in the client's [`FrameEncoding`].
     Data {
-        /// The frame's bytes, shared between all clients.
+        /// The frame's bytes, shared between all clients of its encoding.
         frame: Bytes,
         /// How many lines the frame holds.
         lines: u64,
@@ -92,6 +94,7 @@ struct ClientShared {
 struct Client {
     id: u64,
     kind: ClientKind,
+    encoding: FrameEncoding,
     peer: SocketAddr,
     tx: mpsc::UnboundedSender<Outgoing>,
     shared: Arc<ClientShared>,
@@ -223,11 +226,23 @@ impl Hub {
         self.lock().clients.len()
     }
 
-    /// Registers a client. WebSocket clients are refused when `cap.total` of them are connected already, or
-    /// `cap.per_ip` from the same IP address; their queue starts with a `hello` status message.
+    /// Registers a client that gets plain frames (see [`Hub::register_as`]).
     pub fn register(
         self: &Arc<Self>,
         kind: ClientKind,
+        peer: SocketAddr,
+        cap: impl Into<ClientCap>,
+    ) -> Result<ClientQueue, Refused> {
+        self.register_as(kind, FrameEncoding::Plain, peer, cap)
+    }
+
+    /// Registers a client that gets its data frames in `encoding`. WebSocket clients are refused when
+    /// `cap.total` of them are connected already, or `cap.per_ip` from the same IP address; their queue starts
+    /// with a `hello` status message.
+    pub fn register_as(
+        self: &Arc<Self>,
+        kind: ClientKind,
+        encoding: FrameEncoding,
         peer: SocketAddr,
         cap: impl Into<ClientCap>,
     ) -> Result<ClientQueue, Refused> {
@@ -253,6 +268,7 @@ impl Hub {
         inner.clients.push(Client {
             id,
             kind,
+            encoding,
             peer,
             tx,
             shared: shared.clone(),
@@ -335,12 +351,18 @@ impl Hub {
         inner.stream_lines += lines;
         let limit = self.queue_limit;
         let counters = &self.counters;
+        // Compressed at most once, and only when a client wants it.
+        let mut lz4: Option<Bytes> = None;
         inner.clients.retain_mut(|client| {
-            let message = Outgoing::Data {
-                frame: frame.clone(),
-                lines,
+            let frame = match client.encoding {
+                FrameEncoding::Plain => frame.clone(),
+                FrameEncoding::Lz4 => lz4
+                    .get_or_insert_with(|| {
+                        Bytes::from(FrameEncoding::Lz4.encode(&frame).into_owned())
+                    })
+                    .clone(),
             };
-            push(client, message, limit, counters)
+            push(client, Outgoing::Data { frame, lines }, limit, counters)
         });
     }
 

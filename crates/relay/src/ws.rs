@@ -5,14 +5,17 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dstream_protocol::{ClientMessage, CloseReason, MAX_CLIENT_MESSAGE_BYTES, WS_PATH};
+use dstream_protocol::{
+    ClientMessage, CloseReason, FrameEncoding, MAX_CLIENT_MESSAGE_BYTES, WS_PATH,
+};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::StatusCode;
+use tokio_tungstenite::tungstenite::http::header::SEC_WEBSOCKET_PROTOCOL;
+use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -103,6 +106,7 @@ pub fn check_request(request: &Request, config: &WsConfig) -> Result<(), Refusal
 }
 
 /// The handshake callback: checks the request and registers the client with the hub, storing its queue in `slot`.
+/// A client that offers the LZ4 subprotocol gets it named in the answer, and its data frames compressed.
 // The callback's signature, with its large error type, is fixed by tungstenite's `Callback` trait.
 #[allow(clippy::result_large_err)]
 fn handshake_callback(
@@ -111,12 +115,24 @@ fn handshake_callback(
     hub: Arc<Hub>,
     slot: Arc<Mutex<Option<ClientQueue>>>,
 ) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> + Unpin {
-    move |request: &Request, response: Response| {
+    move |request: &Request, mut response: Response| {
         if let Err(refusal) = check_request(request, &config) {
             tracing::info!(%peer, "refused a WebSocket handshake: {}", refusal.message);
             return Err(refusal.into_response());
         }
-        match hub.register(ClientKind::WebSocket, peer, config.cap) {
+        let offered = request
+            .headers()
+            .get_all(SEC_WEBSOCKET_PROTOCOL)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','));
+        let encoding = FrameEncoding::chosen_from(offered);
+        if let Some(name) = encoding.subprotocol() {
+            response
+                .headers_mut()
+                .insert(SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(name));
+        }
+        match hub.register_as(ClientKind::WebSocket, encoding, peer, config.cap) {
             Ok(queue) => {
                 *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(queue);
                 Ok(response)

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
-use dstream_protocol::{SourceState, StatusEvent};
+use dstream_protocol::{FrameEncoding, SourceState, StatusEvent};
 use dstream_relay::relay::RelayConfig;
 use dstream_relay::serve::ServeConfig;
 use futures_util::{SinkExt, StreamExt};
@@ -22,13 +22,14 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
-async fn every_generated_line_arrives_once_in_order_at_several_clients() {
+async fn every_generated_line_arrives_once_in_order_at_plain_and_compressed_clients() {
     bounded(async {
         let source = free_addr().await;
         let (relay, _stop_relay) = start_relay(relay_config(source)).await;
         let mut clients = Vec::new();
-        for _ in 0..3 {
-            let (c, hello) = Client::connect_hello(relay.ws_addr).await;
+        let lz4 = FrameEncoding::Lz4;
+        for encoding in [FrameEncoding::Plain, lz4, FrameEncoding::Plain, lz4] {
+            let (c, hello) = Client::connect_hello_as(relay.ws_addr, encoding).await;
             assert_eq!(hello.source, SourceState::Disconnected);
             clients.push(c);
         }

@@ -12,7 +12,10 @@ fn a_proxy_without_a_relay_is_not_an_open_relay() {
     let mut lab = boot();
     for attempt in 1..=3u32 {
         let seq = lab.source.seq;
-        lab.apply(Action::RelayOpened { seq });
+        lab.apply(Action::RelayOpened {
+            seq,
+            encoding: FrameEncoding::Plain,
+        });
         assert_ne!(lab.source.link, RelayLink::Open);
         lab.apply(Action::RelayClosed {
             seq,
@@ -162,6 +165,40 @@ fn a_relay_closing_without_a_reason_is_reported_with_its_code() {
 }
 
 #[test]
+fn compressed_frames_give_the_lines_of_plain_ones_and_a_broken_one_is_counted_not_fatal() {
+    let frame = "[error] a\n[notice] b\n".repeat(500);
+    let mut plain = boot();
+    let mut packed = boot();
+    for (lab, encoding) in [
+        (&mut plain, FrameEncoding::Plain),
+        (&mut packed, FrameEncoding::Lz4),
+    ] {
+        let seq = lab.source.seq;
+        lab.apply(Action::RelayOpened { seq, encoding });
+        lab.apply(Action::RelayText {
+            seq,
+            text: HELLO.to_string(),
+        });
+        let data = encoding.encode(frame.as_bytes()).into_owned();
+        lab.apply(Action::RelayBinary { seq, data });
+    }
+    assert_eq!(packed.source.relay_lines, 1000);
+    assert_eq!(packed.source.relay_lines, plain.source.relay_lines);
+    assert_eq!(packed.share.input, plain.share.input);
+    let seq = packed.source.seq;
+    packed.apply(Action::RelayBinary {
+        seq,
+        data: frame.as_bytes().to_vec(),
+    });
+    assert_eq!(packed.source.bad_data_frames, 1);
+    assert_eq!(packed.source.relay_lines, 1000);
+    assert_eq!(packed.source.link, RelayLink::Open);
+    assert!(packed
+        .losses()
+        .contains(&"1 unreadable relay data frames (their lines are lost)".to_string()));
+}
+
+#[test]
 fn an_unreadable_status_frame_is_counted_not_fatal() {
     let mut lab = boot();
     open_relay(&mut lab);
@@ -207,11 +244,15 @@ mod against_the_hub {
         Bytes::from("[error] x\n".repeat(n))
     }
 
-    /// Connects the page (a new socket after its back-off), registered with the hub.
+    /// Connects the page (a new socket after its back-off), registered with the hub as the page's socket
+    /// registers: asking for LZ4 frames.
     fn connect(lab: &mut Lab, hub: &Arc<Hub>) -> (u64, ClientQueue) {
         let seq = lab.source.seq;
-        lab.apply(Action::RelayOpened { seq });
-        let client = hub.register(ClientKind::WebSocket, peer(), 8).unwrap();
+        let encoding = FrameEncoding::Lz4;
+        lab.apply(Action::RelayOpened { seq, encoding });
+        let client = hub
+            .register_as(ClientKind::WebSocket, encoding, peer(), 8)
+            .unwrap();
         (seq, client)
     }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dstream_notebook::generator::LogGenerator;
-use dstream_protocol::{ClientMessage, Status, StatusEvent, TextMessage};
+use dstream_protocol::{ClientMessage, FrameEncoding, Status, StatusEvent, TextMessage};
 use dstream_relay::relay::{Relay, RelayConfig};
 use dstream_relay::serve::{self, ServeConfig};
 use dstream_relay::shutdown::{self, ShutdownTrigger};
@@ -96,22 +96,46 @@ pub enum Event {
 pub struct Client {
     /// The connection itself, for tests that send or read frames by hand.
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// How the relay agreed to send this client's data frames.
+    pub encoding: FrameEncoding,
 }
 
 impl Client {
     pub async fn connect(addr: SocketAddr) -> Client {
-        let (ws, _) = step(
+        Client::connect_as(addr, FrameEncoding::Plain).await
+    }
+
+    /// Connects offering `encoding`'s subprotocol (none for plain frames), and checks that the relay's answer
+    /// names it.
+    pub async fn connect_as(addr: SocketAddr, encoding: FrameEncoding) -> Client {
+        let mut request = ws_request(addr, "/ws", None);
+        if let Some(name) = encoding.subprotocol() {
+            request
+                .headers_mut()
+                .insert("Sec-WebSocket-Protocol", name.parse().unwrap());
+        }
+        let (ws, response) = step(
             "WebSocket connect",
-            tokio_tungstenite::connect_async(format!("ws://{addr}/ws")),
+            tokio_tungstenite::connect_async(request),
         )
         .await
         .expect("WebSocket handshake");
-        Client { ws }
+        let agreed = response
+            .headers()
+            .get("Sec-WebSocket-Protocol")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(agreed.as_deref(), encoding.subprotocol());
+        Client { ws, encoding }
     }
 
     /// Connects and waits for the hello status.
     pub async fn connect_hello(addr: SocketAddr) -> (Client, Status) {
-        let mut c = Client::connect(addr).await;
+        Client::connect_hello_as(addr, FrameEncoding::Plain).await
+    }
+
+    /// Connects offering `encoding` and waits for the hello status.
+    pub async fn connect_hello_as(addr: SocketAddr, encoding: FrameEncoding) -> (Client, Status) {
+        let mut c = Client::connect_as(addr, encoding).await;
         match c.next_event().await {
             Event::Status(s) if s.event == StatusEvent::Hello => (c, s),
             other => panic!("expected hello first, got {other:?}"),
@@ -126,6 +150,10 @@ impl Client {
                 None => return Event::Closed(None),
                 Some(Err(e)) => panic!("WebSocket error: {e}"),
                 Some(Ok(Message::Binary(data))) => {
+                    let data = self
+                        .encoding
+                        .decode(&data)
+                        .expect("a data frame in its encoding");
                     assert!(!data.is_empty(), "empty data frame");
                     assert_eq!(data.last(), Some(&b'\n'), "frame does not end with \\n");
                     assert!(!data.contains(&b'\r'), "frame contains \\r");
