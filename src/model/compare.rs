@@ -47,9 +47,10 @@ pub struct BatchSample {
 
 impl BatchSample {
     /// Notes lines entering the open batch (only the first [`KEPT_LINES`] are kept).
-    pub(super) fn push(&mut self, lines: &[String]) {
+    pub(super) fn push<S: AsRef<str>>(&mut self, lines: &[S]) {
         let room = KEPT_LINES.saturating_sub(self.open.len());
-        self.open.extend(lines.iter().take(room).cloned());
+        self.open
+            .extend(lines.iter().take(room).map(|l| l.as_ref().to_string()));
     }
 
     /// The open batch was closed (run) as batch `batch`.

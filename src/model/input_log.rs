@@ -44,11 +44,11 @@ fn cost(line: &str) -> usize {
 
 impl InputLog {
     /// Lines that entered the open batch.
-    pub fn push(&mut self, lines: &[String]) {
+    pub fn push<S: AsRef<str>>(&mut self, lines: &[S]) {
         if self.open_incomplete {
             return;
         }
-        let bytes: usize = lines.iter().map(|l| cost(l)).sum();
+        let bytes: usize = lines.iter().map(|l| cost(l.as_ref())).sum();
         if self.open_bytes + bytes > SHARE_BYTES {
             // The batch cannot be kept whole: let go of its lines at once rather than hold them until it closes.
             self.open_incomplete = true;
@@ -56,7 +56,8 @@ impl InputLog {
             self.open_bytes = 0;
             return;
         }
-        self.open.extend_from_slice(lines);
+        self.open
+            .extend(lines.iter().map(|l| l.as_ref().to_string()));
         self.open_bytes += bytes;
     }
 
@@ -110,7 +111,7 @@ mod tests {
         let mut log = InputLog::default();
         for b in 1..=(SHARE_BATCHES as u64 + 3) {
             log.push(&[format!("line of batch {b}")]);
-            log.push(&[]);
+            log.push::<String>(&[]);
             log.close(b, b as i64 * 1_000);
         }
         assert_eq!(log.not_kept, 3);

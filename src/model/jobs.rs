@@ -362,7 +362,7 @@ impl Jobs {
     }
 
     /// Gives the lines that entered the page's open batch to every job reading the stream.
-    pub(super) fn push_lines(&self, lines: &[String]) {
+    pub(super) fn push_lines<S: AsRef<str>>(&self, lines: &[S]) {
         for j in &self.list {
             if let (Some(run), false) = (&j.run, j.armed) {
                 run.job().push_lines(lines);

@@ -5,6 +5,7 @@ use super::effect::Effect;
 use super::source::{SourceChoice, SourceState};
 use crate::protocol::RelayStatus;
 use dstream_protocol::FrameEncoding;
+use std::borrow::Cow;
 
 /// The relay connection's lifecycle; the web layer opens and closes the socket as the effects say.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -84,22 +85,30 @@ impl SourceState {
         }
     }
 
-    /// A data frame of socket `seq`: the lines it completes (`None` when the socket is an old one).
-    pub(super) fn data_frame(&mut self, seq: u64, data: &[u8]) -> Option<Vec<String>> {
+    /// A data frame of socket `seq`, as plain lines (`None` when the socket is an old one, or the frame cannot
+    /// be decoded: counted). [`SourceState::frame_lines`] splits it.
+    pub(super) fn data_frame<'a>(&mut self, seq: u64, data: &'a [u8]) -> Option<Cow<'a, [u8]>> {
         if !self.is_current(seq) {
             return None;
         }
         self.answered();
-        let Ok(data) = self.encoding.decode(data) else {
-            self.bad_data_frames += 1;
-            return Some(Vec::new());
-        };
-        let lines = self.decoder.decode(&data);
+        match self.encoding.decode(data) {
+            Ok(plain) => Some(plain),
+            Err(_) => {
+                self.bad_data_frames += 1;
+                None
+            }
+        }
+    }
+
+    /// The lines a data frame of the current socket completes (whole ones borrowed from it), counted.
+    pub(super) fn frame_lines<'a>(&mut self, plain: &'a [u8]) -> Vec<Cow<'a, str>> {
+        let lines = self.decoder.decode(plain);
         self.relay_lines += lines.len() as u64;
         if let Some(at) = &mut self.stream_at {
             *at += lines.len() as u64;
         }
-        Some(lines)
+        lines
     }
 
     /// A status frame of socket `seq`; an unreadable one is counted. Returns the relay's reason when the frame

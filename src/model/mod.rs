@@ -128,7 +128,8 @@ impl Lab {
                 Vec::new()
             }
             Action::RelayBinary { seq, data } => {
-                if let Some(lines) = self.source.data_frame(seq, &data) {
+                if let Some(plain) = self.source.data_frame(seq, &data) {
+                    let lines = self.source.frame_lines(&plain);
                     self.ingest(SourceKind::Relay, &lines);
                 }
                 Vec::new()

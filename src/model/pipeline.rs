@@ -87,7 +87,7 @@ impl Lab {
 
     /// Puts lines into the open batch when `from` feeds the engine; counts them as ignored otherwise, and as
     /// dropped beyond [`MAX_PENDING_LINES`].
-    pub(super) fn ingest(&mut self, from: SourceKind, lines: &[String]) {
+    pub(super) fn ingest<S: AsRef<str>>(&mut self, from: SourceKind, lines: &[S]) {
         if self.source.feeding() != Some(from) {
             self.source.ignored_lines += lines.len() as u64;
             return;
@@ -100,7 +100,7 @@ impl Lab {
 
     /// Puts lines into the open batch, whatever their source; beyond [`MAX_PENDING_LINES`] they are counted as
     /// dropped.
-    pub(super) fn take_lines(&mut self, lines: &[String]) {
+    pub(super) fn take_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
         let room = MAX_PENDING_LINES.saturating_sub(self.engine.pending_lines());
         let take = lines.len().min(room);
         self.engine.push_lines(&lines[..take]);

@@ -307,14 +307,15 @@ impl Lab {
 
     /// While a prediction is open, lines that arrive wait for the batch after it (at most
     /// [`MAX_PENDING_LINES`], the rest dropped and counted); returns whether it took them.
-    pub(super) fn predict_hold(&mut self, lines: &[String]) -> bool {
+    pub(super) fn predict_hold<S: AsRef<str>>(&mut self, lines: &[S]) -> bool {
         let Some(p) = self.predict.as_mut().filter(|p| p.revealed.is_none()) else {
             return false;
         };
         let take = lines
             .len()
             .min(MAX_PENDING_LINES.saturating_sub(p.held.len()));
-        p.held.extend_from_slice(&lines[..take]);
+        p.held
+            .extend(lines[..take].iter().map(|l| l.as_ref().to_string()));
         self.stats.lines_dropped_full += (lines.len() - take) as u64;
         true
     }
