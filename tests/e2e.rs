@@ -710,10 +710,31 @@ async fn relay_phase(
             ));
         }
         page.screenshot("connected").await;
+        // The page asked for LZ4 frames and the relay agreed (its log names each client's frames).
+        let path = logs.join("relay-1.log");
+        let lz4 = format!("frames=\"{}\"", dstream_protocol::LZ4_SUBPROTOCOL);
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            if log.contains(&lz4) {
+                break;
+            }
+            if std::time::Instant::now() > until {
+                return Err(format!(
+                    "the relay's log does not show the page's connection with LZ4 frames:\n{log}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         Ok(())
     }
     .await;
-    if !check(report, "page connects to the relay (source-status)", r) {
+    if !check(
+        report,
+        "page connects to the relay (source-status), with LZ4 frames",
+        r,
+    ) {
         return;
     }
 

@@ -113,7 +113,7 @@ fn handshake_callback(
     peer: SocketAddr,
     config: Arc<WsConfig>,
     hub: Arc<Hub>,
-    slot: Arc<Mutex<Option<ClientQueue>>>,
+    slot: Arc<Mutex<Option<(ClientQueue, FrameEncoding)>>>,
 ) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> + Unpin {
     move |request: &Request, mut response: Response| {
         if let Err(refusal) = check_request(request, &config) {
@@ -134,7 +134,7 @@ fn handshake_callback(
         }
         match hub.register_as(ClientKind::WebSocket, encoding, peer, config.cap) {
             Ok(queue) => {
-                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(queue);
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((queue, encoding));
                 Ok(response)
             }
             Err(refused) => {
@@ -192,7 +192,7 @@ pub(crate) async fn serve_client(
     shutdown: Shutdown,
     mut ticket: Ticket,
 ) {
-    let slot: Arc<Mutex<Option<ClientQueue>>> = Arc::new(Mutex::new(None));
+    let slot: Arc<Mutex<Option<(ClientQueue, FrameEncoding)>>> = Arc::new(Mutex::new(None));
     let callback = handshake_callback(peer, config.clone(), hub.clone(), slot.clone());
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(MAX_CLIENT_MESSAGE_BYTES))
@@ -230,10 +230,11 @@ pub(crate) async fn serve_client(
             return;
         }
     };
-    let Some(queue) = slot.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+    let Some((queue, encoding)) = slot.lock().unwrap_or_else(|p| p.into_inner()).take() else {
         return;
     };
-    tracing::info!(%peer, client = queue.id(), clients = hub.websocket_clients(), "WebSocket client connected");
+    let frames = encoding.subprotocol().unwrap_or("plain");
+    tracing::info!(%peer, client = queue.id(), clients = hub.websocket_clients(), frames, "WebSocket client connected");
     let end = stream_to_client(ws, queue, &config, &shutdown).await;
     tracing::info!(%peer, clients = hub.websocket_clients(), "WebSocket client gone: {end}");
 }
