@@ -917,6 +917,20 @@ async fn a_modes_cell_is_edited_run_marked_at_its_error_and_reset_to_the_noteboo
     storage().remove_item(MODE_CODE_STORAGE_KEY).unwrap();
 }
 
+/// A URL for the relay socket's worker (`www/relay-socket.js`), with `stand_in` (JavaScript run before it, such as
+/// a stand-in `WebSocket` class) in front.
+fn socket_worker_url(stand_in: &str) -> String {
+    let script =
+        serde_json::to_string(&(stand_in.to_string() + include_str!("../www/relay-socket.js")))
+            .unwrap();
+    js_sys::eval(&format!(
+        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
+    ))
+    .unwrap()
+    .as_string()
+    .unwrap()
+}
+
 /// The relay socket's worker (`www/relay-socket.js`) answers the view model in the messages `host::socket`
 /// reads: a URL the browser refuses, and one nothing listens on, each close that attempt.
 #[wasm_bindgen_test]
@@ -924,13 +938,7 @@ async fn the_relay_sockets_worker_reports_each_failed_attempt_as_its_close() {
     use dstream_lab::host::socket::SocketWorker;
     use std::cell::RefCell;
     use std::rc::Rc;
-    let script = serde_json::to_string(include_str!("../www/relay-socket.js")).unwrap();
-    let url = js_sys::eval(&format!(
-        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
-    ))
-    .unwrap()
-    .as_string()
-    .unwrap();
+    let url = socket_worker_url("");
     let got = Rc::new(RefCell::new(Vec::new()));
     let sink = got.clone();
     let worker = SocketWorker::start(&url, Rc::new(move |a| sink.borrow_mut().push(a))).unwrap();
@@ -999,14 +1007,7 @@ async fn frames_through_the_socket_worker(frames: u32, answer: bool) -> Vec<Stri
          WebSocket.OPEN = 1;
          "
     );
-    let script =
-        serde_json::to_string(&(stand_in + include_str!("../www/relay-socket.js"))).unwrap();
-    let url = js_sys::eval(&format!(
-        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
-    ))
-    .unwrap()
-    .as_string()
-    .unwrap();
+    let url = socket_worker_url(&stand_in);
     let worker = web_sys::Worker::new(&url).unwrap();
     let got = Rc::new(RefCell::new(Vec::new()));
     let on_message = {
@@ -1081,14 +1082,7 @@ async fn opened_through_the_socket_worker(agree: bool) -> Action {
          WebSocket.OPEN = 1;
          "
     );
-    let script =
-        serde_json::to_string(&(stand_in + include_str!("../www/relay-socket.js"))).unwrap();
-    let url = js_sys::eval(&format!(
-        "URL.createObjectURL(new Blob([{script}], {{ type: 'text/javascript' }}))"
-    ))
-    .unwrap()
-    .as_string()
-    .unwrap();
+    let url = socket_worker_url(&stand_in);
     let got = Rc::new(RefCell::new(Vec::new()));
     let sink = got.clone();
     let worker = SocketWorker::start(&url, Rc::new(move |a| sink.borrow_mut().push(a))).unwrap();
