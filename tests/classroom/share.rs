@@ -83,10 +83,13 @@ async fn check(c: &Client, origin: &str, axe: &str) -> Result<(), String> {
     c.goto(&link).await.map_err(|e| e.to_string())?;
     wait_js(
         c,
+        // The page renders its panels a few tasks after its header (and the notice in it).
         "const n = document.querySelector('[data-testid=notices]'); \
-         return n !== null && n.textContent.includes('Replayed the scenario of the link');",
+         const shown = ['stateless', 'cumulative', 'window'].every(m => \
+           document.querySelector(`[data-testid=mode-${m}] [data-testid=pprint]`) !== null); \
+         return shown && n !== null && n.textContent.includes('Replayed the scenario of the link');",
         Duration::from_secs(30),
-        "the link's replay, paused at its end",
+        "the link's replay, paused at its end, with the three consoles shown",
     )
     .await?;
     let replayed = consoles(c).await?;
