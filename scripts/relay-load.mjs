@@ -103,8 +103,28 @@ function cpuTicks() {
     return false;
   };
   let harness = 0;
-  for (const [pid, p] of procs) if (inHarness(pid)) harness += p.ticks;
-  return { machine, harness };
+  // Chromium's Web Worker threads, by thread id: the view model's and the relay socket's, the page's two workers.
+  const workers = new Map();
+  for (const [pid, p] of procs) {
+    if (!inHarness(pid)) continue;
+    harness += p.ticks;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "DedicatedWorker") continue;
+        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        workers.set(tid, Number(rest[11]) + Number(rest[12]));
+      }
+    } catch {} // the process ended meanwhile
+  }
+  return { machine, harness, workers };
+}
+
+// Each worker thread's CPU between two readings, in % of one core, busiest first (USER_HZ is 100 on Linux).
+function workerCpu(cpu0, cpu1, wall) {
+  return [...cpu1.workers]
+    .map(([tid, ticks]) => (ticks - (cpu0.workers.get(tid) ?? 0)) / wall)
+    .sort((a, b) => b - a);
 }
 
 const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
@@ -230,6 +250,8 @@ async function main() {
     // CPU (in % of one core) that processes outside this run used during the window; USER_HZ is 100 on Linux
     other_cpu: (cpu1.machine - cpu0.machine - (cpu1.harness - cpu0.harness)) / wall,
     harness_cpu: (cpu1.harness - cpu0.harness) / wall,
+    // the page's worker threads (the view model's, which runs the batches, first): a worker near 100 % is the limit
+    worker_cpu: workerCpu(cpu0, cpu1, wall),
     main_busy: share("TaskDuration"), // every main-thread task, over wall time
     script: share("ScriptDuration"),
     layout_style: share("LayoutDuration") + share("RecalcStyleDuration"),
@@ -261,6 +283,7 @@ async function main() {
   const f = (x, d = 1) => (x === null || Number.isNaN(x) ? "na" : x.toFixed(d));
   const fields = [
     `utc=${utc}`, `load=${loadStart}..${loadEnd}`, `other_cpu=${f(r.other_cpu, 0)}%`, `harness_cpu=${f(r.harness_cpu, 0)}%`,
+    `worker_cpu=${r.worker_cpu.map((c) => f(c, 0) + "%").join(",")}`,
     `rate=${rate}`, `source_rate=${r.source_rate ?? "na"}`, `secs=${secs}`,
     `main_busy=${f(r.main_busy)}%`, `script=${f(r.script)}%`, `layout_style=${f(r.layout_style)}%`,
     `frames=${r.frames}`, `raf_p50=${f(r.raf_p50)}`, `raf_p99=${f(r.raf_p99)}`, `raf_max=${f(r.raf_max)}`,

@@ -5,6 +5,8 @@
 # wall time), requestAnimationFrame gaps, the lines sent against the lines the page shows, and the relay's "too
 # slow" closes; prints one RELAY_LOAD line per run (scripts/relay-load.mjs does the measuring). Among its fields:
 # other_cpu (CPU that processes outside the run took meanwhile, in % of a core: rerun when it is high),
+# worker_cpu (the page's Web Worker threads, in % of a core each, busiest first: the view model's near 100 % means
+# it cannot keep up),
 # source_rate and relay_forwarded (what reached the relay), lines_seen (the page's counter), connected (% of the
 # window the page had its socket open).
 #   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [--ceiling] [RATE...]
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --query) query="$2"; shift 2 ;;
     --dist) dist="$2"; shift 2 ;;
     --ceiling) ceiling=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) rates+=("$1"); shift ;;
   esac
 done
