@@ -21,6 +21,7 @@ const { values: opt } = parseArgs({
     "relay-log": { type: "string" },
     out: { type: "string" }, // folder for send-messages' log, its pid and the run's JSON
     harness: { type: "string" }, // pid of the bash wrapper: its descendants are this run's processes
+    nice: { type: "string", default: "0" }, // the niceness send-messages runs at (the relay's is set by the wrapper)
   },
 });
 const rate = Number(opt.rate);
@@ -151,7 +152,8 @@ async function main() {
 
   let sent = null;
   let connectedAt = null;
-  generator = spawn(opt["send-messages"], ["--port", opt["source-port"], "--rate", String(rate), "--seed", "1"], {
+  const generatorArgs = ["--port", opt["source-port"], "--rate", String(rate), "--seed", "1"];
+  generator = spawn("nice", ["-n", opt.nice, opt["send-messages"], ...generatorArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   appendFileSync(`${opt.out}/pids`, `${generator.pid}\n`);
@@ -284,7 +286,7 @@ async function main() {
   const fields = [
     `utc=${utc}`, `load=${loadStart}..${loadEnd}`, `other_cpu=${f(r.other_cpu, 0)}%`, `harness_cpu=${f(r.harness_cpu, 0)}%`,
     `worker_cpu=${r.worker_cpu.map((c) => f(c, 0) + "%").join(",")}`,
-    `rate=${rate}`, `source_rate=${r.source_rate ?? "na"}`, `secs=${secs}`,
+    `rate=${rate}`, `nice=${opt.nice}`, `source_rate=${r.source_rate ?? "na"}`, `secs=${secs}`,
     `main_busy=${f(r.main_busy)}%`, `script=${f(r.script)}%`, `layout_style=${f(r.layout_style)}%`,
     `frames=${r.frames}`, `raf_p50=${f(r.raf_p50)}`, `raf_p99=${f(r.raf_p99)}`, `raf_max=${f(r.raf_max)}`,
     `frames_over_50ms=${r.frames_over_50ms}`,

@@ -9,10 +9,12 @@
 # it cannot keep up),
 # source_rate and relay_forwarded (what reached the relay), lines_seen (the page's counter), connected (% of the
 # window the page had its socket open).
-#   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [--ceiling] [RATE...]
+#   bash scripts/relay-load.sh [--secs SECS] [--query Q] [--dist DIR] [--ceiling] [--nice N] [RATE...]
 #     defaults: 60 s, query `source=relay&interval=1` (no simulated line can mix in), dist-web, rate 100000
 #     --ceiling: the same runs against scripts/relay-load-ceiling.html instead of the lab, a page that only counts
 #       the lines (in a worker): what the browser itself can take from the relay on this machine
+#     --nice N: run the relay and send-messages at niceness N (default 0): on one 2-core machine they compete with
+#       the browser for the cores, where in a class the relay runs on the teacher's machine
 #   RELAY_FLAGS: more flags for the relay, e.g. RELAY_FLAGS='--frame-bytes 262144'
 # A benchmark, not a test: it fails only when the harness does, never on a missed target. Logs and each run's
 # JSON go to $CARGO_TARGET_DIR/relay-load/ (target/ by default). Run it on an idle machine; it uses both cores.
@@ -24,6 +26,7 @@ secs=60
 query='source=relay&interval=1'
 dist=dist-web
 ceiling=0
+nice=0
 rates=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
     --query) query="$2"; shift 2 ;;
     --dist) dist="$2"; shift 2 ;;
     --ceiling) ceiling=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --nice) nice="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) rates+=("$1"); shift ;;
   esac
 done
@@ -83,7 +87,7 @@ for rate in "${rates[@]}"; do
   say "$(date -u '+%F %T') UTC, load$(uptime | sed 's/.*load average//'): rate $rate lines/s for $secs s"
   # The source is not up yet: the relay retries it every 200 ms, and the Node script starts send-messages once
   # the page is connected, so every line sent reaches the relay while the page is there to get it.
-  "$bin/relay" --source "127.0.0.1:$source_port" --listen "127.0.0.1:$port" --serve "$dist" --retry-ms 200 ${RELAY_FLAGS:-} \
+  nice -n "$nice" "$bin/relay" --source "127.0.0.1:$source_port" --listen "127.0.0.1:$port" --serve "$dist" --retry-ms 200 ${RELAY_FLAGS:-} \
     >"$run/relay.out" 2>"$run/relay.log" &
   echo $! >>"$run/pids"
   # The flags of the project's browser tests (tests/e2e/support.rs); a fresh profile per run.
@@ -100,7 +104,7 @@ for rate in "${rates[@]}"; do
   [ -s "$run/profile/DevToolsActivePort" ] || { say "Chromium did not start: see $run/chromium.log"; exit 1; }
   node scripts/relay-load.mjs --tools "$tools" --devtools "127.0.0.1:$(head -1 "$run/profile/DevToolsActivePort")" \
     --page "http://127.0.0.1:$port/?$query" --send-messages "$bin/send-messages" --source-port "$source_port" \
-    --rate "$rate" --secs "$secs" --relay-log "$run/relay.log" --out "$run" --harness $$ &
+    --rate "$rate" --secs "$secs" --nice "$nice" --relay-log "$run/relay.log" --out "$run" --harness $$ &
   # In the background so that a signal reaches the trap at once; `wait` passes on the Node script's failure.
   echo $! >>"$run/pids"
   wait $!

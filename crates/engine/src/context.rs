@@ -127,6 +127,12 @@ impl LineInput {
         self.buffer.borrow_mut().push(line);
     }
 
+    /// Adds the lines of `batch` to the open batch, after those pushed; into an empty open batch the batch is
+    /// shared rather than copied (see [`crate::LineCollector`]).
+    pub fn feed(&self, batch: &LineBatch) {
+        self.buffer.borrow_mut().feed(batch);
+    }
+
     /// Adds lines to the open batch, in order (one borrow of the buffer for all of them).
     pub fn push_all<S: AsRef<str>>(&self, lines: impl IntoIterator<Item = S>) {
         let mut buffer = self.buffer.borrow_mut();

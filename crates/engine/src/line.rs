@@ -116,19 +116,45 @@ pub(crate) struct LineBuffer {
     hold: bool,
     /// The last closed batch's buffers, to be reused once nobody reads them.
     last: Option<(Rc<String>, Rc<Vec<usize>>)>,
+    /// A closed batch handed over whole ([`LineBuffer::feed`]): the open batch, shared rather than copied, while
+    /// nothing else is pushed.
+    fed: Option<LineBatch>,
 }
 
 impl LineBuffer {
     /// Appends one line.
     #[inline]
     pub(crate) fn push(&mut self, line: &str) {
+        self.unshare();
         self.text.push_str(line);
         self.ends.push(self.text.len());
     }
 
+    /// Adds the lines of `batch`, after those held. When none are held, the batch itself becomes the open
+    /// batch: its buffer is shared with whoever else was handed it, not copied.
+    pub(crate) fn feed(&mut self, batch: &LineBatch) {
+        self.hold |= batch.held;
+        if self.fed.is_none() && self.ends.is_empty() {
+            self.fed = Some(batch.clone());
+            return;
+        }
+        self.unshare();
+        batch.for_each(&mut |line| self.push(line));
+    }
+
+    /// Copies a fed batch into this buffer's own text, so that more lines can follow it.
+    fn unshare(&mut self) {
+        if let Some(fed) = self.fed.take() {
+            fed.for_each(&mut |line| {
+                self.text.push_str(line);
+                self.ends.push(self.text.len());
+            });
+        }
+    }
+
     /// How many lines are held.
     pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+        self.ends.len() + self.fed.as_ref().map_or(0, LineBatch::len)
     }
 
     /// Gives the open batch one partition even if no line is pushed into it
@@ -145,6 +171,10 @@ impl LineBuffer {
     /// Rates change slowly; growing by doubling would copy the text again and
     /// again, and fresh large buffers cost the system a page fault per 4 KiB.
     pub(crate) fn take(&mut self) -> LineBatch {
+        if let Some(mut fed) = self.fed.take() {
+            fed.held |= std::mem::take(&mut self.hold);
+            return fed;
+        }
         let (len, count) = (self.text.len(), self.ends.len());
         let (mut text, mut ends) = match self.last.take() {
             Some((text, ends)) => match (Rc::try_unwrap(text), Rc::try_unwrap(ends)) {
@@ -174,8 +204,40 @@ impl LineBuffer {
     }
 }
 
-/// A closed batch of lines: the shared text and where each line ends.
-pub(crate) struct LineBatch {
+/// Lines collected once for several live inputs: each is fed the closed batch ([`crate::LineInput::feed`]), which
+/// they share instead of each holding a copy of every line.
+#[derive(Default)]
+pub struct LineCollector {
+    buffer: LineBuffer,
+}
+
+impl LineCollector {
+    /// Adds lines to the open batch, in order.
+    pub fn push_all<S: AsRef<str>>(&mut self, lines: impl IntoIterator<Item = S>) {
+        for line in lines {
+            self.buffer.push(line.as_ref());
+        }
+    }
+
+    /// How many lines the open batch holds.
+    pub fn len(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Whether the open batch holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Closes the open batch (its buffers are reused once no input holds the batch any more).
+    pub fn take(&mut self) -> LineBatch {
+        self.buffer.take()
+    }
+}
+
+/// A closed batch of lines: the shared text and where each line ends. Cloning it shares the text.
+#[derive(Clone)]
+pub struct LineBatch {
     buf: Rc<String>,
     ends: Rc<Vec<usize>>,
     /// Whether the batch has a partition even without lines.
@@ -184,14 +246,27 @@ pub(crate) struct LineBatch {
 
 impl LineBatch {
     /// How many lines the batch holds.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Whether the batch holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The lines' text, in order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| &self.buf[start..end])
     }
 
     /// How many partitions the batch has: one, unless it holds no line
     /// and was not given one (an idle receiver's batch has none).
     pub(crate) fn partitions(&self) -> usize {
-        usize::from(self.len() > 0 || self.held)
+        usize::from(!self.is_empty() || self.held)
     }
 
     /// Feeds each line to `sink` in order. One [`Line`] view is moved along the
@@ -249,6 +324,55 @@ mod tests {
         assert!(Rc::ptr_eq(&lines[0].buf, &lines[3].buf));
         assert_eq!(b.len(), 0);
         assert_eq!(b.take().len(), 0);
+    }
+
+    fn texts(batch: &LineBatch) -> Vec<String> {
+        batch.texts().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_fed_batch_is_shared_by_the_buffers_it_is_fed_to_not_copied() {
+        let mut collector = LineCollector::default();
+        collector.push_all(["[info] a", "", "[error] b"]);
+        assert_eq!(collector.len(), 3);
+        let closed = collector.take();
+        assert!(collector.is_empty());
+        let (mut one, mut two) = (LineBuffer::default(), LineBuffer::default());
+        one.feed(&closed);
+        two.feed(&closed);
+        assert_eq!((one.len(), two.len()), (3, 3));
+        let (one, two) = (one.take(), two.take());
+        assert!(Rc::ptr_eq(&one.buf, &two.buf) && Rc::ptr_eq(&one.buf, &closed.buf));
+        assert_eq!(texts(&one), ["[info] a", "", "[error] b"]);
+        assert_eq!(texts(&two), texts(&closed));
+    }
+
+    #[test]
+    fn lines_pushed_around_a_fed_batch_keep_their_order() {
+        let mut collector = LineCollector::default();
+        collector.push_all(["b", "c"]);
+        let closed = collector.take();
+        let mut before = LineBuffer::default();
+        before.push("a");
+        before.feed(&closed);
+        assert_eq!(texts(&before.take()), ["a", "b", "c"]);
+        let mut after = LineBuffer::default();
+        after.feed(&closed);
+        after.push("d");
+        after.feed(&closed);
+        assert_eq!(after.len(), 5);
+        assert_eq!(texts(&after.take()), ["b", "c", "d", "b", "c"]);
+        // The next batch starts empty.
+        assert_eq!(after.take().len(), 0);
+    }
+
+    #[test]
+    fn a_fed_batch_keeps_a_held_partition() {
+        let mut b = LineBuffer::default();
+        b.hold_partition();
+        b.feed(&LineCollector::default().take());
+        let held = b.take();
+        assert_eq!((held.len(), held.partitions()), (0, 1));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use dstream_engine::LineBatch;
 use dstream_python::{Host, PyError};
 
 use crate::graph::{NodeBatch, StreamNode};
@@ -135,6 +136,33 @@ impl Job {
                     .set(self.state.unread_lines.get() + n);
             }
         }
+    }
+
+    /// Adds a closed batch of lines to the open batch, as [`Job::push_lines`] of its lines does; the live stream
+    /// of a DStream program shares the batch's text with the other jobs fed it instead of copying it. A
+    /// Structured Streaming program wants each line as it arrives ([`Job::reads_arrivals`]).
+    pub fn feed_batch(&self, batch: &LineBatch) {
+        if self.state.reads_socket.get() {
+            return self.push_lines(batch.texts());
+        }
+        let engine = self.state.engine.borrow();
+        let live = match self.state.config.input {
+            Input::Live => engine.as_ref().and_then(|e| e.live.as_ref()),
+            Input::Queue(_) => None,
+        };
+        match live {
+            Some(live) => live.feed(batch),
+            None => self
+                .state
+                .unread_lines
+                .set(self.state.unread_lines.get() + batch.len() as u64),
+        }
+    }
+
+    /// Whether the program reads lines through a Structured Streaming socket source, which stamps each line
+    /// with its arrival (so it takes lines as they come, not a batch at its end).
+    pub fn reads_arrivals(&self) -> bool {
+        self.state.reads_socket.get()
     }
 
     /// Adds lines that reached the page at `arrival_ms` (naive epoch ms) to
