@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use dstream_engine::LineBatch;
+use dstream_engine::{LineBatch, LineInput};
 use dstream_python::{Host, PyError};
 
 use crate::graph::{NodeBatch, StreamNode};
@@ -122,20 +122,10 @@ impl Job {
             let at = crate::trigger::interval_start_ms(&self.state);
             return self.push_lines_at(lines, at);
         }
-        let engine = self.state.engine.borrow();
-        let live = match self.state.config.input {
-            Input::Live => engine.as_ref().and_then(|e| e.live.as_ref()),
-            Input::Queue(_) => None,
-        };
-        match live {
+        self.to_live(|live| match live {
             Some(live) => live.push_all(lines),
-            None => {
-                let n = lines.into_iter().count() as u64;
-                self.state
-                    .unread_lines
-                    .set(self.state.unread_lines.get() + n);
-            }
-        }
+            None => self.count_unread(lines.into_iter().count()),
+        });
     }
 
     /// Adds a closed batch of lines to the open batch, as [`Job::push_lines`] of its lines does; the live stream
@@ -145,18 +135,26 @@ impl Job {
         if self.state.reads_socket.get() {
             return self.push_lines(batch.texts());
         }
+        self.to_live(|live| match live {
+            Some(live) => live.feed(batch),
+            None => self.count_unread(batch.len()),
+        });
+    }
+
+    /// Calls `f` with the live stream's input lines go to: none when no `socketTextStream` was made, or it reads
+    /// a queue ([`Input::Queue`]).
+    fn to_live(&self, f: impl FnOnce(Option<&LineInput>)) {
         let engine = self.state.engine.borrow();
-        let live = match self.state.config.input {
+        f(match self.state.config.input {
             Input::Live => engine.as_ref().and_then(|e| e.live.as_ref()),
             Input::Queue(_) => None,
-        };
-        match live {
-            Some(live) => live.feed(batch),
-            None => self
-                .state
-                .unread_lines
-                .set(self.state.unread_lines.get() + batch.len() as u64),
-        }
+        })
+    }
+
+    /// Counts lines that no stream of the program reads ([`Job::unread_lines`]).
+    fn count_unread(&self, lines: usize) {
+        let unread = &self.state.unread_lines;
+        unread.set(unread.get() + lines as u64);
     }
 
     /// Whether the program reads lines through a Structured Streaming socket source, which stamps each line
@@ -177,10 +175,7 @@ impl Job {
         if self.state.reads_socket.get() {
             crate::trigger::push(&self.state, lines, arrival_ms);
         } else {
-            let n = lines.into_iter().count() as u64;
-            self.state
-                .unread_lines
-                .set(self.state.unread_lines.get() + n);
+            self.count_unread(lines.into_iter().count());
         }
     }
 
