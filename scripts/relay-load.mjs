@@ -84,6 +84,16 @@ const metrics = async (cdp) => {
   const { metrics } = await cdp.send("Performance.getMetrics");
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 };
+// A process's or thread's `stat` line: its name, its parent's pid, and its CPU ticks (user + system).
+function parseStat(stat) {
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return {
+    comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+    ppid: rest[1],
+    ticks: Number(rest[11]) + Number(rest[12]),
+  };
+}
+
 // CPU ticks used by the whole machine and by the harness's process tree, so a run can say how much CPU
 // everything else (another job's compiler) took while it measured: the machine has 2 shared cores.
 function cpuTicks() {
@@ -92,9 +102,7 @@ function cpuTicks() {
   const procs = new Map();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      procs.set(pid, { ppid: rest[1], ticks: Number(rest[11]) + Number(rest[12]) });
+      procs.set(pid, parseStat(readFileSync(`/proc/${pid}/stat`, "utf8")));
     } catch {} // the process ended meanwhile
   }
   const inHarness = (pid) => {
@@ -111,10 +119,8 @@ function cpuTicks() {
     harness += p.ticks;
     try {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "DedicatedWorker") continue;
-        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        workers.set(tid, Number(rest[11]) + Number(rest[12]));
+        const thread = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+        if (thread.comm === "DedicatedWorker") workers.set(tid, thread.ticks);
       }
     } catch {} // the process ended meanwhile
   }

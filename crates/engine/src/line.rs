@@ -145,10 +145,7 @@ impl LineBuffer {
     /// Copies a fed batch into this buffer's own text, so that more lines can follow it.
     fn unshare(&mut self) {
         if let Some(fed) = self.fed.take() {
-            fed.for_each(&mut |line| {
-                self.text.push_str(line);
-                self.ends.push(self.text.len());
-            });
+            fed.for_each(&mut |line| self.push(line));
         }
     }
 

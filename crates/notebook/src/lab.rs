@@ -146,8 +146,6 @@ pub struct NotebookLab {
     zero_ms: i64,
     /// Batches run.
     batches: u64,
-    /// Lines pushed since the last batch.
-    pending: usize,
     /// The open batch's lines, held once for the three jobs: each DStream job is handed the closed batch, which
     /// they share (at a million lines a second, a copy per job was three times the memory and a tenth of the
     /// page's work).
@@ -183,7 +181,6 @@ impl NotebookLab {
             modes,
             zero_ms: zero_time_ms,
             batches: 0,
-            pending: 0,
             collected: LineCollector::default(),
             memory: ExplainMemory::default(),
         })
@@ -211,12 +208,11 @@ impl NotebookLab {
             }
         }
         self.collected.push_all(lines);
-        self.pending += lines.len();
     }
 
     /// How many lines the open batch holds.
     pub fn pending_lines(&self) -> usize {
-        self.pending
+        self.collected.len()
     }
 
     /// When the open batch closes.
@@ -289,7 +285,7 @@ impl NotebookLab {
         let source = program
             .clone()
             .unwrap_or_else(|| notebook_source(mode, &self.config));
-        let now = self.pending == 0;
+        let now = self.collected.is_empty();
         let start = if now {
             self.batch_end(self.batches)
         } else {
@@ -320,8 +316,8 @@ impl NotebookLab {
 
     /// Closes the open batch and runs the three programs on it.
     pub fn run_batch(&mut self) -> BatchReport {
-        let lines = std::mem::take(&mut self.pending);
         let closed = self.collected.take();
+        let lines = closed.len();
         for run in self.modes.iter().filter(|m| m.job.failed().is_none()) {
             if !run.job.reads_arrivals() {
                 run.job.feed_batch(&closed);
