@@ -7,24 +7,30 @@ use crate::engine::{highlight, SpanKind};
 /// Spaces one indentation level inserts (PEP 8's four).
 pub const INDENT: &str = "    ";
 
-/// A piece of one line: its text and what it is (`None`: whitespace or text the highlighter leaves plain).
+/// A piece of one line: its text and what it is (`None`: text drawn plain: whitespace, names, operators, and
+/// whatever the highlighter leaves alone).
 pub type Piece = (String, Option<SpanKind>);
 
 /// The source split into lines (without their `\n`), each line cut into coloured pieces; the pieces of all the
 /// lines, joined with `\n`, are the source again. Always at least one line.
 pub fn coloured_lines(src: &str) -> Vec<Vec<Piece>> {
     let spans = highlight(src);
-    let mut lines = vec![Vec::new()];
+    let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
     let mut push = |text: &str, kind: Option<SpanKind>| {
         for (i, part) in text.split('\n').enumerate() {
             if i > 0 {
                 lines.push(Vec::new());
             }
-            if !part.is_empty() {
-                lines
-                    .last_mut()
-                    .expect("one line at least")
-                    .push((part.to_string(), kind));
+            if part.is_empty() {
+                continue;
+            }
+            // A kind without a colour of its own joins the plain text beside it: one text node, not an
+            // element per name and operator (they were half the page's elements, and cost its first load).
+            let kind = kind.filter(|k| kind_class(*k).is_some());
+            let line = lines.last_mut().expect("one line at least");
+            match line.last_mut() {
+                Some((text, None)) if kind.is_none() => text.push_str(part),
+                _ => line.push((part.to_string(), kind)),
             }
         }
     };
@@ -46,17 +52,17 @@ pub fn coloured_lines(src: &str) -> Vec<Vec<Piece>> {
     lines
 }
 
-/// The CSS class of a kind of span (`tok-keyword`...), styled in `www/style.css`.
-pub fn kind_class(kind: SpanKind) -> &'static str {
+/// The CSS class of a kind of span (`tok-keyword`...), styled in `www/style.css`; `None` for the kinds drawn in
+/// the text's own colour (names and operators).
+pub fn kind_class(kind: SpanKind) -> Option<&'static str> {
     match kind {
-        SpanKind::Keyword => "tok-keyword",
-        SpanKind::Builtin => "tok-builtin",
-        SpanKind::String => "tok-string",
-        SpanKind::Number => "tok-number",
-        SpanKind::Comment => "tok-comment",
-        SpanKind::Operator => "tok-operator",
-        SpanKind::Name => "tok-name",
-        SpanKind::DefName => "tok-defname",
+        SpanKind::Keyword => Some("tok-keyword"),
+        SpanKind::Builtin => Some("tok-builtin"),
+        SpanKind::String => Some("tok-string"),
+        SpanKind::Number => Some("tok-number"),
+        SpanKind::Comment => Some("tok-comment"),
+        SpanKind::DefName => Some("tok-defname"),
+        SpanKind::Operator | SpanKind::Name => None,
     }
 }
 
@@ -202,6 +208,20 @@ mod tests {
         assert!(lines[1].contains(&("# one".to_string(), Some(SpanKind::Comment))));
         assert!(lines[3].contains(&("'é\\n'".to_string(), Some(SpanKind::String))));
         assert_eq!(coloured_lines(""), vec![Vec::<Piece>::new()]);
+    }
+
+    #[test]
+    fn names_operators_and_spaces_between_coloured_pieces_are_one_plain_piece() {
+        let lines = coloured_lines("    return x + 1");
+        assert_eq!(
+            lines[0],
+            vec![
+                ("    ".to_string(), None),
+                ("return".to_string(), Some(SpanKind::Keyword)),
+                (" x + ".to_string(), None),
+                ("1".to_string(), Some(SpanKind::Number)),
+            ]
+        );
     }
 
     #[test]

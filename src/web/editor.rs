@@ -5,7 +5,7 @@
 //! Esc then Tab leaves the editor (so a keyboard user is never trapped).
 
 use crate::editing::{
-    byte_offset, coloured_lines, dedent, kind_class, newline, tab, utf16_offset, Edit,
+    byte_offset, coloured_lines, dedent, kind_class, newline, tab, utf16_offset, Edit, Piece,
 };
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -63,10 +63,14 @@ pub fn editor(p: &EditorProps) -> Html {
         Callback::from(move |_: Event| follow_scroll(&area, &layer, &gutter))
     };
     {
-        // A new text (typed or reset) may change the scroll range: keep the layers together.
+        // A new text (typed or reset) may change the scroll range: keep the layers together. A new editor's
+        // layers all start at the top: reading the textarea's scroll then would force a layout mid-render.
         let (area, layer, gutter) = (area.clone(), layer.clone(), gutter.clone());
+        let mounted = use_mut_ref(|| false);
         use_effect_with(p.text.clone(), move |_| {
-            follow_scroll(&area, &layer, &gutter)
+            if std::mem::replace(&mut *mounted.borrow_mut(), true) {
+                follow_scroll(&area, &layer, &gutter)
+            }
         });
     }
     let oninput = {
@@ -117,32 +121,10 @@ pub fn editor(p: &EditorProps) -> Html {
 
     let error_line = p.error.as_ref().and_then(|e| e.line);
     let lines = coloured_lines(&p.text);
-    let numbers = (1..=lines.len() as u32).map(|n| {
-        let marked = Some(n) == error_line;
-        // The line break stays outside the line's span, so a marked line is one line high.
-        html! {
-            <>
-                <span class={classes!("gutter-line", marked.then_some("error-line"))}>
-                    { if marked { format!("▶{n}") } else { n.to_string() } }
-                </span>
-                {"\n"}
-            </>
-        }
-    });
-    let code = lines.iter().enumerate().map(|(i, pieces)| {
-        let marked = Some(i as u32 + 1) == error_line;
-        html! {
-            <>
-            <span class={classes!("code-line", marked.then_some("error-line"))}>
-                { for pieces.iter().map(|(text, kind)| match kind {
-                    Some(k) => html! { <span class={kind_class(*k)}>{text}</span> },
-                    None => html! { {text} },
-                }) }
-            </span>
-            {"\n"}
-            </>
-        }
-    });
+    let (numbers, code) = (
+        gutter_lines(lines.len(), error_line),
+        code_lines(&lines, error_line),
+    );
     let area_id = format!("{}-code", p.id);
     let help_id = format!("{}-help", p.id);
     let error_id = format!("{}-error", p.id);
@@ -172,6 +154,60 @@ pub fn editor(p: &EditorProps) -> Html {
                 </pre>
             }
         </div>
+    }
+}
+
+/// The line numbers, one per line: plain text but the marked line's (an element, to stand out).
+fn gutter_lines(count: usize, marked: Option<u32>) -> Vec<Html> {
+    let mut shown = Vec::new();
+    let mut plain = String::new();
+    for n in 1..=count as u32 {
+        if Some(n) == marked {
+            flush(&mut shown, &mut plain);
+            shown.push(html! { <span class="gutter-line error-line">{format!("▶{n}")}</span> });
+        } else {
+            plain.push_str(&n.to_string());
+        }
+        plain.push('\n');
+    }
+    flush(&mut shown, &mut plain);
+    shown
+}
+
+/// The coloured layer: the text between coloured pieces as one text node, and the marked line in an element
+/// of its own (its background spans the line). Each piece an element made the editors most of the page's DOM.
+fn code_lines(lines: &[Vec<Piece>], marked: Option<u32>) -> Vec<Html> {
+    let mut shown = Vec::new();
+    let mut plain = String::new();
+    let piece = |(text, kind): &Piece| match kind.and_then(kind_class) {
+        Some(class) => html! { <span {class}>{text}</span> },
+        None => Html::from(text.as_str()),
+    };
+    for (i, pieces) in lines.iter().enumerate() {
+        if Some(i as u32 + 1) == marked {
+            flush(&mut shown, &mut plain);
+            shown.push(html! { <span class="code-line error-line">{ for pieces.iter().map(piece) }</span> });
+        } else {
+            for p in pieces {
+                match p.1.and_then(kind_class) {
+                    Some(_) => {
+                        flush(&mut shown, &mut plain);
+                        shown.push(piece(p));
+                    }
+                    None => plain.push_str(&p.0),
+                }
+            }
+        }
+        plain.push('\n');
+    }
+    flush(&mut shown, &mut plain);
+    shown
+}
+
+/// Moves the plain text gathered so far into `shown` as one text node.
+fn flush(shown: &mut Vec<Html>, plain: &mut String) {
+    if !plain.is_empty() {
+        shown.push(Html::from(std::mem::take(plain)));
     }
 }
 

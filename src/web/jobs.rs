@@ -6,6 +6,7 @@
 use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::output_modes::OutputModesTeach;
+use super::platform::follow_newest;
 use super::platform::page_address;
 use crate::engine::MENU;
 use crate::model::jobs::refusal;
@@ -45,13 +46,8 @@ fn status_kind(s: &JobStatus) -> &'static str {
 pub fn job_panel(p: &JobPanelProps) -> Html {
     let console_ref = use_node_ref();
     {
-        // Follow the newest output, as the modes' consoles do.
         let console_ref = console_ref.clone();
-        use_effect_with(p.job.console.clone(), move |_| {
-            if let Some(el) = console_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
+        use_effect_with(p.job.console.clone(), move |_| follow_newest(&console_ref));
     }
     let id = p.job.id;
     let act = |make: fn(u64) -> Action| {

@@ -3,6 +3,7 @@
 
 use super::chart::Chart;
 use super::editor::{Editor, EditorError};
+use super::platform::follow_newest;
 use crate::engine::{Mode, NotebookConfig};
 use crate::model::page::{ModeCodeView, ModePanelView};
 use crate::model::{Action, ModeStatus};
@@ -67,12 +68,9 @@ pub fn describe(mode: Mode, c: &NotebookConfig) -> (&'static str, &'static str, 
 pub fn mode_panel(p: &ModePanelProps) -> Html {
     let console_ref = use_node_ref();
     {
-        // Follow the newest block, as a terminal does.
         let console_ref = console_ref.clone();
         use_effect_with(p.panel.console.clone(), move |_| {
-            if let Some(el) = console_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            follow_newest(&console_ref)
         });
     }
     let (title, op, explain) = describe(p.panel.mode, &p.config);

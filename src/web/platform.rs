@@ -91,3 +91,19 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     link.click();
     Ok(())
 }
+
+/// Scrolls `console` to its newest line, as a terminal does, at the next frame. Reading its height right after
+/// a render would force the browser to lay the page out mid-task, once per console; at the frame the layout is
+/// due anyway, and done once for all of them.
+pub fn follow_newest(console: &yew::NodeRef) {
+    let console = console.clone();
+    let scroll = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Some(el) = console.cast::<web_sys::Element>() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        // Without a frame to wait for (no window), there is no console to scroll either.
+        let _ = window.request_animation_frame(scroll.unchecked_ref());
+    }
+}
