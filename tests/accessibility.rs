@@ -1,7 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Accessibility of the built page, checked by axe-core (npm's `axe-core`, injected through WebDriver) in headless
 //! Chromium: no serious or critical violation, in the light and the dark theme, with every view filled (batches
-//! run, the window timeline on its subtracting path, the teaching views open, a student job's panel).
+//! run, the window timeline on its subtracting path, the teaching views open, a student job's panel). And the
+//! same filled page on a phone 320 CSS pixels wide, with nothing making it scroll sideways (WCAG's reflow).
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -96,5 +97,57 @@ async fn the_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
         report.is_empty(),
         "serious or critical accessibility problems:\n{}",
         report.join("\n")
+    );
+}
+
+/// The viewport's width, the page's scroll width, and the elements sticking out past the viewport's right edge
+/// (outside a box that scrolls or clips them, as a console or a wide table does).
+const SIDEWAYS: &str = r#"
+const width = document.documentElement.clientWidth;
+const inBox = e => {
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== 'visible') return true;
+  }
+  return false;
+};
+const over = [...document.querySelectorAll('body *')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1 && !inBox(e); })
+  .map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''}[${e.getAttribute('data-testid') || ''}]`);
+return { width, scroll_width: document.documentElement.scrollWidth, over: over.slice(0, 12) };
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web) and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn the_whole_page_fits_a_320_px_wide_phone_without_scrolling_sideways() {
+    // WCAG 2.1, 1.4.10 Reflow: content readable at 320 CSS pixels wide without scrolling in two directions.
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let session = PageSession::start_phone(dist, "reflow-logs", 320).await;
+    let (c, origin) = (&session.client, &session.origin);
+    let measured = async {
+        open_subtracting_window(c, origin, &[]).await?;
+        click(c, "job-new").await?;
+        wait_js(
+            c,
+            "return document.querySelector('[data-testid=job-code]') !== null && \
+             document.querySelector('[data-testid=export]') !== null;",
+            Duration::from_secs(10),
+            "a student job's panel and the teaching footer",
+        )
+        .await?;
+        c.execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true); return true;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        c.execute(SIDEWAYS, vec![]).await.map_err(|e| e.to_string())
+    }
+    .await;
+    session.close().await;
+    let m = measured.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m["width"], 320, "the window is not 320 px wide: {m}");
+    assert_eq!(
+        m["scroll_width"], m["width"],
+        "the page scrolls sideways at 320 px: {m}"
     );
 }

@@ -5,7 +5,7 @@ use fantoccini::{Client, Locator};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::support::{webdriver_session, workspace, Proc, StaticServer};
+use super::support::{webdriver_session_as, workspace, Proc, StaticServer};
 
 /// Polls `js` (a function body returning a boolean) until it is true.
 pub async fn wait_js(c: &Client, js: &str, timeout: Duration, what: &str) -> Result<(), String> {
@@ -218,11 +218,32 @@ pub struct PageSession {
 impl PageSession {
     /// Serves `dist` and opens a browser with the `extra` flags (window size, scale).
     pub async fn start(dist: PathBuf, logs: &str, extra: &[&str]) -> PageSession {
+        PageSession::start_as(dist, logs, extra, serde_json::Map::new()).await
+    }
+
+    /// Serves `dist` and opens a browser as a phone `width` CSS pixels wide (Chromium's own windows are wider).
+    pub async fn start_phone(dist: PathBuf, logs: &str, width: u32) -> PageSession {
+        let mut options = serde_json::Map::new();
+        options.insert(
+            "mobileEmulation".to_string(),
+            serde_json::json!({ "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 1.0 } }),
+        );
+        PageSession::start_as(dist, logs, &[], options).await
+    }
+
+    async fn start_as(
+        dist: PathBuf,
+        logs: &str,
+        extra: &[&str],
+        options: serde_json::Map<String, serde_json::Value>,
+    ) -> PageSession {
         let server = StaticServer::start(dist).await.unwrap();
         let profile = std::env::temp_dir().join(format!("dstream-{logs}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         let logs = workspace().join("target").join(logs);
-        let (client, driver) = webdriver_session(&logs, &profile, extra).await.unwrap();
+        let (client, driver) = webdriver_session_as(&logs, &profile, extra, options)
+            .await
+            .unwrap();
         PageSession {
             client,
             origin: server.origin.clone(),

@@ -444,6 +444,17 @@ pub async fn webdriver_session(
     profile: &Path,
     extra: &[&str],
 ) -> Result<(fantoccini::Client, Proc), String> {
+    webdriver_session_as(logs, profile, extra, serde_json::Map::new()).await
+}
+
+/// [`webdriver_session`] with more `goog:chromeOptions` (`mobileEmulation`, for a viewport narrower than
+/// Chromium's smallest window).
+pub async fn webdriver_session_as(
+    logs: &Path,
+    profile: &Path,
+    extra: &[&str],
+    options: serde_json::Map<String, serde_json::Value>,
+) -> Result<(fantoccini::Client, Proc), String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
     let chromedriver =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
@@ -470,9 +481,12 @@ pub async fn webdriver_session(
         .chain([format!("--user-data-dir={}", profile.display())])
         .collect();
     let mut caps = serde_json::Map::new();
+    let mut chrome = options;
+    chrome.insert("binary".to_string(), serde_json::json!(chromium));
+    chrome.insert("args".to_string(), serde_json::json!(args));
     caps.insert(
         "goog:chromeOptions".to_string(),
-        serde_json::json!({ "binary": chromium, "args": args }),
+        serde_json::Value::Object(chrome),
     );
     let client = tokio::time::timeout(
         Duration::from_secs(60),
