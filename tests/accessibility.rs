@@ -30,11 +30,11 @@ use std::time::Duration;
 
 type Res<T> = Result<T, String>;
 
-/// The page with batches run, the subtracting window timeline, every `<details>` open and a student job's panel,
-/// run (its console, or its explanation of why it cannot run beside the page's 1 s batches); then axe-core's
-/// violations.
-async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Violation>> {
-    open_subtracting_window(c, origin, &[("dstream-lab/theme", theme)]).await?;
+/// Opens the page with batches run, the subtracting window timeline, every `<details>` open and a student job's
+/// panel, run (its console, or its explanation of why it cannot run beside the page's 1 s batches). `storage` as in
+/// `page::open`.
+async fn fill(c: &Client, origin: &str, storage: &[(&str, &str)]) -> Res<()> {
+    open_subtracting_window(c, origin, storage).await?;
     click(c, "job-new").await?;
     wait_js(
         c,
@@ -59,6 +59,12 @@ async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Viol
     )
     .await
     .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The filled page ([`fill`]) in `theme`, then axe-core's violations.
+async fn audit(c: &Client, origin: &str, axe: &str, theme: &str) -> Res<Vec<Violation>> {
+    fill(c, origin, &[("dstream-lab/theme", theme)]).await?;
     run_axe(c, axe).await
 }
 
@@ -100,8 +106,8 @@ async fn the_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
     );
 }
 
-/// The viewport's width, the page's scroll width, and the elements sticking out past the viewport's right edge
-/// (outside a box that scrolls or clips them, as a console or a wide table does).
+/// The viewport's width, the page's scroll width, and the elements and texts sticking out past the viewport's
+/// right edge (outside a box that scrolls or clips them, as a console or a wide table does).
 const SIDEWAYS: &str = r#"
 const width = document.documentElement.clientWidth;
 const inBox = e => {
@@ -110,9 +116,17 @@ const inBox = e => {
   }
   return false;
 };
+const name = e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''}[${e.getAttribute('data-testid') || ''}]`;
 const over = [...document.querySelectorAll('body *')]
   .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1 && !inBox(e); })
-  .map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''}[${e.getAttribute('data-testid') || ''}]`);
+  .map(name);
+const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let t; (t = texts.nextNode());) {
+  const range = document.createRange();
+  range.selectNodeContents(t);
+  const r = range.getBoundingClientRect();
+  if (r.width > 0 && r.right > width + 1 && !inBox(t)) over.push(`text "${t.textContent.slice(0, 40)}" in ${name(t.parentElement)}`);
+}
 return { width, scroll_width: document.documentElement.scrollWidth, over: over.slice(0, 12) };
 "#;
 
@@ -124,22 +138,7 @@ async fn the_whole_page_fits_a_320_px_wide_phone_without_scrolling_sideways() {
     let session = PageSession::start_phone(dist, "reflow-logs", 320).await;
     let (c, origin) = (&session.client, &session.origin);
     let measured = async {
-        open_subtracting_window(c, origin, &[]).await?;
-        click(c, "job-new").await?;
-        wait_js(
-            c,
-            "return document.querySelector('[data-testid=job-code]') !== null && \
-             document.querySelector('[data-testid=export]') !== null;",
-            Duration::from_secs(10),
-            "a student job's panel and the teaching footer",
-        )
-        .await?;
-        c.execute(
-            "document.querySelectorAll('details').forEach(d => d.open = true); return true;",
-            vec![],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+        fill(c, origin, &[]).await?;
         c.execute(SIDEWAYS, vec![]).await.map_err(|e| e.to_string())
     }
     .await;
