@@ -6,8 +6,7 @@
 use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::output_modes::OutputModesTeach;
-use super::platform::follow_newest;
-use super::platform::page_address;
+use super::platform::{follow_newest, page_address};
 use crate::engine::MENU;
 use crate::model::jobs::refusal;
 use crate::model::page::JobPanelView;

@@ -1,4 +1,4 @@
-//! Thin wrappers over the browser APIs the page needs (location, storage, downloads; the clocks are
+//! Thin wrappers over the browser APIs the page needs (location, storage, downloads, a console's scrolling; the clocks are
 //! `crate::host::clock`'s), each failing soft: a browser with storage disabled still runs the lab, it only cannot
 //! checkpoint.
 
