@@ -1,6 +1,6 @@
-//! Thin wrappers over the browser APIs the page needs (location, storage, downloads, a console's scrolling; the clocks are
-//! `crate::host::clock`'s), each failing soft: a browser with storage disabled still runs the lab, it only cannot
-//! checkpoint.
+//! Thin wrappers over the browser APIs the page needs (location, storage, downloads, a console's scrolling; the
+//! clocks are `crate::host::clock`'s), each failing soft: a browser with storage disabled still runs the lab, it
+//! only cannot checkpoint.
 
 use crate::host::clock::js_error;
 use wasm_bindgen::JsCast;
