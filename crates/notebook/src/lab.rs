@@ -201,13 +201,19 @@ impl NotebookLab {
     /// Adds lines to the open batch, as many [`NotebookLab::push_line`]s do. A job reading them as they arrive
     /// (Structured Streaming) takes them now; the others are handed the whole batch when it closes.
     pub fn push_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
-        // A stopped job runs no batch, so it would only pile the lines up.
-        for run in self.modes.iter().filter(|m| m.job.failed().is_none()) {
-            if run.job.reads_arrivals() {
-                run.job.push_lines(lines);
-            }
+        for job in self.jobs_taking_lines(true) {
+            job.push_lines(lines);
         }
         self.collected.push_all(lines);
+    }
+
+    /// The jobs that take the lines as they arrive (`arrivals`, Structured Streaming) or else whole when the batch
+    /// closes. A stopped job runs no batch, so it would only pile the lines up.
+    fn jobs_taking_lines(&self, arrivals: bool) -> impl Iterator<Item = &Job> {
+        self.modes
+            .iter()
+            .map(|m| &m.job)
+            .filter(move |job| job.failed().is_none() && job.reads_arrivals() == arrivals)
     }
 
     /// How many lines the open batch holds.
@@ -318,10 +324,8 @@ impl NotebookLab {
     pub fn run_batch(&mut self) -> BatchReport {
         let closed = self.collected.take();
         let lines = closed.len();
-        for run in self.modes.iter().filter(|m| m.job.failed().is_none()) {
-            if !run.job.reads_arrivals() {
-                run.job.feed_batch(&closed);
-            }
+        for job in self.jobs_taking_lines(false) {
+            job.feed_batch(&closed);
         }
         self.batches += 1;
         let (batch, time_ms) = (self.batches, self.batch_end(self.batches));

@@ -132,7 +132,7 @@ impl Job {
     /// of a DStream program shares the batch's text with the other jobs fed it instead of copying it. A
     /// Structured Streaming program wants each line as it arrives ([`Job::reads_arrivals`]).
     pub fn feed_batch(&self, batch: &LineBatch) {
-        if self.state.reads_socket.get() {
+        if self.reads_arrivals() {
             return self.push_lines(batch.texts());
         }
         self.to_live(|live| match live {
