@@ -450,6 +450,7 @@ async fn panel_extras_and_footer_hold_the_views() {
                 mode,
                 views: views.clone(),
                 config: config.clone(),
+                whole: true,
             },
         )
         .render();
@@ -471,6 +472,7 @@ async fn panel_extras_and_footer_hold_the_views() {
             export: ExportView::of(&ExportForm::default(), &config),
             csv: Rc::from(""),
             dispatch: yew::Callback::noop(),
+            whole: true,
         },
     )
     .render();
@@ -497,17 +499,22 @@ async fn the_app_shows_the_teaching_views() {
         .unwrap();
     let root = fresh_root();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { inert: true }).render();
-    wait_for("a lineage in each of the three panels", &root, || {
-        Mode::ALL.iter().all(|m| {
-            let m = m.as_str();
-            all(
-                &root,
-                &format!("[data-testid=mode-{m}] [data-testid=lineage-{m}]"),
-            )
-            .len()
-                == 1
-        })
-    })
+    // The page's first render comes in stages; the export is the last.
+    wait_for(
+        "a lineage in each of the three panels, and the export",
+        &root,
+        || {
+            Mode::ALL.iter().all(|m| {
+                let m = m.as_str();
+                all(
+                    &root,
+                    &format!("[data-testid=mode-{m}] [data-testid=lineage-{m}]"),
+                )
+                .len()
+                    == 1
+            }) && !all(&root, "[data-testid=export-script]").is_empty()
+        },
+    )
     .await;
     let click = |id: &str| {
         one(&root, &format!("[data-testid={id}]"))

@@ -10,6 +10,7 @@ use dstream_lab::model::wire::RELAY_URL_KEY;
 use dstream_lab::model::{Action, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
 use dstream_lab::web::app::{App, AppProps};
 use dstream_lab::web::chart::{Chart, ChartProps};
+use dstream_lab::web::controls::THEME_KEY;
 use dstream_lab::web::svg_export::{figure_legend, standalone_svg};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -222,6 +223,49 @@ async fn a_relay_url_entered_in_the_page_is_kept_across_reloads() {
         typed
     );
     storage().remove_item(RELAY_URL_KEY).unwrap();
+}
+
+fn page_theme() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("data-theme")
+}
+
+#[wasm_bindgen_test]
+async fn the_chosen_theme_is_kept_across_reloads_and_loading_saves_nothing() {
+    storage().remove_item(THEME_KEY).unwrap();
+    let first = mount_app().await;
+    assert_eq!(page_theme().as_deref(), Some("auto"));
+    assert_eq!(
+        storage().get_item(THEME_KEY).unwrap(),
+        None,
+        "a load saves no theme"
+    );
+    let select = one(&first, "theme")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    select.set_value("dark");
+    select.dispatch_event(&bubbling("change")).unwrap();
+    wait_for("the dark theme on the page and in storage", &first, || {
+        page_theme().as_deref() == Some("dark")
+            && storage().get_item(THEME_KEY).unwrap().as_deref() == Some("dark")
+    })
+    .await;
+    // A reload: a second app starts in the theme chosen.
+    let second = mount_app().await;
+    let chosen = one(&second, "theme")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(chosen.value(), "dark");
+    storage().remove_item(THEME_KEY).unwrap();
+    let root = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
+    root.set_attribute("data-theme", "auto").unwrap();
 }
 
 #[wasm_bindgen_test]

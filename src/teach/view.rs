@@ -403,6 +403,9 @@ pub struct ModeExtrasProps {
     pub views: Rc<TeachViews>,
     /// The running settings.
     pub config: NotebookConfig,
+    /// Whether to draw the mode's own view under the lineage (the page's first render adds it one stage later).
+    #[prop_or(true)]
+    pub whole: bool,
 }
 
 /// What a mode's panel adds under its chart: the lineage, and the state calls (running totals) or the window
@@ -410,6 +413,7 @@ pub struct ModeExtrasProps {
 #[function_component(ModeExtras)]
 pub fn mode_extras(p: &ModeExtrasProps) -> Html {
     let specific = match p.mode {
+        _ if !p.whole => Html::default(),
         Mode::Stateless => Html::default(),
         Mode::Cumulative => html! { <StateCallsView view={p.views.state.clone()} /> },
         Mode::Window => html! {
@@ -435,6 +439,9 @@ pub struct TeachFooterProps {
     pub csv: Rc<str>,
     /// The reducer.
     pub dispatch: Callback<Action>,
+    /// Whether to draw the export under the statistics (the page's first render adds it one stage later).
+    #[prop_or(true)]
+    pub whole: bool,
 }
 
 /// Below the three panels: the streaming statistics and the export.
@@ -443,7 +450,9 @@ pub fn teach_footer(p: &TeachFooterProps) -> Html {
     html! {
         <div class="teach-footer" id="teach-footer">
             <MetricsPanel view={p.views.metrics.clone()} />
-            <ExportBar export={p.export.clone()} csv={p.csv.clone()} dispatch={p.dispatch.clone()} />
+            if p.whole {
+                <ExportBar export={p.export.clone()} csv={p.csv.clone()} dispatch={p.dispatch.clone()} />
+            }
         </div>
     }
 }

@@ -242,11 +242,15 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         .enumerate()
         .map(|(i, panel)| {
             let mode = panel.mode;
+            let parts = stage
+                .saturating_sub(TOP_STAGES + i * PANEL_PARTS)
+                .min(PANEL_PARTS);
+            let whole = parts >= 3;
             ModePanelProps {
                 panel: panel.clone(),
                 config: running.clone(),
-                extra: html! { <ModeExtras {mode} views={teach.clone()} config={running.clone()} /> },
-                parts: stage.saturating_sub(i * PANEL_PARTS).min(PANEL_PARTS),
+                extra: html! { <ModeExtras {mode} views={teach.clone()} config={running.clone()} {whole} /> },
+                parts,
                 dispatch: dispatch.clone(),
             }
         })
@@ -292,12 +296,17 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
                 <main class="compare-main"><CompareView ..compare /></main>
             } else {
             <main>
-                <Controls ..controls_props />
-                { travel }
-                <InjectBox ..inject_props />
-                <ShareBox ..share_props />
-                <PredictPanel ..predict_props />
-                <MistakesPanel ..mistakes_props />
+                if stage == 0 { { starting() } }
+                if stage >= 1 { <Controls ..controls_props /> }
+                if stage >= 2 {
+                    { travel }
+                    <InjectBox ..inject_props />
+                    <ShareBox ..share_props />
+                }
+                if stage >= TOP_STAGES {
+                    <PredictPanel ..predict_props />
+                    <MistakesPanel ..mistakes_props />
+                }
                 <div class="panels">
                     { for panels.into_iter().map(|p| { let key = p.panel.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
                 </div>
@@ -309,12 +318,14 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
                     </div>
                 </section>
                 }
-                if stage >= STAGES {
-                <TeachFooter views={teach} export={page.export.clone()} {csv} dispatch={dispatch.clone()} />
+                if stage > JOBS_STAGE {
+                <TeachFooter views={teach} export={page.export.clone()} {csv} dispatch={dispatch.clone()}
+                    whole={stage >= STAGES} />
                 }
             </main>
             }
-            if view == PageView::Full {
+            // Last: a footer drawn before the stages above it would move down the screen with each (layout shift).
+            if view == PageView::Full && stage >= STAGES {
             <footer class="foot">
                 <p>{"Batch times follow the wall clock in multiples of the batch interval, as Spark's RecurringTimer does. \
                     Consoles show exactly what PySpark's pprint() prints."}</p>
@@ -326,11 +337,14 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
 
 /// The page's first whole render builds a large DOM: as one task it held the main thread for ~450 ms on
 /// Lighthouse's throttled mobile CPU (README, "First load"). It comes in stages instead, one task each: the header
-/// and controls, then each mode panel in three parts (chart and console, teaching views, code), then the jobs,
-/// then the teaching footer.
-const STAGES: usize = JOBS_STAGE + 1;
+/// (with the view model's first update), the controls, the travel, inject and share boxes, the predict and mistakes
+/// panels, then each mode panel in four parts (chart and console, lineage, the mode's own teaching view, code), then
+/// the jobs, then the teaching footer in two (statistics, export).
+const STAGES: usize = JOBS_STAGE + 2;
+/// The stages of the controls and boxes above the mode panels.
+const TOP_STAGES: usize = 3;
 /// The stage that adds the jobs' section (after the three mode panels).
-const JOBS_STAGE: usize = 3 * PANEL_PARTS + 1;
+const JOBS_STAGE: usize = TOP_STAGES + 3 * PANEL_PARTS + 1;
 
 /// How much of the page to render: from the view model's first update on, one more stage per task.
 #[hook]
@@ -358,9 +372,14 @@ fn shell(inputs: &PageInputs, dispatch: Callback<Action>) -> Html {
     html! {
         <>
             { header(compare, source, Html::default()) }
-            <main><p class="starting" role="status">{"Starting the engine…"}</p></main>
+            <main>{ starting() }</main>
         </>
     }
+}
+
+/// What `<main>` says until its first stage is drawn.
+fn starting() -> Html {
+    html! { <p class="starting" role="status">{"Starting the engine…"}</p> }
 }
 
 /// The page's header: its name, the theme toggle and `more` (the view toggle, time travel), and the source bar

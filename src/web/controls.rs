@@ -310,7 +310,8 @@ pub fn notices(p: &NoticesProps) -> Html {
     }
 }
 
-const THEME_KEY: &str = "dstream-lab/theme";
+/// Where the theme the student chose is kept (localStorage).
+pub const THEME_KEY: &str = "dstream-lab/theme";
 
 /// Light / dark / system theme switch, remembered in localStorage.
 #[function_component(ThemeToggle)]
@@ -323,11 +324,15 @@ pub fn theme_toggle() -> Html {
         {
             let _ = root.set_attribute("data-theme", t);
         }
-        // Losing the preference only means the next visit follows the system theme.
-        let _ = storage_set(THEME_KEY, t);
     });
     let t = theme.clone();
-    let onchange = Callback::from(move |e: Event| t.set(select_value(&e)));
+    let onchange = Callback::from(move |e: Event| {
+        let chosen = select_value(&e);
+        // Saved when chosen, not at every load: a storage write holds the main thread while the page starts.
+        // Losing the preference only means the next visit follows the system theme.
+        let _ = storage_set(THEME_KEY, &chosen);
+        t.set(chosen);
+    });
     html! {
         <label class="theme">{"Theme "}
             <select {onchange} data-testid="theme">

@@ -27,12 +27,17 @@ pub mod windowed_compare;
 pub use app::App;
 
 /// Mounts the page on `<body>`, its view model in a Web Worker, after installing a panic hook that puts the
-/// message on the page: a bug must never leave students looking at a blank page.
+/// message on the page: a bug must never leave students looking at a blank page. The first render runs in a task of
+/// its own: the wasm's instantiation and that render each hold the main thread for a while on a slow phone, and
+/// one task holding both blocked input for their sum (README, "First load").
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         show_crash(&crate::host::crash_message(info))
     }));
-    yew::Renderer::<app::PageApp<backend::InWorker>>::new().render();
+    gloo_timers::callback::Timeout::new(0, || {
+        yew::Renderer::<app::PageApp<backend::InWorker>>::new().render();
+    })
+    .forget();
 }
 
 /// Puts `message` (the page or its worker stopped) at the top of the page, and in the console.

@@ -21,8 +21,8 @@ pub struct ModePanelProps {
     /// What the teaching views add under the chart (lineage, update calls, window timeline).
     #[prop_or_default]
     pub extra: Html,
-    /// How much of the panel to draw: 1 the chart and console, 2 also the teaching views, 3 also the code (the
-    /// page's first render comes in stages: `super::app`).
+    /// How much of the panel to draw: 1 the chart and console, 2 also the lineage, 3 also the mode's own teaching
+    /// view (`extra` draws it from 3 on), 4 also the code (the page's first render comes in stages: `super::app`).
     #[prop_or(PANEL_PARTS)]
     pub parts: usize,
     /// The reducer.
@@ -30,7 +30,7 @@ pub struct ModePanelProps {
 }
 
 /// [`ModePanelProps::parts`] of a whole panel.
-pub const PANEL_PARTS: usize = 3;
+pub const PANEL_PARTS: usize = 4;
 
 /// The panel's title and the one-line explanation of the mode.
 pub fn describe(mode: Mode, c: &NotebookConfig) -> (&'static str, &'static str, String) {
