@@ -432,7 +432,17 @@ async fn export_links_carry_the_script_and_the_csv() {
 
 #[wasm_bindgen_test]
 async fn panel_extras_and_footer_hold_the_views() {
-    use dstream_lab::teach::view::{ModeExtras, ModeExtrasProps, TeachFooter, TeachFooterProps};
+    use dstream_lab::teach::view::{mode_extras, teach_footer, ModeExtrasProps, TeachFooterProps};
+    use yew::{function_component, Html};
+    // The page draws both inside its own components; here each gets one of its own.
+    #[function_component(ModeExtras)]
+    fn extras(p: &ModeExtrasProps) -> Html {
+        mode_extras(p)
+    }
+    #[function_component(TeachFooter)]
+    fn footer(p: &TeachFooterProps) -> Html {
+        teach_footer(p)
+    }
     let config = NotebookConfig::default();
     let (log, reports) = run(&config, &[&["[info] a", "[error] b"], &["[info] c"]]);
     let last = reports.last().unwrap();
@@ -472,7 +482,6 @@ async fn panel_extras_and_footer_hold_the_views() {
             export: ExportView::of(&ExportForm::default(), &config),
             csv: Rc::from(""),
             dispatch: yew::Callback::noop(),
-            whole: true,
         },
     )
     .render();

@@ -394,7 +394,7 @@ pub fn export_bar(p: &ExportProps) -> Html {
     }
 }
 
-/// Props of [`ModeExtras`].
+/// What [`mode_extras`] draws.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ModeExtrasProps {
     /// Which mode's panel this goes in.
@@ -409,8 +409,8 @@ pub struct ModeExtrasProps {
 }
 
 /// What a mode's panel adds under its chart: the lineage, and the state calls (running totals) or the window
-/// timeline (window).
-#[function_component(ModeExtras)]
+/// timeline (window). A function, not a component: each component costs the page's wasm its own copy of yew's
+/// lifecycle, and the views inside already skip redrawing what did not change.
 pub fn mode_extras(p: &ModeExtrasProps) -> Html {
     let specific = match p.mode {
         _ if !p.whole => Html::default(),
@@ -428,7 +428,7 @@ pub fn mode_extras(p: &ModeExtrasProps) -> Html {
     }
 }
 
-/// Props of [`TeachFooter`].
+/// What [`teach_footer`] draws.
 #[derive(Properties, PartialEq, Clone)]
 pub struct TeachFooterProps {
     /// The page's teaching view models.
@@ -439,20 +439,14 @@ pub struct TeachFooterProps {
     pub csv: Rc<str>,
     /// The reducer.
     pub dispatch: Callback<Action>,
-    /// Whether to draw the export under the statistics (the page's first render adds it one stage later).
-    #[prop_or(true)]
-    pub whole: bool,
 }
 
-/// Below the three panels: the streaming statistics and the export.
-#[function_component(TeachFooter)]
+/// Below the three panels: the streaming statistics and the export (a function, as [`mode_extras`] is).
 pub fn teach_footer(p: &TeachFooterProps) -> Html {
     html! {
         <div class="teach-footer" id="teach-footer">
             <MetricsPanel view={p.views.metrics.clone()} />
-            if p.whole {
-                <ExportBar export={p.export.clone()} csv={p.csv.clone()} dispatch={p.dispatch.clone()} />
-            }
+            <ExportBar export={p.export.clone()} csv={p.csv.clone()} dispatch={p.dispatch.clone()} />
         </div>
     }
 }

@@ -20,7 +20,7 @@ use crate::model::compare::PageView;
 use crate::model::page::{Page, PageUpdate, SourceView};
 use crate::model::wire::{PageInputs, ToPage, RELAY_URL_KEY};
 use crate::model::{Action, BootParams, JOBS_STORAGE_KEY, MODE_CODE_STORAGE_KEY};
-use crate::teach::view::{ModeExtras, TeachFooter};
+use crate::teach::view::{mode_extras, teach_footer, ModeExtrasProps, TeachFooterProps};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -249,7 +249,12 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
             ModePanelProps {
                 panel: panel.clone(),
                 config: running.clone(),
-                extra: html! { <ModeExtras {mode} views={teach.clone()} config={running.clone()} {whole} /> },
+                extra: mode_extras(&ModeExtrasProps {
+                    mode,
+                    views: teach.clone(),
+                    config: running.clone(),
+                    whole,
+                }),
                 parts,
                 dispatch: dispatch.clone(),
             }
@@ -318,9 +323,8 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
                     </div>
                 </section>
                 }
-                if stage > JOBS_STAGE {
-                <TeachFooter views={teach} export={page.export.clone()} {csv} dispatch={dispatch.clone()}
-                    whole={stage >= STAGES} />
+                if stage >= STAGES {
+                { teach_footer(&TeachFooterProps { views: teach, export: page.export.clone(), csv, dispatch: dispatch.clone() }) }
                 }
             </main>
             }
@@ -339,8 +343,8 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
 /// Lighthouse's throttled mobile CPU (README, "First load"). It comes in stages instead, one task each: the header
 /// (with the view model's first update), the controls, the travel, inject and share boxes, the predict and mistakes
 /// panels, then each mode panel in four parts (chart and console, lineage, the mode's own teaching view, code), then
-/// the jobs, then the teaching footer in two (statistics, export).
-const STAGES: usize = JOBS_STAGE + 2;
+/// the jobs, then the teaching footer.
+const STAGES: usize = JOBS_STAGE + 1;
 /// The stages of the controls and boxes above the mode panels.
 const TOP_STAGES: usize = 3;
 /// The stage that adds the jobs' section (after the three mode panels).
