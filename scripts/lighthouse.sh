@@ -3,14 +3,17 @@
 # (`relay --demo --serve`, gzip and long cache headers for hashed assets), audited by npm's lighthouse 12.2.3
 # with Debian's Chromium on Lighthouse's default mobile profile. Prints the scores and the figures the
 # performance issue names (LCP, total blocking time, bytes transferred, console errors); the full report is
-# written to target/lighthouse/ (under CARGO_TARGET_DIR when set). Then times the first batch on screen on a desktop (scripts/first-batch.mjs).
-#   bash scripts/lighthouse.sh [DIST_DIR]     (default: dist-web, built first when missing)
+# written to target/lighthouse/ (under CARGO_TARGET_DIR when set). Then times the first batch on screen on a desktop (scripts/first-batch.mjs),
+# and measures the blocking time at load on a 4x slowed CPU in the browser (scripts/blocking-time.mjs), of this
+# page and of each OTHER_DIST given, their loads alternating: the way to compare two builds on a noisy machine.
+#   bash scripts/lighthouse.sh [DIST_DIR [OTHER_DIST...]]     (default: dist-web, built first when missing)
 # Run it on an idle machine: Lighthouse's simulated throttling scales what it measures on this CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 LIGHTHOUSE_VERSION=12.2.3
 dist="${1:-dist-web}"
+others=("${@:2}")
 target_dir="${CARGO_TARGET_DIR:-target}"
 tools="$target_dir/tools/lighthouse"
 out="$target_dir/lighthouse"
@@ -33,15 +36,22 @@ say "building the relay"
 cargo build -q --release -p dstream-relay --bin relay
 bin="$target_dir/release"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$out"
-"$bin/relay" --demo --serve "$dist" --listen "127.0.0.1:$port" 2>"$out/relay.log" &
-relay=$!
-trap 'kill "$relay" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.1
-done
+relays=()
+trap 'kill "${relays[@]}" 2>/dev/null || true' EXIT
+# Serves DIST on a free port with the demo relay and waits until it answers; its port is then in $port.
+serve() {
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$bin/relay" --demo --serve "$1" --listen "127.0.0.1:$port" >>"$out/relay.log" 2>&1 &
+  relays+=($!)
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
+    sleep 0.1
+  done
+}
+: >"$out/relay.log"
+serve "$dist"
+url="http://127.0.0.1:$port/"
 
 say "auditing http://127.0.0.1:$port/ (Lighthouse's default mobile profile)"
 CHROME_PATH=/usr/bin/chromium "$tools/node_modules/.bin/lighthouse" "http://127.0.0.1:$port/" \
@@ -66,3 +76,13 @@ say "full report: $out/report.report.html"
 
 say "time to the first batch on screen, desktop (1280x720, no throttling, ?interval=1, six fresh loads)"
 node scripts/first-batch.mjs "$tools" "http://127.0.0.1:$port/?interval=1" 6
+
+say "blocking time at load, 4x slowed CPU, 412x823 (eight loads each, alternating)"
+echo "$dist: $url"
+urls=("$url")
+for other in "${others[@]}"; do
+  serve "$other"
+  urls+=("http://127.0.0.1:$port/")
+  echo "$other: ${urls[-1]}"
+done
+node scripts/blocking-time.mjs "$tools" 8 "${urls[@]}" | grep median

@@ -277,6 +277,16 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         paused: live.controls.paused,
         dispatch: dispatch.clone(),
     });
+    let footer = if stage >= STAGES {
+        teach_footer(&TeachFooterProps {
+            views: teach,
+            export: page.export.clone(),
+            csv,
+            dispatch: dispatch.clone(),
+        })
+    } else {
+        Html::default()
+    };
     let on_view = {
         let d = dispatch.clone();
         let next = match view {
@@ -323,9 +333,7 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
                     </div>
                 </section>
                 }
-                if stage >= STAGES {
-                { teach_footer(&TeachFooterProps { views: teach, export: page.export.clone(), csv, dispatch: dispatch.clone() }) }
-                }
+                { footer }
             </main>
             }
             // Last: a footer drawn before the stages above it would move down the screen with each (layout shift).
@@ -340,10 +348,11 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
 }
 
 /// The page's first whole render builds a large DOM: as one task it held the main thread for ~450 ms on
-/// Lighthouse's throttled mobile CPU (README, "First load"). It comes in stages instead, one task each: the header
-/// (with the view model's first update), the controls, the travel, inject and share boxes, the predict and mistakes
-/// panels, then each mode panel in four parts (chart and console, lineage, the mode's own teaching view, code), then
-/// the jobs, then the teaching footer.
+/// Lighthouse's throttled mobile CPU (README, "Budget, measured"). It comes in stages instead, one task each: the
+/// header (with the view model's first update), the controls, the travel, inject and share boxes, the predict and
+/// mistakes panels, then each mode panel in four parts (chart and console, lineage, the mode's own teaching view,
+/// code), then the jobs, then the teaching footer. On a first load most of a stage's time is the browser compiling
+/// the wasm functions it calls for the first time, so smaller stages keep each task short.
 const STAGES: usize = JOBS_STAGE + 1;
 /// The stages of the controls and boxes above the mode panels.
 const TOP_STAGES: usize = 3;
