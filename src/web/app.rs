@@ -10,7 +10,7 @@ use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
 use super::panel::{describe, ModePanel, ModePanelProps, PANEL_PARTS};
-use super::platform::{meta_content, query_string, same_origin_ws_url, storage_get};
+use super::platform::{in_next_task, meta_content, query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
 use super::travel::TravelBar;
@@ -88,20 +88,43 @@ fn merge(page: &mut Option<Page>, update: PageUpdate) {
     }
 }
 
-/// The view model's messages: kept until the page is wired to take them (after its first render), then taken as
-/// they come.
+/// The view model's messages: kept until the page is wired to take them (after its first render), then delivered
+/// in a task after the one that decoded them. On a first load, decoding the page's first update and drawing it
+/// each take long (the wasm compiles what they call, on a slow phone tens of ms), and one task holding both
+/// blocked input for their sum.
 #[derive(Default)]
 struct Mailbox {
     early: RefCell<Vec<ToPage>>,
     wired: RefCell<Option<(UseReducerDispatcher<Shown>, Callback<Action>)>>,
+    /// Messages taken since the last delivery, in order.
+    queued: RefCell<Vec<ToPage>>,
 }
 
 impl Mailbox {
-    fn take(&self, message: ToPage) {
+    fn take(self: &Rc<Self>, message: ToPage) {
+        if self.wired.borrow().is_none() {
+            self.early.borrow_mut().push(message);
+            return;
+        }
+        let mut queued = self.queued.borrow_mut();
+        queued.push(message);
+        if queued.len() == 1 {
+            let mailbox = self.clone();
+            in_next_task(move || mailbox.deliver_queued());
+        }
+    }
+
+    fn deliver_queued(&self) {
+        let queued = std::mem::take(&mut *self.queued.borrow_mut());
         let wired = self.wired.borrow().clone();
         match wired {
-            Some((shown, dispatch)) => deliver(message, &shown, &dispatch),
-            None => self.early.borrow_mut().push(message),
+            Some((shown, dispatch)) => {
+                for message in queued {
+                    deliver(message, &shown, &dispatch);
+                }
+            }
+            // Unwired meanwhile: kept, as `take` keeps what comes before the page is wired.
+            None => self.early.borrow_mut().extend(queued),
         }
     }
 

@@ -92,6 +92,15 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `f` in a task of its own, after what the browser has queued (a zero-delay timer).
+pub fn in_next_task(f: impl FnOnce() + 'static) {
+    let run = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        // Without a window there is no page to run it for.
+        let _ = window.set_timeout_with_callback(run.unchecked_ref());
+    }
+}
+
 /// Scrolls `console` to its newest line, as a terminal does, at the next frame. Reading its height right after
 /// a render would force the browser to lay the page out mid-task, once per console; at the frame the layout is
 /// due anyway, and done once for all of them.
