@@ -46,6 +46,8 @@ struct Inner {
     relay: RefCell<RelayLine>,
     retry: RefCell<Option<(Timeout, Interval)>>,
     batch_timer: RefCell<Option<Timeout>>,
+    /// When the armed batch timer is due (local ms).
+    batch_due: Cell<Option<i64>>,
     sim: RefCell<Option<SimSource>>,
     /// The built-in source's line generator lives as long as the view model, so a restart at a new rate goes
     /// on with the same stream.
@@ -73,6 +75,7 @@ impl Runtime {
             relay: RefCell::new(RelayLine::Here(None)),
             retry: RefCell::default(),
             batch_timer: RefCell::default(),
+            batch_due: Cell::new(None),
             sim: RefCell::default(),
             generator: Rc::new(RefCell::new(LogGenerator::new(js_sys::Date::now() as u64))),
             redraw: RefCell::default(),
@@ -116,8 +119,25 @@ impl Inner {
     }
 
     fn dispatch(self: &Rc<Self>, seq: Option<u64>, action: Action) {
+        if action.carries_lines() {
+            self.tick_if_due();
+        }
         self.actions.borrow_mut().push_back((seq, action));
         self.work();
+    }
+
+    /// Runs the due batch before lines taken after its time. At a high rate the lines' messages queue up in
+    /// this worker, and its timer waits behind them: lines that came after the batch's time would go into it,
+    /// and a batch run a second late at 1 000 000 lines/s filled the open batch past its cap (README, relay → page).
+    fn tick_if_due(self: &Rc<Self>) {
+        let now_ms = super::clock::now_local_ms();
+        if self.batch_due.get().is_some_and(|due| now_ms >= due) {
+            self.batch_due.set(None);
+            drop(self.batch_timer.take());
+            self.actions
+                .borrow_mut()
+                .push_back((None, Action::Tick { now_ms }));
+        }
     }
 
     /// Works through the actions and effects waiting, then shows what changed.
@@ -190,6 +210,7 @@ impl Inner {
             Effect::CancelRetry => drop(self.retry.take()),
             Effect::ArmBatchTimer { at_ms } => {
                 drop(self.batch_timer.take());
+                self.batch_due.set(Some(at_ms));
                 let delay = (at_ms - super::clock::now_local_ms()).clamp(0, i64::from(i32::MAX));
                 let tick = self.dispatcher();
                 *self.batch_timer.borrow_mut() = Some(Timeout::new(delay as u32, move || {
@@ -198,7 +219,10 @@ impl Inner {
                     })
                 }));
             }
-            Effect::CancelBatchTimer => drop(self.batch_timer.take()),
+            Effect::CancelBatchTimer => {
+                self.batch_due.set(None);
+                drop(self.batch_timer.take());
+            }
             Effect::StartSim { rate } => {
                 drop(self.sim.take());
                 *self.sim.borrow_mut() = Some(SimSource::start(
