@@ -7,23 +7,15 @@
 // weighs on each page alike.
 //   node scripts/blocking-time.mjs PUPPETEER_DIR LOADS URL [URL...]
 // PUPPETEER_DIR: an npm prefix holding puppeteer-core (scripts/lighthouse.sh passes lighthouse's own).
-import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { launchChromium } from "./chromium.mjs";
 
 const [dir, loads = "8", ...urls] = process.argv.slice(2);
-const puppeteer = createRequire(`${resolve(dir)}/node_modules/`)("puppeteer-core");
 const results = new Map(urls.map((url) => [url, []]));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 for (let i = 0; i < Number(loads); i++) {
   for (const url of urls) {
-    const browser = await puppeteer.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      // The flags of the project's browser tests (tests/e2e/support.rs).
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await launchChromium(dir);
     const page = await browser.newPage();
     await page.setViewport({ width: 412, height: 823, deviceScaleFactor: 1.75, isMobile: true });
     const cdp = await page.createCDPSession();

@@ -5,18 +5,10 @@
 // comes up to one interval after the page starts: the page is opened at `?interval=1`.
 //   node scripts/first-batch.mjs PUPPETEER_DIR URL [LOADS]
 // PUPPETEER_DIR: an npm prefix holding puppeteer-core (scripts/lighthouse.sh passes lighthouse's own).
-import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { launchChromium } from "./chromium.mjs";
 
 const [dir, url, loads = "6"] = process.argv.slice(2);
-const puppeteer = createRequire(`${resolve(dir)}/node_modules/`)("puppeteer-core");
-const browser = await puppeteer.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  // The flags of the project's browser tests (tests/e2e/support.rs).
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium(dir);
 const rendered = [];
 const first = [];
 try {

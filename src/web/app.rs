@@ -9,7 +9,7 @@ use super::effects::carry_out;
 use super::inject::{InjectBox, InjectBoxProps};
 use super::jobs::{JobPanel, JobPanelProps, JobsBar};
 use super::mistakes::{MistakesPanel, MistakesProps};
-use super::panel::{describe, ModePanel, ModePanelProps, PANEL_PARTS};
+use super::panel::{describe, ModePanel, ModePanelProps, OWN_VIEW_PART, PANEL_PARTS};
 use super::platform::{in_next_task, meta_content, query_string, same_origin_ws_url, storage_get};
 use super::predict::{PredictPanel, PredictProps};
 use super::share::{ShareBox, ShareBoxProps};
@@ -268,7 +268,7 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
             let parts = stage
                 .saturating_sub(TOP_STAGES + i * PANEL_PARTS)
                 .min(PANEL_PARTS);
-            let whole = parts >= 3;
+            let whole = parts >= OWN_VIEW_PART;
             ModePanelProps {
                 panel: panel.clone(),
                 config: running.clone(),

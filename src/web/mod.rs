@@ -34,10 +34,9 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         show_crash(&crate::host::crash_message(info))
     }));
-    gloo_timers::callback::Timeout::new(0, || {
+    platform::in_next_task(|| {
         yew::Renderer::<app::PageApp<backend::InWorker>>::new().render();
-    })
-    .forget();
+    });
 }
 
 /// Puts `message` (the page or its worker stopped) at the top of the page, and in the console.

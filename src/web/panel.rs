@@ -22,7 +22,8 @@ pub struct ModePanelProps {
     #[prop_or_default]
     pub extra: Html,
     /// How much of the panel to draw: 1 the chart and console, 2 also the lineage, 3 also the mode's own teaching
-    /// view (`extra` draws it from 3 on), 4 also the code (the page's first render comes in stages: `super::app`).
+    /// view (`extra` draws it from [`OWN_VIEW_PART`] on), 4 also the code (the page's first render comes in
+    /// stages: `super::app`).
     #[prop_or(PANEL_PARTS)]
     pub parts: usize,
     /// The reducer.
@@ -31,6 +32,8 @@ pub struct ModePanelProps {
 
 /// [`ModePanelProps::parts`] of a whole panel.
 pub const PANEL_PARTS: usize = 4;
+/// [`ModePanelProps::parts`] from which `extra` holds the mode's own teaching view.
+pub const OWN_VIEW_PART: usize = 3;
 
 /// The panel's title and the one-line explanation of the mode.
 pub fn describe(mode: Mode, c: &NotebookConfig) -> (&'static str, &'static str, String) {
