@@ -2,7 +2,8 @@
 //! Accessibility of the built page, checked by axe-core (npm's `axe-core`, injected through WebDriver) in headless
 //! Chromium: no serious or critical violation, in the light and the dark theme, with every view filled (batches
 //! run, the window timeline on its subtracting path, the teaching views open, a student job's panel). And the
-//! same filled page on a phone 320 CSS pixels wide, with nothing making it scroll sideways (WCAG's reflow).
+//! same filled page on a phone 320 CSS pixels wide, with nothing making it scroll sideways (WCAG's reflow). And
+//! on a phone's first load, what the lab is (index.html's own text) is on screen before the app starts.
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -25,7 +26,7 @@ mod support;
 
 use axe::{axe_source, run_axe, Violation};
 use fantoccini::Client;
-use page::{built_page, click, open_subtracting_window, wait_js, PageSession};
+use page::{built_page, click, open, open_subtracting_window, wait_js, PageSession};
 use std::time::Duration;
 
 type Res<T> = Result<T, String>;
@@ -148,5 +149,36 @@ async fn the_whole_page_fits_a_320_px_wide_phone_without_scrolling_sideways() {
     assert_eq!(
         m["scroll_width"], m["width"],
         "the page scrolls sideways at 320 px: {m}"
+    );
+}
+
+/// The page's largest-contentful-paint entries, in order, each by its element's `id` (which the entry keeps when
+/// the element is hidden later, as `#boot` is once the app draws its header), `?` for an element without one.
+const LARGEST_PAINTS: &str = r#"
+return new Promise((done) => new PerformanceObserver((list) => done(list.getEntries().map((e) => e.id || "?")))
+  .observe({ type: "largest-contentful-paint", buffered: true }));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web) and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn what_the_lab_is_is_painted_before_the_app_starts_and_stays_the_largest_paint() {
+    // The page's loader starts the wasm once index.html's own text has been painted: a student on a slow phone
+    // reads what the lab is while it loads, and that stays the largest paint (Lighthouse's LCP).
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let session = PageSession::start_phone(dist, "first-paint-logs", 412).await;
+    let (c, origin) = (&session.client, &session.origin);
+    let painted = async {
+        open(c, origin, "", &[]).await?;
+        c.execute(LARGEST_PAINTS, vec![])
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    session.close().await;
+    let painted = painted.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        painted,
+        serde_json::json!(["about"]),
+        "the largest paints, in order (\"about\": index.html's own text, what the lab is)"
     );
 }

@@ -171,6 +171,50 @@ async fn pause_and_step_run_a_batch_into_every_console_and_checkpoint() {
         .starts_with("1 batches"));
 }
 
+/// The `pprint` blocks a console shows, one element each.
+fn console_blocks(console: &Element) -> Vec<Element> {
+    let blocks = console.children();
+    (0..blocks.length())
+        .filter_map(|i| blocks.item(i))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_adds_its_console_block_and_keeps_the_earlier_blocks_elements() {
+    storage().remove_item(STORAGE_KEY).unwrap();
+    let root = mount_app().await;
+    pause(&root).await;
+    step_to(&root, 1).await;
+    step_to(&root, 2).await;
+    let before: Vec<Vec<Element>> = by_testid(&root, "pprint")
+        .iter()
+        .map(console_blocks)
+        .collect();
+    step_to(&root, 3).await;
+    for (console, earlier) in by_testid(&root, "pprint").iter().zip(&before) {
+        let blocks = console_blocks(console);
+        assert_eq!(
+            (earlier.len(), blocks.len()),
+            (2, 3),
+            "blocks before and after the batch"
+        );
+        for (then, now) in earlier.iter().zip(&blocks) {
+            // The same element, not a redrawn one: the browser lays out only the new block.
+            assert!(then.is_same_node(Some(now)), "an earlier block was redrawn");
+        }
+        let texts: Vec<String> = blocks.iter().map(|b| b.text_content().unwrap()).collect();
+        for text in &texts {
+            assert!(
+                text.starts_with("-------------------------------------------\nTime: "),
+                "{text:?}"
+            );
+            assert!(text.ends_with("\n\n"), "{text:?}");
+        }
+        // The console's text is still exactly what pprint printed, block after block.
+        assert_eq!(console.text_content().unwrap(), texts.concat());
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_corrupt_checkpoint_gives_a_message_and_a_working_page() {
     storage()

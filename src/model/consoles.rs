@@ -8,6 +8,7 @@
 use super::travel::TRAVEL_BATCHES;
 use crate::engine::{BatchReport, Mode};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// `pprint` blocks shown per console; older ones are counted and the count is shown.
 pub const CONSOLE_BLOCKS: usize = 120;
@@ -25,13 +26,21 @@ pub struct Console {
     forgotten: u64,
 }
 
-/// A console as it was shown at one batch: its text and how many older blocks had scrolled out.
+/// A console as it was shown at one batch: its blocks and how many older blocks had scrolled out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleText {
     /// The blocks shown, exactly as PySpark printed them, oldest first.
-    pub text: String,
-    /// Blocks that had scrolled out (older than the last [`CONSOLE_BLOCKS`]).
+    pub blocks: Rc<Vec<String>>,
+    /// Blocks that had scrolled out (older than the last [`CONSOLE_BLOCKS`]): the number of the first block shown,
+    /// counting every block the console printed from 0.
     pub dropped: u64,
+}
+
+impl ConsoleText {
+    /// The text shown: the blocks one after the other, as a terminal prints them.
+    pub fn text(&self) -> String {
+        self.blocks.concat()
+    }
 }
 
 impl Console {
@@ -46,24 +55,24 @@ impl Console {
 
     /// The blocks shown as of the page's batch `batch` (`None`: now), oldest first, and how many printed by
     /// then are older.
-    fn shown(&self, batch: Option<u64>) -> (impl Iterator<Item = &str>, u64) {
+    fn shown(&self, batch: Option<u64>) -> (impl Iterator<Item = &String>, u64) {
         let printed = match batch {
             Some(k) => self.blocks.partition_point(|(b, _)| *b <= k),
             None => self.blocks.len(),
         };
         let from = printed.saturating_sub(CONSOLE_BLOCKS);
-        let blocks = self.blocks.range(from..printed).map(|(_, s)| s.as_str());
+        let blocks = self.blocks.range(from..printed).map(|(_, s)| s);
         (blocks, self.forgotten + from as u64)
     }
 
     /// The text shown: the last [`CONSOLE_BLOCKS`] blocks, exactly as PySpark printed them, oldest first.
     pub fn text(&self) -> String {
-        self.shown(None).0.collect()
+        self.shown(None).0.map(|s| &**s).collect()
     }
 
     /// The blocks shown, oldest first.
     pub fn blocks(&self) -> impl Iterator<Item = &str> {
-        self.shown(None).0
+        self.shown(None).0.map(|s| &**s)
     }
 
     /// Blocks scrolled out of the console (older than the last [`CONSOLE_BLOCKS`]).
@@ -76,7 +85,7 @@ impl Console {
         self.blocks
             .iter()
             .rfind(|(b, _)| *b == batch)
-            .map(|(_, s)| s.as_str())
+            .map(|(_, s)| &**s)
     }
 
     /// The console exactly as the page showed it right after its batch `batch` ran (`None`: now). A batch
@@ -84,7 +93,7 @@ impl Console {
     pub fn as_of(&self, batch: Option<u64>) -> ConsoleText {
         let (blocks, dropped) = self.shown(batch);
         ConsoleText {
-            text: blocks.collect(),
+            blocks: Rc::new(blocks.cloned().collect()),
             dropped,
         }
     }

@@ -177,9 +177,9 @@ pub struct ModePanelView {
     pub mode: Mode,
     /// The chart's points.
     pub points: Rc<Vec<ChartPoint>>,
-    /// The console text (the last blocks, exactly as pprint printed them).
-    pub console: Rc<str>,
-    /// Blocks that scrolled out of the console.
+    /// The console's last blocks, exactly as pprint printed them, oldest first.
+    pub console: Rc<Vec<String>>,
+    /// Blocks that scrolled out of the console (the number of its first block shown).
     pub console_dropped: u64,
     /// The earlier batch time travel shows; `None` when live.
     pub as_of: Option<u64>,
@@ -200,9 +200,9 @@ pub struct JobPanelView {
     pub text: Rc<str>,
     /// What it is doing.
     pub status: JobStatus,
-    /// Its stdout, oldest first.
-    pub console: Rc<str>,
-    /// Console blocks scrolled out.
+    /// Its stdout's last blocks (one per batch that printed), oldest first.
+    pub console: Rc<Vec<String>>,
+    /// Console blocks scrolled out (the number of its first block shown).
     pub console_dropped: u64,
     /// Lines no stream of the program read.
     pub unread_lines: u64,
@@ -233,7 +233,7 @@ impl JobPanelView {
             origin,
             text: Rc::from(job.text.as_str()),
             status: job.status.clone(),
-            console: Rc::from(console.text),
+            console: console.blocks,
             console_dropped: console.dropped,
             unread_lines: job.unread_lines(),
             edited: job.edited_since_run(),
@@ -438,7 +438,7 @@ fn mode_panels(lab: &Lab) -> Vec<ModePanelView> {
             ModePanelView {
                 mode,
                 points: Rc::new(log.points(mode)),
-                console: Rc::from(console.text),
+                console: console.blocks,
                 console_dropped: console.dropped,
                 as_of: past,
                 code: ModeCodeView::of(lab, mode),

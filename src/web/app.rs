@@ -215,100 +215,19 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
     let Some(page) = page.as_ref() else {
         return shell(&inputs, dispatch);
     };
+    page_view(page, stage, &dispatch)
+}
+
+/// The page once the view model has sent it, drawn up to `stage` (see [`STAGES`]). Each part's props are made
+/// only when the part is drawn, in a function of its own (never inlined): on a first load the browser compiles
+/// each wasm function, whole, the first time it runs, so a stage compiles only what it draws.
+#[inline(never)]
+fn page_view(page: &Page, stage: usize, dispatch: &Callback<Action>) -> Html {
     let live = &page.live;
-    let running = live.controls.running.clone();
-    let source_props = SourceBarProps {
+    let view = live.view;
+    let source = SourceBarProps {
         source: live.source.clone(),
         dispatch: dispatch.clone(),
-    };
-    let controls_props = ControlsProps {
-        controls: live.controls.clone(),
-        edited: live
-            .controls
-            .edited
-            .iter()
-            .map(|m| describe(*m, &running).0)
-            .collect(),
-        dispatch: dispatch.clone(),
-    };
-    let inject_props = InjectBoxProps {
-        injected: live.injected,
-        unavailable: live.inject_unavailable.clone().map(AttrValue::from),
-        dispatch: dispatch.clone(),
-    };
-    let share_props = ShareBoxProps {
-        summary: live.share_summary,
-        link: live.share_link.clone(),
-        dispatch: dispatch.clone(),
-    };
-    let travel = html! { <TravelBar span={live.travel.clone()} dispatch={dispatch.clone()} /> };
-    // Predict, then reveal; Spark's classic mistakes.
-    let predict_props = PredictProps {
-        prediction: live.prediction.clone(),
-        lines: live.open_lines.clone(),
-        pending: live.controls.pending,
-        config: running.clone(),
-        dispatch: dispatch.clone(),
-    };
-    let mistakes_props = MistakesProps {
-        tried: live.mistake,
-        message: live.mistake_message.clone(),
-        queued: live.controls.behind,
-        dispatch: dispatch.clone(),
-    };
-    let notices = live.notices.clone();
-    let teach = page.teach.clone();
-    let csv = page.csv.clone();
-    let panels: Vec<ModePanelProps> = page
-        .panels
-        .iter()
-        .enumerate()
-        .map(|(i, panel)| {
-            let mode = panel.mode;
-            let parts = stage
-                .saturating_sub(TOP_STAGES + i * PANEL_PARTS)
-                .min(PANEL_PARTS);
-            let whole = parts >= OWN_VIEW_PART;
-            ModePanelProps {
-                panel: panel.clone(),
-                config: running.clone(),
-                extra: mode_extras(&ModeExtrasProps {
-                    mode,
-                    views: teach.clone(),
-                    config: running.clone(),
-                    whole,
-                }),
-                parts,
-                dispatch: dispatch.clone(),
-            }
-        })
-        .take_while(|p| p.parts > 0)
-        .collect();
-    let jobs: Vec<JobPanelProps> = page
-        .jobs
-        .iter()
-        .map(|job| JobPanelProps {
-            job: job.clone(),
-            dispatch: dispatch.clone(),
-        })
-        .collect();
-    let open_jobs = jobs.len();
-    let view = live.view;
-    let compare = (view == PageView::Compare).then(|| CompareProps {
-        view: live.compare.clone(),
-        config: running.clone(),
-        paused: live.controls.paused,
-        dispatch: dispatch.clone(),
-    });
-    let footer = if stage >= STAGES {
-        teach_footer(&TeachFooterProps {
-            views: teach,
-            export: page.export.clone(),
-            csv,
-            dispatch: dispatch.clone(),
-        })
-    } else {
-        Html::default()
     };
     let on_view = {
         let d = dispatch.clone();
@@ -318,56 +237,190 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
         };
         Callback::from(move |_| d.emit(Action::SetView(next)))
     };
-
+    let compare = view == PageView::Compare;
     html! {
         <>
-            { header(compare.is_some(), source_props, html! {
+            { header(compare, source, html! {
                 <>
                     <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
-                        aria-pressed={(view == PageView::Compare).to_string()}>{"Compare view"}</button>
+                        aria-pressed={compare.to_string()}>{"Compare view"}</button>
                     // Time travel: in the compare view's one-line header, so the consoles keep the height.
-                    if compare.is_some() { { travel.clone() } }
+                    if compare { { travel_bar(page, dispatch) } }
                 </>
             }) }
-            <Notices notices={notices} dispatch={dispatch.clone()} />
-            if let Some(compare) = compare {
-                <main class="compare-main"><CompareView ..compare /></main>
+            <Notices notices={live.notices.clone()} dispatch={dispatch.clone()} />
+            if compare {
+                { compare_main(page, dispatch) }
             } else {
-            <main>
-                if stage == 0 { { starting() } }
-                if stage >= 1 { <Controls ..controls_props /> }
-                if stage >= 2 {
-                    { travel }
-                    <InjectBox ..inject_props />
-                    <ShareBox ..share_props />
+                { full_main(page, stage, dispatch) }
+                // Last: a footer drawn before the stages above it would move down the screen with each (layout
+                // shift).
+                if stage >= STAGES {
+                <footer class="foot">
+                    <p>{"Batch times follow the wall clock in multiples of the batch interval, as Spark's RecurringTimer does. \
+                        Consoles show exactly what PySpark's pprint() prints."}</p>
+                </footer>
                 }
-                if stage >= TOP_STAGES {
-                    <PredictPanel ..predict_props />
-                    <MistakesPanel ..mistakes_props />
-                }
-                <div class="panels">
-                    { for panels.into_iter().map(|p| { let key = p.panel.mode.as_str(); html! { <ModePanel {key} ..p /> } }) }
-                </div>
-                if stage >= JOBS_STAGE {
-                <section class="jobs" aria-label="Your jobs" data-testid="jobs">
-                    <JobsBar open={open_jobs} dispatch={dispatch.clone()} />
-                    <div class="panels">
-                        { for jobs.into_iter().map(|p| { let key = p.job.id; html! { <JobPanel {key} ..p /> } }) }
-                    </div>
-                </section>
-                }
-                { footer }
-            </main>
-            }
-            // Last: a footer drawn before the stages above it would move down the screen with each (layout shift).
-            if view == PageView::Full && stage >= STAGES {
-            <footer class="foot">
-                <p>{"Batch times follow the wall clock in multiples of the batch interval, as Spark's RecurringTimer does. \
-                    Consoles show exactly what PySpark's pprint() prints."}</p>
-            </footer>
             }
         </>
     }
+}
+
+/// The compare view's `<main>`: the consoles side by side, for a projector.
+#[inline(never)]
+fn compare_main(page: &Page, dispatch: &Callback<Action>) -> Html {
+    let live = &page.live;
+    let props = CompareProps {
+        view: live.compare.clone(),
+        config: live.controls.running.clone(),
+        paused: live.controls.paused,
+        dispatch: dispatch.clone(),
+    };
+    html! { <main class="compare-main"><CompareView ..props /></main> }
+}
+
+/// The time travel bar.
+#[inline(never)]
+fn travel_bar(page: &Page, dispatch: &Callback<Action>) -> Html {
+    html! { <TravelBar span={page.live.travel.clone()} dispatch={dispatch.clone()} /> }
+}
+
+/// The full page's `<main>`, up to `stage`.
+#[inline(never)]
+fn full_main(page: &Page, stage: usize, dispatch: &Callback<Action>) -> Html {
+    html! {
+        <main>
+            if stage == 0 { { starting() } }
+            if stage >= 1 { { controls(page, dispatch) } }
+            if stage >= 2 { { boxes(page, dispatch) } }
+            if stage >= TOP_STAGES { { predict_and_mistakes(page, dispatch) } }
+            <div class="panels">{ mode_panels(page, stage, dispatch) }</div>
+            if stage >= JOBS_STAGE { { jobs(page, dispatch) } }
+            if stage >= STAGES { { footer(page, dispatch) } }
+        </main>
+    }
+}
+
+/// The settings form and the run counters.
+#[inline(never)]
+fn controls(page: &Page, dispatch: &Callback<Action>) -> Html {
+    let controls = &page.live.controls;
+    let props = ControlsProps {
+        controls: controls.clone(),
+        edited: controls
+            .edited
+            .iter()
+            .map(|m| describe(*m, &controls.running).0)
+            .collect(),
+        dispatch: dispatch.clone(),
+    };
+    html! { <Controls ..props /> }
+}
+
+/// Time travel, inject a line, share a scenario.
+#[inline(never)]
+fn boxes(page: &Page, dispatch: &Callback<Action>) -> Html {
+    let live = &page.live;
+    let inject = InjectBoxProps {
+        injected: live.injected,
+        unavailable: live.inject_unavailable.clone().map(AttrValue::from),
+        dispatch: dispatch.clone(),
+    };
+    let share = ShareBoxProps {
+        summary: live.share_summary,
+        link: live.share_link.clone(),
+        dispatch: dispatch.clone(),
+    };
+    html! {
+        <>
+            { travel_bar(page, dispatch) }
+            <InjectBox ..inject />
+            <ShareBox ..share />
+        </>
+    }
+}
+
+/// Predict, then reveal; Spark's classic mistakes.
+#[inline(never)]
+fn predict_and_mistakes(page: &Page, dispatch: &Callback<Action>) -> Html {
+    let live = &page.live;
+    let predict = PredictProps {
+        prediction: live.prediction.clone(),
+        lines: live.open_lines.clone(),
+        pending: live.controls.pending,
+        config: live.controls.running.clone(),
+        dispatch: dispatch.clone(),
+    };
+    let mistakes = MistakesProps {
+        tried: live.mistake,
+        message: live.mistake_message.clone(),
+        queued: live.controls.behind,
+        dispatch: dispatch.clone(),
+    };
+    html! {
+        <>
+            <PredictPanel ..predict />
+            <MistakesPanel ..mistakes />
+        </>
+    }
+}
+
+/// The three mode panels, as far as `stage` has drawn them (each in [`PANEL_PARTS`] parts).
+#[inline(never)]
+fn mode_panels(page: &Page, stage: usize, dispatch: &Callback<Action>) -> Html {
+    let running = &page.live.controls.running;
+    page.panels
+        .iter()
+        .enumerate()
+        .map_while(|(i, panel)| {
+            let parts = stage
+                .saturating_sub(TOP_STAGES + i * PANEL_PARTS)
+                .min(PANEL_PARTS);
+            (parts > 0).then(|| {
+                let props = ModePanelProps {
+                    panel: panel.clone(),
+                    config: running.clone(),
+                    extra: mode_extras(&ModeExtrasProps {
+                        mode: panel.mode,
+                        views: page.teach.clone(),
+                        config: running.clone(),
+                        whole: parts >= OWN_VIEW_PART,
+                    }),
+                    parts,
+                    dispatch: dispatch.clone(),
+                };
+                let key = panel.mode.as_str();
+                html! { <ModePanel {key} ..props /> }
+            })
+        })
+        .collect()
+}
+
+/// The student jobs' section.
+#[inline(never)]
+fn jobs(page: &Page, dispatch: &Callback<Action>) -> Html {
+    html! {
+        <section class="jobs" aria-label="Your jobs" data-testid="jobs">
+            <JobsBar open={page.jobs.len()} dispatch={dispatch.clone()} />
+            <div class="panels">
+                { for page.jobs.iter().map(|job| {
+                    let props = JobPanelProps { job: job.clone(), dispatch: dispatch.clone() };
+                    html! { <JobPanel key={job.id} ..props /> }
+                }) }
+            </div>
+        </section>
+    }
+}
+
+/// The teaching views under the panels and "Take it to real Spark".
+#[inline(never)]
+fn footer(page: &Page, dispatch: &Callback<Action>) -> Html {
+    teach_footer(&TeachFooterProps {
+        views: page.teach.clone(),
+        export: page.export.clone(),
+        csv: page.csv.clone(),
+        dispatch: dispatch.clone(),
+    })
 }
 
 /// The page's first whole render builds a large DOM: as one task it held the main thread for ~450 ms on
@@ -399,6 +452,7 @@ fn use_stages(ready: bool) -> usize {
 
 /// What the page shows while its worker loads: the header, with the source bar as the view model will start it
 /// (the same elements the running page then updates).
+#[inline(never)]
 fn shell(inputs: &PageInputs, dispatch: Callback<Action>) -> Html {
     let compare = BootParams::from_query(&inputs.query).view == Some(PageView::Compare);
     let source = SourceBarProps {

@@ -2,6 +2,7 @@
 //! thread ([`InThread`], for the component tests, which drive it without a worker script). Either way the page
 //! only sends actions and receives [`ToPage`] messages.
 
+use super::platform::in_next_task;
 use crate::host::runtime::{Post, Runtime};
 use crate::host::worker::{bytes_of, post_bytes};
 use crate::model::wire::{decode, PageInputs, ToModel, ToPage};
@@ -110,16 +111,25 @@ impl Backend for InWorker {
                 )))
             })
         };
-        match spawn() {
-            Ok(worker) => {
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                link.borrow_mut().worker = Some(worker);
+        // Made in a task after the page's first render, which runs where this is called: on a slow phone's first
+        // load each takes a while, and one task holding both blocked input for their sum. Messages wait in the
+        // link until the worker says it is ready.
+        let handlers = (on_message.as_ref().clone(), on_error.as_ref().clone());
+        let made = Rc::downgrade(&link);
+        in_next_task(move || {
+            // The page dropped its backend meanwhile: no worker to make.
+            let Some(link) = made.upgrade() else { return };
+            match spawn() {
+                Ok(worker) => {
+                    worker.set_onmessage(Some(handlers.0.unchecked_ref()));
+                    worker.set_onerror(Some(handlers.1.unchecked_ref()));
+                    link.borrow_mut().worker = Some(worker);
+                }
+                Err(e) => to_page(ToPage::Crashed(format!(
+                    "DStream Lab could not start its worker: {e}"
+                ))),
             }
-            Err(e) => to_page(ToPage::Crashed(format!(
-                "DStream Lab could not start its worker: {e}"
-            ))),
-        }
+        });
         InWorker {
             link,
             _on_message: on_message,

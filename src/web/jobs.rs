@@ -3,6 +3,7 @@
 //! lineage, windows, update calls, batches; for a Structured Streaming job, what its trigger did). What they show
 //! comes from `crate::model::jobs`, the views through `crate::teach::program` and `crate::teach::trigger`.
 
+use super::console::console_blocks;
 use super::copied_link::CopiedLink;
 use super::editor::{Editor, EditorError};
 use super::output_modes::OutputModesTeach;
@@ -120,7 +121,7 @@ pub fn job_panel(p: &JobPanelProps) -> Html {
                 <h3>{"Console — the job's stdout"}</h3>
                 // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
                 <pre class="console" data-testid="job-console" tabindex="0" role="region" ref={console_ref}
-                    aria-label={format!("{title} console")}>{&*p.job.console}</pre>
+                    aria-label={format!("{title} console")}>{ console_blocks(&p.job.console, p.job.console_dropped) }</pre>
                 if p.job.console_dropped > 0 {
                     <p class="dropped">{format!("{} older batches scrolled out of this console.", p.job.console_dropped)}</p>
                 }

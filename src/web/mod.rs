@@ -8,6 +8,7 @@ pub mod backend;
 pub mod chart;
 pub mod clipboard;
 pub mod compare;
+pub mod console;
 pub mod controls;
 pub mod copied_link;
 pub mod editor;
@@ -29,7 +30,8 @@ pub use app::App;
 /// Mounts the page on `<body>`, its view model in a Web Worker, after installing a panic hook that puts the
 /// message on the page: a bug must never leave students looking at a blank page. The first render runs in a task of
 /// its own: the wasm's instantiation and that render each hold the main thread for a while on a slow phone, and
-/// one task holding both blocked input for their sum (README, "Budget, measured").
+/// one task holding both blocked input for their sum (README, "Budget, measured"). (The page's loader starts
+/// the wasm once what index.html shows on its own has been painted: `scripts/build-web.sh`.)
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         show_crash(&crate::host::crash_message(info))

@@ -2,6 +2,7 @@
 //! use, with Run and Reset to the notebook (what they do: `crate::model::mode_code`).
 
 use super::chart::Chart;
+use super::console::console_blocks;
 use super::editor::{Editor, EditorError};
 use super::platform::follow_newest;
 use crate::engine::{Mode, NotebookConfig};
@@ -95,7 +96,7 @@ pub fn mode_panel(p: &ModePanelProps) -> Html {
                     </h3>
                     // A region: the scrollable, focusable console needs a role that takes its name (axe-core).
                     <pre class="console" data-testid="pprint" tabindex="0" role="region" ref={console_ref}
-                        aria-label={format!("{title} console")}>{&*p.panel.console}</pre>
+                        aria-label={format!("{title} console")}>{ console_blocks(&p.panel.console, p.panel.console_dropped) }</pre>
                     if p.panel.console_dropped > 0 {
                         <p class="dropped">{format!("{} older batches scrolled out of this console.", p.panel.console_dropped)}</p>
                     }

@@ -94,10 +94,27 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
 
 /// Runs `f` in a task of its own, after what the browser has queued (a zero-delay timer).
 pub fn in_next_task(f: impl FnOnce() + 'static) {
+    later(Box::new(f), Later::Task);
+}
+
+/// When [`later`] runs a function.
+enum Later {
+    /// In a task of its own, after what the browser has queued.
+    Task,
+    /// At the next frame, before the browser lays it out.
+    Frame,
+}
+
+/// Runs `f` at `when` (one function for every caller: each closure type given to wasm-bindgen adds code to the
+/// page's wasm).
+fn later(f: Box<dyn FnOnce()>, when: Later) {
     let run = wasm_bindgen::closure::Closure::once_into_js(f);
+    // Without a window there is no page to run it for.
     if let Some(window) = web_sys::window() {
-        // Without a window there is no page to run it for.
-        let _ = window.set_timeout_with_callback(run.unchecked_ref());
+        let _ = match when {
+            Later::Task => window.set_timeout_with_callback(run.unchecked_ref()),
+            Later::Frame => window.request_animation_frame(run.unchecked_ref()),
+        };
     }
 }
 
@@ -106,13 +123,12 @@ pub fn in_next_task(f: impl FnOnce() + 'static) {
 /// due anyway, and done once for all of them.
 pub fn follow_newest(console: &yew::NodeRef) {
     let console = console.clone();
-    let scroll = wasm_bindgen::closure::Closure::once_into_js(move || {
-        if let Some(el) = console.cast::<web_sys::Element>() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
-    if let Some(window) = web_sys::window() {
-        // Without a frame to wait for (no window), there is no console to scroll either.
-        let _ = window.request_animation_frame(scroll.unchecked_ref());
-    }
+    later(
+        Box::new(move || {
+            if let Some(el) = console.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        }),
+        Later::Frame,
+    );
 }

@@ -124,7 +124,7 @@ fn merged_updates_that_crossed_as_bytes_equal_the_page_built_at_once() {
         page.jobs[1].status
     );
     assert!(page.live.compare.is_some(), "the compare view crossed");
-    assert!(page.panels[0].console.contains("('error', 2)"));
+    assert!(page.panels[0].console.concat().contains("('error', 2)"));
     assert!(
         page.export.script.contains("PORT = 9000\n"),
         "{}",

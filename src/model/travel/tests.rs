@@ -123,7 +123,7 @@ fn batch_k_shows_exactly_what_the_page_showed_right_after_batch_k_ran() {
         assert_eq!(lab.viewed_batch(), Some(k));
         let now = shown(&lab);
         let then = &captured[k as usize - 1];
-        assert!(!then.jobs[0].text.is_empty() && !then.consoles[2].text.is_empty());
+        assert!(!then.jobs[0].blocks.is_empty() && !then.consoles[2].blocks.is_empty());
         assert_ne!(then.job_views, captured[k as usize].job_views);
         assert_ne!(then.job_triggers[2], captured[k as usize].job_triggers[2]);
         assert!(then.job_triggers[2].is_some());
@@ -202,7 +202,7 @@ fn live_follows_new_batches_the_past_stays_put_and_a_new_context_is_live() {
     batch(&mut lab, 6);
     assert_eq!(lab.travel_span().map(|s| (s.viewed, s.last)), Some((3, 6)));
     assert_eq!(lab.viewed_console(Mode::Stateless), at_three);
-    assert_ne!(lab.console(Mode::Stateless).text(), at_three.text);
+    assert_ne!(lab.console(Mode::Stateless).text(), at_three.text());
     // Paused, a step runs one more batch and the view stays too.
     lab.apply(Action::Pause);
     lab.apply(Action::Step);
@@ -210,7 +210,7 @@ fn live_follows_new_batches_the_past_stays_put_and_a_new_context_is_live() {
     travel(&mut lab, TravelMove::Now);
     assert_eq!(lab.viewed_batch(), Some(7));
     assert_eq!(
-        lab.viewed_console(Mode::Stateless).text,
+        lab.viewed_console(Mode::Stateless).text(),
         lab.console(Mode::Stateless).text()
     );
     travel(&mut lab, TravelMove::To(2));

@@ -64,7 +64,7 @@ fn the_windowed_example_shows_three_columns_and_its_own_is_what_the_job_printed(
     let job = lab.jobs().get(id).expect("the job is open");
     assert_eq!(
         own_text,
-        lab.viewed_job_console(job).text,
+        lab.viewed_job_console(job).text(),
         "the update column is the job's console"
     );
 }
