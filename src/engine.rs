@@ -4,6 +4,7 @@
 //! here too: the lab's Python (`dstream-python`: errors, syntax colouring) and PySpark's streaming API on the
 //! engine (`dstream-playground`: a program's job, the examples menu).
 
+pub use dstream_engine::byte_scan;
 pub use dstream_engine::EngineError;
 pub use dstream_engine::{AfreshReason, WindowHow};
 pub use dstream_notebook::explain::afresh_sentence;
