@@ -213,9 +213,9 @@ pub fn page_app<B: Backend>(props: &AppProps) -> Html {
     let page = shown.page.borrow();
     let stage = use_stages(page.is_some());
     let Some(page) = page.as_ref() else {
-        return shell(&inputs, dispatch);
+        return shell(&inputs, dispatch, stage > 0);
     };
-    page_view(page, stage, &dispatch)
+    page_view(page, stage.saturating_sub(1), &dispatch)
 }
 
 /// The page once the view model has sent it, drawn up to `stage` (see [`STAGES`]). Each part's props are made
@@ -240,7 +240,7 @@ fn page_view(page: &Page, stage: usize, dispatch: &Callback<Action>) -> Html {
     let compare = view == PageView::Compare;
     html! {
         <>
-            { header(compare, source, html! {
+            { header(compare, Some(source), html! {
                 <>
                     <button class="view-toggle" data-testid="view-toggle" onclick={on_view}
                         aria-pressed={compare.to_string()}>{"Compare view"}</button>
@@ -435,14 +435,16 @@ const TOP_STAGES: usize = 3;
 /// The stage that adds the jobs' section (after the three mode panels).
 const JOBS_STAGE: usize = TOP_STAGES + 3 * PANEL_PARTS + 1;
 
-/// How much of the page to render: from the view model's first update on, one more stage per task.
+/// How much of the page to render, one more stage per task: 0 the shell's header alone (the page's first render,
+/// the longest task of a first load: yew's start and its first elements, each function compiled as it first
+/// runs), 1 the whole shell; from the view model's first update on, the page's stages ([`STAGES`]), one less.
 #[hook]
 fn use_stages(ready: bool) -> usize {
     let stage = use_state(|| 0_usize);
     {
         let stage = stage.clone();
         use_effect_with((ready, *stage), move |&(ready, now)| {
-            let next = (ready && now < STAGES)
+            let next = ((ready || now == 0) && now <= STAGES)
                 .then(|| gloo_timers::callback::Timeout::new(0, move || stage.set(now + 1)));
             move || drop(next)
         });
@@ -451,18 +453,18 @@ fn use_stages(ready: bool) -> usize {
 }
 
 /// What the page shows while its worker loads: the header, with the source bar as the view model will start it
-/// (the same elements the running page then updates).
+/// (the same elements the running page then updates) once `whole`.
 #[inline(never)]
-fn shell(inputs: &PageInputs, dispatch: Callback<Action>) -> Html {
+fn shell(inputs: &PageInputs, dispatch: Callback<Action>, whole: bool) -> Html {
     let compare = BootParams::from_query(&inputs.query).view == Some(PageView::Compare);
-    let source = SourceBarProps {
+    let source = whole.then(|| SourceBarProps {
         source: SourceView::at_load(inputs),
         dispatch,
-    };
+    });
     html! {
         <>
             { header(compare, source, Html::default()) }
-            <main>{ starting() }</main>
+            if whole { <main>{ starting() }</main> }
         </>
     }
 }
@@ -474,7 +476,7 @@ fn starting() -> Html {
 
 /// The page's header: its name, the theme toggle and `more` (the view toggle, time travel), and the source bar
 /// but in the compare view, which keeps the header to one line: the projector's height is for the consoles.
-fn header(compare: bool, source: SourceBarProps, more: Html) -> Html {
+fn header(compare: bool, source: Option<SourceBarProps>, more: Html) -> Html {
     html! {
         <header class={classes!("top", compare.then_some("compact"))}>
             <div class="brand">
@@ -485,7 +487,7 @@ fn header(compare: bool, source: SourceBarProps, more: Html) -> Html {
                 <ThemeToggle />
                 { more }
             </div>
-            if !compare {
+            if let (false, Some(source)) = (compare, source) {
                 <SourceBar ..source />
             }
         </header>
