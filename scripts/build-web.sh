@@ -76,7 +76,8 @@ done
   # the lab is): on a slow link they would share the first seconds with the stylesheets and hold that back, and
   # fetched early they would make Lighthouse count the wasm's download before the largest paint (LCP 2.3 s
   # instead of 1.0 s, README). A hidden tab, which paints nothing, or a browser without paint timing starts at
-  # once; after 3 s it starts anyway.
+  # once; after 3 s it starts anyway. If the page cannot start (the wasm not fetched, a browser without what it
+  # needs), the loading line says so instead of loading for ever.
   printf '    <script type="module">
       new Promise((painted) => {
         setTimeout(painted, 3000);
@@ -84,8 +85,11 @@ done
         new PerformanceObserver((list) => list.getEntriesByName("first-contentful-paint").length && painted())
           .observe({ type: "paint", buffered: true });
       }).then(() => {
-        const wasm = fetch("/%s");
+        const wasm = fetch("/%s").then((r) => (r.ok ? r : Promise.reject(new Error(`its program did not load (HTTP ${r.status})`))));
         return import("/%s").then(({ default: init }) => init({ module_or_path: wasm }));
+      }).catch((e) => {
+        document.querySelector("#boot [role=status]").textContent = `DStream Lab could not start: ${e.message || e}. ` +
+          "Reload the page; if it fails again, try a current Chrome, Edge, Firefox or Safari.";
       });
     </script>\n' "$wasm" "$js"
   sed -n '/<\/head>/,$p' index.html

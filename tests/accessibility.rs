@@ -3,7 +3,8 @@
 //! Chromium: no serious or critical violation, in the light and the dark theme, with every view filled (batches
 //! run, the window timeline on its subtracting path, the teaching views open, a student job's panel). And the
 //! same filled page on a phone 320 CSS pixels wide, with nothing making it scroll sideways (WCAG's reflow). And
-//! on a phone's first load, what the lab is (index.html's own text) is on screen before the app starts.
+//! on a phone's first load, what the lab is (index.html's own text) is on screen before the app starts; a page
+//! that cannot start says so there.
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -180,5 +181,46 @@ async fn what_the_lab_is_is_painted_before_the_app_starts_and_stays_the_largest_
         painted,
         serde_json::json!(["about"]),
         "the largest paints, in order (\"about\": index.html's own text, what the lab is)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web) and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn a_page_whose_program_does_not_load_says_so_instead_of_loading_for_ever() {
+    // The built page without its wasm, as a server missing a file would serve it.
+    let built = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let dist = std::env::temp_dir().join(format!("dstream-no-wasm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).unwrap();
+    for entry in std::fs::read_dir(&built).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_file() && !(name.starts_with("dstream-lab_bg-") && name.ends_with(".wasm")) {
+            std::fs::copy(&path, dist.join(&name)).unwrap();
+        }
+    }
+    let session = PageSession::start(dist.clone(), "no-wasm-logs", &[]).await;
+    let (c, origin) = (&session.client, &session.origin);
+    let said = async {
+        c.goto(origin).await.map_err(|e| e.to_string())?;
+        wait_js(
+            c,
+            "return document.querySelector('#boot [role=status]').textContent.includes('could not start');",
+            Duration::from_secs(30),
+            "the loading line to say the page could not start",
+        )
+        .await?;
+        c.execute("return document.querySelector('#boot [role=status]').textContent;", vec![])
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    session.close().await;
+    let _ = std::fs::remove_dir_all(&dist);
+    let said = said.unwrap_or_else(|e| panic!("{e}"));
+    let said = said.as_str().unwrap_or_default();
+    assert!(
+        said.contains("HTTP 404") && said.contains("Reload the page"),
+        "{said}"
     );
 }
