@@ -296,7 +296,7 @@ fn full_main(page: &Page, stage: usize, dispatch: &Callback<Action>) -> Html {
             if stage >= TOP_STAGES { { predict_and_mistakes(page, dispatch) } }
             <div class="panels">{ mode_panels(page, stage, dispatch) }</div>
             if stage >= JOBS_STAGE { { jobs(page, dispatch) } }
-            if stage >= STAGES { { footer(page, dispatch) } }
+            if stage >= STAGES { { teaching_footer(page, dispatch) } }
         </main>
     }
 }
@@ -414,7 +414,7 @@ fn jobs(page: &Page, dispatch: &Callback<Action>) -> Html {
 
 /// The teaching views under the panels and "Take it to real Spark".
 #[inline(never)]
-fn footer(page: &Page, dispatch: &Callback<Action>) -> Html {
+fn teaching_footer(page: &Page, dispatch: &Callback<Action>) -> Html {
     teach_footer(&TeachFooterProps {
         views: page.teach.clone(),
         export: page.export.clone(),
