@@ -12,6 +12,7 @@ use dstream_lab::engine::{LogGenerator, NotebookConfig, NotebookLab};
 use dstream_lab::model::{Action, BootParams, Effect, Lab};
 use dstream_playground::examples::example;
 use dstream_playground::{Input, Job, JobConfig};
+use dstream_protocol::FrameEncoding;
 
 /// Release builds measure 100 000-line batches; debug builds (as in `cargo test --workspace` and the wasm tests of
 /// `scripts/test.sh`, which run them to keep them working) 10 000, to stay quick.
@@ -102,6 +103,82 @@ fn batch_of_100k_lines_through_all_three_modes() {
         engine_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
         median(page_ms.clone()),
         page_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+    ));
+}
+
+/// The relay's first status message, as `relay` sends it.
+const HELLO: &str = r#"{"type":"status","event":"hello","source":"connected","address":"127.0.0.1:9999","reason":null,"demo":false,"lines_forwarded":0,"lines_dropped":0,"lines_cut":0,"invalid_utf8":0,"clients":1,"client_lines":0,"max_line_bytes":1048576}"#;
+
+/// `input` as the relay sends it to the page: LZ4 frames of at most 64 KiB of whole lines (its `--frame-bytes`).
+fn relay_frames(input: &[String]) -> Vec<Vec<u8>> {
+    let mut frames = Vec::new();
+    let mut text = String::new();
+    for line in input {
+        if text.len() + line.len() + 1 > 64 * 1024 {
+            frames.push(FrameEncoding::Lz4.encode(text.as_bytes()).into_owned());
+            text.clear();
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    frames.push(FrameEncoding::Lz4.encode(text.as_bytes()).into_owned());
+    frames
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn relay_frames_of_100k_lines_through_the_page_reducer() {
+    // The view model's worker at 1 000 000 lines/s takes ten of these a second: the frames decoded and split into
+    // lines, the lines into the open batch, then the batch through the three modes (batch log, consoles, checkpoint).
+    let frames = relay_frames(&lines());
+    let mut lab = Lab::boot(
+        None,
+        0,
+        &BootParams::from_query("source=relay"),
+        "ws://x/ws",
+    );
+    let seq = lab
+        .start()
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenRelay { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .expect("the page opens the relay");
+    lab.apply(Action::RelayOpened {
+        seq,
+        encoding: FrameEncoding::Lz4,
+    });
+    lab.apply(Action::RelayText {
+        seq,
+        text: HELLO.to_string(),
+    });
+    let mut intake_ms = Vec::new();
+    let mut total_ms = Vec::new();
+    // Round 0 warms up and is not counted.
+    for k in 0..=ROUNDS as i64 {
+        let data = frames.clone();
+        let t = now_ms();
+        for data in data {
+            lab.apply(Action::RelayBinary { seq, data });
+        }
+        let taken = now_ms();
+        lab.apply(Action::Tick {
+            now_ms: (k + 1) * 10_000,
+        });
+        if k > 0 {
+            intake_ms.push(taken - t);
+            total_ms.push(now_ms() - t);
+        }
+        assert_eq!(lab.stats.last_batch_lines, LINES);
+    }
+    report(&format!(
+        "BENCH {} lines in {} LZ4 relay frames through the page reducer: median {:.1} ms (runs {:?}), of which taking the frames in {:.1} ms",
+        LINES,
+        frames.len(),
+        median(total_ms.clone()),
+        total_ms.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        median(intake_ms),
     ));
 }
 

@@ -7,7 +7,9 @@
 
 use crate::byte_scan::{ByteScan, Native};
 
-/// The literals of a chain, prepared for one pass over a string.
+/// The literals of a chain, prepared for one pass over a string. Two are equal when their
+/// literals are, in the same order: they find the same in every string.
+#[derive(PartialEq, Eq)]
 pub struct FirstLiteral {
     first: u8,
     /// The literals' second bytes, one bit each (every bit when a literal
@@ -20,6 +22,7 @@ pub struct FirstLiteral {
 
 /// A literal with its first eight bytes as one word, so that testing it at
 /// a place takes one comparison (the chains' literals are short).
+#[derive(PartialEq, Eq)]
 struct Literal {
     bytes: Box<[u8]>,
     /// The first bytes (up to eight), little-endian, and which of the word's bytes they are.

@@ -43,5 +43,5 @@ pub use dstream::{Collected, DStream, FilterFn, InvFn, WindowSpec};
 pub use duration::Duration;
 pub use error::EngineError;
 pub use graph::{Key, Record};
-pub use line::{Line, LineBatch, LineCollector};
+pub use line::{Line, LineBatch, LineCollector, LineScan};
 pub use window_path::{AfreshReason, WindowHow, WindowPath};

@@ -10,7 +10,7 @@
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 
-use dstream_engine::{LineInput, StreamingContext};
+use dstream_engine::{Line, LineInput, StreamingContext};
 use dstream_python::{Args, PyError, Quick, Runtime, Value};
 use dstream_structured::{DataType, Lines, Value as SqlValue};
 
@@ -533,17 +533,17 @@ impl Func {
         self.quick.as_ref()?.call1_pair_ref(x)
     }
 
-    /// [`Self::try_worker`] on `str(text)`, a line of the live input: a
+    /// [`Self::try_worker`] on `str(line)`, a line of the live input: a
     /// quick form that reads only the text needs no `str` value.
     #[inline]
-    pub fn try_worker_text(&self, text: &str) -> Option<Result<Value, PyError>> {
+    pub fn try_worker_line(&self, line: &Line) -> Option<Result<Value, PyError>> {
         if self.halt.get() {
             return None;
         }
-        if let Some(v) = self.quick.as_ref().and_then(|q| q.call1_text(text)) {
+        if let Some(v) = self.quick.as_ref().and_then(|q| q.call1_line(line)) {
             return Some(Ok(v));
         }
-        self.try_worker(&Value::str(text))
+        self.try_worker(&Value::str(line))
     }
 
     /// Calls the function on the driver (`transform`, `foreachRDD`).

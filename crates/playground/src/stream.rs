@@ -268,7 +268,7 @@ impl PyDStream {
                     // As below, on `str(line)`, which a quick form reading only
                     // the text does without.
                     return Ok(derive(
-                        Flow::Values(lines.map(move |line| match f.try_worker_text(line) {
+                        Flow::Values(lines.map(move |line| match f.try_worker_line(line) {
                             Some(Ok(y)) => {
                                 n.add(1);
                                 y

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use dstream_engine::first_literal::FirstLiteral;
 use dstream_engine::python::PyRepr;
+use dstream_engine::{Line, LineScan};
 
 use crate::ast::CmpOp;
 use crate::code::*;
@@ -481,14 +482,15 @@ pub(crate) struct StrArm {
 pub(crate) struct StrChain {
     pub arms: Vec<StrArm>,
     pub otherwise: Option<(usize, Value)>,
-    /// The arms' literals when one pass over a string tries them all.
-    one_pass: Option<FirstLiteral>,
+    /// The arms' literals when one pass over a string tries them all (a line of a batch may hold what an
+    /// equal chain found in it: [`LineScan`]).
+    one_pass: Option<LineScan>,
 }
 
 /// The literals of a chain whose arms all test `"lit" in` one local, each
 /// literal starting with the same byte (the notebook's `"[info]"`,
 /// `"[notice]"`, `"[error]"`), prepared for one pass over the string.
-fn one_pass(arms: &[StrArm]) -> Option<FirstLiteral> {
+fn one_pass(arms: &[StrArm]) -> Option<LineScan> {
     let container = arms.first()?.container;
     let mut literals = Vec::with_capacity(arms.len());
     for arm in arms {
@@ -500,7 +502,7 @@ fn one_pass(arms: &[StrArm]) -> Option<FirstLiteral> {
         }
         literals.push(lit.as_bytes());
     }
-    FirstLiteral::new(literals)
+    FirstLiteral::new(literals).map(LineScan::new)
 }
 
 impl StrChain {
@@ -511,6 +513,15 @@ impl StrChain {
         match &self.one_pass {
             Some(scan) => scan.first_found(s.as_bytes()).map(|i| &self.arms[i]),
             None => self.arms.iter().find(|arm| arm.search.in_str(s)),
+        }
+    }
+
+    /// [`StrChain::first_arm`] for a line of a batch, which may hold what an equal chain found in it.
+    #[inline]
+    pub fn first_arm_of_line(&self, line: &Line) -> Option<&StrArm> {
+        match &self.one_pass {
+            Some(scan) => scan.in_line(line).map(|i| &self.arms[i]),
+            None => self.first_arm(line),
         }
     }
 

@@ -15,6 +15,8 @@
 
 use std::rc::Rc;
 
+use dstream_engine::Line;
+
 use crate::code::{Ex, ExK, St, StK, Var};
 use crate::eval::as_function;
 use crate::lower::{str_chain, StrChain};
@@ -173,18 +175,19 @@ impl Quick {
         }
     }
 
-    /// `f(s)` for a `str` argument the caller holds as text, if the shape
-    /// gives it without the argument as a value: a constant, or the chain's
-    /// constant (a result that is the argument itself needs the value).
+    /// `f(str(line))` for a line of a batch, if the shape gives it without
+    /// the argument as a value: a constant, or the chain's constant (a result
+    /// that is the argument itself needs the value). A chain's scan of the
+    /// line is made once per batch for every equal chain ([`dstream_engine::LineScan`]).
     #[inline]
-    pub fn call1_text(&self, s: &str) -> Option<Value> {
+    pub fn call1_line(&self, line: &Line) -> Option<Value> {
         if self.params != 1 {
             return None;
         }
         match &*self.shape {
             Shape::Item(Item::Const(c)) => Some(c.clone()),
             Shape::Chain { chain, returned } => {
-                let (target, value) = match chain.first_arm(s) {
+                let (target, value) = match chain.first_arm_of_line(line) {
                     Some(arm) => (arm.target, &arm.value),
                     None => {
                         let (target, value) = chain.otherwise.as_ref()?;

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use dstream_engine::python::PyRepr;
+use dstream_engine::LineCollector;
 use dstream_python::{compile, quick, Host, Interpreter, PyError, Value};
 
 /// A host with no modules; `print` is not used by these programs.
@@ -96,6 +97,29 @@ def get_message_type(line):
         message_type = "unknown"
     return message_type
 
+def shouted(line):
+    """The notebook's literals, other results: it reads what get_message_type's scan found."""
+    if "[info]" in line:
+        kind = "INFO"
+    elif "[notice]" in line:
+        kind = "NOTICE"
+    elif "[error]" in line:
+        kind = "ERROR"
+    else:
+        kind = "UNKNOWN"
+    return kind
+
+def reordered(line):
+    if "[error]" in line:
+        kind = "error"
+    elif "[info]" in line:
+        kind = "info"
+    elif "[notice]" in line:
+        kind = "notice"
+    else:
+        kind = "unknown"
+    return kind
+
 def no_else(line):
     if "[info]" in line:
         t = "info"
@@ -156,6 +180,8 @@ one = lambda x: 1
 
 const ONE_ARG: &[&str] = &[
     "get_message_type",
+    "shouted",
+    "reordered",
     "brackets",
     "letters",
     "first_not_in",
@@ -218,14 +244,29 @@ fn every_shape_gives_what_the_call_returns_or_nothing() {
 }
 
 #[test]
-fn a_str_argument_held_as_text_gives_what_the_value_gives() {
+fn a_line_of_a_batch_gives_what_its_str_value_gives() {
     let interpreter = run(PROGRAM);
+    let texts: Vec<String> = samples()
+        .into_iter()
+        .filter_map(|x| match x {
+            Value::Str(text) => Some(text.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut collector = LineCollector::default();
+    collector.push_all(&texts);
+    let batch = collector.take();
     let mut given = 0;
     for name in ONE_ARG {
         let q = quick(&interpreter.global(name).unwrap()).unwrap();
-        for x in samples() {
-            let Value::Str(text) = &x else { continue };
-            if let Some(v) = q.call1_text(text) {
+        // Twice over the batch: the second time the batch holds what the chain's scan found.
+        for (text, line) in texts
+            .iter()
+            .zip(batch.clone().into_lines())
+            .chain(texts.iter().zip(batch.clone().into_lines()))
+        {
+            let x = Value::str(text);
+            if let Some(v) = q.call1_line(&line) {
                 given += 1;
                 assert_eq!(
                     shown(Ok(v)),
@@ -343,6 +384,15 @@ fn a_text_chain_as_data_gives_what_the_quick_call_gives() {
         }
     }
     // A `not in` arm leaves its chain to the call.
-    assert_eq!(chains, ["get_message_type", "brackets", "other_target"]);
+    assert_eq!(
+        chains,
+        [
+            "get_message_type",
+            "shouted",
+            "reordered",
+            "brackets",
+            "other_target"
+        ]
+    );
     assert!(given > 20, "{given}");
 }
