@@ -106,9 +106,6 @@ fn batch_of_100k_lines_through_all_three_modes() {
     ));
 }
 
-/// The relay's first status message, as `relay` sends it.
-const HELLO: &str = r#"{"type":"status","event":"hello","source":"connected","address":"127.0.0.1:9999","reason":null,"demo":false,"lines_forwarded":0,"lines_dropped":0,"lines_cut":0,"invalid_utf8":0,"clients":1,"client_lines":0,"max_line_bytes":1048576}"#;
-
 /// `input` as the relay sends it to the page: LZ4 frames of at most 64 KiB of whole lines (its `--frame-bytes`).
 fn relay_frames(input: &[String]) -> Vec<Vec<u8>> {
     let mut frames = Vec::new();
@@ -148,10 +145,6 @@ fn relay_frames_of_100k_lines_through_the_page_reducer() {
     lab.apply(Action::RelayOpened {
         seq,
         encoding: FrameEncoding::Lz4,
-    });
-    lab.apply(Action::RelayText {
-        seq,
-        text: HELLO.to_string(),
     });
     let mut intake_ms = Vec::new();
     let mut total_ms = Vec::new();
