@@ -4,7 +4,8 @@
 //! run, the window timeline on its subtracting path, the teaching views open, a student job's panel). And the
 //! same filled page on a phone 320 CSS pixels wide, with nothing making it scroll sideways (WCAG's reflow). And
 //! on a phone's first load, what the lab is (index.html's own text) is on screen before the app starts; a page
-//! that cannot start says so there.
+//! that cannot start says so there. And a console below the window, in a panel the browser does not wholly
+//! draw there (content-visibility), is at its newest batch when scrolled to.
 //!
 //! ```text
 //! bash scripts/build-web.sh dist-web   # the release page (or E2E_DIST=/some/dist)
@@ -223,4 +224,77 @@ async fn a_page_whose_program_does_not_load_says_so_instead_of_loading_for_ever(
         said.contains("HTTP 404") && said.contains("Reload the page"),
         "{said}"
     );
+}
+
+/// Each mode panel's console: how far it is scrolled, how far it can scroll, how many `pprint` blocks it holds, and
+/// whether its panel is below the window.
+const CONSOLES: &str = r#"
+return [...document.querySelectorAll(".panel")].map((p) => {
+  const c = p.querySelector(".console");
+  return { top: Math.round(c.scrollTop), end: c.scrollHeight - c.clientHeight, blocks: c.children.length,
+    below: p.getBoundingClientRect().top >= innerHeight };
+});
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the release page (scripts/build-web.sh dist-web) and Debian chromium + chromedriver; run by scripts/test.sh"]
+async fn a_console_off_screen_shows_its_newest_batch_when_scrolled_to() {
+    // Parts of a panel off screen are neither laid out nor painted (www/style.css: content-visibility); its
+    // console must still be at its newest batch when the student scrolls to it, as one drawn all along is.
+    let dist = built_page("dist-web", "bash scripts/build-web.sh dist-web");
+    let session = PageSession::start(dist, "offscreen-logs", &["--window-size=1280,720"]).await;
+    let (c, origin) = (&session.client, &session.origin);
+    let consoles = async {
+        // A window that slides every batch, so that every console prints at every batch.
+        open(c, origin, "source=sim&interval=1&window=2&slide=1", &[]).await?;
+        // Enough batches that every console scrolls (each block is a few lines; a console shows about 13).
+        wait_js(
+            c,
+            "return [...document.querySelectorAll('.panel .console')].every((c) => c.children.length >= 6);",
+            Duration::from_secs(60),
+            "six batches in every console",
+        )
+        .await?;
+        let hidden = c.execute(
+            "return [...document.querySelectorAll('.panel')].every((p) => p.getBoundingClientRect().top >= innerHeight);",
+            vec![],
+        );
+        let hidden = hidden.await.map_err(|e| e.to_string())?;
+        let mut seen = Vec::new();
+        for i in 0..3 {
+            c.execute(
+                "document.querySelectorAll('.panel')[arguments[0]].scrollIntoView(); return true;",
+                vec![serde_json::json!(i)],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            // Two frames: the panel is drawn, and a batch's scroll to its newest block would have run.
+            c.execute(
+                "return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let all = c.execute(CONSOLES, vec![]).await.map_err(|e| e.to_string())?;
+            seen.push(all[i].clone());
+        }
+        Ok::<_, String>((hidden, seen))
+    }
+    .await;
+    session.close().await;
+    let (hidden, seen) = consoles.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        hidden, true,
+        "the panels should start below a 1280x720 window"
+    );
+    for console in &seen {
+        assert!(
+            console["end"].as_f64() > Some(0.0),
+            "a console that does not scroll: {seen:?}"
+        );
+        assert_eq!(
+            console["top"], console["end"],
+            "a console not at its newest batch when scrolled to: {seen:?}"
+        );
+    }
 }
