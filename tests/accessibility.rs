@@ -226,14 +226,15 @@ async fn a_page_whose_program_does_not_load_says_so_instead_of_loading_for_ever(
     );
 }
 
-/// Each mode panel's console: how far it is scrolled, how far it can scroll, how many `pprint` blocks it holds, and
-/// whether its panel is below the window.
-const CONSOLES: &str = r#"
-return [...document.querySelectorAll(".panel")].map((p) => {
-  const c = p.querySelector(".console");
-  return { top: Math.round(c.scrollTop), end: c.scrollHeight - c.clientHeight, blocks: c.children.length,
-    below: p.getBoundingClientRect().top >= innerHeight };
-});
+/// Scrolls mode panel `arguments[0]` into view and, two frames later (the panel drawn, and a batch's scroll to its
+/// newest block run), gives its console: how far it is scrolled, how far it can scroll, how many blocks it holds.
+const SCROLLED_TO: &str = r#"
+const panel = document.querySelectorAll(".panel")[arguments[0]];
+panel.scrollIntoView();
+return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const c = panel.querySelector(".console");
+  done({ top: Math.round(c.scrollTop), end: c.scrollHeight - c.clientHeight, blocks: c.children.length });
+})));
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -262,21 +263,8 @@ async fn a_console_off_screen_shows_its_newest_batch_when_scrolled_to() {
         let hidden = hidden.await.map_err(|e| e.to_string())?;
         let mut seen = Vec::new();
         for i in 0..3 {
-            c.execute(
-                "document.querySelectorAll('.panel')[arguments[0]].scrollIntoView(); return true;",
-                vec![serde_json::json!(i)],
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            // Two frames: the panel is drawn, and a batch's scroll to its newest block would have run.
-            c.execute(
-                "return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));",
-                vec![],
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            let all = c.execute(CONSOLES, vec![]).await.map_err(|e| e.to_string())?;
-            seen.push(all[i].clone());
+            let console = c.execute(SCROLLED_TO, vec![serde_json::json!(i)]);
+            seen.push(console.await.map_err(|e| e.to_string())?);
         }
         Ok::<_, String>((hidden, seen))
     }
